@@ -1,0 +1,264 @@
+/* ks-session.c: the operator signed in at the station
+ *
+ * A session answers "may this person do that?" for every core call that changes something,
+ * and records sign-out, lock and unlock in the audit log. Locking keeps the session (and the
+ * screen the operator was on) alive; only the same operator's password unlocks it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-session"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-audit.h"
+#include "ks-session.h"
+
+struct _KsSession
+{
+  GObject parent_instance;
+
+  KsStore *store;
+  KsAccount *account;
+  gboolean training;
+  gboolean locked;
+  gboolean signed_out;
+};
+
+enum {
+  PROP_0,
+  PROP_LOCKED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_TYPE (KsSession, ks_session, G_TYPE_OBJECT)
+
+static void
+ks_session_dispose (GObject *object)
+{
+  KsSession *self = (KsSession *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->account);
+
+  G_OBJECT_CLASS (ks_session_parent_class)->dispose (object);
+}
+
+static void
+ks_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  KsSession *self = KS_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCKED:
+      g_value_set_boolean (value, self->locked);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ks_session_class_init (KsSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ks_session_dispose;
+  object_class->get_property = ks_session_get_property;
+
+  properties[PROP_LOCKED] =
+    g_param_spec_boolean ("locked", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ks_session_init (KsSession *self)
+{
+}
+
+/**
+ * ks_session_new:
+ *
+ * Wraps an account that ks_accounts_authenticate() (or the first-run set-up) returned.
+ */
+KsSession *
+ks_session_new (KsStore   *store,
+                KsAccount *account,
+                gboolean   training)
+{
+  KsSession *self;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+  g_return_val_if_fail (KS_IS_ACCOUNT (account), NULL);
+
+  self = g_object_new (KS_TYPE_SESSION, NULL);
+  self->store = g_object_ref (store);
+  self->account = g_object_ref (account);
+  self->training = training;
+  return self;
+}
+
+/**
+ * ks_session_sign_in:
+ *
+ * Authenticates (slow: Argon2id; run it off the UI thread) and opens a session.
+ */
+KsSession *
+ks_session_sign_in (KsStore     *store,
+                    const char  *username,
+                    const char  *password,
+                    gboolean     training,
+                    GError     **error)
+{
+  g_autoptr(KsAccount) account = ks_accounts_authenticate (store, username, password, error);
+
+  if (account == NULL)
+    return NULL;
+  return ks_session_new (store, account, training);
+}
+
+KsAccount *
+ks_session_get_account (KsSession *self)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), NULL);
+  return self->account;
+}
+
+const char *
+ks_session_get_username (KsSession *self)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), NULL);
+  return ks_account_get_username (self->account);
+}
+
+KsRole
+ks_session_get_role (KsSession *self)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), KS_ROLE_OPERATOR);
+  return ks_account_get_role (self->account);
+}
+
+gboolean
+ks_session_is_training (KsSession *self)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+  return self->training;
+}
+
+gboolean
+ks_session_is_locked (KsSession *self)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), TRUE);
+  return self->locked;
+}
+
+gboolean
+ks_session_can (KsSession    *self,
+                KsPermission  permission)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+
+  if (self->locked || self->signed_out)
+    return FALSE;
+  return ks_role_has_permission (ks_account_get_role (self->account), self->training, permission);
+}
+
+/**
+ * ks_session_require:
+ *
+ * The check every core entry point makes before it changes anything on someone's behalf.
+ */
+gboolean
+ks_session_require (KsSession     *self,
+                    KsPermission   permission,
+                    GError       **error)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+
+  if (self->signed_out || self->locked)
+    {
+      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
+                   _("The station is locked. Sign in again to continue."));
+      return FALSE;
+    }
+  if (!ks_session_can (self, permission))
+    {
+      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
+                   _("Your account (%s) is not allowed to do this. Ask a supervisor."),
+                   ks_role_get_label (ks_account_get_role (self->account)));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ks_session_lock (KsSession  *self,
+                 GError    **error)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+
+  if (self->locked || self->signed_out)
+    return TRUE;
+  if (!ks_audit_append (self->store, ks_session_get_username (self), "lock",
+                        ks_session_get_username (self), NULL, error))
+    return FALSE;
+  self->locked = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCKED]);
+  return TRUE;
+}
+
+/**
+ * ks_session_unlock:
+ *
+ * Only the signed-in operator's own password unlocks (slow: run it off the UI thread). Wrong
+ * passwords count towards the account's lockout like any sign-in.
+ */
+gboolean
+ks_session_unlock (KsSession   *self,
+                   const char  *password,
+                   GError     **error)
+{
+  g_autoptr(KsAccount) account = NULL;
+
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+
+  if (!self->locked)
+    return TRUE;
+
+  account = ks_accounts_authenticate (self->store, ks_session_get_username (self), password,
+                                      error);
+  if (account == NULL)
+    return FALSE;
+  if (!ks_audit_append (self->store, ks_session_get_username (self), "unlock",
+                        ks_session_get_username (self), NULL, error))
+    return FALSE;
+  g_set_object (&self->account, account);
+  self->locked = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCKED]);
+  return TRUE;
+}
+
+gboolean
+ks_session_sign_out (KsSession  *self,
+                     GError    **error)
+{
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+
+  if (self->signed_out)
+    return TRUE;
+  if (!ks_audit_append (self->store, ks_session_get_username (self), "sign-out",
+                        ks_session_get_username (self), NULL, error))
+    return FALSE;
+  self->signed_out = TRUE;
+  return TRUE;
+}

@@ -1,0 +1,513 @@
+/* ks-store.c: the station's SQLite store
+ *
+ * One database per profile. Durability comes first: a record once entered must survive a power
+ * cut, so the store runs WAL with synchronous=FULL (every commit reaches the disk) and foreign
+ * keys on. The schema grows through numbered migrations, each applied in its own transaction
+ * and recorded in PRAGMA user_version, so a station interrupted half-way through an upgrade
+ * starts again from the last finished step.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "ks-store-private.h"
+
+struct _KsStore
+{
+  GObject parent_instance;
+
+  sqlite3 *db;
+  char *path;
+  int version;
+
+  /* One connection is shared by the UI thread and the draft writer: a transaction holds this
+   * lock from BEGIN to COMMIT so statements of two threads never interleave inside it. */
+  GRecMutex lock;
+  guint tx_depth;
+
+  KsClockFunc clock;
+  gpointer clock_data;
+};
+
+G_DEFINE_TYPE (KsStore, ks_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (ks-store-error-quark, ks_store_error)
+
+/* Each entry takes the schema from version N to N+1. Never edit a released entry: add one. */
+static const char *const migrations[] = {
+  /* 1: station facts, operator accounts, the hash-chained audit log */
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "CREATE TABLE accounts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  full_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'trainer')),"
+  "  password_hash TEXT NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0,"
+  "  failed_attempts INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0,"
+  "  language TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL,"
+  "  created_by INTEGER REFERENCES accounts (id)"
+  ");"
+  "CREATE TABLE audit ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  subject TEXT NOT NULL,"
+  "  detail TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ");"
+  "CREATE INDEX audit_subject ON audit (subject);"
+  /* The newest entry, kept apart from the chain so that cutting off the tail is noticed. */
+  "CREATE TABLE audit_head ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  seq INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL"
+  ");",
+};
+
+static void
+ks_store_finalize (GObject *object)
+{
+  KsStore *self = (KsStore *)object;
+
+  g_warn_if_fail (self->tx_depth == 0);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_rec_mutex_clear (&self->lock);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (ks_store_parent_class)->finalize (object);
+}
+
+static void
+ks_store_class_init (KsStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ks_store_finalize;
+}
+
+static void
+ks_store_init (KsStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+}
+
+int
+ks_store_get_latest_version (void)
+{
+  return G_N_ELEMENTS (migrations);
+}
+
+/* SQLite's own text is for developers; the operator gets what happened and what to do. The
+ * SQLite text goes to the debug log only. */
+void
+_ks_store_set_error (KsStore  *self,
+                     int       rc,
+                     GError  **error)
+{
+  const char *path = self && self->path ? self->path : "";
+
+  g_debug ("SQLite error %d: %s", rc,
+           self && self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_CORRUPT,
+                   _("The station’s database %s is damaged. Nothing was changed. Ask your "
+                     "supervisor to restore it from a backup, or move the file aside to start "
+                     "with an empty station."),
+                   path);
+      break;
+
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_IOERR:
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_WRITABLE,
+                   _("The station cannot write its database %s. Check that the disk is not "
+                     "full or read-only, then try again."),
+                   path);
+      break;
+
+    case SQLITE_FULL:
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_WRITABLE,
+                   _("The disk is full. Free some space, then try again; nothing was lost."));
+      break;
+
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_BUSY,
+                   _("The station’s database is busy. Wait a moment and try again."));
+      break;
+
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_CONSTRAINT,
+                   _("This change conflicts with data already stored, so it was not saved."));
+      break;
+
+    default:
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_FAILED,
+                   _("The station could not save or read its data (code %d). Try again; if it "
+                     "keeps happening, tell your supervisor."),
+                   rc);
+      break;
+    }
+}
+
+sqlite3 *
+_ks_store_get_db (KsStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+_ks_store_prepare (KsStore     *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      _ks_store_set_error (self, rc, error);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Runs a statement that returns no rows. */
+gboolean
+_ks_store_step_done (KsStore       *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _ks_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_ks_store_in_transaction (KsStore *self)
+{
+  return self->tx_depth > 0;
+}
+
+/* Reads hold the lock too, so they never run in the middle of another thread's transaction. */
+void
+_ks_store_lock (KsStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+}
+
+void
+_ks_store_unlock (KsStore *self)
+{
+  g_rec_mutex_unlock (&self->lock);
+}
+
+gboolean
+ks_store_exec (KsStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  int rc;
+
+  g_return_val_if_fail (KS_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  g_rec_mutex_unlock (&self->lock);
+  if (rc != SQLITE_OK)
+    {
+      _ks_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ks_store_begin:
+ *
+ * Starts a write transaction (BEGIN IMMEDIATE, so a conflict shows up here and not half-way
+ * through). Nested calls join the outer transaction. Every begin is paired with a commit or a
+ * rollback on the same thread.
+ */
+gboolean
+ks_store_begin (KsStore  *self,
+                GError  **error)
+{
+  int rc;
+
+  g_return_val_if_fail (KS_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  if (self->tx_depth++ > 0)
+    return TRUE;
+
+  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      self->tx_depth--;
+      g_rec_mutex_unlock (&self->lock);
+      _ks_store_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ks_store_commit (KsStore  *self,
+                 GError  **error)
+{
+  int rc = SQLITE_OK;
+
+  g_return_val_if_fail (KS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->tx_depth > 0, FALSE);
+
+  if (self->tx_depth == 1)
+    {
+      rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          /* A failed COMMIT leaves the transaction open: roll it back so nothing half-done
+           * stays behind, and tell the caller. */
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          _ks_store_set_error (self, rc, error);
+        }
+    }
+  self->tx_depth--;
+  g_rec_mutex_unlock (&self->lock);
+  return rc == SQLITE_OK;
+}
+
+void
+ks_store_rollback (KsStore *self)
+{
+  g_return_if_fail (KS_IS_STORE (self));
+  g_return_if_fail (self->tx_depth > 0);
+
+  /* An inner rollback undoes the whole transaction: the outer caller's commit then fails
+   * (SQLite reports no transaction), which is what a caller whose step failed wants. */
+  if (sqlite3_get_autocommit (self->db) == 0)
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  self->tx_depth--;
+  g_rec_mutex_unlock (&self->lock);
+}
+
+static int
+read_user_version (KsStore  *self,
+                   GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (self, "PRAGMA user_version", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _ks_store_set_error (self, rc, error);
+      return -1;
+    }
+  return sqlite3_column_int (stmt, 0);
+}
+
+static gboolean
+migrate (KsStore  *self,
+         int       target,
+         GError  **error)
+{
+  while (self->version < target)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", self->version + 1);
+
+      if (!ks_store_begin (self, error))
+        return FALSE;
+      if (!ks_store_exec (self, migrations[self->version], error) ||
+          !ks_store_exec (self, bump, error))
+        {
+          ks_store_rollback (self);
+          g_prefix_error (error, _("Updating the station’s database failed; nothing was changed. "));
+          return FALSE;
+        }
+      if (!ks_store_commit (self, error))
+        return FALSE;
+      self->version++;
+      g_debug ("Database %s now at version %d", self->path, self->version);
+    }
+  return TRUE;
+}
+
+/**
+ * ks_store_open_at_version:
+ * @version: the schema version to stop at; tests use it to build databases as earlier
+ *   stations left them
+ *
+ * Opens (creating if needed) the database at @path and brings it to @version.
+ */
+KsStore *
+ks_store_open_at_version (const char  *path,
+                          int          version,
+                          GError     **error)
+{
+  g_autoptr(KsStore) self = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (version >= 0 && version <= ks_store_get_latest_version (), NULL);
+
+  self = g_object_new (KS_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _ks_store_set_error (self, rc, error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  /* A second reader (the review list while a draft is saved) waits instead of failing. */
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* Read the version before any pragma that writes (journal_mode=WAL rewrites the header):
+   * a database from a newer station, or a damaged one, must be left exactly as it is. */
+  self->version = read_user_version (self, error);
+  if (self->version < 0)
+    return NULL;
+  /* Reading the schema parses page 1: a damaged file shows up here, before anything writes. */
+  if (!ks_store_exec (self, "SELECT count(*) FROM sqlite_master", error))
+    return NULL;
+  if (self->version > ks_store_get_latest_version ())
+    {
+      g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_TOO_NEW,
+                   _("The database %s was written by a newer version of Khyber Pass Station "
+                     "(schema %d; this station knows up to %d). Nothing was changed. Install the "
+                     "newer station to open it."),
+                   path, self->version, ks_store_get_latest_version ());
+      return NULL;
+    }
+
+  if (!ks_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !ks_store_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !ks_store_exec (self, "PRAGMA foreign_keys = ON", error))
+    return NULL;
+
+  if (!migrate (self, version, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ks_store_open:
+ *
+ * Opens the database at @path, creating it or upgrading it to the latest schema. Refuses, with
+ * a message for the operator and without writing anything, a damaged file or one written by a
+ * newer station.
+ */
+KsStore *
+ks_store_open (const char  *path,
+               GError     **error)
+{
+  return ks_store_open_at_version (path, ks_store_get_latest_version (), error);
+}
+
+const char *
+ks_store_get_path (KsStore *self)
+{
+  g_return_val_if_fail (KS_IS_STORE (self), NULL);
+  return self->path;
+}
+
+int
+ks_store_get_version (KsStore *self)
+{
+  g_return_val_if_fail (KS_IS_STORE (self), -1);
+  return self->version;
+}
+
+gint64
+ks_store_now (KsStore *self)
+{
+  g_return_val_if_fail (KS_IS_STORE (self), 0);
+  return self->clock ? self->clock (self->clock_data) : g_get_real_time ();
+}
+
+void
+ks_store_set_clock (KsStore     *self,
+                    KsClockFunc  func,
+                    gpointer     user_data)
+{
+  g_return_if_fail (KS_IS_STORE (self));
+  self->clock = func;
+  self->clock_data = user_data;
+}
+
+char *
+ks_store_get_meta (KsStore    *self,
+                   const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *value = NULL;
+
+  g_return_val_if_fail (KS_IS_STORE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _ks_store_prepare (self, "SELECT value FROM meta WHERE key = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return value;
+}
+
+gboolean
+ks_store_set_meta (KsStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (KS_IS_STORE (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  stmt = _ks_store_prepare (self,
+                            "INSERT INTO meta (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+      ok = _ks_store_step_done (self, stmt, error);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}

@@ -1,0 +1,244 @@
+/* test-store.c: opening, migrating and refusing databases
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "ks-store.h"
+
+/* Data an earlier station would have written at each schema version (index = version - 1):
+ * after the upgrade to the latest version it must all still be there. */
+static const char *const seeds[] = {
+  "INSERT INTO meta (key, value) VALUES ('seeded-at-1', 'yes');"
+  "INSERT INTO accounts (username, full_name, role, password_hash, created_at) "
+  "VALUES ('old.supervisor', 'Old Supervisor', 'supervisor', 'x', 1);",
+};
+
+static char *
+tmp_db (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ks-store-XXXXXX", NULL);
+  return g_build_filename (dir, "station.db", NULL);
+}
+
+static int
+pragma_int (const char *path,
+            const char *pragma)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("PRAGMA %s", pragma);
+  int value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+test_store_fresh (void)
+{
+  g_autofree char *path = tmp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStore) store = ks_store_open (path, &error);
+  g_autofree char *mode = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (G_N_ELEMENTS (seeds), ==, ks_store_get_latest_version ());
+  g_assert_cmpint (ks_store_get_version (store), ==, ks_store_get_latest_version ());
+  g_assert_cmpint (pragma_int (path, "user_version"), ==, ks_store_get_latest_version ());
+
+  /* The durability settings a power cut needs. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    mode = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_true (ks_store_exec (store, "PRAGMA foreign_keys", NULL));
+
+  g_assert_true (ks_store_set_meta (store, "station-code", "A01", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *v = ks_store_get_meta (store, "station-code");
+    g_assert_cmpstr (v, ==, "A01");
+  }
+  {
+    g_autofree char *v = ks_store_get_meta (store, "missing");
+    g_assert_null (v);
+  }
+}
+
+static void
+test_store_pragmas_on_connection (void)
+{
+  g_autofree char *path = tmp_db ();
+  g_autoptr(KsStore) store = ks_store_open (path, NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* Foreign keys are on: a row pointing at a missing account is refused. */
+  g_assert_false (ks_store_exec (store,
+                                 "INSERT INTO accounts (username, full_name, role, "
+                                 "password_hash, created_at, created_by) "
+                                 "VALUES ('x.y', 'X', 'operator', 'h', 1, 999)",
+                                 &error));
+  g_assert_error (error, KS_STORE_ERROR, KS_STORE_ERROR_CONSTRAINT);
+}
+
+static void
+test_store_migrate_from_every_version (void)
+{
+  for (int from = 0; from < ks_store_get_latest_version (); from++)
+    {
+      g_autofree char *path = tmp_db ();
+      g_autoptr(GError) error = NULL;
+
+      {
+        g_autoptr(KsStore) old = ks_store_open_at_version (path, from, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (ks_store_get_version (old), ==, from);
+        for (int v = 0; v < from; v++)
+          {
+            g_assert_true (ks_store_exec (old, seeds[v], &error));
+            g_assert_no_error (error);
+          }
+      }
+      g_assert_cmpint (pragma_int (path, "user_version"), ==, from);
+
+      {
+        g_autoptr(KsStore) store = ks_store_open (path, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (ks_store_get_version (store), ==, ks_store_get_latest_version ());
+        /* Everything the earlier station stored survived the upgrade. */
+        if (from >= 1)
+          {
+            g_autofree char *v = ks_store_get_meta (store, "seeded-at-1");
+            g_assert_cmpstr (v, ==, "yes");
+          }
+        /* Every later version's seed applies to the upgraded schema. */
+        for (int v = from; v < ks_store_get_latest_version (); v++)
+          {
+            g_assert_true (ks_store_exec (store, seeds[v], &error));
+            g_assert_no_error (error);
+          }
+      }
+    }
+}
+
+static void
+test_store_refuses_newer (void)
+{
+  g_autofree char *path = tmp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+
+  {
+    g_autoptr(KsStore) store = ks_store_open (path, NULL);
+    g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
+                                            ks_store_get_latest_version () + 5);
+    g_assert_true (ks_store_exec (store, sql, NULL));
+    g_assert_true (ks_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL));
+  }
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  {
+    g_autoptr(KsStore) store = ks_store_open (path, &error);
+    g_assert_null (store);
+    g_assert_error (error, KS_STORE_ERROR, KS_STORE_ERROR_TOO_NEW);
+    g_assert_nonnull (strstr (error->message, "newer version"));
+  }
+
+  /* Nothing was overwritten, and the version is untouched. */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_assert_cmpint (pragma_int (path, "user_version"), ==, ks_store_get_latest_version () + 5);
+}
+
+static void
+test_store_refuses_corrupt (void)
+{
+  const char *garbage[] = {
+    "This is not a database at all, just some text somebody saved over it.\n",
+    /* A real header followed by junk: the classic half-copied file. */
+    "SQLite format 3\0\x10\0\x01\x01\0\x40\x20\x20\0\0\0\x02",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      g_autofree char *path = tmp_db ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KsStore) store = NULL;
+      g_autofree char *after = NULL;
+      gsize len = i == 0 ? strlen (garbage[i]) : 40;
+      g_autofree char *content = g_malloc0 (4096);
+      gsize after_len;
+
+      memcpy (content, garbage[i], len);
+      g_assert_true (g_file_set_contents (path, content, 4096, NULL));
+
+      store = ks_store_open (path, &error);
+      g_assert_null (store);
+      g_assert_error (error, KS_STORE_ERROR, KS_STORE_ERROR_CORRUPT);
+      g_assert_nonnull (strstr (error->message, "damaged"));
+      g_assert_null (strstr (error->message, "SQL"));
+
+      g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+      g_assert_cmpmem (content, 4096, after, after_len);
+    }
+}
+
+static void
+test_store_transactions (void)
+{
+  g_autofree char *path = tmp_db ();
+  g_autoptr(KsStore) store = ks_store_open (path, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ks_store_begin (store, &error));
+  g_assert_true (ks_store_set_meta (store, "a", "1", &error));
+  ks_store_rollback (store);
+  {
+    g_autofree char *v = ks_store_get_meta (store, "a");
+    g_assert_null (v);
+  }
+
+  /* Nested begin joins the outer transaction; only the outer commit makes it durable. */
+  g_assert_true (ks_store_begin (store, &error));
+  g_assert_true (ks_store_begin (store, &error));
+  g_assert_true (ks_store_set_meta (store, "b", "2", &error));
+  g_assert_true (ks_store_commit (store, &error));
+  g_assert_true (ks_store_commit (store, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *v = ks_store_get_meta (store, "b");
+    g_assert_cmpstr (v, ==, "2");
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/fresh", test_store_fresh);
+  g_test_add_func ("/store/foreign-keys", test_store_pragmas_on_connection);
+  g_test_add_func ("/store/migrate-from-every-version", test_store_migrate_from_every_version);
+  g_test_add_func ("/store/refuses-newer", test_store_refuses_newer);
+  g_test_add_func ("/store/refuses-corrupt", test_store_refuses_corrupt);
+  g_test_add_func ("/store/transactions", test_store_transactions);
+  return g_test_run ();
+}
