@@ -1,0 +1,58 @@
+/* ks-station.h: one running station: its profile, store, settings and signed-in operator
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ks-profile.h"
+#include "ks-session.h"
+#include "ks-store.h"
+
+G_BEGIN_DECLS
+
+#define KS_TYPE_STATION (ks_station_get_type ())
+
+G_DECLARE_FINAL_TYPE (KsStation, ks_station, KS, STATION, GObject)
+
+KsStation  *ks_station_open          (const char  *profile_name,
+                                      const char  *data_dir,
+                                      GError     **error);
+KsProfile  *ks_station_get_profile   (KsStation   *self);
+KsStore    *ks_station_get_store     (KsStation   *self);
+GSettings  *ks_station_get_settings  (KsStation   *self);
+gboolean    ks_station_is_training   (KsStation   *self);
+KsSession  *ks_station_get_session   (KsStation   *self);
+void        ks_station_set_session   (KsStation   *self,
+                                      KsSession   *session);
+void        ks_station_sign_in_async (KsStation           *self,
+                                      const char          *username,
+                                      const char          *password,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+KsSession  *ks_station_sign_in_finish (KsStation    *self,
+                                       GAsyncResult *result,
+                                       GError      **error);
+void        ks_station_unlock_async  (KsStation           *self,
+                                      const char          *password,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    ks_station_unlock_finish (KsStation    *self,
+                                      GAsyncResult *result,
+                                      GError      **error);
+void        ks_station_create_first_supervisor_async  (KsStation           *self,
+                                                       const char          *username,
+                                                       const char          *full_name,
+                                                       const char          *password,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+KsSession  *ks_station_create_first_supervisor_finish (KsStation    *self,
+                                                       GAsyncResult *result,
+                                                       GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,191 @@
+/* ks-application.c: the station's application object
+ *
+ * The application is NON_UNIQUE on purpose: two profiles (production and training) may run side
+ * by side, and the profile lock (ks-profile.c), not D-Bus, decides whether a second station
+ * may open the same data.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-application.h"
+#include "ks-error-window.h"
+#include "ks-station.h"
+#include "ks-window.h"
+
+struct _KsApplication
+{
+  AdwApplication parent_instance;
+
+  char *profile;
+  char *data_dir;
+  KsStation *station;
+};
+
+G_DEFINE_FINAL_TYPE (KsApplication, ks_application, ADW_TYPE_APPLICATION)
+
+static int
+ks_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  KsApplication *self = KS_APPLICATION (app);
+  const char *profile = NULL;
+  const char *data_dir = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "profile", "&s", &profile))
+    {
+      if (!g_str_equal (profile, "production") && !g_str_equal (profile, "training"))
+        {
+          g_printerr (_("Unknown profile “%s”. Use --profile production or --profile training.\n"),
+                      profile);
+          return 64; /* EX_USAGE */
+        }
+      g_free (self->profile);
+      self->profile = g_strdup (profile);
+    }
+  if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
+    {
+      g_free (self->data_dir);
+      self->data_dir = g_strdup (data_dir);
+    }
+
+  return -1;
+}
+
+static void
+ks_application_activate (GApplication *app)
+{
+  KsApplication *self = KS_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  self->station = ks_station_open (self->profile, self->data_dir, &error);
+  if (self->station == NULL)
+    {
+      /* Said on the terminal too, for whoever started the station from one. */
+      g_printerr ("%s\n", error->message);
+      window = GTK_WINDOW (ks_error_window_new (GTK_APPLICATION (app), error));
+    }
+  else
+    window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (app), self->station));
+
+  gtk_window_present (window);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  const char *developers[] = { "Khyber Pass Station developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Khyber Pass Station"),
+                         "application-icon", "contact-new-symbolic",
+                         "developer-name", _("Khyber Pass Station developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("The enrollment station of Khyber Pass, the digital identity "
+                                       "of Khyber Pakhtunkhwa: enroll citizens, capture their "
+                                       "fingerprints and print their signed QR identity cards."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         /* Translators: put your names here, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+ks_application_startup (GApplication *app)
+{
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (ks_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static void
+ks_application_finalize (GObject *object)
+{
+  KsApplication *self = (KsApplication *)object;
+
+  g_clear_object (&self->station);
+  g_free (self->profile);
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (ks_application_parent_class)->finalize (object);
+}
+
+static void
+ks_application_class_init (KsApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = ks_application_finalize;
+  app_class->activate = ks_application_activate;
+  app_class->startup = ks_application_startup;
+  app_class->handle_local_options = ks_application_handle_local_options;
+}
+
+static void
+ks_application_init (KsApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, NULL,
+      N_("Profile to open: production (the default) or training"), N_("NAME") },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Folder for the station’s data (default: the user’s data folder)"), N_("DIR") },
+    { NULL }
+  };
+
+  self->profile = g_strdup ("production");
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (
+    G_APPLICATION (self),
+    _("Khyber Pass Station: enroll citizens of Khyber Pakhtunkhwa for the Khyber Pass digital ID."));
+}
+
+KsApplication *
+ks_application_new (void)
+{
+  return g_object_new (KS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/pk/gov/kp/KhyberPassStation",
+                       NULL);
+}

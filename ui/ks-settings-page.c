@@ -1,0 +1,279 @@
+/* ks-settings-page.c: station settings and operator accounts
+ *
+ * Everyone sees the settings; only those whose role may change them (checked in core through
+ * the session) get editable rows. Account changes go through ks-accounts, which checks the
+ * role again: hiding a button is a convenience, not the protection.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-settings-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-account-dialog.h"
+#include "ks-accounts.h"
+#include "ks-settings-page.h"
+
+struct _KsSettingsPage
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  AdwPreferencesGroup *station_group;
+  AdwEntryRow *registry_url_row;
+  AdwEntryRow *station_code_row;
+  AdwEntryRow *district_row;
+  GtkSwitch *approval_switch;
+  GtkSpinButton *idle_spin;
+  AdwComboRow *capture_set_row;
+  AdwPreferencesGroup *accounts_group;
+  GtkListBox *accounts_list;
+
+  /* Owned */
+  KsStation *station;
+  KsSession *session;
+};
+
+G_DEFINE_FINAL_TYPE (KsSettingsPage, ks_settings_page, ADW_TYPE_BIN)
+
+static void refresh_accounts (KsSettingsPage *self);
+
+static void
+show_toast (KsSettingsPage *self,
+            const char     *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+static void
+open_dialog (KsSettingsPage *self,
+             KsAccount      *account)
+{
+  KsAccountDialog *dialog;
+
+  if (self->station == NULL || self->session == NULL)
+    return;
+  dialog = ks_account_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                  self->station, self->session, account);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (refresh_accounts), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  open_dialog (KS_SETTINGS_PAGE (widget), NULL);
+}
+
+static void
+on_reset_clicked (GtkButton *button,
+                  KsAccount *account)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (button), KS_TYPE_SETTINGS_PAGE);
+
+  open_dialog (KS_SETTINGS_PAGE (page), account);
+}
+
+static void
+on_enabled_toggled (GtkSwitch  *toggle,
+                    GParamSpec *pspec,
+                    KsAccount  *account)
+{
+  KsSettingsPage *self =
+    KS_SETTINGS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (toggle), KS_TYPE_SETTINGS_PAGE));
+  g_autoptr(GError) error = NULL;
+  gboolean disabled = !gtk_switch_get_active (toggle);
+
+  if (disabled == ks_account_get_disabled (account))
+    return;
+
+  if (!ks_accounts_set_disabled (ks_station_get_store (self->station), self->session,
+                                 ks_account_get_username (account), disabled, &error))
+    show_toast (self, error->message);
+  /* Rebuild from the store, so the rows show what is stored, also after a refusal. */
+  refresh_accounts (self);
+}
+
+static GtkWidget *
+create_account_row (KsSettingsPage *self,
+                    KsAccount      *account)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *reset = gtk_button_new_with_mnemonic (_("_Reset Password…"));
+  GtkWidget *toggle = gtk_switch_new ();
+  g_autofree char *subtitle = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ks_account_get_full_name (account));
+  /* Translators: account row subtitle: "user name · role", e.g. "bilal · Operator" */
+  subtitle = g_strdup_printf (_("%s · %s%s"), ks_account_get_username (account),
+                              ks_role_get_label (ks_account_get_role (account)),
+                              ks_account_get_disabled (account) ? _(" · Disabled") : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  gtk_widget_set_valign (reset, GTK_ALIGN_CENTER);
+  g_signal_connect_data (reset, "clicked", G_CALLBACK (on_reset_clicked),
+                         g_object_ref (account), (GClosureNotify)(void (*)(void))g_object_unref, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), reset);
+
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), !ks_account_get_disabled (account));
+  gtk_widget_set_tooltip_text (toggle, _("Account enabled"));
+  {
+    /* Translators: accessible name of the switch that enables an account */
+    g_autofree char *label = g_strdup_printf (_("Enable %s"), ks_account_get_username (account));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
+  {
+    g_autofree char *label = g_strdup_printf (_("Reset password of %s"),
+                                              ks_account_get_username (account));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (reset), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                    -1);
+  }
+  g_signal_connect_data (toggle, "notify::active", G_CALLBACK (on_enabled_toggled),
+                         g_object_ref (account), (GClosureNotify)(void (*)(void))g_object_unref, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+
+  return row;
+}
+
+static void
+refresh_accounts (KsSettingsPage *self)
+{
+  g_autoptr(GPtrArray) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list))))
+    gtk_list_box_remove (self->accounts_list, child);
+
+  if (self->station == NULL || self->session == NULL ||
+      !ks_session_can (self->session, KS_PERMISSION_MANAGE_ACCOUNTS))
+    return;
+
+  accounts = ks_accounts_list (ks_station_get_store (self->station), &error);
+  if (accounts == NULL)
+    {
+      show_toast (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < accounts->len; i++)
+    gtk_list_box_append (self->accounts_list, create_account_row (self, accounts->pdata[i]));
+}
+
+static gboolean
+capture_set_get_mapping (GValue   *value,
+                         GVariant *variant,
+                         gpointer  user_data)
+{
+  g_value_set_uint (value, g_str_equal (g_variant_get_string (variant, NULL), "all-ten") ? 1 : 0);
+  return TRUE;
+}
+
+static GVariant *
+capture_set_set_mapping (const GValue       *value,
+                         const GVariantType *expected_type,
+                         gpointer            user_data)
+{
+  return g_variant_new_string (g_value_get_uint (value) == 1 ? "all-ten" : "thumbs-and-index");
+}
+
+static void
+ks_settings_page_dispose (GObject *object)
+{
+  KsSettingsPage *self = (KsSettingsPage *)object;
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->station);
+  /* No gtk_widget_dispose_template(): the template's root is AdwBin's child, and AdwBin
+   * unparents it itself; unparenting it here first leaves AdwBin a dangling pointer. */
+
+  G_OBJECT_CLASS (ks_settings_page_parent_class)->dispose (object);
+}
+
+static void
+ks_settings_page_class_init (KsSettingsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ks_settings_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pk/gov/kp/KhyberPassStation/ks-settings-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, station_group);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, registry_url_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, station_code_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, district_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, approval_switch);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, idle_spin);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, capture_set_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_list);
+
+  gtk_widget_class_install_action (widget_class, "settings.add-account", NULL, add_account_action);
+}
+
+static void
+ks_settings_page_init (KsSettingsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+ks_settings_page_set_station (KsSettingsPage *self,
+                              KsStation      *station)
+{
+  GSettings *settings;
+
+  g_return_if_fail (KS_IS_SETTINGS_PAGE (self));
+  g_return_if_fail (self->station == NULL);
+
+  self->station = g_object_ref (station);
+  settings = ks_station_get_settings (station);
+
+  g_settings_bind (settings, "registry-url", self->registry_url_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "station-code", self->station_code_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "district", self->district_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "approval-required", self->approval_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "idle-lock-minutes", self->idle_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "capture-set", self->capture_set_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, capture_set_get_mapping,
+                                capture_set_set_mapping, NULL, NULL);
+  ks_settings_page_set_session (self, NULL);
+}
+
+void
+ks_settings_page_set_session (KsSettingsPage *self,
+                              KsSession      *session)
+{
+  gboolean can_change;
+  gboolean can_manage;
+
+  g_return_if_fail (KS_IS_SETTINGS_PAGE (self));
+
+  g_set_object (&self->session, session);
+  can_change = session != NULL && ks_session_can (session, KS_PERMISSION_CHANGE_SETTINGS);
+  can_manage = session != NULL && ks_session_can (session, KS_PERMISSION_MANAGE_ACCOUNTS);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->station_group), can_change);
+  adw_preferences_group_set_description (self->station_group,
+                                         can_change ? NULL
+                                                    : _("Only a supervisor can change these."));
+  gtk_widget_set_visible (GTK_WIDGET (self->accounts_group), can_manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-account", can_manage);
+  refresh_accounts (self);
+}

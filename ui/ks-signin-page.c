@@ -1,0 +1,227 @@
+/* ks-signin-page.c: operators sign in
+ *
+ * The password check runs in a worker thread (Argon2id takes about 0.1 s): the page shows a
+ * spinner and stays responsive, and a second press of Enter does not start a second check.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-signin-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-signin-page.h"
+
+struct _KsSigninPage
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  GtkLabel *station_label;
+  AdwEntryRow *username_row;
+  AdwEntryRow *password_row;
+  GtkLabel *message_label;
+  GtkSpinner *spinner;
+
+  /* Owned */
+  KsStation *station;
+  GCancellable *cancellable;
+  gboolean busy;
+};
+
+enum {
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (KsSigninPage, ks_signin_page, ADW_TYPE_BIN)
+
+static void
+show_message (KsSigninPage *self,
+              const char   *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+set_busy (KsSigninPage *self,
+          gboolean      busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "signin.sign-in", !busy);
+}
+
+static void
+sign_in_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KsSigninPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsSession) session = NULL;
+
+  session = ks_station_sign_in_finish (KS_STATION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+
+  if (session == NULL)
+    {
+      /* Clear first: clearing counts as an edit, and edits hide the message. */
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+      show_message (self, error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  g_signal_emit (self, signals[SIGNED_IN], 0, session);
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  KsSigninPage *self = KS_SIGNIN_PAGE (widget);
+  const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (self->busy || self->station == NULL)
+    return;
+
+  if (*username == '\0')
+    {
+      show_message (self, _("Enter your user name."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+      return;
+    }
+  if (*password == '\0')
+    {
+      show_message (self, _("Enter your password."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  show_message (self, NULL);
+  set_busy (self, TRUE);
+  ks_station_sign_in_async (self->station, username, password, self->cancellable, sign_in_done,
+                            g_object_ref (self));
+}
+
+static void
+on_changed (KsSigninPage *self)
+{
+  if (!self->busy)
+    show_message (self, NULL);
+}
+
+static void
+on_username_activated (KsSigninPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
+static void
+on_password_activated (KsSigninPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "signin.sign-in", NULL);
+}
+
+static void
+ks_signin_page_dispose (GObject *object)
+{
+  KsSigninPage *self = (KsSigninPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->station);
+  /* No gtk_widget_dispose_template(): the template's root is AdwBin's child, and AdwBin
+   * unparents it itself; unparenting it here first leaves AdwBin a dangling pointer. */
+
+  G_OBJECT_CLASS (ks_signin_page_parent_class)->dispose (object);
+}
+
+static void
+ks_signin_page_class_init (KsSigninPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ks_signin_page_dispose;
+
+  signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, KS_TYPE_SESSION);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pk/gov/kp/KhyberPassStation/ks-signin-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, station_label);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, username_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_username_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
+
+  gtk_widget_class_install_action (widget_class, "signin.sign-in", NULL, sign_in_action);
+}
+
+static void
+ks_signin_page_init (KsSigninPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+update_station_label (KsSigninPage *self)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->station == NULL)
+    return;
+  code = g_settings_get_string (ks_station_get_settings (self->station), "station-code");
+  if (ks_station_is_training (self->station))
+    text = g_strdup (_("Training profile: practice freely, nothing here is real."));
+  else if (*code != '\0')
+    /* Translators: %s is the station code, such as A01 */
+    text = g_strdup_printf (_("Station %s. Sign in to enroll citizens."), code);
+  else
+    text = g_strdup (_("Sign in to enroll citizens."));
+  gtk_label_set_label (self->station_label, text);
+}
+
+void
+ks_signin_page_set_station (KsSigninPage *self,
+                            KsStation    *station)
+{
+  g_return_if_fail (KS_IS_SIGNIN_PAGE (self));
+
+  g_set_object (&self->station, station);
+  update_station_label (self);
+}
+
+/**
+ * ks_signin_page_reset:
+ *
+ * Called each time the page is shown: empty fields, no old message, focus on the user name.
+ */
+void
+ks_signin_page_reset (KsSigninPage *self)
+{
+  g_return_if_fail (KS_IS_SIGNIN_PAGE (self));
+
+  update_station_label (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_message (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+}

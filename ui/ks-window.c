@@ -1,0 +1,438 @@
+/* ks-window.c: the station's main window
+ *
+ * The window moves between four modes: first-run set-up, sign-in, the main sections, and the
+ * lock screen. Locking only covers the main sections (a GtkStack keeps every page alive), so
+ * unlocking brings the operator back to the very screen and half-typed form they left.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-accounts.h"
+#include "ks-lock-page.h"
+#include "ks-settings-page.h"
+#include "ks-setup-page.h"
+#include "ks-signin-page.h"
+#include "ks-window.h"
+
+struct _KsWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  GtkLabel *training_banner;
+  GtkStack *mode_stack;
+  KsSetupPage *setup_page;
+  KsSigninPage *signin_page;
+  KsLockPage *lock_page;
+  KsSettingsPage *settings_page;
+  AdwViewStack *view_stack;
+  GtkLabel *operator_label;
+
+  /* Owned */
+  KsStation *station;
+  GSettings *window_settings;
+  gint64 last_activity;
+  guint idle_timer;
+  guint idle_lock_seconds;
+};
+
+enum {
+  PROP_0,
+  PROP_STATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (KsWindow, ks_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+set_mode (KsWindow   *self,
+          const char *mode)
+{
+  gtk_stack_set_visible_child_name (self->mode_stack, mode);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", g_str_equal (mode, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", g_str_equal (mode, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.section", g_str_equal (mode, "main"));
+
+  if (g_str_equal (mode, "sign-in"))
+    ks_signin_page_reset (self->signin_page);
+}
+
+const char *
+ks_window_get_mode (KsWindow *self)
+{
+  g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->mode_stack);
+}
+
+void
+ks_window_show_toast (KsWindow   *self,
+                      const char *message)
+{
+  g_return_if_fail (KS_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* Any key, click or pointer movement counts as the operator being there. */
+static void
+note_activity (KsWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+on_key_pressed (KsWindow *self)
+{
+  note_activity (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static guint
+idle_lock_seconds (KsWindow *self)
+{
+  if (self->idle_lock_seconds > 0)
+    return self->idle_lock_seconds;
+  return 60 * g_settings_get_uint (ks_station_get_settings (self->station), "idle-lock-minutes");
+}
+
+static gboolean
+idle_check (gpointer user_data)
+{
+  KsWindow *self = user_data;
+  gint64 idle = g_get_monotonic_time () - self->last_activity;
+
+  if (g_str_equal (ks_window_get_mode (self), "main") &&
+      idle >= (gint64)idle_lock_seconds (self) * G_USEC_PER_SEC)
+    ks_window_lock (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * _ks_window_set_idle_lock_seconds:
+ *
+ * Tests shorten the idle time (the setting counts in minutes) to see the lock happen.
+ */
+void
+_ks_window_set_idle_lock_seconds (KsWindow *self,
+                                  guint     seconds)
+{
+  g_return_if_fail (KS_IS_WINDOW (self));
+  self->idle_lock_seconds = seconds;
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+  self->idle_timer = g_timeout_add (seconds > 0 && seconds < 5 ? 100 : 5000, idle_check, self);
+}
+
+static void
+update_operator_label (KsWindow *self)
+{
+  KsSession *session = ks_station_get_session (self->station);
+  g_autofree char *text = NULL;
+
+  if (session == NULL)
+    {
+      gtk_label_set_label (self->operator_label, "");
+      return;
+    }
+  /* Translators: the signed-in operator in the header bar: "Ayesha Khan (Supervisor)" */
+  text = g_strdup_printf (_("%s (%s)"),
+                          ks_account_get_full_name (ks_session_get_account (session)),
+                          ks_role_get_label (ks_session_get_role (session)));
+  gtk_label_set_label (self->operator_label, text);
+}
+
+void
+ks_window_session_started (KsWindow  *self,
+                           KsSession *session)
+{
+  g_return_if_fail (KS_IS_WINDOW (self));
+
+  ks_station_set_session (self->station, session);
+  update_operator_label (self);
+  ks_settings_page_set_session (self->settings_page, session);
+  adw_view_stack_set_visible_child_name (self->view_stack, "enroll");
+  note_activity (self);
+  set_mode (self, "main");
+}
+
+static void
+on_setup_done (KsWindow  *self,
+               KsSession *session)
+{
+  ks_window_session_started (self, session);
+  ks_window_show_toast (self, _("The station is set up. Add operators in Settings."));
+}
+
+static void
+on_signed_in (KsWindow  *self,
+              KsSession *session)
+{
+  ks_window_session_started (self, session);
+}
+
+void
+ks_window_lock (KsWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  KsSession *session;
+
+  g_return_if_fail (KS_IS_WINDOW (self));
+
+  session = ks_station_get_session (self->station);
+  if (session == NULL || !g_str_equal (ks_window_get_mode (self), "main"))
+    return;
+
+  /* Even if the audit entry cannot be written (disk full), the screen still locks. */
+  if (!ks_session_lock (session, &error))
+    g_warning ("Could not record the lock: %s", error->message);
+  ks_lock_page_set_session (self->lock_page, session);
+  set_mode (self, "locked");
+}
+
+static void
+on_unlocked (KsWindow *self)
+{
+  note_activity (self);
+  set_mode (self, "main");
+}
+
+static void
+sign_out (KsWindow *self)
+{
+  KsSession *session = ks_station_get_session (self->station);
+  g_autoptr(GError) error = NULL;
+
+  if (session != NULL && !ks_session_sign_out (session, &error))
+    g_warning ("Could not record the sign-out: %s", error->message);
+  ks_station_set_session (self->station, NULL);
+  ks_settings_page_set_session (self->settings_page, NULL);
+  update_operator_label (self);
+  set_mode (self, "sign-in");
+}
+
+static void
+on_lock_sign_out (KsWindow *self)
+{
+  sign_out (self);
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  ks_window_lock (KS_WINDOW (widget));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  sign_out (KS_WINDOW (widget));
+}
+
+static void
+section_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  KsWindow *self = KS_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (param, NULL));
+}
+
+static void
+ks_window_constructed (GObject *object)
+{
+  KsWindow *self = (KsWindow *)object;
+  KsStore *store = ks_station_get_store (self->station);
+
+  G_OBJECT_CLASS (ks_window_parent_class)->constructed (object);
+
+  g_settings_bind (self->window_settings, "window-width", self, "default-width",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->window_settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->window_settings, "window-maximized", self, "maximized",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  if (ks_station_is_training (self->station))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->training_banner), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "training");
+    }
+
+  ks_setup_page_set_station (self->setup_page, self->station);
+  ks_signin_page_set_station (self->signin_page, self->station);
+  ks_lock_page_set_station (self->lock_page, self->station);
+  ks_settings_page_set_station (self->settings_page, self->station);
+
+  set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
+
+  note_activity (self);
+  _ks_window_set_idle_lock_seconds (self, 0);
+}
+
+static void
+ks_window_dispose (GObject *object)
+{
+  KsWindow *self = (KsWindow *)object;
+
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ks_window_parent_class)->dispose (object);
+}
+
+static void
+ks_window_finalize (GObject *object)
+{
+  KsWindow *self = (KsWindow *)object;
+
+  g_clear_object (&self->station);
+  g_clear_object (&self->window_settings);
+
+  G_OBJECT_CLASS (ks_window_parent_class)->finalize (object);
+}
+
+static void
+ks_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  KsWindow *self = KS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATION:
+      self->station = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ks_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  KsWindow *self = KS_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATION:
+      g_value_set_object (value, self->station);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ks_window_class_init (KsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = ks_window_constructed;
+  object_class->dispose = ks_window_dispose;
+  object_class->finalize = ks_window_finalize;
+  object_class->set_property = ks_window_set_property;
+  object_class->get_property = ks_window_get_property;
+
+  properties[PROP_STATION] =
+    g_param_spec_object ("station", NULL, NULL, KS_TYPE_STATION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (KS_TYPE_SETUP_PAGE);
+  g_type_ensure (KS_TYPE_SIGNIN_PAGE);
+  g_type_ensure (KS_TYPE_LOCK_PAGE);
+  g_type_ensure (KS_TYPE_SETTINGS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pk/gov/kp/KhyberPassStation/ks-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, training_banner);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, setup_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, signin_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_setup_done);
+  gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_unlocked);
+  gtk_widget_class_bind_template_callback (widget_class, on_lock_sign_out);
+
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.section", "s", section_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.section", "s", "enroll");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.section", "s", "review");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.section", "s", "sync");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.section", "s", "verify");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.section", "s", "settings");
+}
+
+static void
+ks_window_init (KsWindow *self)
+{
+  GtkEventController *key;
+  GtkEventController *motion;
+  GtkGesture *click;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->window_settings = g_settings_new (APP_ID);
+
+  /* Capture phase: the window sees activity before any child consumes the event. */
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  motion = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (note_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (note_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+}
+
+KsWindow *
+ks_window_new (GtkApplication *application,
+               KsStation      *station)
+{
+  return g_object_new (KS_TYPE_WINDOW,
+                       "application", application,
+                       "station", station,
+                       NULL);
+}
+
+KsStation *
+ks_window_get_station (KsWindow *self)
+{
+  g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
+  return self->station;
+}
