@@ -172,9 +172,10 @@ test_store_refuses_newer (void)
 static void
 test_store_refuses_corrupt (void)
 {
-  const char *garbage[] = {
-    "This is not a database at all, just some text somebody saved over it.\n",
-    /* A real header followed by junk: the classic half-copied file. */
+  /* Each is padded with zeros to 40 bytes, then to a 4 KiB file. */
+  static const char garbage[][40] = {
+    "This is not a database at all, just text",
+    /* A real header followed by nothing: the classic half-copied file. */
     "SQLite format 3\0\x10\0\x01\x01\0\x40\x20\x20\0\0\0\x02",
   };
 
@@ -184,7 +185,7 @@ test_store_refuses_corrupt (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(KsStore) store = NULL;
       g_autofree char *after = NULL;
-      gsize len = i == 0 ? strlen (garbage[i]) : 40;
+      gsize len = sizeof garbage[i];
       g_autofree char *content = g_malloc0 (4096);
       gsize after_len;
 
