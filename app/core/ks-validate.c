@@ -509,7 +509,7 @@ ks_validate_name_latin (const char   *input,
                         GError      **error)
 {
   g_autofree char *collapsed = NULL;
-  GString *out;
+  g_autoptr(GString) out = NULL;
   g_autofree char *name = NULL;
   guint n_letters = 0;
   gunichar prev = 0;
@@ -540,7 +540,6 @@ ks_validate_name_latin (const char   *input,
         {
           if (out->len == 0 && c != ' ')
             {
-              g_string_free (out, TRUE);
               g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
                            _("The %s starts with a letter, not a punctuation mark."),
                            name_label (field));
@@ -548,7 +547,6 @@ ks_validate_name_latin (const char   *input,
             }
           if (is_name_punct (c) && is_name_punct (prev))
             {
-              g_string_free (out, TRUE);
               g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
                            _("The %s has two punctuation marks in a row. Remove one."),
                            name_label (field));
@@ -559,7 +557,6 @@ ks_validate_name_latin (const char   *input,
         {
           g_autofree char *what = describe_char (c);
 
-          g_string_free (out, TRUE);
           if (is_any_digit (c))
             g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_CHARACTER,
                          _("A name has no digits: remove %s from the %s."),
@@ -579,7 +576,7 @@ ks_validate_name_latin (const char   *input,
       prev = c;
     }
 
-  name = g_string_free (out, FALSE);
+  name = g_string_free (g_steal_pointer (&out), FALSE);
   if (check_name_length (name, n_letters, field, error) != KS_VALIDATE_OK)
     return KS_VALIDATE_INVALID;
 
@@ -606,7 +603,7 @@ ks_validate_name_urdu (const char   *input,
 {
   g_autofree char *collapsed = NULL;
   g_autofree char *name = NULL;
-  GString *out;
+  g_autoptr(GString) out = NULL;
   guint n_letters = 0;
   gunichar prev = ' ';
 
@@ -647,7 +644,6 @@ ks_validate_name_urdu (const char   *input,
         {
           g_autofree char *what = describe_char (c);
 
-          g_string_free (out, TRUE);
           if (is_any_digit (c))
             g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_CHARACTER,
                          _("A name has no digits: remove %s from the %s."),
@@ -667,7 +663,7 @@ ks_validate_name_urdu (const char   *input,
       prev = c;
     }
 
-  name = g_string_free (out, FALSE);
+  name = g_string_free (g_steal_pointer (&out), FALSE);
   if (check_name_length (name, n_letters, field, error) != KS_VALIDATE_OK)
     return KS_VALIDATE_INVALID;
 
@@ -926,7 +922,7 @@ ks_validate_mobile (const char  *input,
                     GError     **error)
 {
   g_autofree char *folded = NULL;
-  GString *digits;
+  g_autoptr(GString) digits = NULL;
   g_autofree char *all = NULL;
   const char *national;
   gboolean plus = FALSE;
@@ -959,14 +955,13 @@ ks_validate_mobile (const char  *input,
         {
           g_autofree char *what = describe_char (c);
 
-          g_string_free (digits, TRUE);
           g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_CHARACTER,
                        _("A mobile number has only digits (and “+” at the start); remove %s."),
                        what);
           return KS_VALIDATE_INVALID;
         }
     }
-  all = g_string_free (digits, FALSE);
+  all = g_string_free (g_steal_pointer (&digits), FALSE);
   len = strlen (all);
 
   /* Strip whichever prefix the operator used down to the 10-digit national number. */
@@ -989,6 +984,10 @@ ks_validate_mobile (const char  *input,
     national = all + 1;
   else
     national = all;
+
+  /* "+92 0300..." mixes both habits: the trunk 0 is dropped after a country code. */
+  if (national != all && national[0] == '0' && strlen (national) == 11)
+    national++;
 
   if (national[0] != '\0' && national[0] != '3')
     {
