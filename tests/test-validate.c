@@ -283,6 +283,9 @@ test_validate_name_urdu (void)
       { "\u200Cعلی\u200C", KS_VALIDATE_OK, 0, "علی" },
       { "علی \u200Cخان", KS_VALIDATE_OK, 0, "علی خان" },
       { "علی\u200C\u200Cخان", KS_VALIDATE_OK, 0, "علی\u200Cخان" },
+      { "علی \u200C خان", KS_VALIDATE_OK, 0, "علی خان" },
+      { "\u200C علی", KS_VALIDATE_OK, 0, "علی" },
+      { "علی \u200C", KS_VALIDATE_OK, 0, "علی" },
       /* The Arabic kaf becomes the Urdu one. */
       { "كريم", KS_VALIDATE_OK, 0, "کريم" },
       { max_s, KS_VALIDATE_OK, 0, max_s },

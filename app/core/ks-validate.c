@@ -638,9 +638,15 @@ ks_validate_name_urdu (const char   *input,
           if (!is_urdu_letter (next) && next != 0x0643)
             continue;
         }
+      else if (c == ' ')
+        {
+          /* A dropped ZWNJ can leave two spaces, or one at either end. */
+          if (prev == ' ' || next == '\0')
+            continue;
+        }
       else if (is_urdu_letter (c))
         n_letters++;
-      else if (c != ' ' && !(is_urdu_mark (c) && (is_urdu_letter (prev) || is_urdu_mark (prev))))
+      else if (!(is_urdu_mark (c) && (is_urdu_letter (prev) || is_urdu_mark (prev))))
         {
           g_autofree char *what = describe_char (c);
 
@@ -663,6 +669,8 @@ ks_validate_name_urdu (const char   *input,
       prev = c;
     }
 
+  if (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
   name = g_string_free (g_steal_pointer (&out), FALSE);
   if (check_name_length (name, n_letters, field, error) != KS_VALIDATE_OK)
     return KS_VALIDATE_INVALID;
