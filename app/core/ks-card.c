@@ -753,7 +753,7 @@ ks_card_render_back (KsCard  *card,
   /* A card certified only by the set-up's development root says so where a verifier looks. */
   if (card->development)
     draw_text (cr, "DEVELOPMENT KEY · NOT FOR REAL USE", FONT_LATIN, 1.3, TRUE, tx, 47.6, tw,
-               PANGO_ALIGN_LEFT, 0xb26a00);
+               PANGO_ALIGN_LEFT, INK);
   draw_text (cr, station, FONT_LATIN, 1.3, FALSE, tx, 49.6, tw, PANGO_ALIGN_LEFT, GREY);
 
   if (card->specimen)
