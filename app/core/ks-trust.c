@@ -585,6 +585,7 @@ ks_trust_list_new_from_data (const char  *json,
   g_return_val_if_fail (json != NULL, NULL);
 
   if (!json_parser_load_from_data (parser, json, len, NULL)
+      || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return damaged (error);
   o = json_node_get_object (json_parser_get_root (parser));
@@ -1033,6 +1034,12 @@ ks_station_keys_install_certificate (KsStationKeys        *self,
   g_clear_pointer (&self->cert, ks_station_cert_free);
   self->cert = ks_station_cert_copy (cert);
   g_set_object (&self->trust, trust);
+
+  /* With a registry in charge, the development root must not be able to certify anything. */
+  {
+    g_autofree char *root_path = g_build_filename (self->dir, "dev-root.key", NULL);
+    g_unlink (root_path);
+  }
   return TRUE;
 }
 
