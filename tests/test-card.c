@@ -393,6 +393,46 @@ test_card_unknown_station (Fixture       *f,
 }
 
 static void
+test_card_expired_shows_holder (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_autofree char *pdf = g_build_filename (f->dir, "card.pdf", NULL);
+  g_autofree char *png = g_build_filename (f->dir, "CARD.PNG", NULL);
+  g_autofree char *txt = g_build_filename (f->dir, "card.txt", NULL);
+  g_autoptr(KsVerifyResult) expired = NULL;
+  g_autoptr(KsVerifyResult) early = NULL;
+  KsVerifyOptions opts;
+
+  /* The format follows the file name. */
+  g_assert_true (ks_card_write_file (card, pdf, &error));
+  g_assert_true (ks_card_write_file (card, png, &error));
+  g_assert_no_error (error);
+  g_assert_false (ks_card_write_file (card, txt, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Eleven years on: expired, yet the operator still sees whose card it is. */
+  fixture_options (f, &opts);
+  opts.now = ks_card_get_issued_at (card) + 11 * 366 * 86400;
+  expired = ks_card_verify_file (pdf, &opts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (expired->verdict, ==, KS_VERDICT_EXPIRED);
+  g_assert_cmpint (ks_verdict_exit_code (expired->verdict), ==, KS_EXIT_EXPIRED);
+  g_assert_nonnull (expired->credential);
+  g_assert_cmpstr (expired->credential->claim->full_name, ==, "Gul Bano Khan");
+  g_assert_nonnull (strstr (expired->message, "expired"));
+
+  /* A verifier whose clock is a day behind the station's still accepts a fresh card (the
+   * station certificate starts a day back for this reason). */
+  opts.now = ks_card_get_issued_at (card) - 86400 + 60;
+  early = ks_card_verify_file (png, &opts, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (early->verdict, ==, KS_VERDICT_VALID);
+}
+
+static void
 test_card_unreadable_inputs (Fixture       *f,
                              gconstpointer  data)
 {
@@ -470,6 +510,7 @@ main (int   argc,
   ADD ("/card/specimen", test_card_specimen);
   ADD ("/card/photo", test_card_photo);
   ADD ("/card/unknown-station", test_card_unknown_station);
+  ADD ("/card/expired-shows-holder", test_card_expired_shows_holder);
   ADD ("/card/unreadable-inputs", test_card_unreadable_inputs);
 #undef ADD
   g_test_add_func ("/card/urdu-fonts", test_card_urdu_fonts);

@@ -817,6 +817,45 @@ test_claim169_protected_alg_only (Station       *s,
   }
 }
 
+static void
+test_claim169_mutations (Station       *s,
+                         gconstpointer  data)
+{
+  g_autoptr(KsClaim169) claim = sample_claim ();
+  g_autoptr(GBytes) payload = ks_claim169_to_cwt (claim, "https://registry.kp.gov.pk",
+                                                  1700000000, 0, 2000000000);
+  g_autoptr(GBytes) cose = sign_payload (s, payload);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (169);
+  gsize len;
+  const guint8 *orig = g_bytes_get_data (cose, &len);
+  KsVerifyOptions opts;
+  guint n_rejected = 0;
+
+  /* Random damage with the signature check off, so the damaged CBOR reaches every reader
+   * (under -Dsanitize=true this is where an overread would show). Each outcome is either a
+   * credential or an error, never both, never neither. */
+  ks_verify_options_init (&opts);
+  opts.allow_unverified = TRUE;
+  opts.now = 1750000000;
+  for (guint round = 0; round < 20000; round++)
+    {
+      g_autofree guint8 *buf = g_memdup2 (orig, len);
+      gsize cut = g_rand_boolean (rand) ? len : (gsize)g_rand_int_range (rand, 0, len);
+      guint n_changes = g_rand_int_range (rand, 1, 5);
+      g_autoptr(GBytes) mutated = NULL;
+      g_autoptr(KsCredential) cred = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint k = 0; k < n_changes; k++)
+        buf[g_rand_int_range (rand, 0, len)] = (guint8)g_rand_int_range (rand, 0, 256);
+      mutated = g_bytes_new (buf, cut);
+      cred = ks_credential_verify_cose (mutated, &opts, &error);
+      g_assert_true ((cred == NULL) != (error == NULL));
+      n_rejected += cred == NULL;
+    }
+  g_assert_cmpuint (n_rejected, >, 0);
+}
+
 /* ES256: key, signature and conversion from OpenSSL's DER to COSE's raw r||s. */
 static GBytes *
 es256_sign_raw (EVP_PKEY *pkey,
@@ -951,6 +990,8 @@ main (int   argc,
   g_test_add ("/claim169/protected-alg-only", Station, NULL, station_setup,
               test_claim169_protected_alg_only, station_teardown);
   g_test_add_func ("/claim169/es256", test_claim169_es256);
+  g_test_add ("/claim169/mutations", Station, NULL, station_setup, test_claim169_mutations,
+              station_teardown);
 
   return g_test_run ();
 }

@@ -44,7 +44,8 @@ typedef struct
 {
   KsVerdict verdict;
   char *message;                /* for the operator: the verdict's reason, translated */
-  KsCredential *credential;     /* (nullable) set when the verdict is VALID */
+  KsCredential *credential;     /* (nullable) set when VALID, EXPIRED or NOT_YET_VALID: the
+                                 * signature holds, so the fields are genuine */
   char *qr_text;                /* (nullable) the QR's text as read */
 } KsVerifyResult;
 

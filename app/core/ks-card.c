@@ -853,3 +853,29 @@ ks_card_write_png (KsCard      *card,
     return cairo_failed (error, path, status);
   return TRUE;
 }
+
+/**
+ * ks_card_write_file:
+ * @path: FILE.pdf (front and back pages) or FILE.png (both sides at %KS_CARD_PNG_DPI)
+ *
+ * What `khyber-station issue ... FILE` calls: the format follows the file name.
+ */
+gboolean
+ks_card_write_file (KsCard      *card,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (card != NULL && path != NULL, FALSE);
+
+  lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".pdf"))
+    return ks_card_write_pdf (card, path, error);
+  if (g_str_has_suffix (lower, ".png"))
+    return ks_card_write_png (card, path, KS_CARD_PNG_DPI, error);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("A card can be written as PDF or PNG only: name the file “….pdf” or “….png”."));
+  return FALSE;
+}

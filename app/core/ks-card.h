@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 /* Below this a phone camera or a 300 dpi scan stops reading the QR reliably. */
 #define KS_CARD_MIN_MODULE_MM 0.33
 #define KS_CARD_DEFAULT_VALIDITY_YEARS 10
+/* PNG output resolution of ks_card_write_file(). */
+#define KS_CARD_PNG_DPI 300.0
 /* Used as CWT iss until the registry's URI is set (setting `registry-url`). */
 #define KS_CARD_DEFAULT_ISSUER "https://registry.kp.gov.pk"
 
@@ -80,6 +82,9 @@ gboolean         ks_card_write_pdf           (KsCard                    *card,
 gboolean         ks_card_write_png           (KsCard                    *card,
                                               const char                *path,
                                               double                     dpi,
+                                              GError                   **error);
+gboolean         ks_card_write_file          (KsCard                    *card,
+                                              const char                *path,
                                               GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCardHolder, ks_card_holder_free)

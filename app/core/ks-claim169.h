@@ -89,6 +89,7 @@ typedef struct
   gint64 now;                    /* unix seconds; 0 reads the clock */
   gint64 skew_seconds;           /* exp/nbf tolerance */
   gboolean allow_unverified;     /* decode without a signature check: never for a verdict */
+  gboolean skip_time_checks;     /* no exp/nbf check: to show an expired card's genuine fields */
 } KsVerifyOptions;
 
 KsClaim169   *ks_claim169_new             (void);
