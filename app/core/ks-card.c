@@ -111,10 +111,11 @@ nonempty_dup (const char *s)
 KsClaim169 *
 ks_card_holder_to_claim (const KsCardHolder *holder)
 {
-  KsClaim169 *claim = ks_claim169_new ();
+  KsClaim169 *claim;
 
-  g_return_val_if_fail (holder != NULL, claim);
+  g_return_val_if_fail (holder != NULL, NULL);
 
+  claim = ks_claim169_new ();
   claim->id = nonempty_dup (holder->kp_id);
   claim->full_name = nonempty_dup (holder->full_name);
   claim->secondary_full_name = nonempty_dup (holder->full_name_ur);
@@ -282,7 +283,12 @@ ks_card_issue (const KsCardHolder        *holder,
     }
 
   if (holder->photo_png != NULL)
-    card->photo = surface_from_png (holder->photo_png);
+    {
+      card->photo = surface_from_png (holder->photo_png);
+      /* The card still prints, with the silhouette: the preview shows the operator. */
+      if (card->photo == NULL)
+        g_debug ("The photo of %s is not a readable PNG", holder->kp_id);
+    }
 
   return g_steal_pointer (&card);
 }
@@ -290,36 +296,42 @@ ks_card_issue (const KsCardHolder        *holder,
 const char *
 ks_card_get_qr_text (KsCard *card)
 {
+  g_return_val_if_fail (card != NULL, NULL);
   return card->qr_text;
 }
 
 gint64
 ks_card_get_issued_at (KsCard *card)
 {
+  g_return_val_if_fail (card != NULL, 0);
   return card->issued_at;
 }
 
 gint64
 ks_card_get_expires_at (KsCard *card)
 {
+  g_return_val_if_fail (card != NULL, 0);
   return card->expires_at;
 }
 
 int
 ks_card_get_qr_version (KsCard *card)
 {
+  g_return_val_if_fail (card != NULL, 0);
   return card->qr->version;
 }
 
 char
 ks_card_get_qr_level (KsCard *card)
 {
+  g_return_val_if_fail (card != NULL, '\0');
   return card->qr_level;
 }
 
 double
 ks_card_get_qr_module_mm (KsCard *card)
 {
+  g_return_val_if_fail (card != NULL, 0);
   return module_mm_for (card->qr);
 }
 
@@ -331,6 +343,8 @@ void
 ks_card_set_photo_surface (KsCard          *card,
                            cairo_surface_t *photo)
 {
+  g_return_if_fail (card != NULL);
+
   g_clear_pointer (&card->photo, cairo_surface_destroy);
   if (photo)
     card->photo = cairo_surface_reference (photo);

@@ -94,7 +94,7 @@ read_head (Reader   *r,
   guint n_extra;
 
   if (r->pos >= r->len)
-    return malformed (error, "truncated");
+    return malformed (error, _("truncated"));
 
   *major = r->data[r->pos] >> 5;
   *info = r->data[r->pos] & 0x1f;
@@ -111,11 +111,11 @@ read_head (Reader   *r,
       return TRUE;
     }
   if (*info > 27)
-    return malformed (error, "reserved header value");
+    return malformed (error, _("reserved header value"));
 
   n_extra = 1u << (*info - 24);
   if (r->len - r->pos < n_extra)
-    return malformed (error, "truncated");
+    return malformed (error, _("truncated"));
   *arg = 0;
   for (guint i = 0; i < n_extra; i++)
     *arg = (*arg << 8) | r->data[r->pos++];
@@ -136,7 +136,7 @@ read_string (Reader   *r,
   if (info != 31)
     {
       if (arg > r->len - r->pos)
-        return malformed (error, "truncated string"), NULL;
+        return malformed (error, _("truncated string")), NULL;
       g_byte_array_append (buf, r->data + r->pos, arg);
       r->pos += arg;
     }
@@ -155,9 +155,9 @@ read_string (Reader   *r,
           if (!read_head (r, &cmajor, &cinfo, &carg, error))
             return NULL;
           if (cmajor != major || cinfo == 31)
-            return malformed (error, "bad string chunk"), NULL;
+            return malformed (error, _("bad string chunk")), NULL;
           if (carg > r->len - r->pos)
-            return malformed (error, "truncated string"), NULL;
+            return malformed (error, _("truncated string")), NULL;
           g_byte_array_append (buf, r->data + r->pos, carg);
           r->pos += carg;
         }
@@ -166,7 +166,7 @@ read_string (Reader   *r,
   if (major == 3)
     {
       if (!g_utf8_validate_len ((const char *)buf->data, buf->len, NULL))
-        return malformed (error, "text is not UTF-8"), NULL;
+        return malformed (error, _("text is not UTF-8")), NULL;
       /* Kept NUL-terminated past the GBytes size, so the text can be handed out as a string. */
       g_byte_array_append (buf, &nul, 1);
       g_byte_array_set_size (buf, buf->len - 1);
@@ -230,7 +230,7 @@ read_container (Reader   *r,
   /* Every item takes at least one byte: refuse a header that announces more items than bytes
    * are left before allocating anything for them. */
   if (!indefinite && (arg > r->len || n_items > r->len - r->pos))
-    return malformed (error, "truncated container"), NULL;
+    return malformed (error, _("truncated container")), NULL;
 
   item->items = g_ptr_array_new_full (indefinite ? 4 : (guint)n_items,
                                       (GDestroyNotify)ks_cbor_free);
@@ -245,7 +245,7 @@ read_container (Reader   *r,
         {
           r->pos++;
           if (type == KS_CBOR_MAP && item->items->len % 2 != 0)
-            return malformed (error, "map key without value"), NULL;
+            return malformed (error, _("map key without value")), NULL;
           break;
         }
 
@@ -311,7 +311,7 @@ read_item (Reader  *r,
     case 0:
     case 1:
       if (info == 31)
-        return malformed (error, "indefinite integer"), NULL;
+        return malformed (error, _("indefinite integer")), NULL;
       item = item_new (major == 0 ? KS_CBOR_UINT : KS_CBOR_NINT);
       item->value.u = arg;
       break;
@@ -334,7 +334,7 @@ read_item (Reader  *r,
         KsCbor *content;
 
         if (info == 31)
-          return malformed (error, "indefinite tag"), NULL;
+          return malformed (error, _("indefinite tag")), NULL;
         item = item_new (KS_CBOR_TAG);
         item->value.u = arg;
         content = read_item (r, depth + 1, error);
@@ -348,7 +348,7 @@ read_item (Reader  *r,
     case 7:
     default:
       if (info == 31)
-        return malformed (error, "unexpected break"), NULL;
+        return malformed (error, _("unexpected break")), NULL;
       if (info == 25 || info == 26 || info == 27)
         {
           item = item_new (KS_CBOR_FLOAT);
@@ -368,7 +368,7 @@ read_item (Reader  *r,
         {
           /* RFC 8949 3.3: a one-byte simple value below 32 is not well-formed. */
           if (info == 24 && arg < 32)
-            return malformed (error, "bad simple value"), NULL;
+            return malformed (error, _("bad simple value")), NULL;
           item = item_new (KS_CBOR_SIMPLE);
           item->value.u = arg;
         }
@@ -402,7 +402,7 @@ ks_cbor_decode (const guint8  *data,
   if (item == NULL)
     return NULL;
   if (r.pos != r.len)
-    return malformed (error, "extra bytes after the data"), NULL;
+    return malformed (error, _("extra bytes after the data")), NULL;
   return g_steal_pointer (&item);
 }
 

@@ -104,9 +104,9 @@ ks_cose_sign1_parse (const guint8  *data,
 
   array = ks_cbor_untag (ks_cbor_untag (root, CWT_TAG), COSE_TAG_SIGN1);
   if (array->type == KS_CBOR_TAG)
-    return not_cose (error, "unexpected tag"), NULL;
+    return not_cose (error, _("unexpected tag")), NULL;
   if (array->type != KS_CBOR_ARRAY || array->items->len != 4)
-    return not_cose (error, "not a COSE_Sign1 array"), NULL;
+    return not_cose (error, _("not a COSE_Sign1 array")), NULL;
 
   prot = g_ptr_array_index (array->items, 0);
   unprot = g_ptr_array_index (array->items, 1);
@@ -114,7 +114,7 @@ ks_cose_sign1_parse (const guint8  *data,
   signature = g_ptr_array_index (array->items, 3);
   if (prot->type != KS_CBOR_BYTES || unprot->type != KS_CBOR_MAP
       || payload->type != KS_CBOR_BYTES || signature->type != KS_CBOR_BYTES)
-    return not_cose (error, "wrong field types"), NULL;
+    return not_cose (error, _("wrong field types")), NULL;
 
   msg = g_new0 (KsCoseSign1, 1);
   msg->protected_header = g_bytes_ref (prot->bytes);
@@ -128,7 +128,7 @@ ks_cose_sign1_parse (const guint8  *data,
       if (protected_map == NULL)
         return NULL;
       if (protected_map->type != KS_CBOR_MAP)
-        return not_cose (error, "protected header is not a map"), NULL;
+        return not_cose (error, _("protected header is not a map")), NULL;
     }
 
   alg_item = ks_cbor_map_lookup_int (protected_map, COSE_HEADER_ALG);
