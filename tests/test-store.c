@@ -16,6 +16,13 @@ static const char *const seeds[] = {
   "INSERT INTO meta (key, value) VALUES ('seeded-at-1', 'yes');"
   "INSERT INTO accounts (username, full_name, role, password_hash, created_at) "
   "VALUES ('old.supervisor', 'Old Supervisor', 'supervisor', 'x', 1);",
+
+  "INSERT INTO drafts (operator, data, created_at, updated_at) "
+  "VALUES ('old.supervisor', '{\"cnic\":\"1\"}', 1, 1);"
+  "INSERT INTO records (kp_id, cnic, state, data, full_name, full_name_ur, district, operator, "
+  "submitted_at, updated_at) VALUES ('PEW-A01-0000001-X', '1710112345671', 'submitted', '{}', "
+  "'A', 'ا', 'PEW', 'old.supervisor', 1, 1);"
+  "UPDATE sequences SET next = 2 WHERE name = 'kp-id';",
 };
 
 static char *

@@ -1,0 +1,897 @@
+/* ks-records.c: drafts and submitted records in the store, and their life cycle
+ *
+ * Drafts live in their own table until submit; a submitted record gets its Khyber Pass ID and
+ * then only moves forward through the states of ks_record_state_can_change(). Every state
+ * change, and every submit, is one transaction together with its audit entry: either both are
+ * stored or neither. Nothing here deletes a submitted record.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-records"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-audit.h"
+#include "ks-kpid.h"
+#include "ks-record-validate.h"
+#include "ks-records.h"
+#include "ks-store-private.h"
+
+G_DEFINE_QUARK (ks-records-error-quark, ks_records_error)
+
+#define KPID_MAX_SEQUENCE 9999999
+
+void
+ks_draft_info_free (KsDraftInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->operator);
+  g_free (info->cnic);
+  g_free (info->full_name);
+  g_free (info);
+}
+
+void
+ks_record_info_free (KsRecordInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->kp_id);
+  g_free (info->cnic);
+  g_free (info->full_name);
+  g_free (info->full_name_ur);
+  g_free (info->district);
+  g_free (info->operator);
+  g_free (info->decided_by);
+  g_free (info->reason);
+  g_free (info->note);
+  g_free (info);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  const char *text = (const char *)sqlite3_column_text (stmt, column);
+  return text ? g_strdup (text) : NULL;
+}
+
+/* Drafts *****************************************************************************/
+
+#define DRAFT_COLUMNS \
+  "id, operator, data, step, coalesce (record_id, 0), created_at, updated_at"
+
+static KsDraftInfo *
+draft_info_from_row (sqlite3_stmt *stmt,
+                     KsRecord    **record)
+{
+  KsDraftInfo *info = g_new0 (KsDraftInfo, 1);
+  g_autoptr(KsRecord) parsed = ks_record_new_from_json ((const char *)sqlite3_column_text (stmt, 2),
+                                                        NULL);
+
+  if (parsed == NULL)
+    parsed = ks_record_new ();
+  info->id = sqlite3_column_int64 (stmt, 0);
+  info->operator = column_dup (stmt, 1);
+  info->step = sqlite3_column_int (stmt, 3);
+  info->record_id = sqlite3_column_int64 (stmt, 4);
+  info->created_at = sqlite3_column_int64 (stmt, 5);
+  info->updated_at = sqlite3_column_int64 (stmt, 6);
+  info->cnic = g_strdup (ks_record_get (parsed, KS_FIELD_CNIC));
+  info->full_name = g_strdup (ks_record_get (parsed, KS_FIELD_FULL_NAME));
+  if (record != NULL)
+    *record = g_steal_pointer (&parsed);
+  return info;
+}
+
+/**
+ * ks_drafts_create:
+ * @record: (nullable): the fields to start with; %NULL for an empty form
+ * @record_id: the submitted record this draft edits, or 0 for a new enrollment
+ *
+ * Returns: the new draft's id, or 0 on error
+ */
+gint64
+ks_drafts_create (KsStore    *store,
+                  KsSession  *session,
+                  KsRecord   *record,
+                  gint64      record_id,
+                  GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(KsRecord) empty = NULL;
+  g_autofree char *json = NULL;
+  gint64 now = ks_store_now (store);
+  gint64 id = 0;
+
+  g_return_val_if_fail (KS_IS_STORE (store), 0);
+  g_return_val_if_fail (KS_IS_SESSION (session), 0);
+
+  if (!ks_session_require (session, KS_PERMISSION_ENROLL, error))
+    return 0;
+  if (record == NULL)
+    record = empty = ks_record_new ();
+  json = ks_record_to_json (record);
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store,
+                            "INSERT INTO drafts (operator, data, step, record_id, created_at, "
+                            "updated_at) VALUES (?, ?, 0, ?, ?, ?)",
+                            error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, ks_session_get_username (session), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, json, -1, SQLITE_STATIC);
+      if (record_id > 0)
+        sqlite3_bind_int64 (stmt, 3, record_id);
+      else
+        sqlite3_bind_null (stmt, 3);
+      sqlite3_bind_int64 (stmt, 4, now);
+      sqlite3_bind_int64 (stmt, 5, now);
+      if (_ks_store_step_done (store, stmt, error))
+        id = sqlite3_last_insert_rowid (_ks_store_get_db (store));
+    }
+  _ks_store_unlock (store);
+  return id;
+}
+
+/**
+ * ks_drafts_save:
+ *
+ * Stores the draft's latest fields. Called by the draft saver off the UI thread, often: one
+ * small UPDATE, no audit entry (a draft is not a record yet).
+ */
+gboolean
+ks_drafts_save (KsStore     *store,
+                gint64       draft_id,
+                const char  *json,
+                int          step,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store,
+                            "UPDATE drafts SET data = ?, step = ?, updated_at = ? WHERE id = ?",
+                            error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, json, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, step);
+      sqlite3_bind_int64 (stmt, 3, ks_store_now (store));
+      sqlite3_bind_int64 (stmt, 4, draft_id);
+      ok = _ks_store_step_done (store, stmt, error);
+      if (ok && sqlite3_changes (_ks_store_get_db (store)) == 0)
+        {
+          g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND,
+                       _("This draft was submitted or discarded meanwhile."));
+          ok = FALSE;
+        }
+    }
+  _ks_store_unlock (store);
+  return ok;
+}
+
+KsRecord *
+ks_drafts_load (KsStore      *store,
+                gint64        draft_id,
+                KsDraftInfo **info,
+                GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(KsDraftInfo) draft = NULL;
+  KsRecord *record = NULL;
+  int rc;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, "SELECT " DRAFT_COLUMNS " FROM drafts WHERE id = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, draft_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        draft = draft_info_from_row (stmt, &record);
+      else if (rc == SQLITE_DONE)
+        g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND,
+                     _("This draft no longer exists: it was submitted or discarded."));
+      else
+        _ks_store_set_error (store, rc, error);
+    }
+  _ks_store_unlock (store);
+
+  if (record != NULL && info != NULL)
+    *info = g_steal_pointer (&draft);
+  return record;
+}
+
+static GPtrArray *
+list_drafts (KsStore     *store,
+             const char  *sql,
+             const char  *operator,
+             gint64       before,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) drafts = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_draft_info_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = SQLITE_DONE;
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    {
+      _ks_store_unlock (store);
+      return NULL;
+    }
+  if (operator != NULL)
+    sqlite3_bind_text (stmt, 1, operator, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 1, before);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (drafts, draft_info_from_row (stmt, NULL));
+  _ks_store_unlock (store);
+
+  if (rc != SQLITE_DONE)
+    {
+      _ks_store_set_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&drafts);
+}
+
+/**
+ * ks_drafts_list_mine:
+ *
+ * Returns: (transfer full) (element-type KsDraftInfo): the signed-in operator's drafts, newest
+ *   first: what the sign-in offers to resume
+ */
+GPtrArray *
+ks_drafts_list_mine (KsStore    *store,
+                     KsSession  *session,
+                     GError    **error)
+{
+  g_return_val_if_fail (KS_IS_SESSION (session), NULL);
+
+  return list_drafts (store,
+                      "SELECT " DRAFT_COLUMNS " FROM drafts WHERE operator = ? "
+                      "ORDER BY updated_at DESC",
+                      ks_session_get_username (session), 0, error);
+}
+
+/**
+ * ks_drafts_list_stale:
+ *
+ * Returns: (transfer full) (element-type KsDraftInfo): every operator's drafts untouched for
+ *   more than @older_than_days, oldest first; supervisors only
+ */
+GPtrArray *
+ks_drafts_list_stale (KsStore    *store,
+                      KsSession  *session,
+                      guint       older_than_days,
+                      GError    **error)
+{
+  gint64 before;
+
+  g_return_val_if_fail (KS_IS_SESSION (session), NULL);
+
+  if (!ks_session_require (session, KS_PERMISSION_SEE_STALE_DRAFTS, error))
+    return NULL;
+  before = ks_store_now (store) - (gint64)older_than_days * 24 * 3600 * G_USEC_PER_SEC;
+  return list_drafts (store,
+                      "SELECT " DRAFT_COLUMNS " FROM drafts WHERE updated_at < ? "
+                      "ORDER BY updated_at",
+                      NULL, before, error);
+}
+
+/**
+ * ks_drafts_discard:
+ *
+ * An operator discards their own drafts; a supervisor may discard anyone's (stale drafts).
+ */
+gboolean
+ks_drafts_discard (KsStore    *store,
+                   KsSession  *session,
+                   gint64      draft_id,
+                   GError    **error)
+{
+  g_autoptr(KsDraftInfo) info = NULL;
+  g_autoptr(KsRecord) record = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (KS_IS_SESSION (session), FALSE);
+
+  if (!ks_session_require (session, KS_PERMISSION_ENROLL, error))
+    return FALSE;
+  if (!(record = ks_drafts_load (store, draft_id, &info, error)))
+    return FALSE;
+  if (g_strcmp0 (info->operator, ks_session_get_username (session)) != 0 &&
+      !ks_session_require (session, KS_PERMISSION_SEE_STALE_DRAFTS, error))
+    return FALSE;
+
+  if (!ks_store_begin (store, error))
+    return FALSE;
+  stmt = _ks_store_prepare (store, "DELETE FROM drafts WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  if (!_ks_store_step_done (store, stmt, error) ||
+      !ks_audit_append (store, ks_session_get_username (session), "draft-discarded",
+                        info->operator, info->cnic, error))
+    goto fail;
+  return ks_store_commit (store, error);
+
+fail:
+  ks_store_rollback (store);
+  return FALSE;
+}
+
+/* Records ****************************************************************************/
+
+#define RECORD_COLUMNS \
+  "id, kp_id, cnic, state, version, full_name, full_name_ur, district, operator, " \
+  "submitted_at, updated_at, decided_by, reason, note"
+
+static KsRecordInfo *
+record_info_from_row (sqlite3_stmt *stmt)
+{
+  KsRecordInfo *info = g_new0 (KsRecordInfo, 1);
+
+  info->id = sqlite3_column_int64 (stmt, 0);
+  info->kp_id = column_dup (stmt, 1);
+  info->cnic = column_dup (stmt, 2);
+  ks_record_state_from_string ((const char *)sqlite3_column_text (stmt, 3), &info->state);
+  info->version = sqlite3_column_int (stmt, 4);
+  info->full_name = column_dup (stmt, 5);
+  info->full_name_ur = column_dup (stmt, 6);
+  info->district = column_dup (stmt, 7);
+  info->operator = column_dup (stmt, 8);
+  info->submitted_at = sqlite3_column_int64 (stmt, 9);
+  info->updated_at = sqlite3_column_int64 (stmt, 10);
+  info->decided_by = column_dup (stmt, 11);
+  info->reason = column_dup (stmt, 12);
+  info->note = column_dup (stmt, 13);
+  return info;
+}
+
+/* Caller holds the store lock. */
+static KsRecordInfo *
+lookup_record (KsStore     *store,
+               const char  *column,
+               const char  *value,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT " RECORD_COLUMNS " FROM records WHERE %s = ?",
+                                          column);
+  int rc;
+
+  stmt = _ks_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return record_info_from_row (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND,
+                 _("No record %s at this station."), value);
+  else
+    _ks_store_set_error (store, rc, error);
+  return NULL;
+}
+
+KsRecordInfo *
+ks_records_get_info (KsStore     *store,
+                     const char  *kp_id,
+                     GError     **error)
+{
+  KsRecordInfo *info;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+
+  _ks_store_lock (store);
+  info = lookup_record (store, "kp_id", kp_id, error);
+  _ks_store_unlock (store);
+  return info;
+}
+
+/**
+ * ks_records_find_by_cnic:
+ * @cnic: 13 digits, with or without dashes
+ *
+ * The wizard asks this as soon as a CNIC is entered: a citizen already enrolled here is opened,
+ * never enrolled twice.
+ */
+KsRecordInfo *
+ks_records_find_by_cnic (KsStore     *store,
+                         const char  *cnic,
+                         GError     **error)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+  KsRecordInfo *info;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+
+  for (const char *p = cnic; p && *p; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+
+  _ks_store_lock (store);
+  info = lookup_record (store, "cnic", digits->str, error);
+  _ks_store_unlock (store);
+  return info;
+}
+
+KsRecord *
+ks_records_load (KsStore     *store,
+                 const char  *kp_id,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  KsRecord *record = NULL;
+  int rc;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, "SELECT data FROM records WHERE kp_id = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        record = ks_record_new_from_json ((const char *)sqlite3_column_text (stmt, 0), error);
+      else if (rc == SQLITE_DONE)
+        g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND,
+                     _("No record %s at this station. Check the ID."), kp_id);
+      else
+        _ks_store_set_error (store, rc, error);
+    }
+  _ks_store_unlock (store);
+  return record;
+}
+
+static char *
+digits_only (const char *text)
+{
+  GString *digits = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  return g_string_free (digits, FALSE);
+}
+
+/* Takes the next Khyber Pass ID inside the caller's transaction. */
+static char *
+allocate_kp_id (KsStore     *store,
+                const char  *district,
+                const char  *station_code,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) get = NULL;
+  g_autoptr(sqlite3_stmt) bump = NULL;
+  gint64 next;
+
+  get = _ks_store_prepare (store, "SELECT next FROM sequences WHERE name = 'kp-id'", error);
+  if (get == NULL)
+    return NULL;
+  if (sqlite3_step (get) != SQLITE_ROW)
+    {
+      _ks_store_set_error (store, SQLITE_CORRUPT, error);
+      return NULL;
+    }
+  next = sqlite3_column_int64 (get, 0);
+  if (next > KPID_MAX_SEQUENCE)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_IDS_EXHAUSTED,
+                   _("This station has issued all its Khyber Pass IDs. Ask the registry office "
+                     "for a new station code."));
+      return NULL;
+    }
+  bump = _ks_store_prepare (store, "UPDATE sequences SET next = next + 1 WHERE name = 'kp-id'",
+                            error);
+  if (bump == NULL || !_ks_store_step_done (store, bump, error))
+    return NULL;
+  return ks_kpid_format (district, station_code, (guint32)next);
+}
+
+static gboolean
+delete_draft (KsStore  *store,
+              gint64    draft_id,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (draft_id <= 0)
+    return TRUE;
+  stmt = _ks_store_prepare (store, "DELETE FROM drafts WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, draft_id);
+  return _ks_store_step_done (store, stmt, error);
+}
+
+static gboolean
+set_state_locked (KsStore      *store,
+                  const char   *actor,
+                  KsRecordInfo *info,
+                  KsRecordState to,
+                  const char   *reason,
+                  const char   *note,
+                  GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *action = NULL;
+  gboolean decision = to == KS_RECORD_STATE_APPROVED || to == KS_RECORD_STATE_REJECTED;
+
+  if (!ks_record_state_can_change (info->state, to))
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
+                   _("Record %s is “%s” and cannot become “%s”."), info->kp_id,
+                   ks_record_state_get_label (info->state), ks_record_state_get_label (to));
+      return FALSE;
+    }
+
+  stmt = _ks_store_prepare (store,
+                            decision ? "UPDATE records SET state = ?, updated_at = ?, "
+                                       "decided_by = ?3, decided_at = ?2, reason = ?4, "
+                                       "note = ?5 WHERE id = ?6"
+                                     : "UPDATE records SET state = ?, updated_at = ?, "
+                                       "sync_error = CASE WHEN ?1 = 'sync-failed' THEN ?4 END, "
+                                       "sync_attempts = sync_attempts + (?1 = 'sync-failed') "
+                                       "WHERE id = ?6",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, ks_record_state_to_string (to), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, ks_store_now (store));
+  sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, note, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, info->id);
+  if (!_ks_store_step_done (store, stmt, error))
+    return FALSE;
+
+  action = g_strconcat ("record-", ks_record_state_to_string (to), NULL);
+  if (!ks_audit_append (store, actor, action, info->kp_id, reason, error))
+    return FALSE;
+  info->state = to;
+  return TRUE;
+}
+
+static gboolean
+insert_record (KsStore     *store,
+               KsSession   *session,
+               KsRecord    *record,
+               const char  *kp_id,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *json = ks_record_to_json (record);
+  g_autofree char *cnic = digits_only (ks_record_get (record, KS_FIELD_CNIC));
+  gint64 now = ks_store_now (store);
+  int rc;
+
+  stmt = _ks_store_prepare (store,
+                            "INSERT INTO records (kp_id, cnic, state, data, full_name, "
+                            "full_name_ur, district, operator, submitted_at, updated_at) "
+                            "VALUES (?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cnic, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, ks_record_get (record, KS_FIELD_FULL_NAME), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, ks_record_get (record, KS_FIELD_FULL_NAME_UR), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, ks_record_get (record, KS_FIELD_DISTRICT), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, ks_session_get_username (session), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, now);
+  sqlite3_bind_int64 (stmt, 9, now);
+  rc = sqlite3_step (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_DUPLICATE_CNIC,
+                   _("A record with this CNIC already exists at this station. Open it instead "
+                     "of enrolling the citizen again."));
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _ks_store_set_error (store, rc, error);
+      return FALSE;
+    }
+  return ks_audit_append (store, ks_session_get_username (session), "record-submitted", kp_id,
+                          NULL, error);
+}
+
+/* A new version of a record awaiting review: the old fields are kept in record_versions. */
+static gboolean
+update_record (KsStore      *store,
+               KsSession    *session,
+               KsRecord     *record,
+               KsRecordInfo *info,
+               GError      **error)
+{
+  g_autoptr(sqlite3_stmt) keep = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autofree char *json = ks_record_to_json (record);
+  g_autofree char *cnic = digits_only (ks_record_get (record, KS_FIELD_CNIC));
+  g_autofree char *detail = g_strdup_printf ("version %d", info->version + 1);
+  gint64 now = ks_store_now (store);
+
+  if (info->state != KS_RECORD_STATE_SUBMITTED)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
+                   _("Record %s was already reviewed (%s); it can no longer be edited."),
+                   info->kp_id, ks_record_state_get_label (info->state));
+      return FALSE;
+    }
+
+  keep = _ks_store_prepare (store,
+                            "INSERT INTO record_versions (record_id, version, data, replaced_by, "
+                            "replaced_at) SELECT id, version, data, ?, ? FROM records "
+                            "WHERE id = ?",
+                            error);
+  if (keep == NULL)
+    return FALSE;
+  sqlite3_bind_text (keep, 1, ks_session_get_username (session), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (keep, 2, now);
+  sqlite3_bind_int64 (keep, 3, info->id);
+  if (!_ks_store_step_done (store, keep, error))
+    return FALSE;
+
+  update = _ks_store_prepare (store,
+                              "UPDATE records SET data = ?, cnic = ?, full_name = ?, "
+                              "full_name_ur = ?, district = ?, version = version + 1, "
+                              "updated_at = ? WHERE id = ?",
+                              error);
+  if (update == NULL)
+    return FALSE;
+  sqlite3_bind_text (update, 1, json, -1, SQLITE_STATIC);
+  sqlite3_bind_text (update, 2, cnic, -1, SQLITE_STATIC);
+  sqlite3_bind_text (update, 3, ks_record_get (record, KS_FIELD_FULL_NAME), -1, SQLITE_STATIC);
+  sqlite3_bind_text (update, 4, ks_record_get (record, KS_FIELD_FULL_NAME_UR), -1, SQLITE_STATIC);
+  sqlite3_bind_text (update, 5, ks_record_get (record, KS_FIELD_DISTRICT), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (update, 6, now);
+  sqlite3_bind_int64 (update, 7, info->id);
+  if (!_ks_store_step_done (store, update, error))
+    {
+      if (g_error_matches (*error, KS_STORE_ERROR, KS_STORE_ERROR_CONSTRAINT))
+        {
+          g_clear_error (error);
+          g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_DUPLICATE_CNIC,
+                       _("Another record at this station has this CNIC. Check the number."));
+        }
+      return FALSE;
+    }
+  return ks_audit_append (store, ks_session_get_username (session), "record-edited", info->kp_id,
+                          detail, error);
+}
+
+static gint64
+draft_record_id (KsStore *store,
+                 gint64   draft_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 id = 0;
+
+  if (draft_id <= 0)
+    return 0;
+  stmt = _ks_store_prepare (store, "SELECT coalesce (record_id, 0) FROM drafts WHERE id = ?",
+                            NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, draft_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+    }
+  return id;
+}
+
+/**
+ * ks_records_submit:
+ * @draft_id: the draft this record was typed in (deleted in the same transaction), or 0
+ * @record: the fields; validated again here and stored normalised
+ *
+ * Submits a new record (it gets its Khyber Pass ID) or, when the draft edits a record that
+ * still awaits review, stores a new version of it. With approval switched off, a new record is
+ * approved at once, audited as such. One transaction: ID, record, draft removal and audit
+ * entries are stored together or not at all.
+ *
+ * Returns: (transfer full): the record's Khyber Pass ID
+ */
+char *
+ks_records_submit (KsStore                *store,
+                   KsSession              *session,
+                   gint64                  draft_id,
+                   KsRecord               *record,
+                   KsReference            *reference,
+                   const KsSubmitOptions  *options,
+                   GError                **error)
+{
+  g_autoptr(KsRecord) normalized = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(KsRecordInfo) existing = NULL;
+  g_autofree char *kp_id = NULL;
+  g_autofree char *cnic = NULL;
+  g_autofree char *station_district = NULL;
+  g_autoptr(GDate) today = NULL;
+  KsField bad_field;
+  gint64 record_id;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+  g_return_val_if_fail (KS_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KS_IS_RECORD (record), NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (!ks_session_require (session, KS_PERMISSION_ENROLL, error))
+    return NULL;
+
+  if (options->today == NULL)
+    {
+      today = g_date_new ();
+      g_date_set_time_t (today, time (NULL));
+    }
+  normalized = ks_record_copy (record);
+  if (!ks_record_validate (normalized, 0, KS_N_FIELDS - 1, reference,
+                           options->today ? options->today : today, TRUE, &bad_field,
+                           &local_error))
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID, "%s", local_error->message);
+      return NULL;
+    }
+
+  if (!ks_store_begin (store, error))
+    return NULL;
+
+  record_id = draft_record_id (store, draft_id);
+  cnic = digits_only (ks_record_get (normalized, KS_FIELD_CNIC));
+  existing = lookup_record (store, "cnic", cnic, NULL);
+
+  if (record_id > 0)
+    {
+      g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store,
+                                                        "SELECT " RECORD_COLUMNS
+                                                        " FROM records WHERE id = ?",
+                                                        error);
+      g_autoptr(KsRecordInfo) info = NULL;
+
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, record_id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND,
+                       _("The record this draft edits no longer exists."));
+          goto fail;
+        }
+      info = record_info_from_row (stmt);
+      if (!update_record (store, session, normalized, info, error))
+        goto fail;
+      kp_id = g_strdup (info->kp_id);
+    }
+  else
+    {
+      if (existing != NULL)
+        {
+          g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_DUPLICATE_CNIC,
+                       _("This CNIC is already enrolled at this station as %s. Open that record "
+                         "instead of enrolling the citizen again."),
+                       existing->kp_id);
+          goto fail;
+        }
+      if (options->station_code == NULL || strlen (options->station_code) != 3 ||
+          options->district == NULL || *options->district == '\0')
+        {
+          g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NO_STATION_CODE,
+                       _("The station has no station code or district yet. A supervisor sets "
+                         "them in Settings."));
+          goto fail;
+        }
+      if (!(kp_id = allocate_kp_id (store, options->district, options->station_code, error)) ||
+          !insert_record (store, session, normalized, kp_id, error))
+        goto fail;
+      if (!options->approval_required)
+        {
+          g_autoptr(KsRecordInfo) info = lookup_record (store, "kp_id", kp_id, error);
+
+          if (info == NULL ||
+              !set_state_locked (store, "station", info, KS_RECORD_STATE_APPROVED,
+                                 "approval not required", NULL, error))
+            goto fail;
+        }
+    }
+
+  if (!delete_draft (store, draft_id, error))
+    goto fail;
+  if (!ks_store_commit (store, error))
+    return NULL;
+  return g_steal_pointer (&kp_id);
+
+fail:
+  ks_store_rollback (store);
+  return NULL;
+}
+
+/**
+ * ks_records_set_state:
+ * @session: (nullable): who decides; %NULL for the station itself (the sync engine)
+ * @reason: a rejection reason id (required to reject), or a sync error
+ *
+ * Moves a record along its life cycle, with the permission checks of the role in core:
+ * approving and rejecting need a reviewer; queueing and sync results need sync rights.
+ */
+gboolean
+ks_records_set_state (KsStore        *store,
+                      KsSession      *session,
+                      const char     *kp_id,
+                      KsRecordState   to,
+                      const char     *reason,
+                      const char     *note,
+                      GError        **error)
+{
+  g_autoptr(KsRecordInfo) info = NULL;
+  gboolean decision = to == KS_RECORD_STATE_APPROVED || to == KS_RECORD_STATE_REJECTED;
+  const char *actor = session ? ks_session_get_username (session) : "station";
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  if (decision && (session == NULL || !ks_session_require (session, KS_PERMISSION_REVIEW, error)))
+    {
+      if (session == NULL)
+        g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
+                     _("Only a supervisor approves or rejects records."));
+      return FALSE;
+    }
+  if (!decision && session != NULL && !ks_session_require (session, KS_PERMISSION_SYNC, error))
+    return FALSE;
+  if (to == KS_RECORD_STATE_REJECTED && (reason == NULL || *reason == '\0'))
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID,
+                   _("Choose a reason for the rejection."));
+      return FALSE;
+    }
+
+  if (!ks_store_begin (store, error))
+    return FALSE;
+  info = lookup_record (store, "kp_id", kp_id, error);
+  if (info == NULL || !set_state_locked (store, actor, info, to, reason, note, error))
+    {
+      ks_store_rollback (store);
+      return FALSE;
+    }
+  return ks_store_commit (store, error);
+}
+
+gboolean
+ks_records_count_by_state (KsStore       *store,
+                           KsRecordState  state,
+                           gint64        *count)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, "SELECT count(*) FROM records WHERE state = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, ks_record_state_to_string (state), -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          *count = sqlite3_column_int64 (stmt, 0);
+          ok = TRUE;
+        }
+    }
+  _ks_store_unlock (store);
+  return ok;
+}
