@@ -118,19 +118,36 @@ test_first_run_to_main (void)
   g_assert_nonnull (strstr (error_text (root), "not the same"));
 
   type_into (root, ADW_TYPE_ENTRY_ROW, 3, "correct horse");
+  activate (page (root, "KsSetupPage"), "setup.create", NULL);
+  g_assert_nonnull (strstr (error_text (root), "district"));
+  /* Peshawar, by its place in the district list. */
+  {
+    GtkDropDown *districts = GTK_DROP_DOWN (ks_test_find_by_type (root, GTK_TYPE_DROP_DOWN, 0));
+    GListModel *model = gtk_drop_down_get_model (districts);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+        if (g_str_equal (gtk_string_object_get_string (item), "Peshawar"))
+          gtk_drop_down_set_selected (districts, i);
+      }
+  }
   type_into (root, ADW_TYPE_ENTRY_ROW, 4, "A0");
   activate (page (root, "KsSetupPage"), "setup.create", NULL);
   g_assert_nonnull (strstr (error_text (root), "exactly 3"));
   g_free (ks_test_screenshot (root, "setup-error"));
 
   type_into (root, ADW_TYPE_ENTRY_ROW, 4, "a01");
+
   activate (page (root, "KsSetupPage"), "setup.create", NULL);
   KS_TEST_WAIT_UNTIL (window_mode_is (window, "main"), 10000);
   g_assert_true (ks_accounts_needs_setup (ks_station_get_store (station)) == FALSE);
   {
     g_autofree char *code = g_settings_get_string (ks_station_get_settings (station),
                                                    "station-code");
+    g_autofree char *district = g_settings_get_string (ks_station_get_settings (station),
+                                                       "district");
     g_assert_cmpstr (code, ==, "A01");
+    g_assert_cmpstr (district, ==, "PEW");
   }
 
   /* Every section is reachable and each has a screenshot. */

@@ -11,6 +11,7 @@
 
 #include "ks-accounts.h"
 #include "ks-setup-page.h"
+#include "ks-ui-util.h"
 
 struct _KsSetupPage
 {
@@ -21,8 +22,10 @@ struct _KsSetupPage
   AdwEntryRow *username_row;
   AdwEntryRow *password_row;
   AdwEntryRow *confirm_row;
+  AdwActionRow *district_row;
   AdwEntryRow *station_code_row;
   GtkLabel *message_label;
+  GtkDropDown *district_drop_down;
   GtkSpinner *spinner;
 
   /* Owned */
@@ -48,7 +51,7 @@ show_message (KsSetupPage *self,
   GtkWidget *rows[] = {
     GTK_WIDGET (self->full_name_row), GTK_WIDGET (self->username_row),
     GTK_WIDGET (self->password_row), GTK_WIDGET (self->confirm_row),
-    GTK_WIDGET (self->station_code_row),
+    GTK_WIDGET (self->district_row), GTK_WIDGET (self->station_code_row),
   };
 
   gtk_label_set_label (self->message_label, message ? message : "");
@@ -155,6 +158,13 @@ create_action (GtkWidget  *widget,
                     GTK_WIDGET (self->confirm_row));
       return;
     }
+  if (*ks_district_drop_down_get_code (self->district_drop_down) == '\0')
+    {
+      show_message (self, _("Choose the district where this station works."),
+                    GTK_WIDGET (self->district_row));
+      gtk_widget_grab_focus (GTK_WIDGET (self->district_drop_down));
+      return;
+    }
   if (!station_code_is_valid (code))
     {
       show_message (self, _("The station code has exactly 3 letters or digits, for example A01."),
@@ -164,6 +174,8 @@ create_action (GtkWidget  *widget,
 
   show_message (self, NULL, NULL);
   g_settings_set_string (ks_station_get_settings (self->station), "station-code", code);
+  g_settings_set_string (ks_station_get_settings (self->station), "district",
+                         ks_district_drop_down_get_code (self->district_drop_down));
   set_busy (self, TRUE);
   ks_station_create_first_supervisor_async (self->station, username, full_name, password,
                                             self->cancellable, create_done,
@@ -182,15 +194,16 @@ static void
 on_activated (KsSetupPage *self,
               AdwEntryRow *row)
 {
-  AdwEntryRow *order[] = {
-    self->full_name_row, self->username_row, self->password_row, self->confirm_row,
-    self->station_code_row,
+  GtkWidget *order[] = {
+    GTK_WIDGET (self->full_name_row), GTK_WIDGET (self->username_row),
+    GTK_WIDGET (self->password_row), GTK_WIDGET (self->confirm_row),
+    GTK_WIDGET (self->district_drop_down), GTK_WIDGET (self->station_code_row),
   };
 
   for (guint i = 0; i + 1 < G_N_ELEMENTS (order); i++)
-    if (order[i] == row)
+    if (order[i] == GTK_WIDGET (row))
       {
-        gtk_widget_grab_focus (GTK_WIDGET (order[i + 1]));
+        gtk_widget_grab_focus (order[i + 1]);
         return;
       }
   gtk_widget_activate_action (GTK_WIDGET (self), "setup.create", NULL);
@@ -231,6 +244,7 @@ ks_setup_page_class_init (KsSetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, confirm_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSetupPage, district_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, station_code_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, spinner);
@@ -247,6 +261,18 @@ ks_setup_page_init (KsSetupPage *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/**
+ * ks_setup_page_reset:
+ *
+ * Puts the keyboard focus on the first field: the set-up is typed, not clicked.
+ */
+void
+ks_setup_page_reset (KsSetupPage *self)
+{
+  g_return_if_fail (KS_IS_SETUP_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->full_name_row));
+}
+
 void
 ks_setup_page_set_station (KsSetupPage *self,
                            KsStation   *station)
@@ -254,6 +280,17 @@ ks_setup_page_set_station (KsSetupPage *self,
   g_return_if_fail (KS_IS_SETUP_PAGE (self));
 
   g_set_object (&self->station, station);
+  if (station != NULL && self->district_drop_down == NULL)
+    {
+      g_autofree char *district = g_settings_get_string (ks_station_get_settings (station),
+                                                         "district");
+
+      self->district_drop_down = ks_district_drop_down_new (ks_station_get_reference (station));
+      adw_action_row_add_suffix (self->district_row, GTK_WIDGET (self->district_drop_down));
+      adw_action_row_set_activatable_widget (self->district_row,
+                                             GTK_WIDGET (self->district_drop_down));
+      ks_district_drop_down_set_code (self->district_drop_down, district);
+    }
   if (station != NULL)
     {
       g_autofree char *code = g_settings_get_string (ks_station_get_settings (station),

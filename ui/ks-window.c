@@ -65,6 +65,8 @@ set_mode (KsWindow   *self,
 
   if (g_str_equal (mode, "sign-in"))
     ks_signin_page_reset (self->signin_page);
+  else if (g_str_equal (mode, "setup"))
+    ks_setup_page_reset (self->setup_page);
 }
 
 const char *

@@ -24,6 +24,7 @@ struct _KsStation
   KsProfile *profile;
   KsStore *store;
   GSettings *settings;
+  KsReference *reference;
   KsSession *session;
 };
 
@@ -44,6 +45,7 @@ ks_station_dispose (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->reference, ks_reference_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->profile);
 
@@ -108,6 +110,11 @@ ks_station_open (const char  *profile_name,
   if (sodium_init () < 0)
     g_error ("libsodium could not start");
 
+  /* Districts, services and reasons: without them no record can be entered. */
+  self->reference = ks_reference_load_default (error);
+  if (self->reference == NULL)
+    return NULL;
+
   self->profile = ks_profile_new (profile_name, data_dir, error);
   if (self->profile == NULL || !ks_profile_lock (self->profile, error))
     return NULL;
@@ -131,6 +138,13 @@ ks_station_get_profile (KsStation *self)
 {
   g_return_val_if_fail (KS_IS_STATION (self), NULL);
   return self->profile;
+}
+
+KsReference *
+ks_station_get_reference (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+  return self->reference;
 }
 
 KsStore *

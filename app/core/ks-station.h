@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "ks-profile.h"
+#include "ks-reference.h"
 #include "ks-session.h"
 #include "ks-store.h"
 
@@ -23,6 +24,7 @@ KsStation  *ks_station_open          (const char  *profile_name,
 KsProfile  *ks_station_get_profile   (KsStation   *self);
 KsStore    *ks_station_get_store     (KsStation   *self);
 GSettings  *ks_station_get_settings  (KsStation   *self);
+KsReference *ks_station_get_reference (KsStation  *self);
 gboolean    ks_station_is_training   (KsStation   *self);
 KsSession  *ks_station_get_session   (KsStation   *self);
 void        ks_station_set_session   (KsStation   *self,

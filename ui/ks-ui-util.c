@@ -1,0 +1,153 @@
+/* ks-ui-util.c: small helpers the pages share: district and tehsil pickers
+ *
+ * Pickers are GtkDropDowns with search, not AdwComboRows: libadwaita 1.2's combo row has no
+ * search, and an operator picks one of 36 districts fastest by typing its first letters. The
+ * first item is a "Choose…" placeholder, so nothing is chosen for the operator by accident.
+ * Codes ride along as object data on the string items.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-ui-util"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-ui-util.h"
+
+/* Takes @model: gtk_drop_down_new() owns what it is given. */
+static GtkDropDown *
+searchable_drop_down (GtkStringList *model)
+{
+  GtkExpression *expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  GtkWidget *drop_down = gtk_drop_down_new (G_LIST_MODEL (model), expression);
+
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (drop_down), TRUE);
+  gtk_widget_set_valign (drop_down, GTK_ALIGN_CENTER);
+  return GTK_DROP_DOWN (drop_down);
+}
+
+static void
+append_item (GtkStringList *model,
+             const char    *label,
+             const char    *code)
+{
+  GObject *item;
+
+  gtk_string_list_append (model, label);
+  item = g_list_model_get_item (G_LIST_MODEL (model),
+                                g_list_model_get_n_items (G_LIST_MODEL (model)) - 1);
+  g_object_set_data_full (item, "code", g_strdup (code), g_free);
+  g_object_unref (item);
+}
+
+static const char *
+selected_code (GtkDropDown *drop_down)
+{
+  GObject *item = gtk_drop_down_get_selected_item (drop_down);
+  const char *code = item ? g_object_get_data (item, "code") : NULL;
+
+  return code ? code : "";
+}
+
+static void
+select_code (GtkDropDown *drop_down,
+             const char  *code)
+{
+  GListModel *model = gtk_drop_down_get_model (drop_down);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      const char *item_code = g_object_get_data (item, "code");
+
+      if (g_strcmp0 (item_code ? item_code : "", code ? code : "") == 0)
+        {
+          gtk_drop_down_set_selected (drop_down, i);
+          return;
+        }
+    }
+  gtk_drop_down_set_selected (drop_down, 0);
+}
+
+GtkDropDown *
+ks_district_drop_down_new (KsReference *reference)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  GPtrArray *districts = ks_reference_get_districts (reference);
+
+  append_item (model, _("Choose a district…"), "");
+  for (guint i = 0; i < districts->len; i++)
+    {
+      const KsDistrict *d = districts->pdata[i];
+      append_item (model, d->name_en, d->code);
+    }
+  return searchable_drop_down (g_steal_pointer (&model));
+}
+
+const char *
+ks_district_drop_down_get_code (GtkDropDown *drop_down)
+{
+  return selected_code (drop_down);
+}
+
+void
+ks_district_drop_down_set_code (GtkDropDown *drop_down,
+                                const char  *code)
+{
+  select_code (drop_down, code);
+}
+
+GtkDropDown *
+ks_tehsil_drop_down_new (void)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  append_item (model, _("Choose the district first"), "");
+  return searchable_drop_down (g_steal_pointer (&model));
+}
+
+/**
+ * ks_tehsil_drop_down_set_district:
+ *
+ * Refills the tehsil picker with the tehsils of @district_code, keeping the chosen tehsil
+ * when it belongs to that district.
+ */
+void
+ks_tehsil_drop_down_set_district (GtkDropDown *drop_down,
+                                  KsReference *reference,
+                                  const char  *district_code)
+{
+  g_autofree char *keep = g_strdup (selected_code (drop_down));
+  const KsDistrict *district = ks_reference_lookup_district (reference, district_code);
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+  if (district == NULL)
+    append_item (model, _("Choose the district first"), "");
+  else
+    {
+      append_item (model, _("Choose a tehsil…"), "");
+      for (guint i = 0; i < district->tehsils->len; i++)
+        {
+          const KsTehsil *t = district->tehsils->pdata[i];
+          append_item (model, t->name_en, t->code);
+        }
+    }
+  gtk_drop_down_set_model (drop_down, G_LIST_MODEL (model));
+  select_code (drop_down, keep);
+}
+
+const char *
+ks_tehsil_drop_down_get_code (GtkDropDown *drop_down)
+{
+  return selected_code (drop_down);
+}
+
+void
+ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
+                              const char  *code)
+{
+  select_code (drop_down, code);
+}
