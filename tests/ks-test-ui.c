@@ -9,6 +9,8 @@
 
 #include "ks-test-ui.h"
 
+#include <gdk/x11/gdkx.h>
+
 void
 ks_test_ui_init (int    *argc,
                  char ***argv)
@@ -163,4 +165,97 @@ ks_test_find_by_type (GtkWidget *root,
                       guint      nth)
 {
   return find_by_type (root, type, &nth);
+}
+
+gboolean
+ks_test_have_xdotool (void)
+{
+  g_autofree char *path = g_find_program_in_path ("xdotool");
+
+  return path != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+static void
+run_xdotool (gulong      xid,
+             const char *command,
+             const char *arg)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *window = g_strdup_printf ("%lu", xid);
+
+  /* The X server queues the events for the window while xdotool runs; GTK then handles them
+   * in order, each with the focus the previous one left. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "mousemove", "--window",
+                              window, "4", "4", command, "--delay", "12", arg, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  ks_test_iterate (120);
+}
+
+/**
+ * ks_test_keys:
+ * @window: the window that gets the keys
+ * @first_arg: pairs of an xdotool command ("type" or "key") and its argument, %NULL-terminated:
+ *   "type", "Imran Khan", "key", "Tab", NULL
+ *
+ * Real keyboard input: xdotool sends X key events through XTEST, exactly as a keyboard would,
+ * to the window under the pointer (no window manager runs under Xvfb). Urdu text switches the
+ * keyboard to the Urdu layout (setxkbmap pk) for as long as it is typed.
+ */
+static void
+set_layout (const char *layout)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "setxkbmap", "-layout", layout,
+                              NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  /* Let GTK read the new keyboard map before the first key. */
+  ks_test_iterate (200);
+}
+
+/* Whether @text needs the Urdu keyboard (any Arabic-script letter). */
+static gboolean
+needs_urdu_layout (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c >= 0x0600 && c <= 0x06FF)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+ks_test_keys (GtkWidget  *window,
+              const char *first_arg,
+              ...)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  gulong xid = gdk_x11_surface_get_xid (surface);
+  va_list args;
+
+  va_start (args, first_arg);
+  for (const char *command = first_arg; command != NULL; command = va_arg (args, const char *))
+    {
+      const char *arg = va_arg (args, const char *);
+      g_assert_nonnull (arg);
+      /* Urdu is typed the way operators type it: with the Urdu (pk) keyboard layout on. */
+      if (needs_urdu_layout (arg))
+        {
+          set_layout ("pk");
+          run_xdotool (xid, command, arg);
+          set_layout ("us");
+        }
+      else
+        run_xdotool (xid, command, arg);
+    }
+  va_end (args);
+  ks_test_iterate (150);
 }

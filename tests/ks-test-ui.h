@@ -21,6 +21,10 @@ GtkWidget *ks_test_find_by_type (GtkWidget   *root,
                                  GType        type,
                                  guint        nth);
 char    *ks_test_tmpdir         (void);
+gboolean ks_test_have_xdotool   (void);
+void     ks_test_keys           (GtkWidget   *window,
+                                 const char  *first_arg,
+                                 ...) G_GNUC_NULL_TERMINATED;
 
 /* Spins the main loop until EXPR holds, failing the test after TIMEOUT_MS. */
 #define KS_TEST_WAIT_UNTIL(expr, timeout_ms)                                         \

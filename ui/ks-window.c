@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-accounts.h"
+#include "ks-enroll-page.h"
 #include "ks-lock-page.h"
 #include "ks-settings-page.h"
 #include "ks-setup-page.h"
@@ -32,6 +33,7 @@ struct _KsWindow
   KsSigninPage *signin_page;
   KsLockPage *lock_page;
   KsSettingsPage *settings_page;
+  KsEnrollPage *enroll_page;
   AdwViewStack *view_stack;
   GtkLabel *operator_label;
 
@@ -160,6 +162,7 @@ ks_window_session_started (KsWindow  *self,
   ks_station_set_session (self->station, session);
   update_operator_label (self);
   ks_settings_page_set_session (self->settings_page, session);
+  ks_enroll_page_set_session (self->enroll_page, session);
   adw_view_stack_set_visible_child_name (self->view_stack, "enroll");
   note_activity (self);
   set_mode (self, "main");
@@ -192,6 +195,12 @@ ks_window_lock (KsWindow *self)
   if (session == NULL || !g_str_equal (ks_window_get_mode (self), "main"))
     return;
 
+  /* The form stays open behind the lock; its draft goes to disk now all the same. */
+  if (!ks_enroll_page_flush (self->enroll_page, &error))
+    {
+      g_warning ("Could not save the draft before locking: %s", error->message);
+      g_clear_error (&error);
+    }
   /* Even if the audit entry cannot be written (disk full), the screen still locks. */
   if (!ks_session_lock (session, &error))
     g_warning ("Could not record the lock: %s", error->message);
@@ -214,6 +223,7 @@ sign_out (KsWindow *self)
 
   if (session != NULL && !ks_session_sign_out (session, &error))
     g_warning ("Could not record the sign-out: %s", error->message);
+  ks_enroll_page_set_session (self->enroll_page, NULL);
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
   update_operator_label (self);
@@ -277,6 +287,7 @@ ks_window_constructed (GObject *object)
   ks_signin_page_set_station (self->signin_page, self->station);
   ks_lock_page_set_station (self->lock_page, self->station);
   ks_settings_page_set_station (self->settings_page, self->station);
+  ks_enroll_page_set_station (self->enroll_page, self->station);
 
   set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
 
@@ -365,6 +376,7 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_SIGNIN_PAGE);
   g_type_ensure (KS_TYPE_LOCK_PAGE);
   g_type_ensure (KS_TYPE_SETTINGS_PAGE);
+  g_type_ensure (KS_TYPE_ENROLL_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
@@ -375,6 +387,7 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, signin_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, enroll_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);

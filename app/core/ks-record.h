@@ -26,14 +26,14 @@ typedef enum
   /* Identity step */
   KS_FIELD_ID_KIND,          /* "cnic" or "bform" */
   KS_FIELD_CNIC,             /* the CNIC or B-form number, 13 digits */
-  KS_FIELD_GENDER,           /* "male", "female", "transgender" */
   KS_FIELD_DATE_OF_BIRTH,    /* YYYY-MM-DD */
+  KS_FIELD_GENDER,           /* "male", "female", "transgender" */
   /* Personal step */
   KS_FIELD_FULL_NAME,
   KS_FIELD_FULL_NAME_UR,
-  KS_FIELD_RELATION,         /* "father" or "husband" */
   KS_FIELD_FATHER_NAME,
   KS_FIELD_FATHER_NAME_UR,
+  KS_FIELD_RELATION,         /* "father" or "husband" */
   KS_FIELD_GUARDIAN_CNIC,    /* minors only */
   KS_FIELD_GUARDIAN_NAME,
   /* Address and contact step */

@@ -1,0 +1,145 @@
+/* test-ui-enroll.c: the enrollment wizard, driven by the keyboard alone
+ *
+ * Real key events (xdotool through XTEST under Xvfb) fill every step and submit; the test then
+ * checks the stored record. Screenshots of every step go to the build's screenshots/ folder.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ks-accounts.h"
+#include "ks-audit.h"
+#include "ks-enroll-page.h"
+#include "ks-records.h"
+#include "ks-test-ui.h"
+#include "ks-window.h"
+
+typedef struct
+{
+  char *dir;
+  KsStation *station;
+  KsWindow *window;
+  KsEnrollPage *page;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) sup = NULL;
+  g_autoptr(KsSession) session = NULL;
+  GSettings *settings;
+
+  f->dir = ks_test_tmpdir ();
+  f->station = ks_station_open ("production", f->dir, &error);
+  g_assert_no_error (error);
+  settings = ks_station_get_settings (f->station);
+  g_settings_set_string (settings, "station-code", "A01");
+  g_settings_set_string (settings, "district", "PEW");
+
+  sup = ks_accounts_create_first_supervisor (ks_station_get_store (f->station), "amina.sup",
+                                             "Amina Yousafzai", "correct horse", &error);
+  g_assert_no_error (error);
+  session = ks_session_new (ks_station_get_store (f->station), sup, FALSE);
+
+  f->window = ks_window_new (NULL, f->station);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ks_test_iterate (200);
+  ks_window_session_started (f->window, session);
+  ks_test_iterate (200);
+  f->page = KS_ENROLL_PAGE (ks_test_find_by_type (GTK_WIDGET (f->window), KS_TYPE_ENROLL_PAGE, 0));
+  g_assert_nonnull (f->page);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  ks_test_iterate (50);
+  g_clear_object (&f->station);
+  g_free (f->dir);
+}
+
+static KsRecord *
+current_draft (Fixture *f)
+{
+  gint64 id = ks_enroll_page_get_draft_id (f->page);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (ks_enroll_page_flush (f->page, NULL));
+  return ks_drafts_load (ks_station_get_store (f->station), id, NULL, NULL);
+}
+
+static void
+shot (Fixture    *f,
+      const char *name)
+{
+  g_free (ks_test_screenshot (GTK_WIDGET (f->window), name));
+}
+
+static void
+test_keyboard_only (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *w = GTK_WIDGET (f->window);
+
+  if (!ks_test_have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X11 display is missing");
+      return;
+    }
+
+  shot (f, "enroll-start");
+  g_assert_cmpstr (ks_enroll_page_get_mode (f->page), ==, "start");
+
+  /* Start: the focus is on "Start New Enrollment". */
+  ks_test_keys (w, "key", "Return", NULL);
+  g_assert_cmpstr (ks_enroll_page_get_mode (f->page), ==, "wizard");
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_IDENTITY);
+
+  /* Identity: CNIC, a date that does not exist, gender (Alt+M), Next (Alt+N). */
+  ks_test_keys (w, "type", "1730112345671", "key", "Tab", "type", "31-02-1990",
+                "key", "alt+m", NULL);
+  {
+    g_autoptr(KsRecord) r = current_draft (f);
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_CNIC), ==, "1730112345671");
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_DATE_OF_BIRTH), ==, "31-02-1990");
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_GENDER), ==, "male");
+  }
+  /* Next refuses, says why, and puts the focus on the date: typing goes straight there. */
+  ks_test_keys (w, "key", "alt+n", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_IDENTITY);
+  shot (f, "enroll-identity-error");
+  ks_test_keys (w, "key", "ctrl+a", "type", "10-05-1990", "key", "Return", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_PERSONAL);
+  {
+    /* Normalised on the way: the CNIC got its dashes, the date its ISO form. */
+    g_autoptr(KsRecord) r = current_draft (f);
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_CNIC), ==, "17301-1234567-1");
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_DATE_OF_BIRTH), ==, "1990-05-10");
+  }
+
+  /* Personal: names in both scripts; the relation stays "father". */
+  ks_test_keys (w, "type", "Imran Khan", "key", "Tab", "type", "عمران خان", "key", "Tab",
+                "type", "Ikram Ullah Khan", "key", "Tab", "type", "اکرام اللہ خان", NULL);
+  shot (f, "enroll-personal");
+  ks_test_keys (w, "key", "Return", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_ADDRESS);
+  {
+    g_autoptr(KsRecord) r = current_draft (f);
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_FULL_NAME_UR), ==, "عمران خان");
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_FATHER_NAME_UR), ==, "اکرام اللہ خان");
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  ks_test_ui_init (&argc, &argv);
+  g_test_add ("/ui/enroll/keyboard-only", Fixture, NULL, fixture_setup, test_keyboard_only,
+              fixture_teardown);
+  return g_test_run ();
+}

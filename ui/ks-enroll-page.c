@@ -1,0 +1,1513 @@
+/* ks-enroll-page.c: the citizen enrollment wizard
+ *
+ * Operators enroll with a queue of people waiting, so the wizard is built for the keyboard:
+ * focus starts on each step's first field, Enter moves on when the step is valid and otherwise
+ * puts the focus on the first field to fix, with a message saying how. Every change goes into a
+ * KsRecord whose draft the KsDraftSaver writes off the UI thread within a second; closing the
+ * form, locking or signing out loses nothing, and the next sign-in offers to continue.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-enroll-page"
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "ks-consent.h"
+#include "ks-draft-saver.h"
+#include "ks-enroll-page.h"
+#include "ks-record-validate.h"
+#include "ks-records.h"
+#include "ks-ui-util.h"
+
+struct _KsEnrollPage
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  GtkStack *mode_stack;
+  GtkStack *step_stack;
+  GtkBox *steps_box;
+  GtkLabel *rules_label;
+  GtkLabel *saved_label;
+  GtkLabel *identity_warning;
+  GtkLabel *identity_message;
+  GtkLabel *personal_message;
+  GtkLabel *address_message;
+  GtkLabel *services_message;
+  GtkLabel *review_message;
+  AdwPreferencesGroup *drafts_group;
+  AdwPreferencesGroup *stale_group;
+  AdwPreferencesGroup *guardian_group;
+  AdwPreferencesGroup *services_group;
+  GtkListBox *drafts_list;
+  GtkListBox *stale_list;
+  AdwEntryRow *cnic_row;
+  AdwEntryRow *dob_row;
+  AdwEntryRow *full_name_row;
+  AdwEntryRow *full_name_ur_row;
+  AdwEntryRow *father_name_row;
+  AdwEntryRow *father_name_ur_row;
+  AdwEntryRow *guardian_cnic_row;
+  AdwEntryRow *guardian_name_row;
+  AdwEntryRow *mobile_row;
+  AdwEntryRow *email_row;
+  AdwEntryRow *address1_row;
+  AdwEntryRow *address2_row;
+  AdwActionRow *id_kind_row;
+  AdwActionRow *gender_row;
+  AdwActionRow *relation_row;
+  AdwActionRow *district_row;
+  AdwActionRow *tehsil_row;
+  GtkToggleButton *id_kind_cnic;
+  GtkToggleButton *id_kind_bform;
+  GtkToggleButton *gender_male;
+  GtkToggleButton *gender_female;
+  GtkToggleButton *gender_transgender;
+  GtkToggleButton *relation_father;
+  GtkToggleButton *relation_husband;
+  GtkGrid *review_grid;
+  AdwStatusPage *done_status;
+  AdwBin *card_slot;
+  GtkButton *next_button;
+  GtkButton *new_button;
+  GtkButton *next_enrollment_button;
+  GtkActionBar *action_bar;
+
+  /* Owned */
+  KsStation *station;
+  KsSession *session;
+  KsRecord *record;
+  KsDraftSaver *saver;
+  GtkDropDown *district_drop_down;
+  GtkDropDown *tehsil_drop_down;
+  GPtrArray *service_rows;
+  GCancellable *cancellable;
+  char *submitted_id;
+  KsEnrollStep step;
+  gboolean loading;
+  gboolean busy;
+};
+
+G_DEFINE_FINAL_TYPE (KsEnrollPage, ks_enroll_page, ADW_TYPE_BIN)
+
+static const char *const step_names[KS_ENROLL_N_STEPS] = {
+  "identity", "personal", "address", "services", "fingerprints", "review", "card",
+};
+
+/* The fields each step asks for, as a range of KsField (inclusive); -1 when none. */
+static const int step_fields[KS_ENROLL_N_STEPS][2] = {
+  { KS_FIELD_ID_KIND, KS_FIELD_GENDER },
+  { KS_FIELD_FULL_NAME, KS_FIELD_GUARDIAN_NAME },
+  { KS_FIELD_MOBILE, KS_FIELD_TEHSIL },
+  { KS_FIELD_CONSENTS, KS_FIELD_CONSENTS },
+  { -1, -1 },
+  { -1, -1 },
+  { -1, -1 },
+};
+
+static const char *
+step_title (KsEnrollStep step)
+{
+  switch (step)
+    {
+    case KS_ENROLL_STEP_IDENTITY:
+      return _("Identity");
+    case KS_ENROLL_STEP_PERSONAL:
+      return _("Personal");
+    case KS_ENROLL_STEP_ADDRESS:
+      return _("Address");
+    case KS_ENROLL_STEP_SERVICES:
+      return _("Services");
+    case KS_ENROLL_STEP_FINGERPRINTS:
+      return _("Fingerprints");
+    case KS_ENROLL_STEP_REVIEW:
+      return _("Review");
+    case KS_ENROLL_STEP_CARD:
+      return _("Card");
+    case KS_ENROLL_N_STEPS:
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+static void
+today (GDate *date)
+{
+  g_date_clear (date, 1);
+  g_date_set_time_t (date, time (NULL));
+}
+
+/* Which widget shows a field: the one to focus and mark when it is wrong. */
+static GtkWidget *
+field_widget (KsEnrollPage *self,
+              KsField       field)
+{
+  switch (field)
+    {
+    case KS_FIELD_ID_KIND:
+      return GTK_WIDGET (self->id_kind_cnic);
+    case KS_FIELD_CNIC:
+      return GTK_WIDGET (self->cnic_row);
+    case KS_FIELD_GENDER:
+      return GTK_WIDGET (self->gender_male);
+    case KS_FIELD_DATE_OF_BIRTH:
+      return GTK_WIDGET (self->dob_row);
+    case KS_FIELD_FULL_NAME:
+      return GTK_WIDGET (self->full_name_row);
+    case KS_FIELD_FULL_NAME_UR:
+      return GTK_WIDGET (self->full_name_ur_row);
+    case KS_FIELD_RELATION:
+      return GTK_WIDGET (self->relation_father);
+    case KS_FIELD_FATHER_NAME:
+      return GTK_WIDGET (self->father_name_row);
+    case KS_FIELD_FATHER_NAME_UR:
+      return GTK_WIDGET (self->father_name_ur_row);
+    case KS_FIELD_GUARDIAN_CNIC:
+      return GTK_WIDGET (self->guardian_cnic_row);
+    case KS_FIELD_GUARDIAN_NAME:
+      return GTK_WIDGET (self->guardian_name_row);
+    case KS_FIELD_MOBILE:
+      return GTK_WIDGET (self->mobile_row);
+    case KS_FIELD_EMAIL:
+      return GTK_WIDGET (self->email_row);
+    case KS_FIELD_ADDRESS_LINE1:
+      return GTK_WIDGET (self->address1_row);
+    case KS_FIELD_ADDRESS_LINE2:
+      return GTK_WIDGET (self->address2_row);
+    case KS_FIELD_DISTRICT:
+      return GTK_WIDGET (self->district_drop_down);
+    case KS_FIELD_TEHSIL:
+      return GTK_WIDGET (self->tehsil_drop_down);
+    case KS_FIELD_CONSENTS:
+      return self->service_rows->len > 0 ? self->service_rows->pdata[0]
+                                         : GTK_WIDGET (self->services_group);
+    case KS_N_FIELDS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* The row to mark with the error style: the widget itself, or the row holding it. */
+static GtkWidget *
+field_row (KsEnrollPage *self,
+           KsField       field)
+{
+  GtkWidget *widget = field_widget (self, field);
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
+
+  return row ? row : widget;
+}
+
+static GtkLabel *
+step_message (KsEnrollPage *self,
+              KsEnrollStep  step)
+{
+  switch (step)
+    {
+    case KS_ENROLL_STEP_IDENTITY:
+      return self->identity_message;
+    case KS_ENROLL_STEP_PERSONAL:
+      return self->personal_message;
+    case KS_ENROLL_STEP_ADDRESS:
+      return self->address_message;
+    case KS_ENROLL_STEP_SERVICES:
+      return self->services_message;
+    case KS_ENROLL_STEP_REVIEW:
+      return self->review_message;
+    case KS_ENROLL_STEP_FINGERPRINTS:
+    case KS_ENROLL_STEP_CARD:
+    case KS_ENROLL_N_STEPS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+show_step_message (KsEnrollPage *self,
+                   const char   *message,
+                   int           bad_field)
+{
+  GtkLabel *label = step_message (self, self->step);
+
+  for (KsField f = 0; f < KS_N_FIELDS; f++)
+    gtk_widget_remove_css_class (field_row (self, f), "error");
+
+  if (label != NULL)
+    {
+      gtk_label_set_label (label, message ? message : "");
+      gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+    }
+  if (bad_field >= 0)
+    {
+      GtkWidget *widget = field_widget (self, bad_field);
+
+      gtk_widget_add_css_class (field_row (self, bad_field), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+      gtk_widget_grab_focus (widget);
+    }
+}
+
+/* Step indicator ***********************************************************************/
+
+static void
+update_step_indicator (KsEnrollPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->steps_box))))
+    gtk_box_remove (self->steps_box, child);
+
+  for (KsEnrollStep s = 0; s < KS_ENROLL_N_STEPS; s++)
+    {
+      GtkWidget *item = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+      g_autofree char *text = g_strdup_printf ("%d. %s", s + 1, step_title (s));
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_widget_add_css_class (item, "step");
+      if (s < self->step)
+        {
+          GtkWidget *done = gtk_image_new_from_icon_name ("object-select-symbolic");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (done), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("done"), -1);
+          gtk_box_append (GTK_BOX (item), done);
+          gtk_widget_add_css_class (item, "done");
+        }
+      gtk_box_append (GTK_BOX (item), label);
+      if (s == self->step)
+        {
+          /* Said in words too: the current step is not shown by colour alone. */
+          gtk_widget_add_css_class (item, "current");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("current step"),
+                                          -1);
+        }
+      else
+        gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (self->steps_box, item);
+
+      if (s + 1 < KS_ENROLL_N_STEPS)
+        {
+          /* go-next mirrors itself in right-to-left languages. */
+          GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+          gtk_widget_add_css_class (arrow, "dim-label");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("then"), -1);
+          gtk_box_append (self->steps_box, arrow);
+        }
+    }
+}
+
+/* Record <-> widgets *******************************************************************/
+
+static void
+save_draft_soon (KsEnrollPage *self)
+{
+  if (self->saver != NULL && self->record != NULL)
+    ks_draft_saver_update (self->saver, self->record, self->step);
+}
+
+static void
+update_guardian_visibility (KsEnrollPage *self)
+{
+  GDate date;
+
+  today (&date);
+  gtk_widget_set_visible (GTK_WIDGET (self->guardian_group),
+                          ks_record_field_applies (self->record, KS_FIELD_GUARDIAN_CNIC, &date));
+}
+
+static const char *
+consent_language (void)
+{
+  const char *lang = setlocale (LC_MESSAGES, NULL);
+
+  /* The consent text read aloud is Urdu for Urdu and Pashto speakers, English otherwise. */
+  return lang && (g_str_has_prefix (lang, "ur") || g_str_has_prefix (lang, "ps")) ? "ur" : "en";
+}
+
+static void
+update_consents (KsEnrollPage *self)
+{
+  g_autoptr(GPtrArray) consents = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_consent_free);
+  g_autofree char *json = NULL;
+
+  if (self->loading || self->record == NULL)
+    return;
+
+  for (guint i = 0; i < self->service_rows->len; i++)
+    {
+      AdwExpanderRow *row = self->service_rows->pdata[i];
+      GtkSwitch *consent = g_object_get_data (G_OBJECT (row), "consent-switch");
+      const KsService *service = g_object_get_data (G_OBJECT (row), "service");
+
+      if (adw_expander_row_get_enable_expansion (row))
+        g_ptr_array_add (consents,
+                         ks_consent_new_for_service (service, consent_language (),
+                                                     gtk_switch_get_active (consent), NULL));
+    }
+  json = ks_consent_list_to_json (consents);
+  ks_record_set (self->record, KS_FIELD_CONSENTS, json);
+  save_draft_soon (self);
+}
+
+static void
+on_field_changed (KsEnrollPage *self,
+                  GtkEditable  *editable)
+{
+  gpointer field = g_object_get_data (G_OBJECT (editable), "ks-field");
+
+  if (self->loading || self->record == NULL || field == NULL)
+    return;
+  ks_record_set (self->record, GPOINTER_TO_INT (field) - 1, gtk_editable_get_text (editable));
+  if (GPOINTER_TO_INT (field) - 1 == KS_FIELD_DATE_OF_BIRTH)
+    update_guardian_visibility (self);
+  save_draft_soon (self);
+}
+
+static void
+on_choice_toggled (KsEnrollPage    *self,
+                   GtkToggleButton *button)
+{
+  const struct { GtkToggleButton *button; KsField field; const char *value; } choices[] = {
+    { self->id_kind_cnic, KS_FIELD_ID_KIND, "cnic" },
+    { self->id_kind_bform, KS_FIELD_ID_KIND, "bform" },
+    { self->gender_male, KS_FIELD_GENDER, "male" },
+    { self->gender_female, KS_FIELD_GENDER, "female" },
+    { self->gender_transgender, KS_FIELD_GENDER, "transgender" },
+    { self->relation_father, KS_FIELD_RELATION, "father" },
+    { self->relation_husband, KS_FIELD_RELATION, "husband" },
+  };
+
+  if (self->loading || self->record == NULL || !gtk_toggle_button_get_active (button))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+    if (choices[i].button == button)
+      ks_record_set (self->record, choices[i].field, choices[i].value);
+  save_draft_soon (self);
+}
+
+static void
+on_district_selected (KsEnrollPage *self)
+{
+  const char *code = ks_district_drop_down_get_code (self->district_drop_down);
+
+  ks_tehsil_drop_down_set_district (self->tehsil_drop_down,
+                                    ks_station_get_reference (self->station), code);
+  if (self->loading || self->record == NULL)
+    return;
+  ks_record_set (self->record, KS_FIELD_DISTRICT, code);
+  ks_record_set (self->record, KS_FIELD_TEHSIL,
+                 ks_tehsil_drop_down_get_code (self->tehsil_drop_down));
+  save_draft_soon (self);
+}
+
+static void
+on_tehsil_selected (KsEnrollPage *self)
+{
+  if (self->loading || self->record == NULL)
+    return;
+  ks_record_set (self->record, KS_FIELD_TEHSIL,
+                 ks_tehsil_drop_down_get_code (self->tehsil_drop_down));
+  save_draft_soon (self);
+}
+
+static void
+set_entry (AdwEntryRow *row,
+           const char  *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+}
+
+static void
+set_choice (GtkToggleButton *first,
+            GtkToggleButton *second,
+            GtkToggleButton *third,
+            const char      *value,
+            const char      *first_value,
+            const char      *second_value,
+            const char      *third_value)
+{
+  if (g_strcmp0 (value, first_value) == 0)
+    gtk_toggle_button_set_active (first, TRUE);
+  else if (g_strcmp0 (value, second_value) == 0)
+    gtk_toggle_button_set_active (second, TRUE);
+  else if (third != NULL && g_strcmp0 (value, third_value) == 0)
+    gtk_toggle_button_set_active (third, TRUE);
+  else
+    {
+      /* Nothing chosen yet: a grouped toggle cannot be switched off directly. */
+      gtk_toggle_button_set_group (first, NULL);
+      gtk_toggle_button_set_active (first, FALSE);
+      gtk_toggle_button_set_group (second, first);
+      if (third != NULL)
+        gtk_toggle_button_set_group (third, first);
+      gtk_toggle_button_set_active (second, FALSE);
+      if (third != NULL)
+        gtk_toggle_button_set_active (third, FALSE);
+    }
+}
+
+/* Shows the record's fields in the widgets, without treating that as typing. */
+static void
+load_widgets (KsEnrollPage *self)
+{
+  KsRecord *r = self->record;
+  g_autoptr(GPtrArray) consents = NULL;
+
+  self->loading = TRUE;
+  set_choice (self->id_kind_cnic, self->id_kind_bform, NULL, ks_record_get (r, KS_FIELD_ID_KIND),
+              "cnic", "bform", NULL);
+  set_entry (self->cnic_row, ks_record_get (r, KS_FIELD_CNIC));
+  set_choice (self->gender_male, self->gender_female, self->gender_transgender,
+              ks_record_get (r, KS_FIELD_GENDER), "male", "female", "transgender");
+  set_entry (self->dob_row, ks_record_get (r, KS_FIELD_DATE_OF_BIRTH));
+  set_entry (self->full_name_row, ks_record_get (r, KS_FIELD_FULL_NAME));
+  set_entry (self->full_name_ur_row, ks_record_get (r, KS_FIELD_FULL_NAME_UR));
+  set_choice (self->relation_father, self->relation_husband, NULL,
+              ks_record_get (r, KS_FIELD_RELATION), "father", "husband", NULL);
+  set_entry (self->father_name_row, ks_record_get (r, KS_FIELD_FATHER_NAME));
+  set_entry (self->father_name_ur_row, ks_record_get (r, KS_FIELD_FATHER_NAME_UR));
+  set_entry (self->guardian_cnic_row, ks_record_get (r, KS_FIELD_GUARDIAN_CNIC));
+  set_entry (self->guardian_name_row, ks_record_get (r, KS_FIELD_GUARDIAN_NAME));
+  set_entry (self->mobile_row, ks_record_get (r, KS_FIELD_MOBILE));
+  set_entry (self->email_row, ks_record_get (r, KS_FIELD_EMAIL));
+  set_entry (self->address1_row, ks_record_get (r, KS_FIELD_ADDRESS_LINE1));
+  set_entry (self->address2_row, ks_record_get (r, KS_FIELD_ADDRESS_LINE2));
+  ks_district_drop_down_set_code (self->district_drop_down, ks_record_get (r, KS_FIELD_DISTRICT));
+  ks_tehsil_drop_down_set_district (self->tehsil_drop_down,
+                                    ks_station_get_reference (self->station),
+                                    ks_record_get (r, KS_FIELD_DISTRICT));
+  ks_tehsil_drop_down_set_code (self->tehsil_drop_down, ks_record_get (r, KS_FIELD_TEHSIL));
+
+  consents = ks_consent_list_from_json (ks_record_get (r, KS_FIELD_CONSENTS), NULL);
+  for (guint i = 0; i < self->service_rows->len; i++)
+    {
+      AdwExpanderRow *row = self->service_rows->pdata[i];
+      const KsService *service = g_object_get_data (G_OBJECT (row), "service");
+      const KsConsent *consent = consents ? ks_consent_list_find (consents, service->id) : NULL;
+
+      adw_expander_row_set_enable_expansion (row, consent != NULL);
+      adw_expander_row_set_expanded (row, consent != NULL);
+      gtk_switch_set_active (g_object_get_data (G_OBJECT (row), "consent-switch"),
+                             consent != NULL && consent->granted);
+    }
+  update_guardian_visibility (self);
+  self->loading = FALSE;
+}
+
+/* Services ****************************************************************************/
+
+static void
+build_service_rows (KsEnrollPage *self)
+{
+  GPtrArray *services = ks_reference_get_services (ks_station_get_reference (self->station));
+  g_auto(GStrv) enabled = g_settings_get_strv (ks_station_get_settings (self->station),
+                                               "enabled-services");
+
+  for (guint i = 0; i < services->len; i++)
+    {
+      const KsService *service = services->pdata[i];
+      GtkWidget *row;
+      GtkWidget *consent_row;
+      GtkWidget *consent_switch;
+      GtkWidget *text_en;
+      GtkWidget *text_ur;
+
+      if (!g_strv_contains ((const char *const *)enabled, service->id))
+        continue;
+
+      row = adw_expander_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), service->title_en);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), service->description_en);
+      adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
+      g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
+
+      /* The consent text in both languages, as it is read to the citizen. */
+      text_en = gtk_label_new (service->consent_en);
+      gtk_label_set_wrap (GTK_LABEL (text_en), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (text_en), 0);
+      gtk_widget_set_margin_start (text_en, 12);
+      gtk_widget_set_margin_end (text_en, 12);
+      gtk_widget_set_margin_top (text_en, 12);
+      gtk_widget_set_margin_bottom (text_en, 6);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_en);
+
+      text_ur = gtk_label_new (service->consent_ur);
+      gtk_label_set_wrap (GTK_LABEL (text_ur), TRUE);
+      gtk_widget_set_direction (text_ur, GTK_TEXT_DIR_RTL);
+      gtk_label_set_xalign (GTK_LABEL (text_ur), 1);
+      gtk_widget_set_margin_start (text_ur, 12);
+      gtk_widget_set_margin_end (text_ur, 12);
+      gtk_widget_set_margin_bottom (text_ur, 12);
+      gtk_widget_add_css_class (text_ur, "urdu");
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_ur);
+
+      consent_row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (consent_row),
+                                     _("The citizen heard this text and consents"));
+      consent_switch = gtk_switch_new ();
+      gtk_widget_set_valign (consent_switch, GTK_ALIGN_CENTER);
+      {
+        g_autofree char *label = g_strdup_printf (_("Consent for %s"), service->title_en);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (consent_switch),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (consent_row), consent_switch);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (consent_row), consent_switch);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), consent_row);
+      g_object_set_data (G_OBJECT (row), "consent-switch", consent_switch);
+
+      g_signal_connect_object (row, "notify::enable-expansion", G_CALLBACK (update_consents),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (consent_switch, "notify::active", G_CALLBACK (update_consents),
+                               self, G_CONNECT_SWAPPED);
+      adw_preferences_group_add (self->services_group, row);
+      g_ptr_array_add (self->service_rows, row);
+    }
+}
+
+/* Review ******************************************************************************/
+
+/* The review shows each field's name in English and in Urdu whatever the operator's language,
+ * because it is read with the citizen, who may read only one of them. */
+static const struct { KsField field; const char *en; const char *ur; } review_fields[] = {
+  { KS_FIELD_CNIC, N_("CNIC / B-form"), "شناختی کارڈ / ب فارم" },
+  { KS_FIELD_FULL_NAME, N_("Full name"), "پورا نام" },
+  { KS_FIELD_FULL_NAME_UR, N_("Full name (Urdu)"), "پورا نام (اردو)" },
+  { KS_FIELD_FATHER_NAME, N_("Father or husband"), "والد یا شوہر" },
+  { KS_FIELD_FATHER_NAME_UR, N_("Father or husband (Urdu)"), "والد یا شوہر (اردو)" },
+  { KS_FIELD_DATE_OF_BIRTH, N_("Date of birth"), "تاریخ پیدائش" },
+  { KS_FIELD_GENDER, N_("Gender"), "جنس" },
+  { KS_FIELD_GUARDIAN_CNIC, N_("Guardian’s CNIC"), "سرپرست کا شناختی کارڈ" },
+  { KS_FIELD_GUARDIAN_NAME, N_("Guardian"), "سرپرست" },
+  { KS_FIELD_MOBILE, N_("Mobile"), "موبائل" },
+  { KS_FIELD_EMAIL, N_("Email"), "ای میل" },
+  { KS_FIELD_ADDRESS_LINE1, N_("Address"), "پتہ" },
+  { KS_FIELD_ADDRESS_LINE2, N_("Address, line 2"), "پتہ، دوسری سطر" },
+  { KS_FIELD_DISTRICT, N_("District"), "ضلع" },
+  { KS_FIELD_TEHSIL, N_("Tehsil"), "تحصیل" },
+  { KS_FIELD_CONSENTS, N_("Services"), "خدمات" },
+};
+
+static char *
+review_value (KsEnrollPage *self,
+              KsField       field)
+{
+  KsReference *reference = ks_station_get_reference (self->station);
+  const char *value = ks_record_get (self->record, field);
+
+  switch (field)
+    {
+    case KS_FIELD_GENDER:
+      {
+        KsGender gender = KS_GENDER_UNSPECIFIED;
+        ks_gender_from_id (value, &gender);
+        return g_strdup (ks_gender_get_label (gender));
+      }
+
+    case KS_FIELD_DISTRICT:
+      {
+        const KsDistrict *d = ks_reference_lookup_district (reference, value);
+        return d ? g_strdup_printf ("%s · %s", d->name_en, d->name_ur) : g_strdup (value);
+      }
+
+    case KS_FIELD_TEHSIL:
+      {
+        const KsTehsil *t = ks_reference_lookup_tehsil (reference, value);
+        return t ? g_strdup_printf ("%s · %s", t->name_en, t->name_ur) : g_strdup (value);
+      }
+
+    case KS_FIELD_CONSENTS:
+      {
+        g_autoptr(GPtrArray) consents = ks_consent_list_from_json (value, NULL);
+        GString *text = g_string_new (NULL);
+
+        for (guint i = 0; consents && i < consents->len; i++)
+          {
+            const KsConsent *c = consents->pdata[i];
+            const KsService *s = ks_reference_lookup_service (reference, c->service_id);
+            if (text->len > 0)
+              g_string_append_c (text, '\n');
+            g_string_append_printf (text, "%s · %s (%s)", s ? s->title_en : c->service_id,
+                                    s ? s->title_ur : "",
+                                    c->granted ? _("consent given") : _("no consent"));
+          }
+        if (text->len == 0)
+          g_string_append (text, _("None"));
+        return g_string_free (text, FALSE);
+      }
+
+    case KS_FIELD_ID_KIND:
+    case KS_FIELD_CNIC:
+    case KS_FIELD_DATE_OF_BIRTH:
+    case KS_FIELD_FULL_NAME:
+    case KS_FIELD_FULL_NAME_UR:
+    case KS_FIELD_RELATION:
+    case KS_FIELD_FATHER_NAME:
+    case KS_FIELD_FATHER_NAME_UR:
+    case KS_FIELD_GUARDIAN_CNIC:
+    case KS_FIELD_GUARDIAN_NAME:
+    case KS_FIELD_MOBILE:
+    case KS_FIELD_EMAIL:
+    case KS_FIELD_ADDRESS_LINE1:
+    case KS_FIELD_ADDRESS_LINE2:
+    case KS_N_FIELDS:
+    default:
+      return g_strdup (value);
+    }
+}
+
+static GtkWidget *
+review_label (const char *text,
+              gboolean    rtl,
+              const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_label_set_xalign (GTK_LABEL (label), rtl ? 1 : 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  if (rtl)
+    gtk_widget_set_direction (label, GTK_TEXT_DIR_RTL);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static void
+build_review (KsEnrollPage *self)
+{
+  GtkWidget *child;
+  GDate date;
+  int row = 0;
+
+  today (&date);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->review_grid))))
+    gtk_grid_remove (self->review_grid, child);
+
+  for (guint i = 0; i < G_N_ELEMENTS (review_fields); i++)
+    {
+      KsField field = review_fields[i].field;
+      g_autofree char *value = NULL;
+
+      if (!ks_record_field_applies (self->record, field, &date))
+        continue;
+      value = review_value (self, field);
+      if (field == KS_FIELD_ADDRESS_LINE2 || field == KS_FIELD_EMAIL)
+        if (value == NULL || *value == '\0')
+          continue;
+
+      gtk_grid_attach (self->review_grid, review_label (_(review_fields[i].en), FALSE, "dim-label"),
+                       0, row, 1, 1);
+      /* Urdu values read right to left; numbers and IDs stay left to right. */
+      gtk_grid_attach (self->review_grid,
+                       review_label (value,
+                                     field == KS_FIELD_FULL_NAME_UR ||
+                                     field == KS_FIELD_FATHER_NAME_UR,
+                                     NULL),
+                       1, row, 1, 1);
+      gtk_grid_attach (self->review_grid, review_label (review_fields[i].ur, TRUE, "dim-label"),
+                       2, row, 1, 1);
+      row++;
+    }
+}
+
+/* Navigation **************************************************************************/
+
+static GtkWidget *
+first_field_of_step (KsEnrollPage *self,
+                     KsEnrollStep  step)
+{
+  switch (step)
+    {
+    case KS_ENROLL_STEP_IDENTITY:
+      return GTK_WIDGET (self->cnic_row);
+    case KS_ENROLL_STEP_PERSONAL:
+      return GTK_WIDGET (self->full_name_row);
+    case KS_ENROLL_STEP_ADDRESS:
+      return GTK_WIDGET (self->mobile_row);
+    case KS_ENROLL_STEP_SERVICES:
+      return self->service_rows->len ? self->service_rows->pdata[0] : GTK_WIDGET (self->next_button);
+    case KS_ENROLL_STEP_FINGERPRINTS:
+    case KS_ENROLL_STEP_REVIEW:
+      return GTK_WIDGET (self->next_button);
+    case KS_ENROLL_STEP_CARD:
+    case KS_ENROLL_N_STEPS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+go_to_step (KsEnrollPage *self,
+            KsEnrollStep  step)
+{
+  GtkWidget *focus;
+
+  self->step = step;
+  gtk_stack_set_visible_child_name (self->step_stack, step_names[step]);
+  show_step_message (self, NULL, -1);
+  update_step_indicator (self);
+
+  if (step == KS_ENROLL_STEP_REVIEW)
+    build_review (self);
+
+  gtk_button_set_label (self->next_button, step == KS_ENROLL_STEP_REVIEW ? _("S_ubmit") : _("_Next"));
+  gtk_widget_set_visible (GTK_WIDGET (self->action_bar), step < KS_ENROLL_STEP_CARD);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.back",
+                                 step > KS_ENROLL_STEP_IDENTITY && step < KS_ENROLL_STEP_CARD);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.next", step < KS_ENROLL_STEP_CARD);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.close", step < KS_ENROLL_STEP_CARD);
+
+  if ((focus = first_field_of_step (self, step)))
+    gtk_widget_grab_focus (focus);
+  save_draft_soon (self);
+}
+
+/* Validates the step's fields, writing normalised values back (a CNIC gets its dashes). */
+static gboolean
+validate_step (KsEnrollPage *self,
+               KsEnrollStep  step)
+{
+  g_autoptr(GError) error = NULL;
+  GDate date;
+  KsField bad = 0;
+
+  if (step_fields[step][0] < 0)
+    return TRUE;
+
+  today (&date);
+  if (!ks_record_validate (self->record, step_fields[step][0], step_fields[step][1],
+                           ks_station_get_reference (self->station), &date, TRUE, &bad, &error))
+    {
+      if (step != self->step)
+        go_to_step (self, step);
+      show_step_message (self, error->message, bad);
+      return FALSE;
+    }
+  load_widgets (self);
+  return TRUE;
+}
+
+static void
+show_identity_warning (KsEnrollPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GDate date;
+
+  today (&date);
+  if (ks_record_check_field (self->record, KS_FIELD_CNIC, ks_station_get_reference (self->station),
+                             &date, NULL, &error) == KS_VALIDATE_WARNING)
+    {
+      gtk_label_set_label (self->identity_warning, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->identity_warning), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->identity_warning), FALSE);
+}
+
+static void start_draft (KsEnrollPage *self, KsRecord *record, gint64 record_id,
+                         KsEnrollStep step);
+
+static void
+on_existing_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      KsEnrollPage     *self)
+{
+  const char *kp_id = g_object_get_data (G_OBJECT (dialog), "kp-id");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecord) record = NULL;
+  g_autoptr(KsRecordInfo) info = NULL;
+
+  if (!g_str_equal (response, "edit"))
+    return;
+
+  /* The citizen is already enrolled: continue with their record, not a second one. */
+  if (!(record = ks_records_load (ks_station_get_store (self->station), kp_id, &error)) ||
+      !(info = ks_records_get_info (ks_station_get_store (self->station), kp_id, &error)))
+    {
+      show_step_message (self, error->message, -1);
+      return;
+    }
+  if (self->saver != NULL)
+    {
+      gint64 draft = ks_draft_saver_get_draft_id (self->saver);
+      ks_draft_saver_stop (self->saver);
+      g_clear_object (&self->saver);
+      ks_drafts_discard (ks_station_get_store (self->station), self->session, draft, NULL);
+    }
+  start_draft (self, record, info->id, KS_ENROLL_STEP_PERSONAL);
+}
+
+/* A CNIC already at this station opens that record instead of a second enrollment. */
+static gboolean
+check_existing_cnic (KsEnrollPage *self)
+{
+  g_autoptr(KsRecordInfo) existing = NULL;
+  g_autoptr(KsDraftInfo) draft = NULL;
+  g_autoptr(KsRecord) ignored = NULL;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  existing = ks_records_find_by_cnic (ks_station_get_store (self->station),
+                                      ks_record_get (self->record, KS_FIELD_CNIC), NULL);
+  if (existing == NULL)
+    return TRUE;
+  if (self->saver != NULL)
+    ignored = ks_drafts_load (ks_station_get_store (self->station),
+                              ks_draft_saver_get_draft_id (self->saver), &draft, NULL);
+  if (draft != NULL && draft->record_id == existing->id)
+    return TRUE;
+
+  /* Translators: %s are a name, a Khyber Pass ID and a record state */
+  body = g_strdup_printf (_("%s is already enrolled at this station as %s (%s). A citizen is "
+                            "enrolled only once."),
+                          existing->full_name, existing->kp_id,
+                          ks_record_state_get_label (existing->state));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Already Enrolled"), body));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  if (existing->state == KS_RECORD_STATE_SUBMITTED)
+    {
+      adw_message_dialog_add_response (dialog, "edit", _("_Open Record"));
+      adw_message_dialog_set_response_appearance (dialog, "edit", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "edit");
+    }
+  g_object_set_data_full (G_OBJECT (dialog), "kp-id", g_strdup (existing->kp_id), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_existing_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+static void submit (KsEnrollPage *self);
+
+static void
+on_submit_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KsEnrollPage     *self)
+{
+  if (g_str_equal (response, "submit"))
+    submit (self);
+}
+
+static void
+confirm_submit (KsEnrollPage *self)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf (_("Submit the record of %s for review? After a supervisor approves it, "
+                            "it can no longer be changed."),
+                          ks_record_get (self->record, KS_FIELD_FULL_NAME));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Submit Record?"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "submit", _("_Submit"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "submit", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "submit");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_submit_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+
+  if (self->record == NULL || self->busy)
+    return;
+  if (!validate_step (self, self->step))
+    return;
+
+  switch (self->step)
+    {
+    case KS_ENROLL_STEP_IDENTITY:
+      show_identity_warning (self);
+      if (!check_existing_cnic (self))
+        return;
+      break;
+
+    case KS_ENROLL_STEP_REVIEW:
+      /* Everything once more, in order: the first wrong field is the one shown. */
+      for (KsEnrollStep s = KS_ENROLL_STEP_IDENTITY; s < KS_ENROLL_STEP_REVIEW; s++)
+        if (!validate_step (self, s))
+          return;
+      confirm_submit (self);
+      return;
+
+    case KS_ENROLL_STEP_PERSONAL:
+    case KS_ENROLL_STEP_ADDRESS:
+    case KS_ENROLL_STEP_SERVICES:
+    case KS_ENROLL_STEP_FINGERPRINTS:
+    case KS_ENROLL_STEP_CARD:
+    case KS_ENROLL_N_STEPS:
+    default:
+      break;
+    }
+  go_to_step (self, self->step + 1);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+
+  if (self->step > KS_ENROLL_STEP_IDENTITY && self->step < KS_ENROLL_STEP_CARD)
+    go_to_step (self, self->step - 1);
+}
+
+static void
+on_entry_activated (KsEnrollPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "enroll.next", NULL);
+}
+
+/* Start page **************************************************************************/
+
+static void refresh_start (KsEnrollPage *self);
+
+static void
+stop_saver (KsEnrollPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->saver == NULL)
+    return;
+  if (!ks_draft_saver_flush (self->saver, &error))
+    g_debug ("Draft not saved: %s", error->message);
+  ks_draft_saver_stop (self->saver);
+  g_clear_object (&self->saver);
+}
+
+static void
+start_draft (KsEnrollPage *self,
+             KsRecord     *record,
+             gint64        record_id,
+             KsEnrollStep  step)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 draft;
+
+  stop_saver (self);
+  draft = ks_drafts_create (ks_station_get_store (self->station), self->session, record,
+                            record_id, &error);
+  if (draft == 0)
+    {
+      gtk_label_set_label (self->rules_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->rules_label), TRUE);
+      return;
+    }
+  g_set_object (&self->record, record);
+  self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft);
+  load_widgets (self);
+  gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
+  go_to_step (self, step);
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+  g_autoptr(KsRecord) record = NULL;
+
+  if (self->station == NULL || self->session == NULL)
+    return;
+  record = ks_record_new ();
+  /* Start with no gender chosen: the operator picks it from the card. */
+  ks_record_set (record, KS_FIELD_GENDER, "");
+  g_clear_pointer (&self->submitted_id, g_free);
+  start_draft (self, record, 0, KS_ENROLL_STEP_IDENTITY);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+
+  stop_saver (self);
+  g_clear_object (&self->record);
+  refresh_start (self);
+  gtk_stack_set_visible_child_name (self->mode_stack, "start");
+  gtk_widget_grab_focus (GTK_WIDGET (self->new_button));
+}
+
+static void
+resume_draft (KsEnrollPage *self,
+              gint64        draft_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsDraftInfo) info = NULL;
+  g_autoptr(KsRecord) record = ks_drafts_load (ks_station_get_store (self->station), draft_id,
+                                               &info, &error);
+
+  if (record == NULL)
+    {
+      refresh_start (self);
+      return;
+    }
+  stop_saver (self);
+  g_set_object (&self->record, record);
+  self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft_id);
+  load_widgets (self);
+  gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
+  go_to_step (self, CLAMP (info->step, KS_ENROLL_STEP_IDENTITY, KS_ENROLL_STEP_REVIEW));
+}
+
+static void
+on_draft_activated (KsEnrollPage *self,
+                    GtkListBoxRow *row)
+{
+  resume_draft (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "draft-id")));
+}
+
+static void
+on_discard_clicked (GtkButton *button,
+                    gpointer   user_data)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button),
+                                                                KS_TYPE_ENROLL_PAGE));
+  g_autoptr(GError) error = NULL;
+  gint64 draft = GPOINTER_TO_SIZE (user_data);
+
+  if (!ks_drafts_discard (ks_station_get_store (self->station), self->session, draft, &error))
+    {
+      gtk_label_set_label (self->rules_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->rules_label), TRUE);
+    }
+  refresh_start (self);
+}
+
+static GtkWidget *
+draft_row (KsDraftInfo *info,
+           gboolean     show_operator)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *discard = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (info->updated_at / G_USEC_PER_SEC);
+  g_autofree char *time_text = g_date_time_format (when, "%d-%m-%Y %H:%M");
+  g_autofree char *subtitle = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 info->full_name && *info->full_name ? info->full_name
+                                                                     : _("Name not entered yet"));
+  /* Translators: a draft's subtitle: CNIC · saved <date> [· operator] */
+  subtitle = g_strdup_printf (_("%s · saved %s%s%s"),
+                              info->cnic && *info->cnic ? info->cnic : _("no CNIC yet"),
+                              time_text, show_operator ? " · " : "",
+                              show_operator ? info->operator : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  g_object_set_data (G_OBJECT (row), "draft-id", GSIZE_TO_POINTER (info->id));
+
+  gtk_widget_set_valign (discard, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (discard, "flat");
+  gtk_widget_set_tooltip_text (discard, _("Discard this draft"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (discard), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Discard this draft"), -1);
+  g_signal_connect (discard, "clicked", G_CALLBACK (on_discard_clicked),
+                    GSIZE_TO_POINTER (info->id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
+  if (!show_operator)
+    {
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+    }
+  return row;
+}
+
+static void
+refresh_start (KsEnrollPage *self)
+{
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GPtrArray) stale = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->drafts_list))))
+    gtk_list_box_remove (self->drafts_list, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stale_list))))
+    gtk_list_box_remove (self->stale_list, child);
+  gtk_widget_set_visible (GTK_WIDGET (self->rules_label), FALSE);
+
+  if (self->station == NULL || self->session == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->drafts_group), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->stale_group), FALSE);
+      return;
+    }
+
+  mine = ks_drafts_list_mine (ks_station_get_store (self->station), self->session, NULL);
+  for (guint i = 0; mine && i < mine->len; i++)
+    gtk_list_box_append (self->drafts_list, draft_row (mine->pdata[i], FALSE));
+  gtk_widget_set_visible (GTK_WIDGET (self->drafts_group), mine && mine->len > 0);
+
+  if (ks_session_can (self->session, KS_PERMISSION_SEE_STALE_DRAFTS))
+    stale = ks_drafts_list_stale (ks_station_get_store (self->station), self->session,
+                                  g_settings_get_uint (ks_station_get_settings (self->station),
+                                                       "stale-draft-days"),
+                                  NULL);
+  for (guint i = 0; stale && i < stale->len; i++)
+    gtk_list_box_append (self->stale_list, draft_row (stale->pdata[i], TRUE));
+  gtk_widget_set_visible (GTK_WIDGET (self->stale_group), stale && stale->len > 0);
+}
+
+/* Submit ******************************************************************************/
+
+typedef struct
+{
+  KsStore *store;
+  KsSession *session;
+  KsReference *reference;
+  KsRecord *record;
+  gint64 draft_id;
+  char *district;
+  char *station_code;
+  gboolean approval_required;
+} SubmitJob;
+
+static void
+submit_job_free (SubmitJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->session);
+  g_clear_pointer (&job->reference, ks_reference_unref);
+  g_clear_object (&job->record);
+  g_free (job->district);
+  g_free (job->station_code);
+  g_free (job);
+}
+
+static void
+submit_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SubmitJob *job = task_data;
+  KsSubmitOptions options = { job->district, job->station_code, job->approval_required, NULL };
+  GError *error = NULL;
+  char *kp_id;
+
+  kp_id = ks_records_submit (job->store, job->session, job->draft_id, job->record,
+                             job->reference, &options, &error);
+  if (kp_id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, kp_id, g_free);
+}
+
+static void
+submit_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KsEnrollPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kp_id = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *description = NULL;
+  SubmitJob *job = g_task_get_task_data (G_TASK (result));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.next", TRUE);
+
+  if (kp_id == NULL)
+    {
+      /* Nothing is lost: the draft is still there; the saver takes up again. */
+      self->saver = ks_draft_saver_new (ks_station_get_store (self->station), job->draft_id);
+      show_step_message (self, error->message, -1);
+      return;
+    }
+
+  g_clear_object (&self->saver);
+  g_free (self->submitted_id);
+  self->submitted_id = g_steal_pointer (&kp_id);
+  /* Translators: %s is a Khyber Pass ID such as PEW-A01-0000123-N */
+  description = g_strdup_printf (g_settings_get_boolean (ks_station_get_settings (self->station),
+                                                         "approval-required")
+                                   ? _("Khyber Pass ID %s. The record now waits for a "
+                                       "supervisor’s review.")
+                                   : _("Khyber Pass ID %s. The record is approved and queued "
+                                       "for the registry."),
+                                 self->submitted_id);
+  adw_status_page_set_description (self->done_status, description);
+  go_to_step (self, KS_ENROLL_STEP_CARD);
+  gtk_widget_grab_focus (GTK_WIDGET (self->next_enrollment_button));
+  g_clear_object (&self->record);
+}
+
+static void
+submit (KsEnrollPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  GSettings *settings = ks_station_get_settings (self->station);
+  SubmitJob *job;
+
+  if (self->busy || self->saver == NULL)
+    return;
+
+  /* Write the draft first: if the submit fails, the form is exactly as the operator left it. */
+  if (!ks_draft_saver_flush (self->saver, &error))
+    {
+      show_step_message (self, error->message, -1);
+      return;
+    }
+
+  job = g_new0 (SubmitJob, 1);
+  job->store = g_object_ref (ks_station_get_store (self->station));
+  job->session = g_object_ref (self->session);
+  job->reference = ks_reference_ref (ks_station_get_reference (self->station));
+  job->record = ks_record_copy (self->record);
+  job->draft_id = ks_draft_saver_get_draft_id (self->saver);
+  job->district = g_settings_get_string (settings, "district");
+  job->station_code = g_settings_get_string (settings, "station-code");
+  job->approval_required = g_settings_get_boolean (settings, "approval-required");
+
+  ks_draft_saver_stop (self->saver);
+  g_clear_object (&self->saver);
+
+  self->busy = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.next", FALSE);
+  task = g_task_new (self, self->cancellable, submit_done, g_object_ref (self));
+  g_task_set_source_tag (task, submit);
+  g_task_set_task_data (task, job, (GDestroyNotify)submit_job_free);
+  g_task_run_in_thread (task, submit_thread);
+}
+
+/* GObject *****************************************************************************/
+
+static void
+ks_enroll_page_dispose (GObject *object)
+{
+  KsEnrollPage *self = (KsEnrollPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  stop_saver (self);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->record);
+  g_clear_object (&self->session);
+  g_clear_object (&self->station);
+  g_clear_pointer (&self->service_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->submitted_id, g_free);
+  /* No gtk_widget_dispose_template(): AdwBin unparents its child itself. */
+
+  G_OBJECT_CLASS (ks_enroll_page_parent_class)->dispose (object);
+}
+
+static void
+ks_enroll_page_class_init (KsEnrollPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ks_enroll_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pk/gov/kp/KhyberPassStation/ks-enroll-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, KsEnrollPage, name)
+  BIND (mode_stack);
+  BIND (step_stack);
+  BIND (steps_box);
+  BIND (rules_label);
+  BIND (saved_label);
+  BIND (identity_warning);
+  BIND (identity_message);
+  BIND (personal_message);
+  BIND (address_message);
+  BIND (services_message);
+  BIND (review_message);
+  BIND (drafts_group);
+  BIND (stale_group);
+  BIND (guardian_group);
+  BIND (services_group);
+  BIND (drafts_list);
+  BIND (stale_list);
+  BIND (cnic_row);
+  BIND (dob_row);
+  BIND (full_name_row);
+  BIND (full_name_ur_row);
+  BIND (father_name_row);
+  BIND (father_name_ur_row);
+  BIND (guardian_cnic_row);
+  BIND (guardian_name_row);
+  BIND (mobile_row);
+  BIND (email_row);
+  BIND (address1_row);
+  BIND (address2_row);
+  BIND (id_kind_row);
+  BIND (gender_row);
+  BIND (relation_row);
+  BIND (district_row);
+  BIND (tehsil_row);
+  BIND (id_kind_cnic);
+  BIND (id_kind_bform);
+  BIND (gender_male);
+  BIND (gender_female);
+  BIND (gender_transgender);
+  BIND (relation_father);
+  BIND (relation_husband);
+  BIND (review_grid);
+  BIND (done_status);
+  BIND (card_slot);
+  BIND (next_button);
+  BIND (new_button);
+  BIND (next_enrollment_button);
+  BIND (action_bar);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_choice_toggled);
+
+  gtk_widget_class_install_action (widget_class, "enroll.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "enroll.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "enroll.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "enroll.close", NULL, close_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new", NULL);
+}
+
+static void
+ks_enroll_page_init (KsEnrollPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->service_rows = g_ptr_array_new ();
+
+  /* Which record field each entry edits. */
+  {
+    const struct { AdwEntryRow *row; KsField field; } bound[] = {
+      { self->cnic_row, KS_FIELD_CNIC },
+      { self->dob_row, KS_FIELD_DATE_OF_BIRTH },
+      { self->full_name_row, KS_FIELD_FULL_NAME },
+      { self->full_name_ur_row, KS_FIELD_FULL_NAME_UR },
+      { self->father_name_row, KS_FIELD_FATHER_NAME },
+      { self->father_name_ur_row, KS_FIELD_FATHER_NAME_UR },
+      { self->guardian_cnic_row, KS_FIELD_GUARDIAN_CNIC },
+      { self->guardian_name_row, KS_FIELD_GUARDIAN_NAME },
+      { self->mobile_row, KS_FIELD_MOBILE },
+      { self->email_row, KS_FIELD_EMAIL },
+      { self->address1_row, KS_FIELD_ADDRESS_LINE1 },
+      { self->address2_row, KS_FIELD_ADDRESS_LINE2 },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (bound); i++)
+      g_object_set_data (G_OBJECT (bound[i].row), "ks-field", GINT_TO_POINTER (bound[i].field + 1));
+  }
+
+  /* Urdu is typed and read right to left. */
+  gtk_widget_set_direction (GTK_WIDGET (self->full_name_ur_row), GTK_TEXT_DIR_RTL);
+  gtk_widget_set_direction (GTK_WIDGET (self->father_name_ur_row), GTK_TEXT_DIR_RTL);
+  /* Numbers stay left to right inside right-to-left screens. */
+  gtk_widget_set_direction (GTK_WIDGET (self->cnic_row), GTK_TEXT_DIR_LTR);
+  gtk_widget_set_direction (GTK_WIDGET (self->mobile_row), GTK_TEXT_DIR_LTR);
+  gtk_widget_set_direction (GTK_WIDGET (self->guardian_cnic_row), GTK_TEXT_DIR_LTR);
+
+  gtk_label_set_label (self->saved_label, _("Saved automatically as you type"));
+  g_signal_connect_object (self->drafts_list, "row-activated", G_CALLBACK (on_draft_activated),
+                           self, G_CONNECT_SWAPPED);
+  update_step_indicator (self);
+}
+
+void
+ks_enroll_page_set_station (KsEnrollPage *self,
+                            KsStation    *station)
+{
+  g_return_if_fail (KS_IS_ENROLL_PAGE (self));
+  g_return_if_fail (self->station == NULL);
+
+  self->station = g_object_ref (station);
+
+  self->district_drop_down = ks_district_drop_down_new (ks_station_get_reference (station));
+  adw_action_row_add_suffix (self->district_row, GTK_WIDGET (self->district_drop_down));
+  adw_action_row_set_activatable_widget (self->district_row, GTK_WIDGET (self->district_drop_down));
+  g_signal_connect_object (self->district_drop_down, "notify::selected",
+                           G_CALLBACK (on_district_selected), self, G_CONNECT_SWAPPED);
+
+  self->tehsil_drop_down = ks_tehsil_drop_down_new ();
+  adw_action_row_add_suffix (self->tehsil_row, GTK_WIDGET (self->tehsil_drop_down));
+  adw_action_row_set_activatable_widget (self->tehsil_row, GTK_WIDGET (self->tehsil_drop_down));
+  g_signal_connect_object (self->tehsil_drop_down, "notify::selected",
+                           G_CALLBACK (on_tehsil_selected), self, G_CONNECT_SWAPPED);
+
+  build_service_rows (self);
+}
+
+/**
+ * ks_enroll_page_set_session:
+ *
+ * A new operator signed in (their drafts are offered), or %NULL at sign-out: the open draft is
+ * written to disk and the form closed.
+ */
+void
+ks_enroll_page_set_session (KsEnrollPage *self,
+                            KsSession    *session)
+{
+  g_return_if_fail (KS_IS_ENROLL_PAGE (self));
+
+  if (session == NULL)
+    {
+      stop_saver (self);
+      g_clear_object (&self->record);
+    }
+  g_set_object (&self->session, session);
+  refresh_start (self);
+  gtk_stack_set_visible_child_name (self->mode_stack, "start");
+  if (session != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_button));
+}
+
+KsEnrollStep
+ks_enroll_page_get_step (KsEnrollPage *self)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), 0);
+  return self->step;
+}
+
+const char *
+ks_enroll_page_get_mode (KsEnrollPage *self)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->mode_stack);
+}
+
+const char *
+ks_enroll_page_get_submitted_id (KsEnrollPage *self)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), NULL);
+  return self->submitted_id;
+}
+
+gint64
+ks_enroll_page_get_draft_id (KsEnrollPage *self)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), 0);
+  return self->saver ? ks_draft_saver_get_draft_id (self->saver) : 0;
+}
+
+/**
+ * ks_enroll_page_flush:
+ *
+ * Writes the open draft now (before a lock or a sign-out).
+ */
+gboolean
+ks_enroll_page_flush (KsEnrollPage  *self,
+                      GError       **error)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), FALSE);
+  return self->saver == NULL || ks_draft_saver_flush (self->saver, error);
+}
