@@ -1,0 +1,27 @@
+/* ks-card-holder.h: what a card shows, taken from an enrollment record
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ks-card.h"
+#include "ks-record.h"
+#include "ks-reference.h"
+#include "ks-store.h"
+
+G_BEGIN_DECLS
+
+KsCardHolder *ks_card_holder_from_record (KsRecord    *rec,
+                                          const char  *kp_id,
+                                          KsReference *ref);
+
+#if !__has_include ("ks-records.h")
+/* The records store (app/core/ks-records.h, being written on another branch) provides this;
+ * the `card` command calls it. Until then the command is built without it. */
+KsRecord     *ks_records_load            (KsStore     *store,
+                                          const char  *kp_id,
+                                          GError     **error);
+#endif
+
+G_END_DECLS
