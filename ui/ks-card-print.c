@@ -20,8 +20,8 @@
 #include "ks-card-audit.h"
 #include "ks-card-print.h"
 
-/* The marks: 5 mm long, starting 2 mm away from the corner, hairline-thin. */
-#define CUT_MARK_LENGTH_MM 5.0
+/* The marks: 4 mm long, starting 2 mm away from the corner, hairline-thin. */
+#define CUT_MARK_LENGTH_MM 4.0
 #define CUT_MARK_OFFSET_MM 2.0
 #define CUT_MARK_WIDTH_MM 0.15
 
@@ -62,17 +62,25 @@ draw_cut_marks (cairo_t *cr,
 }
 
 static void
-draw_caption (GtkPrintContext *context,
-              cairo_t         *cr,
-              const char      *text,
-              double           x,
-              double           y)
+draw_caption (cairo_t    *cr,
+              const char *text,
+              double      x,
+              double      y)
 {
-  PangoLayout *layout = gtk_print_context_create_pango_layout (context);
-  PangoFontDescription *font = pango_font_description_from_string ("Noto Sans 7");
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Noto Sans");
+  cairo_font_options_t *options = cairo_font_options_create ();
 
-  /* Pango sizes are in points; the context's unit is millimetres. */
-  pango_font_description_set_absolute_size (font, 2.5 * PANGO_SCALE);
+  /* The unit is the millimetre: hinted metrics and rounded glyph positions would snap each
+   * letter to whole millimetres and spread the words apart (as ks-card.c explains). */
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
+  pango_layout_context_changed (layout);
+  cairo_font_options_destroy (options);
+  pango_context_set_round_glyph_positions (pango_layout_get_context (layout), FALSE);
+
+  pango_font_description_set_absolute_size (font, 2.8 * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_layout_set_text (layout, text, -1);
   cairo_move_to (cr, x, y);
@@ -123,9 +131,9 @@ on_draw_page (GtkPrintOperation *operation,
                                                 "then laminate front and back together."),
                                               ks_card_get_kp_id (job->card));
 
-    draw_caption (context, cr, title, x, y - 16);
-    draw_caption (context, cr, _("Front"), x, y - 9);
-    draw_caption (context, cr, _("Back"), x2, y - 9);
+    draw_caption (cr, title, x, y - 22);
+    draw_caption (cr, _("Front"), x, y - 13);
+    draw_caption (cr, _("Back"), x2, y - 13);
     draw_side (job->card, cr, TRUE, x, y);
     draw_side (job->card, cr, FALSE, x2, y);
     draw_cut_marks (cr, x, y);

@@ -18,7 +18,7 @@ typedef enum
 } KsCardPrintLayout;
 
 /* Space between the two sides on the A4 sheet, and where the cut marks start. */
-#define KS_CARD_PRINT_A4_GAP_MM 12.0
+#define KS_CARD_PRINT_A4_GAP_MM 16.0
 #define KS_CARD_PRINT_A4_TOP_MM 30.0
 
 GtkPrintOperation *ks_card_print_operation_new (KsCard            *card,
