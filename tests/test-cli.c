@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <qrencode.h>
 
 #include "ks-card.h"
 #include "ks-card-scan.h"
@@ -170,6 +171,67 @@ test_verify_foreign_card (Fixture       *f,
   g_assert_true (g_str_has_prefix (out2, "Valid\n"));
 }
 
+/* A PNG of a QR code holding @text, 6 px modules with the 4-module quiet zone. */
+static void
+write_qr_png (const char *text,
+              const char *path)
+{
+  QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_Q, QR_MODE_8, 1);
+  int size = (qr->width + 8) * 6;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, size, size);
+  cairo_t *cr = cairo_create (s);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (int y = 0; y < qr->width; y++)
+    for (int x = 0; x < qr->width; x++)
+      if (qr->data[y * qr->width + x] & 1)
+        cairo_rectangle (cr, (x + 4) * 6, (y + 4) * 6, 6, 6);
+  cairo_fill (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (s, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  QRcode_free (qr);
+}
+
+static void
+test_verify_altered_card (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_autoptr(GBytes) cose = NULL;
+  g_autoptr(GBytes) forged = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "altered.png", NULL);
+  g_autofree char *out = NULL;
+  guint8 *bytes;
+  gsize len;
+  char *name;
+
+  g_assert_no_error (error);
+  /* The name changed inside the signed credential, the signature kept: a forgery. */
+  cose = ks_credential_unpack (ks_card_get_qr_text (card), &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_unref_to_data (g_steal_pointer (&cose), &len);
+  name = NULL;
+  for (gsize i = 0; name == NULL && i + 13 <= len; i++)
+    if (memcmp (bytes + i, "Gul Bano Khan", 13) == 0)
+      name = (char *)bytes + i;
+  g_assert_nonnull (name);
+  name[10] = 'K';  /* "Gul Bano Khan" -> "Gul Bano KKan" */
+  forged = g_bytes_new_take (bytes, len);
+  text = ks_credential_pack (forged, &error);
+  g_assert_no_error (error);
+  write_qr_png (text, path);
+
+  g_assert_cmpint (run (&out, NULL, "verify", path, "--data-dir", f->dir, NULL), ==,
+                   KS_EXIT_ALTERED);
+  g_assert_true (g_str_has_prefix (out, "Altered or forged\n"));
+  g_assert_null (strstr (out, "KKan"));
+}
+
 static void
 test_verify_bad_input (Fixture       *f,
                        gconstpointer  data)
@@ -230,6 +292,8 @@ main (int   argc,
               fixture_setup, test_verify_own_card, fixture_teardown);
   g_test_add ("/cli/verify/foreign-card", Fixture, NULL,
               fixture_setup, test_verify_foreign_card, fixture_teardown);
+  g_test_add ("/cli/verify/altered-card", Fixture, NULL,
+              fixture_setup, test_verify_altered_card, fixture_teardown);
   g_test_add ("/cli/verify/bad-input", Fixture, NULL,
               fixture_setup, test_verify_bad_input, fixture_teardown);
 
