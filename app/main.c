@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-application.h"
+#include "ks-cli.h"
 
 int
 main (int   argc,
@@ -24,6 +25,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* Subcommands need no display: they run before GTK is even started. */
+  if (argc > 1 && ks_cli_is_command (argv[1]))
+    return ks_cli_run (argc, argv);
 
   app = ks_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -149,6 +149,14 @@ test_first_run_to_main (void)
     g_assert_cmpstr (code, ==, "A01");
     g_assert_cmpstr (district, ==, "PEW");
   }
+  /* Set-up made the station's signing keys, with its code, before the first card needs them. */
+  {
+    g_autofree char *key = g_build_filename (dir, "production", "keys", "station.key", NULL);
+
+    g_assert_true (g_file_test (key, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpstr (ks_station_keys_get_station_code (ks_station_get_keys (station, NULL)), ==,
+                     "A01");
+  }
 
   /* Every section is reachable and each has a screenshot. */
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)

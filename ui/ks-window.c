@@ -19,6 +19,7 @@
 #include "ks-settings-page.h"
 #include "ks-setup-page.h"
 #include "ks-signin-page.h"
+#include "ks-verify-page.h"
 #include "ks-window.h"
 
 struct _KsWindow
@@ -34,6 +35,7 @@ struct _KsWindow
   KsLockPage *lock_page;
   KsSettingsPage *settings_page;
   KsEnrollPage *enroll_page;
+  KsVerifyPage *verify_page;
   AdwViewStack *view_stack;
   GtkLabel *operator_label;
 
@@ -64,6 +66,7 @@ set_mode (KsWindow   *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", g_str_equal (mode, "main"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", g_str_equal (mode, "main"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.section", g_str_equal (mode, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-card", g_str_equal (mode, "main"));
 
   if (g_str_equal (mode, "sign-in"))
     ks_signin_page_reset (self->signin_page);
@@ -163,6 +166,7 @@ ks_window_session_started (KsWindow  *self,
   update_operator_label (self);
   ks_settings_page_set_session (self->settings_page, session);
   ks_enroll_page_set_session (self->enroll_page, session);
+  ks_verify_page_set_session (self->verify_page, session);
   adw_view_stack_set_visible_child_name (self->view_stack, "enroll");
   note_activity (self);
   set_mode (self, "main");
@@ -226,6 +230,7 @@ sign_out (KsWindow *self)
   ks_enroll_page_set_session (self->enroll_page, NULL);
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
+  ks_verify_page_set_session (self->verify_page, NULL);
   update_operator_label (self);
   set_mode (self, "sign-in");
 }
@@ -262,6 +267,18 @@ section_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (param, NULL));
 }
 
+/* Ctrl+O opens a card only where it means that: in the Verify section. */
+static void
+open_card_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  KsWindow *self = KS_WINDOW (widget);
+
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "verify") == 0)
+    ks_verify_page_open_dialog (self->verify_page);
+}
+
 static void
 ks_window_constructed (GObject *object)
 {
@@ -288,6 +305,7 @@ ks_window_constructed (GObject *object)
   ks_lock_page_set_station (self->lock_page, self->station);
   ks_settings_page_set_station (self->settings_page, self->station);
   ks_enroll_page_set_station (self->enroll_page, self->station);
+  ks_verify_page_set_station (self->verify_page, self->station);
 
   set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
 
@@ -377,6 +395,7 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_LOCK_PAGE);
   g_type_ensure (KS_TYPE_SETTINGS_PAGE);
   g_type_ensure (KS_TYPE_ENROLL_PAGE);
+  g_type_ensure (KS_TYPE_VERIFY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
@@ -388,6 +407,7 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, enroll_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, verify_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);
@@ -398,8 +418,10 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.section", "s", section_action);
+  gtk_widget_class_install_action (widget_class, "win.open-card", NULL, open_card_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-card", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.section", "s", "enroll");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.section", "s", "review");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.section", "s", "sync");

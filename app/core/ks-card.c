@@ -47,6 +47,7 @@ struct _KsCard
   QRcode *qr;
   char qr_level;
   cairo_surface_t *photo;
+  gatomicrefcount ref_count;
 };
 
 KsCardHolder *
@@ -141,7 +142,8 @@ ks_card_holder_to_claim (const KsCardHolder *holder)
 void
 ks_card_free (KsCard *card)
 {
-  if (card == NULL)
+  /* Counted: a print job running after its window closed keeps its own reference. */
+  if (card == NULL || !g_atomic_ref_count_dec (&card->ref_count))
     return;
   ks_card_holder_free (card->holder);
   g_free (card->qr_text);
@@ -239,6 +241,7 @@ ks_card_issue (const KsCardHolder        *holder,
     }
 
   card = g_new0 (KsCard, 1);
+  g_atomic_ref_count_init (&card->ref_count);
   card->holder = ks_card_holder_copy (holder);
   card->specimen = opts->specimen;
   card->kid = g_strdup (ks_station_keys_get_kid (keys));
@@ -298,6 +301,34 @@ ks_card_get_qr_text (KsCard *card)
 {
   g_return_val_if_fail (card != NULL, NULL);
   return card->qr_text;
+}
+
+/**
+ * ks_card_ref:
+ *
+ * Another reference, released with ks_card_free() like the first.
+ */
+KsCard *
+ks_card_ref (KsCard *card)
+{
+  g_return_val_if_fail (card != NULL, NULL);
+  g_atomic_ref_count_inc (&card->ref_count);
+  return card;
+}
+
+/* The printing and export code audits each copy under this ID. */
+const char *
+ks_card_get_kp_id (KsCard *card)
+{
+  g_return_val_if_fail (card != NULL, NULL);
+  return card->holder->kp_id;
+}
+
+gboolean
+ks_card_is_specimen (KsCard *card)
+{
+  g_return_val_if_fail (card != NULL, FALSE);
+  return card->specimen;
 }
 
 gint64

@@ -26,6 +26,10 @@ struct _KsStation
   GSettings *settings;
   KsReference *reference;
   KsSession *session;
+
+  /* Made at first need (set-up makes them); the mutex because set-up runs in a worker thread. */
+  GMutex keys_lock;
+  KsStationKeys *keys;
 };
 
 enum {
@@ -44,12 +48,23 @@ ks_station_dispose (GObject *object)
   KsStation *self = (KsStation *)object;
 
   g_clear_object (&self->session);
+  g_clear_object (&self->keys);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->reference, ks_reference_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->profile);
 
   G_OBJECT_CLASS (ks_station_parent_class)->dispose (object);
+}
+
+static void
+ks_station_finalize (GObject *object)
+{
+  KsStation *self = (KsStation *)object;
+
+  g_mutex_clear (&self->keys_lock);
+
+  G_OBJECT_CLASS (ks_station_parent_class)->finalize (object);
 }
 
 static void
@@ -77,6 +92,7 @@ ks_station_class_init (KsStationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = ks_station_dispose;
+  object_class->finalize = ks_station_finalize;
   object_class->get_property = ks_station_get_property;
 
   properties[PROP_SESSION] =
@@ -88,6 +104,7 @@ ks_station_class_init (KsStationClass *klass)
 static void
 ks_station_init (KsStation *self)
 {
+  g_mutex_init (&self->keys_lock);
 }
 
 /**
@@ -355,6 +372,13 @@ setup_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  /* The signing keys are made now, with the station code the set-up screen just saved, so the
+   * first card does not wait for them and a missing key folder shows up at set-up. */
+  if (ks_station_get_keys (self, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   /* The new supervisor is signed in at once: the set-up screen just asked for the password. */
   if (!ks_audit_append (self->store, ks_account_get_username (account), "sign-in",
                         ks_account_get_username (account), "first set-up", &error))
@@ -395,4 +419,83 @@ ks_station_create_first_supervisor_finish (KsStation     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ks_station_get_keys:
+ *
+ * The station's signing keys and its trust list, kept in the profile's `keys/` folder. They are
+ * made at first set-up (ks_station_create_first_supervisor_async()) with the `station-code`
+ * setting; a station set up before keys existed makes them on first use here. Safe to call
+ * from a worker thread.
+ *
+ * Returns: (transfer none): the keys, or %NULL when the key folder cannot be read or written
+ */
+KsStationKeys *
+ks_station_get_keys (KsStation  *self,
+                     GError    **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  locker = g_mutex_locker_new (&self->keys_lock);
+  if (self->keys == NULL)
+    {
+      g_autofree char *dir = ks_profile_build_path (self->profile, "keys");
+      g_autofree char *code = g_settings_get_string (self->settings, "station-code");
+
+      self->keys = ks_station_keys_load_or_create (dir, code[0] ? code : NULL, error);
+    }
+  return self->keys;
+}
+
+/**
+ * ks_station_get_trust_list:
+ *
+ * The stations whose cards this station accepts: its own, and whatever trust lists were
+ * imported. Only use it from the UI thread; give a worker a copy (ks_trust_list_merge() into a
+ * new list), since an import changes it in place.
+ *
+ * Returns: (transfer none): the trust list, or %NULL as for ks_station_get_keys()
+ */
+KsTrustList *
+ks_station_get_trust_list (KsStation  *self,
+                           GError    **error)
+{
+  KsStationKeys *keys = ks_station_get_keys (self, error);
+
+  return keys ? ks_station_keys_get_trust_list (keys) : NULL;
+}
+
+/**
+ * ks_station_import_trust_list:
+ * @path: a trust list (JSON) from the registry or another station
+ *
+ * Merges the file into the station's trust list and saves it, so an offline station learns of
+ * other stations (and of revoked keys) from a file carried to it. A damaged file changes
+ * nothing.
+ */
+gboolean
+ks_station_import_trust_list (KsStation   *self,
+                              const char  *path,
+                              GError     **error)
+{
+  g_autoptr(KsTrustList) imported = NULL;
+  g_autofree char *trust_path = NULL;
+  KsTrustList *trust;
+
+  g_return_val_if_fail (KS_IS_STATION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  trust = ks_station_get_trust_list (self, error);
+  if (trust == NULL)
+    return FALSE;
+  imported = ks_trust_list_new_from_file (path, error);
+  if (imported == NULL)
+    return FALSE;
+
+  ks_trust_list_merge (trust, imported);
+  trust_path = ks_profile_build_path (self->profile, "keys" G_DIR_SEPARATOR_S "trust.json");
+  return ks_trust_list_save (trust, trust_path, error);
 }

@@ -11,6 +11,7 @@
 #include "ks-reference.h"
 #include "ks-session.h"
 #include "ks-store.h"
+#include "ks-trust.h"
 
 G_BEGIN_DECLS
 
@@ -56,5 +57,12 @@ void        ks_station_create_first_supervisor_async  (KsStation           *self
 KsSession  *ks_station_create_first_supervisor_finish (KsStation    *self,
                                                        GAsyncResult *result,
                                                        GError      **error);
+KsStationKeys *ks_station_get_keys        (KsStation    *self,
+                                           GError      **error);
+KsTrustList   *ks_station_get_trust_list  (KsStation    *self,
+                                           GError      **error);
+gboolean       ks_station_import_trust_list (KsStation  *self,
+                                             const char *path,
+                                             GError    **error);
 
 G_END_DECLS

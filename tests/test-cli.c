@@ -1,0 +1,301 @@
+/* test-cli.c: `khyber-station verify` and `card` from a shell, as a script would run them
+ *
+ * Runs the built program (its path is the first argument, set in tests/meson.build) on cards
+ * issued here, and checks what a script relies on: the exit status and the verdict's words.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <qrencode.h>
+
+#include "ks-card.h"
+#include "ks-card-scan.h"
+
+static const char *program;
+
+typedef struct
+{
+  char *dir;          /* --data-dir: holds production/keys, as after set-up */
+  KsStationKeys *keys;
+  KsCardHolder *holder;
+} Fixture;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *keydir = NULL;
+
+  f->dir = g_dir_make_tmp ("ks-cli-XXXXXX", NULL);
+  keydir = g_build_filename (f->dir, "production", "keys", NULL);
+  f->keys = ks_station_keys_load_or_create (keydir, "A01", &error);
+  g_assert_no_error (error);
+
+  f->holder = ks_card_holder_new ();
+  f->holder->kp_id = g_strdup ("KP-PEW-01-000123-7");
+  f->holder->full_name = g_strdup ("Gul Bano Khan");
+  f->holder->full_name_ur = g_strdup ("گل بانو خان");
+  f->holder->date_of_birth = g_strdup ("1990-03-21");
+  f->holder->gender = 2;
+  f->holder->district_code = g_strdup ("PEW");
+  f->holder->district_name = g_strdup ("Peshawar");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->keys);
+  g_clear_pointer (&f->holder, ks_card_holder_free);
+  rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+write_card (Fixture       *f,
+            KsStationKeys *keys,
+            const char    *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = ks_card_issue (f->holder, keys, NULL, &error);
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (ks_card_write_file (card, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Runs the program with NULL-terminated arguments; returns its exit status. */
+static int
+run (char **out,
+     char **err,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *discard_out = NULL;
+  g_autofree char *discard_err = NULL;
+  const char *arg;
+  int status = -1;
+  va_list ap;
+
+  /* Always captured: the child's output must not mix into this test's TAP stream. */
+  if (out == NULL)
+    out = &discard_out;
+  if (err == NULL)
+    err = &discard_err;
+
+  g_ptr_array_add (argv, (char *)program);
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *)arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_verify_own_card (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *names[] = { "card.png", "card.pdf" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *card = write_card (f, f->keys, names[i]);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      /* The station's own trust list, found through --data-dir, accepts its cards. */
+      g_assert_cmpint (run (&out, &err, "verify", card, "--data-dir", f->dir, NULL), ==, 0);
+      g_assert_true (g_str_has_prefix (out, "Valid\n"));
+      g_assert_nonnull (strstr (out, "KP-PEW-01-000123-7"));
+      g_assert_nonnull (strstr (out, "Gul Bano Khan"));
+      g_assert_nonnull (strstr (out, "گل بانو خان"));
+      g_assert_nonnull (strstr (out, "1990-03-21"));
+      g_assert_nonnull (strstr (out, "Female"));
+      g_assert_nonnull (strstr (out, "A01"));
+      g_assert_cmpstr (err, ==, "");
+    }
+}
+
+static void
+test_verify_foreign_card (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_dir = g_build_filename (f->dir, "other-keys", NULL);
+  g_autofree char *other_json = g_build_filename (f->dir, "other-trust.json", NULL);
+  g_autoptr(KsStationKeys) other = ks_station_keys_load_or_create (other_dir, "M02", &error);
+  g_autofree char *card = write_card (f, other, "foreign.png");
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+
+  /* Another station's card: refused, and none of its (unchecked) fields are printed. */
+  g_assert_cmpint (run (&out, NULL, "verify", card, "--data-dir", f->dir, NULL), ==,
+                   KS_EXIT_UNKNOWN_ISSUER);
+  g_assert_true (g_str_has_prefix (out, "Unknown issuer\n"));
+  g_assert_null (strstr (out, "Gul Bano Khan"));
+
+  /* With that station's trust list it is accepted. */
+  g_assert_true (ks_trust_list_save (ks_station_keys_get_trust_list (other), other_json, &error));
+  g_assert_cmpint (run (&out2, NULL, "verify", card, "--data-dir", f->dir,
+                        "--trust", other_json, NULL), ==, KS_EXIT_VALID);
+  g_assert_true (g_str_has_prefix (out2, "Valid\n"));
+}
+
+/* A PNG of a QR code holding @text, 6 px modules with the 4-module quiet zone. */
+static void
+write_qr_png (const char *text,
+              const char *path)
+{
+  QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_Q, QR_MODE_8, 1);
+  int size = (qr->width + 8) * 6;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, size, size);
+  cairo_t *cr = cairo_create (s);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (int y = 0; y < qr->width; y++)
+    for (int x = 0; x < qr->width; x++)
+      if (qr->data[y * qr->width + x] & 1)
+        cairo_rectangle (cr, (x + 4) * 6, (y + 4) * 6, 6, 6);
+  cairo_fill (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (s, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  QRcode_free (qr);
+}
+
+static void
+test_verify_altered_card (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_autoptr(GBytes) cose = NULL;
+  g_autoptr(GBytes) forged = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "altered.png", NULL);
+  g_autofree char *out = NULL;
+  guint8 *bytes;
+  gsize len;
+  char *name;
+
+  g_assert_no_error (error);
+  /* The name changed inside the signed credential, the signature kept: a forgery. */
+  cose = ks_credential_unpack (ks_card_get_qr_text (card), &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_unref_to_data (g_steal_pointer (&cose), &len);
+  name = NULL;
+  for (gsize i = 0; name == NULL && i + 13 <= len; i++)
+    if (memcmp (bytes + i, "Gul Bano Khan", 13) == 0)
+      name = (char *)bytes + i;
+  g_assert_nonnull (name);
+  name[10] = 'K';  /* "Gul Bano Khan" -> "Gul Bano KKan" */
+  forged = g_bytes_new_take (bytes, len);
+  text = ks_credential_pack (forged, &error);
+  g_assert_no_error (error);
+  write_qr_png (text, path);
+
+  g_assert_cmpint (run (&out, NULL, "verify", path, "--data-dir", f->dir, NULL), ==,
+                   KS_EXIT_ALTERED);
+  g_assert_true (g_str_has_prefix (out, "Altered or forged\n"));
+  g_assert_null (strstr (out, "KKan"));
+}
+
+static void
+test_verify_bad_input (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "missing.png", NULL);
+  g_autofree char *blank = g_build_filename (f->dir, "blank.png", NULL);
+  g_autofree char *card = write_card (f, f->keys, "card.png");
+  g_autofree char *help = NULL;
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200, 120);
+  struct {
+    const char *args[4];
+    int status;
+  } cases[] = {
+    { { "verify", missing, NULL }, KS_EXIT_NO_INPUT },
+    { { "verify", blank, NULL }, KS_EXIT_NOT_A_CARD },
+    { { "verify", NULL }, KS_EXIT_USAGE },
+    { { "verify", card, card, NULL }, KS_EXIT_USAGE },
+    { { "verify", card, "--profile=staging", NULL }, KS_EXIT_USAGE },
+    { { "verify", card, "--no-such-option", NULL }, KS_EXIT_USAGE },
+    { { "card", "--id", "KP-PEW-01-000123-7", NULL }, KS_EXIT_USAGE },
+    { { "card", "--id", "KP-PEW-01-000123-7", "--output=card.txt" }, KS_EXIT_USAGE },
+  };
+
+  cairo_surface_write_to_png (s, blank);
+  cairo_surface_destroy (s);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      int status = run (NULL, &err, cases[i].args[0], cases[i].args[1], cases[i].args[2],
+                        cases[i].args[3], NULL);
+
+      g_test_message ("case %u: %s", i, err);
+      g_assert_cmpint (status, ==, cases[i].status);
+      /* A refusal always says why. */
+      if (status != KS_EXIT_NOT_A_CARD)
+        g_assert_cmpstr (err, !=, "");
+    }
+
+  /* The exit codes are documented where a script writer looks. */
+  g_assert_cmpint (run (&help, NULL, "verify", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (help, "Exit status"));
+  g_assert_nonnull (strstr (help, "3  unknown issuer"));
+  g_assert_nonnull (strstr (help, "66  the file cannot be read"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (argc < 2)
+    g_error ("usage: test-cli PATH-TO-khyber-station");
+  program = argv[1];
+
+  g_test_add ("/cli/verify/own-card", Fixture, NULL,
+              fixture_setup, test_verify_own_card, fixture_teardown);
+  g_test_add ("/cli/verify/foreign-card", Fixture, NULL,
+              fixture_setup, test_verify_foreign_card, fixture_teardown);
+  g_test_add ("/cli/verify/altered-card", Fixture, NULL,
+              fixture_setup, test_verify_altered_card, fixture_teardown);
+  g_test_add ("/cli/verify/bad-input", Fixture, NULL,
+              fixture_setup, test_verify_bad_input, fixture_teardown);
+
+  return g_test_run ();
+}
