@@ -215,8 +215,8 @@ set_layout (const char *layout)
   g_assert_no_error (error);
   g_subprocess_wait_check (process, NULL, &error);
   g_assert_no_error (error);
-  /* Let GTK read the new keyboard map before the first key. */
-  ks_test_iterate (200);
+  /* Let GTK read the new keyboard map (and its direction) before the next key. */
+  ks_test_iterate (500);
 }
 
 /* Whether @text needs the Urdu keyboard (any Arabic-script letter). */

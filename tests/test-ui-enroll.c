@@ -133,6 +133,79 @@ test_keyboard_only (Fixture       *f,
     g_assert_cmpstr (ks_record_get (r, KS_FIELD_FULL_NAME_UR), ==, "عمران خان");
     g_assert_cmpstr (ks_record_get (r, KS_FIELD_FATHER_NAME_UR), ==, "اکرام اللہ خان");
   }
+
+  /* Address: mobile, (no email), address line 1, (no line 2), district and tehsil by typing
+   * their first letters into the pickers' search. */
+  ks_test_keys (w, "type", "0300 1234567", "key", "Tab", "key", "Tab",
+                "type", "House 12, Street 4, Hayatabad", "key", "Tab", "key", "Tab",
+                "type", "Pesh", "key", "Tab", "key", "Down", NULL);
+  shot (f, "enroll-address");
+  {
+    g_autoptr(KsRecord) r = current_draft (f);
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_MOBILE), ==, "0300 1234567");
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_DISTRICT), ==, "PEW");
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_TEHSIL), ==, "PEW-01");
+  }
+  ks_test_keys (w, "key", "alt+n", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_SERVICES);
+
+  /* Services: sign up for the first (Sehat Card); Next without consent is refused and the focus
+   * lands on the consent switch; Space records the consent. */
+  ks_test_keys (w, "key", "space", "key", "alt+n", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_SERVICES);
+  shot (f, "enroll-services-error");
+  ks_test_keys (w, "key", "space", NULL);
+  shot (f, "enroll-services");
+  {
+    g_autoptr(KsRecord) r = current_draft (f);
+    g_assert_nonnull (strstr (ks_record_get (r, KS_FIELD_CONSENTS), "\"sehat-card\""));
+    g_assert_nonnull (strstr (ks_record_get (r, KS_FIELD_CONSENTS), "\"granted\":true"));
+  }
+  ks_test_keys (w, "key", "alt+n", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_FINGERPRINTS);
+  shot (f, "enroll-fingerprints");
+
+  /* Fingerprints (not yet part of this station) and on to the review. */
+  ks_test_keys (w, "key", "Return", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_REVIEW);
+  shot (f, "enroll-review");
+
+  /* Submit: the focus is on Submit; Enter asks once to confirm; Enter confirms. */
+  ks_test_keys (w, "key", "Return", NULL);
+  {
+    GtkWidget *dialog = NULL;
+    GList *toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l; l = l->next)
+      if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+        dialog = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (dialog);
+    g_free (ks_test_screenshot (dialog, "enroll-confirm"));
+    ks_test_keys (dialog, "key", "Return", NULL);
+  }
+  KS_TEST_WAIT_UNTIL (ks_enroll_page_get_step (f->page) == KS_ENROLL_STEP_CARD, 10000);
+  shot (f, "enroll-card");
+
+  /* What the keys entered is the stored record, normalised, with its audit entry. */
+  {
+    const char *kp_id = ks_enroll_page_get_submitted_id (f->page);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KsRecord) stored = ks_records_load (ks_station_get_store (f->station), kp_id, &error);
+    g_autoptr(KsRecordInfo) info = ks_records_get_info (ks_station_get_store (f->station), kp_id,
+                                                        &error);
+    g_autoptr(GPtrArray) audit = ks_audit_list (ks_station_get_store (f->station), kp_id, 0, NULL);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (kp_id, ==, "PEW-A01-0000001-Q");
+    g_assert_cmpint (info->state, ==, KS_RECORD_STATE_SUBMITTED);
+    g_assert_cmpstr (ks_record_get (stored, KS_FIELD_CNIC), ==, "17301-1234567-1");
+    g_assert_cmpstr (ks_record_get (stored, KS_FIELD_FULL_NAME), ==, "Imran Khan");
+    g_assert_cmpstr (ks_record_get (stored, KS_FIELD_FULL_NAME_UR), ==, "عمران خان");
+    g_assert_cmpstr (ks_record_get (stored, KS_FIELD_MOBILE), ==, "+923001234567");
+    g_assert_cmpstr (ks_record_get (stored, KS_FIELD_TEHSIL), ==, "PEW-01");
+    g_assert_cmpuint (audit->len, ==, 1);
+    g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->action, ==, "record-submitted");
+  }
 }
 
 int

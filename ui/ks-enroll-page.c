@@ -183,8 +183,19 @@ field_widget (KsEnrollPage *self,
     case KS_FIELD_TEHSIL:
       return GTK_WIDGET (self->tehsil_drop_down);
     case KS_FIELD_CONSENTS:
-      return self->service_rows->len > 0 ? self->service_rows->pdata[0]
-                                         : GTK_WIDGET (self->services_group);
+      /* The first chosen service still without consent, else the first service. */
+      for (guint i = 0; i < self->service_rows->len; i++)
+        {
+          GObject *row = self->service_rows->pdata[i];
+          GtkSwitch *consent = g_object_get_data (row, "consent-switch");
+
+          if (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (row)) &&
+              !gtk_switch_get_active (consent))
+            return GTK_WIDGET (consent);
+        }
+      return self->service_rows->len > 0
+               ? g_object_get_data (self->service_rows->pdata[0], "sign-up-switch")
+               : GTK_WIDGET (self->services_group);
     case KS_N_FIELDS:
     default:
       g_return_val_if_reached (NULL);
@@ -502,6 +513,18 @@ load_widgets (KsEnrollPage *self)
 
 /* Services ****************************************************************************/
 
+/* Signing up for a service leads straight to its consent: the next thing to do. */
+static void
+on_sign_up_toggled (GtkSwitch    *sign_up,
+                    GParamSpec   *pspec,
+                    KsEnrollPage *self)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (sign_up), ADW_TYPE_EXPANDER_ROW);
+
+  if (!self->loading && gtk_switch_get_active (sign_up) && row != NULL)
+    gtk_widget_grab_focus (g_object_get_data (G_OBJECT (row), "consent-switch"));
+}
+
 static void
 build_service_rows (KsEnrollPage *self)
 {
@@ -515,6 +538,7 @@ build_service_rows (KsEnrollPage *self)
       GtkWidget *row;
       GtkWidget *consent_row;
       GtkWidget *consent_switch;
+      GtkWidget *sign_up;
       GtkWidget *text_en;
       GtkWidget *text_ur;
 
@@ -524,9 +548,25 @@ build_service_rows (KsEnrollPage *self)
       row = adw_expander_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), service->title_en);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), service->description_en);
-      adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
+
+      /* Our own "sign up" switch rather than the row's built-in one: the wizard puts the
+       * keyboard focus on it, and it has a name for screen readers. */
+      sign_up = gtk_switch_new ();
+      gtk_widget_set_valign (sign_up, GTK_ALIGN_CENTER);
+      {
+        g_autofree char *label = g_strdup_printf (_("Sign up for %s"), service->title_en);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (sign_up), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        label, -1);
+        gtk_widget_set_tooltip_text (sign_up, label);
+      }
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), sign_up);
+      g_object_bind_property (sign_up, "active", row, "enable-expansion", G_BINDING_BIDIRECTIONAL);
+      g_object_bind_property (sign_up, "active", row, "expanded", G_BINDING_DEFAULT);
+      g_object_set_data (G_OBJECT (row), "sign-up-switch", sign_up);
+      g_signal_connect_object (sign_up, "notify::active", G_CALLBACK (on_sign_up_toggled), self,
+                               G_CONNECT_AFTER);
 
       /* The consent text in both languages, as it is read to the citizen. */
       text_en = gtk_label_new (service->consent_en);
@@ -537,6 +577,8 @@ build_service_rows (KsEnrollPage *self)
       gtk_widget_set_margin_top (text_en, 12);
       gtk_widget_set_margin_bottom (text_en, 6);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_en);
+      /* Text to read aloud, not a tab stop. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (text_en), FALSE);
 
       text_ur = gtk_label_new (service->consent_ur);
       gtk_label_set_wrap (GTK_LABEL (text_ur), TRUE);
@@ -547,6 +589,7 @@ build_service_rows (KsEnrollPage *self)
       gtk_widget_set_margin_bottom (text_ur, 12);
       gtk_widget_add_css_class (text_ur, "urdu");
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), text_ur);
+      gtk_widget_set_focusable (gtk_widget_get_parent (text_ur), FALSE);
 
       consent_row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (consent_row),
@@ -734,7 +777,9 @@ first_field_of_step (KsEnrollPage *self,
     case KS_ENROLL_STEP_ADDRESS:
       return GTK_WIDGET (self->mobile_row);
     case KS_ENROLL_STEP_SERVICES:
-      return self->service_rows->len ? self->service_rows->pdata[0] : GTK_WIDGET (self->next_button);
+      return self->service_rows->len
+               ? g_object_get_data (self->service_rows->pdata[0], "sign-up-switch")
+               : GTK_WIDGET (self->next_button);
     case KS_ENROLL_STEP_FINGERPRINTS:
     case KS_ENROLL_STEP_REVIEW:
       return GTK_WIDGET (self->next_button);
@@ -1382,6 +1427,16 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new", NULL);
 }
 
+/* Sets left-to-right on a widget and everything inside it. */
+static void
+force_ltr (GtkWidget *widget)
+{
+  gtk_widget_set_direction (widget, GTK_TEXT_DIR_LTR);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    force_ltr (child);
+}
+
 static void
 ks_enroll_page_init (KsEnrollPage *self)
 {
@@ -1412,10 +1467,22 @@ ks_enroll_page_init (KsEnrollPage *self)
   /* Urdu is typed and read right to left. */
   gtk_widget_set_direction (GTK_WIDGET (self->full_name_ur_row), GTK_TEXT_DIR_RTL);
   gtk_widget_set_direction (GTK_WIDGET (self->father_name_ur_row), GTK_TEXT_DIR_RTL);
-  /* Numbers stay left to right inside right-to-left screens. */
-  gtk_widget_set_direction (GTK_WIDGET (self->cnic_row), GTK_TEXT_DIR_LTR);
-  gtk_widget_set_direction (GTK_WIDGET (self->mobile_row), GTK_TEXT_DIR_LTR);
-  gtk_widget_set_direction (GTK_WIDGET (self->guardian_cnic_row), GTK_TEXT_DIR_LTR);
+  /* Numbers stay left to right inside right-to-left screens, and also while the operator's
+   * keyboard is on the Urdu layout (GtkText otherwise lays digits out in the keyboard's
+   * direction). */
+  force_ltr (GTK_WIDGET (self->cnic_row));
+  force_ltr (GTK_WIDGET (self->dob_row));
+  force_ltr (GTK_WIDGET (self->mobile_row));
+  force_ltr (GTK_WIDGET (self->email_row));
+  force_ltr (GTK_WIDGET (self->guardian_cnic_row));
+
+  /* Rows that hold a picker or choice buttons are not tab stops themselves: Tab goes straight
+   * to what they hold, one key press per field. */
+  gtk_widget_set_focusable (GTK_WIDGET (self->id_kind_row), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->gender_row), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->relation_row), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->district_row), FALSE);
+  gtk_widget_set_focusable (GTK_WIDGET (self->tehsil_row), FALSE);
 
   gtk_label_set_label (self->saved_label, _("Saved automatically as you type"));
   g_signal_connect_object (self->drafts_list, "row-activated", G_CALLBACK (on_draft_activated),

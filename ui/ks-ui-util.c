@@ -16,12 +16,89 @@
 
 #include "ks-ui-util.h"
 
-/* Takes @model: gtk_drop_down_new() owns what it is given. */
+typedef struct
+{
+  GString *typed;
+  gint64 last_key;
+} TypeAhead;
+
+static void
+type_ahead_free (TypeAhead *ta)
+{
+  g_string_free (ta->typed, TRUE);
+  g_free (ta);
+}
+
+/* Picks the first item whose name starts with what was typed in the last second. */
+static gboolean
+on_drop_down_key (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  GtkDropDown           *drop_down)
+{
+  TypeAhead *ta = g_object_get_data (G_OBJECT (drop_down), "type-ahead");
+  GListModel *model = gtk_drop_down_get_model (drop_down);
+  guint n = g_list_model_get_n_items (model);
+  guint selected = gtk_drop_down_get_selected (drop_down);
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  gint64 now = g_get_monotonic_time ();
+
+  if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return GDK_EVENT_PROPAGATE;
+
+  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
+    {
+      if (selected + 1 < n)
+        gtk_drop_down_set_selected (drop_down, selected + 1);
+      return GDK_EVENT_STOP;
+    }
+  if (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up)
+    {
+      if (selected > 0 && selected != GTK_INVALID_LIST_POSITION)
+        gtk_drop_down_set_selected (drop_down, selected - 1);
+      return GDK_EVENT_STOP;
+    }
+  if (c == 0 || !g_unichar_isprint (c) || (c == ' ' && ta->typed->len == 0))
+    return GDK_EVENT_PROPAGATE;
+
+  if (now - ta->last_key > G_USEC_PER_SEC)
+    g_string_truncate (ta->typed, 0);
+  ta->last_key = now;
+  g_string_append_unichar (ta->typed, c);
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+      g_autofree char *name = g_utf8_casefold (gtk_string_object_get_string (item), -1);
+      g_autofree char *prefix = g_utf8_casefold (ta->typed->str, -1);
+
+      if (g_str_has_prefix (name, prefix))
+        {
+          gtk_drop_down_set_selected (drop_down, i);
+          break;
+        }
+    }
+  return GDK_EVENT_STOP;
+}
+
+/* Takes @model: gtk_drop_down_new() owns what it is given.
+ *
+ * Besides the pop-up list with its search, the closed picker takes type-ahead (typing "Pesh"
+ * picks Peshawar) and Up/Down, so an operator never needs the mouse or the pop-up. */
 static GtkDropDown *
 searchable_drop_down (GtkStringList *model)
 {
   GtkExpression *expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
   GtkWidget *drop_down = gtk_drop_down_new (G_LIST_MODEL (model), expression);
+  GtkEventController *key = gtk_event_controller_key_new ();
+  TypeAhead *ta = g_new0 (TypeAhead, 1);
+
+  ta->typed = g_string_new (NULL);
+  g_object_set_data_full (G_OBJECT (drop_down), "type-ahead", ta, (GDestroyNotify)type_ahead_free);
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_drop_down_key), drop_down);
+  gtk_widget_add_controller (drop_down, key);
 
   gtk_drop_down_set_enable_search (GTK_DROP_DOWN (drop_down), TRUE);
   gtk_widget_set_valign (drop_down, GTK_ALIGN_CENTER);
