@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* Scores at or above this mean "same finger"; see ks-fp-match.c for how it was chosen. */
-#define KS_FP_MATCH_THRESHOLD 14
+#define KS_FP_MATCH_THRESHOLD 40
 
 typedef struct
 {
