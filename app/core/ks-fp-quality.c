@@ -6,8 +6,9 @@
  *    rarely yields that many in common with a later one (dry or smudged finger), so it is POOR.
  *    30 and more leave room for the part that a later, shifted placement will not overlap: GOOD.
  *    Synthetic and NIST 500 dpi prints give 50-100.
- *  - contact: the fraction of 16x16 blocks whose grey levels vary like ridges and valleys do
- *    (standard deviation >= 12 grey levels; flat glass and sensor noise stay below 10). Under 30%
+ *  - contact: the fraction of 16x16 blocks that show ridges: grey levels that vary (standard
+ *    deviation >= 12; flat glass stays below 10) along one direction (gradient coherence >= 0.3;
+ *    noise, smudges and blotches of a wet finger stay below it). Under 30%
  *    the finger only touched with its tip or side: POOR. 55% and more is a well placed finger:
  *    GOOD, the rest FAIR.
  *
@@ -26,6 +27,33 @@
 
 #define BLOCK 16
 #define BLOCK_MIN_STDDEV 12.0
+#define BLOCK_MIN_COHERENCE 0.3
+
+/* How much the grey-level gradients of a block agree on one direction (0 = none, 1 = all):
+ * ridges give 0.5-0.9, sensor noise and smudges well under 0.3. */
+static double
+block_coherence (const guint8 *grey,
+                 guint         width,
+                 guint         height,
+                 guint         bx,
+                 guint         by)
+{
+  double gxx = 0, gyy = 0, gxy = 0;
+
+  for (guint y = MAX (by, 1); y < MIN (by + BLOCK, height - 1); y++)
+    for (guint x = MAX (bx, 1); x < MIN (bx + BLOCK, width - 1); x++)
+      {
+        double gx = (double)grey[y * width + x + 1] - grey[y * width + x - 1];
+        double gy = (double)grey[(y + 1) * width + x] - grey[(y - 1) * width + x];
+
+        gxx += gx * gx;
+        gyy += gy * gy;
+        gxy += gx * gy;
+      }
+  if (gxx + gyy <= 0)
+    return 0;
+  return sqrt ((gxx - gyy) * (gxx - gyy) + 4 * gxy * gxy) / (gxx + gyy);
+}
 
 KsFpGrade
 ks_fp_quality_grade (guint  n_minutiae,
@@ -71,7 +99,8 @@ ks_fp_quality_measure (const guint8 *grey,
             }
         var = sum2 / (BLOCK * BLOCK) - (sum / (BLOCK * BLOCK)) * (sum / (BLOCK * BLOCK));
         n_blocks++;
-        if (var >= BLOCK_MIN_STDDEV * BLOCK_MIN_STDDEV)
+        if (var >= BLOCK_MIN_STDDEV * BLOCK_MIN_STDDEV
+            && block_coherence (grey, width, height, bx, by) >= BLOCK_MIN_COHERENCE)
           n_foreground++;
       }
 
