@@ -42,6 +42,9 @@ fpt_rig_free (FptRig *rig)
   g_autofree char *socket_path = g_build_filename (rig->dir, "virtual-image.socket", NULL);
 
   g_clear_object (&rig->scanner);
+  /* Progress and signal idles still queued hold references to the service. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_assert_finalize_object (rig->service);
   g_unlink (socket_path);
   g_rmdir (rig->dir);

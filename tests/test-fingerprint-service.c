@@ -219,6 +219,56 @@ test_timeout_and_busy (void)
   ks_fingerprint_service_set_timeout (rig->service, 30);
 }
 
+typedef struct
+{
+  gint32 kind;  /* -1 retry, -2 error */
+  gint32 code;
+} Injection;
+
+static void
+inject_on_place (KsFingerprintService        *service,
+                 const KsFingerprintProgress *progress,
+                 gpointer                     user_data)
+{
+  Injection *inj = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (progress->event != KS_FINGERPRINT_EVENT_PLACE_FINGER)
+    return;
+  if (inj->kind == -1)
+    g_assert_true (ks_virtual_scanner_inject_retry (rig->scanner, inj->code, &error));
+  else
+    g_assert_true (ks_virtual_scanner_inject_error (rig->scanner, inj->code, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_reader_errors (void)
+{
+  /* What the driver reports, and what the operator reads. */
+  struct {
+    Injection injection;
+    KsFingerprintError code;
+    const char *says;
+  } cases[] = {
+    { { -2, FP_DEVICE_ERROR_TOO_HOT }, KS_FINGERPRINT_ERROR_OVERHEATED, "too hot" },
+    { { -2, FP_DEVICE_ERROR_BUSY }, KS_FINGERPRINT_ERROR_BUSY, "another program" },
+    { { -2, FP_DEVICE_ERROR_PROTO }, KS_FINGERPRINT_ERROR_UNEXPECTED, "call support" },
+    { { -1, FP_DEVICE_RETRY_CENTER_FINGER }, KS_FINGERPRINT_ERROR_BAD_SCAN, "centred" },
+  };
+
+  ks_virtual_scanner_clear_queue (rig->scanner);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FpImage) image = capture (NULL, inject_on_place, &cases[i].injection, &error);
+
+      g_assert_null (image);
+      g_assert_error (error, KS_FINGERPRINT_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].says));
+    }
+}
+
 static GPtrArray *
 enrol_fingers (const guint64 *persons,
                const guint   *first_impressions,
@@ -407,6 +457,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fingerprint/service/capture-quality", test_capture_quality);
   g_test_add_func ("/fingerprint/service/cancel-during-capture", test_cancel_during_capture);
   g_test_add_func ("/fingerprint/service/timeout-and-busy", test_timeout_and_busy);
+  g_test_add_func ("/fingerprint/service/reader-errors", test_reader_errors);
   g_test_add_func ("/fingerprint/service/duplicates-and-gallery", test_duplicates_and_gallery);
   g_test_add_func ("/fingerprint/service/main-loop-responsive", test_main_loop_stays_responsive);
   g_test_add_func ("/fingerprint/service/unplug-during-capture", test_unplug_during_capture);

@@ -349,6 +349,12 @@ op_arm_timeout (Op *op)
   g_source_attach (op->timeout_source, op->self->worker_context);
 }
 
+static gboolean
+waiting_for_finger (FpFingerStatusFlags status)
+{
+  return (status & FP_FINGER_STATUS_NEEDED) && !(status & FP_FINGER_STATUS_PRESENT);
+}
+
 static void
 finger_status_cb (FpDevice   *device,
                   GParamSpec *pspec,
@@ -356,9 +362,12 @@ finger_status_cb (FpDevice   *device,
 {
   FpFingerStatusFlags status = fp_device_get_finger_status (device);
   FpFingerStatusFlags changed = status ^ op->last_status;
+  gboolean was_waiting = waiting_for_finger (op->last_status);
 
   op->last_status = status;
-  if ((changed & FP_FINGER_STATUS_NEEDED) && (status & FP_FINGER_STATUS_NEEDED))
+  /* Some drivers keep NEEDED set across enrolment stages and only toggle PRESENT: "waiting" is
+   * NEEDED without a finger, and each time it starts the citizen must place the finger. */
+  if (!was_waiting && waiting_for_finger (status))
     {
       op_report_event (op, KS_FINGERPRINT_EVENT_PLACE_FINGER);
       attach_idle (op->self->owner_context, emit_finger_needed, g_object_ref (op->self),
