@@ -42,14 +42,27 @@ fpt_rig_free (FptRig *rig)
   g_autofree char *socket_path = g_build_filename (rig->dir, "virtual-image.socket", NULL);
 
   g_clear_object (&rig->scanner);
-  /* Progress and signal idles still queued hold references to the service. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (rig->service);
+  fpt_finalize_service (rig->service);
   g_unlink (socket_path);
   g_rmdir (rig->dir);
   g_free (rig->dir);
   g_free (rig);
+}
+
+/* Queued progress idles hold references to the service, and so does a finished operation's
+ * GTask until the worker thread has dropped it (a moment after the result was delivered). */
+void
+fpt_finalize_service (KsFingerprintService *service)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (G_OBJECT (service)->ref_count > 1 && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_finalize_object (service);
 }
 
 void

@@ -20,6 +20,7 @@ typedef struct
 
 FptRig   *fpt_rig_new_virtual_image  (void);
 void      fpt_rig_free               (FptRig            *rig);
+void      fpt_finalize_service       (KsFingerprintService *service);
 GAsyncResult *fpt_wait               (GAsyncResult     **slot);
 void      fpt_store_result           (GObject           *source,
                                       GAsyncResult      *result,

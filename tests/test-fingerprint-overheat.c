@@ -121,10 +121,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fingerprint/virtual-device/errors", test_errors);
   ret = g_test_run ();
 
-  /* Progress and signal idles still queued hold references to the service. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (service);
+  fpt_finalize_service (service);
   g_unlink (socket_path);
   g_rmdir (dir);
   g_free (socket_path);
