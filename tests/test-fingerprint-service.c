@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <cairo.h>
+
 #include "fp-test-util.h"
 
 static FptRig *rig;
@@ -163,6 +165,63 @@ test_capture_quality (void)
     }
   /* Of several tries the operator keeps the good one. */
   g_assert_cmpuint (ks_fp_quality_pick_best (q, G_N_ELEMENTS (q)), ==, 0);
+}
+
+/* The print is in the alpha channel of the NIST PNGs (see tests/data/NOTICE). */
+static GBytes *
+load_nist (const char *name,
+           guint      *width,
+           guint      *height)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
+  guint8 *grey;
+  const guint8 *pixels;
+  int stride;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_format (surface), ==, CAIRO_FORMAT_ARGB32);
+  *width = cairo_image_surface_get_width (surface);
+  *height = cairo_image_surface_get_height (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  grey = g_malloc (*width * *height);
+  for (guint y = 0; y < *height; y++)
+    for (guint x = 0; x < *width; x++)
+      grey[y * *width + x] = ((const guint32 *)(gconstpointer)(pixels + y * stride))[x] >> 24;
+  cairo_surface_destroy (surface);
+  return g_bytes_new_take (grey, *width * *height);
+}
+
+static void
+test_capture_nist (void)
+{
+  const char *names[] = { "nist-loop-right.png", "nist-whorl.png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FpImage) image = NULL;
+      g_autoptr(GBytes) grey = NULL;
+      g_autoptr(GBytes) copy = NULL;
+      KsFpQuality q;
+      guint w, h, cw, ch;
+
+      grey = load_nist (names[i], &w, &h);
+      ks_virtual_scanner_queue_image (rig->scanner, grey, w, h);
+      image = capture (NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      ks_fp_quality_from_image (image, &q);
+      g_test_message ("%s: %u minutiae, contact %.2f", names[i], q.n_minutiae, q.contact);
+      /* A real finger, well placed: plenty of minutiae over most of the window. */
+      g_assert_cmpint (q.grade, ==, KS_FP_GRADE_GOOD);
+
+      /* What the UI shows is what was scanned. */
+      copy = ks_fp_image_to_grey (image, &cw, &ch);
+      g_assert_cmpuint (cw, ==, w);
+      g_assert_cmpuint (ch, ==, h);
+      g_assert_cmpuint (g_bytes_get_size (copy), ==, (gsize)w * h);
+    }
 }
 
 static void
@@ -455,6 +514,7 @@ main (int argc, char *argv[])
   rig = fpt_rig_new_virtual_image ();
   g_test_add_func ("/fingerprint/service/enroll-verify", test_enroll_verify);
   g_test_add_func ("/fingerprint/service/capture-quality", test_capture_quality);
+  g_test_add_func ("/fingerprint/service/capture-nist", test_capture_nist);
   g_test_add_func ("/fingerprint/service/cancel-during-capture", test_cancel_during_capture);
   g_test_add_func ("/fingerprint/service/timeout-and-busy", test_timeout_and_busy);
   g_test_add_func ("/fingerprint/service/reader-errors", test_reader_errors);

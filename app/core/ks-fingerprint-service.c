@@ -641,12 +641,52 @@ copy_prints (GPtrArray *prints)
 
 /* ---- Submission (caller's thread) ------------------------------------------------------- */
 
+static gboolean
+cancel_in_worker (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  GMainContext *worker_context;
+  GCancellable *internal;
+} CancelLink;
+
+static gpointer
+cancel_link_new (KsFingerprintService *self,
+                 GCancellable         *internal)
+{
+  CancelLink *link = g_new0 (CancelLink, 1);
+
+  link->worker_context = g_main_context_ref (self->worker_context);
+  link->internal = g_object_ref (internal);
+  return link;
+}
+
+static void
+cancel_link_free (gpointer data)
+{
+  CancelLink *link = data;
+
+  g_main_context_unref (link->worker_context);
+  g_object_unref (link->internal);
+  g_free (link);
+}
+
 static void
 caller_cancelled_cb (GCancellable *cancellable,
-                     GCancellable *internal)
+                     CancelLink   *link)
 {
-  /* libfprint turns this into an idle on the worker's context: safe from any thread. */
-  g_cancellable_cancel (internal);
+  /* Not g_cancellable_cancel() right here: libfprint's cancel handler would then run on this
+   * thread while the worker may be completing the action and disconnecting it, and the two race
+   * on the device's cancel source (seen: a g_source_unref(NULL) critical). The internal
+   * cancellable is passed as the data, so a late idle finds no freed operation. */
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_callback (source, cancel_in_worker, g_object_ref (link->internal), g_object_unref);
+  g_source_attach (source, link->worker_context);
 }
 
 static Op *
@@ -708,8 +748,8 @@ op_submit (Op *op)
       if (op->caller_cancellable)
         op->caller_cancel_id = g_cancellable_connect (op->caller_cancellable,
                                                       G_CALLBACK (caller_cancelled_cb),
-                                                      g_object_ref (op->cancellable),
-                                                      g_object_unref);
+                                                      cancel_link_new (self, op->cancellable),
+                                                      cancel_link_free);
     }
 
   attach_idle (self->worker_context, op_start_in_worker, op, NULL);
@@ -750,10 +790,11 @@ device_change_in_owner (gpointer data)
   DeviceChange *change = data;
   KsFingerprintService *self = change->self;
 
+  /* No re-enumeration on removal: the worker thread may still be editing FpContext's list. */
   if (change->added && self->device == NULL)
     self->device = g_object_ref (change->device);
   else if (!change->added && self->device == change->device)
-    pick_device (self);
+    g_clear_object (&self->device);
   else
     return G_SOURCE_REMOVE;
 

@@ -508,9 +508,9 @@ ks_fpsynth_finger_render (KsFpSynthFinger  *self,
     }
   else if (variant == KS_FPSYNTH_SMUDGED)
     {
-      dark = 110;
+      dark = 90;
       noise = 22;
-      pressure = 0.45;
+      pressure = 0.35;
     }
 
   cos_r = cos (rot);
@@ -537,14 +537,14 @@ ks_fpsynth_finger_render (KsFpSynthFinger  *self,
   if (variant == KS_FPSYNTH_SMUDGED)
     {
       /* Moist or dirty finger: ridges flow into each other, blotches of solid contact. */
-      guint n_blots = 4 + rng_next (&rng) % 4;
+      guint n_blots = 7 + rng_next (&rng) % 4;
 
-      for (guint i = 0; i < 3; i++)
+      for (guint i = 0; i < 4; i++)
         box_blur (v, IMPRESSION_W, IMPRESSION_H);
       for (guint i = 0; i < n_blots; i++)
         {
           double bx = rng_uniform (&rng, 0, IMPRESSION_W), by = rng_uniform (&rng, 0, IMPRESSION_H);
-          double br = rng_uniform (&rng, 15, 40);
+          double br = rng_uniform (&rng, 25, 50);
 
           for (guint y = 0; y < IMPRESSION_H; y++)
             for (guint x = 0; x < IMPRESSION_W; x++)
