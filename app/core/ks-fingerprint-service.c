@@ -70,6 +70,7 @@ struct _KsFingerprintService
   GMainContext *owner_context;
   FpContext *fp_context;
   FpDevice *device;
+  gulong device_gone_id;
   gulong added_id;
   gulong removed_id;
 
@@ -311,14 +312,7 @@ op_fail (Op     *op,
          GError *error)
 {
   op_disarm (op);
-
-  /* FpContext announces a removal only once the device is closed. */
-  if (g_error_matches (error, FP_DEVICE_ERROR, FP_DEVICE_ERROR_REMOVED) && op->device)
-    {
-      if (op->self->open_device == op->device)
-        g_clear_object (&op->self->open_device);
-      fp_device_close (op->device, NULL, close_removed_device_cb, NULL);
-    }
+  /* A removed device is closed from its FpDevice::removed signal (device_gone_cb). */
 
   g_task_return_error (op->task, op_map_error (op, error));
   g_error_free (error);
@@ -757,14 +751,43 @@ op_submit (Op *op)
 
 /* ---- Devices (owner thread) ------------------------------------------------------------- */
 
+static gboolean
+close_gone_device (gpointer data)
+{
+  FpDevice *device = data;
+
+  /* Worker thread. FpContext announces a removal only once the device is closed. */
+  if (fp_device_is_open (device))
+    fp_device_close (device, NULL, close_removed_device_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* FpDevice::removed comes from the thread running the driver, once no operation is pending.
+ * Closing the device there lets FpContext emit device-removed, which updates the reader. */
+static void
+device_gone_cb (FpDevice             *device,
+                KsFingerprintService *self)
+{
+  attach_idle (self->worker_context, close_gone_device, g_object_ref (device), g_object_unref);
+}
+
+static void
+set_device (KsFingerprintService *self,
+            FpDevice             *device)
+{
+  if (self->device)
+    g_clear_signal_handler (&self->device_gone_id, self->device);
+  g_set_object (&self->device, device);
+  if (device)
+    self->device_gone_id = g_signal_connect (device, "removed", G_CALLBACK (device_gone_cb), self);
+}
+
 static void
 pick_device (KsFingerprintService *self)
 {
   GPtrArray *devices = fp_context_get_devices (self->fp_context);
 
-  g_clear_object (&self->device);
-  if (devices != NULL && devices->len > 0)
-    self->device = g_object_ref (g_ptr_array_index (devices, 0));
+  set_device (self, devices != NULL && devices->len > 0 ? g_ptr_array_index (devices, 0) : NULL);
 }
 
 typedef struct
@@ -792,9 +815,9 @@ device_change_in_owner (gpointer data)
 
   /* No re-enumeration on removal: the worker thread may still be editing FpContext's list. */
   if (change->added && self->device == NULL)
-    self->device = g_object_ref (change->device);
+    set_device (self, change->device);
   else if (!change->added && self->device == change->device)
-    g_clear_object (&self->device);
+    set_device (self, NULL);
   else
     return G_SOURCE_REMOVE;
 
@@ -883,7 +906,7 @@ ks_fingerprint_service_dispose (GObject *object)
   g_clear_object (&self->open_device);
   g_clear_signal_handler (&self->added_id, self->fp_context);
   g_clear_signal_handler (&self->removed_id, self->fp_context);
-  g_clear_object (&self->device);
+  set_device (self, NULL);
   g_clear_object (&self->fp_context);
 
   G_OBJECT_CLASS (ks_fingerprint_service_parent_class)->dispose (object);
