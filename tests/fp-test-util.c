@@ -66,9 +66,7 @@ fpt_finalize_service (KsFingerprintService *service)
 }
 
 void
-fpt_store_result (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+fpt_store_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **slot = user_data;
 
@@ -85,33 +83,25 @@ fpt_wait (GAsyncResult **slot)
 }
 
 FpPrint *
-fpt_enroll (FptRig          *rig,
-            KsFpSynthFinger *finger,
-            guint            first_impression,
-            GError         **error)
+fpt_enroll (FptRig *rig, KsFpSynthFinger *finger, guint first_impression, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   guint n = ks_fingerprint_service_get_n_enroll_stages (rig->service);
 
   ks_virtual_scanner_clear_queue (rig->scanner);
   for (guint i = 0; i < n; i++)
     ks_virtual_scanner_queue_synthetic (rig->scanner, finger, first_impression + i,
                                         KS_FPSYNTH_NORMAL);
-  ks_fingerprint_service_enroll_async (rig->service, FP_FINGER_RIGHT_INDEX, "test", NULL,
-                                       NULL, NULL, fpt_store_result, &result);
+  ks_fingerprint_service_enroll_async (rig->service, FP_FINGER_RIGHT_INDEX, "test", NULL, NULL,
+                                       NULL, fpt_store_result, &result);
   return ks_fingerprint_service_enroll_finish (rig->service, fpt_wait (&result), error);
 }
 
 gboolean
-fpt_verify (FptRig          *rig,
-            FpPrint         *template_print,
-            KsFpSynthFinger *finger,
-            guint            impression,
-            gboolean        *matched,
-            int             *best_score,
-            GError         **error)
+fpt_verify (FptRig *rig, FpPrint *template_print, KsFpSynthFinger *finger, guint impression,
+            gboolean *matched, int *best_score, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   gboolean ok;
 
   ks_virtual_scanner_clear_queue (rig->scanner);
@@ -119,8 +109,8 @@ fpt_verify (FptRig          *rig,
   fpt_take_best_score ();
   ks_fingerprint_service_verify_async (rig->service, template_print, NULL, NULL, NULL,
                                        fpt_store_result, &result);
-  ok = ks_fingerprint_service_verify_finish (rig->service, fpt_wait (&result), matched, NULL,
-                                             error);
+  ok
+    = ks_fingerprint_service_verify_finish (rig->service, fpt_wait (&result), matched, NULL, error);
   if (best_score)
     *best_score = fpt_take_best_score ();
   return ok;
@@ -132,10 +122,7 @@ static GMutex score_lock;
 static int best_score = -1;
 
 static GLogWriterOutput
-score_writer (GLogLevelFlags   log_level,
-              const GLogField *fields,
-              gsize            n_fields,
-              gpointer         user_data)
+score_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
   const char *domain = NULL, *message = NULL;
 

@@ -28,35 +28,34 @@ static char *socket_path;
 static void
 send_command (const char *command)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (socket_path);
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (socket_path);
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
   char buffer[256];
   gssize n;
 
   connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                            command, strlen (command), NULL, NULL, &error));
+  g_assert_true (
+    g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), command,
+                               strlen (command), NULL, NULL, &error));
   g_assert_no_error (error);
   do
-    n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                             buffer, sizeof buffer, NULL, &error);
+    n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buffer,
+                             sizeof buffer, NULL, &error);
   while (n > 0);
   g_assert_no_error (error);
 }
 
 typedef struct
 {
-  const char *command;  /* sent at each PLACE_FINGER */
+  const char *command; /* sent at each PLACE_FINGER */
   guint n_place;
 } Script;
 
 static void
-run_script (KsFingerprintService        *s,
-            const KsFingerprintProgress *progress,
-            gpointer                     user_data)
+run_script (KsFingerprintService *s, const KsFingerprintProgress *progress, gpointer user_data)
 {
   Script *script = user_data;
 
@@ -68,10 +67,9 @@ run_script (KsFingerprintService        *s,
 }
 
 static FpPrint *
-enroll (Script  *script,
-        GError **error)
+enroll (Script *script, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   ks_fingerprint_service_enroll_async (service, FP_FINGER_RIGHT_THUMB, NULL, NULL, run_script,
                                        script, fpt_store_result, &result);
@@ -82,21 +80,22 @@ static void
 test_errors (void)
 {
   /* The codes the driver raises, and what the operator must read. */
-  struct {
+  struct
+  {
     const char *command;
     KsFingerprintError code;
     const char *says;
   } cases[] = {
-    { "ERROR 257", KS_FINGERPRINT_ERROR_OVERHEATED, "too hot" },          /* FP_DEVICE_ERROR_TOO_HOT */
-    { "ERROR 4", KS_FINGERPRINT_ERROR_BUSY, "another program" },          /* FP_DEVICE_ERROR_BUSY */
-    { "ERROR 5", KS_FINGERPRINT_ERROR_UNEXPECTED, "call support" },       /* FP_DEVICE_ERROR_PROTO */
+    { "ERROR 257", KS_FINGERPRINT_ERROR_OVERHEATED, "too hot" },    /* FP_DEVICE_ERROR_TOO_HOT */
+    { "ERROR 4", KS_FINGERPRINT_ERROR_BUSY, "another program" },    /* FP_DEVICE_ERROR_BUSY */
+    { "ERROR 5", KS_FINGERPRINT_ERROR_UNEXPECTED, "call support" }, /* FP_DEVICE_ERROR_PROTO */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       Script script = { cases[i].command, 0 };
-      g_autoptr(GError) error = NULL;
-      g_autoptr(FpPrint) template_print = enroll (&script, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FpPrint) template_print = enroll (&script, &error);
 
       g_assert_null (template_print);
       g_assert_cmpuint (script.n_place, ==, 1);

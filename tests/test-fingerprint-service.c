@@ -23,44 +23,44 @@ typedef struct
 } ProgressLog;
 
 static void
-log_progress (KsFingerprintService        *service,
-              const KsFingerprintProgress *progress,
-              gpointer                     user_data)
+log_progress (KsFingerprintService *service, const KsFingerprintProgress *progress,
+              gpointer user_data)
 {
   ProgressLog *log = user_data;
 
   log->thread = g_thread_self ();
   switch (progress->event)
     {
-    case KS_FINGERPRINT_EVENT_PLACE_FINGER:
-      log->n_place++;
-      break;
-    case KS_FINGERPRINT_EVENT_STAGE_DONE:
-      log->n_stage_done++;
-      log->last_stage = progress->stage;
-      log->n_stages = progress->n_stages;
-      if (progress->image && g_bytes_get_size (progress->image)
-          == (gsize)progress->width * progress->height && progress->width > 100)
-        log->n_images++;
-      if (progress->quality.grade != KS_FP_GRADE_POOR)
-        log->n_good_or_fair++;
-      break;
-    case KS_FINGERPRINT_EVENT_FINGER_DOWN:
-    case KS_FINGERPRINT_EVENT_FINGER_UP:
-    case KS_FINGERPRINT_EVENT_RETRY:
-    default:
-      break;
+      case KS_FINGERPRINT_EVENT_PLACE_FINGER:
+        log->n_place++;
+        break;
+      case KS_FINGERPRINT_EVENT_STAGE_DONE:
+        log->n_stage_done++;
+        log->last_stage = progress->stage;
+        log->n_stages = progress->n_stages;
+        if (progress->image
+            && g_bytes_get_size (progress->image) == (gsize)progress->width * progress->height
+            && progress->width > 100)
+          log->n_images++;
+        if (progress->quality.grade != KS_FP_GRADE_POOR)
+          log->n_good_or_fair++;
+        break;
+      case KS_FINGERPRINT_EVENT_FINGER_DOWN:
+      case KS_FINGERPRINT_EVENT_FINGER_UP:
+      case KS_FINGERPRINT_EVENT_RETRY:
+      default:
+        break;
     }
 }
 
 static void
 test_enroll_verify (void)
 {
-  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (1001, 2);
-  g_autoptr(KsFpSynthFinger) other = ks_fpsynth_finger_new (1002, 2);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpPrint) template_print = NULL;
+  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (1001, 2);
+  g_autoptr (KsFpSynthFinger) other = ks_fpsynth_finger_new (1002, 2);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FpPrint) template_print = NULL;
   ProgressLog log = { 0 };
   gboolean matched = FALSE;
   int score = -1;
@@ -105,9 +105,8 @@ typedef struct
 } CancelOnPlace;
 
 static void
-cancel_on_place (KsFingerprintService        *service,
-                 const KsFingerprintProgress *progress,
-                 gpointer                     user_data)
+cancel_on_place (KsFingerprintService *service, const KsFingerprintProgress *progress,
+                 gpointer user_data)
 {
   CancelOnPlace *c = user_data;
 
@@ -120,23 +119,22 @@ cancel_on_place (KsFingerprintService        *service,
 }
 
 static FpImage *
-capture (GCancellable              *cancellable,
-         KsFingerprintProgressFunc  progress,
-         gpointer                   data,
-         GError                   **error)
+capture (GCancellable *cancellable, KsFingerprintProgressFunc progress, gpointer data,
+         GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
-  ks_fingerprint_service_capture_async (rig->service, cancellable, progress, data,
-                                        fpt_store_result, &result);
+  ks_fingerprint_service_capture_async (rig->service, cancellable, progress, data, fpt_store_result,
+                                        &result);
   return ks_fingerprint_service_capture_finish (rig->service, fpt_wait (&result), error);
 }
 
 static void
 test_capture_quality (void)
 {
-  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (1003, 1);
-  struct {
+  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (1003, 1);
+  struct
+  {
     KsFpSynthVariant variant;
     KsFpGrade max_grade;
     KsFpGrade min_grade;
@@ -150,8 +148,8 @@ test_capture_quality (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(FpImage) image = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FpImage) image = NULL;
 
       ks_virtual_scanner_queue_synthetic (rig->scanner, finger, 3, cases[i].variant);
       image = capture (NULL, NULL, NULL, &error);
@@ -169,9 +167,7 @@ test_capture_quality (void)
 
 /* The print is in the alpha channel of the NIST PNGs (see tests/data/NOTICE). */
 static GBytes *
-load_nist (const char *name,
-           guint      *width,
-           guint      *height)
+load_nist (const char *name, guint *width, guint *height)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
   cairo_surface_t *surface = cairo_image_surface_create_from_png (path);
@@ -200,10 +196,10 @@ test_capture_nist (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(FpImage) image = NULL;
-      g_autoptr(GBytes) grey = NULL;
-      g_autoptr(GBytes) copy = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FpImage) image = NULL;
+      g_autoptr (GBytes) grey = NULL;
+      g_autoptr (GBytes) copy = NULL;
       KsFpQuality q;
       guint w, h, cw, ch;
 
@@ -227,10 +223,10 @@ test_capture_nist (void)
 static void
 test_cancel_during_capture (void)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpImage) image = NULL;
-  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (1004, 1);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FpImage) image = NULL;
+  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (1004, 1);
   CancelOnPlace c = { cancellable, 0 };
 
   /* Nothing queued: the reader waits for a finger until the operator cancels. */
@@ -252,10 +248,10 @@ test_cancel_during_capture (void)
 static void
 test_timeout_and_busy (void)
 {
-  g_autoptr(GAsyncResult) first = NULL;
-  g_autoptr(GAsyncResult) second = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpImage) image = NULL;
+  g_autoptr (GAsyncResult) first = NULL;
+  g_autoptr (GAsyncResult) second = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FpImage) image = NULL;
 
   ks_virtual_scanner_clear_queue (rig->scanner);
   ks_fingerprint_service_set_timeout (rig->service, 1);
@@ -280,17 +276,16 @@ test_timeout_and_busy (void)
 
 typedef struct
 {
-  gint32 kind;  /* -1 retry, -2 error */
+  gint32 kind; /* -1 retry, -2 error */
   gint32 code;
 } Injection;
 
 static void
-inject_on_place (KsFingerprintService        *service,
-                 const KsFingerprintProgress *progress,
-                 gpointer                     user_data)
+inject_on_place (KsFingerprintService *service, const KsFingerprintProgress *progress,
+                 gpointer user_data)
 {
   Injection *inj = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (progress->event != KS_FINGERPRINT_EVENT_PLACE_FINGER)
     return;
@@ -305,7 +300,8 @@ static void
 test_reader_errors (void)
 {
   /* What the driver reports, and what the operator reads. */
-  struct {
+  struct
+  {
     Injection injection;
     KsFingerprintError code;
     const char *says;
@@ -319,8 +315,8 @@ test_reader_errors (void)
   ks_virtual_scanner_clear_queue (rig->scanner);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(FpImage) image = capture (NULL, inject_on_place, &cases[i].injection, &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FpImage) image = capture (NULL, inject_on_place, &cases[i].injection, &error);
 
       g_assert_null (image);
       g_assert_error (error, KS_FINGERPRINT_ERROR, cases[i].code);
@@ -329,16 +325,14 @@ test_reader_errors (void)
 }
 
 static GPtrArray *
-enrol_fingers (const guint64 *persons,
-               const guint   *first_impressions,
-               guint          n)
+enrol_fingers (const guint64 *persons, const guint *first_impressions, guint n)
 {
   GPtrArray *prints = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(KsFpSynthFinger) f = ks_fpsynth_finger_new (persons[i], 3);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (KsFpSynthFinger) f = ks_fpsynth_finger_new (persons[i], 3);
+      g_autoptr (GError) error = NULL;
       FpPrint *t = fpt_enroll (rig, f, first_impressions[i], &error);
 
       g_assert_no_error (error);
@@ -355,14 +349,14 @@ test_duplicates_and_gallery (void)
   const guint new_first[] = { 0, 0, 10 };
   const guint64 old_persons[] = { 2002, 2003 };
   const guint old_first[] = { 20, 0 };
-  g_autoptr(GPtrArray) new_prints = enrol_fingers (new_persons, new_first, 3);
-  g_autoptr(GPtrArray) old_prints = enrol_fingers (old_persons, old_first, 2);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) result2 = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) dups = NULL;
-  g_autoptr(GArray) hits = NULL;
-  g_autoptr(GPtrArray) gallery = g_ptr_array_new ();
+  g_autoptr (GPtrArray) new_prints = enrol_fingers (new_persons, new_first, 3);
+  g_autoptr (GPtrArray) old_prints = enrol_fingers (old_persons, old_first, 2);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result2 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) dups = NULL;
+  g_autoptr (GArray) hits = NULL;
+  g_autoptr (GPtrArray) gallery = g_ptr_array_new ();
 
   ks_fingerprint_service_check_duplicates_async (rig->service, new_prints, old_prints, NULL,
                                                  fpt_store_result, &result);
@@ -412,14 +406,14 @@ tick (gpointer data)
 static void
 test_main_loop_stays_responsive (void)
 {
-  g_autoptr(KsFpSynthFinger) enrolled = ks_fpsynth_finger_new (3001, 4);
-  g_autoptr(KsFpSynthFinger) stranger = ks_fpsynth_finger_new (3002, 4);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpPrint) t = fpt_enroll (rig, enrolled, 0, &error);
-  g_autoptr(GPtrArray) gallery = g_ptr_array_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) result2 = NULL;
-  g_autoptr(GArray) hits = NULL;
+  g_autoptr (KsFpSynthFinger) enrolled = ks_fpsynth_finger_new (3001, 4);
+  g_autoptr (KsFpSynthFinger) stranger = ks_fpsynth_finger_new (3002, 4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FpPrint) t = fpt_enroll (rig, enrolled, 0, &error);
+  g_autoptr (GPtrArray) gallery = g_ptr_array_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result2 = NULL;
+  g_autoptr (GArray) hits = NULL;
   Ticker ticker = { 0, 0 };
   gint64 start;
   guint tick_id;
@@ -433,8 +427,8 @@ test_main_loop_stays_responsive (void)
   ks_virtual_scanner_queue_synthetic (rig->scanner, stranger, 0, KS_FPSYNTH_NORMAL);
   ticker.last = start = g_get_monotonic_time ();
   tick_id = g_timeout_add (10, tick, &ticker);
-  ks_fingerprint_service_identify_async (rig->service, gallery, NULL, NULL, NULL,
-                                         fpt_store_result, &result);
+  ks_fingerprint_service_identify_async (rig->service, gallery, NULL, NULL, NULL, fpt_store_result,
+                                         &result);
   g_assert_true (ks_fingerprint_service_identify_finish (rig->service, fpt_wait (&result), &index,
                                                          NULL, &error));
   g_assert_no_error (error);
@@ -446,8 +440,8 @@ test_main_loop_stays_responsive (void)
   /* The same for the template matcher of the duplicate search. */
   ticker.max_gap = 0;
   ticker.last = start = g_get_monotonic_time ();
-  ks_fingerprint_service_match_gallery_async (rig->service, t, gallery, NULL,
-                                              fpt_store_result, &result2);
+  ks_fingerprint_service_match_gallery_async (rig->service, t, gallery, NULL, fpt_store_result,
+                                              &result2);
   hits = ks_fingerprint_service_match_gallery_finish (rig->service, fpt_wait (&result2), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hits->len, ==, 200);
@@ -458,18 +452,16 @@ test_main_loop_stays_responsive (void)
 }
 
 static void
-count_reader_changes (KsFingerprintService *service,
-                      guint                *n)
+count_reader_changes (KsFingerprintService *service, guint *n)
 {
   (*n)++;
 }
 
 static void
-unplug_on_place (KsFingerprintService        *service,
-                 const KsFingerprintProgress *progress,
-                 gpointer                     user_data)
+unplug_on_place (KsFingerprintService *service, const KsFingerprintProgress *progress,
+                 gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (progress->event != KS_FINGERPRINT_EVENT_PLACE_FINGER)
     return;
@@ -481,11 +473,11 @@ unplug_on_place (KsFingerprintService        *service,
 static void
 test_unplug_during_capture (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FpImage) image = NULL;
   guint n_changes = 0;
-  gulong id = g_signal_connect (rig->service, "reader-changed",
-                                G_CALLBACK (count_reader_changes), &n_changes);
+  gulong id = g_signal_connect (rig->service, "reader-changed", G_CALLBACK (count_reader_changes),
+                                &n_changes);
 
   ks_virtual_scanner_clear_queue (rig->scanner);
   image = capture (NULL, unplug_on_place, NULL, &error);

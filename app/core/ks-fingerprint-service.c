@@ -40,11 +40,11 @@ typedef enum
 
 typedef struct
 {
-  KsFingerprintService *self;  /* borrowed: the task holds a reference */
+  KsFingerprintService *self; /* borrowed: the task holds a reference */
   OpKind kind;
   GTask *task;
   FpDevice *device;
-  GCancellable *cancellable;  /* internal: cancelled by the caller or by the timeout */
+  GCancellable *cancellable; /* internal: cancelled by the caller or by the timeout */
   GCancellable *caller_cancellable;
   gulong caller_cancel_id;
   GSource *timeout_source;
@@ -82,11 +82,12 @@ struct _KsFingerprintService
   GMainContext *worker_context;
   GMainLoop *worker_loop;
   GMutex lock;
-  Op *current;  /* guarded by lock */
-  guint timeout_seconds;  /* atomic */
+  Op *current;           /* guarded by lock */
+  guint timeout_seconds; /* atomic */
 };
 
-enum {
+enum
+{
   READER_CHANGED,
   FINGER_NEEDED,
   N_SIGNALS
@@ -95,15 +96,12 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE (KsFingerprintService, ks_fingerprint_service, G_TYPE_OBJECT)
-G_DEFINE_QUARK (ks-fingerprint-error-quark, ks_fingerprint_error)
+G_DEFINE_QUARK (ks - fingerprint - error - quark, ks_fingerprint_error)
 
 static void
-attach_idle (GMainContext *context,
-             GSourceFunc   func,
-             gpointer      data,
-             GDestroyNotify destroy)
+attach_idle (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
 {
-  g_autoptr(GSource) source = g_idle_source_new ();
+  g_autoptr (GSource) source = g_idle_source_new ();
 
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, func, data, destroy);
@@ -157,8 +155,7 @@ progress_call_dispatch (gpointer data)
 }
 
 static void
-op_report (Op                          *op,
-           const KsFingerprintProgress *progress)
+op_report (Op *op, const KsFingerprintProgress *progress)
 {
   ProgressCall *call;
 
@@ -176,8 +173,7 @@ op_report (Op                          *op,
 }
 
 static void
-op_report_event (Op                 *op,
-                 KsFingerprintEvent  event)
+op_report_event (Op *op, KsFingerprintEvent event)
 {
   KsFingerprintProgress progress = { 0 };
 
@@ -200,24 +196,26 @@ retry_message (const GError *error)
 {
   switch ((FpDeviceRetry)error->code)
     {
-    case FP_DEVICE_RETRY_TOO_SHORT:
-      return _("The finger was lifted too soon. Ask the citizen to hold it on the reader a little "
-               "longer.");
-    case FP_DEVICE_RETRY_CENTER_FINGER:
-      return _("The finger was not centred. Ask the citizen to place the middle of the fingertip "
-               "on the reader.");
-    case FP_DEVICE_RETRY_REMOVE_FINGER:
-      return _("Ask the citizen to lift the finger and place it again.");
-    case FP_DEVICE_RETRY_GENERAL:
-    default:
-      return _("The scan could not be read. Ask the citizen to clean and dry the finger and place "
-               "it again.");
+      case FP_DEVICE_RETRY_TOO_SHORT:
+        return _ (
+          "The finger was lifted too soon. Ask the citizen to hold it on the reader a little "
+          "longer.");
+      case FP_DEVICE_RETRY_CENTER_FINGER:
+        return _ (
+          "The finger was not centred. Ask the citizen to place the middle of the fingertip "
+          "on the reader.");
+      case FP_DEVICE_RETRY_REMOVE_FINGER:
+        return _ ("Ask the citizen to lift the finger and place it again.");
+      case FP_DEVICE_RETRY_GENERAL:
+      default:
+        return _ (
+          "The scan could not be read. Ask the citizen to clean and dry the finger and place "
+          "it again.");
     }
 }
 
 static GError *
-op_map_error (Op     *op,
-              GError *error)
+op_map_error (Op *op, GError *error)
 {
   g_debug ("Operation %d failed: %s (%s %d)", op->kind, error->message,
            g_quark_to_string (error->domain), error->code);
@@ -226,8 +224,9 @@ op_map_error (Op     *op,
     {
       if (op->timed_out)
         return g_error_new (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_TIMEOUT,
-                            _("No finger was placed on the reader for %u seconds. Press Retry "
-                              "when the citizen is ready."), op->timeout_seconds);
+                            _ ("No finger was placed on the reader for %u seconds. Press Retry "
+                               "when the citizen is ready."),
+                            op->timeout_seconds);
       return g_error_copy (error);
     }
 
@@ -238,46 +237,47 @@ op_map_error (Op     *op,
   if (error->domain == FP_DEVICE_ERROR)
     switch ((FpDeviceError)error->code)
       {
-      case FP_DEVICE_ERROR_REMOVED:
-        return g_error_new_literal (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNPLUGGED,
-                                    _("The fingerprint reader was unplugged. Plug it in again and "
-                                      "press Retry."));
-      case FP_DEVICE_ERROR_TOO_HOT:
-        return g_error_new_literal (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_OVERHEATED,
-                                    _("The fingerprint reader is too hot and paused itself. Wait "
-                                      "about four minutes before the next scan; keep the reader "
-                                      "out of direct sunlight."));
-      case FP_DEVICE_ERROR_BUSY:
-      case FP_DEVICE_ERROR_ALREADY_OPEN:
-        return g_error_new_literal (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_BUSY,
-                                    _("The fingerprint reader is in use by another program. Close "
-                                      "it, then press Retry."));
-      case FP_DEVICE_ERROR_GENERAL:
-      case FP_DEVICE_ERROR_NOT_SUPPORTED:
-      case FP_DEVICE_ERROR_NOT_OPEN:
-      case FP_DEVICE_ERROR_PROTO:
-      case FP_DEVICE_ERROR_DATA_INVALID:
-      case FP_DEVICE_ERROR_DATA_NOT_FOUND:
-      case FP_DEVICE_ERROR_DATA_FULL:
-      case FP_DEVICE_ERROR_DATA_DUPLICATE:
-      default:
-        break;
+        case FP_DEVICE_ERROR_REMOVED:
+          return g_error_new_literal (
+            KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNPLUGGED,
+            _ ("The fingerprint reader was unplugged. Plug it in again and "
+               "press Retry."));
+        case FP_DEVICE_ERROR_TOO_HOT:
+          return g_error_new_literal (
+            KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_OVERHEATED,
+            _ ("The fingerprint reader is too hot and paused itself. Wait "
+               "about four minutes before the next scan; keep the reader "
+               "out of direct sunlight."));
+        case FP_DEVICE_ERROR_BUSY:
+        case FP_DEVICE_ERROR_ALREADY_OPEN:
+          return g_error_new_literal (
+            KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_BUSY,
+            _ ("The fingerprint reader is in use by another program. Close "
+               "it, then press Retry."));
+        case FP_DEVICE_ERROR_GENERAL:
+        case FP_DEVICE_ERROR_NOT_SUPPORTED:
+        case FP_DEVICE_ERROR_NOT_OPEN:
+        case FP_DEVICE_ERROR_PROTO:
+        case FP_DEVICE_ERROR_DATA_INVALID:
+        case FP_DEVICE_ERROR_DATA_NOT_FOUND:
+        case FP_DEVICE_ERROR_DATA_FULL:
+        case FP_DEVICE_ERROR_DATA_DUPLICATE:
+        default:
+          break;
       }
 
   return g_error_new (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNEXPECTED,
-                      _("The fingerprint reader reported a problem (%s). Unplug it, plug it in "
-                        "again and press Retry; if it happens again, call support."),
+                      _ ("The fingerprint reader reported a problem (%s). Unplug it, plug it in "
+                         "again and press Retry; if it happens again, call support."),
                       error->message);
 }
 
 /* ---- Operation life cycle (worker thread) ---------------------------------------------- */
 
 static void
-close_removed_device_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
+close_removed_device_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* Failing is expected: the device is gone. */
   fp_device_close_finish (FP_DEVICE (object), result, &error);
@@ -308,8 +308,7 @@ op_disarm (Op *op)
 
 /* Takes @error (which may be NULL on success: then the caller has returned the task). */
 static void
-op_fail (Op     *op,
-         GError *error)
+op_fail (Op *op, GError *error)
 {
   op_disarm (op);
   /* A removed device is closed from its FpDevice::removed signal (device_gone_cb). */
@@ -350,9 +349,7 @@ waiting_for_finger (FpFingerStatusFlags status)
 }
 
 static void
-finger_status_cb (FpDevice   *device,
-                  GParamSpec *pspec,
-                  Op         *op)
+finger_status_cb (FpDevice *device, GParamSpec *pspec, Op *op)
 {
   FpFingerStatusFlags status = fp_device_get_finger_status (device);
   FpFingerStatusFlags changed = status ^ op->last_status;
@@ -369,19 +366,16 @@ finger_status_cb (FpDevice   *device,
     }
   if (changed & FP_FINGER_STATUS_PRESENT)
     op_report_event (op, (status & FP_FINGER_STATUS_PRESENT) ? KS_FINGERPRINT_EVENT_FINGER_DOWN
-                                                               : KS_FINGERPRINT_EVENT_FINGER_UP);
+                                                             : KS_FINGERPRINT_EVENT_FINGER_UP);
 }
 
 static void
-enroll_progress_cb (FpDevice *device,
-                    gint      completed_stages,
-                    FpPrint  *print,
-                    gpointer  user_data,
-                    GError   *error)
+enroll_progress_cb (FpDevice *device, gint completed_stages, FpPrint *print, gpointer user_data,
+                    GError *error)
 {
   Op *op = user_data;
   KsFingerprintProgress progress = { 0 };
-  g_autoptr(GBytes) grey = NULL;
+  g_autoptr (GBytes) grey = NULL;
 
   /* The citizen is cooperating: give the next stage the full timeout again. */
   op_arm_timeout (op);
@@ -409,9 +403,7 @@ enroll_progress_cb (FpDevice *device,
 }
 
 static void
-enroll_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+enroll_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
   GError *error = NULL;
@@ -428,9 +420,7 @@ enroll_done_cb (GObject      *object,
 }
 
 static void
-verify_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+verify_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
   GError *error = NULL;
@@ -466,9 +456,7 @@ identify_result_free (gpointer data)
 }
 
 static void
-identify_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+identify_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
   GError *error = NULL;
@@ -493,12 +481,10 @@ identify_done_cb (GObject      *object,
 }
 
 static void
-capture_minutiae_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+capture_minutiae_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* A capture without minutiae is still a capture: its quality says POOR. */
   if (!fp_image_detect_minutiae_finish (FP_IMAGE (object), result, &error))
@@ -509,13 +495,11 @@ capture_minutiae_cb (GObject      *object,
 }
 
 static void
-capture_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+capture_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
   GError *error = NULL;
-  g_autoptr(FpImage) image = fp_device_capture_finish (FP_DEVICE (object), result, &error);
+  g_autoptr (FpImage) image = fp_device_capture_finish (FP_DEVICE (object), result, &error);
 
   if (image == NULL)
     {
@@ -530,39 +514,37 @@ op_run_device (Op *op)
 {
   switch (op->kind)
     {
-    case OP_ENROLL:
-      {
-        FpPrint *template_print = fp_print_new (op->device);
+      case OP_ENROLL:
+        {
+          FpPrint *template_print = fp_print_new (op->device);
 
-        fp_print_set_finger (template_print, op->finger);
-        if (op->username)
-          fp_print_set_username (template_print, op->username);
-        fp_device_enroll (op->device, template_print, op->cancellable,
-                          enroll_progress_cb, op, NULL, enroll_done_cb, op);
-      }
-      break;
-    case OP_VERIFY:
-      fp_device_verify (op->device, op->template_print, op->cancellable,
-                        NULL, NULL, NULL, verify_done_cb, op);
-      break;
-    case OP_IDENTIFY:
-      fp_device_identify (op->device, op->gallery, op->cancellable,
-                          NULL, NULL, NULL, identify_done_cb, op);
-      break;
-    case OP_CAPTURE:
-      fp_device_capture (op->device, TRUE, op->cancellable, capture_done_cb, op);
-      break;
-    case OP_MATCH_GALLERY:
-    case OP_DUPLICATES:
-    default:
-      g_assert_not_reached ();
+          fp_print_set_finger (template_print, op->finger);
+          if (op->username)
+            fp_print_set_username (template_print, op->username);
+          fp_device_enroll (op->device, template_print, op->cancellable, enroll_progress_cb, op,
+                            NULL, enroll_done_cb, op);
+        }
+        break;
+      case OP_VERIFY:
+        fp_device_verify (op->device, op->template_print, op->cancellable, NULL, NULL, NULL,
+                          verify_done_cb, op);
+        break;
+      case OP_IDENTIFY:
+        fp_device_identify (op->device, op->gallery, op->cancellable, NULL, NULL, NULL,
+                            identify_done_cb, op);
+        break;
+      case OP_CAPTURE:
+        fp_device_capture (op->device, TRUE, op->cancellable, capture_done_cb, op);
+        break;
+      case OP_MATCH_GALLERY:
+      case OP_DUPLICATES:
+      default:
+        g_assert_not_reached ();
     }
 }
 
 static void
-open_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+open_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
   GError *error = NULL;
@@ -584,15 +566,15 @@ op_start_in_worker (gpointer data)
   if (op->kind == OP_MATCH_GALLERY || op->kind == OP_DUPLICATES)
     {
       /* Pure computation: it blocks this worker, never the caller. */
-      GArray *found = op->kind == OP_MATCH_GALLERY
-                        ? ks_fp_match_gallery (op->template_print, op->gallery,
-                                               KS_FP_MATCH_THRESHOLD, op->caller_cancellable)
-                        : ks_fp_check_duplicates (op->gallery, op->existing,
-                                                  op->caller_cancellable);
+      GArray *found
+        = op->kind == OP_MATCH_GALLERY
+            ? ks_fp_match_gallery (op->template_print, op->gallery, KS_FP_MATCH_THRESHOLD,
+                                   op->caller_cancellable)
+            : ks_fp_check_duplicates (op->gallery, op->existing, op->caller_cancellable);
 
       if (found == NULL)
         g_task_return_new_error (op->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 _("The comparison was cancelled."));
+                                 _ ("The comparison was cancelled."));
       else
         g_task_return_pointer (op->task, found, (GDestroyNotify)g_array_unref);
       op_free (op);
@@ -601,8 +583,8 @@ op_start_in_worker (gpointer data)
 
   op_arm_timeout (op);
   op->last_status = fp_device_get_finger_status (op->device);
-  op->status_id = g_signal_connect (op->device, "notify::finger-status",
-                                    G_CALLBACK (finger_status_cb), op);
+  op->status_id
+    = g_signal_connect (op->device, "notify::finger-status", G_CALLBACK (finger_status_cb), op);
 
   if (!fp_device_is_open (op->device))
     fp_device_open (op->device, op->cancellable, open_done_cb, op);
@@ -649,8 +631,7 @@ typedef struct
 } CancelLink;
 
 static gpointer
-cancel_link_new (KsFingerprintService *self,
-                 GCancellable         *internal)
+cancel_link_new (KsFingerprintService *self, GCancellable *internal)
 {
   CancelLink *link = g_new0 (CancelLink, 1);
 
@@ -670,28 +651,22 @@ cancel_link_free (gpointer data)
 }
 
 static void
-caller_cancelled_cb (GCancellable *cancellable,
-                     CancelLink   *link)
+caller_cancelled_cb (GCancellable *cancellable, CancelLink *link)
 {
   /* Not g_cancellable_cancel() right here: libfprint's cancel handler would then run on this
    * thread while the worker may be completing the action and disconnecting it, and the two race
    * on the device's cancel source (seen: a g_source_unref(NULL) critical). The internal
    * cancellable is passed as the data, so a late idle finds no freed operation. */
-  g_autoptr(GSource) source = g_idle_source_new ();
+  g_autoptr (GSource) source = g_idle_source_new ();
 
   g_source_set_callback (source, cancel_in_worker, g_object_ref (link->internal), g_object_unref);
   g_source_attach (source, link->worker_context);
 }
 
 static Op *
-op_new (KsFingerprintService     *self,
-        OpKind                    kind,
-        GCancellable             *cancellable,
-        KsFingerprintProgressFunc progress,
-        gpointer                  progress_data,
-        GAsyncReadyCallback       callback,
-        gpointer                  user_data,
-        gpointer                  source_tag)
+op_new (KsFingerprintService *self, OpKind kind, GCancellable *cancellable,
+        KsFingerprintProgressFunc progress, gpointer progress_data, GAsyncReadyCallback callback,
+        gpointer user_data, gpointer source_tag)
 {
   Op *op = g_new0 (Op, 1);
 
@@ -718,8 +693,8 @@ op_submit (Op *op)
       if (self->device == NULL)
         {
           g_task_return_new_error (op->task, KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_NO_READER,
-                                   _("No fingerprint reader is connected. Plug in the reader and "
-                                     "press Retry."));
+                                   _ ("No fingerprint reader is connected. Plug in the reader and "
+                                      "press Retry."));
           op_free (op);
           return;
         }
@@ -729,8 +704,8 @@ op_submit (Op *op)
         {
           g_mutex_unlock (&self->lock);
           g_task_return_new_error (op->task, KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_BUSY,
-                                   _("The fingerprint reader is still busy with the previous "
-                                     "scan. Wait for it to finish or cancel it."));
+                                   _ ("The fingerprint reader is still busy with the previous "
+                                      "scan. Wait for it to finish or cancel it."));
           op_free (op);
           return;
         }
@@ -740,10 +715,9 @@ op_submit (Op *op)
       op->device = g_object_ref (self->device);
       op->n_stages = MAX (1, fp_device_get_nr_enroll_stages (op->device));
       if (op->caller_cancellable)
-        op->caller_cancel_id = g_cancellable_connect (op->caller_cancellable,
-                                                      G_CALLBACK (caller_cancelled_cb),
-                                                      cancel_link_new (self, op->cancellable),
-                                                      cancel_link_free);
+        op->caller_cancel_id
+          = g_cancellable_connect (op->caller_cancellable, G_CALLBACK (caller_cancelled_cb),
+                                   cancel_link_new (self, op->cancellable), cancel_link_free);
     }
 
   attach_idle (self->worker_context, op_start_in_worker, op, NULL);
@@ -765,15 +739,13 @@ close_gone_device (gpointer data)
 /* FpDevice::removed comes from the thread running the driver, once no operation is pending.
  * Closing the device there lets FpContext emit device-removed, which updates the reader. */
 static void
-device_gone_cb (FpDevice             *device,
-                KsFingerprintService *self)
+device_gone_cb (FpDevice *device, KsFingerprintService *self)
 {
   attach_idle (self->worker_context, close_gone_device, g_object_ref (device), g_object_unref);
 }
 
 static void
-set_device (KsFingerprintService *self,
-            FpDevice             *device)
+set_device (KsFingerprintService *self, FpDevice *device)
 {
   if (self->device)
     g_clear_signal_handler (&self->device_gone_id, self->device);
@@ -829,9 +801,7 @@ device_change_in_owner (gpointer data)
 
 /* FpContext emits these from whichever thread runs the driver: hop to the owner. */
 static void
-device_added_cb (FpContext            *context,
-                 FpDevice             *device,
-                 KsFingerprintService *self)
+device_added_cb (FpContext *context, FpDevice *device, KsFingerprintService *self)
 {
   DeviceChange *change = g_new0 (DeviceChange, 1);
 
@@ -842,9 +812,7 @@ device_added_cb (FpContext            *context,
 }
 
 static void
-device_removed_cb (FpContext            *context,
-                   FpDevice             *device,
-                   KsFingerprintService *self)
+device_removed_cb (FpContext *context, FpDevice *device, KsFingerprintService *self)
 {
   DeviceChange *change = g_new0 (DeviceChange, 1);
 
@@ -868,12 +836,10 @@ worker_main (gpointer data)
 }
 
 static void
-close_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+close_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   KsFingerprintService *self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!fp_device_close_finish (FP_DEVICE (object), result, &error))
     g_debug ("Closing the reader: %s", error->message);
@@ -940,8 +906,7 @@ ks_fingerprint_service_class_init (KsFingerprintServiceClass *klass)
    * Emitted on the context the service was created in.
    */
   signals[READER_CHANGED] = g_signal_new ("reader-changed", G_TYPE_FROM_CLASS (klass),
-                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 0);
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * KsFingerprintService::finger-needed:
    *
@@ -949,8 +914,7 @@ ks_fingerprint_service_class_init (KsFingerprintServiceClass *klass)
    * The simulated scanner presses its next image on this.
    */
   signals[FINGER_NEEDED] = g_signal_new ("finger-needed", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 0);
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -974,10 +938,10 @@ ks_fingerprint_service_new (void)
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->fp_context = fp_context_new ();
-  self->added_id = g_signal_connect (self->fp_context, "device-added",
-                                     G_CALLBACK (device_added_cb), self);
-  self->removed_id = g_signal_connect (self->fp_context, "device-removed",
-                                       G_CALLBACK (device_removed_cb), self);
+  self->added_id
+    = g_signal_connect (self->fp_context, "device-added", G_CALLBACK (device_added_cb), self);
+  self->removed_id
+    = g_signal_connect (self->fp_context, "device-removed", G_CALLBACK (device_removed_cb), self);
   pick_device (self);
 
   self->worker_context = g_main_context_new ();
@@ -1027,8 +991,7 @@ ks_fingerprint_service_get_timeout (KsFingerprintService *self)
  *   well under 180, where libfprint declares the reader too hot
  */
 void
-ks_fingerprint_service_set_timeout (KsFingerprintService *self,
-                                    guint                 seconds)
+ks_fingerprint_service_set_timeout (KsFingerprintService *self, guint seconds)
 {
   g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (self));
   g_return_if_fail (seconds > 0);
@@ -1057,14 +1020,10 @@ ks_fingerprint_service_is_busy (KsFingerprintService *self)
  * Enrols one finger over the reader's stages (5 for image readers).
  */
 void
-ks_fingerprint_service_enroll_async (KsFingerprintService      *self,
-                                     FpFinger                   finger,
-                                     const char                *username,
-                                     GCancellable              *cancellable,
-                                     KsFingerprintProgressFunc  progress,
-                                     gpointer                   progress_data,
-                                     GAsyncReadyCallback        callback,
-                                     gpointer                   user_data)
+ks_fingerprint_service_enroll_async (KsFingerprintService *self, FpFinger finger,
+                                     const char *username, GCancellable *cancellable,
+                                     KsFingerprintProgressFunc progress, gpointer progress_data,
+                                     GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
 
@@ -1083,22 +1042,18 @@ ks_fingerprint_service_enroll_async (KsFingerprintService      *self,
  * Returns: (transfer full): the template; store it with fp_print_serialize() + #KsVault
  */
 FpPrint *
-ks_fingerprint_service_enroll_finish (KsFingerprintService  *self,
-                                      GAsyncResult          *result,
-                                      GError               **error)
+ks_fingerprint_service_enroll_finish (KsFingerprintService *self, GAsyncResult *result,
+                                      GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-ks_fingerprint_service_verify_async (KsFingerprintService      *self,
-                                     FpPrint                   *template_print,
-                                     GCancellable              *cancellable,
-                                     KsFingerprintProgressFunc  progress,
-                                     gpointer                   progress_data,
-                                     GAsyncReadyCallback        callback,
-                                     gpointer                   user_data)
+ks_fingerprint_service_verify_async (KsFingerprintService *self, FpPrint *template_print,
+                                     GCancellable *cancellable, KsFingerprintProgressFunc progress,
+                                     gpointer progress_data, GAsyncReadyCallback callback,
+                                     gpointer user_data)
 {
   Op *op;
 
@@ -1119,11 +1074,8 @@ ks_fingerprint_service_verify_async (KsFingerprintService      *self,
  * Returns: %FALSE on error (then @matched is %FALSE)
  */
 gboolean
-ks_fingerprint_service_verify_finish (KsFingerprintService  *self,
-                                      GAsyncResult          *result,
-                                      gboolean              *matched,
-                                      FpPrint              **scan,
-                                      GError               **error)
+ks_fingerprint_service_verify_finish (KsFingerprintService *self, GAsyncResult *result,
+                                      gboolean *matched, FpPrint **scan, GError **error)
 {
   GError *local_error = NULL;
   gboolean match;
@@ -1155,13 +1107,10 @@ ks_fingerprint_service_verify_finish (KsFingerprintService  *self,
  * a duplicate search (use ks_fingerprint_service_match_gallery_async() with the scan).
  */
 void
-ks_fingerprint_service_identify_async (KsFingerprintService      *self,
-                                       GPtrArray                 *gallery,
-                                       GCancellable              *cancellable,
-                                       KsFingerprintProgressFunc  progress,
-                                       gpointer                   progress_data,
-                                       GAsyncReadyCallback        callback,
-                                       gpointer                   user_data)
+ks_fingerprint_service_identify_async (KsFingerprintService *self, GPtrArray *gallery,
+                                       GCancellable *cancellable,
+                                       KsFingerprintProgressFunc progress, gpointer progress_data,
+                                       GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
 
@@ -1180,11 +1129,8 @@ ks_fingerprint_service_identify_async (KsFingerprintService      *self,
  * @scan: (out) (optional) (transfer full): the scanned print
  */
 gboolean
-ks_fingerprint_service_identify_finish (KsFingerprintService  *self,
-                                        GAsyncResult          *result,
-                                        int                   *match_index,
-                                        FpPrint              **scan,
-                                        GError               **error)
+ks_fingerprint_service_identify_finish (KsFingerprintService *self, GAsyncResult *result,
+                                        int *match_index, FpPrint **scan, GError **error)
 {
   IdentifyResult *r;
 
@@ -1210,12 +1156,9 @@ ks_fingerprint_service_identify_finish (KsFingerprintService  *self,
  * ks_fp_quality_from_image() works on the result.
  */
 void
-ks_fingerprint_service_capture_async (KsFingerprintService      *self,
-                                      GCancellable              *cancellable,
-                                      KsFingerprintProgressFunc  progress,
-                                      gpointer                   progress_data,
-                                      GAsyncReadyCallback        callback,
-                                      gpointer                   user_data)
+ks_fingerprint_service_capture_async (KsFingerprintService *self, GCancellable *cancellable,
+                                      KsFingerprintProgressFunc progress, gpointer progress_data,
+                                      GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (self));
 
@@ -1224,9 +1167,8 @@ ks_fingerprint_service_capture_async (KsFingerprintService      *self,
 }
 
 FpImage *
-ks_fingerprint_service_capture_finish (KsFingerprintService  *self,
-                                       GAsyncResult          *result,
-                                       GError               **error)
+ks_fingerprint_service_capture_finish (KsFingerprintService *self, GAsyncResult *result,
+                                       GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1241,12 +1183,9 @@ ks_fingerprint_service_capture_finish (KsFingerprintService  *self,
  * ks_fp_match_gallery()). No reader needed.
  */
 void
-ks_fingerprint_service_match_gallery_async (KsFingerprintService *self,
-                                            FpPrint              *probe,
-                                            GPtrArray            *gallery,
-                                            GCancellable         *cancellable,
-                                            GAsyncReadyCallback   callback,
-                                            gpointer              user_data)
+ks_fingerprint_service_match_gallery_async (KsFingerprintService *self, FpPrint *probe,
+                                            GPtrArray *gallery, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
 
@@ -1267,9 +1206,8 @@ ks_fingerprint_service_match_gallery_async (KsFingerprintService *self,
  * Returns: (transfer full) (element-type KsFpMatchHit): all hits, best first
  */
 GArray *
-ks_fingerprint_service_match_gallery_finish (KsFingerprintService  *self,
-                                             GAsyncResult          *result,
-                                             GError               **error)
+ks_fingerprint_service_match_gallery_finish (KsFingerprintService *self, GAsyncResult *result,
+                                             GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1281,12 +1219,10 @@ ks_fingerprint_service_match_gallery_finish (KsFingerprintService  *self,
  * ks_fp_check_duplicates() on the worker thread. No reader needed.
  */
 void
-ks_fingerprint_service_check_duplicates_async (KsFingerprintService *self,
-                                               GPtrArray            *new_prints,
-                                               GPtrArray            *existing_prints,
-                                               GCancellable         *cancellable,
-                                               GAsyncReadyCallback   callback,
-                                               gpointer              user_data)
+ks_fingerprint_service_check_duplicates_async (KsFingerprintService *self, GPtrArray *new_prints,
+                                               GPtrArray *existing_prints,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data)
 {
   Op *op;
 
@@ -1306,9 +1242,8 @@ ks_fingerprint_service_check_duplicates_async (KsFingerprintService *self,
  * Returns: (transfer full) (element-type KsFpDuplicate): matching pairs, empty when none
  */
 GArray *
-ks_fingerprint_service_check_duplicates_finish (KsFingerprintService  *self,
-                                                GAsyncResult          *result,
-                                                GError               **error)
+ks_fingerprint_service_check_duplicates_finish (KsFingerprintService *self, GAsyncResult *result,
+                                                GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -70,16 +70,13 @@ minutia_set_clear (gpointer data)
 }
 
 static double
-cross (const Minutia *o,
-       const Minutia *a,
-       const Minutia *b)
+cross (const Minutia *o, const Minutia *a, const Minutia *b)
 {
   return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
 }
 
 static int
-minutia_compare_xy (gconstpointer pa,
-                    gconstpointer pb)
+minutia_compare_xy (gconstpointer pa, gconstpointer pb)
 {
   const Minutia *a = pa, *b = pb;
 
@@ -127,7 +124,8 @@ drop_border_minutiae (MinutiaSet *set)
           double len = sqrt (ex * ex + ey * ey);
 
           if (len > 0)
-            dmin = MIN (dmin, fabs (ex * (set->m[i].y - hull[e].y) - ey * (set->m[i].x - hull[e].x)) / len);
+            dmin = MIN (dmin, fabs (ex * (set->m[i].y - hull[e].y) - ey * (set->m[i].x - hull[e].x))
+                                / len);
         }
       if (dmin >= BORDER_MARGIN)
         set->m[kept++] = set->m[i];
@@ -141,20 +139,19 @@ static GArray *
 print_minutiae (FpPrint *print)
 {
   g_autofree guchar *data = NULL;
-  g_autoptr(GVariant) value = NULL;
-  g_autoptr(GVariant) payload = NULL;
-  g_autoptr(GVariant) inner = NULL;
-  g_autoptr(GVariant) sets = NULL;
-  g_autoptr(GArray) result = NULL;
+  g_autoptr (GVariant) value = NULL;
+  g_autoptr (GVariant) payload = NULL;
+  g_autoptr (GVariant) inner = NULL;
+  g_autoptr (GVariant) sets = NULL;
+  g_autoptr (GArray) result = NULL;
   gsize len = 0;
 
   if (print == NULL || !fp_print_serialize (print, &data, &len, NULL) || len <= 3)
     return NULL;
 
   {
-    g_autoptr(GVariant) raw = g_variant_ref_sink (
-      g_variant_new_from_data (G_VARIANT_TYPE ("(issbymsmsia{sv}v)"), data + 3, len - 3, FALSE,
-                               NULL, NULL));
+    g_autoptr (GVariant) raw = g_variant_ref_sink (g_variant_new_from_data (
+      G_VARIANT_TYPE ("(issbymsmsia{sv}v)"), data + 3, len - 3, FALSE, NULL, NULL));
 
     /* The normal form is a checked copy: a corrupt blob yields defaults, never a crash. */
     value = g_variant_get_normal_form (raw);
@@ -173,10 +170,10 @@ print_minutiae (FpPrint *print)
   g_array_set_clear_func (result, minutia_set_clear);
   for (gsize i = 0; i < g_variant_n_children (sets); i++)
     {
-      g_autoptr(GVariant) xyt = g_variant_get_child_value (sets, i);
-      g_autoptr(GVariant) xs = g_variant_get_child_value (xyt, 0);
-      g_autoptr(GVariant) ys = g_variant_get_child_value (xyt, 1);
-      g_autoptr(GVariant) ts = g_variant_get_child_value (xyt, 2);
+      g_autoptr (GVariant) xyt = g_variant_get_child_value (sets, i);
+      g_autoptr (GVariant) xs = g_variant_get_child_value (xyt, 0);
+      g_autoptr (GVariant) ys = g_variant_get_child_value (xyt, 1);
+      g_autoptr (GVariant) ts = g_variant_get_child_value (xyt, 2);
       gsize nx, ny, nt;
       const gint32 *x = g_variant_get_fixed_array (xs, &nx, sizeof (gint32));
       const gint32 *y = g_variant_get_fixed_array (ys, &ny, sizeof (gint32));
@@ -188,7 +185,7 @@ print_minutiae (FpPrint *print)
       set.n = nx;
       set.m = g_new (Minutia, MAX (nx, 1));
       for (gsize k = 0; k < nx; k++)
-        set.m[k] = (Minutia) { x[k], y[k], t[k] * G_PI / 180.0 };
+        set.m[k] = (Minutia){ x[k], y[k], t[k] * G_PI / 180.0 };
       drop_border_minutiae (&set);
       g_array_append_val (result, set);
     }
@@ -211,8 +208,7 @@ minutiae_free (gpointer data)
 }
 
 static double
-angle_diff (double a,
-            double b)
+angle_diff (double a, double b)
 {
   double d = fmod (a - b, 2 * G_PI);
 
@@ -235,8 +231,7 @@ typedef struct
 } Pair;
 
 static int
-pair_compare (gconstpointer pa,
-              gconstpointer pb)
+pair_compare (gconstpointer pa, gconstpointer pb)
 {
   const Pair *a = pa, *b = pb;
 
@@ -245,10 +240,7 @@ pair_compare (gconstpointer pa,
 
 /* Greedy nearest-first pairing of A (moved by @t) with B. Fills @pairs, returns their number. */
 static guint
-pair_minutiae (const MinutiaSet *A,
-               const MinutiaSet *B,
-               const Transform  *t,
-               Pair             *pairs)
+pair_minutiae (const MinutiaSet *A, const MinutiaSet *B, const Transform *t, Pair *pairs)
 {
   g_autofree Pair *cand = g_new (Pair, (gsize)A->n * B->n + 1);
   g_autofree guint8 *used_a = g_new0 (guint8, A->n + 1);
@@ -271,7 +263,7 @@ pair_minutiae (const MinutiaSet *A,
             continue;
           if (fabs (angle_diff (B->m[j].theta, at)) > PAIR_ANGLE_DEG * G_PI / 180.0)
             continue;
-          cand[n_cand++] = (Pair) { i, j, d2 };
+          cand[n_cand++] = (Pair){ i, j, d2 };
         }
     }
   qsort (cand, n_cand, sizeof (Pair), pair_compare);
@@ -286,11 +278,7 @@ pair_minutiae (const MinutiaSet *A,
 
 /* Least-squares rigid transform carrying the paired A minutiae onto their B partners. */
 static void
-refit (const MinutiaSet *A,
-       const MinutiaSet *B,
-       const Pair       *pairs,
-       guint             n_pairs,
-       Transform        *t)
+refit (const MinutiaSet *A, const MinutiaSet *B, const Pair *pairs, guint n_pairs, Transform *t)
 {
   double max = 0, may = 0, mbx = 0, mby = 0, sxx = 0, sxy = 0;
 
@@ -325,10 +313,7 @@ refit (const MinutiaSet *A,
  * and this evens that out: score = 100 n^2 / (overlap_a overlap_b), scaled down below
  * MIN_PAIRED pairs. */
 static int
-normalised_score (const MinutiaSet *A,
-                  const MinutiaSet *B,
-                  const Transform  *t,
-                  guint             n)
+normalised_score (const MinutiaSet *A, const MinutiaSet *B, const Transform *t, guint n)
 {
   double c = cos (t->rot), s = sin (t->rot);
   double bx0 = G_MAXDOUBLE, by0 = G_MAXDOUBLE, bx1 = -G_MAXDOUBLE, by1 = -G_MAXDOUBLE;
@@ -366,8 +351,7 @@ normalised_score (const MinutiaSet *A,
 }
 
 static int
-score_sets (const MinutiaSet *A,
-            const MinutiaSet *B)
+score_sets (const MinutiaSet *A, const MinutiaSet *B)
 {
   g_autofree guint16 *acc = NULL;
   g_autofree Pair *pairs = NULL;
@@ -424,8 +408,8 @@ score_sets (const MinutiaSet *A,
                 memmove (&peak_votes[p + 1], &peak_votes[p], sizeof (guint) * (N_PEAKS - p - 1));
                 memmove (&peaks[p + 1], &peaks[p], sizeof (Transform) * (N_PEAKS - p - 1));
                 peak_votes[p] = sum;
-                peaks[p] = (Transform) { (r - ROT_HALF) * ROT_STEP_DEG * G_PI / 180.0,
-                                         (ix - T_HALF) * T_STEP, (iy - T_HALF) * T_STEP };
+                peaks[p] = (Transform){ (r - ROT_HALF) * ROT_STEP_DEG * G_PI / 180.0,
+                                        (ix - T_HALF) * T_STEP, (iy - T_HALF) * T_STEP };
                 break;
               }
         }
@@ -444,8 +428,7 @@ score_sets (const MinutiaSet *A,
 }
 
 static int
-score_minutiae (GArray *a,
-                GArray *b)
+score_minutiae (GArray *a, GArray *b)
 {
   int total = 0;
 
@@ -458,8 +441,8 @@ score_minutiae (GArray *a,
       int best = 0;
 
       for (guint j = 0; j < b->len; j++)
-        best = MAX (best, score_sets (&g_array_index (a, MinutiaSet, i),
-                                      &g_array_index (b, MinutiaSet, j)));
+        best = MAX (
+          best, score_sets (&g_array_index (a, MinutiaSet, i), &g_array_index (b, MinutiaSet, j)));
       total += best;
     }
   return total / (int)a->len;
@@ -474,11 +457,10 @@ score_minutiae (GArray *a,
  *   %KS_FP_MATCH_THRESHOLD means the same finger. 0 for prints without minutiae.
  */
 int
-ks_fp_match_score (FpPrint *a,
-                   FpPrint *b)
+ks_fp_match_score (FpPrint *a, FpPrint *b)
 {
-  g_autoptr(GArray) ma = NULL;
-  g_autoptr(GArray) mb = NULL;
+  g_autoptr (GArray) ma = NULL;
+  g_autoptr (GArray) mb = NULL;
 
   g_return_val_if_fail (FP_IS_PRINT (a), 0);
   g_return_val_if_fail (FP_IS_PRINT (b), 0);
@@ -489,8 +471,7 @@ ks_fp_match_score (FpPrint *a,
 }
 
 static int
-hit_compare (gconstpointer pa,
-             gconstpointer pb)
+hit_compare (gconstpointer pa, gconstpointer pb)
 {
   const KsFpMatchHit *a = pa, *b = pb;
 
@@ -512,13 +493,10 @@ hit_compare (gconstpointer pa,
  *   cancelled
  */
 GArray *
-ks_fp_match_gallery (FpPrint      *probe,
-                     GPtrArray    *gallery,
-                     int           threshold,
-                     GCancellable *cancellable)
+ks_fp_match_gallery (FpPrint *probe, GPtrArray *gallery, int threshold, GCancellable *cancellable)
 {
-  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (KsFpMatchHit));
-  g_autoptr(GArray) mp = NULL;
+  g_autoptr (GArray) hits = g_array_new (FALSE, FALSE, sizeof (KsFpMatchHit));
+  g_autoptr (GArray) mp = NULL;
 
   g_return_val_if_fail (FP_IS_PRINT (probe), NULL);
   g_return_val_if_fail (gallery != NULL, NULL);
@@ -527,7 +505,7 @@ ks_fp_match_gallery (FpPrint      *probe,
   for (guint i = 0; i < gallery->len; i++)
     {
       FpPrint *item = g_ptr_array_index (gallery, i);
-      g_autoptr(GArray) mi = NULL;
+      g_autoptr (GArray) mi = NULL;
       int score;
 
       if (g_cancellable_is_cancelled (cancellable))
@@ -560,13 +538,12 @@ ks_fp_match_gallery (FpPrint      *probe,
  *   %NULL when cancelled
  */
 GArray *
-ks_fp_check_duplicates (GPtrArray    *new_prints,
-                        GPtrArray    *existing_prints,
+ks_fp_check_duplicates (GPtrArray *new_prints, GPtrArray *existing_prints,
                         GCancellable *cancellable)
 {
-  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (KsFpDuplicate));
-  g_autoptr(GPtrArray) new_m = g_ptr_array_new_with_free_func (minutiae_free);
-  g_autoptr(GPtrArray) old_m = g_ptr_array_new_with_free_func (minutiae_free);
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (KsFpDuplicate));
+  g_autoptr (GPtrArray) new_m = g_ptr_array_new_with_free_func (minutiae_free);
+  g_autoptr (GPtrArray) old_m = g_ptr_array_new_with_free_func (minutiae_free);
 
   g_return_val_if_fail (new_prints != NULL, NULL);
 

@@ -14,32 +14,28 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint index;  /* into the gallery */
-  int   score;
+  guint index; /* into the gallery */
+  int score;
 } KsFpMatchHit;
 
 typedef enum
 {
-  KS_FP_DUPLICATE_NEW,       /* two of the new fingers are the same finger */
-  KS_FP_DUPLICATE_EXISTING,  /* a new finger equals one already on record for this CNIC */
+  KS_FP_DUPLICATE_NEW,      /* two of the new fingers are the same finger */
+  KS_FP_DUPLICATE_EXISTING, /* a new finger equals one already on record for this CNIC */
 } KsFpDuplicateKind;
 
 typedef struct
 {
   KsFpDuplicateKind kind;
-  guint             new_index;    /* into new_prints */
-  guint             other_index;  /* into new_prints or existing_prints, per kind */
-  int               score;
+  guint new_index;   /* into new_prints */
+  guint other_index; /* into new_prints or existing_prints, per kind */
+  int score;
 } KsFpDuplicate;
 
-int        ks_fp_match_score             (FpPrint       *a,
-                                          FpPrint       *b);
-GArray    *ks_fp_match_gallery           (FpPrint       *probe,
-                                          GPtrArray     *gallery,
-                                          int            threshold,
-                                          GCancellable  *cancellable);
-GArray    *ks_fp_check_duplicates        (GPtrArray     *new_prints,
-                                          GPtrArray     *existing_prints,
-                                          GCancellable  *cancellable);
+int ks_fp_match_score (FpPrint *a, FpPrint *b);
+GArray *ks_fp_match_gallery (FpPrint *probe, GPtrArray *gallery, int threshold,
+                             GCancellable *cancellable);
+GArray *ks_fp_check_duplicates (GPtrArray *new_prints, GPtrArray *existing_prints,
+                                GCancellable *cancellable);
 
 G_END_DECLS

@@ -32,11 +32,7 @@
 /* How much the grey-level gradients of a block agree on one direction (0 = none, 1 = all):
  * ridges give 0.5-0.9, sensor noise and smudges well under 0.3. */
 static double
-block_coherence (const guint8 *grey,
-                 guint         width,
-                 guint         height,
-                 guint         bx,
-                 guint         by)
+block_coherence (const guint8 *grey, guint width, guint height, guint bx, guint by)
 {
   double gxx = 0, gyy = 0, gxy = 0;
 
@@ -56,8 +52,7 @@ block_coherence (const guint8 *grey,
 }
 
 KsFpGrade
-ks_fp_quality_grade (guint  n_minutiae,
-                     double contact)
+ks_fp_quality_grade (guint n_minutiae, double contact)
 {
   if (n_minutiae < KS_FP_QUALITY_FAIR_MINUTIAE || contact < KS_FP_QUALITY_FAIR_CONTACT)
     return KS_FP_GRADE_POOR;
@@ -73,11 +68,8 @@ ks_fp_quality_grade (guint  n_minutiae,
  * @quality: (out): filled in
  */
 void
-ks_fp_quality_measure (const guint8 *grey,
-                       guint         width,
-                       guint         height,
-                       guint         n_minutiae,
-                       KsFpQuality  *quality)
+ks_fp_quality_measure (const guint8 *grey, guint width, guint height, guint n_minutiae,
+                       KsFpQuality *quality)
 {
   guint n_blocks = 0, n_foreground = 0;
 
@@ -116,8 +108,7 @@ ks_fp_quality_measure (const guint8 *grey,
  * does so for every enrolment stage and verify scan, and #KsFingerprintService for captures.
  */
 void
-ks_fp_quality_from_image (FpImage     *image,
-                          KsFpQuality *quality)
+ks_fp_quality_from_image (FpImage *image, KsFpQuality *quality)
 {
   GPtrArray *minutiae;
   const guchar *data;
@@ -133,8 +124,7 @@ ks_fp_quality_from_image (FpImage     *image,
 
 /* Orders by grade, then by the product of both figures: more minutiae over a larger area. */
 int
-ks_fp_quality_compare (const KsFpQuality *a,
-                       const KsFpQuality *b)
+ks_fp_quality_compare (const KsFpQuality *a, const KsFpQuality *b)
 {
   double sa = a->n_minutiae * a->contact, sb = b->n_minutiae * b->contact;
 
@@ -152,8 +142,7 @@ ks_fp_quality_compare (const KsFpQuality *a,
  * Returns: the index of the best try (the first of equals), or 0 when @n_tries is 0
  */
 guint
-ks_fp_quality_pick_best (const KsFpQuality *tries,
-                         guint              n_tries)
+ks_fp_quality_pick_best (const KsFpQuality *tries, guint n_tries)
 {
   guint best = 0;
 
@@ -168,14 +157,14 @@ ks_fp_grade_to_string (KsFpGrade grade)
 {
   switch (grade)
     {
-    case KS_FP_GRADE_GOOD:
-      return C_("fingerprint quality", "Good");
-    case KS_FP_GRADE_FAIR:
-      return C_("fingerprint quality", "Fair");
-    case KS_FP_GRADE_POOR:
-      return C_("fingerprint quality", "Poor");
-    default:
-      g_return_val_if_reached (NULL);
+      case KS_FP_GRADE_GOOD:
+        return C_ ("fingerprint quality", "Good");
+      case KS_FP_GRADE_FAIR:
+        return C_ ("fingerprint quality", "Fair");
+      case KS_FP_GRADE_POOR:
+        return C_ ("fingerprint quality", "Poor");
+      default:
+        g_return_val_if_reached (NULL);
     }
 }
 
@@ -187,9 +176,7 @@ ks_fp_grade_to_string (KsFpGrade grade)
  * Returns: (transfer full): a copy of the image's 8-bit grey pixels, row-major, for the UI
  */
 GBytes *
-ks_fp_image_to_grey (FpImage *image,
-                     guint   *width,
-                     guint   *height)
+ks_fp_image_to_grey (FpImage *image, guint *width, guint *height)
 {
   const guchar *data;
   gsize len;

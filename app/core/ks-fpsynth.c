@@ -70,9 +70,7 @@ rng_next (Rng *rng)
 }
 
 static double
-rng_uniform (Rng    *rng,
-             double  lo,
-             double  hi)
+rng_uniform (Rng *rng, double lo, double hi)
 {
   return lo + (hi - lo) * ((rng_next (rng) >> 11) * (1.0 / 9007199254740992.0));
 }
@@ -87,11 +85,7 @@ rng_gauss (Rng *rng)
 }
 
 static void
-rng_init (Rng     *rng,
-          guint64  person,
-          guint    finger,
-          guint    impression,
-          guint    salt)
+rng_init (Rng *rng, guint64 person, guint finger, guint impression, guint salt)
 {
   rng->state = person * G_GUINT64_CONSTANT (0x100000001b3) ^ ((guint64)finger << 40)
                ^ ((guint64)impression << 20) ^ salt;
@@ -124,9 +118,7 @@ typedef struct
 } Layout;
 
 static void
-layout_init (Layout         *layout,
-             KsFpSynthClass  klass,
-             Rng            *rng)
+layout_init (Layout *layout, KsFpSynthClass klass, Rng *rng)
 {
   double cx = MASTER_W / 2.0 + rng_uniform (rng, -15, 15);
   double cy = MASTER_H / 2.0 + rng_uniform (rng, -25, 5);
@@ -134,32 +126,37 @@ layout_init (Layout         *layout,
   memset (layout, 0, sizeof *layout);
   switch (klass)
     {
-    case KS_FPSYNTH_CLASS_ARCH:
-      break;
-    case KS_FPSYNTH_CLASS_TENTED_ARCH:
-      layout->n_cores = layout->n_deltas = 1;
-      layout->cores[0] = (Point) { cx, cy - 10 };
-      layout->deltas[0] = (Point) { cx + rng_uniform (rng, -6, 6), cy + rng_uniform (rng, 40, 60) };
-      break;
-    case KS_FPSYNTH_CLASS_LEFT_LOOP:
-    case KS_FPSYNTH_CLASS_RIGHT_LOOP:
-      {
-        double side = klass == KS_FPSYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
-
+      case KS_FPSYNTH_CLASS_ARCH:
+        break;
+      case KS_FPSYNTH_CLASS_TENTED_ARCH:
         layout->n_cores = layout->n_deltas = 1;
-        layout->cores[0] = (Point) { cx - side * rng_uniform (rng, 5, 25), cy - rng_uniform (rng, 20, 45) };
-        layout->deltas[0] = (Point) { cx + side * rng_uniform (rng, 60, 95), cy + rng_uniform (rng, 60, 100) };
-      }
-      break;
-    case KS_FPSYNTH_CLASS_WHORL:
-      layout->n_cores = layout->n_deltas = 2;
-      layout->cores[0] = (Point) { cx - rng_uniform (rng, 0, 12), cy - rng_uniform (rng, 15, 25) };
-      layout->cores[1] = (Point) { cx + rng_uniform (rng, 0, 12), cy + rng_uniform (rng, 5, 15) };
-      layout->deltas[0] = (Point) { cx - rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
-      layout->deltas[1] = (Point) { cx + rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
-      break;
-    default:
-      g_assert_not_reached ();
+        layout->cores[0] = (Point){ cx, cy - 10 };
+        layout->deltas[0]
+          = (Point){ cx + rng_uniform (rng, -6, 6), cy + rng_uniform (rng, 40, 60) };
+        break;
+      case KS_FPSYNTH_CLASS_LEFT_LOOP:
+      case KS_FPSYNTH_CLASS_RIGHT_LOOP:
+        {
+          double side = klass == KS_FPSYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
+
+          layout->n_cores = layout->n_deltas = 1;
+          layout->cores[0]
+            = (Point){ cx - side * rng_uniform (rng, 5, 25), cy - rng_uniform (rng, 20, 45) };
+          layout->deltas[0]
+            = (Point){ cx + side * rng_uniform (rng, 60, 95), cy + rng_uniform (rng, 60, 100) };
+        }
+        break;
+      case KS_FPSYNTH_CLASS_WHORL:
+        layout->n_cores = layout->n_deltas = 2;
+        layout->cores[0] = (Point){ cx - rng_uniform (rng, 0, 12), cy - rng_uniform (rng, 15, 25) };
+        layout->cores[1] = (Point){ cx + rng_uniform (rng, 0, 12), cy + rng_uniform (rng, 5, 15) };
+        layout->deltas[0]
+          = (Point){ cx - rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
+        layout->deltas[1]
+          = (Point){ cx + rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
+        break;
+      default:
+        g_assert_not_reached ();
     }
 
   for (guint i = 0; i < 3; i++)
@@ -178,10 +175,7 @@ layout_init (Layout         *layout,
 
 /* Ridge direction at (x, y), in [0, pi). */
 static double
-layout_orientation (const Layout   *layout,
-                    KsFpSynthClass  klass,
-                    double          x,
-                    double          y)
+layout_orientation (const Layout *layout, KsFpSynthClass klass, double x, double y)
 {
   double theta = 0.0;
 
@@ -202,8 +196,8 @@ layout_orientation (const Layout   *layout,
     }
 
   for (guint i = 0; i < 3; i++)
-    theta += layout->wobble_amp[i] * sin (layout->wobble_fx[i] * x + layout->wobble_fy[i] * y
-                                          + layout->wobble_phase[i]);
+    theta += layout->wobble_amp[i]
+             * sin (layout->wobble_fx[i] * x + layout->wobble_fy[i] * y + layout->wobble_phase[i]);
 
   theta = fmod (theta, G_PI);
   if (theta < 0)
@@ -212,13 +206,11 @@ layout_orientation (const Layout   *layout,
 }
 
 static double
-layout_period (const Layout *layout,
-               double        x,
-               double        y)
+layout_period (const Layout *layout, double x, double y)
 {
   return layout->period_base
-         + layout->period_amp * sin (layout->period_fx * x + layout->period_fy * y
-                                     + layout->period_phase);
+         + layout->period_amp
+             * sin (layout->period_fx * x + layout->period_fy * y + layout->period_phase);
 }
 
 static double
@@ -233,7 +225,7 @@ period_of_index (guint i)
 static float *
 build_kernel_bank (void)
 {
-  float *bank = g_new (float, N_ORIENT * N_PERIOD * KERNEL_N * KERNEL_N);
+  float *bank = g_new (float, N_ORIENT *N_PERIOD *KERNEL_N *KERNEL_N);
 
   for (guint o = 0; o < N_ORIENT; o++)
     for (guint p = 0; p < N_PERIOD; p++)
@@ -274,8 +266,7 @@ build_kernel_bank (void)
 }
 
 static double
-master_radius (double x,
-               double y)
+master_radius (double x, double y)
 {
   double u = (x - MASTER_W / 2.0) / 165.0;
   double v = (y - MASTER_H / 2.0) / 190.0;
@@ -285,8 +276,7 @@ master_radius (double x,
 
 /* 1 inside the master's fingertip, fading to 0 at its edge: no grey half-ink beyond it. */
 static double
-master_coverage (double x,
-                 double y)
+master_coverage (double x, double y)
 {
   return CLAMP ((1.0 - master_radius (x, y)) * 15.0, 0.0, 1.0);
 }
@@ -296,8 +286,8 @@ generate_master (KsFpSynthFinger *self)
 {
   g_autofree float *bank = build_kernel_bank ();
   g_autofree guint16 *kernel_of = g_new0 (guint16, MASTER_W * MASTER_H);
-  g_autofree float *a = g_new0 (float, MASTER_W * MASTER_H);
-  g_autofree float *b = g_new0 (float, MASTER_W * MASTER_H);
+  g_autofree float *a = g_new0 (float, MASTER_W *MASTER_H);
+  g_autofree float *b = g_new0 (float, MASTER_W *MASTER_H);
   Layout layout;
   Rng rng;
   guint n_seeds;
@@ -375,8 +365,7 @@ generate_master (KsFpSynthFinger *self)
  * ks_fpsynth_finger_render().
  */
 KsFpSynthFinger *
-ks_fpsynth_finger_new (guint64 person,
-                       guint   finger)
+ks_fpsynth_finger_new (guint64 person, guint finger)
 {
   KsFpSynthFinger *self = g_new0 (KsFpSynthFinger, 1);
 
@@ -414,9 +403,7 @@ ks_fpsynth_finger_get_class (KsFpSynthFinger *self)
 }
 
 static float
-master_sample (const KsFpSynthFinger *self,
-               double                 x,
-               double                 y)
+master_sample (const KsFpSynthFinger *self, double x, double y)
 {
   int x0 = (int)floor (x), y0 = (int)floor (y);
   double fx = x - x0, fy = y - y0;
@@ -429,9 +416,7 @@ master_sample (const KsFpSynthFinger *self,
 }
 
 static void
-box_blur (float *img,
-          guint  w,
-          guint  h)
+box_blur (float *img, guint w, guint h)
 {
   g_autofree float *tmp = g_memdup2 (img, sizeof (float) * w * h);
 
@@ -458,14 +443,11 @@ box_blur (float *img,
  * virtual_image driver takes)
  */
 GBytes *
-ks_fpsynth_finger_render (KsFpSynthFinger  *self,
-                          guint             impression,
-                          KsFpSynthVariant  variant,
-                          guint            *width,
-                          guint            *height)
+ks_fpsynth_finger_render (KsFpSynthFinger *self, guint impression, KsFpSynthVariant variant,
+                          guint *width, guint *height)
 {
-  g_autofree float *v = g_new (float, IMPRESSION_W * IMPRESSION_H);
-  g_autofree float *contact = g_new (float, IMPRESSION_W * IMPRESSION_H);
+  g_autofree float *v = g_new (float, IMPRESSION_W *IMPRESSION_H);
+  g_autofree float *contact = g_new (float, IMPRESSION_W *IMPRESSION_H);
   guint8 *out;
   Rng rng;
   double rot, tx, ty, pressure, dark, light, noise;
@@ -530,8 +512,8 @@ ks_fpsynth_finger_render (KsFpSynthFinger  *self,
 
         v[y * IMPRESSION_W + x] = master_sample (self, mx, my);
         /* Soft contact edge: ridges fade out over the last tenth of the contact ellipse. */
-        contact[y * IMPRESSION_W + x] = CLAMP ((1.0 - r) * 10.0, 0.0, 1.0)
-                                        * master_coverage (mx, my);
+        contact[y * IMPRESSION_W + x]
+          = CLAMP ((1.0 - r) * 10.0, 0.0, 1.0) * master_coverage (mx, my);
       }
 
   if (variant == KS_FPSYNTH_SMUDGED)
@@ -575,24 +557,16 @@ ks_fpsynth_finger_render (KsFpSynthFinger  *self,
  * generation per call: keep the #KsFpSynthFinger when rendering several impressions.
  */
 GBytes *
-ks_fpsynth_generate (guint64           person,
-                     guint             finger,
-                     guint             impression,
-                     KsFpSynthVariant  variant,
-                     guint            *width,
-                     guint            *height)
+ks_fpsynth_generate (guint64 person, guint finger, guint impression, KsFpSynthVariant variant,
+                     guint *width, guint *height)
 {
-  g_autoptr(KsFpSynthFinger) f = ks_fpsynth_finger_new (person, finger);
+  g_autoptr (KsFpSynthFinger) f = ks_fpsynth_finger_new (person, finger);
 
   return ks_fpsynth_finger_render (f, impression, variant, width, height);
 }
 
 gboolean
-ks_fpsynth_write_png (GBytes      *grey,
-                      guint        width,
-                      guint        height,
-                      const char  *path,
-                      GError     **error)
+ks_fpsynth_write_png (GBytes *grey, guint width, guint height, const char *path, GError **error)
 {
   const guint8 *data;
   gsize len;
@@ -624,8 +598,8 @@ ks_fpsynth_write_png (GBytes      *grey,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("The image could not be written to %s (%s). Check that the folder exists and "
-                     "is writable."),
+                   _ ("The image could not be written to %s (%s). Check that the folder exists and "
+                      "is writable."),
                    path, cairo_status_to_string (status));
       return FALSE;
     }

@@ -38,7 +38,7 @@ struct _KsVault
 };
 
 G_DEFINE_TYPE (KsVault, ks_vault, G_TYPE_OBJECT)
-G_DEFINE_QUARK (ks-vault-error-quark, ks_vault_error)
+G_DEFINE_QUARK (ks - vault - error - quark, ks_vault_error)
 
 static void
 ks_vault_finalize (GObject *object)
@@ -62,9 +62,7 @@ ks_vault_init (KsVault *self)
 }
 
 static gboolean
-read_key (int      fd,
-          guint8  *key,
-          gsize    len)
+read_key (int fd, guint8 *key, gsize len)
 {
   gsize got = 0;
 
@@ -86,9 +84,7 @@ read_key (int      fd,
 }
 
 static gboolean
-write_key (int           fd,
-           const guint8 *key,
-           gsize         len)
+write_key (int fd, const guint8 *key, gsize len)
 {
   gsize done = 0;
 
@@ -113,10 +109,9 @@ write_key (int           fd,
  * key file that others can read or that does not hold exactly 32 bytes.
  */
 KsVault *
-ks_vault_open (const char  *key_path,
-               GError     **error)
+ks_vault_open (const char *key_path, GError **error)
 {
-  g_autoptr(KsVault) self = NULL;
+  g_autoptr (KsVault) self = NULL;
   struct stat st;
   int fd;
 
@@ -125,8 +120,8 @@ ks_vault_open (const char  *key_path,
   if (sodium_init () < 0)
     {
       g_set_error_literal (error, KS_VAULT_ERROR, KS_VAULT_ERROR_CRYPTO,
-                           _("The encryption library could not start. Restart the station; if "
-                             "it happens again, call support."));
+                           _ ("The encryption library could not start. Restart the station; if "
+                              "it happens again, call support."));
       return NULL;
     }
 
@@ -146,8 +141,9 @@ ks_vault_open (const char  *key_path,
           int saved_errno = errno;
           g_unlink (key_path);
           g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                       _("The station key %s could not be written (%s). Free some disk space "
-                         "and restart the station."), key_path, g_strerror (saved_errno));
+                       _ ("The station key %s could not be written (%s). Free some disk space "
+                          "and restart the station."),
+                       key_path, g_strerror (saved_errno));
           return NULL;
         }
       return g_steal_pointer (&self);
@@ -156,8 +152,9 @@ ks_vault_open (const char  *key_path,
     {
       int saved_errno = errno;
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _("The station key %s could not be created (%s). Check that the profile "
-                     "folder exists and is writable."), key_path, g_strerror (saved_errno));
+                   _ ("The station key %s could not be created (%s). Check that the profile "
+                      "folder exists and is writable."),
+                   key_path, g_strerror (saved_errno));
       return NULL;
     }
 
@@ -168,16 +165,17 @@ ks_vault_open (const char  *key_path,
       if (fd >= 0)
         close (fd);
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _("The station key %s cannot be read (%s). Ask your administrator to restore "
-                     "it from the station backup."), key_path, g_strerror (saved_errno));
+                   _ ("The station key %s cannot be read (%s). Ask your administrator to restore "
+                      "it from the station backup."),
+                   key_path, g_strerror (saved_errno));
       return NULL;
     }
   if ((st.st_mode & 077) != 0 || st.st_uid != geteuid ())
     {
       close (fd);
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _("The station key %s can be read by other users. Nothing was decrypted. Ask "
-                     "your administrator to run “chmod 600” on it and to check who copied it."),
+                   _ ("The station key %s can be read by other users. Nothing was decrypted. Ask "
+                      "your administrator to run “chmod 600” on it and to check who copied it."),
                    key_path);
       return NULL;
     }
@@ -186,8 +184,9 @@ ks_vault_open (const char  *key_path,
       close (fd);
       sodium_memzero (self->key, sizeof self->key);
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _("The station key %s is damaged (it must hold exactly 32 bytes). Ask your "
-                     "administrator to restore it from the station backup."), key_path);
+                   _ ("The station key %s is damaged (it must hold exactly 32 bytes). Ask your "
+                      "administrator to restore it from the station backup."),
+                   key_path);
       return NULL;
     }
   close (fd);
@@ -202,9 +201,7 @@ ks_vault_open (const char  *key_path,
  * Returns: (transfer full): nonce (24 bytes) + ciphertext + tag (16 bytes)
  */
 GBytes *
-ks_vault_encrypt (KsVault    *self,
-                  GBytes     *plaintext,
-                  const char *associated_data)
+ks_vault_encrypt (KsVault *self, GBytes *plaintext, const char *associated_data)
 {
   const guint8 *data;
   gsize len;
@@ -217,10 +214,9 @@ ks_vault_encrypt (KsVault    *self,
   data = g_bytes_get_data (plaintext, &len);
   out = g_malloc (NONCE_BYTES + len + TAG_BYTES);
   randombytes_buf (out, NONCE_BYTES);
-  crypto_aead_xchacha20poly1305_ietf_encrypt (out + NONCE_BYTES, &clen, data, len,
-                                              (const guint8 *)associated_data,
-                                              associated_data ? strlen (associated_data) : 0,
-                                              NULL, out, self->key);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (
+    out + NONCE_BYTES, &clen, data, len, (const guint8 *)associated_data,
+    associated_data ? strlen (associated_data) : 0, NULL, out, self->key);
   return g_bytes_new_take (out, NONCE_BYTES + clen);
 }
 
@@ -240,10 +236,7 @@ wipe_and_free (gpointer data)
  *   with %KS_VAULT_ERROR_CORRUPT when the blob was altered or belongs to other associated data
  */
 GBytes *
-ks_vault_decrypt (KsVault     *self,
-                  GBytes      *ciphertext,
-                  const char  *associated_data,
-                  GError     **error)
+ks_vault_decrypt (KsVault *self, GBytes *ciphertext, const char *associated_data, GError **error)
 {
   const guint8 *data;
   gsize len;
@@ -259,11 +252,11 @@ ks_vault_decrypt (KsVault     *self,
 
   /* The length is kept in front of the plaintext so the free function can wipe it all. */
   block = g_malloc (sizeof (gsize) + len);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt (block + sizeof (gsize), &mlen, NULL,
-                                                  data + NONCE_BYTES, len - NONCE_BYTES,
-                                                  (const guint8 *)associated_data,
-                                                  associated_data ? strlen (associated_data) : 0,
-                                                  data, self->key) != 0)
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (
+        block + sizeof (gsize), &mlen, NULL, data + NONCE_BYTES, len - NONCE_BYTES,
+        (const guint8 *)associated_data, associated_data ? strlen (associated_data) : 0, data,
+        self->key)
+      != 0)
     {
       g_free (block);
       goto corrupt;
@@ -272,9 +265,10 @@ ks_vault_decrypt (KsVault     *self,
   return g_bytes_new_with_free_func (block + sizeof (gsize), mlen, wipe_and_free, block);
 
 corrupt:
-  g_set_error_literal (error, KS_VAULT_ERROR, KS_VAULT_ERROR_CORRUPT,
-                       _("A stored fingerprint could not be decrypted: the record was altered or "
-                         "copied from elsewhere. Re-capture the fingers of this citizen and report "
-                         "the record to your supervisor."));
+  g_set_error_literal (
+    error, KS_VAULT_ERROR, KS_VAULT_ERROR_CORRUPT,
+    _ ("A stored fingerprint could not be decrypted: the record was altered or "
+       "copied from elsewhere. Re-capture the fingers of this citizen and report "
+       "the record to your supervisor."));
   return NULL;
 }

@@ -55,7 +55,7 @@ static void
 ks_virtual_scanner_dispose (GObject *object)
 {
   KsVirtualScanner *self = (KsVirtualScanner *)object;
-  g_autoptr(KsFingerprintService) service = g_weak_ref_get (&self->service);
+  g_autoptr (KsFingerprintService) service = g_weak_ref_get (&self->service);
 
   if (service)
     g_clear_signal_handler (&self->needed_id, service);
@@ -119,27 +119,23 @@ ks_virtual_scanner_new (const char *socket_path)
 /* The driver creates the socket when the device opens, so connect on first use; a new
  * connection replaces the old one on the driver's side. */
 static gboolean
-send_message (KsVirtualScanner  *self,
-              gint32             a,
-              gint32             b,
-              GBytes            *payload,
-              GError           **error)
+send_message (KsVirtualScanner *self, gint32 a, gint32 b, GBytes *payload, GError **error)
 {
   gint32 header[2] = { a, b };
   GOutputStream *out;
 
   if (self->connection == NULL)
     {
-      g_autoptr(GSocketClient) client = g_socket_client_new ();
-      g_autoptr(GSocketAddress) address = g_unix_socket_address_new (self->socket_path);
-      g_autoptr(GError) local_error = NULL;
+      g_autoptr (GSocketClient) client = g_socket_client_new ();
+      g_autoptr (GSocketAddress) address = g_unix_socket_address_new (self->socket_path);
+      g_autoptr (GError) local_error = NULL;
 
-      self->connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL,
-                                                  &local_error);
+      self->connection
+        = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &local_error);
       if (self->connection == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                       _("The simulated reader is not running (%s). Start a scan first."),
+                       _ ("The simulated reader is not running (%s). Start a scan first."),
                        local_error->message);
           return FALSE;
         }
@@ -147,8 +143,9 @@ send_message (KsVirtualScanner  *self,
 
   out = g_io_stream_get_output_stream (G_IO_STREAM (self->connection));
   if (!g_output_stream_write_all (out, header, sizeof header, NULL, NULL, error)
-      || (payload && !g_output_stream_write_all (out, g_bytes_get_data (payload, NULL),
-                                                 g_bytes_get_size (payload), NULL, NULL, error))
+      || (payload
+          && !g_output_stream_write_all (out, g_bytes_get_data (payload, NULL),
+                                         g_bytes_get_size (payload), NULL, NULL, error))
       || !g_output_stream_flush (out, NULL, error))
     {
       g_clear_object (&self->connection);
@@ -165,11 +162,8 @@ send_message (KsVirtualScanner  *self,
  * finger (see #KsFingerprintService::finger-needed); otherwise the driver ignores it.
  */
 gboolean
-ks_virtual_scanner_press (KsVirtualScanner  *self,
-                          GBytes            *grey,
-                          guint              width,
-                          guint              height,
-                          GError           **error)
+ks_virtual_scanner_press (KsVirtualScanner *self, GBytes *grey, guint width, guint height,
+                          GError **error)
 {
   g_return_val_if_fail (KS_IS_VIRTUAL_SCANNER (self), FALSE);
   g_return_val_if_fail (grey != NULL, FALSE);
@@ -180,36 +174,28 @@ ks_virtual_scanner_press (KsVirtualScanner  *self,
 }
 
 gboolean
-ks_virtual_scanner_unplug (KsVirtualScanner  *self,
-                           GError           **error)
+ks_virtual_scanner_unplug (KsVirtualScanner *self, GError **error)
 {
   g_return_val_if_fail (KS_IS_VIRTUAL_SCANNER (self), FALSE);
   return send_message (self, -5, 0, NULL, error);
 }
 
 gboolean
-ks_virtual_scanner_inject_error (KsVirtualScanner  *self,
-                                 FpDeviceError      code,
-                                 GError           **error)
+ks_virtual_scanner_inject_error (KsVirtualScanner *self, FpDeviceError code, GError **error)
 {
   g_return_val_if_fail (KS_IS_VIRTUAL_SCANNER (self), FALSE);
   return send_message (self, -2, code, NULL, error);
 }
 
 gboolean
-ks_virtual_scanner_inject_retry (KsVirtualScanner  *self,
-                                 FpDeviceRetry      code,
-                                 GError           **error)
+ks_virtual_scanner_inject_retry (KsVirtualScanner *self, FpDeviceRetry code, GError **error)
 {
   g_return_val_if_fail (KS_IS_VIRTUAL_SCANNER (self), FALSE);
   return send_message (self, -1, code, NULL, error);
 }
 
 void
-ks_virtual_scanner_queue_image (KsVirtualScanner *self,
-                                GBytes           *grey,
-                                guint             width,
-                                guint             height)
+ks_virtual_scanner_queue_image (KsVirtualScanner *self, GBytes *grey, guint width, guint height)
 {
   QueuedImage *q;
 
@@ -224,12 +210,10 @@ ks_virtual_scanner_queue_image (KsVirtualScanner *self,
 }
 
 void
-ks_virtual_scanner_queue_synthetic (KsVirtualScanner *self,
-                                    KsFpSynthFinger  *finger,
-                                    guint             impression,
-                                    KsFpSynthVariant  variant)
+ks_virtual_scanner_queue_synthetic (KsVirtualScanner *self, KsFpSynthFinger *finger,
+                                    guint impression, KsFpSynthVariant variant)
 {
-  g_autoptr(GBytes) grey = NULL;
+  g_autoptr (GBytes) grey = NULL;
   guint w, h;
 
   g_return_if_fail (KS_IS_VIRTUAL_SCANNER (self));
@@ -254,10 +238,9 @@ ks_virtual_scanner_clear_queue (KsVirtualScanner *self)
 }
 
 static void
-finger_needed_cb (KsFingerprintService *service,
-                  KsVirtualScanner     *self)
+finger_needed_cb (KsFingerprintService *service, KsVirtualScanner *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   QueuedImage *q = g_queue_pop_head (&self->queue);
 
   /* Nothing queued: the simulated citizen keeps the finger away, as a real one may. */
@@ -274,10 +257,9 @@ finger_needed_cb (KsFingerprintService *service,
  * Presses the next queued image each time @service waits for a finger.
  */
 void
-ks_virtual_scanner_attach (KsVirtualScanner     *self,
-                           KsFingerprintService *service)
+ks_virtual_scanner_attach (KsVirtualScanner *self, KsFingerprintService *service)
 {
-  g_autoptr(KsFingerprintService) old = NULL;
+  g_autoptr (KsFingerprintService) old = NULL;
 
   g_return_if_fail (KS_IS_VIRTUAL_SCANNER (self));
   g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (service));
@@ -286,6 +268,6 @@ ks_virtual_scanner_attach (KsVirtualScanner     *self,
   if (old)
     g_clear_signal_handler (&self->needed_id, old);
   g_weak_ref_set (&self->service, service);
-  self->needed_id = g_signal_connect_object (service, "finger-needed",
-                                             G_CALLBACK (finger_needed_cb), self, 0);
+  self->needed_id
+    = g_signal_connect_object (service, "finger-needed", G_CALLBACK (finger_needed_cb), self, 0);
 }
