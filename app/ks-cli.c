@@ -286,13 +286,7 @@ card_command (int    argc,
 
   {
     g_autoptr(KsStation) station = NULL;
-    g_autoptr(KsRecord) rec = NULL;
-    g_autoptr(KsCardHolder) holder = NULL;
     g_autoptr(KsCard) card = NULL;
-    g_autofree char *registry = NULL;
-    KsCardIssueOptions opts = { 0 };
-    KsStationKeys *keys;
-    GSettings *settings;
 
     station = ks_station_open (profile, data_dir, &error);
     if (station == NULL)
@@ -300,35 +294,14 @@ card_command (int    argc,
         g_printerr ("%s\n", error->message);
         return 1;
       }
-    rec = ks_records_load (ks_station_get_store (station), kp_id, &error);
-    if (rec == NULL)
+    card = ks_station_issue_card (station, kp_id, &error);
+    if (g_error_matches (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND))
       {
-        if (g_error_matches (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND))
-          {
-            g_printerr (_("No citizen with the Khyber Pass ID %s is enrolled in the %s profile of "
-                          "this station. Check the ID, or the --profile and --data-dir "
-                          "options.\n"), kp_id, profile);
-            return KS_EXIT_NO_INPUT;
-          }
-        g_printerr ("%s\n", error->message);
-        return 1;
+        g_printerr (_("No citizen with the Khyber Pass ID %s is enrolled in the %s profile of "
+                      "this station. Check the ID, or the --profile and --data-dir "
+                      "options.\n"), kp_id, profile);
+        return KS_EXIT_NO_INPUT;
       }
-
-    keys = ks_station_get_keys (station, &error);
-    if (keys == NULL)
-      {
-        g_printerr ("%s\n", error->message);
-        return 1;
-      }
-    /* Without reference data the card shows codes instead of names: still a valid card. */
-    holder = ks_card_holder_from_record (rec, kp_id, ks_station_get_reference (station));
-
-    settings = ks_station_get_settings (station);
-    registry = g_settings_get_string (settings, "registry-url");
-    opts.issuer_uri = registry[0] ? registry : NULL;
-    opts.validity_years = g_settings_get_uint (settings, "card-validity-years");
-    opts.specimen = ks_station_is_training (station);
-    card = ks_card_issue (holder, keys, &opts, &error);
     if (card == NULL || !ks_card_write_file (card, output, &error))
       {
         g_printerr ("%s\n", error->message);

@@ -10,6 +10,7 @@
 
 #include "ks-accounts.h"
 #include "ks-audit.h"
+#include "ks-card-view.h"
 #include "ks-enroll-page.h"
 #include "ks-records.h"
 #include "ks-test-ui.h"
@@ -205,6 +206,12 @@ test_keyboard_only (Fixture       *f,
     g_assert_cmpstr (ks_record_get (stored, KS_FIELD_TEHSIL), ==, "PEW-01");
     g_assert_cmpuint (audit->len, ==, 1);
     g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->action, ==, "record-submitted");
+  }
+  /* The card step shows the signed card. */
+  {
+    KsCardView *view = KS_CARD_VIEW (ks_test_find_by_type (w, KS_TYPE_CARD_VIEW, 0));
+    g_assert_nonnull (view);
+    g_assert_cmpstr (ks_card_get_kp_id (ks_card_view_get_card (view)), ==, "PEW-A01-0000001-Q");
   }
 }
 

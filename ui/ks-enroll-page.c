@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
+#include "ks-card-view.h"
 #include "ks-consent.h"
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
@@ -686,9 +687,23 @@ review_value (KsEnrollPage *self,
         return g_string_free (text, FALSE);
       }
 
+    case KS_FIELD_DATE_OF_BIRTH:
+      {
+        /* Shown as on the CNIC: DD-MM-YYYY. */
+        int y, m, d;
+        if (sscanf (value, "%d-%d-%d", &y, &m, &d) == 3)
+          return g_strdup_printf ("%02d-%02d-%04d", d, m, y);
+        return g_strdup (value);
+      }
+
+    case KS_FIELD_MOBILE:
+      {
+        char *formatted = ks_mobile_format (value, KS_MOBILE_STYLE_NATIONAL);
+        return formatted ? formatted : g_strdup (value);
+      }
+
     case KS_FIELD_ID_KIND:
     case KS_FIELD_CNIC:
-    case KS_FIELD_DATE_OF_BIRTH:
     case KS_FIELD_FULL_NAME:
     case KS_FIELD_FULL_NAME_UR:
     case KS_FIELD_RELATION:
@@ -696,7 +711,6 @@ review_value (KsEnrollPage *self,
     case KS_FIELD_FATHER_NAME_UR:
     case KS_FIELD_GUARDIAN_CNIC:
     case KS_FIELD_GUARDIAN_NAME:
-    case KS_FIELD_MOBILE:
     case KS_FIELD_EMAIL:
     case KS_FIELD_ADDRESS_LINE1:
     case KS_FIELD_ADDRESS_LINE2:
@@ -1074,6 +1088,7 @@ new_action (GtkWidget  *widget,
   /* Start with no gender chosen: the operator picks it from the card. */
   ks_record_set (record, KS_FIELD_GENDER, "");
   g_clear_pointer (&self->submitted_id, g_free);
+  adw_bin_set_child (self->card_slot, NULL);
   start_draft (self, record, 0, KS_ENROLL_STEP_IDENTITY);
 }
 
@@ -1214,6 +1229,7 @@ refresh_start (KsEnrollPage *self)
 
 typedef struct
 {
+  KsStation *station;
   KsStore *store;
   KsSession *session;
   KsReference *reference;
@@ -1222,13 +1238,18 @@ typedef struct
   char *district;
   char *station_code;
   gboolean approval_required;
+  KsCard *card;
+  GError *card_error;
 } SubmitJob;
 
 static void
 submit_job_free (SubmitJob *job)
 {
+  g_clear_object (&job->station);
   g_clear_object (&job->store);
   g_clear_object (&job->session);
+  g_clear_pointer (&job->card, ks_card_free);
+  g_clear_error (&job->card_error);
   g_clear_pointer (&job->reference, ks_reference_unref);
   g_clear_object (&job->record);
   g_free (job->district);
@@ -1250,9 +1271,14 @@ submit_thread (GTask        *task,
   kp_id = ks_records_submit (job->store, job->session, job->draft_id, job->record,
                              job->reference, &options, &error);
   if (kp_id == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, kp_id, g_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The record is stored; its card is a second, separate step: if signing fails, the record
+   * stays submitted and the card can be made later. */
+  job->card = ks_station_issue_card (job->station, kp_id, &job->card_error);
+  g_task_return_pointer (task, kp_id, g_free);
 }
 
 static void
@@ -1291,6 +1317,25 @@ submit_done (GObject      *object,
                                        "for the registry."),
                                  self->submitted_id);
   adw_status_page_set_description (self->done_status, description);
+
+  if (job->card != NULL)
+    {
+      GtkWidget *view = ks_card_view_new ();
+
+      ks_card_view_set_station (KS_CARD_VIEW (view), self->station);
+      ks_card_view_set_card (KS_CARD_VIEW (view), g_steal_pointer (&job->card));
+      adw_bin_set_child (self->card_slot, view);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("The card could not be made: %s"),
+                                               job->card_error ? job->card_error->message : "");
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "error");
+      adw_bin_set_child (self->card_slot, label);
+    }
   go_to_step (self, KS_ENROLL_STEP_CARD);
   gtk_widget_grab_focus (GTK_WIDGET (self->next_enrollment_button));
   g_clear_object (&self->record);
@@ -1315,6 +1360,7 @@ submit (KsEnrollPage *self)
     }
 
   job = g_new0 (SubmitJob, 1);
+  job->station = g_object_ref (self->station);
   job->store = g_object_ref (ks_station_get_store (self->station));
   job->session = g_object_ref (self->session);
   job->reference = ks_reference_ref (ks_station_get_reference (self->station));

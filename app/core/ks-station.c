@@ -15,6 +15,8 @@
 #include <sodium.h>
 
 #include "ks-audit.h"
+#include "ks-card-holder.h"
+#include "ks-records.h"
 #include "ks-station.h"
 
 struct _KsStation
@@ -498,4 +500,38 @@ ks_station_import_trust_list (KsStation   *self,
   ks_trust_list_merge (trust, imported);
   trust_path = ks_profile_build_path (self->profile, "keys" G_DIR_SEPARATOR_S "trust.json");
   return ks_trust_list_save (trust, trust_path, error);
+}
+
+/**
+ * ks_station_issue_card:
+ *
+ * Signs the card of an enrolled citizen with this station's key: the stored (normalised)
+ * record, the registry as issuer, the card validity setting, SPECIMEN in training. Blocks (key
+ * loading, signing): call it from a worker thread in the UI.
+ *
+ * Returns: (transfer full): the card
+ */
+KsCard *
+ks_station_issue_card (KsStation   *self,
+                       const char  *kp_id,
+                       GError     **error)
+{
+  g_autoptr(KsRecord) record = NULL;
+  g_autoptr(KsCardHolder) holder = NULL;
+  g_autofree char *registry = NULL;
+  KsCardIssueOptions options = { 0 };
+  KsStationKeys *keys;
+
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  if (!(record = ks_records_load (self->store, kp_id, error)))
+    return NULL;
+  if (!(keys = ks_station_get_keys (self, error)))
+    return NULL;
+  holder = ks_card_holder_from_record (record, kp_id, self->reference);
+  registry = g_settings_get_string (self->settings, "registry-url");
+  options.issuer_uri = registry[0] ? registry : NULL;
+  options.validity_years = g_settings_get_uint (self->settings, "card-validity-years");
+  options.specimen = ks_station_is_training (self);
+  return ks_card_issue (holder, keys, &options, error);
 }

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ks-card.h"
 #include "ks-profile.h"
 #include "ks-reference.h"
 #include "ks-session.h"
@@ -57,6 +58,9 @@ void        ks_station_create_first_supervisor_async  (KsStation           *self
 KsSession  *ks_station_create_first_supervisor_finish (KsStation    *self,
                                                        GAsyncResult *result,
                                                        GError      **error);
+KsCard        *ks_station_issue_card      (KsStation    *self,
+                                           const char   *kp_id,
+                                           GError      **error);
 KsStationKeys *ks_station_get_keys        (KsStation    *self,
                                            GError      **error);
 KsTrustList   *ks_station_get_trust_list  (KsStation    *self,
