@@ -13,6 +13,10 @@
 
 #include "ks-card.h"
 #include "ks-card-scan.h"
+#include "ks-audit.h"
+#include "ks-consent.h"
+#include "ks-records.h"
+#include "ks-station.h"
 
 static const char *program;
 
@@ -278,6 +282,63 @@ test_verify_bad_input (Fixture       *f,
   g_assert_nonnull (strstr (help, "66  the file cannot be read"));
 }
 
+/* `card --id`: the enrolled citizen's card, written by the command line, verifies; an unknown
+ * ID is refused with 66; the export is audited. */
+static void
+test_card_command (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStation) station = NULL;
+  g_autoptr(KsAccount) sup = NULL;
+  g_autoptr(KsSession) session = NULL;
+  g_autoptr(KsRecord) r = ks_record_new ();
+  g_autofree char *kp_id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *png = g_build_filename (f->dir, "card.png", NULL);
+  KsSubmitOptions options = { "PEW", "A01", TRUE, NULL };
+
+  station = ks_station_open ("production", f->dir, &error);
+  g_assert_no_error (error);
+  sup = ks_accounts_create_first_supervisor (ks_station_get_store (station), "sana.sup",
+                                             "Sana Gul", "supervisor-pw", &error);
+  g_assert_no_error (error);
+  session = ks_session_new (ks_station_get_store (station), sup, FALSE);
+  ks_record_set (r, KS_FIELD_CNIC, "17301-1234567-2");
+  ks_record_set (r, KS_FIELD_GENDER, "female");
+  ks_record_set (r, KS_FIELD_DATE_OF_BIRTH, "1990-03-21");
+  ks_record_set (r, KS_FIELD_FULL_NAME, "Gul Bano Khan");
+  ks_record_set (r, KS_FIELD_FULL_NAME_UR, "گل بانو خان");
+  ks_record_set (r, KS_FIELD_FATHER_NAME, "Sher Khan");
+  ks_record_set (r, KS_FIELD_FATHER_NAME_UR, "شیر خان");
+  ks_record_set (r, KS_FIELD_MOBILE, "03001234567");
+  ks_record_set (r, KS_FIELD_ADDRESS_LINE1, "House 3, Gulbahar");
+  ks_record_set (r, KS_FIELD_DISTRICT, "PEW");
+  ks_record_set (r, KS_FIELD_TEHSIL, "PEW-01");
+  kp_id = ks_records_submit (ks_station_get_store (station), session, 0, r,
+                             ks_station_get_reference (station), &options, &error);
+  g_assert_no_error (error);
+  /* The command line opens the profile itself: this process lets go of it. */
+  g_clear_object (&session);
+  g_clear_object (&station);
+
+  g_assert_cmpint (run (NULL, NULL, "card", "--id", kp_id, "--output", png, "--data-dir", f->dir,
+                        NULL), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "verify", png, "--data-dir", f->dir, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Valid"));
+  g_assert_nonnull (strstr (out, "Gul Bano Khan"));
+
+  g_assert_cmpint (run (NULL, NULL, "card", "--id", "PEW-A01-0000099-X", "--output", png,
+                        "--data-dir", f->dir, NULL), ==, KS_EXIT_NO_INPUT);
+
+  station = ks_station_open ("production", f->dir, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) audit = ks_audit_list (ks_station_get_store (station), kp_id, 0, NULL);
+    g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->action, ==, "card-exported");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -294,6 +355,8 @@ main (int   argc,
               fixture_setup, test_verify_foreign_card, fixture_teardown);
   g_test_add ("/cli/verify/altered-card", Fixture, NULL,
               fixture_setup, test_verify_altered_card, fixture_teardown);
+  g_test_add ("/cli/card/by-id", Fixture, NULL, fixture_setup, test_card_command,
+              fixture_teardown);
   g_test_add ("/cli/verify/bad-input", Fixture, NULL,
               fixture_setup, test_verify_bad_input, fixture_teardown);
 
