@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-card-view.h"
@@ -74,6 +76,18 @@ current_draft (Fixture *f)
   return ks_drafts_load (ks_station_get_store (f->station), id, NULL, NULL);
 }
 
+static gboolean
+contains (const char *haystack,
+          gsize       len,
+          const char *needle,
+          gsize       needle_len)
+{
+  for (gsize i = 0; i + needle_len <= len; i++)
+    if (memcmp (haystack + i, needle, needle_len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 shot (Fixture    *f,
       const char *name)
@@ -126,6 +140,28 @@ test_keyboard_only (Fixture       *f,
   /* Personal: names in both scripts; the relation stays "father". */
   ks_test_keys (w, "type", "Imran Khan", "key", "Tab", "type", "عمران خان", "key", "Tab",
                 "type", "Ikram Ullah Khan", "key", "Tab", "type", "اکرام اللہ خان", NULL);
+  /* A photo from a file (the file chooser itself is the desktop's): stored sealed. */
+  {
+    g_autofree char *png = g_build_filename (f->dir, "photo.png", NULL);
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 600, 800);
+    cairo_t *cr = cairo_create (surface);
+    g_autoptr(GFile) file = g_file_new_for_path (png);
+
+    cairo_set_source_rgb (cr, 0.85, 0.88, 0.92);
+    cairo_paint (cr);
+    cairo_set_source_rgb (cr, 0.35, 0.30, 0.28);
+    cairo_arc (cr, 300, 300, 150, 0, 2 * G_PI);
+    cairo_fill (cr);
+    cairo_arc (cr, 300, 800, 280, G_PI, 2 * G_PI);
+    cairo_fill (cr);
+    cairo_destroy (cr);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, png), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy (surface);
+
+    ks_enroll_page_load_photo (f->page, file);
+    KS_TEST_WAIT_UNTIL (({ g_autoptr(KsRecord) r = current_draft (f);
+                           *ks_record_get (r, KS_FIELD_PHOTO) != '\0'; }), 10000);
+  }
   shot (f, "enroll-personal");
   ks_test_keys (w, "key", "Return", NULL);
   g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_ADDRESS);
@@ -206,6 +242,20 @@ test_keyboard_only (Fixture       *f,
     g_assert_cmpstr (ks_record_get (stored, KS_FIELD_TEHSIL), ==, "PEW-01");
     g_assert_cmpuint (audit->len, ==, 1);
     g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->action, ==, "record-submitted");
+  }
+  /* The photo is nowhere on disk in the clear: no PNG signature in the database or its log. */
+  {
+    g_autofree char *db = g_build_filename (f->dir, "production", "station.db", NULL);
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    const char *files[] = { db, wal };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *contents = NULL;
+        gsize len = 0;
+        if (g_file_get_contents (files[i], &contents, &len, NULL))
+          g_assert_false (contains (contents, len, "\x89PNG\r\n", 6));
+      }
   }
   /* The card step shows the signed card. */
   {

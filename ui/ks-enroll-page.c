@@ -20,6 +20,7 @@
 #include "ks-consent.h"
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
+#include "ks-photo.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 #include "ks-ui-util.h"
@@ -74,6 +75,9 @@ struct _KsEnrollPage
   AdwStatusPage *done_status;
   AdwBin *card_slot;
   GtkButton *next_button;
+  AdwActionRow *photo_row;
+  GtkPicture *photo_picture;
+  GtkFileChooserNative *photo_chooser;
   GtkButton *new_button;
   GtkButton *next_enrollment_button;
   GtkActionBar *action_bar;
@@ -183,6 +187,9 @@ field_widget (KsEnrollPage *self,
       return GTK_WIDGET (self->district_drop_down);
     case KS_FIELD_TEHSIL:
       return GTK_WIDGET (self->tehsil_drop_down);
+    case KS_FIELD_PHOTO:
+      return GTK_WIDGET (self->photo_row);
+
     case KS_FIELD_CONSENTS:
       /* The first chosen service still without consent, else the first service. */
       for (guint i = 0; i < self->service_rows->len; i++)
@@ -464,6 +471,8 @@ set_choice (GtkToggleButton *first,
     }
 }
 
+static void update_photo (KsEnrollPage *self);
+
 /* Shows the record's fields in the widgets, without treating that as typing. */
 static void
 load_widgets (KsEnrollPage *self)
@@ -510,6 +519,7 @@ load_widgets (KsEnrollPage *self)
     }
   update_guardian_visibility (self);
   self->loading = FALSE;
+  update_photo (self);
 }
 
 /* Services ****************************************************************************/
@@ -637,6 +647,7 @@ static const struct { KsField field; const char *en; const char *ur; } review_fi
   { KS_FIELD_DISTRICT, N_("District"), "ضلع" },
   { KS_FIELD_TEHSIL, N_("Tehsil"), "تحصیل" },
   { KS_FIELD_CONSENTS, N_("Services"), "خدمات" },
+  { KS_FIELD_PHOTO, N_("Photo"), "تصویر" },
 };
 
 static char *
@@ -701,6 +712,9 @@ review_value (KsEnrollPage *self,
         char *formatted = ks_mobile_format (value, KS_MOBILE_STYLE_NATIONAL);
         return formatted ? formatted : g_strdup (value);
       }
+
+    case KS_FIELD_PHOTO:
+      return g_strdup (*value ? _("Attached") : _("None"));
 
     case KS_FIELD_ID_KIND:
     case KS_FIELD_CNIC:
@@ -1030,6 +1044,151 @@ static void
 on_entry_activated (KsEnrollPage *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "enroll.next", NULL);
+}
+
+/* Photo ******************************************************************************/
+
+/* Shows the record's photo (sealed in the record) as a thumbnail, or says there is none. */
+static void
+update_photo (KsEnrollPage *self)
+{
+  const char *sealed = self->record ? ks_record_get (self->record, KS_FIELD_PHOTO) : "";
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (*sealed != '\0')
+    png = ks_photo_open (ks_station_get_profile (self->station), sealed, NULL);
+  if (png != NULL)
+    texture = gdk_texture_new_from_bytes (png, NULL);
+  gtk_picture_set_paintable (self->photo_picture, GDK_PAINTABLE (texture));
+  adw_action_row_set_subtitle (self->photo_row,
+                               texture ? _("Photo attached. It is stored encrypted.")
+                                       : _("No photo. A passport-style photo from a file (PNG or "
+                                           "JPEG)."));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.remove-photo", texture != NULL);
+}
+
+/* Loads, shrinks and seals the chosen photo: file reading and scaling stay off the UI thread. */
+static void
+photo_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  KsEnrollPage *self = source_object;
+  GFile *file = task_data;
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *buffer = NULL;
+  gsize size;
+  GBytes *png;
+  char *sealed;
+
+  pixbuf = gdk_pixbuf_new_from_file_at_scale (path, KS_PHOTO_MAX_WIDTH, KS_PHOTO_MAX_HEIGHT,
+                                              TRUE, &error);
+  if (pixbuf == NULL || !gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("This file is not a photo the station can read. Choose a PNG or "
+                                 "JPEG file."));
+      return;
+    }
+  png = g_bytes_new_take (g_steal_pointer (&buffer), size);
+  sealed = ks_photo_seal (ks_station_get_profile (self->station), png, &error);
+  g_bytes_unref (png);
+  if (sealed == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, sealed, g_free);
+}
+
+static void
+photo_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sealed = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (sealed == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_step_message (self, error->message, -1);
+      return;
+    }
+  if (self->record == NULL)
+    return;
+  ks_record_set (self->record, KS_FIELD_PHOTO, sealed);
+  update_photo (self);
+  save_draft_soon (self);
+}
+
+void
+ks_enroll_page_load_photo (KsEnrollPage *self,
+                           GFile        *file)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_ENROLL_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, self->cancellable, photo_done, NULL);
+  g_task_set_source_tag (task, ks_enroll_page_load_photo);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, photo_thread);
+}
+
+static void
+on_photo_chosen (GtkNativeDialog *chooser,
+                 int              response,
+                 KsEnrollPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (file != NULL)
+        ks_enroll_page_load_photo (self, file);
+    }
+  g_clear_object (&self->photo_chooser);
+}
+
+static void
+choose_photo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->photo_chooser != NULL || self->record == NULL)
+    return;
+  gtk_file_filter_set_name (filter, _("Photos (PNG, JPEG)"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  self->photo_chooser = gtk_file_chooser_native_new (_("Choose the Citizen’s Photo"),
+                                                     GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                     GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                     _("_Choose"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->photo_chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->photo_chooser), filter);
+  g_signal_connect (self->photo_chooser, "response", G_CALLBACK (on_photo_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->photo_chooser));
+}
+
+static void
+remove_photo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+
+  if (self->record == NULL)
+    return;
+  ks_record_set (self->record, KS_FIELD_PHOTO, "");
+  update_photo (self);
+  save_draft_soon (self);
 }
 
 /* Start page **************************************************************************/
@@ -1390,6 +1549,9 @@ ks_enroll_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   stop_saver (self);
+  if (self->photo_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->photo_chooser));
+  g_clear_object (&self->photo_chooser);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->record);
   g_clear_object (&self->session);
@@ -1457,6 +1619,8 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   BIND (done_status);
   BIND (card_slot);
   BIND (next_button);
+  BIND (photo_row);
+  BIND (photo_picture);
   BIND (new_button);
   BIND (next_enrollment_button);
   BIND (action_bar);
@@ -1469,6 +1633,8 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   gtk_widget_class_install_action (widget_class, "enroll.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "enroll.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "enroll.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "enroll.choose-photo", NULL, choose_photo_action);
+  gtk_widget_class_install_action (widget_class, "enroll.remove-photo", NULL, remove_photo_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new", NULL);
 }

@@ -37,5 +37,7 @@ const char   *ks_enroll_page_get_submitted_id (KsEnrollPage *self);
 gint64        ks_enroll_page_get_draft_id     (KsEnrollPage *self);
 gboolean      ks_enroll_page_flush            (KsEnrollPage *self,
                                                GError      **error);
+void          ks_enroll_page_load_photo       (KsEnrollPage *self,
+                                               GFile        *file);
 
 G_END_DECLS

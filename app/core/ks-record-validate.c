@@ -259,6 +259,14 @@ ks_record_check_field (KsRecord     *record,
       norm = g_strdup (value);
       break;
 
+    case KS_FIELD_PHOTO:
+      /* Optional; sealed by the station, so only its form is checked here. */
+      for (const char *p = value; *p; p++)
+        if (!g_ascii_isalnum (*p) && *p != '+' && *p != '/' && *p != '=')
+          return invalid (error, _("The photo could not be read. Choose the photo again."));
+      norm = g_strdup (value);
+      break;
+
     case KS_N_FIELDS:
     default:
       g_return_val_if_reached (KS_VALIDATE_INVALID);

@@ -44,6 +44,7 @@ static const char *const field_names[KS_N_FIELDS] = {
   [KS_FIELD_DISTRICT] = "district",
   [KS_FIELD_TEHSIL] = "tehsil",
   [KS_FIELD_CONSENTS] = "consents",
+  [KS_FIELD_PHOTO] = "photo",
 };
 
 G_DEFINE_FINAL_TYPE (KsRecord, ks_record, G_TYPE_OBJECT)

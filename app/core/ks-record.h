@@ -45,6 +45,8 @@ typedef enum
   KS_FIELD_TEHSIL,
   /* Services and consent step */
   KS_FIELD_CONSENTS,         /* JSON array of KsConsent */
+  /* Personal step, optional, kept last so the steps' field ranges stay contiguous */
+  KS_FIELD_PHOTO,            /* PNG sealed with ks_photo_seal(), base64; "" for none */
   KS_N_FIELDS
 } KsField;
 

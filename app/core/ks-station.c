@@ -16,6 +16,7 @@
 
 #include "ks-audit.h"
 #include "ks-card-holder.h"
+#include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-station.h"
 
@@ -529,6 +530,13 @@ ks_station_issue_card (KsStation   *self,
   if (!(keys = ks_station_get_keys (self, error)))
     return NULL;
   holder = ks_card_holder_from_record (record, kp_id, self->reference);
+  if (*ks_record_get (record, KS_FIELD_PHOTO) != '\0')
+    {
+      holder->photo_png = ks_photo_open (self->profile, ks_record_get (record, KS_FIELD_PHOTO),
+                                         error);
+      if (holder->photo_png == NULL)
+        return NULL;
+    }
   registry = g_settings_get_string (self->settings, "registry-url");
   options.issuer_uri = registry[0] ? registry : NULL;
   options.validity_years = g_settings_get_uint (self->settings, "card-validity-years");

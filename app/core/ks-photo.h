@@ -1,0 +1,23 @@
+/* ks-photo.h: the citizen's photo, kept encrypted like the other biometric data
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ks-profile.h"
+
+G_BEGIN_DECLS
+
+/* Largest photo kept, in pixels: a passport photo printed on a card needs no more. */
+#define KS_PHOTO_MAX_WIDTH  300
+#define KS_PHOTO_MAX_HEIGHT 400
+
+char   *ks_photo_seal (KsProfile   *profile,
+                       GBytes      *png,
+                       GError     **error);
+GBytes *ks_photo_open (KsProfile   *profile,
+                       const char  *sealed,
+                       GError     **error);
+
+G_END_DECLS
