@@ -16,6 +16,7 @@
 #include "ks-account-dialog.h"
 #include "ks-accounts.h"
 #include "ks-settings-page.h"
+#include "ks-ui-util.h"
 
 struct _KsSettingsPage
 {
@@ -25,7 +26,9 @@ struct _KsSettingsPage
   AdwPreferencesGroup *station_group;
   AdwEntryRow *registry_url_row;
   AdwEntryRow *station_code_row;
-  AdwEntryRow *district_row;
+  AdwActionRow *district_row;
+  GtkDropDown *district_drop_down;
+  GtkSpinButton *stale_spin;
   GtkSwitch *approval_switch;
   GtkSpinButton *idle_spin;
   AdwComboRow *capture_set_row;
@@ -170,6 +173,30 @@ refresh_accounts (KsSettingsPage *self)
     gtk_list_box_append (self->accounts_list, create_account_row (self, accounts->pdata[i]));
 }
 
+/* The district setting and its picker follow each other (a GSettings binding cannot map a
+ * string key to a drop-down position). */
+static void
+on_district_setting_changed (KsSettingsPage *self)
+{
+  g_autofree char *code = g_settings_get_string (ks_station_get_settings (self->station),
+                                                 "district");
+
+  if (g_strcmp0 (code, ks_district_drop_down_get_code (self->district_drop_down)) != 0)
+    ks_district_drop_down_set_code (self->district_drop_down, code);
+}
+
+static void
+on_district_selected (KsSettingsPage *self)
+{
+  const char *code = ks_district_drop_down_get_code (self->district_drop_down);
+  g_autofree char *current = g_settings_get_string (ks_station_get_settings (self->station),
+                                                    "district");
+
+  /* "Choose…" is not a district: the station keeps the one it has. */
+  if (*code != '\0' && g_strcmp0 (code, current) != 0)
+    g_settings_set_string (ks_station_get_settings (self->station), "district", code);
+}
+
 static gboolean
 capture_set_get_mapping (GValue   *value,
                          GVariant *variant,
@@ -216,6 +243,7 @@ ks_settings_page_class_init (KsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, district_row);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, approval_switch);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, idle_spin);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, stale_spin);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, capture_set_row);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_list);
@@ -245,7 +273,17 @@ ks_settings_page_set_station (KsSettingsPage *self,
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "station-code", self->station_code_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "district", self->district_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "stale-draft-days", self->stale_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  self->district_drop_down = ks_district_drop_down_new (ks_station_get_reference (station));
+  adw_action_row_add_suffix (self->district_row, GTK_WIDGET (self->district_drop_down));
+  adw_action_row_set_activatable_widget (self->district_row, GTK_WIDGET (self->district_drop_down));
+  gtk_widget_set_focusable (GTK_WIDGET (self->district_row), FALSE);
+  on_district_setting_changed (self);
+  g_signal_connect_object (settings, "changed::district", G_CALLBACK (on_district_setting_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->district_drop_down, "notify::selected",
+                           G_CALLBACK (on_district_selected), self, G_CONNECT_SWAPPED);
   g_settings_bind (settings, "approval-required", self->approval_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "idle-lock-minutes", self->idle_spin, "value",
