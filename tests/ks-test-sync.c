@@ -25,6 +25,9 @@ ks_test_pki_dir (void)
 {
   static char *dir = NULL;
 
+  /* A child station process reuses its parent's PKI: the registry's certificate is from it. */
+  if (dir == NULL && g_getenv ("KS_TEST_PKI_DIR") != NULL)
+    dir = g_strdup (g_getenv ("KS_TEST_PKI_DIR"));
   if (dir == NULL)
     {
       g_autofree char *script = g_build_filename (g_getenv ("KS_SOURCE_ROOT"), "tests", "data",
@@ -40,6 +43,7 @@ ks_test_pki_dir (void)
                     &error);
       g_assert_no_error (error);
       g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_setenv ("KS_TEST_PKI_DIR", dir, TRUE);
     }
   return dir;
 }
