@@ -791,14 +791,20 @@ apply_results (Job         *job,
                    host);
       return FALSE;
     }
+  /* One transaction for the whole answer: one disk sync per batch, not one per record. */
+  if (!ks_store_begin (job->self->store, error))
+    return FALSE;
   for (guint i = 0; i < expected; i++)
     {
       JsonNode *item = json_array_get_element (results, i);
       if (JSON_NODE_HOLDS_OBJECT (item)
           && !apply_verdict (job, json_node_get_object (item), error))
-        return FALSE;
+        {
+          ks_store_rollback (job->self->store);
+          return FALSE;
+        }
     }
-  return TRUE;
+  return ks_store_commit (job->self->store, error);
 }
 
 static gboolean
