@@ -385,6 +385,15 @@ handle_provision (SoupServer        *server,
       return;
     }
 
+  {
+    g_autoptr(KsRegistryStation) known = reg->store->vtable->get_station (reg->store, kid);
+
+    if ((known != NULL && known->revoked) || ks_trust_list_is_revoked (reg->trust, kid))
+      {
+        answer_error (msg, 403, "provision-code-invalid", "This station key was revoked.");
+        return;
+      }
+  }
   if (!reg->store->vtable->begin (reg->store, &error))
     goto fail;
   if (!reg->store->vtable->claim_code (reg->store, code, kid, &error))
@@ -854,6 +863,31 @@ fail:
 
 /* Program *******************************************************************************/
 
+/* A revoked station is refused at once and, through the trust list, its cards stop verifying
+ * wherever verifiers fetch the list. */
+static gboolean
+revoke_stations (Registry     *reg,
+                 GStrv         kids,
+                 GError      **error)
+{
+  g_autofree char *trust_json = NULL;
+
+  for (guint i = 0; kids[i]; i++)
+    {
+      g_autoptr(KsRegistryStation) station = reg->store->vtable->get_station (reg->store, kids[i]);
+
+      ks_trust_list_revoke (reg->trust, kids[i]);
+      if (station != NULL)
+        {
+          station->revoked = TRUE;
+          if (!reg->store->vtable->put_station (reg->store, station, error))
+            return FALSE;
+        }
+    }
+  trust_json = ks_trust_list_to_json (reg->trust);
+  return reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, error);
+}
+
 static gboolean
 quit_loop (gpointer data)
 {
@@ -871,6 +905,7 @@ main (int    argc,
   g_autoptr(GTlsCertificate) tls = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) codes = NULL;
+  g_auto(GStrv) revoke = NULL;
   g_autofree char *db = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
@@ -885,6 +920,9 @@ main (int    argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key", "FILE" },
     { "provision-code", 0, 0, G_OPTION_ARG_STRING_ARRAY, &codes,
       "Accept this one-time station provisioning code (repeatable)", "CODE" },
+    { "revoke", 0, 0, G_OPTION_ARG_STRING_ARRAY, &revoke,
+      "Revoke this station key id: refused from now on, listed in the trust list (repeatable)",
+      "KID" },
     { "listen-all", 0, 0, G_OPTION_ARG_NONE, &listen_all,
       "Listen on every interface, not only loopback", NULL },
     { "test-faults", 0, 0, G_OPTION_ARG_NONE, &reg.test_faults,
@@ -929,6 +967,12 @@ main (int    argc,
         g_printerr ("khyber-registry: %s\n", error->message);
         return 1;
       }
+
+  if (revoke != NULL && !revoke_stations (&reg, revoke, &error))
+    {
+      g_printerr ("khyber-registry: %s\n", error->message);
+      return 1;
+    }
 
   server = soup_server_new ("tls-certificate", tls, "server-header", "khyber-registry", NULL);
   soup_server_add_handler (server, "/v1/time", handle_time, &reg, NULL);

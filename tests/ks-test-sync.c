@@ -67,15 +67,21 @@ registry_spawn (KsTestRegistry *reg)
   g_autofree char *line = NULL;
   const char *exe = g_getenv ("KS_REGISTRY");
   const char *p;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *fixed[] = { exe, "--port", "0", "--db", reg->db, "--tls-cert", cert, "--tls-key",
+                          key, "--provision-code", KS_TEST_CODE, "--provision-code",
+                          KS_TEST_CODE_2, "--test-faults" };
 
   g_assert_nonnull (exe);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  reg->process = g_subprocess_launcher_spawn (launcher, &error, exe, "--port", "0",
-                                              "--db", reg->db, "--tls-cert", cert,
-                                              "--tls-key", key,
-                                              "--provision-code", KS_TEST_CODE,
-                                              "--provision-code", KS_TEST_CODE_2,
-                                              "--test-faults", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (argv, (gpointer)fixed[i]);
+  for (guint i = 0; reg->extra_args && reg->extra_args[i]; i++)
+    g_ptr_array_add (argv, reg->extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+  reg->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata,
+                                               &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (reg->process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -98,6 +104,23 @@ ks_test_registry_start (void)
   reg->db = g_build_filename (reg->dir, "registry.db", NULL);
   registry_spawn (reg);
   return reg;
+}
+
+gint64
+ks_test_station_max_attempts (KsTestStation *st)
+{
+  g_autofree char *path = g_build_filename (st->dir, "station.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "SELECT max (attempts) FROM sync_outbox", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }
 
 void
@@ -129,6 +152,7 @@ ks_test_registry_free (KsTestRegistry *reg)
   g_free (reg->dir);
   g_free (reg->db);
   g_free (reg->url);
+  g_strfreev (reg->extra_args);
   g_free (reg);
 }
 

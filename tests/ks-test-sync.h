@@ -22,6 +22,7 @@ typedef struct
   char *db;
   char *url;
   int port;
+  char **extra_args;    /* more registry options for the next (re)start */
 } KsTestRegistry;
 
 typedef struct
@@ -58,6 +59,7 @@ void            ks_test_station_add        (KsTestStation  *st,
                                             guint           first,
                                             guint           n,
                                             KsRecordState   state);
+gint64          ks_test_station_max_attempts (KsTestStation *st);
 char           *ks_test_kp_id              (guint           i);
 char           *ks_test_cnic               (guint           i);
 void            ks_test_assert_agreement   (KsTestStation  *st,

@@ -104,23 +104,6 @@ test_fault (gconstpointer data)
   g_assert_cmpint (ks_test_registry_count (reg, "decision = 'rejected'"), ==, 5);
 }
 
-static gint64
-station_max_attempts (const char *dir)
-{
-  g_autofree char *path = g_build_filename (dir, "station.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_prepare_v2 (db, "SELECT max (attempts) FROM sync_outbox", -1, &stmt, NULL);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
-}
-
 /* The registry process dies with half a batch stored. The station says it cannot reach the
  * registry; once the registry is back (on another port), one run settles everything. */
 static void
@@ -186,7 +169,7 @@ test_station_killed (void)
   g_assert_no_error (error);
   ks_test_assert_agreement (st, reg, N_RECORDS);
   /* Settled by asking: no record went out twice. */
-  g_assert_cmpint (station_max_attempts (dir), ==, 1);
+  g_assert_cmpint (ks_test_station_max_attempts (st), ==, 1);
 }
 
 static int

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -87,10 +88,11 @@ test_sync_basic (void)
                                                 "'poor-photo'"), ==, 5);
   ks_test_assert_agreement (st, reg, 50);
 
-  /* Nothing acknowledged is sent again: the next run's registry traffic is the time check. */
+  /* Nothing acknowledged is sent again. */
   n_runs_before = ks_test_registry_count (reg, NULL);
   g_assert_true (ks_test_station_sync (st, &error));
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, n_runs_before);
+  g_assert_cmpint (ks_test_station_max_attempts (st), ==, 1);
   {
     g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, "PEW-A01-0000001-X", NULL);
     g_assert_cmpint (info->state, ==, KS_RECORD_STATE_SYNCED);
@@ -304,6 +306,170 @@ test_setup_errors (void)
   ks_test_assert_agreement (st, reg, 3);
 }
 
+static size_t
+collect (char   *data,
+         size_t  size,
+         size_t  nmemb,
+         void   *user_data)
+{
+  g_string_append_len (user_data, data, size * nmemb);
+  return size * nmemb;
+}
+
+/* A request as an attacker (or a broken station) would make it, without the engine. */
+static long
+raw_post (KsTestRegistry *reg,
+          const char     *path,
+          const char     *token,
+          const char     *kid,
+          gint64          timestamp,
+          const char     *signature,
+          const char     *body,
+          GString        *answer)
+{
+  g_autofree char *url = g_strconcat (reg->url, path + 1, NULL);
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autofree char *h_auth = g_strdup_printf ("Authorization: Bearer %s", token ? token : "");
+  g_autofree char *h_kid = g_strdup_printf ("KP-Key-Id: %s", kid);
+  g_autofree char *h_ts = g_strdup_printf ("KP-Timestamp: %" G_GINT64_FORMAT, timestamp);
+  g_autofree char *h_sig = g_strdup_printf ("KP-Signature: %s", signature);
+  struct curl_slist *headers = NULL;
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  if (token != NULL)
+    headers = curl_slist_append (headers, h_auth);
+  headers = curl_slist_append (headers, h_kid);
+  headers = curl_slist_append (headers, h_ts);
+  headers = curl_slist_append (headers, h_sig);
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
+static char *
+sign (KsTestStation *st,
+      const char    *path,
+      gint64         timestamp,
+      const char    *body)
+{
+  g_autofree char *message = ks_sync_signed_message ("POST", path, timestamp,
+                                                     (const guint8 *)body, strlen (body));
+  guint8 sig[crypto_sign_BYTES];
+
+  g_assert_true (ks_station_keys_sign_detached (st->keys, (const guint8 *)message,
+                                                strlen (message), sig, NULL));
+  return g_base64_encode (sig, sizeof sig);
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean with_token;
+  gint64 time_offset;
+  gboolean tamper;        /* sign one body, send another */
+  const char *error;
+} AuthCase;
+
+/* The registry stores nothing from a request it cannot attribute to a registered station:
+ * no token, a signature over other bytes, a timestamp outside the skew window. */
+static void
+test_registry_auth (void)
+{
+  static const AuthCase cases[] = {
+    { "no token", FALSE, 0, FALSE, "unauthorized" },
+    { "tampered body", TRUE, 0, TRUE, "bad-signature" },
+    { "replayed an hour later", TRUE, -3600, FALSE, "clock-skew" },
+    { "signed and fresh", TRUE, 0, FALSE, NULL },
+  };
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  const char *body = "{\"kp_ids\":[\"PEW-A01-0000001-X\"]}";
+  const char *other = "{\"kp_ids\":[\"PEW-A01-0000002-X\"]}";
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  token = ks_store_get_meta (st->store, "registry-token");
+  g_assert_nonnull (token);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const AuthCase *c = &cases[i];
+      gint64 when = g_get_real_time () / G_USEC_PER_SEC + c->time_offset;
+      g_autofree char *sig = sign (st, "/v1/records/status", when, body);
+      g_autoptr(GString) answer = g_string_new (NULL);
+      long status;
+
+      g_test_message ("case: %s", c->name);
+      status = raw_post (reg, "/v1/records/status", c->with_token ? token : NULL,
+                         ks_station_keys_get_kid (st->keys), when, sig,
+                         c->tamper ? other : body, answer);
+      if (c->error == NULL)
+        {
+          g_assert_cmpint (status, ==, 200);
+          g_assert_nonnull (strstr (answer->str, "\"unknown\""));
+        }
+      else
+        {
+          g_autofree char *code = g_strdup_printf ("\"error\":\"%s\"", c->error);
+          g_assert_cmpint (status, ==, 401);
+          g_assert_nonnull (strstr (answer->str, code));
+        }
+    }
+}
+
+/* A revoked station is refused with words that say so, may not provision again, and the
+ * trust list it fetched earlier names the registry root that certified it. */
+static void
+test_revoked_station (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsTrustList) trust = NULL;
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  const char *kid;
+
+  /* Before the first sync there is no list to hand to the verifier. */
+  g_assert_null (ks_sync_engine_load_trust_list (st->engine, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_NOT_PROVISIONED);
+  g_clear_error (&error);
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  ks_test_station_add (st, 0, 2, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  kid = ks_station_keys_get_kid (st->keys);
+
+  trust = ks_sync_engine_load_trust_list (st->engine, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ks_trust_list_lookup (trust, kid, NULL));
+  g_assert_false (ks_trust_list_is_revoked (trust, kid));
+
+  ks_test_registry_kill (reg);
+  reg->extra_args = g_strdupv ((char *[]) { (char *)"--revoke", (char *)kid, NULL });
+  ks_test_registry_restart (reg);
+  ks_sync_engine_set_registry (st->engine, reg->url, ca);
+  ks_test_station_add (st, 2, 1, KS_RECORD_STATE_APPROVED);
+
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "refused this station"));
+  g_clear_error (&error);
+  g_assert_false (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_REFUSED);
+  /* Nothing of the revoked station's new record was stored. */
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -321,6 +487,8 @@ main (int    argc,
   g_test_add_func ("/sync/duplicate-cnic", test_duplicate_cnic);
   g_test_add_func ("/sync/biometrics-sealed", test_biometrics_sealed);
   g_test_add_func ("/sync/setup-errors", test_setup_errors);
+  g_test_add_func ("/sync/registry-auth", test_registry_auth);
+  g_test_add_func ("/sync/revoked-station", test_revoked_station);
   rc = g_test_run ();
   ks_test_registry_free (registry);
   return rc;

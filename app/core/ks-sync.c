@@ -1135,6 +1135,33 @@ check_time (Job     *job,
   return TRUE;
 }
 
+/* The registry's roots, station certificates and revocations, kept for the card verifier.
+ * Best effort: records are already safe, so a failure here does not fail the run. */
+static void
+fetch_trust_list (Job *job)
+{
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(KsTrustList) trust = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  if (!http_call (job, "GET", "/v1/trust-list", NULL, FALSE, &answer, &error))
+    {
+      g_debug ("Trust list not fetched: %s", error->message);
+      return;
+    }
+  node = json_node_init_object (json_node_alloc (), answer);
+  json = json_to_string (node, FALSE);
+  trust = ks_trust_list_new_from_data (json, -1, &error);
+  if (trust == NULL)
+    {
+      g_debug ("Trust list refused: %s", error->message);
+      return;
+    }
+  ks_store_set_meta (job->self->store, "registry-trust-list", json, NULL);
+}
+
 static gboolean
 job_check_config (Job     *job,
                   gboolean provisioning,
@@ -1259,6 +1286,7 @@ run_job (Job *job)
     {
       g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, station_now (job));
       ks_store_set_meta (store, "sync-last-success", now, NULL);
+      fetch_trust_list (job);
     }
 }
 
@@ -1923,6 +1951,31 @@ ks_sync_engine_retry (KsSyncEngine  *self,
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
+}
+
+/**
+ * ks_sync_engine_load_trust_list:
+ *
+ * Returns: (transfer full): the registry's trust list as of the last successful run: its
+ *   roots, every station certificate and the revocations, for verifying cards
+ */
+KsTrustList *
+ks_sync_engine_load_trust_list (KsSyncEngine  *self,
+                                GError       **error)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (KS_IS_SYNC_ENGINE (self), NULL);
+
+  json = ks_store_get_meta (self->store, "registry-trust-list");
+  if (json == NULL)
+    {
+      g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_NOT_PROVISIONED,
+                   _("No trust list from the registry yet. It comes with the first successful "
+                     "sync."));
+      return NULL;
+    }
+  return ks_trust_list_new_from_data (json, -1, error);
 }
 
 gboolean

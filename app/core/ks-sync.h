@@ -113,6 +113,9 @@ gboolean            ks_sync_engine_retry              (KsSyncEngine         *sel
                                                        const char           *kp_id,
                                                        GError              **error);
 
+KsTrustList        *ks_sync_engine_load_trust_list    (KsSyncEngine         *self,
+                                                       GError              **error);
+
 gboolean            ks_sync_engine_get_running        (KsSyncEngine         *self);
 double              ks_sync_engine_get_progress       (KsSyncEngine         *self);
 KsSyncConnectivity  ks_sync_engine_get_connectivity   (KsSyncEngine         *self);
