@@ -96,6 +96,9 @@ refresh (KsSyncPage *self)
   gint64 last = 0;
   KsSyncConnectivity connectivity = KS_SYNC_CONNECTIVITY_UNKNOWN;
 
+  /* A run that ends after the page was disposed still calls back: the widgets are gone. */
+  if (self->station == NULL)
+    return;
   if (self->engine != NULL)
     {
       ks_sync_engine_get_counts (self->engine, &counts, NULL);
@@ -159,9 +162,13 @@ refresh (KsSyncPage *self)
 static void
 on_progress (KsSyncPage *self)
 {
-  double fraction = ks_sync_engine_get_progress (self->engine);
-  g_autofree char *text = g_strdup_printf (_("Sending records… %d%%"), (int)(fraction * 100));
+  double fraction;
+  g_autofree char *text = NULL;
 
+  if (self->station == NULL)
+    return;
+  fraction = ks_sync_engine_get_progress (self->engine);
+  text = g_strdup_printf (_("Sending records… %d%%"), (int)(fraction * 100));
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
@@ -169,6 +176,8 @@ on_progress (KsSyncPage *self)
 static void
 on_running (KsSyncPage *self)
 {
+  if (self->station == NULL)
+    return;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
                           ks_sync_engine_get_running (self->engine));
   refresh (self);
@@ -261,11 +270,13 @@ provision_done (GObject      *source,
   g_autoptr(KsSyncPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  ks_sync_engine_provision_finish (KS_SYNC_ENGINE (source), result, &error);
+  /* Disposed meanwhile: the widgets are gone. */
+  if (self->station == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), TRUE);
-  if (!ks_sync_engine_provision_finish (KS_SYNC_ENGINE (source), result, &error))
+  if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       g_free (self->message);
       self->message = g_strdup (error->message);
     }
