@@ -493,14 +493,24 @@ http_once (Job         *job,
       return FALSE;
     }
 
+  /* A reset keeps the live connection, TLS sessions and DNS cache: only options go, so no
+   * option of an earlier request (a CA file since removed from Settings) lingers. */
+  curl_easy_reset (curl);
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "https");
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt (curl, CURLOPT_CAINFO, job->ca_file && *job->ca_file ? job->ca_file : NULL);
+  if (job->ca_file != NULL && *job->ca_file != '\0')
+    curl_easy_setopt (curl, CURLOPT_CAINFO, job->ca_file);
   curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long)job->timeout_ms);
+  /* The timeout bounds silence, not size: a batch of templates on a slow field link may take
+   * minutes to upload while bytes keep moving. A stall of the timeout ends it, and so does the
+   * timeout plus what the body needs at 8 KB/s. */
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long)MAX (1, job->timeout_ms / 1000));
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS,
+                    (long)(job->timeout_ms + (body ? strlen (body) / 8 : 0)));
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)MIN (job->timeout_ms,
                                                                CONNECT_TIMEOUT_MS));
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
