@@ -110,12 +110,16 @@ plain_upload (KsTestRegistry *reg,
     {
       GBytes *body = g_ptr_array_index (bodies, i);
       long status = 0;
+      curl_off_t uploaded = 0;
 
       curl_easy_setopt (curl, CURLOPT_POSTFIELDS, g_bytes_get_data (body, NULL));
       curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)g_bytes_get_size (body));
       g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
       curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
       g_assert_cmpint (status, ==, 200);
+      /* Every byte went: the registry read the whole body before answering. */
+      curl_easy_getinfo (curl, CURLINFO_SIZE_UPLOAD_T, &uploaded);
+      g_assert_cmpint (uploaded, ==, g_bytes_get_size (body));
       *bytes += g_bytes_get_size (body);
     }
   curl_slist_free_all (headers);
