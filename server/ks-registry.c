@@ -681,13 +681,15 @@ judge_record (Registry           *reg,
     }
   sub.biometrics_sealed = sealed;
 
+  if (payload != NULL && sub.decision != NULL)
+    expected = ks_sync_content_hash_full (sub.decision, sub.reason, sub.payload, bio_hash);
+
   if (payload == NULL || (g_strcmp0 (sub.decision, "approved") != 0
                           && g_strcmp0 (sub.decision, "rejected") != 0))
     set_verdict (v, "rejected", NULL, "invalid-payload");
   else if (sealed != NULL && bio_hash == NULL)
     set_verdict (v, "rejected", NULL, "biometrics-unreadable");
-  else if (expected = ks_sync_content_hash_full (sub.decision, sub.reason, sub.payload, bio_hash),
-           g_strcmp0 (expected, sub.content_hash) != 0)
+  else if (g_strcmp0 (expected, sub.content_hash) != 0)
     set_verdict (v, "rejected", NULL, "content-hash-mismatch");
   else if (!valid_cnic (cnic))
     set_verdict (v, "rejected", NULL, "invalid-cnic");
