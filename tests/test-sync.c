@@ -425,6 +425,22 @@ test_registry_auth (void)
           g_assert_nonnull (strstr (answer->str, code));
         }
     }
+
+  /* Signed, but the record's contents do not match its hash: kept as refused, never accepted. */
+  {
+    const char *batch = "{\"records\":[{\"kp_id\":\"PEW-A01-0000005-X\",\"decision\":"
+                        "\"approved\",\"reason\":null,\"payload\":\"{\\\"cnic\\\":"
+                        "\\\"1730100000005\\\"}\",\"content_hash\":\"00\"}]}";
+    gint64 when = g_get_real_time () / G_USEC_PER_SEC;
+    g_autofree char *sig = sign (st, "/v1/records/batch", when, batch);
+    g_autoptr(GString) answer = g_string_new (NULL);
+
+    g_assert_cmpint (raw_post (reg, "/v1/records/batch", token,
+                               ks_station_keys_get_kid (st->keys), when, sig, batch, answer),
+                     ==, 200);
+    g_assert_nonnull (strstr (answer->str, "content-hash-mismatch"));
+    g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 0);
+  }
 }
 
 /* A revoked station is refused with words that say so, may not provision again, and the
