@@ -23,6 +23,9 @@ static const char *const seeds[] = {
   "submitted_at, updated_at) VALUES ('PEW-A01-0000001-X', '1710112345671', 'submitted', '{}', "
   "'A', 'ا', 'PEW', 'old.supervisor', 1, 1);"
   "UPDATE sequences SET next = 2 WHERE name = 'kp-id';",
+
+  "INSERT INTO sync_outbox (record_id, state) SELECT id, 'pending' FROM records;"
+  "INSERT INTO sync_runs (started_at) VALUES (1);",
 };
 
 static char *

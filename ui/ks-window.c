@@ -20,6 +20,7 @@
 #include "ks-setup-page.h"
 #include "ks-signin-page.h"
 #include "ks-verify-page.h"
+#include "ks-sync-page.h"
 #include "ks-window.h"
 
 struct _KsWindow
@@ -36,6 +37,8 @@ struct _KsWindow
   KsSettingsPage *settings_page;
   KsEnrollPage *enroll_page;
   KsVerifyPage *verify_page;
+  KsSyncPage *sync_page;
+  GtkImage *registry_indicator;
   AdwViewStack *view_stack;
   GtkLabel *operator_label;
 
@@ -279,6 +282,23 @@ open_card_action (GtkWidget  *widget,
     ks_verify_page_open_dialog (self->verify_page);
 }
 
+/* The header bar tells at a glance whether the registry answered the last sync request. */
+static void
+update_registry_indicator (KsWindow *self)
+{
+  gboolean online = ks_sync_page_get_online (self->sync_page);
+  const char *text = online ? _("Registry online") : _("Registry not reached");
+
+  gtk_image_set_from_icon_name (self->registry_indicator,
+                                online ? "network-transmit-receive-symbolic"
+                                       : "network-offline-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->registry_indicator), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->registry_indicator),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->registry_indicator),
+                          !ks_station_is_training (self->station));
+}
+
 static void
 ks_window_constructed (GObject *object)
 {
@@ -306,6 +326,10 @@ ks_window_constructed (GObject *object)
   ks_settings_page_set_station (self->settings_page, self->station);
   ks_enroll_page_set_station (self->enroll_page, self->station);
   ks_verify_page_set_station (self->verify_page, self->station);
+  g_signal_connect_object (self->sync_page, "notify::online",
+                           G_CALLBACK (update_registry_indicator), self, G_CONNECT_SWAPPED);
+  ks_sync_page_set_station (self->sync_page, self->station);
+  update_registry_indicator (self);
 
   set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
 
@@ -396,6 +420,7 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_SETTINGS_PAGE);
   g_type_ensure (KS_TYPE_ENROLL_PAGE);
   g_type_ensure (KS_TYPE_VERIFY_PAGE);
+  g_type_ensure (KS_TYPE_SYNC_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
@@ -408,6 +433,8 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, enroll_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, verify_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, registry_indicator);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);

@@ -126,6 +126,32 @@ static const char *const migrations[] = {
   "  next INTEGER NOT NULL"
   ");"
   "INSERT INTO sequences (name, next) VALUES ('kp-id', 1);",
+
+  /* 3: sync bookkeeping: where each reviewed record stands with the registry, so a station
+   * killed mid-run resumes there and never re-sends what the registry acknowledged */
+  "CREATE TABLE sync_outbox ("
+  "  record_id INTEGER PRIMARY KEY REFERENCES records (id),"
+  "  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'processing', 'acknowledged',"
+  "                                       'failed')),"
+  "  content_hash TEXT,"
+  "  batch_id TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  registry_status TEXT,"
+  "  duplicate_of TEXT,"
+  "  error TEXT,"
+  "  sent_at INTEGER,"
+  "  answered_at INTEGER"
+  ");"
+  "CREATE INDEX sync_outbox_state ON sync_outbox (state);"
+  "CREATE TABLE sync_runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  started_at INTEGER NOT NULL,"
+  "  finished_at INTEGER,"
+  "  sent INTEGER NOT NULL DEFAULT 0,"
+  "  acknowledged INTEGER NOT NULL DEFAULT 0,"
+  "  failed INTEGER NOT NULL DEFAULT 0,"
+  "  error TEXT"
+  ");",
 };
 
 static void

@@ -1078,3 +1078,37 @@ ks_station_keys_sign_cose (KsStationKeys  *self,
   sodium_memzero (sk, sizeof sk);
   return cose;
 }
+
+/**
+ * ks_station_keys_sign_detached:
+ * @signature: (out caller-allocates): 64 bytes
+ *
+ * A bare Ed25519 signature by the station key: what the registry protocol puts on each
+ * request. Same key checks as ks_station_keys_sign_cose().
+ */
+gboolean
+ks_station_keys_sign_detached (KsStationKeys  *self,
+                               const guint8   *data,
+                               gsize           len,
+                               guint8         *signature,
+                               GError        **error)
+{
+  guint8 sk[crypto_sign_SECRETKEYBYTES];
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+
+  g_return_val_if_fail (KS_IS_STATION_KEYS (self), FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  if (!read_secret_key (self->key_path, sk, error))
+    return FALSE;
+  crypto_sign_ed25519_sk_to_pk (pk, sk);
+  if (g_bytes_get_size (self->cert->public_key) != sizeof pk
+      || sodium_memcmp (pk, g_bytes_get_data (self->cert->public_key, NULL), sizeof pk) != 0)
+    {
+      sodium_memzero (sk, sizeof sk);
+      return key_file_error (error, self->key_path, 0);
+    }
+  crypto_sign_detached (signature, NULL, data, len, sk);
+  sodium_memzero (sk, sizeof sk);
+  return TRUE;
+}

@@ -104,6 +104,11 @@ gboolean             ks_station_keys_install_certificate (KsStationKeys      *se
 GBytes              *ks_station_keys_sign_cose          (KsStationKeys       *self,
                                                          GBytes              *payload,
                                                          GError             **error);
+gboolean             ks_station_keys_sign_detached      (KsStationKeys       *self,
+                                                         const guint8        *data,
+                                                         gsize                len,
+                                                         guint8              *signature,
+                                                         GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsStationCert, ks_station_cert_free)
 

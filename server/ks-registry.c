@@ -1,0 +1,1012 @@
+/* ks-registry.c: khyber-registry, the reference Khyber Pass registry
+ *
+ * Implements docs/registry-protocol.md over HTTPS with libsoup: provisioning with one-time
+ * codes, signed uploads deduplicated by Khyber Pass ID and CNIC, status polling, the trust
+ * list and the server time. It is what the station's sync engine is tested against, faults
+ * included (--test-faults); a production registry would put its own storage behind
+ * KsRegistryStore and its ABIS behind the "processing" verdict.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-registry"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+
+#include "ks-registry-store.h"
+#include "ks-sync-protocol.h"
+#include "ks-trust.h"
+
+/* Records a batch or a status query may name: bounds the work one request can ask for. */
+#define MAX_RECORDS_PER_REQUEST 500
+#define MAX_BODY_BYTES (64 * 1024 * 1024)
+#define CERT_VALIDITY_SECONDS ((gint64)5 * 366 * 24 * 3600)
+
+typedef enum
+{
+  FAULT_NONE,
+  FAULT_HTTP_500,
+  FAULT_HTTP_503,
+  FAULT_HTTP_429,
+  FAULT_RESET,
+  FAULT_SLOW,
+  FAULT_TRUNCATE,
+  FAULT_MALFORMED,
+  FAULT_EXIT_MID_BATCH,
+  FAULT_DEFER,
+} Fault;
+
+static const char *const fault_names[] = {
+  [FAULT_NONE] = "none",
+  [FAULT_HTTP_500] = "http-500",
+  [FAULT_HTTP_503] = "http-503",
+  [FAULT_HTTP_429] = "http-429",
+  [FAULT_RESET] = "reset",
+  [FAULT_SLOW] = "slow",
+  [FAULT_TRUNCATE] = "truncate",
+  [FAULT_MALFORMED] = "malformed",
+  [FAULT_EXIT_MID_BATCH] = "exit-mid-batch",
+  [FAULT_DEFER] = "defer",
+};
+
+typedef struct
+{
+  KsRegistryStore *store;
+  KsTrustList *trust;
+  char *root_id;
+  guint8 root_sk[crypto_sign_SECRETKEYBYTES];
+  guint8 box_pk[crypto_box_PUBLICKEYBYTES];
+  guint8 box_sk[crypto_box_SECRETKEYBYTES];
+  char *registry_id;
+
+  gboolean test_faults;
+  Fault fault;
+  guint fault_count;
+  guint delay_ms;
+} Registry;
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Answers *******************************************************************************/
+
+static void
+set_json (SoupServerMessage *msg,
+          guint              status,
+          JsonBuilder       *b)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  gsize len;
+  char *data;
+
+  json_generator_set_root (gen, root);
+  data = json_generator_to_data (gen, &len);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, data, len);
+}
+
+static void
+answer_error (SoupServerMessage *msg,
+              guint              status,
+              const char        *code,
+              const char        *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_int_value (b, now_seconds ());
+  json_builder_end_object (b);
+  set_json (msg, status, b);
+  if (status == 429 || status == 503)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Retry-After", "1");
+}
+
+/* Keys and trust list *******************************************************************/
+
+static gboolean
+load_hex_secret (Registry    *reg,
+                 const char  *name,
+                 guint8      *out,
+                 gsize        len)
+{
+  g_autofree char *hex = reg->store->vtable->get_secret (reg->store, name);
+  gsize got = 0;
+
+  if (hex == NULL)
+    return FALSE;
+  return sodium_hex2bin (out, len, hex, strlen (hex), NULL, &got, NULL) == 0 && got == len;
+}
+
+static gboolean
+save_hex_secret (Registry      *reg,
+                 const char    *name,
+                 const guint8  *data,
+                 gsize          len,
+                 GError       **error)
+{
+  g_autofree char *hex = g_malloc (len * 2 + 1);
+  gboolean ok;
+
+  sodium_bin2hex (hex, len * 2 + 1, data, len);
+  ok = reg->store->vtable->set_secret (reg->store, name, hex, error);
+  sodium_memzero (hex, len * 2);
+  return ok;
+}
+
+static gboolean
+registry_load_keys (Registry  *reg,
+                    GError   **error)
+{
+  guint8 root_pk[crypto_sign_PUBLICKEYBYTES];
+  g_autofree char *trust_json = NULL;
+  g_autofree char *pk_hash = NULL;
+
+  if (!load_hex_secret (reg, "root-secret-key", reg->root_sk, sizeof reg->root_sk))
+    {
+      crypto_sign_keypair (root_pk, reg->root_sk);
+      if (!save_hex_secret (reg, "root-secret-key", reg->root_sk, sizeof reg->root_sk, error))
+        return FALSE;
+    }
+  if (!load_hex_secret (reg, "box-secret-key", reg->box_sk, sizeof reg->box_sk))
+    {
+      crypto_box_keypair (reg->box_pk, reg->box_sk);
+      if (!save_hex_secret (reg, "box-secret-key", reg->box_sk, sizeof reg->box_sk, error))
+        return FALSE;
+    }
+  crypto_scalarmult_base (reg->box_pk, reg->box_sk);
+  crypto_sign_ed25519_sk_to_pk (root_pk, reg->root_sk);
+  pk_hash = ks_sync_sha256_hex (root_pk, sizeof root_pk);
+  pk_hash[16] = '\0';
+  reg->root_id = g_strconcat ("kp-registry-root-", pk_hash, NULL);
+  reg->registry_id = g_strconcat ("kp-registry-", pk_hash, NULL);
+
+  trust_json = reg->store->vtable->get_secret (reg->store, "trust-list");
+  if (trust_json != NULL)
+    reg->trust = ks_trust_list_new_from_data (trust_json, -1, error);
+  else
+    {
+      reg->trust = ks_trust_list_new ();
+      ks_trust_list_add_root (reg->trust, reg->root_id, root_pk, FALSE);
+    }
+  return reg->trust != NULL;
+}
+
+/* Station authentication ****************************************************************/
+
+static GBytes *
+request_body (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
+    return ks_sync_gunzip (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), MAX_BODY_BYTES);
+  return g_steal_pointer (&raw);
+}
+
+static gboolean
+check_signature (SoupServerMessage *msg,
+                 const char        *path,
+                 const char        *public_key_hex,
+                 GBytes            *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  gsize got = 0;
+  const char *timestamp = soup_message_headers_get_one (headers, KS_SYNC_HEADER_TIMESTAMP);
+  gint64 when = timestamp ? g_ascii_strtoll (timestamp, NULL, 10) : 0;
+
+  if (ABS (when - now_seconds ()) > KS_SYNC_MAX_SKEW_SECONDS)
+    {
+      answer_error (msg, 401, "clock-skew", "The station's clock differs from the registry's "
+                    "by more than 5 minutes.");
+      return FALSE;
+    }
+  if (public_key_hex == NULL
+      || sodium_hex2bin (pk, sizeof pk, public_key_hex, strlen (public_key_hex), NULL, &got,
+                         NULL) != 0
+      || got != sizeof pk
+      || !ks_sync_verify_request (pk, soup_server_message_get_method (msg), path, timestamp,
+                                  g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  soup_message_headers_get_one (headers,
+                                                                KS_SYNC_HEADER_SIGNATURE)))
+    {
+      answer_error (msg, 401, "bad-signature", "The request's signature does not verify "
+                    "against the station's registered key.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static KsRegistryStation *
+authenticate (Registry          *reg,
+              SoupServerMessage *msg,
+              const char        *path,
+              GBytes            *body)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *kid = soup_message_headers_get_one (headers, KS_SYNC_HEADER_KEY_ID);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr(KsRegistryStation) station = NULL;
+  g_autofree char *token_hash = NULL;
+
+  if (kid != NULL)
+    station = reg->store->vtable->get_station (reg->store, kid);
+  if (station != NULL && auth != NULL && g_str_has_prefix (auth, "Bearer "))
+    token_hash = ks_sync_sha256_hex ((const guint8 *)auth + 7, strlen (auth + 7));
+  if (station == NULL || station->revoked || ks_trust_list_is_revoked (reg->trust, kid)
+      || token_hash == NULL || sodium_memcmp (token_hash, station->token_hash, 64) != 0)
+    {
+      answer_error (msg, 401, "unauthorized", "This station is not registered with the "
+                    "registry, was revoked, or sent a wrong access token.");
+      return NULL;
+    }
+  if (!check_signature (msg, path, station->public_key_hex, body))
+    return NULL;
+  return g_steal_pointer (&station);
+}
+
+static JsonObject *
+parse_object (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (body == NULL
+      || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                      g_bytes_get_size (body), NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+static const char *
+string_member (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* /v1/time and /v1/trust-list ***********************************************************/
+
+static void
+handle_time (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  Registry *reg = user_data;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  char hex[sizeof reg->box_pk * 2 + 1];
+
+  sodium_bin2hex (hex, sizeof hex, reg->box_pk, sizeof reg->box_pk);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_int_value (b, now_seconds ());
+  json_builder_set_member_name (b, "registry_id");
+  json_builder_add_string_value (b, reg->registry_id);
+  json_builder_set_member_name (b, "box_public_key");
+  json_builder_add_string_value (b, hex);
+  json_builder_end_object (b);
+  set_json (msg, 200, b);
+}
+
+static void
+handle_trust_list (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  Registry *reg = user_data;
+  char *json = ks_trust_list_to_json (reg->trust);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, json,
+                                    strlen (json));
+}
+
+/* /v1/stations/provision ****************************************************************/
+
+static void
+handle_provision (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  Registry *reg = user_data;
+  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(JsonObject) req = parse_object (body);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStationCert) cert = NULL;
+  g_autoptr(GBytes) pk_bytes = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *trust_json = NULL;
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  guint8 token_raw[32];
+  char box_hex[sizeof reg->box_pk * 2 + 1];
+  const char *code, *kid, *station_code, *pk_hex;
+  KsRegistryStation station = { 0 };
+  gsize got = 0;
+  JsonNode *trust_node;
+
+  code = req ? string_member (req, "code") : NULL;
+  kid = req ? string_member (req, "kid") : NULL;
+  station_code = req ? string_member (req, "station_code") : NULL;
+  pk_hex = req ? string_member (req, "public_key") : NULL;
+  if (code == NULL || kid == NULL || station_code == NULL || pk_hex == NULL
+      || sodium_hex2bin (pk, sizeof pk, pk_hex, strlen (pk_hex), NULL, &got, NULL) != 0
+      || got != sizeof pk)
+    {
+      answer_error (msg, 400, "bad-request", "A provisioning request needs code, kid, "
+                    "station_code and a hex public_key.");
+      return;
+    }
+  /* Proof of possession: the key being registered signed this very request. */
+  if (g_strcmp0 (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                               KS_SYNC_HEADER_KEY_ID), kid) != 0
+      || !check_signature (msg, path, pk_hex, body))
+    {
+      if (soup_server_message_get_status (msg) == 0)
+        answer_error (msg, 401, "bad-signature", "The request is not signed by the key it "
+                      "registers.");
+      return;
+    }
+
+  {
+    g_autoptr(KsRegistryStation) known = reg->store->vtable->get_station (reg->store, kid);
+
+    if ((known != NULL && known->revoked) || ks_trust_list_is_revoked (reg->trust, kid))
+      {
+        answer_error (msg, 403, "provision-code-invalid", "This station key was revoked.");
+        return;
+      }
+  }
+  if (!reg->store->vtable->begin (reg->store, &error))
+    goto fail;
+  if (!reg->store->vtable->claim_code (reg->store, code, kid, &error))
+    {
+      reg->store->vtable->rollback (reg->store);
+      answer_error (msg, 403, "provision-code-invalid", error->message);
+      return;
+    }
+
+  randombytes_buf (token_raw, sizeof token_raw);
+  token = g_malloc (sizeof token_raw * 2 + 1);
+  sodium_bin2hex (token, sizeof token_raw * 2 + 1, token_raw, sizeof token_raw);
+  station.kid = (char *)kid;
+  station.station_code = (char *)station_code;
+  station.public_key_hex = (char *)pk_hex;
+  station.token_hash = ks_sync_sha256_hex ((const guint8 *)token, strlen (token));
+
+  pk_bytes = g_bytes_new (pk, sizeof pk);
+  cert = ks_station_cert_new_signed (kid, station_code, KS_COSE_ALG_EDDSA, pk_bytes,
+                                     now_seconds () - 24 * 3600,
+                                     now_seconds () + CERT_VALIDITY_SECONDS, reg->root_id,
+                                     reg->root_sk);
+  ks_trust_list_add_certificate (reg->trust, cert);
+  trust_json = ks_trust_list_to_json (reg->trust);
+  if (!reg->store->vtable->put_station (reg->store, &station, &error)
+      || !reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, &error)
+      || !reg->store->vtable->commit (reg->store, &error))
+    {
+      g_free (station.token_hash);
+      reg->store->vtable->rollback (reg->store);
+      goto fail;
+    }
+  g_free (station.token_hash);
+
+  sodium_bin2hex (box_hex, sizeof box_hex, reg->box_pk, sizeof reg->box_pk);
+  trust_node = json_from_string (trust_json, NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "station_id");
+  json_builder_add_string_value (b, kid);
+  json_builder_set_member_name (b, "access_token");
+  json_builder_add_string_value (b, token);
+  json_builder_set_member_name (b, "registry_id");
+  json_builder_add_string_value (b, reg->registry_id);
+  json_builder_set_member_name (b, "box_public_key");
+  json_builder_add_string_value (b, box_hex);
+  json_builder_set_member_name (b, "trust_list");
+  json_builder_add_value (b, trust_node);
+  json_builder_end_object (b);
+  set_json (msg, 200, b);
+  sodium_memzero (token, strlen (token));
+  return;
+
+fail:
+  g_printerr ("khyber-registry: %s\n", error->message);
+  answer_error (msg, 500, "internal", "The registry could not store the station.");
+}
+
+/* Faults ********************************************************************************/
+
+static Fault
+take_fault (Registry *reg)
+{
+  Fault fault = reg->fault;
+
+  if (fault == FAULT_NONE)
+    return FAULT_NONE;
+  if (reg->fault_count > 0 && --reg->fault_count == 0)
+    reg->fault = FAULT_NONE;
+  return fault;
+}
+
+static GSocket *
+connection_socket (GIOStream *stream)
+{
+  g_autoptr(GIOStream) base = NULL;
+
+  if (G_IS_TLS_CONNECTION (stream))
+    {
+      g_object_get (stream, "base-io-stream", &base, NULL);
+      stream = base;
+    }
+  return G_IS_SOCKET_CONNECTION (stream)
+         ? g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)) : NULL;
+}
+
+/* A TCP reset, not a polite close: what a crashed proxy or a dropped mobile link looks like. */
+static void
+reset_connection (SoupServerMessage *msg)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  GSocket *socket = connection_socket (stream);
+
+  if (socket != NULL)
+    {
+      struct linger lin = { 1, 0 };
+      setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &lin, sizeof lin);
+      g_socket_close (socket, NULL);
+    }
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+/* Headers promise more than the body holds, then the connection closes. */
+static void
+truncate_answer (SoupServerMessage *msg,
+                 const char        *json)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  gsize half = strlen (json) / 2;
+  g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json"
+                                           "\r\nContent-Length: %zu\r\n\r\n", strlen (json));
+  GOutputStream *out = g_io_stream_get_output_stream (stream);
+
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+  g_output_stream_write_all (out, json, half, NULL, NULL, NULL);
+  g_output_stream_flush (out, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
+static gboolean
+resume_message (gpointer data)
+{
+  soup_server_message_unpause (data);
+  g_object_unref (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+resolve_processing (gpointer data)
+{
+  Registry *reg = data;
+
+  reg->store->vtable->resolve_processing (reg->store);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_faults (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  Registry *reg = user_data;
+  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(JsonObject) req = parse_object (body);
+  const char *mode = req ? string_member (req, "mode") : NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  for (guint i = 0; mode && i < G_N_ELEMENTS (fault_names); i++)
+    if (g_strcmp0 (mode, fault_names[i]) == 0)
+      {
+        reg->fault = i;
+        reg->fault_count = json_object_get_int_member_with_default (req, "count", 1);
+        reg->delay_ms = json_object_get_int_member_with_default (req, "delay_ms", 3000);
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "mode");
+        json_builder_add_string_value (b, mode);
+        json_builder_end_object (b);
+        set_json (msg, 200, b);
+        return;
+      }
+  answer_error (msg, 400, "bad-request", "Unknown fault mode.");
+}
+
+/* Records *******************************************************************************/
+
+static void
+add_verdict (JsonBuilder             *b,
+             const char              *kp_id,
+             const KsRegistryVerdict *v)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kp_id");
+  json_builder_add_string_value (b, kp_id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, v->status);
+  if (v->duplicate_of != NULL)
+    {
+      json_builder_set_member_name (b, "duplicate_of");
+      json_builder_add_string_value (b, v->duplicate_of);
+    }
+  if (g_strcmp0 (v->status, "duplicate") == 0)
+    {
+      json_builder_set_member_name (b, "same_record");
+      json_builder_add_boolean_value (b, v->same_record);
+    }
+  if (v->reason != NULL)
+    {
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, v->reason);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+set_verdict (KsRegistryVerdict *v,
+             const char        *status,
+             const char        *duplicate_of,
+             const char        *reason)
+{
+  ks_registry_verdict_clear (v);
+  v->status = g_strdup (status);
+  v->duplicate_of = g_strdup (duplicate_of);
+  v->reason = g_strdup (reason);
+}
+
+static gboolean
+valid_cnic (const char *cnic)
+{
+  if (cnic == NULL || strlen (cnic) != 13)
+    return FALSE;
+  for (const char *p = cnic; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* The verdict for one record; stores it when the ID is new. */
+static gboolean
+judge_record (Registry           *reg,
+              const char         *station_kid,
+              JsonObject         *rec,
+              gboolean            defer,
+              KsRegistryVerdict  *v,
+              GError            **error)
+{
+  KsRegistrySubmission sub = { 0 };
+  g_autoptr(JsonObject) payload = NULL;
+  g_autoptr(GBytes) payload_bytes = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autofree char *bio_hash = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *other = NULL;
+  const char *sealed_b64;
+  const char *cnic = NULL;
+
+  sub.kp_id = string_member (rec, "kp_id");
+  sub.station_kid = station_kid;
+  sub.content_hash = string_member (rec, "content_hash");
+  sub.decision = string_member (rec, "decision");
+  sub.reason = string_member (rec, "reason");
+  sub.decided_by = string_member (rec, "decided_by");
+  sub.decided_at = json_object_get_int_member_with_default (rec, "decided_at", 0);
+  sub.payload = string_member (rec, "payload");
+  sealed_b64 = string_member (rec, "biometrics_sealed");
+
+  if (reg->store->vtable->lookup (reg->store, sub.kp_id, v))
+    {
+      /* Seen before: the same record is a harmless retry; other contents under this ID is a
+       * conflict a person must look at. Nothing is stored twice. */
+      if (g_strcmp0 (v->content_hash, sub.content_hash) != 0)
+        set_verdict (v, "duplicate", sub.kp_id, "id-conflict");
+      else if (g_strcmp0 (v->status, "accepted") == 0)
+        {
+          set_verdict (v, "duplicate", sub.kp_id, NULL);
+          v->same_record = TRUE;
+        }
+      return TRUE;
+    }
+
+  if (sub.payload != NULL)
+    {
+      payload_bytes = g_bytes_new_static (sub.payload, strlen (sub.payload));
+      payload = parse_object (payload_bytes);
+    }
+  if (payload != NULL)
+    cnic = string_member (payload, "cnic");
+  sub.cnic = cnic;
+
+  if (sealed_b64 != NULL)
+    {
+      gsize sealed_len = 0;
+      guchar *raw = g_base64_decode (sealed_b64, &sealed_len);
+
+      sealed = g_bytes_new_take (raw, sealed_len);
+      if (sealed_len > crypto_box_SEALBYTES)
+        {
+          gsize plain_len = sealed_len - crypto_box_SEALBYTES;
+          g_autofree guint8 *plain = g_malloc (plain_len);
+
+          if (crypto_box_seal_open (plain, raw, sealed_len, reg->box_pk, reg->box_sk) == 0)
+            bio_hash = ks_sync_sha256_hex (plain, plain_len);
+          sodium_memzero (plain, plain_len);
+        }
+    }
+  sub.biometrics_sealed = sealed;
+
+  if (payload != NULL && sub.decision != NULL)
+    expected = ks_sync_content_hash_full (sub.decision, sub.reason, sub.payload, bio_hash);
+
+  if (payload == NULL || (g_strcmp0 (sub.decision, "approved") != 0
+                          && g_strcmp0 (sub.decision, "rejected") != 0))
+    set_verdict (v, "rejected", NULL, "invalid-payload");
+  else if (sealed != NULL && bio_hash == NULL)
+    set_verdict (v, "rejected", NULL, "biometrics-unreadable");
+  else if (g_strcmp0 (expected, sub.content_hash) != 0)
+    set_verdict (v, "rejected", NULL, "content-hash-mismatch");
+  else if (!valid_cnic (cnic))
+    set_verdict (v, "rejected", NULL, "invalid-cnic");
+  else if (g_strcmp0 (sub.decision, "approved") == 0
+           && (other = reg->store->vtable->find_cnic (reg->store, cnic)) != NULL)
+    set_verdict (v, "duplicate", other, "cnic-enrolled");
+  else
+    set_verdict (v, defer ? "processing" : "accepted", NULL, NULL);
+
+  if (sub.content_hash == NULL)
+    sub.content_hash = "";
+  return reg->store->vtable->insert (reg->store, &sub, v, error);
+}
+
+static void
+handle_batch (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Registry *reg = user_data;
+  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(KsRegistryStation) station = NULL;
+  g_autoptr(JsonObject) req = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *records_node;
+  JsonArray *records;
+  gboolean batch = g_str_equal (path, "/v1/records/batch");
+  guint n, stop_at;
+  Fault fault;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      answer_error (msg, 405, "bad-request", "Use POST.");
+      return;
+    }
+  if (body == NULL)
+    {
+      answer_error (msg, 400, "bad-request", "The gzip body is damaged.");
+      return;
+    }
+  if (!(station = authenticate (reg, msg, path, body)))
+    return;
+
+  fault = take_fault (reg);
+  switch (fault)
+    {
+    case FAULT_HTTP_500:
+      answer_error (msg, 500, "internal", "Injected failure.");
+      return;
+    case FAULT_HTTP_503:
+    case FAULT_HTTP_429:
+      answer_error (msg, fault == FAULT_HTTP_503 ? 503 : 429, "busy", "Try again shortly.");
+      return;
+    case FAULT_RESET:
+      reset_connection (msg);
+      return;
+    case FAULT_NONE:
+    case FAULT_SLOW:
+    case FAULT_TRUNCATE:
+    case FAULT_MALFORMED:
+    case FAULT_EXIT_MID_BATCH:
+    case FAULT_DEFER:
+    default:
+      break;
+    }
+
+  req = parse_object (body);
+  records_node = req ? json_object_get_member (req, batch ? "records" : "kp_ids") : NULL;
+  if (records_node == NULL || !JSON_NODE_HOLDS_ARRAY (records_node))
+    {
+      answer_error (msg, 400, "bad-request", batch ? "A batch needs a records array."
+                                                   : "A status query needs a kp_ids array.");
+      return;
+    }
+  records = json_node_get_array (records_node);
+  n = json_array_get_length (records);
+  if (n > MAX_RECORDS_PER_REQUEST)
+    {
+      answer_error (msg, 413, "too-large", "At most 500 records per request.");
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_int_value (b, now_seconds ());
+  json_builder_set_member_name (b, "results");
+  json_builder_begin_array (b);
+
+  /* The whole batch is one transaction, committed before the answer leaves: an answer the
+   * station receives is durable. */
+  if (!reg->store->vtable->begin (reg->store, &error))
+    goto fail;
+  stop_at = fault == FAULT_EXIT_MID_BATCH ? n / 2 : n;
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(KsRegistryVerdict) v = { 0 };
+      JsonNode *item = json_array_get_element (records, i);
+
+      if (i == stop_at)
+        {
+          /* "Killed mid-batch": half the batch is stored, the station gets no answer. */
+          reg->store->vtable->commit (reg->store, NULL);
+          _exit (3);
+        }
+      if (batch)
+        {
+          JsonObject *rec = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+
+          if (rec == NULL || string_member (rec, "kp_id") == NULL)
+            {
+              reg->store->vtable->rollback (reg->store);
+              answer_error (msg, 400, "bad-request", "Each record needs a kp_id.");
+              return;
+            }
+          if (!judge_record (reg, station->kid, rec, fault == FAULT_DEFER, &v, &error))
+            {
+              reg->store->vtable->rollback (reg->store);
+              goto fail;
+            }
+          add_verdict (b, string_member (rec, "kp_id"), &v);
+        }
+      else
+        {
+          const char *kp_id = JSON_NODE_HOLDS_VALUE (item) ? json_node_get_string (item) : NULL;
+
+          if (kp_id == NULL || !reg->store->vtable->lookup (reg->store, kp_id, &v))
+            set_verdict (&v, "unknown", NULL, NULL);
+          add_verdict (b, kp_id ? kp_id : "", &v);
+        }
+    }
+  if (!reg->store->vtable->commit (reg->store, &error))
+    goto fail;
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  if (fault == FAULT_DEFER)
+    g_timeout_add (300, resolve_processing, reg);
+
+  if (fault == FAULT_TRUNCATE || fault == FAULT_MALFORMED)
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      g_autofree char *json = NULL;
+
+      json_generator_set_root (gen, root);
+      json = json_generator_to_data (gen, NULL);
+      if (fault == FAULT_TRUNCATE)
+        truncate_answer (msg, json);
+      else
+        {
+          json[strlen (json) / 2] = '\0';
+          soup_server_message_set_status (msg, 200, NULL);
+          soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json,
+                                            strlen (json));
+        }
+      return;
+    }
+  set_json (msg, 200, b);
+  if (fault == FAULT_SLOW)
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add (reg->delay_ms, resume_message, g_object_ref (msg));
+    }
+  return;
+
+fail:
+  g_printerr ("khyber-registry: %s\n", error->message);
+  answer_error (msg, 500, "internal", "The registry could not store the batch.");
+}
+
+/* Program *******************************************************************************/
+
+/* A revoked station is refused at once and, through the trust list, its cards stop verifying
+ * wherever verifiers fetch the list. */
+static gboolean
+revoke_stations (Registry     *reg,
+                 GStrv         kids,
+                 GError      **error)
+{
+  g_autofree char *trust_json = NULL;
+
+  for (guint i = 0; kids[i]; i++)
+    {
+      g_autoptr(KsRegistryStation) station = reg->store->vtable->get_station (reg->store, kids[i]);
+
+      ks_trust_list_revoke (reg->trust, kids[i]);
+      if (station != NULL)
+        {
+          station->revoked = TRUE;
+          if (!reg->store->vtable->put_station (reg->store, station, error))
+            return FALSE;
+        }
+    }
+  trust_json = ks_trust_list_to_json (reg->trust);
+  return reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, error);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GTlsCertificate) tls = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(GStrv) codes = NULL;
+  g_auto(GStrv) revoke = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  gboolean listen_all = FALSE;
+  int port = 8443;
+  Registry reg = { 0 };
+  GSList *uris;
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: any free port)", "PORT" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "SQLite database (default registry.db)", "FILE" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate chain", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key", "FILE" },
+    { "provision-code", 0, 0, G_OPTION_ARG_STRING_ARRAY, &codes,
+      "Accept this one-time station provisioning code (repeatable)", "CODE" },
+    { "revoke", 0, 0, G_OPTION_ARG_STRING_ARRAY, &revoke,
+      "Revoke this station key id: refused from now on, listed in the trust list (repeatable)",
+      "KID" },
+    { "listen-all", 0, 0, G_OPTION_ARG_NONE, &listen_all,
+      "Listen on every interface, not only loopback", NULL },
+    { "test-faults", 0, 0, G_OPTION_ARG_NONE, &reg.test_faults,
+      "Enable POST /v1/test/faults (tests only)", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("- the reference Khyber Pass registry");
+  g_option_context_set_summary (context, "Serves docs/registry-protocol.md over HTTPS: "
+                                "provisioning, record uploads, status and the trust list.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("khyber-registry: %s\n", error->message);
+      return 2;
+    }
+  if (tls_cert == NULL || tls_key == NULL)
+    {
+      g_printerr ("khyber-registry: --tls-cert and --tls-key are required: stations only "
+                  "talk HTTPS.\n");
+      return 2;
+    }
+  if (sodium_init () < 0)
+    return 1;
+
+  tls = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+  if (tls == NULL)
+    {
+      g_printerr ("khyber-registry: cannot load the TLS certificate: %s\n", error->message);
+      return 1;
+    }
+  reg.store = ks_registry_store_new_sqlite (db ? db : "registry.db", &error);
+  if (reg.store == NULL || !registry_load_keys (&reg, &error))
+    {
+      g_printerr ("khyber-registry: %s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; codes && codes[i]; i++)
+    if (!reg.store->vtable->add_code (reg.store, codes[i], &error))
+      {
+        g_printerr ("khyber-registry: %s\n", error->message);
+        return 1;
+      }
+
+  if (revoke != NULL && !revoke_stations (&reg, revoke, &error))
+    {
+      g_printerr ("khyber-registry: %s\n", error->message);
+      return 1;
+    }
+
+  server = soup_server_new ("tls-certificate", tls, "server-header", "khyber-registry", NULL);
+  soup_server_add_handler (server, "/v1/time", handle_time, &reg, NULL);
+  soup_server_add_handler (server, "/v1/trust-list", handle_trust_list, &reg, NULL);
+  soup_server_add_handler (server, "/v1/stations/provision", handle_provision, &reg, NULL);
+  soup_server_add_handler (server, "/v1/records/batch", handle_batch, &reg, NULL);
+  soup_server_add_handler (server, "/v1/records/status", handle_batch, &reg, NULL);
+  if (reg.test_faults)
+    soup_server_add_handler (server, "/v1/test/faults", handle_faults, &reg, NULL);
+
+  if (!(listen_all ? soup_server_listen_all : soup_server_listen_local)
+        (server, port, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    {
+      g_printerr ("khyber-registry: cannot listen on port %d: %s\n", port, error->message);
+      return 1;
+    }
+  uris = soup_server_get_uris (server);
+  if (uris != NULL)
+    printf ("khyber-registry listening on https://127.0.0.1:%d/\n", g_uri_get_port (uris->data));
+  fflush (stdout);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_loop, loop);
+  g_unix_signal_add (SIGINT, quit_loop, loop);
+  g_main_loop_run (loop);
+
+  sodium_memzero (reg.root_sk, sizeof reg.root_sk);
+  sodium_memzero (reg.box_sk, sizeof reg.box_sk);
+  g_clear_object (&reg.trust);
+  g_free (reg.root_id);
+  g_free (reg.registry_id);
+  ks_registry_store_free (reg.store);
+  return 0;
+}

@@ -1,0 +1,369 @@
+/* ks-test-sync.c: a loopback registry and a station for the sync tests
+ *
+ * The registry is the real khyber-registry program (KS_REGISTRY in the environment), started
+ * as a subprocess on an ephemeral port with a fresh TLS PKI, so the tests can kill it, restart
+ * it on the same database, and inject faults through its --test-faults endpoint.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-test-sync"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <curl/curl.h>
+#include <sqlite3.h>
+
+#include "ks-test-sync.h"
+
+const char *
+ks_test_pki_dir (void)
+{
+  static char *dir = NULL;
+
+  /* A child station process reuses its parent's PKI: the registry's certificate is from it. */
+  if (dir == NULL && g_getenv ("KS_TEST_PKI_DIR") != NULL)
+    dir = g_strdup (g_getenv ("KS_TEST_PKI_DIR"));
+  if (dir == NULL)
+    {
+      g_autofree char *script = g_build_filename (g_getenv ("KS_SOURCE_ROOT"), "tests", "data",
+                                                  "make-test-pki.sh", NULL);
+      const char *argv[] = { "/bin/sh", script, NULL, NULL };
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      dir = g_dir_make_tmp ("ks-pki-XXXXXX", &error);
+      g_assert_no_error (error);
+      argv[2] = dir;
+      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                    &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_setenv ("KS_TEST_PKI_DIR", dir, TRUE);
+    }
+  return dir;
+}
+
+/* A test that fails an assertion aborts: its registry must not outlive it (and keep the test
+ * runner waiting on the pipe). */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+registry_spawn (KsTestRegistry *reg)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *cert = g_build_filename (ks_test_pki_dir (), "server.pem", NULL);
+  g_autofree char *key = g_build_filename (ks_test_pki_dir (), "server.key", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  const char *exe = g_getenv ("KS_REGISTRY");
+  const char *p;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *fixed[] = { exe, "--port", "0", "--db", reg->db, "--tls-cert", cert, "--tls-key",
+                          key, "--provision-code", KS_TEST_CODE, "--provision-code",
+                          KS_TEST_CODE_2, "--test-faults" };
+
+  g_assert_nonnull (exe);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (argv, (gpointer)fixed[i]);
+  for (guint i = 0; reg->extra_args && reg->extra_args[i]; i++)
+    g_ptr_array_add (argv, reg->extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+  reg->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata,
+                                               &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (reg->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  p = strstr (line, "127.0.0.1:");
+  g_assert_nonnull (p);
+  reg->port = atoi (p + strlen ("127.0.0.1:"));
+  g_assert_cmpint (reg->port, >, 0);
+  g_free (reg->url);
+  reg->url = g_strdup_printf ("https://127.0.0.1:%d/", reg->port);
+}
+
+KsTestRegistry *
+ks_test_registry_start (void)
+{
+  KsTestRegistry *reg = g_new0 (KsTestRegistry, 1);
+
+  reg->dir = g_dir_make_tmp ("ks-registry-XXXXXX", NULL);
+  reg->db = g_build_filename (reg->dir, "registry.db", NULL);
+  registry_spawn (reg);
+  return reg;
+}
+
+gint64
+ks_test_station_max_attempts (KsTestStation *st)
+{
+  g_autofree char *path = g_build_filename (st->dir, "station.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "SELECT max (attempts) FROM sync_outbox", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+void
+ks_test_registry_kill (KsTestRegistry *reg)
+{
+  if (reg->process == NULL)
+    return;
+  g_subprocess_send_signal (reg->process, SIGKILL);
+  g_subprocess_wait (reg->process, NULL, NULL);
+  g_clear_object (&reg->process);
+}
+
+/* Same database, new port: the station is told the new address, as after a move. */
+void
+ks_test_registry_restart (KsTestRegistry *reg)
+{
+  if (reg->process != NULL)
+    {
+      g_subprocess_wait (reg->process, NULL, NULL);
+      g_clear_object (&reg->process);
+    }
+  registry_spawn (reg);
+}
+
+void
+ks_test_registry_free (KsTestRegistry *reg)
+{
+  ks_test_registry_kill (reg);
+  g_free (reg->dir);
+  g_free (reg->db);
+  g_free (reg->url);
+  g_strfreev (reg->extra_args);
+  g_free (reg);
+}
+
+static size_t
+discard (char   *data,
+         size_t  size,
+         size_t  nmemb,
+         void   *user_data)
+{
+  return size * nmemb;
+}
+
+void
+ks_test_registry_fault (KsTestRegistry *reg,
+                        const char     *mode,
+                        guint           count,
+                        guint           delay_ms)
+{
+  g_autofree char *url = g_strconcat (reg->url, "v1/test/faults", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"mode\":\"%s\",\"count\":%u,\"delay_ms\":%u}",
+                                           mode, count, delay_ms);
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  g_assert_cmpint (status, ==, 200);
+  curl_easy_cleanup (curl);
+}
+
+/* Straight from the registry's database: what it holds, not what it says. */
+gint64
+ks_test_registry_count (KsTestRegistry *reg,
+                        const char     *where)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM submissions%s%s",
+                                          where ? " WHERE " : "", where ? where : "");
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+char *
+ks_test_registry_status (KsTestRegistry *reg,
+                         const char     *kp_id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *status = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  sqlite3_prepare_v2 (db, "SELECT status FROM submissions WHERE kp_id = ?", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    status = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return status;
+}
+
+KsTestStation *
+ks_test_station_new (const char     *dir,
+                     KsTestRegistry *reg)
+{
+  KsTestStation *st = g_new0 (KsTestStation, 1);
+  g_autofree char *db = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autoptr(GError) error = NULL;
+
+  st->dir = dir ? g_strdup (dir) : g_dir_make_tmp ("ks-station-XXXXXX", NULL);
+  db = g_build_filename (st->dir, "station.db", NULL);
+  keys = g_build_filename (st->dir, "keys", NULL);
+  st->store = ks_store_open (db, &error);
+  g_assert_no_error (error);
+  st->keys = ks_station_keys_load_or_create (keys, "A01", &error);
+  g_assert_no_error (error);
+  st->engine = ks_sync_engine_new (st->store, st->keys);
+  ks_sync_engine_set_registry (st->engine, reg ? reg->url : NULL, ca);
+  /* Fast retries: the tests exercise the backoff path, not its real pace. */
+  ks_sync_engine_set_backoff (st->engine, 20, 200, 4);
+  ks_sync_engine_set_timeout (st->engine, 5000);
+  ks_sync_engine_set_batch_size (st->engine, 20);
+  return st;
+}
+
+void
+ks_test_station_free (KsTestStation *st)
+{
+  g_assert_finalize_object (st->engine);
+  g_clear_object (&st->keys);
+  g_clear_object (&st->store);
+  g_free (st->dir);
+  g_free (st);
+}
+
+static void
+got_result (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+gboolean
+ks_test_station_provision (KsTestStation  *st,
+                           const char     *code,
+                           GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ks_sync_engine_provision_async (st->engine, code, NULL, got_result, &result);
+  return ks_sync_engine_provision_finish (st->engine, wait_result (&result), error);
+}
+
+gboolean
+ks_test_station_sync (KsTestStation  *st,
+                      GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  ks_sync_engine_run_async (st->engine, NULL, got_result, &result);
+  return ks_sync_engine_run_finish (st->engine, wait_result (&result), error);
+}
+
+char *
+ks_test_kp_id (guint i)
+{
+  return g_strdup_printf ("PEW-A01-%07u-X", i);
+}
+
+char *
+ks_test_cnic (guint i)
+{
+  return g_strdup_printf ("17301%08u", i);
+}
+
+void
+ks_test_station_add (KsTestStation *st,
+                     guint          first,
+                     guint          n,
+                     KsRecordState  state)
+{
+  g_assert_true (ks_store_begin (st->store, NULL));
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *kp_id = ks_test_kp_id (i);
+      g_autofree char *cnic = ks_test_cnic (i);
+      g_assert_true (_ks_records_insert_fixture (st->store, kp_id, cnic, state));
+    }
+  g_assert_true (ks_store_commit (st->store, NULL));
+}
+
+/* Both sides agree on every record: synced here means accepted there, failed here means
+ * refused there, and the registry holds each reviewed record exactly once. */
+void
+ks_test_assert_agreement (KsTestStation  *st,
+                          KsTestRegistry *reg,
+                          gint64          expected_records)
+{
+  KsSyncCounts counts;
+  gint64 checked = 0;
+
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, expected_records);
+  g_assert_cmpint (ks_test_registry_count (reg, "status = 'processing'"), ==, 0);
+  g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
+  g_assert_cmpint (counts.pending, ==, 0);
+  g_assert_cmpint (counts.in_flight, ==, 0);
+
+  for (guint i = 0; checked < counts.acknowledged + counts.failed && i < 100000; i++)
+    {
+      g_autofree char *kp_id = ks_test_kp_id (i);
+      g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, kp_id, NULL);
+      g_autofree char *status = NULL;
+
+      if (info == NULL || info->state == KS_RECORD_STATE_SUBMITTED)
+        continue;
+      checked++;
+      status = ks_test_registry_status (reg, kp_id);
+      if (info->state == KS_RECORD_STATE_SYNCED)
+        g_assert_cmpstr (status, ==, "accepted");
+      else
+        {
+          g_assert_cmpint (info->state, ==, KS_RECORD_STATE_SYNC_FAILED);
+          g_assert_true (g_strcmp0 (status, "duplicate") == 0
+                         || g_strcmp0 (status, "rejected") == 0);
+        }
+    }
+  g_assert_cmpint (checked, ==, counts.acknowledged + counts.failed);
+}

@@ -1,0 +1,511 @@
+/* test-sync.c: the sync engine against the reference registry, on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "ks-sync-protocol.h"
+#include "ks-test-sync.h"
+
+static KsTestRegistry *registry;
+
+/* Provisioning: a wrong code is refused in words that say so; the right one certifies the
+ * station (its development root goes) and a second station cannot reuse it. */
+static void
+test_provision (void)
+{
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, registry);
+  g_autoptr(KsTestStation) other = ks_test_station_new (NULL, registry);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ks_station_keys_is_development (st->keys));
+  g_assert_false (ks_sync_engine_is_provisioned (st->engine));
+
+  /* Not provisioned yet: the run says what to do, not "no internet". */
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_NOT_PROVISIONED);
+  g_clear_error (&error);
+
+  g_assert_false (ks_test_station_provision (st, "WRONG-CODE", &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "provision"));
+  g_clear_error (&error);
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_no_error (error);
+  g_assert_true (ks_sync_engine_is_provisioned (st->engine));
+  g_assert_false (ks_station_keys_is_development (st->keys));
+  g_assert_cmpint (ks_sync_engine_get_connectivity (st->engine), ==,
+                   KS_SYNC_CONNECTIVITY_ONLINE);
+
+  /* The same station may repeat it (its answer was lost); another station may not. */
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_no_error (error);
+  g_assert_false (ks_test_station_provision (other, KS_TEST_CODE, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_REFUSED);
+}
+
+/* The ordinary day: approved and rejected records all reach the registry once, in batches;
+ * a second run sends nothing again. */
+static void
+test_sync_basic (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  KsSyncCounts counts;
+  gint64 n_runs_before;
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  ks_test_station_add (st, 0, 45, KS_RECORD_STATE_APPROVED);
+  ks_test_station_add (st, 45, 5, KS_RECORD_STATE_REJECTED);
+  ks_test_station_add (st, 50, 3, KS_RECORD_STATE_SUBMITTED);
+
+  g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
+  g_assert_cmpint (counts.pending, ==, 50);
+  g_assert_cmpint (counts.acknowledged, ==, 0);
+
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (ks_sync_engine_get_progress (st->engine), ==, 1.0);
+  g_assert_cmpint (ks_sync_engine_get_last_success (st->engine), >, 0);
+  g_assert_null (ks_sync_engine_get_last_error (st->engine));
+
+  g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
+  g_assert_cmpint (counts.acknowledged, ==, 50);
+  g_assert_cmpint (counts.failed, ==, 0);
+  /* Records awaiting review stay home. */
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 50);
+  g_assert_cmpint (ks_test_registry_count (reg, "decision = 'rejected' AND reason = "
+                                                "'poor-photo'"), ==, 5);
+  ks_test_assert_agreement (st, reg, 50);
+
+  /* Nothing acknowledged is sent again. */
+  n_runs_before = ks_test_registry_count (reg, NULL);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, n_runs_before);
+  g_assert_cmpint (ks_test_station_max_attempts (st), ==, 1);
+  {
+    g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, "PEW-A01-0000001-X", NULL);
+    g_assert_cmpint (info->state, ==, KS_RECORD_STATE_SYNCED);
+  }
+
+  /* Records approved later go with the next run. */
+  ks_test_station_add (st, 100, 7, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  ks_test_assert_agreement (st, reg, 57);
+}
+
+/* A citizen enrolled at two stations: the registry keeps the first; the second station is told
+ * which ID already holds the CNIC, and the record stays visible with that reason. */
+static void
+test_duplicate_cnic (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) a = ks_test_station_new (NULL, reg);
+  g_autoptr(KsTestStation) b = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autofree char *cnic = ks_test_cnic (1);
+  KsSyncFailure *f;
+  KsSyncCounts counts;
+
+  g_assert_true (ks_test_station_provision (a, KS_TEST_CODE, &error));
+  g_assert_true (ks_test_station_provision (b, KS_TEST_CODE_2, &error));
+  ks_test_station_add (a, 1, 1, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (a, &error));
+
+  /* Station B: same CNIC under another ID, plus an ordinary record. */
+  g_assert_true (_ks_records_insert_fixture (b->store, "PEW-B02-0000009-X", cnic,
+                                             KS_RECORD_STATE_APPROVED));
+  ks_test_station_add (b, 2, 1, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (b, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (ks_sync_engine_get_counts (b->engine, &counts, NULL));
+  g_assert_cmpint (counts.acknowledged, ==, 1);
+  g_assert_cmpint (counts.failed, ==, 1);
+  failed = ks_sync_engine_list_failed (b->engine, &error);
+  g_assert_cmpuint (failed->len, ==, 1);
+  f = g_ptr_array_index (failed, 0);
+  g_assert_cmpstr (f->kp_id, ==, "PEW-B02-0000009-X");
+  g_assert_nonnull (strstr (f->message, "PEW-A01-0000001-X"));
+  g_assert_nonnull (strstr (f->message, "CNIC"));
+  g_assert_cmpint (ks_test_registry_count (reg, "cnic = '1730100000001' AND status = "
+                                                "'accepted'"), ==, 1);
+
+  /* Retry queues it again; the registry's verdict stands, and nothing is stored twice. */
+  g_assert_true (ks_sync_engine_retry (b->engine, "PEW-B02-0000009-X", &error));
+  g_assert_true (ks_sync_engine_get_counts (b->engine, &counts, NULL));
+  g_assert_cmpint (counts.failed, ==, 0);
+  g_assert_cmpint (counts.pending, ==, 1);
+  g_assert_true (ks_test_station_sync (b, &error));
+  g_assert_true (ks_sync_engine_get_counts (b->engine, &counts, NULL));
+  g_assert_cmpint (counts.failed, ==, 1);
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 3);
+  ks_test_assert_agreement (a, reg, 3);
+}
+
+static GBytes *
+fake_template (const char *kp_id,
+               gpointer    user_data)
+{
+  g_autofree char *text = g_strdup_printf ("FAKE-TEMPLATE-%s", kp_id);
+  GByteArray *blob = g_byte_array_new ();
+
+  for (guint i = 0; i < 64; i++)
+    g_byte_array_append (blob, (const guint8 *)text, strlen (text));
+  return g_byte_array_free_to_bytes (blob);
+}
+
+/* Fingerprints leave sealed: the registry stores bytes only its key opens, and they open to
+ * what the station had. */
+static void
+test_biometrics_sealed (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = fake_template ("PEW-A01-0000003-X", NULL);
+  guint8 box_sk[crypto_box_SECRETKEYBYTES], box_pk[crypto_box_PUBLICKEYBYTES];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const guint8 *sealed;
+  gsize sealed_len, got = 0;
+  g_autofree guint8 *plain = NULL;
+
+  ks_sync_engine_set_biometrics_func (st->engine, fake_template, NULL, NULL);
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  ks_test_station_add (st, 0, 5, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, 5);
+
+  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_prepare_v2 (db, "SELECT value FROM secrets WHERE name = 'box-secret-key'", -1, &stmt,
+                      NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk, (const char *)sqlite3_column_text (stmt, 0),
+                                   sqlite3_column_bytes (stmt, 0), NULL, &got, NULL), ==, 0);
+  sqlite3_finalize (stmt);
+  crypto_scalarmult_base (box_pk, box_sk);
+
+  sqlite3_prepare_v2 (db, "SELECT biometrics_sealed FROM submissions WHERE kp_id = "
+                          "'PEW-A01-0000003-X'", -1, &stmt, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sealed = sqlite3_column_blob (stmt, 0);
+  sealed_len = sqlite3_column_bytes (stmt, 0);
+  g_assert_cmpuint (sealed_len, ==, g_bytes_get_size (expected) + crypto_box_SEALBYTES);
+  /* Not the plain template anywhere in what travelled. */
+  for (gsize i = 0; i + 13 <= sealed_len; i++)
+    g_assert_false (memcmp (sealed + i, "FAKE-TEMPLATE", 13) == 0);
+  plain = g_malloc (g_bytes_get_size (expected));
+  g_assert_cmpint (crypto_box_seal_open (plain, sealed, sealed_len, box_pk, box_sk), ==, 0);
+  g_assert_cmpmem (plain, sealed_len - crypto_box_SEALBYTES, g_bytes_get_data (expected, NULL),
+                   g_bytes_get_size (expected));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  sodium_memzero (box_sk, sizeof box_sk);
+}
+
+/* The content hash covers the plain template, so a re-sealed re-send hashes the same. */
+static void
+test_content_hash (void)
+{
+  g_autoptr(GBytes) bio = fake_template ("X", NULL);
+  g_autofree char *a = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", bio);
+  g_autofree char *b = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", bio);
+  g_autofree char *c = ks_sync_content_hash ("rejected", "poor-photo", "{\"cnic\":\"1\"}", bio);
+  g_autofree char *d = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"2\"}", bio);
+  g_autofree char *e = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", NULL);
+
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpuint (strlen (a), ==, 64);
+  g_assert_cmpstr (a, !=, c);
+  g_assert_cmpstr (a, !=, d);
+  g_assert_cmpstr (a, !=, e);
+}
+
+static gint64
+skewed_clock (gpointer data)
+{
+  return g_get_real_time () + (gint64)3600 * G_USEC_PER_SEC;
+}
+
+/* Each set-up mistake gets its own message: the address, the certificate, the clock. */
+static void
+test_setup_errors (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autofree char *other_ca = g_build_filename (ks_test_pki_dir (), "other-ca.pem", NULL);
+  g_autofree char *closed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) sock = NULL;
+  g_autoptr(GInetSocketAddress) any = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  ks_test_station_add (st, 0, 3, KS_RECORD_STATE_APPROVED);
+
+  /* No address. */
+  ks_sync_engine_set_registry (st->engine, "", ca);
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_NOT_CONFIGURED);
+  g_clear_error (&error);
+
+  /* A certificate from a CA the station does not trust: refused, and said so. */
+  ks_sync_engine_set_registry (st->engine, reg->url, other_ca);
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_TLS_UNTRUSTED);
+  g_assert_nonnull (strstr (error->message, "certificate"));
+  g_assert_null (strstr (error->message, "internet"));
+  g_clear_error (&error);
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 0);
+
+  /* A port nobody listens on (bound, not listening: connection refused). */
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  any = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_assert_true (g_socket_bind (sock, G_SOCKET_ADDRESS (any), FALSE, NULL));
+  bound = g_socket_get_local_address (sock, NULL);
+  closed = g_strdup_printf ("https://127.0.0.1:%u/",
+                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  ks_sync_engine_set_registry (st->engine, closed, ca);
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CANNOT_REACH);
+  g_assert_nonnull (strstr (error->message, "cannot reach"));
+  g_assert_cmpint (ks_sync_engine_get_connectivity (st->engine), ==,
+                   KS_SYNC_CONNECTIVITY_OFFLINE);
+  g_assert_nonnull (strstr (ks_sync_engine_get_last_error (st->engine), "cannot reach"));
+  g_clear_error (&error);
+
+  /* The station's clock an hour ahead: the registry answered, the clock is the fault. */
+  ks_sync_engine_set_registry (st->engine, reg->url, ca);
+  ks_store_set_clock (st->store, skewed_clock, NULL);
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CLOCK_SKEW);
+  g_assert_nonnull (strstr (error->message, "60 minutes ahead"));
+  g_assert_cmpint (ks_sync_engine_get_connectivity (st->engine), ==,
+                   KS_SYNC_CONNECTIVITY_ONLINE);
+  g_clear_error (&error);
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 0);
+
+  /* Every fault cleared: everything goes, once. */
+  ks_store_set_clock (st->store, NULL, NULL);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, 3);
+}
+
+static size_t
+collect (char   *data,
+         size_t  size,
+         size_t  nmemb,
+         void   *user_data)
+{
+  g_string_append_len (user_data, data, size * nmemb);
+  return size * nmemb;
+}
+
+/* A request as an attacker (or a broken station) would make it, without the engine. */
+static long
+raw_post (KsTestRegistry *reg,
+          const char     *path,
+          const char     *token,
+          const char     *kid,
+          gint64          timestamp,
+          const char     *signature,
+          const char     *body,
+          GString        *answer)
+{
+  g_autofree char *url = g_strconcat (reg->url, path + 1, NULL);
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autofree char *h_auth = g_strdup_printf ("Authorization: Bearer %s", token ? token : "");
+  g_autofree char *h_kid = g_strdup_printf ("KP-Key-Id: %s", kid);
+  g_autofree char *h_ts = g_strdup_printf ("KP-Timestamp: %" G_GINT64_FORMAT, timestamp);
+  g_autofree char *h_sig = g_strdup_printf ("KP-Signature: %s", signature);
+  struct curl_slist *headers = NULL;
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  if (token != NULL)
+    headers = curl_slist_append (headers, h_auth);
+  headers = curl_slist_append (headers, h_kid);
+  headers = curl_slist_append (headers, h_ts);
+  headers = curl_slist_append (headers, h_sig);
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
+static char *
+sign (KsTestStation *st,
+      const char    *path,
+      gint64         timestamp,
+      const char    *body)
+{
+  g_autofree char *message = ks_sync_signed_message ("POST", path, timestamp,
+                                                     (const guint8 *)body, strlen (body));
+  guint8 sig[crypto_sign_BYTES];
+
+  g_assert_true (ks_station_keys_sign_detached (st->keys, (const guint8 *)message,
+                                                strlen (message), sig, NULL));
+  return g_base64_encode (sig, sizeof sig);
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean with_token;
+  gint64 time_offset;
+  gboolean tamper;        /* sign one body, send another */
+  const char *error;
+} AuthCase;
+
+/* The registry stores nothing from a request it cannot attribute to a registered station:
+ * no token, a signature over other bytes, a timestamp outside the skew window. */
+static void
+test_registry_auth (void)
+{
+  static const AuthCase cases[] = {
+    { "no token", FALSE, 0, FALSE, "unauthorized" },
+    { "tampered body", TRUE, 0, TRUE, "bad-signature" },
+    { "replayed an hour later", TRUE, -3600, FALSE, "clock-skew" },
+    { "signed and fresh", TRUE, 0, FALSE, NULL },
+  };
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  const char *body = "{\"kp_ids\":[\"PEW-A01-0000001-X\"]}";
+  const char *other = "{\"kp_ids\":[\"PEW-A01-0000002-X\"]}";
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  token = ks_store_get_meta (st->store, "registry-token");
+  g_assert_nonnull (token);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const AuthCase *c = &cases[i];
+      gint64 when = g_get_real_time () / G_USEC_PER_SEC + c->time_offset;
+      g_autofree char *sig = sign (st, "/v1/records/status", when, body);
+      g_autoptr(GString) answer = g_string_new (NULL);
+      long status;
+
+      g_test_message ("case: %s", c->name);
+      status = raw_post (reg, "/v1/records/status", c->with_token ? token : NULL,
+                         ks_station_keys_get_kid (st->keys), when, sig,
+                         c->tamper ? other : body, answer);
+      if (c->error == NULL)
+        {
+          g_assert_cmpint (status, ==, 200);
+          g_assert_nonnull (strstr (answer->str, "\"unknown\""));
+        }
+      else
+        {
+          g_autofree char *code = g_strdup_printf ("\"error\":\"%s\"", c->error);
+          g_assert_cmpint (status, ==, 401);
+          g_assert_nonnull (strstr (answer->str, code));
+        }
+    }
+
+  /* Signed, but the record's contents do not match its hash: kept as refused, never accepted. */
+  {
+    const char *batch = "{\"records\":[{\"kp_id\":\"PEW-A01-0000005-X\",\"decision\":"
+                        "\"approved\",\"reason\":null,\"payload\":\"{\\\"cnic\\\":"
+                        "\\\"1730100000005\\\"}\",\"content_hash\":\"00\"}]}";
+    gint64 when = g_get_real_time () / G_USEC_PER_SEC;
+    g_autofree char *sig = sign (st, "/v1/records/batch", when, batch);
+    g_autoptr(GString) answer = g_string_new (NULL);
+
+    g_assert_cmpint (raw_post (reg, "/v1/records/batch", token,
+                               ks_station_keys_get_kid (st->keys), when, sig, batch, answer),
+                     ==, 200);
+    g_assert_nonnull (strstr (answer->str, "content-hash-mismatch"));
+    g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 0);
+  }
+}
+
+/* A revoked station is refused with words that say so, may not provision again, and the
+ * trust list it fetched earlier names the registry root that certified it. */
+static void
+test_revoked_station (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsTrustList) trust = NULL;
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  const char *kid;
+
+  /* Before the first sync there is no list to hand to the verifier. */
+  g_assert_null (ks_sync_engine_load_trust_list (st->engine, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_NOT_PROVISIONED);
+  g_clear_error (&error);
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  ks_test_station_add (st, 0, 2, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  kid = ks_station_keys_get_kid (st->keys);
+
+  trust = ks_sync_engine_load_trust_list (st->engine, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ks_trust_list_lookup (trust, kid, NULL));
+  g_assert_false (ks_trust_list_is_revoked (trust, kid));
+
+  ks_test_registry_kill (reg);
+  reg->extra_args = g_strdupv ((char *[]) { (char *)"--revoke", (char *)kid, NULL });
+  ks_test_registry_restart (reg);
+  ks_sync_engine_set_registry (st->engine, reg->url, ca);
+  ks_test_station_add (st, 2, 1, KS_RECORD_STATE_APPROVED);
+
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "refused this station"));
+  g_clear_error (&error);
+  g_assert_false (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_REFUSED);
+  /* Nothing of the revoked station's new record was stored. */
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int rc;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_assert_cmpint (sodium_init (), >=, 0);
+
+  registry = ks_test_registry_start ();
+  g_test_add_func ("/sync/content-hash", test_content_hash);
+  g_test_add_func ("/sync/provision", test_provision);
+  g_test_add_func ("/sync/basic", test_sync_basic);
+  g_test_add_func ("/sync/duplicate-cnic", test_duplicate_cnic);
+  g_test_add_func ("/sync/biometrics-sealed", test_biometrics_sealed);
+  g_test_add_func ("/sync/setup-errors", test_setup_errors);
+  g_test_add_func ("/sync/registry-auth", test_registry_auth);
+  g_test_add_func ("/sync/revoked-station", test_revoked_station);
+  rc = g_test_run ();
+  ks_test_registry_free (registry);
+  return rc;
+}

@@ -1,0 +1,139 @@
+/* test-ui-sync.c: the Sync section against the loopback registry
+ *
+ * Provisioning with a code, Sync Now, the counts and the progress, a refused record with its
+ * reason and Retry, and the online indicator; a screenshot of the page with a refused record.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ks-station.h"
+#include "ks-sync-page.h"
+#include "ks-test-sync.h"
+#include "ks-test-ui.h"
+
+static gboolean
+label_shows (GtkWidget  *root,
+             const char *text)
+{
+  for (guint i = 0;; i++)
+    {
+      GtkWidget *label = ks_test_find_by_type (root, GTK_TYPE_LABEL, i);
+      if (label == NULL)
+        return FALSE;
+      if (gtk_widget_get_mapped (label) && strstr (gtk_label_get_label (GTK_LABEL (label)), text))
+        return TRUE;
+    }
+}
+
+static void
+test_sync_page (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autofree char *dir = ks_test_tmpdir ();
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autoptr(KsStation) station = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *code_row, *button, *retry;
+  KsSyncPage *sync_page;
+  KsSyncEngine *engine;
+  GSettings *settings;
+  KsSyncCounts counts;
+
+  station = ks_station_open ("production", dir, &error);
+  g_assert_no_error (error);
+  settings = ks_station_get_settings (station);
+  g_settings_set_string (settings, "station-code", "A01");
+  g_settings_set_string (settings, "registry-url", reg->url);
+  g_settings_set_string (settings, "registry-ca-file", ca);
+  g_settings_set_uint (settings, "sync-batch-size", 7);
+  g_settings_set_uint (settings, "sync-interval-minutes", 0);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *kp_id = ks_test_kp_id (i);
+      g_autofree char *cnic = ks_test_cnic (i);
+      g_assert_true (_ks_records_insert_fixture (ks_station_get_store (station), kp_id, cnic,
+                                                 KS_RECORD_STATE_APPROVED));
+    }
+  /* The registry refuses a CNIC that is not 13 digits. */
+  g_assert_true (_ks_records_insert_fixture (ks_station_get_store (station), "PEW-A01-0000099-X",
+                                             "123", KS_RECORD_STATE_APPROVED));
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 900);
+  sync_page = g_object_new (KS_TYPE_SYNC_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (sync_page));
+  ks_sync_page_set_station (sync_page, station);
+  gtk_window_present (GTK_WINDOW (window));
+  ks_test_iterate (100);
+
+  engine = ks_sync_page_get_engine (sync_page);
+  g_assert_nonnull (engine);
+  /* Settings reach the engine. */
+  {
+    guint batch = 0;
+    g_autofree char *url = NULL;
+    g_object_get (engine, "batch-size", &batch, "registry-url", &url, NULL);
+    g_assert_cmpuint (batch, ==, 7);
+    g_assert_cmpstr (url, ==, reg->url);
+  }
+  g_assert_false (ks_sync_page_get_online (sync_page));
+  g_assert_true (label_shows (window, "21"));
+
+  /* Provisioning: the code row goes away once the registry certified the station. */
+  code_row = ks_test_find_by_type (window, ADW_TYPE_ENTRY_ROW, 0);
+  g_assert_nonnull (code_row);
+  gtk_editable_set_text (GTK_EDITABLE (code_row), KS_TEST_CODE);
+  g_signal_emit_by_name (code_row, "apply");
+  KS_TEST_WAIT_UNTIL (!gtk_widget_get_visible (code_row), 20000);
+  g_assert_true (ks_sync_page_get_online (sync_page));
+
+  gtk_widget_activate_action (GTK_WIDGET (sync_page), "sync.run", NULL);
+  g_assert_true (ks_sync_engine_get_running (engine));
+  KS_TEST_WAIT_UNTIL (!ks_sync_engine_get_running (engine), 30000);
+  ks_test_iterate (100);
+
+  g_assert_true (ks_sync_engine_get_counts (engine, &counts, NULL));
+  g_assert_cmpint (counts.acknowledged, ==, 20);
+  g_assert_cmpint (counts.failed, ==, 1);
+  g_assert_true (label_shows (window, "PEW-A01-0000099-X"));
+  g_assert_true (label_shows (window, "not a valid 13-digit"));
+  g_free (ks_test_screenshot (window, "sync-refused-record"));
+
+  /* Retry puts the refused record back in the queue. */
+  retry = NULL;
+  for (guint i = 0; retry == NULL && (button = ks_test_find_by_type (window, GTK_TYPE_BUTTON, i));
+       i++)
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Retry") == 0)
+      retry = button;
+  g_assert_nonnull (retry);
+  g_signal_emit_by_name (retry, "clicked");
+  ks_test_iterate (50);
+  g_assert_true (ks_sync_engine_get_counts (engine, &counts, NULL));
+  g_assert_cmpint (counts.failed, ==, 0);
+  g_assert_cmpint (counts.pending, ==, 1);
+
+  /* The registry is gone: the page says it cannot reach it, and shows offline. */
+  ks_test_registry_kill (reg);
+  gtk_widget_activate_action (GTK_WIDGET (sync_page), "sync.run", NULL);
+  KS_TEST_WAIT_UNTIL (!ks_sync_engine_get_running (engine), 60000);
+  ks_test_iterate (100);
+  g_assert_false (ks_sync_page_get_online (sync_page));
+  g_assert_true (label_shows (window, "cannot reach the registry"));
+  g_free (ks_test_screenshot (window, "sync-offline"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+}
+
+int
+main (int argc, char *argv[])
+{
+  ks_test_ui_init (&argc, &argv);
+  g_test_add_func ("/ui/sync/page", test_sync_page);
+  return g_test_run ();
+}
