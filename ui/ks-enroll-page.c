@@ -90,6 +90,13 @@ struct _KsEnrollPage
   KsEnrollStep step;
   gboolean loading;
   gboolean busy;
+
+  /* Guided mode (training): one sentence per step, the next field to fill highlighted. */
+  GtkRevealer *guide_revealer;
+  GtkLabel *guide_label;
+  GtkCheckButton *guide_check;
+  GtkWidget *guided_row;
+  gboolean guided;
 };
 
 G_DEFINE_FINAL_TYPE (KsEnrollPage, ks_enroll_page, ADW_TYPE_BIN)
@@ -302,6 +309,99 @@ update_step_indicator (KsEnrollPage *self)
     }
 }
 
+/* Guided mode *************************************************************************/
+
+/* One sentence per step: what to do there, for a trainee's first enrollments. */
+static const char *
+step_guide (KsEnrollStep step)
+{
+  switch (step)
+    {
+    case KS_ENROLL_STEP_IDENTITY:
+      return _("Type the CNIC or B-form number exactly as printed on the card, then the date of "
+               "birth and gender.");
+    case KS_ENROLL_STEP_PERSONAL:
+      return _("Type the citizen’s name and their father’s or husband’s name, in English and in "
+               "Urdu, as on the CNIC.");
+    case KS_ENROLL_STEP_ADDRESS:
+      return _("Type a mobile number the citizen answers, then their address, district and "
+               "tehsil.");
+    case KS_ENROLL_STEP_SERVICES:
+      return _("Read each service’s consent text aloud and tick only the services the citizen "
+               "agrees to.");
+    case KS_ENROLL_STEP_FINGERPRINTS:
+      return _("Capture each finger the screen asks for; if a finger cannot be captured, choose "
+               "the reason.");
+    case KS_ENROLL_STEP_REVIEW:
+      return _("Read everything back to the citizen and correct any mistake before you submit.");
+    case KS_ENROLL_STEP_CARD:
+      return _("Print the card, check it with the citizen and hand it over with their CNIC.");
+    case KS_ENROLL_N_STEPS:
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/* Highlights the first field of the step that still needs something (empty or wrong). */
+static void
+update_guide (KsEnrollPage *self)
+{
+  KsField bad = 0;
+  GDate date;
+
+  if (self->guided_row != NULL)
+    gtk_widget_remove_css_class (self->guided_row, "guided-next");
+  g_clear_weak_pointer (&self->guided_row);
+
+  gtk_revealer_set_reveal_child (self->guide_revealer, self->guided);
+  if (!self->guided)
+    return;
+  gtk_label_set_label (self->guide_label, step_guide (self->step));
+
+  if (self->record == NULL || self->station == NULL || step_fields[self->step][0] < 0)
+    return;
+  g_date_clear (&date, 1);
+  g_date_set_time_t (&date, time (NULL));
+  if (!ks_record_validate (self->record, step_fields[self->step][0], step_fields[self->step][1],
+                           ks_station_get_reference (self->station), &date, FALSE, &bad, NULL))
+    {
+      g_set_weak_pointer (&self->guided_row, field_row (self, bad));
+      gtk_widget_add_css_class (self->guided_row, "guided-next");
+    }
+}
+
+static void
+on_guide_toggled (KsEnrollPage *self)
+{
+  ks_enroll_page_set_guided (self, gtk_check_button_get_active (self->guide_check));
+}
+
+/**
+ * ks_enroll_page_set_guided:
+ *
+ * Turns guided mode on or off: a sentence above each step says what to do, and the next field
+ * to fill is highlighted (with the `guided-next` style and, for screen readers, focus).
+ */
+void
+ks_enroll_page_set_guided (KsEnrollPage *self,
+                           gboolean      guided)
+{
+  g_return_if_fail (KS_IS_ENROLL_PAGE (self));
+
+  guided = !!guided;
+  if (gtk_check_button_get_active (self->guide_check) != guided)
+    gtk_check_button_set_active (self->guide_check, guided);
+  self->guided = guided;
+  update_guide (self);
+}
+
+gboolean
+ks_enroll_page_get_guided (KsEnrollPage *self)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), FALSE);
+  return self->guided;
+}
+
 /* Record <-> widgets *******************************************************************/
 
 static void
@@ -367,6 +467,7 @@ on_field_changed (KsEnrollPage *self,
   if (GPOINTER_TO_INT (field) - 1 == KS_FIELD_DATE_OF_BIRTH)
     update_guardian_visibility (self);
   save_draft_soon (self);
+  update_guide (self);
 }
 
 static void
@@ -769,6 +870,7 @@ go_to_step (KsEnrollPage *self,
   if ((focus = first_field_of_step (self, step)))
     gtk_widget_grab_focus (focus);
   save_draft_soon (self);
+  update_guide (self);
 }
 
 /* Validates the step's fields, writing normalised values back (a CNIC gets its dashes). */
@@ -1029,6 +1131,7 @@ new_action (GtkWidget  *widget,
   /* Start with no gender chosen: the operator picks it from the card. */
   ks_record_set (record, KS_FIELD_GENDER, "");
   g_clear_pointer (&self->submitted_id, g_free);
+  g_clear_weak_pointer (&self->guided_row);
   start_draft (self, record, 0, KS_ENROLL_STEP_IDENTITY);
 }
 
@@ -1418,6 +1521,26 @@ ks_enroll_page_init (KsEnrollPage *self)
   gtk_widget_set_direction (GTK_WIDGET (self->guardian_cnic_row), GTK_TEXT_DIR_LTR);
 
   gtk_label_set_label (self->saved_label, _("Saved automatically as you type"));
+
+  /* Guided mode: built here rather than in the template so the wizard's layout stays as it is;
+   * the check box only shows on the training profile (ks_enroll_page_set_station()). */
+  self->guide_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->guide_label, TRUE);
+  gtk_label_set_xalign (self->guide_label, 0.0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->guide_label), "guide");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("What to do on this step"), -1);
+  self->guide_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->guide_revealer, GTK_WIDGET (self->guide_label));
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->steps_box))),
+                              GTK_WIDGET (self->guide_revealer), GTK_WIDGET (self->steps_box));
+  self->guide_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Guide me")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->guide_check),
+                               _("Explain each step and highlight the next field to fill"));
+  gtk_widget_set_visible (GTK_WIDGET (self->guide_check), FALSE);
+  gtk_action_bar_pack_end (self->action_bar, GTK_WIDGET (self->guide_check));
+  g_signal_connect_object (self->guide_check, "toggled", G_CALLBACK (on_guide_toggled), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->drafts_list, "row-activated", G_CALLBACK (on_draft_activated),
                            self, G_CONNECT_SWAPPED);
   update_step_indicator (self);
@@ -1445,6 +1568,10 @@ ks_enroll_page_set_station (KsEnrollPage *self,
                            G_CALLBACK (on_tehsil_selected), self, G_CONNECT_SWAPPED);
 
   build_service_rows (self);
+
+  /* Trainees start guided; they can turn it off once they know the way. */
+  gtk_widget_set_visible (GTK_WIDGET (self->guide_check), ks_station_is_training (station));
+  ks_enroll_page_set_guided (self, ks_station_is_training (station));
 }
 
 /**
