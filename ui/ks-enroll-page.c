@@ -19,6 +19,7 @@
 #include "ks-consent.h"
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
+#include "ks-l10n.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 #include "ks-ui-util.h"
@@ -272,7 +273,8 @@ update_step_indicator (KsEnrollPage *self)
   for (KsEnrollStep s = 0; s < KS_ENROLL_N_STEPS; s++)
     {
       GtkWidget *item = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-      g_autofree char *text = g_strdup_printf ("%d. %s", s + 1, step_title (s));
+      /* Translators: a step of the enrollment wizard: "1. Identity" */
+      g_autofree char *text = g_strdup_printf (_("%d. %s"), s + 1, step_title (s));
       GtkWidget *label = gtk_label_new (text);
 
       gtk_widget_add_css_class (item, "step");
@@ -299,8 +301,11 @@ update_step_indicator (KsEnrollPage *self)
 
       if (s + 1 < KS_ENROLL_N_STEPS)
         {
-          /* go-next mirrors itself in right-to-left languages. */
-          GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+          /* The arrow points to the next step: leftwards in Urdu and Pashto. GTK 4.8 does not
+           * pick go-next's -rtl variant for a new image, so the icon is chosen here. */
+          GtkWidget *arrow = gtk_image_new_from_icon_name (
+            gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL
+              ? "go-previous-symbolic" : "go-next-symbolic");
           gtk_widget_add_css_class (arrow, "dim-label");
           gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("then"), -1);
@@ -603,6 +608,22 @@ load_widgets (KsEnrollPage *self)
 
 /* Services ****************************************************************************/
 
+/* The first switch under @widget, depth first: an expander row's enable switch comes before
+ * the rows it reveals. */
+static GtkWidget *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_switch (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 build_service_rows (KsEnrollPage *self)
 {
@@ -628,6 +649,15 @@ build_service_rows (KsEnrollPage *self)
       adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
+      /* libadwaita 1.2 leaves the row's own switch without a name: give it the service's. */
+      {
+        GtkWidget *enable = find_switch (row);
+        g_autofree char *label = g_strdup_printf (_("Sign up for %s"), service->title_en);
+
+        if (enable != NULL)
+          gtk_accessible_update_property (GTK_ACCESSIBLE (enable), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          label, -1);
+      }
 
       /* The consent text in both languages, as it is read to the citizen. */
       text_en = gtk_label_new (service->consent_en);
@@ -744,17 +774,25 @@ review_value (KsEnrollPage *self,
         return g_string_free (text, FALSE);
       }
 
-    case KS_FIELD_ID_KIND:
+    /* Numbers keep their digit groups in order inside right-to-left screens. */
     case KS_FIELD_CNIC:
+    case KS_FIELD_GUARDIAN_CNIC:
+    case KS_FIELD_MOBILE:
+      return ks_bidi_isolate_ltr (value);
+
     case KS_FIELD_DATE_OF_BIRTH:
+      {
+        g_autofree char *date = ks_format_iso_date (value);
+        return ks_bidi_isolate_ltr (date);
+      }
+
+    case KS_FIELD_ID_KIND:
     case KS_FIELD_FULL_NAME:
     case KS_FIELD_FULL_NAME_UR:
     case KS_FIELD_RELATION:
     case KS_FIELD_FATHER_NAME:
     case KS_FIELD_FATHER_NAME_UR:
-    case KS_FIELD_GUARDIAN_CNIC:
     case KS_FIELD_GUARDIAN_NAME:
-    case KS_FIELD_MOBILE:
     case KS_FIELD_EMAIL:
     case KS_FIELD_ADDRESS_LINE1:
     case KS_FIELD_ADDRESS_LINE2:
