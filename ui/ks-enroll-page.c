@@ -301,11 +301,14 @@ update_step_indicator (KsEnrollPage *self)
 
       if (s + 1 < KS_ENROLL_N_STEPS)
         {
-          /* The arrow points to the next step: leftwards in Urdu and Pashto. GTK 4.8 does not
-           * pick go-next's -rtl variant for a new image, so the icon is chosen here. */
-          GtkWidget *arrow = gtk_image_new_from_icon_name (
-            gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL
-              ? "go-previous-symbolic" : "go-next-symbolic");
+          /* The arrow points to the next step: leftwards in Urdu and Pashto. The screenshots
+           * showed go-next's -rtl variant is not reliably picked, so the image is pinned to
+           * left-to-right and the icon chosen here. */
+          gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+          GtkWidget *arrow = gtk_image_new_from_icon_name (rtl ? "go-previous-symbolic"
+                                                               : "go-next-symbolic");
+
+          gtk_widget_set_direction (arrow, GTK_TEXT_DIR_LTR);
           gtk_widget_add_css_class (arrow, "dim-label");
           gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("then"), -1);
@@ -1013,6 +1016,7 @@ check_existing_cnic (KsEnrollPage *self)
                           ks_record_state_get_label (existing->state));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                        _("Already Enrolled"), body));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   if (existing->state == KS_RECORD_STATE_SUBMITTED)
     {
@@ -1048,6 +1052,7 @@ confirm_submit (KsEnrollPage *self)
                           ks_record_get (self->record, KS_FIELD_FULL_NAME));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                        _("Submit Record?"), body));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "submit", _("_Submit"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "submit", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "submit");

@@ -18,6 +18,7 @@
 #include "ks-records.h"
 #include "ks-settings-page.h"
 #include "ks-training.h"
+#include "ks-ui-util.h"
 
 struct _KsSettingsPage
 {
@@ -66,6 +67,7 @@ open_dialog (KsSettingsPage *self,
                                   self->station, self->session, account);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (refresh_accounts), self,
                            G_CONNECT_SWAPPED);
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -240,7 +242,7 @@ reset_training_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   /* The training banner is on every window of the profile, dialogs included. */
-  gtk_widget_add_css_class (dialog, "training");
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_reset_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

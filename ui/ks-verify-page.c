@@ -23,6 +23,7 @@
 #include "ks-audit.h"
 #include "ks-reference.h"
 #include "ks-verify-page.h"
+#include "ks-ui-util.h"
 
 /* How long the camera looks for a QR code before giving up. */
 #define CAMERA_TIMEOUT_MS 20000
@@ -98,6 +99,7 @@ show_error (KsVerifyPage *self,
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
