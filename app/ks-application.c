@@ -77,6 +77,18 @@ ks_application_activate (GApplication *app)
       return;
     }
 
+  /* The language last chosen on this profile's sign-in screen, applied before anything is
+   * shown (the error window too, if the station cannot open). */
+  {
+    g_autofree char *path = g_strdup_printf ("/pk/gov/kp/KhyberPassStation/profiles/%s/",
+                                             self->profile);
+    g_autoptr(GSettings) settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
+                                                              path);
+    g_autofree char *language = g_settings_get_string (settings, "language");
+
+    ks_language_apply (language);
+  }
+
   /* The window owns the station: switching to the other profile closes this one, so the
    * application keeps no reference of its own. */
   station = ks_station_open (self->profile, self->data_dir, &error);
@@ -87,14 +99,7 @@ ks_application_activate (GApplication *app)
       window = GTK_WINDOW (ks_error_window_new (GTK_APPLICATION (app), error));
     }
   else
-    {
-      g_autofree char *language = g_settings_get_string (ks_station_get_settings (station),
-                                                         "language");
-
-      /* The sign-in screen speaks the language last chosen on this station. */
-      ks_language_apply (language);
-      window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (app), station));
-    }
+    window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (app), station));
 
   gtk_window_present (window);
 }

@@ -152,6 +152,24 @@ test_screens (Fixture       *f,
     g_assert_true (shows_text (enroll, "\xe2\x81\xa6" "0000000000000" "\xe2\x81\xa9"));
     shot (window, lang, "enroll-identity-error");
   }
+  /* The later steps as they look (their fields empty). */
+  {
+    static const char *const steps[] = { "personal", "address", "services" };
+    GtkStack *step_stack = NULL;
+
+    for (guint i = 0; (step_stack = GTK_STACK (ks_test_find_by_type (enroll, GTK_TYPE_STACK, i))); i++)
+      if (gtk_stack_get_child_by_name (step_stack, "personal") != NULL)
+        break;
+    g_assert_nonnull (step_stack);
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        g_autofree char *screen = g_strconcat ("enroll-", steps[i], NULL);
+
+        gtk_stack_set_visible_child_name (step_stack, steps[i]);
+        ks_test_iterate (100);
+        shot (window, lang, screen);
+      }
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "verify");
   shot (window, lang, "verify");

@@ -20,6 +20,7 @@
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
 #include "ks-l10n.h"
+#include "ks-language.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 #include "ks-ui-util.h"
@@ -647,15 +648,23 @@ build_service_rows (KsEnrollPage *self)
         continue;
 
       row = adw_expander_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), service->title_en);
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), service->description_en);
+      /* Urdu and Pashto screens show the reference data's Urdu titles (there is no Pashto
+       * in it); the consent text below is in both English and Urdu anyway. */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     ks_language_applied_is_rtl () ? service->title_ur
+                                                                   : service->title_en);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row),
+                                     ks_language_applied_is_rtl () ? service->description_ur
+                                                                   : service->description_en);
       adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
       /* libadwaita 1.2 leaves the row's own switch without a name: give it the service's. */
       {
         GtkWidget *enable = find_switch (row);
-        g_autofree char *label = g_strdup_printf (_("Sign up for %s"), service->title_en);
+        g_autofree char *label =
+          g_strdup_printf (_("Sign up for %s"),
+                           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
 
         if (enable != NULL)
           gtk_accessible_update_property (GTK_ACCESSIBLE (enable), GTK_ACCESSIBLE_PROPERTY_LABEL,
