@@ -15,6 +15,7 @@
 
 #include "ks-application.h"
 #include "ks-error-window.h"
+#include "ks-language.h"
 #include "ks-station.h"
 #include "ks-window.h"
 
@@ -24,7 +25,6 @@ struct _KsApplication
 
   char *profile;
   char *data_dir;
-  KsStation *station;
 };
 
 G_DEFINE_FINAL_TYPE (KsApplication, ks_application, ADW_TYPE_APPLICATION)
@@ -69,6 +69,7 @@ ks_application_activate (GApplication *app)
   KsApplication *self = KS_APPLICATION (app);
   g_autoptr(GError) error = NULL;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(KsStation) station = NULL;
 
   if (window != NULL)
     {
@@ -76,15 +77,29 @@ ks_application_activate (GApplication *app)
       return;
     }
 
-  self->station = ks_station_open (self->profile, self->data_dir, &error);
-  if (self->station == NULL)
+  /* The language last chosen on this profile's sign-in screen, applied before anything is
+   * shown (the error window too, if the station cannot open). */
+  {
+    g_autofree char *path = g_strdup_printf ("/pk/gov/kp/KhyberPassStation/profiles/%s/",
+                                             self->profile);
+    g_autoptr(GSettings) settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
+                                                              path);
+    g_autofree char *language = g_settings_get_string (settings, "language");
+
+    ks_language_apply (language);
+  }
+
+  /* The window owns the station: switching to the other profile closes this one, so the
+   * application keeps no reference of its own. */
+  station = ks_station_open (self->profile, self->data_dir, &error);
+  if (station == NULL)
     {
       /* Said on the terminal too, for whoever started the station from one. */
       g_printerr ("%s\n", error->message);
       window = GTK_WINDOW (ks_error_window_new (GTK_APPLICATION (app), error));
     }
   else
-    window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (app), self->station));
+    window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (app), station));
 
   gtk_window_present (window);
 }
@@ -142,7 +157,6 @@ ks_application_finalize (GObject *object)
 {
   KsApplication *self = (KsApplication *)object;
 
-  g_clear_object (&self->station);
   g_free (self->profile);
   g_free (self->data_dir);
 
@@ -188,4 +202,25 @@ ks_application_new (void)
                        "flags", G_APPLICATION_NON_UNIQUE,
                        "resource-base-path", "/pk/gov/kp/KhyberPassStation",
                        NULL);
+}
+
+/**
+ * ks_application_set_language:
+ * @code: `en`, `ur`, `ps`, or "" to follow the system
+ *
+ * Switches the running station to @code: the main window is built again in that language and
+ * direction, on the same station, and whoever is signed in stays signed in.
+ */
+void
+ks_application_set_language (KsApplication *self,
+                             const char    *code)
+{
+  GtkWindow *window;
+
+  g_return_if_fail (KS_IS_APPLICATION (self));
+
+  ks_language_apply (code);
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (KS_IS_WINDOW (window))
+    ks_window_recreate (KS_WINDOW (window));
 }

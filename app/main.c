@@ -20,7 +20,10 @@ main (int   argc,
   g_autoptr(KsApplication) app = NULL;
   const char *localedir = g_getenv ("KS_LOCALEDIR");
 
-  setlocale (LC_ALL, "");
+  /* Without a locale of its own (a bare "C"), gettext would ignore LANGUAGE, which is how the
+   * station switches to Urdu or Pashto: C.UTF-8 is always there on Debian. */
+  if (setlocale (LC_ALL, "") == NULL || g_strcmp0 (setlocale (LC_MESSAGES, NULL), "C") == 0)
+    setlocale (LC_ALL, "C.UTF-8");
   /* ./station run points KS_LOCALEDIR at the build's translations. */
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -18,6 +18,7 @@
 
 #include "ks-card-audit.h"
 #include "ks-card-view.h"
+#include "ks-ui-util.h"
 
 /* Between the two sides, in card millimetres, and around them. */
 #define SIDE_GAP_MM 6.0
@@ -59,6 +60,7 @@ show_error (KsCardView *self,
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -21,6 +21,8 @@
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
 #include "ks-photo.h"
+#include "ks-l10n.h"
+#include "ks-language.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 #include "ks-ui-util.h"
@@ -95,6 +97,13 @@ struct _KsEnrollPage
   KsEnrollStep step;
   gboolean loading;
   gboolean busy;
+
+  /* Guided mode (training): one sentence per step, the next field to fill highlighted. */
+  GtkRevealer *guide_revealer;
+  GtkLabel *guide_label;
+  GtkCheckButton *guide_check;
+  GtkWidget *guided_row;
+  gboolean guided;
 };
 
 G_DEFINE_FINAL_TYPE (KsEnrollPage, ks_enroll_page, ADW_TYPE_BIN)
@@ -284,7 +293,8 @@ update_step_indicator (KsEnrollPage *self)
   for (KsEnrollStep s = 0; s < KS_ENROLL_N_STEPS; s++)
     {
       GtkWidget *item = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-      g_autofree char *text = g_strdup_printf ("%d. %s", s + 1, step_title (s));
+      /* Translators: a step of the enrollment wizard: "1. Identity" */
+      g_autofree char *text = g_strdup_printf (_("%d. %s"), s + 1, step_title (s));
       GtkWidget *label = gtk_label_new (text);
 
       gtk_widget_add_css_class (item, "step");
@@ -311,14 +321,113 @@ update_step_indicator (KsEnrollPage *self)
 
       if (s + 1 < KS_ENROLL_N_STEPS)
         {
-          /* go-next mirrors itself in right-to-left languages. */
-          GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+          /* The arrow points to the next step: leftwards in Urdu and Pashto. The screenshots
+           * showed go-next's -rtl variant is not reliably picked, so the image is pinned to
+           * left-to-right and the icon chosen here. */
+          gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+          GtkWidget *arrow = gtk_image_new_from_icon_name (rtl ? "go-previous-symbolic"
+                                                               : "go-next-symbolic");
+
+          gtk_widget_set_direction (arrow, GTK_TEXT_DIR_LTR);
           gtk_widget_add_css_class (arrow, "dim-label");
           gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("then"), -1);
           gtk_box_append (self->steps_box, arrow);
         }
     }
+}
+
+/* Guided mode *************************************************************************/
+
+/* One sentence per step: what to do there, for a trainee's first enrollments. */
+static const char *
+step_guide (KsEnrollStep step)
+{
+  switch (step)
+    {
+    case KS_ENROLL_STEP_IDENTITY:
+      return _("Type the CNIC or B-form number exactly as printed on the card, then the date of "
+               "birth and gender.");
+    case KS_ENROLL_STEP_PERSONAL:
+      return _("Type the citizen’s name and their father’s or husband’s name, in English and in "
+               "Urdu, as on the CNIC.");
+    case KS_ENROLL_STEP_ADDRESS:
+      return _("Type a mobile number the citizen answers, then their address, district and "
+               "tehsil.");
+    case KS_ENROLL_STEP_SERVICES:
+      return _("Read each service’s consent text aloud and tick only the services the citizen "
+               "agrees to.");
+    case KS_ENROLL_STEP_FINGERPRINTS:
+      return _("Capture each finger the screen asks for; if a finger cannot be captured, choose "
+               "the reason.");
+    case KS_ENROLL_STEP_REVIEW:
+      return _("Read everything back to the citizen and correct any mistake before you submit.");
+    case KS_ENROLL_STEP_CARD:
+      return _("Print the card, check it with the citizen and hand it over with their CNIC.");
+    case KS_ENROLL_N_STEPS:
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/* Highlights the first field of the step that still needs something (empty or wrong). */
+static void
+update_guide (KsEnrollPage *self)
+{
+  KsField bad = 0;
+  GDate date;
+
+  if (self->guided_row != NULL)
+    gtk_widget_remove_css_class (self->guided_row, "guided-next");
+  g_clear_weak_pointer (&self->guided_row);
+
+  gtk_revealer_set_reveal_child (self->guide_revealer, self->guided);
+  if (!self->guided)
+    return;
+  gtk_label_set_label (self->guide_label, step_guide (self->step));
+
+  if (self->record == NULL || self->station == NULL || step_fields[self->step][0] < 0)
+    return;
+  g_date_clear (&date, 1);
+  g_date_set_time_t (&date, time (NULL));
+  if (!ks_record_validate (self->record, step_fields[self->step][0], step_fields[self->step][1],
+                           ks_station_get_reference (self->station), &date, FALSE, &bad, NULL))
+    {
+      g_set_weak_pointer (&self->guided_row, field_row (self, bad));
+      gtk_widget_add_css_class (self->guided_row, "guided-next");
+    }
+}
+
+static void
+on_guide_toggled (KsEnrollPage *self)
+{
+  ks_enroll_page_set_guided (self, gtk_check_button_get_active (self->guide_check));
+}
+
+/**
+ * ks_enroll_page_set_guided:
+ *
+ * Turns guided mode on or off: a sentence above each step says what to do, and the next field
+ * to fill is highlighted (with the `guided-next` style and, for screen readers, focus).
+ */
+void
+ks_enroll_page_set_guided (KsEnrollPage *self,
+                           gboolean      guided)
+{
+  g_return_if_fail (KS_IS_ENROLL_PAGE (self));
+
+  guided = !!guided;
+  if (gtk_check_button_get_active (self->guide_check) != guided)
+    gtk_check_button_set_active (self->guide_check, guided);
+  self->guided = guided;
+  update_guide (self);
+}
+
+gboolean
+ks_enroll_page_get_guided (KsEnrollPage *self)
+{
+  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), FALSE);
+  return self->guided;
 }
 
 /* Record <-> widgets *******************************************************************/
@@ -386,6 +495,7 @@ on_field_changed (KsEnrollPage *self,
   if (GPOINTER_TO_INT (field) - 1 == KS_FIELD_DATE_OF_BIRTH)
     update_guardian_visibility (self);
   save_draft_soon (self);
+  update_guide (self);
 }
 
 static void
@@ -557,8 +667,14 @@ build_service_rows (KsEnrollPage *self)
         continue;
 
       row = adw_expander_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), service->title_en);
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), service->description_en);
+      /* Urdu and Pashto screens show the reference data's Urdu titles (there is no Pashto
+       * in it); the consent text below is in both English and Urdu anyway. */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     ks_language_applied_is_rtl () ? service->title_ur
+                                                                   : service->title_en);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row),
+                                     ks_language_applied_is_rtl () ? service->description_ur
+                                                                   : service->description_en);
       adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
       g_object_set_data (G_OBJECT (row), "service", (gpointer)service);
 
@@ -567,7 +683,9 @@ build_service_rows (KsEnrollPage *self)
       sign_up = gtk_switch_new ();
       gtk_widget_set_valign (sign_up, GTK_ALIGN_CENTER);
       {
-        g_autofree char *label = g_strdup_printf (_("Sign up for %s"), service->title_en);
+        g_autofree char *label =
+          g_strdup_printf (_("Sign up for %s"),
+                           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
         gtk_accessible_update_property (GTK_ACCESSIBLE (sign_up), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                         label, -1);
         gtk_widget_set_tooltip_text (sign_up, label);
@@ -700,30 +818,31 @@ review_value (KsEnrollPage *self,
 
     case KS_FIELD_DATE_OF_BIRTH:
       {
-        /* Shown as on the CNIC: DD-MM-YYYY. */
-        int y, m, d;
-        if (sscanf (value, "%d-%d-%d", &y, &m, &d) == 3)
-          return g_strdup_printf ("%02d-%02d-%04d", d, m, y);
-        return g_strdup (value);
+        /* Shown as on the CNIC, DD-MM-YYYY, and kept in order inside right-to-left screens. */
+        g_autofree char *date = ks_format_iso_date (value);
+        return ks_bidi_isolate_ltr (date);
       }
 
     case KS_FIELD_MOBILE:
       {
-        char *formatted = ks_mobile_format (value, KS_MOBILE_STYLE_NATIONAL);
-        return formatted ? formatted : g_strdup (value);
+        g_autofree char *formatted = ks_mobile_format (value, KS_MOBILE_STYLE_NATIONAL);
+        return ks_bidi_isolate_ltr (formatted ? formatted : value);
       }
+
+    /* Numbers keep their digit groups in order inside right-to-left screens. */
+    case KS_FIELD_CNIC:
+    case KS_FIELD_GUARDIAN_CNIC:
+      return ks_bidi_isolate_ltr (value);
 
     case KS_FIELD_PHOTO:
       return g_strdup (*value ? _("Attached") : _("None"));
 
     case KS_FIELD_ID_KIND:
-    case KS_FIELD_CNIC:
     case KS_FIELD_FULL_NAME:
     case KS_FIELD_FULL_NAME_UR:
     case KS_FIELD_RELATION:
     case KS_FIELD_FATHER_NAME:
     case KS_FIELD_FATHER_NAME_UR:
-    case KS_FIELD_GUARDIAN_CNIC:
     case KS_FIELD_GUARDIAN_NAME:
     case KS_FIELD_EMAIL:
     case KS_FIELD_ADDRESS_LINE1:
@@ -842,6 +961,7 @@ go_to_step (KsEnrollPage *self,
   if ((focus = first_field_of_step (self, step)))
     gtk_widget_grab_focus (focus);
   save_draft_soon (self);
+  update_guide (self);
 }
 
 /* Validates the step's fields, writing normalised values back (a CNIC gets its dashes). */
@@ -946,6 +1066,7 @@ check_existing_cnic (KsEnrollPage *self)
                           ks_record_state_get_label (existing->state));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                        _("Already Enrolled"), body));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   if (existing->state == KS_RECORD_STATE_SUBMITTED)
     {
@@ -981,6 +1102,7 @@ confirm_submit (KsEnrollPage *self)
                           ks_record_get (self->record, KS_FIELD_FULL_NAME));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                        _("Submit Record?"), body));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "submit", _("_Submit"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "submit", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "submit");
@@ -1248,6 +1370,7 @@ new_action (GtkWidget  *widget,
   ks_record_set (record, KS_FIELD_GENDER, "");
   g_clear_pointer (&self->submitted_id, g_free);
   adw_bin_set_child (self->card_slot, NULL);
+  g_clear_weak_pointer (&self->guided_row);
   start_draft (self, record, 0, KS_ENROLL_STEP_IDENTITY);
 }
 
@@ -1697,6 +1820,26 @@ ks_enroll_page_init (KsEnrollPage *self)
   gtk_widget_set_focusable (GTK_WIDGET (self->tehsil_row), FALSE);
 
   gtk_label_set_label (self->saved_label, _("Saved automatically as you type"));
+
+  /* Guided mode: built here rather than in the template so the wizard's layout stays as it is;
+   * the check box only shows on the training profile (ks_enroll_page_set_station()). */
+  self->guide_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->guide_label, TRUE);
+  gtk_label_set_xalign (self->guide_label, 0.0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->guide_label), "guide");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->guide_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("What to do on this step"), -1);
+  self->guide_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->guide_revealer, GTK_WIDGET (self->guide_label));
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->steps_box))),
+                              GTK_WIDGET (self->guide_revealer), GTK_WIDGET (self->steps_box));
+  self->guide_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Gu_ide me")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->guide_check),
+                               _("Explain each step and highlight the next field to fill"));
+  gtk_widget_set_visible (GTK_WIDGET (self->guide_check), FALSE);
+  gtk_action_bar_pack_end (self->action_bar, GTK_WIDGET (self->guide_check));
+  g_signal_connect_object (self->guide_check, "toggled", G_CALLBACK (on_guide_toggled), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->drafts_list, "row-activated", G_CALLBACK (on_draft_activated),
                            self, G_CONNECT_SWAPPED);
   update_step_indicator (self);
@@ -1724,6 +1867,10 @@ ks_enroll_page_set_station (KsEnrollPage *self,
                            G_CALLBACK (on_tehsil_selected), self, G_CONNECT_SWAPPED);
 
   build_service_rows (self);
+
+  /* Trainees start guided; they can turn it off once they know the way. */
+  gtk_widget_set_visible (GTK_WIDGET (self->guide_check), ks_station_is_training (station));
+  ks_enroll_page_set_guided (self, ks_station_is_training (station));
 }
 
 /**

@@ -35,6 +35,9 @@ KsEnrollStep  ks_enroll_page_get_step         (KsEnrollPage *self);
 const char   *ks_enroll_page_get_mode         (KsEnrollPage *self);
 const char   *ks_enroll_page_get_submitted_id (KsEnrollPage *self);
 gint64        ks_enroll_page_get_draft_id     (KsEnrollPage *self);
+void          ks_enroll_page_set_guided       (KsEnrollPage *self,
+                                               gboolean      guided);
+gboolean      ks_enroll_page_get_guided       (KsEnrollPage *self);
 gboolean      ks_enroll_page_flush            (KsEnrollPage *self,
                                                GError      **error);
 void          ks_enroll_page_load_photo       (KsEnrollPage *self,

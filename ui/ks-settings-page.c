@@ -15,7 +15,9 @@
 
 #include "ks-account-dialog.h"
 #include "ks-accounts.h"
+#include "ks-records.h"
 #include "ks-settings-page.h"
+#include "ks-training.h"
 #include "ks-ui-util.h"
 
 struct _KsSettingsPage
@@ -34,6 +36,7 @@ struct _KsSettingsPage
   AdwComboRow *capture_set_row;
   AdwPreferencesGroup *accounts_group;
   GtkListBox *accounts_list;
+  AdwPreferencesGroup *training_group;
 
   /* Owned */
   KsStation *station;
@@ -66,6 +69,7 @@ open_dialog (KsSettingsPage *self,
                                   self->station, self->session, account);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (refresh_accounts), self,
                            G_CONNECT_SWAPPED);
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -104,6 +108,145 @@ on_enabled_toggled (GtkSwitch  *toggle,
     show_toast (self, error->message);
   /* Rebuild from the store, so the rows show what is stored, also after a refusal. */
   refresh_accounts (self);
+}
+
+/* Registry address **********************************************************************/
+
+/* Saved only when it passes: on the training profile, only a registry on this computer. */
+static void
+on_registry_url_apply (KsSettingsPage *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->registry_url_row));
+  g_autoptr(GError) error = NULL;
+
+  if (self->station == NULL)
+    return;
+  if (!ks_station_check_registry_url (self->station, url, NULL, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->registry_url_row), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->registry_url_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message, -1);
+      show_toast (self, error->message);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->registry_url_row), "error");
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->registry_url_row),
+                                 GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_settings_set_string (ks_station_get_settings (self->station), "registry-url", url);
+  show_toast (self, _("Registry address saved."));
+}
+
+/* Classroom tools ***********************************************************************/
+
+#define N_SAMPLES 20
+
+static void
+samples_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  KsSettingsPage *self = source_object;
+  GSettings *settings = ks_station_get_settings (self->station);
+  g_autofree char *district = g_settings_get_string (settings, "district");
+  g_autofree char *code = g_settings_get_string (settings, "station-code");
+  KsSubmitOptions options = { district, code, g_settings_get_boolean (settings, "approval-required"),
+                              NULL };
+  GError *error = NULL;
+  guint added;
+
+  added = ks_training_generate_samples (ks_station_get_store (self->station), self->session,
+                                        ks_station_get_reference (self->station), &options,
+                                        N_SAMPLES, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, added);
+}
+
+static void
+samples_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  KsSettingsPage *self = KS_SETTINGS_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  gssize added = g_task_propagate_int (G_TASK (result), &error);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-samples", TRUE);
+  if (error != NULL)
+    show_toast (self, error->message);
+  else
+    {
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%d sample citizen is waiting for review.",
+                                      "%d sample citizens are waiting for review.",
+                                      added),
+                         (int)added);
+      show_toast (self, text);
+    }
+}
+
+static void
+add_samples_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  KsSettingsPage *self = KS_SETTINGS_PAGE (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->station == NULL || self->session == NULL)
+    return;
+  /* Twenty submissions take a moment (each is its own transaction): not on the UI thread. */
+  gtk_widget_action_set_enabled (widget, "settings.add-samples", FALSE);
+  task = g_task_new (self, NULL, samples_done, NULL);
+  g_task_set_source_tag (task, add_samples_action);
+  g_task_run_in_thread (task, samples_thread);
+}
+
+static void
+on_reset_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   KsSettingsPage   *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "reset") || self->station == NULL || self->session == NULL)
+    return;
+  if (!ks_station_reset_training (self->station, self->session, &error))
+    show_toast (self, error->message);
+  else
+    show_toast (self, _("The training data is gone. The class can start afresh."));
+}
+
+static void
+reset_training_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  KsSettingsPage *self = KS_SETTINGS_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (self->session == NULL || !ks_session_can (self->session, KS_PERMISSION_RESET_TRAINING))
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Reset Training Data?"),
+                                   _("Every record, draft and log entry made on the training "
+                                     "profile will be deleted for good, and new training keys "
+                                     "made. Accounts and settings stay."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "reset", _("_Reset"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reset",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  /* The training banner is on every window of the profile, dialogs included. */
+  ks_ui_mark_training (GTK_WINDOW (dialog));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_reset_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static GtkWidget *
@@ -247,6 +390,11 @@ ks_settings_page_class_init (KsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, capture_set_row);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, training_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_registry_url_apply);
+  gtk_widget_class_install_action (widget_class, "settings.add-samples", NULL, add_samples_action);
+  gtk_widget_class_install_action (widget_class, "settings.reset-training", NULL,
+                                   reset_training_action);
 
   gtk_widget_class_install_action (widget_class, "settings.add-account", NULL, add_account_action);
 }
@@ -269,8 +417,9 @@ ks_settings_page_set_station (KsSettingsPage *self,
   self->station = g_object_ref (station);
   settings = ks_station_get_settings (station);
 
+  /* Read only: a typed address is saved by on_registry_url_apply(), once it passes the check. */
   g_settings_bind (settings, "registry-url", self->registry_url_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
+                   G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "station-code", self->station_code_row, "text",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "stale-draft-days", self->stale_spin, "value",
@@ -312,6 +461,9 @@ ks_settings_page_set_session (KsSettingsPage *self,
                                          can_change ? NULL
                                                     : _("Only a supervisor can change these."));
   gtk_widget_set_visible (GTK_WIDGET (self->accounts_group), can_manage);
+  gtk_widget_set_visible (GTK_WIDGET (self->training_group),
+                          session != NULL &&
+                          ks_session_can (session, KS_PERMISSION_RESET_TRAINING));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-account", can_manage);
   refresh_accounts (self);
 }

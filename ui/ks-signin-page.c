@@ -12,6 +12,8 @@
 
 #include <glib/gi18n.h>
 
+#include "ks-l10n.h"
+#include "ks-language.h"
 #include "ks-signin-page.h"
 
 struct _KsSigninPage
@@ -24,15 +26,21 @@ struct _KsSigninPage
   AdwEntryRow *password_row;
   GtkLabel *message_label;
   GtkSpinner *spinner;
+  AdwComboRow *language_row;
+  GtkButton *profile_button;
 
   /* Owned */
   KsStation *station;
   GCancellable *cancellable;
   gboolean busy;
+  gboolean language_chosen;   /* picked on this screen since it was shown */
+  gboolean loading_language;
 };
 
 enum {
   SIGNED_IN,
+  LANGUAGE_CHOSEN,
+  SWITCH_PROFILE,
   N_SIGNALS
 };
 
@@ -134,6 +142,52 @@ on_password_activated (KsSigninPage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "signin.sign-in", NULL);
 }
 
+/* The drop-down shows the language in use; picking another asks the window to rebuild itself
+ * in that language (the "language-chosen" signal). */
+static void
+select_applied_language (KsSigninPage *self)
+{
+  guint n = 0;
+  const KsLanguage *languages = ks_languages_get (&n);
+  const KsLanguage *current = ks_language_lookup (ks_language_get_applied ());
+
+  if (current == NULL)
+    current = ks_language_lookup (g_get_language_names ()[0]);
+  self->loading_language = TRUE;
+  for (guint i = 0; i < n; i++)
+    if (current == &languages[i])
+      adw_combo_row_set_selected (self->language_row, i);
+  if (current == NULL)
+    adw_combo_row_set_selected (self->language_row, 0);
+  self->loading_language = FALSE;
+}
+
+static void
+on_language_selected (KsSigninPage *self)
+{
+  guint n = 0;
+  const KsLanguage *languages = ks_languages_get (&n);
+  guint i = adw_combo_row_get_selected (self->language_row);
+
+  if (self->loading_language || i >= n)
+    return;
+  self->language_chosen = TRUE;
+  g_signal_emit (self, signals[LANGUAGE_CHOSEN], 0, languages[i].code);
+}
+
+static void
+switch_profile_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  KsSigninPage *self = KS_SIGNIN_PAGE (widget);
+
+  if (self->station == NULL || self->busy)
+    return;
+  g_signal_emit (self, signals[SWITCH_PROFILE], 0,
+                 ks_station_is_training (self->station) ? "production" : "training");
+}
+
 static void
 ks_signin_page_dispose (GObject *object)
 {
@@ -158,6 +212,14 @@ ks_signin_page_class_init (KsSigninPageClass *klass)
 
   signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, KS_TYPE_SESSION);
+  /* The operator picked a language ("en", "ur", "ps"); the window applies it. */
+  signals[LANGUAGE_CHOSEN] = g_signal_new ("language-chosen", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                           1, G_TYPE_STRING);
+  /* Open the other profile ("training" or "production") in this window. */
+  signals[SWITCH_PROFILE] = g_signal_new ("switch-profile", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                          1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-signin-page.ui");
@@ -166,18 +228,35 @@ ks_signin_page_class_init (KsSigninPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSigninPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, KsSigninPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, KsSigninPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, language_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, profile_button);
   gtk_widget_class_bind_template_callback (widget_class, on_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_username_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
 
   gtk_widget_class_install_action (widget_class, "signin.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "signin.switch-profile", NULL,
+                                   switch_profile_action);
 }
 
 static void
 ks_signin_page_init (KsSigninPage *self)
 {
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  const KsLanguage *languages;
+  guint n = 0;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  /* Each language in its own script, so whoever needs it can find it. */
+  languages = ks_languages_get (&n);
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (names, languages[i].native_name);
+  adw_combo_row_set_model (self->language_row, G_LIST_MODEL (names));
+  select_applied_language (self);
+  g_signal_connect_object (self->language_row, "notify::selected",
+                           G_CALLBACK (on_language_selected), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -197,6 +276,11 @@ update_station_label (KsSigninPage *self)
   else
     text = g_strdup (_("Sign in to enroll citizens."));
   gtk_label_set_label (self->station_label, text);
+
+  gtk_button_set_label (self->profile_button,
+                        ks_station_is_training (self->station)
+                          ? _("_Leave Training and Open the Real Station")
+                          : _("_Practice in Training Mode"));
 }
 
 void
@@ -220,8 +304,31 @@ ks_signin_page_reset (KsSigninPage *self)
   g_return_if_fail (KS_IS_SIGNIN_PAGE (self));
 
   update_station_label (self);
+  select_applied_language (self);
+  self->language_chosen = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_message (self, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+}
+
+/**
+ * ks_signin_page_get_language_chosen:
+ *
+ * Whether the operator picked the language on this screen since it was last shown: then their
+ * choice is saved to their account at sign-in, instead of their account's language applied.
+ */
+gboolean
+ks_signin_page_get_language_chosen (KsSigninPage *self)
+{
+  g_return_val_if_fail (KS_IS_SIGNIN_PAGE (self), FALSE);
+  return self->language_chosen;
+}
+
+void
+ks_signin_page_set_language_chosen (KsSigninPage *self,
+                                    gboolean      chosen)
+{
+  g_return_if_fail (KS_IS_SIGNIN_PAGE (self));
+  self->language_chosen = chosen;
 }

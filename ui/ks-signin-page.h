@@ -18,5 +18,8 @@ G_DECLARE_FINAL_TYPE (KsSigninPage, ks_signin_page, KS, SIGNIN_PAGE, AdwBin)
 void ks_signin_page_set_station (KsSigninPage *self,
                                  KsStation    *station);
 void ks_signin_page_reset       (KsSigninPage *self);
+gboolean ks_signin_page_get_language_chosen (KsSigninPage *self);
+void ks_signin_page_set_language_chosen     (KsSigninPage *self,
+                                             gboolean      chosen);
 
 G_END_DECLS

@@ -228,3 +228,48 @@ ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
 {
   select_code (drop_down, code);
 }
+
+/**
+ * ks_ui_mark_training:
+ * @window: a dialog, transient for the station's window
+ *
+ * On the training profile every window says so, dialogs included: when @window's parent is a
+ * training window, @window gets the training banner (as a message dialog's extra child, or
+ * under an AdwWindow's header bar) and the `training` style.
+ */
+void
+ks_ui_mark_training (GtkWindow *window)
+{
+  GtkWindow *parent;
+  GtkWidget *banner;
+  GtkWidget *content;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  parent = gtk_window_get_transient_for (window);
+  if (parent == NULL || !gtk_widget_has_css_class (GTK_WIDGET (parent), "training") ||
+      gtk_widget_has_css_class (GTK_WIDGET (window), "training"))
+    return;
+
+  gtk_widget_add_css_class (GTK_WIDGET (window), "training");
+  banner = gtk_label_new (_("Training station: nothing entered here is real, and nothing leaves "
+                            "this computer."));
+  gtk_label_set_wrap (GTK_LABEL (banner), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (banner), 40);
+  gtk_widget_add_css_class (banner, "training-banner");
+
+  if (ADW_IS_MESSAGE_DIALOG (window))
+    {
+      if (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (window)) == NULL)
+        adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (window), banner);
+      else
+        g_object_unref (g_object_ref_sink (banner));
+      return;
+    }
+
+  content = ADW_IS_WINDOW (window) ? adw_window_get_content (ADW_WINDOW (window)) : NULL;
+  if (GTK_IS_BOX (content))
+    gtk_box_insert_child_after (GTK_BOX (content), banner, gtk_widget_get_first_child (content));
+  else
+    g_object_unref (g_object_ref_sink (banner));
+}

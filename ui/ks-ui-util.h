@@ -22,5 +22,6 @@ const char  *ks_tehsil_drop_down_get_code   (GtkDropDown  *drop_down);
 void         ks_tehsil_drop_down_set_code   (GtkDropDown  *drop_down,
                                              const char   *code);
 GtkDropDown *ks_tehsil_drop_down_new        (void);
+void         ks_ui_mark_training            (GtkWindow    *window);
 
 G_END_DECLS

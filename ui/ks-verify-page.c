@@ -23,6 +23,7 @@
 #include "ks-audit.h"
 #include "ks-reference.h"
 #include "ks-verify-page.h"
+#include "ks-ui-util.h"
 
 /* How long the camera looks for a QR code before giving up. */
 #define CAMERA_TIMEOUT_MS 20000
@@ -98,6 +99,7 @@ show_error (KsVerifyPage *self,
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -119,7 +121,8 @@ static char *
 format_date_of_birth (const char *dob)
 {
   if (dob != NULL && strlen (dob) == 8 && strspn (dob, "0123456789") == 8)
-    return g_strdup_printf ("%.4s-%.2s-%.2s", dob, dob + 4, dob + 6);
+    /* Day first, as on NADRA cards and Pakistani forms. */
+    return g_strdup_printf ("%.2s-%.2s-%.4s", dob + 6, dob + 4, dob);
   return g_strdup (dob);
 }
 
@@ -131,7 +134,7 @@ format_day (gint64 unix_seconds)
   if (unix_seconds == 0)
     return NULL;
   dt = g_date_time_new_from_unix_utc (unix_seconds);
-  return g_date_time_format (dt, "%Y-%m-%d");
+  return g_date_time_format (dt, "%d-%m-%Y");
 }
 
 static const char *

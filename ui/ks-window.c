@@ -15,6 +15,8 @@
 
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
+#include "ks-l10n.h"
+#include "ks-language.h"
 #include "ks-lock-page.h"
 #include "ks-settings-page.h"
 #include "ks-setup-page.h"
@@ -183,11 +185,87 @@ on_setup_done (KsWindow  *self,
   ks_window_show_toast (self, _("The station is set up. Add operators in Settings."));
 }
 
+/* The window is rebuilt from an idle callback: the signal that asked for it is still running
+ * inside the old window's widgets. */
+typedef struct
+{
+  KsWindow *window;
+  gboolean language_chosen;
+} Recreate;
+
+static gboolean
+recreate_idle (gpointer data)
+{
+  Recreate *r = data;
+
+  if (!gtk_widget_in_destruction (GTK_WIDGET (r->window)))
+    {
+      KsWindow *window = ks_window_recreate (r->window);
+
+      ks_signin_page_set_language_chosen (window->signin_page, r->language_chosen);
+    }
+  g_object_unref (r->window);
+  g_free (r);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+recreate_soon (KsWindow *self,
+               gboolean  language_chosen)
+{
+  Recreate *r = g_new0 (Recreate, 1);
+
+  r->window = g_object_ref (self);
+  r->language_chosen = language_chosen;
+  g_idle_add (recreate_idle, r);
+}
+
+static void
+on_language_chosen (KsWindow   *self,
+                    const char *code)
+{
+  if (g_strcmp0 (code, ks_language_get_applied ()) == 0)
+    return;
+  /* The station remembers it for the next operator's sign-in screen. */
+  g_settings_set_string (ks_station_get_settings (self->station), "language", code);
+  ks_language_apply (code);
+  recreate_soon (self, TRUE);
+}
+
+/* Each operator works in their own language: a language picked on the sign-in screen becomes
+ * theirs; otherwise the one saved with their account is applied as they sign in. */
 static void
 on_signed_in (KsWindow  *self,
               KsSession *session)
 {
+  const char *saved = ks_account_get_language (ks_session_get_account (session));
+  const char *current = ks_language_get_applied ();
+  g_autoptr(GError) error = NULL;
+
   ks_window_session_started (self, session);
+
+  if (ks_signin_page_get_language_chosen (self->signin_page) || *saved == '\0')
+    {
+      if (*current != '\0' && g_strcmp0 (saved, current) != 0 &&
+          !ks_accounts_set_language (ks_station_get_store (self->station), session, current,
+                                     &error))
+        g_warning ("Could not save the operator’s language: %s", error->message);
+    }
+  else if (ks_language_lookup (saved) != NULL && g_strcmp0 (saved, current) != 0)
+    {
+      ks_language_apply (saved);
+      recreate_soon (self, FALSE);
+    }
+}
+
+static void
+on_switch_profile (KsWindow   *self,
+                   const char *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ks_window_switch_profile (self, profile, &error) == NULL)
+    ks_window_show_toast (self, error->message);
 }
 
 void
@@ -319,6 +397,14 @@ ks_window_constructed (GObject *object)
       gtk_widget_set_visible (GTK_WIDGET (self->training_banner), TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (self), "training");
     }
+  /* Fonts for Urdu and Pashto (style.css), chosen by the language the window was built in. */
+  if (ks_language_applied_is_rtl ())
+    {
+      g_autofree char *lang_class = g_strdup_printf ("lang-%s", ks_language_get_applied ());
+
+      gtk_widget_add_css_class (GTK_WIDGET (self), "rtl-ui");
+      gtk_widget_add_css_class (GTK_WIDGET (self), lang_class);
+    }
 
   ks_setup_page_set_station (self->setup_page, self->station);
   ks_signin_page_set_station (self->signin_page, self->station);
@@ -439,6 +525,8 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
+  gtk_widget_class_bind_template_callback (widget_class, on_language_chosen);
+  gtk_widget_class_bind_template_callback (widget_class, on_switch_profile);
   gtk_widget_class_bind_template_callback (widget_class, on_unlocked);
   gtk_widget_class_bind_template_callback (widget_class, on_lock_sign_out);
 
@@ -499,4 +587,86 @@ ks_window_get_station (KsWindow *self)
 {
   g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
   return self->station;
+}
+
+static KsWindow *
+replace_window (KsWindow  *self,
+                KsStation *station)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  KsWindow *window = ks_window_new (app, station);
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  /* The new window is in the application before the old one leaves, so it does not quit. */
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (self));
+  return window;
+}
+
+/**
+ * ks_window_recreate:
+ *
+ * Builds the window again (after ks_language_apply(), so every string is in the new language
+ * and the layout follows the new direction), on the same station: a signed-in operator stays
+ * signed in and lands on the Enroll section; their open form's draft is saved first and offered
+ * again. @self is destroyed.
+ *
+ * Returns: (transfer none): the new window
+ */
+KsWindow *
+ks_window_recreate (KsWindow *self)
+{
+  g_autoptr(KsStation) station = NULL;
+  g_autoptr(GError) error = NULL;
+  KsSession *session;
+  KsWindow *window;
+
+  g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
+
+  station = g_object_ref (self->station);
+  session = ks_station_get_session (station);
+  if (session != NULL && !ks_enroll_page_flush (self->enroll_page, &error))
+    g_warning ("Could not save the draft before changing language: %s", error->message);
+
+  window = replace_window (self, station);
+  if (session != NULL && !ks_session_is_locked (session))
+    ks_window_session_started (window, session);
+  return window;
+}
+
+/**
+ * ks_window_switch_profile:
+ * @profile: `training` or `production`
+ *
+ * Opens @profile in the same data folder and replaces @self with its window, showing its
+ * sign-in (or set-up) screen. The current station is closed, releasing its profile, so one can
+ * go back and forth. Only offered when nobody is signed in.
+ *
+ * Returns: (transfer none) (nullable): the new window, or %NULL (and @self untouched) when the
+ *   profile cannot be opened
+ */
+KsWindow *
+ks_window_switch_profile (KsWindow    *self,
+                          const char  *profile,
+                          GError     **error)
+{
+  g_autoptr(KsStation) station = NULL;
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *data_dir = NULL;
+
+  g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (ks_station_get_session (self->station) == NULL, NULL);
+
+  /* Profiles are folders side by side: <data dir>/production, <data dir>/training. */
+  dir = g_file_new_for_path (ks_profile_get_dir (ks_station_get_profile (self->station)));
+  parent = g_file_get_parent (dir);
+  data_dir = g_file_get_path (parent);
+
+  station = ks_station_open (profile, data_dir, error);
+  if (station == NULL)
+    return NULL;
+  return replace_window (self, station);
 }

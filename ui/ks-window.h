@@ -24,6 +24,10 @@ void        ks_window_show_toast               (KsWindow       *self,
 void        ks_window_session_started          (KsWindow       *self,
                                                 KsSession      *session);
 void        ks_window_lock                     (KsWindow       *self);
+KsWindow   *ks_window_recreate                 (KsWindow       *self);
+KsWindow   *ks_window_switch_profile           (KsWindow       *self,
+                                                const char     *profile,
+                                                GError        **error);
 void        _ks_window_set_idle_lock_seconds   (KsWindow       *self,
                                                 guint           seconds);
 

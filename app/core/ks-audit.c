@@ -154,9 +154,9 @@ chain_broken (GError **error,
   if (bad_seq != NULL)
     *bad_seq = seq;
   g_set_error (error, KS_AUDIT_ERROR, KS_AUDIT_ERROR_BROKEN_CHAIN,
-               _("The audit log was altered at entry %" G_GINT64_FORMAT " (%s). Report this to "
+               _("The audit log was altered at entry %lld (%s). Report this to "
                  "your supervisor and do not sync until it is investigated."),
-               seq, why);
+               (long long)seq, why);
   return FALSE;
 }
 

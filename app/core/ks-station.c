@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <sodium.h>
 
 #include "ks-audit.h"
@@ -19,6 +20,7 @@
 #include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-station.h"
+#include "ks-training.h"
 
 struct _KsStation
 {
@@ -542,4 +544,72 @@ ks_station_issue_card (KsStation   *self,
   options.validity_years = g_settings_get_uint (self->settings, "card-validity-years");
   options.specimen = ks_station_is_training (self);
   return ks_card_issue (holder, keys, &options, error);
+}
+
+/**
+ * ks_station_check_registry_url:
+ * @url: (nullable): a registry address
+ *
+ * ks_registry_url_check() for this station's profile: the training profile refuses any
+ * registry that is not on this computer. May look the name up (blocking).
+ */
+gboolean
+ks_station_check_registry_url (KsStation     *self,
+                               const char    *url,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), FALSE);
+
+  return ks_registry_url_check (ks_profile_is_training (self->profile), url, cancellable, error);
+}
+
+/**
+ * ks_station_reset_training:
+ * @session: a trainer's session
+ *
+ * Wipes what the class entered (ks_training_wipe_store()) and the training keys, so cards
+ * printed in class no longer verify on this station; new keys are made at once. Accounts and
+ * settings stay, and @session stays signed in. Refused outside the training profile.
+ */
+gboolean
+ks_station_reset_training (KsStation  *self,
+                           KsSession  *session,
+                           GError    **error)
+{
+  g_autofree char *keys_dir = NULL;
+  g_autoptr(GFile) dir = NULL;
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  g_return_val_if_fail (KS_IS_STATION (self), FALSE);
+  g_return_val_if_fail (KS_IS_SESSION (session), FALSE);
+
+  /* Checked here as well as in the store: the keys below must never go on production. */
+  if (!ks_profile_is_training (self->profile))
+    {
+      g_set_error (error, KS_TRAINING_ERROR, KS_TRAINING_ERROR_NOT_TRAINING,
+                   _("Only the training profile can be reset. Nothing was deleted."));
+      return FALSE;
+    }
+  if (!ks_training_wipe_store (self->store, session, error))
+    return FALSE;
+
+  g_mutex_lock (&self->keys_lock);
+  g_clear_object (&self->keys);
+  keys_dir = ks_profile_build_path (self->profile, "keys");
+  dir = g_file_new_for_path (keys_dir);
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  /* The key folder is flat (key pair, trust list): no recursion needed. */
+  while (children != NULL &&
+         g_file_enumerator_iterate (children, &info, NULL, NULL, NULL) && info != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+      g_file_delete (child, NULL, NULL);
+    }
+  g_mutex_unlock (&self->keys_lock);
+
+  return ks_station_get_keys (self, error) != NULL;
 }

@@ -68,5 +68,12 @@ KsTrustList   *ks_station_get_trust_list  (KsStation    *self,
 gboolean       ks_station_import_trust_list (KsStation  *self,
                                              const char *path,
                                              GError    **error);
+gboolean       ks_station_check_registry_url (KsStation    *self,
+                                              const char   *url,
+                                              GCancellable *cancellable,
+                                              GError      **error);
+gboolean       ks_station_reset_training    (KsStation  *self,
+                                             KsSession  *session,
+                                             GError    **error);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ks-l10n.h"
 #include "ks-validate.h"
 
 G_DEFINE_QUARK (ks-validate-error-quark, ks_validate_error)
@@ -352,9 +353,12 @@ ks_validate_id_number (const char      *input,
    * get past the field, never a real card. */
   if (digits[0] == '0' || all_same)
     {
+      /* The number stays in one left-to-right piece inside an Urdu or Pashto sentence. */
+      g_autofree char *shown = ks_bidi_isolate_ltr (digits);
+
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_NUMBER,
                    _("%s is not a real %s. Type the number printed on the card."),
-                   digits, label);
+                   shown, label);
       return KS_VALIDATE_INVALID;
     }
 

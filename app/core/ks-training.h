@@ -1,0 +1,42 @@
+/* ks-training.h: the training profile's classroom tools and its registry rule
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ks-records.h"
+#include "ks-reference.h"
+#include "ks-session.h"
+#include "ks-store.h"
+
+G_BEGIN_DECLS
+
+#define KS_TRAINING_ERROR (ks_training_error_quark ())
+
+typedef enum
+{
+  KS_TRAINING_ERROR_NOT_TRAINING = 1,
+  KS_TRAINING_ERROR_REMOTE_REGISTRY,
+  KS_TRAINING_ERROR_BAD_ADDRESS,
+  KS_TRAINING_ERROR_NO_NAMES,
+} KsTrainingError;
+
+GQuark    ks_training_error_quark        (void);
+gboolean  ks_registry_url_check          (gboolean       training,
+                                          const char    *url,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
+gboolean  ks_training_wipe_store         (KsStore       *store,
+                                          KsSession     *session,
+                                          GError       **error);
+guint     ks_training_generate_samples   (KsStore       *store,
+                                          KsSession     *session,
+                                          KsReference   *reference,
+                                          const KsSubmitOptions *options,
+                                          guint          n,
+                                          GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,349 @@
+/* test-ui-l10n.c: the station in English, Urdu and Pashto; language per operator; profiles
+ *
+ * Shows the main screens in each language, right to left for Urdu and Pashto, and saves
+ * screenshots named after the language (ur-sign-in.png, ps-enroll-identity.png...) into the
+ * build's screenshots/ folder. Then checks that the language chosen on the sign-in screen
+ * follows the operator, and that the sign-in screen's training link opens the training profile
+ * and back.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "ks-accounts.h"
+#include "ks-enroll-page.h"
+#include "ks-language.h"
+#include "ks-signin-page.h"
+#include "ks-test-ui.h"
+#include "ks-window.h"
+
+typedef struct
+{
+  char *dir;
+  KsStation *station;
+  KsSession *session;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) sup = NULL;
+
+  ks_language_apply ("en");
+  f->dir = ks_test_tmpdir ();
+  f->station = ks_station_open ("production", f->dir, &error);
+  g_assert_no_error (error);
+  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "A01");
+  g_settings_set_string (ks_station_get_settings (f->station), "district", "PEW");
+  sup = ks_accounts_create_first_supervisor (ks_station_get_store (f->station), "amina.sup",
+                                             "Amina Yousafzai", "correct horse", &error);
+  g_assert_no_error (error);
+  f->session = ks_session_new (ks_station_get_store (f->station), sup, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  g_clear_object (&f->station);
+  g_free (f->dir);
+  ks_language_apply ("en");
+}
+
+static KsWindow *
+new_window (KsStation *station)
+{
+  KsWindow *window = ks_window_new (NULL, station);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  ks_test_iterate (200);
+  return window;
+}
+
+/* The one KsWindow still alive: after a language change or a profile switch the window is a
+ * new one. */
+static KsWindow *
+the_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  KsWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (KS_IS_WINDOW (w) && !gtk_widget_in_destruction (GTK_WIDGET (w)))
+        {
+          g_assert_null (found);
+          found = KS_WINDOW (w);
+        }
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+shot (KsWindow   *window,
+      const char *lang,
+      const char *screen)
+{
+  g_autofree char *name = g_strconcat (lang, "-", screen, NULL);
+
+  g_free (ks_test_screenshot (GTK_WIDGET (window), name));
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (shows_text (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_screens (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *lang = data;
+  gboolean rtl = !g_str_equal (lang, "en");
+  KsWindow *window;
+  GtkWidget *enroll;
+
+  ks_language_apply (lang);
+  window = new_window (f->station);
+
+  /* Translations are loaded: the sign-in button speaks the language (the test fails if the
+   * .mo files were not built or not found). */
+  if (rtl)
+    g_assert_cmpstr (_("_Sign In"), !=, "_Sign In");
+  g_assert_true (shows_text (GTK_WIDGET (window), _("_Sign In")));
+  g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==,
+                   rtl ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
+  g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "rtl-ui"), ==, rtl);
+  shot (window, lang, "sign-in");
+
+  ks_window_session_started (window, f->session);
+  ks_test_iterate (100);
+  shot (window, lang, "enroll-start");
+  enroll = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_ENROLL_PAGE, 0);
+  gtk_widget_activate_action (enroll, "enroll.new", NULL);
+  ks_test_iterate (100);
+  shot (window, lang, "enroll-identity");
+  /* A wrong CNIC: the message embeds the number, which must stay in one piece. */
+  {
+    GtkWidget *cnic = ks_test_find_by_type (enroll, ADW_TYPE_ENTRY_ROW, 0);
+
+    gtk_editable_set_text (GTK_EDITABLE (cnic), "0000000000000");
+    gtk_widget_activate_action (enroll, "enroll.next", NULL);
+    ks_test_iterate (100);
+    g_assert_true (shows_text (enroll, "\xe2\x81\xa6" "0000000000000" "\xe2\x81\xa9"));
+    shot (window, lang, "enroll-identity-error");
+  }
+  /* The later steps as they look (their fields empty). */
+  {
+    static const char *const steps[] = { "personal", "address", "services" };
+    GtkStack *step_stack = NULL;
+
+    for (guint i = 0; (step_stack = GTK_STACK (ks_test_find_by_type (enroll, GTK_TYPE_STACK, i))); i++)
+      if (gtk_stack_get_child_by_name (step_stack, "personal") != NULL)
+        break;
+    g_assert_nonnull (step_stack);
+    for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+      {
+        g_autofree char *screen = g_strconcat ("enroll-", steps[i], NULL);
+
+        gtk_stack_set_visible_child_name (step_stack, steps[i]);
+        ks_test_iterate (100);
+        shot (window, lang, screen);
+      }
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "verify");
+  shot (window, lang, "verify");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "settings");
+  shot (window, lang, "settings");
+  ks_window_lock (window);
+  shot (window, lang, "lock");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+}
+
+static void
+test_setup_screen (void)
+{
+  static const char *const langs[] = { "ur", "ps" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *dir = ks_test_tmpdir ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KsStation) station = ks_station_open ("production", dir, &error);
+      KsWindow *window;
+
+      g_assert_no_error (error);
+      ks_language_apply (langs[i]);
+      window = new_window (station);
+      g_assert_cmpstr (ks_window_get_mode (window), ==, "setup");
+      shot (window, langs[i], "setup");
+      gtk_window_destroy (GTK_WINDOW (window));
+      ks_test_iterate (50);
+    }
+  ks_language_apply ("en");
+}
+
+/* An operator whose account says Urdu gets Urdu as they sign in, without signing in again. */
+static void
+test_account_language_applies_at_sign_in (Fixture       *f,
+                                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  KsWindow *window;
+  GtkWidget *signin;
+
+  g_assert_true (ks_accounts_set_language (ks_station_get_store (f->station), f->session, "ur",
+                                           &error));
+  g_assert_no_error (error);
+  {
+    /* The session's account is the one read at sign-in: read it again, as sign-in would. */
+    g_autoptr(KsAccount) account = ks_accounts_lookup (ks_station_get_store (f->station),
+                                                       "amina.sup", &error);
+    g_clear_object (&f->session);
+    f->session = ks_session_new (ks_station_get_store (f->station), account, FALSE);
+  }
+
+  window = new_window (f->station);
+  g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_LTR);
+  signin = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_SIGNIN_PAGE, 0);
+  g_signal_emit_by_name (signin, "signed-in", f->session);
+  ks_test_iterate (300);
+
+  window = the_window ();
+  g_assert_cmpstr (ks_language_get_applied (), ==, "ur");
+  g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_RTL);
+  /* Still signed in, on the main screen: nothing was lost in the rebuild. */
+  g_assert_cmpstr (ks_window_get_mode (window), ==, "main");
+  g_assert_true (ks_station_get_session (f->station) == f->session);
+  shot (window, "ur", "after-sign-in");
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+}
+
+/* Picking Pashto on the sign-in screen rebuilds it in Pashto and saves Pashto to the account
+ * of whoever signs in next, over the language their account had. */
+static void
+test_language_chosen_on_sign_in (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) account = NULL;
+  g_autofree char *station_language = NULL;
+  KsWindow *window = new_window (f->station);
+  AdwComboRow *combo = ADW_COMBO_ROW (ks_test_find_by_type (GTK_WIDGET (window),
+                                                            ADW_TYPE_COMBO_ROW, 0));
+
+  g_assert_true (ks_accounts_set_language (ks_station_get_store (f->station), f->session, "ur",
+                                           &error));
+  adw_combo_row_set_selected (combo, 2);      /* English, اردو, پښتو */
+  ks_test_iterate (300);
+
+  window = the_window ();
+  g_assert_cmpstr (ks_language_get_applied (), ==, "ps");
+  g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_RTL);
+  g_assert_cmpstr (ks_window_get_mode (window), ==, "sign-in");
+  station_language = g_settings_get_string (ks_station_get_settings (f->station), "language");
+  g_assert_cmpstr (station_language, ==, "ps");
+  g_assert_true (shows_text (GTK_WIDGET (window), "پښتو"));
+
+  g_signal_emit_by_name (ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_SIGNIN_PAGE, 0),
+                         "signed-in", f->session);
+  ks_test_iterate (300);
+  window = the_window ();
+  g_assert_cmpstr (ks_language_get_applied (), ==, "ps");
+  account = ks_accounts_lookup (ks_station_get_store (f->station), "amina.sup", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ks_account_get_language (account), ==, "ps");
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+}
+
+/* "Practice in training mode" opens the training profile in place, and back again. */
+static void
+test_switch_to_training_and_back (Fixture       *f,
+                                  gconstpointer  data)
+{
+  KsWindow *window = new_window (f->station);
+  KsStation *training;
+  GtkWidget *signin;
+
+  g_clear_object (&f->session);
+  g_clear_object (&f->station);    /* the window holds the only reference now */
+
+  signin = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_SIGNIN_PAGE, 0);
+  gtk_widget_activate_action (signin, "signin.switch-profile", NULL);
+  ks_test_iterate (200);
+
+  window = the_window ();
+  training = ks_window_get_station (window);
+  g_assert_true (ks_station_is_training (training));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "training"));
+  /* A fresh training profile starts with its own set-up. */
+  g_assert_cmpstr (ks_window_get_mode (window), ==, "setup");
+  g_assert_true (shows_text (GTK_WIDGET (window), _("Training station: nothing entered here is "
+                                                    "real, and nothing leaves this computer.")));
+  shot (window, "en", "training-setup");
+
+  /* Back to production: its profile lock was released when its window closed. */
+  {
+    g_autoptr(GError) error = NULL;
+    KsWindow *back = ks_window_switch_profile (window, "production", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (back);
+    ks_test_iterate (100);
+    g_assert_false (ks_station_is_training (ks_window_get_station (the_window ())));
+    g_assert_cmpstr (ks_window_get_mode (the_window ()), ==, "sign-in");
+    gtk_window_destroy (GTK_WINDOW (the_window ()));
+    ks_test_iterate (50);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("KS_LOCALEDIR");
+
+  /* As main.c does, with the build's translations. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  ks_test_ui_init (&argc, &argv);
+
+  g_test_add ("/l10n/screens/en", Fixture, "en", fixture_setup, test_screens, fixture_teardown);
+  g_test_add ("/l10n/screens/ur", Fixture, "ur", fixture_setup, test_screens, fixture_teardown);
+  g_test_add ("/l10n/screens/ps", Fixture, "ps", fixture_setup, test_screens, fixture_teardown);
+  g_test_add_func ("/l10n/setup-screen", test_setup_screen);
+  g_test_add ("/l10n/account-language-at-sign-in", Fixture, NULL, fixture_setup,
+              test_account_language_applies_at_sign_in, fixture_teardown);
+  g_test_add ("/l10n/language-chosen-on-sign-in", Fixture, NULL, fixture_setup,
+              test_language_chosen_on_sign_in, fixture_teardown);
+  g_test_add ("/l10n/switch-to-training-and-back", Fixture, NULL, fixture_setup,
+              test_switch_to_training_and_back, fixture_teardown);
+
+  return g_test_run ();
+}

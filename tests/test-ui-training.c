@@ -1,0 +1,243 @@
+/* test-ui-training.c: the training profile as a class sees it
+ *
+ * Guided mode in the wizard, the registry address refused unless it is on this computer, and the
+ * trainer's classroom tools (sample citizens, reset with its confirmation dialog, which carries
+ * the training banner like every window of the profile).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "ks-accounts.h"
+#include "ks-enroll-page.h"
+#include "ks-language.h"
+#include "ks-records.h"
+#include "ks-test-ui.h"
+#include "ks-window.h"
+
+typedef struct
+{
+  char *dir;
+  KsStation *station;
+  KsSession *trainer;
+  KsWindow *window;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *lang = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) sup = NULL;
+  g_autoptr(KsAccount) trainer = NULL;
+  g_autoptr(KsSession) sup_session = NULL;
+  KsStore *store;
+
+  ks_language_apply (lang ? lang : "en");
+  f->dir = ks_test_tmpdir ();
+  f->station = ks_station_open ("training", f->dir, &error);
+  g_assert_no_error (error);
+  store = ks_station_get_store (f->station);
+  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "T01");
+  g_settings_set_string (ks_station_get_settings (f->station), "district", "PEW");
+  sup = ks_accounts_create_first_supervisor (store, "amina.sup", "Amina Yousafzai",
+                                             "correct horse", &error);
+  g_assert_no_error (error);
+  sup_session = ks_session_new (store, sup, TRUE);
+  trainer = ks_accounts_add (store, sup_session, "tariq.trainer", "Tariq Jan", KS_ROLE_TRAINER,
+                             "trainer-pw-1", &error);
+  g_assert_no_error (error);
+  f->trainer = ks_session_new (store, trainer, TRUE);
+
+  f->window = ks_window_new (NULL, f->station);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ks_test_iterate (200);
+  ks_window_session_started (f->window, f->trainer);
+  ks_test_iterate (100);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  ks_test_iterate (50);
+  g_clear_object (&f->trainer);
+  g_clear_object (&f->station);
+  g_free (f->dir);
+  ks_language_apply ("en");
+}
+
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_class (c, css_class);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_guided_mode (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *lang = data;
+  GtkWidget *enroll = ks_test_find_by_type (GTK_WIDGET (f->window), KS_TYPE_ENROLL_PAGE, 0);
+  GtkWidget *cnic_row;
+  GtkWidget *guide;
+  GtkWidget *next;
+  g_autofree char *name = g_strconcat (lang, "-training-enroll-guided", NULL);
+
+  /* Trainees start guided on the training profile. */
+  g_assert_true (ks_enroll_page_get_guided (KS_ENROLL_PAGE (enroll)));
+  gtk_widget_activate_action (enroll, "enroll.new", NULL);
+  ks_test_iterate (300);
+
+  guide = find_with_class (enroll, "guide");
+  g_assert_nonnull (guide);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (guide)), ==,
+                   _("Type the CNIC or B-form number exactly as printed on the card, then the date "
+                     "of birth and gender."));
+  /* The first field to fill is the CNIC: highlighted. */
+  cnic_row = ks_test_find_by_type (enroll, ADW_TYPE_ENTRY_ROW, 0);
+  g_assert_true (gtk_widget_has_css_class (cnic_row, "guided-next"));
+  g_free (ks_test_screenshot (GTK_WIDGET (f->window), name));
+
+  /* Once the CNIC is right, the highlight moves on. */
+  gtk_editable_set_text (GTK_EDITABLE (cnic_row), "17301-1234567-1");
+  ks_test_iterate (50);
+  g_assert_false (gtk_widget_has_css_class (cnic_row, "guided-next"));
+  next = find_with_class (enroll, "guided-next");
+  g_assert_nonnull (next);
+  g_assert_true (next != cnic_row);
+
+  /* Off means off: no sentence, no highlight. */
+  ks_enroll_page_set_guided (KS_ENROLL_PAGE (enroll), FALSE);
+  ks_test_iterate (400);
+  g_assert_null (find_with_class (enroll, "guided-next"));
+}
+
+static void
+test_registry_address (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkWidget *settings;
+  GtkWidget *row;
+  g_autofree char *saved = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.section", "s", "settings");
+  ks_test_iterate (100);
+  settings = ks_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("KsSettingsPage"), 0);
+  row = ks_test_find_by_type (settings, ADW_TYPE_ENTRY_ROW, 0);
+
+  /* An address elsewhere is refused and not saved. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "https://203.0.113.9/");
+  g_signal_emit_by_name (row, "apply");
+  ks_test_iterate (50);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  saved = g_settings_get_string (ks_station_get_settings (f->station), "registry-url");
+  g_assert_cmpstr (saved, ==, "");
+  g_free (ks_test_screenshot (GTK_WIDGET (f->window), "training-settings-remote-registry"));
+  g_clear_pointer (&saved, g_free);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "https://localhost:8443");
+  g_signal_emit_by_name (row, "apply");
+  ks_test_iterate (50);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  saved = g_settings_get_string (ks_station_get_settings (f->station), "registry-url");
+  g_assert_cmpstr (saved, ==, "https://localhost:8443");
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gint64
+submitted (Fixture *f)
+{
+  gint64 n = -1;
+
+  g_assert_true (ks_records_count_by_state (ks_station_get_store (f->station),
+                                            KS_RECORD_STATE_SUBMITTED, &n));
+  return n;
+}
+
+static void
+test_classroom_tools (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *settings;
+  AdwMessageDialog *dialog;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.section", "s", "settings");
+  ks_test_iterate (100);
+  settings = ks_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("KsSettingsPage"), 0);
+
+  gtk_widget_activate_action (settings, "settings.add-samples", NULL);
+  KS_TEST_WAIT_UNTIL (submitted (f) == 20, 30000);
+  ks_test_iterate (100);
+  g_free (ks_test_screenshot (GTK_WIDGET (f->window), "training-settings-classroom"));
+
+  /* Reset asks first, in a dialog that carries the training banner. */
+  gtk_widget_activate_action (settings, "settings.reset-training", NULL);
+  KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+  ks_test_iterate (200);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (dialog), "training"));
+  g_assert_nonnull (find_with_class (GTK_WIDGET (dialog), "training-banner"));
+  g_free (ks_test_screenshot (GTK_WIDGET (dialog), "training-reset-dialog"));
+  g_assert_cmpint (submitted (f), ==, 20);
+
+  adw_message_dialog_response (dialog, "reset");
+  ks_test_iterate (100);
+  g_assert_cmpint (submitted (f), ==, 0);
+  /* The trainer is still signed in and can carry on. */
+  g_assert_cmpstr (ks_window_get_mode (f->window), ==, "main");
+  g_assert_true (ks_station_get_session (f->station) == f->trainer);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("KS_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  ks_test_ui_init (&argc, &argv);
+
+  g_test_add ("/training/guided-mode/en", Fixture, "en", fixture_setup, test_guided_mode,
+              fixture_teardown);
+  g_test_add ("/training/guided-mode/ur", Fixture, "ur", fixture_setup, test_guided_mode,
+              fixture_teardown);
+  g_test_add ("/training/registry-address", Fixture, NULL, fixture_setup, test_registry_address,
+              fixture_teardown);
+  g_test_add ("/training/classroom-tools", Fixture, NULL, fixture_setup, test_classroom_tools,
+              fixture_teardown);
+
+  return g_test_run ();
+}
