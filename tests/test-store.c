@@ -23,6 +23,9 @@ static const char *const seeds[] = {
   "submitted_at, updated_at) VALUES ('PEW-A01-0000001-X', '1710112345671', 'submitted', '{}', "
   "'A', 'ا', 'PEW', 'old.supervisor', 1, 1);"
   "UPDATE sequences SET next = 2 WHERE name = 'kp-id';",
+
+  "UPDATE records SET state = 'queued', decision = 'rejected', decided_by = 'old.supervisor', "
+  "decided_at = 2, reason = 'photo-quality' WHERE kp_id = 'PEW-A01-0000001-X';",
 };
 
 static char *
