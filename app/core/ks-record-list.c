@@ -20,6 +20,11 @@
 #define PAGE_SIZE 200
 #define MAX_PAGES 8
 
+/* Above this many matches, a search reads the sort's index and tests each row, instead of
+ * reading the search's index range and sorting the matches: sorting 50,000 names takes 70 ms
+ * a page, skipping 1 row in 20 along the sort index under 5 ms (bench-review, 1M records). */
+#define BROAD_SEARCH 20000
+
 /* KsRecordRow ************************************************************************/
 
 struct _KsRecordRow
@@ -225,6 +230,7 @@ struct _KsRecordList
 
   /* The current query, rebuilt when the sort or filter changes */
   char *where;                 /* "" or "WHERE ..." */
+  char *where_scan;            /* the same, the search's range kept off its index */
   GArray *binds;               /* (element-type Bind) for the placeholders of where */
   char *page_sql;
   guint n_items;
@@ -276,6 +282,7 @@ ks_record_list_finalize (GObject *object)
   g_hash_table_unref (self->pages);
   g_array_unref (self->binds);
   g_free (self->where);
+  g_free (self->where_scan);
   g_free (self->page_sql);
   g_clear_error (&self->error);
   g_clear_object (&self->store);
@@ -296,6 +303,7 @@ ks_record_list_init (KsRecordList *self)
   self->binds = g_array_new (FALSE, TRUE, sizeof (Bind));
   g_array_set_clear_func (self->binds, bind_clear);
   self->where = g_strdup ("");
+  self->where_scan = g_strdup ("");
   self->sort = KS_RECORD_SORT_SUBMITTED_AT;
   self->descending = TRUE;
   g_queue_init (&self->lru);
@@ -467,7 +475,7 @@ rebuild_page_sql (KsRecordList *self)
   g_autoptr(GString) sql = g_string_new ("SELECT id FROM records ");
   const char *direction = self->descending ? " DESC" : "";
 
-  g_string_append (sql, self->where);
+  g_string_append (sql, self->n_items > BROAD_SEARCH ? self->where_scan : self->where);
   g_string_append (sql, " ORDER BY ");
   for (guint i = 0; sort_columns[self->sort][i] != NULL; i++)
     g_string_append_printf (sql, "%s%s%s", i ? ", " : "", sort_columns[self->sort][i], direction);
@@ -491,8 +499,8 @@ ks_record_list_refresh (KsRecordList *self)
 
   old_n = self->n_items;
   drop_pages (self);
-  rebuild_page_sql (self);
   self->n_items = count_rows (self);
+  rebuild_page_sql (self);
   if (old_n != 0 || self->n_items != 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
 }
@@ -506,8 +514,8 @@ ks_record_list_new (KsStore *store)
 
   self = g_object_new (KS_TYPE_RECORD_LIST, NULL);
   self->store = g_object_ref (store);
-  rebuild_page_sql (self);
   self->n_items = count_rows (self);
+  rebuild_page_sql (self);
   return self;
 }
 
@@ -559,13 +567,19 @@ add_number (GArray *binds,
  * (which folds ASCII letters only). */
 static void
 add_prefix (GString    *where,
+            GString    *where_scan,
             GArray     *binds,
             const char *column,
+            const char *collate,
             const char *prefix)
 {
   g_autofree char *upper = g_strconcat (prefix, "\xff", NULL);
 
-  g_string_append_printf (where, " AND %s >= ? AND %s < ?", column, column);
+  g_string_append_printf (where, " AND %s%s >= ? AND %s%s < ?", column, collate, column,
+                          collate);
+  /* A unary + keeps SQLite from using the column's index for the range. */
+  g_string_append_printf (where_scan, " AND (+%s)%s >= ? AND (+%s)%s < ?", column, collate,
+                          column, collate);
   add_text (binds, prefix);
   add_text (binds, upper);
 }
@@ -584,6 +598,7 @@ has_non_ascii (const char *text)
  * name, in Urdu script when it is not ASCII. */
 static void
 add_search (GString    *where,
+            GString    *where_scan,
             GArray     *binds,
             const char *search)
 {
@@ -608,16 +623,16 @@ add_search (GString    *where,
     }
 
   if (only_digits && digits->len > 0)
-    add_prefix (where, binds, "cnic", digits->str);
+    add_prefix (where, where_scan, binds, "cnic", "", digits->str);
   else if (g_ascii_isalpha (*text) && has_id_chars)
     {
       g_autofree char *id = g_ascii_strup (text, -1);
-      add_prefix (where, binds, "kp_id", id);
+      add_prefix (where, where_scan, binds, "kp_id", "", id);
     }
   else if (has_non_ascii (text))
-    add_prefix (where, binds, "full_name_ur", text);
+    add_prefix (where, where_scan, binds, "full_name_ur", "", text);
   else
-    add_prefix (where, binds, "full_name COLLATE NOCASE", text);
+    add_prefix (where, where_scan, binds, "full_name", " COLLATE NOCASE", text);
 }
 
 /**
@@ -631,6 +646,7 @@ ks_record_list_set_filter (KsRecordList         *self,
                            const KsRecordFilter *filter)
 {
   g_autoptr(GString) where = g_string_new ("WHERE 1");
+  g_autoptr(GString) where_scan = NULL;
 
   g_return_if_fail (KS_IS_RECORD_LIST (self));
 
@@ -667,13 +683,17 @@ ks_record_list_set_filter (KsRecordList         *self,
           g_string_append (where, " AND submitted_at < ?");
           add_number (self->binds, filter->submitted_until);
         }
+      where_scan = g_string_new (where->str);
       if (filter->search != NULL)
-        add_search (where, self->binds, filter->search);
+        add_search (where, where_scan, self->binds, filter->search);
     }
 
   g_free (self->where);
+  g_free (self->where_scan);
   self->where = self->binds->len > 0 ? g_string_free (g_steal_pointer (&where), FALSE)
                                      : g_strdup ("");
+  self->where_scan = self->binds->len > 0 ? g_string_free (g_steal_pointer (&where_scan), FALSE)
+                                          : g_strdup ("");
   ks_record_list_refresh (self);
 }
 
