@@ -149,9 +149,16 @@ ks_station_rules_check (KsStore               *store,
           gint64 days = (ks_store_now (store) - oldest) / ((gint64)G_USEC_PER_SEC * 60 * 60 * 24);
 
           g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_UNSYNCED_TOO_LONG,
-                       _("A record enrolled %" G_GINT64_FORMAT " days ago has not reached the "
-                         "registry yet (the limit is %u days). Review the waiting records and "
-                         "sync the station before enrolling more citizens."),
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "A record enrolled %" G_GINT64_FORMAT " day ago has not "
+                                    "reached the registry yet (the limit is %u days). Review the "
+                                    "waiting records and sync the station before enrolling more "
+                                    "citizens.",
+                                    "A record enrolled %" G_GINT64_FORMAT " days ago has not "
+                                    "reached the registry yet (the limit is %u days). Review the "
+                                    "waiting records and sync the station before enrolling more "
+                                    "citizens.",
+                                    days),
                        days, rules->max_unsynced_days);
           return FALSE;
         }
