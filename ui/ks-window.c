@@ -15,6 +15,7 @@
 
 #include "ks-accounts.h"
 #include "ks-lock-page.h"
+#include "ks-review-page.h"
 #include "ks-settings-page.h"
 #include "ks-setup-page.h"
 #include "ks-signin-page.h"
@@ -32,6 +33,7 @@ struct _KsWindow
   KsSigninPage *signin_page;
   KsLockPage *lock_page;
   KsSettingsPage *settings_page;
+  KsReviewPage *review_page;
   AdwViewStack *view_stack;
   GtkLabel *operator_label;
 
@@ -158,6 +160,7 @@ ks_window_session_started (KsWindow  *self,
   ks_station_set_session (self->station, session);
   update_operator_label (self);
   ks_settings_page_set_session (self->settings_page, session);
+  ks_review_page_set_session (self->review_page, session);
   adw_view_stack_set_visible_child_name (self->view_stack, "enroll");
   note_activity (self);
   set_mode (self, "main");
@@ -214,6 +217,7 @@ sign_out (KsWindow *self)
     g_warning ("Could not record the sign-out: %s", error->message);
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
+  ks_review_page_set_session (self->review_page, NULL);
   update_operator_label (self);
   set_mode (self, "sign-in");
 }
@@ -275,6 +279,7 @@ ks_window_constructed (GObject *object)
   ks_signin_page_set_station (self->signin_page, self->station);
   ks_lock_page_set_station (self->lock_page, self->station);
   ks_settings_page_set_station (self->settings_page, self->station);
+  ks_review_page_set_station (self->review_page, self->station);
 
   set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
 
@@ -363,6 +368,7 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_SIGNIN_PAGE);
   g_type_ensure (KS_TYPE_LOCK_PAGE);
   g_type_ensure (KS_TYPE_SETTINGS_PAGE);
+  g_type_ensure (KS_TYPE_REVIEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
@@ -373,6 +379,7 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, signin_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);
