@@ -80,6 +80,7 @@ struct _KsReviewPage
   char *rules_message;
   GCancellable *cancellable;
   gboolean deciding;
+  gboolean filtered;           /* a search or filter narrows the list */
 };
 
 G_DEFINE_FINAL_TYPE (KsReviewPage, ks_review_page, ADW_TYPE_BIN)
@@ -200,6 +201,20 @@ update_count (KsReviewPage *self)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u record", "%'u records", n), n);
   gtk_label_set_label (self->count_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), n == 0);
+  if (self->filtered)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Records Found"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("No record matches the search and filters. Clear the "
+                                         "search or choose other filters."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Records Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Records appear here as soon as they are submitted "
+                                         "in Enroll."));
+    }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.approve-selected",
                                  can_review (self) && n_selected > 0 && !self->deciding);
@@ -265,6 +280,9 @@ apply_filter (KsReviewPage *self)
   if (self->session != NULL && !can_review (self))
     filter.operator = ks_session_get_username (self->session);
   filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  self->filtered = state > 0 || date > 0 || (district > 0 && district != GTK_INVALID_LIST_POSITION) ||
+                   (can_review (self) && operator > 0 && operator != GTK_INVALID_LIST_POSITION) ||
+                   *filter.search != '\0';
 
   ks_record_list_set_filter (self->list, &filter);
   update_count (self);
@@ -1221,7 +1239,10 @@ report_lines (KsReviewPage *self)
   g_autofree char *code = g_settings_get_string (ks_station_get_settings (self->station),
                                                  "station-code");
 
-  add_line (lines, TRUE, _("Khyber Pass Station %s: day report for %s"), code, day);
+  if (*code != '\0')
+    add_line (lines, TRUE, _("Khyber Pass Station %s: day report for %s"), code, day);
+  else
+    add_line (lines, TRUE, _("Khyber Pass Station: day report for %s"), day);
   add_line (lines, FALSE, " ");
   add_line (lines, TRUE, _("Enrolled this day: %'" G_GINT64_FORMAT), r->submitted);
   for (KsRecordState s = KS_RECORD_STATE_SUBMITTED; s <= KS_RECORD_STATE_SYNC_FAILED; s++)
@@ -1247,6 +1268,8 @@ report_lines (KsReviewPage *self)
     }
   add_line (lines, FALSE, " ");
   add_line (lines, TRUE, _("Exceptions (%u)"), r->exceptions->len);
+  if (r->exceptions->len == 0)
+    add_line (lines, FALSE, "    %s", _("None"));
   for (guint i = 0; i < r->exceptions->len; i++)
     {
       KsReportItem *item = g_ptr_array_index (r->exceptions, i);
@@ -1255,6 +1278,8 @@ report_lines (KsReviewPage *self)
                 item->operator);
     }
   add_line (lines, TRUE, _("Rejections (%u)"), r->rejections->len);
+  if (r->rejections->len == 0)
+    add_line (lines, FALSE, "    %s", _("None"));
   for (guint i = 0; i < r->rejection_reasons->len; i++)
     {
       KsReportGroup *g = g_ptr_array_index (r->rejection_reasons, i);
