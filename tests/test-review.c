@@ -36,11 +36,21 @@ scramble (guint x)
   return (guint)(((guint64)x * 7919) % 1000003);
 }
 
+static const char *
+fixture_name_buf (guint x,
+                  char  buf[64])
+{
+  guint h = scramble (x);
+
+  g_snprintf (buf, 64, "%s %s", first_names[h % 20], last_names[h / 20 % 20]);
+  return buf;
+}
+
 static char *
 fixture_name (guint x)
 {
-  guint h = scramble (x);
-  return g_strdup_printf ("%s %s", first_names[h % 20], last_names[h / 20 % 20]);
+  char buf[64];
+  return g_strdup (fixture_name_buf (x, buf));
 }
 
 static const char *
@@ -49,16 +59,34 @@ fixture_district (guint x)
   return districts[scramble (x) / 400 % 7];
 }
 
+static const char *
+fixture_kp_id_buf (guint x,
+                   char  buf[32])
+{
+  g_snprintf (buf, 32, "PEW-A01-%07u-%c", x, "ABCDEFGHJK"[x % 10]);
+  return buf;
+}
+
 static char *
 fixture_kp_id (guint x)
 {
-  return g_strdup_printf ("PEW-A01-%07u-%c", x, "ABCDEFGHJK"[x % 10]);
+  char buf[32];
+  return g_strdup (fixture_kp_id_buf (x, buf));
+}
+
+static const char *
+fixture_cnic_buf (guint x,
+                  char  buf[32])
+{
+  g_snprintf (buf, 32, "%05u%07u%u", 17101 + x % 7, x, x % 10);
+  return buf;
 }
 
 static char *
 fixture_cnic (guint x)
 {
-  return g_strdup_printf ("%05u%07u%u", 17101 + x % 7, x, x % 10);
+  char buf[32];
+  return g_strdup (fixture_cnic_buf (x, buf));
 }
 
 static guint
@@ -526,32 +554,32 @@ static gboolean
 cnic_matches (guint       x,
               const char *search)
 {
-  g_autofree char *cnic = fixture_cnic (x);
-  g_autoptr(GString) digits = g_string_new (NULL);
+  char cnic[32], digits[32];
+  gsize n = 0;
 
-  for (const char *p = search; *p; p++)
+  for (const char *p = search; *p && n < sizeof digits - 1; p++)
     if (g_ascii_isdigit (*p))
-      g_string_append_c (digits, *p);
-  return g_str_has_prefix (cnic, digits->str);
+      digits[n++] = *p;
+  digits[n] = '\0';
+  return g_str_has_prefix (fixture_cnic_buf (x, cnic), digits);
 }
 
 static gboolean
 kp_id_matches (guint       x,
                const char *search)
 {
-  g_autofree char *kp_id = fixture_kp_id (x);
-  g_autofree char *upper = g_ascii_strup (search, -1);
+  char kp_id[32];
 
-  return g_str_has_prefix (kp_id, upper);
+  return g_ascii_strncasecmp (fixture_kp_id_buf (x, kp_id), search, strlen (search)) == 0;
 }
 
 static gboolean
 name_matches (guint       x,
               const char *search)
 {
-  g_autofree char *name = fixture_name (x);
+  char name[64];
 
-  return g_ascii_strncasecmp (name, search, strlen (search)) == 0;
+  return g_ascii_strncasecmp (fixture_name_buf (x, name), search, strlen (search)) == 0;
 }
 
 static gboolean
@@ -654,7 +682,8 @@ test_list_million (Fixture       *f,
    * neighbours is in order, ties by record number. */
   for (guint x = 1; x <= MILLION; x++)
     {
-      g_autofree char *name = fixture_name (x);
+      char buf[64];
+      const char *name = fixture_name_buf (x, buf);
 
       if (min_name == NULL || g_ascii_strcasecmp (name, min_name) < 0)
         {

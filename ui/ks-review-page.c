@@ -677,8 +677,10 @@ update_detail_actions (KsReviewPage *self)
  */
 void
 ks_review_page_show_record (KsReviewPage *self,
-                            const char   *kp_id)
+                            const char   *id)
 {
+  /* A copy: @id may be self->detail_kp_id, replaced below. */
+  g_autofree char *kp_id = g_strdup (id);
   KsStore *store;
   g_autoptr(KsRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -693,7 +695,7 @@ ks_review_page_show_record (KsReviewPage *self,
   KsRecordInfo *info;
 
   g_return_if_fail (KS_IS_REVIEW_PAGE (self));
-  g_return_if_fail (kp_id != NULL);
+  g_return_if_fail (id != NULL);
   g_return_if_fail (self->station != NULL);
 
   store = ks_station_get_store (self->station);
@@ -894,6 +896,9 @@ on_decided (GObject      *object,
   g_autofree char *message = NULL;
   guint n = g_strv_length (d->kp_ids);
 
+  /* The page went away while the worker ran (dispose cancelled it): nothing to show. */
+  if (self->station == NULL)
+    return;
   self->deciding = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
