@@ -938,19 +938,25 @@ run_decision (KsReviewPage *self,
   g_task_run_in_thread (task, decide_thread);
 }
 
+/* The dialog owns the decision until the supervisor confirms it: a dialog closed any other
+ * way frees it with itself. */
 static void
 on_password_response (AdwMessageDialog *dialog,
-                      const char       *response,
-                      Decision         *d)
+                      const char       *response)
 {
   GtkEditable *password = g_object_get_data (G_OBJECT (dialog), "password");
   AdwComboRow *reason_row = g_object_get_data (G_OBJECT (dialog), "reason");
   GtkEditable *note = g_object_get_data (G_OBJECT (dialog), "note");
-  g_autoptr(Decision) owned = d;
-  KsReviewPage *self = d->self;
+  g_autoptr(Decision) owned = NULL;
+  Decision *d;
+  KsReviewPage *self;
 
   if (!g_str_equal (response, "decide"))
     return;
+  owned = d = g_object_steal_data (G_OBJECT (dialog), "decision");
+  if (d == NULL)
+    return;
+  self = d->self;
 
   d->password = g_strdup (gtk_editable_get_text (password));
   /* The entry keeps its own copy of the text: clear it now, not when GC gets to it. */
@@ -1025,21 +1031,23 @@ ask_password (KsReviewPage *self,
                                                      : ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "decide");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), d);
+  g_object_set_data_full (G_OBJECT (dialog), "decision", d, (GDestroyNotify)decision_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (password);
 }
 
 static void
 on_exceptions_response (AdwMessageDialog *dialog,
-                        const char       *response,
-                        Decision         *d)
+                        const char       *response)
 {
+  Decision *d;
+
   if (!g_str_equal (response, "confirm"))
-    {
-      decision_free (d);
-      return;
-    }
+    return;
+  d = g_object_steal_data (G_OBJECT (dialog), "decision");
+  if (d == NULL)
+    return;
   d->confirmed_exceptions = TRUE;
   ask_password (d->self, d);
 }
@@ -1087,7 +1095,8 @@ start_decision (KsReviewPage  *self,
       adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm",
                                                   ADW_RESPONSE_DESTRUCTIVE);
       adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-      g_signal_connect (dialog, "response", G_CALLBACK (on_exceptions_response), d);
+      g_object_set_data_full (G_OBJECT (dialog), "decision", d, (GDestroyNotify)decision_free);
+      g_signal_connect (dialog, "response", G_CALLBACK (on_exceptions_response), NULL);
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
