@@ -236,7 +236,25 @@ local_midnight (int days_from_today)
 }
 
 static void
-apply_filter (KsReviewPage *self)
+on_filter_applied (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KsReviewPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The page went away meanwhile: dispose dropped the station. */
+  if (!ks_record_list_set_filter_finish (KS_RECORD_LIST (object), result, &error) &&
+      self->station != NULL)
+    toast (self, error->message);
+  if (self->station != NULL)
+    update_count (self);
+}
+
+/* @now: read here and now; otherwise in a worker, as the supervisor types */
+static void
+apply_filter (KsReviewPage *self,
+              gboolean      now)
 {
   KsRecordFilter filter = { 0 };
   guint state = gtk_drop_down_get_selected (self->state_dropdown);
@@ -284,14 +302,20 @@ apply_filter (KsReviewPage *self)
                    (can_review (self) && operator > 0 && operator != GTK_INVALID_LIST_POSITION) ||
                    *filter.search != '\0';
 
-  ks_record_list_set_filter (self->list, &filter);
-  update_count (self);
+  if (now)
+    {
+      ks_record_list_set_filter (self->list, &filter);
+      update_count (self);
+    }
+  else
+    ks_record_list_set_filter_async (self->list, &filter, self->cancellable, on_filter_applied,
+                                     g_object_ref (self));
 }
 
 static void
 on_filter_changed (KsReviewPage *self)
 {
-  apply_filter (self);
+  apply_filter (self, FALSE);
 }
 
 static void
@@ -1739,7 +1763,9 @@ ks_review_page_set_session (KsReviewPage *self,
                          ? ""
                          : _("Your own submissions. A supervisor approves or rejects them."));
   ks_review_page_show_list (self);
-  apply_filter (self);
+  /* Here and now: the previous session's records must not stay on screen, not even while a
+   * worker counts. */
+  apply_filter (self, TRUE);
   update_rules (self);
 }
 

@@ -235,6 +235,8 @@ struct _KsRecordList
   char *page_sql;
   guint n_items;
 
+  guint generation;            /* bumped by each new filter or sort */
+
   GHashTable *pages;           /* page number -> GPtrArray of KsRecordRow */
   GQueue lru;                  /* page numbers, most recently used first */
   GError *error;
@@ -296,12 +298,13 @@ ks_record_list_class_init (KsRecordListClass *klass)
   G_OBJECT_CLASS (klass)->finalize = ks_record_list_finalize;
 }
 
+static GArray *binds_new (void);
+
 static void
 ks_record_list_init (KsRecordList *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
-  self->binds = g_array_new (FALSE, TRUE, sizeof (Bind));
-  g_array_set_clear_func (self->binds, bind_clear);
+  self->binds = binds_new ();
   self->where = g_strdup ("");
   self->where_scan = g_strdup ("");
   self->sort = KS_RECORD_SORT_SUBMITTED_AT;
@@ -320,12 +323,12 @@ set_error (KsRecordList *self,
 }
 
 static void
-bind_all (KsRecordList *self,
+bind_all (GArray       *binds,
           sqlite3_stmt *stmt)
 {
-  for (guint i = 0; i < self->binds->len; i++)
+  for (guint i = 0; i < binds->len; i++)
     {
-      Bind *bind = &g_array_index (self->binds, Bind, i);
+      Bind *bind = &g_array_index (binds, Bind, i);
 
       if (bind->text != NULL)
         sqlite3_bind_text (stmt, i + 1, bind->text, -1, SQLITE_STATIC);
@@ -334,9 +337,13 @@ bind_all (KsRecordList *self,
     }
 }
 
+/* Thread-safe: runs on the UI thread for scrolling, in a worker for a new filter. */
 static GPtrArray *
-fetch_page (KsRecordList *self,
-            guint         page)
+query_page (KsStore     *store,
+            const char  *page_sql,
+            GArray      *binds,
+            guint        page,
+            GError     **out_error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(sqlite3_stmt) ids = NULL;
@@ -345,22 +352,22 @@ fetch_page (KsRecordList *self,
   GError *error = NULL;
   int rc;
 
-  _ks_store_lock (self->store);
-  ids = _ks_store_prepare (self->store, self->page_sql, &error);
-  fetch = ids ? _ks_store_prepare (self->store, "SELECT " ROW_COLUMNS " FROM records WHERE id = ?",
+  _ks_store_lock (store);
+  ids = _ks_store_prepare (store, page_sql, &error);
+  fetch = ids ? _ks_store_prepare (store, "SELECT " ROW_COLUMNS " FROM records WHERE id = ?",
                                    &error)
               : NULL;
   if (fetch != NULL)
     {
-      bind_all (self, ids);
-      sqlite3_bind_int64 (ids, self->binds->len + 1, (gint64)page * PAGE_SIZE);
+      bind_all (binds, ids);
+      sqlite3_bind_int64 (ids, binds->len + 1, (gint64)page * PAGE_SIZE);
       while ((rc = sqlite3_step (ids)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (ids, 0);
           g_array_append_val (rowids, id);
         }
       if (rc != SQLITE_DONE)
-        _ks_store_set_error (self->store, rc, &error);
+        _ks_store_set_error (store, rc, &error);
       for (guint i = 0; error == NULL && i < rowids->len; i++)
         {
           sqlite3_reset (fetch);
@@ -371,13 +378,25 @@ fetch_page (KsRecordList *self,
           if (rc == SQLITE_ROW)
             g_ptr_array_add (rows, row_from_stmt (fetch));
           else if (rc != SQLITE_DONE)
-            _ks_store_set_error (self->store, rc, &error);
+            _ks_store_set_error (store, rc, &error);
         }
     }
-  _ks_store_unlock (self->store);
+  _ks_store_unlock (store);
+
+  if (error != NULL)
+    g_propagate_error (out_error, error);
+  return g_steal_pointer (&rows);
+}
+
+static GPtrArray *
+fetch_page (KsRecordList *self,
+            guint         page)
+{
+  GError *error = NULL;
+  GPtrArray *rows = query_page (self->store, self->page_sql, self->binds, page, &error);
 
   set_error (self, error);
-  return g_steal_pointer (&rows);
+  return rows;
 }
 
 static GPtrArray *
@@ -445,43 +464,65 @@ ks_record_list_model_init (GListModelInterface *iface)
 }
 
 static guint
-count_rows (KsRecordList *self)
+query_count (KsStore     *store,
+             const char  *where,
+             GArray      *binds,
+             GError     **error)
 {
-  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM records ", self->where, NULL);
+  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM records ", where, NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  GError *error = NULL;
   guint n = 0;
   int rc;
 
-  _ks_store_lock (self->store);
-  stmt = _ks_store_prepare (self->store, sql, &error);
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, sql, error);
   if (stmt != NULL)
     {
-      bind_all (self, stmt);
+      bind_all (binds, stmt);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         n = (guint)MIN (sqlite3_column_int64 (stmt, 0), G_MAXUINT);
       else
-        _ks_store_set_error (self->store, rc, &error);
+        _ks_store_set_error (store, rc, error);
     }
-  _ks_store_unlock (self->store);
+  _ks_store_unlock (store);
+  return n;
+}
+
+static guint
+count_rows (KsRecordList *self)
+{
+  GError *error = NULL;
+  guint n = query_count (self->store, self->where, self->binds, &error);
+
   set_error (self, error);
   return n;
+}
+
+static char *
+build_page_sql (const char   *where,
+                const char   *where_scan,
+                guint         n_items,
+                KsRecordSort  sort,
+                gboolean      descending)
+{
+  GString *sql = g_string_new ("SELECT id FROM records ");
+  const char *direction = descending ? " DESC" : "";
+
+  g_string_append (sql, n_items > BROAD_SEARCH ? where_scan : where);
+  g_string_append (sql, " ORDER BY ");
+  for (guint i = 0; sort_columns[sort][i] != NULL; i++)
+    g_string_append_printf (sql, "%s%s%s", i ? ", " : "", sort_columns[sort][i], direction);
+  g_string_append_printf (sql, " LIMIT %d OFFSET ?", PAGE_SIZE);
+  return g_string_free (sql, FALSE);
 }
 
 static void
 rebuild_page_sql (KsRecordList *self)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT id FROM records ");
-  const char *direction = self->descending ? " DESC" : "";
-
-  g_string_append (sql, self->n_items > BROAD_SEARCH ? self->where_scan : self->where);
-  g_string_append (sql, " ORDER BY ");
-  for (guint i = 0; sort_columns[self->sort][i] != NULL; i++)
-    g_string_append_printf (sql, "%s%s%s", i ? ", " : "", sort_columns[self->sort][i], direction);
-  g_string_append_printf (sql, " LIMIT %d OFFSET ?", PAGE_SIZE);
   g_free (self->page_sql);
-  self->page_sql = g_string_free (g_steal_pointer (&sql), FALSE);
+  self->page_sql = build_page_sql (self->where, self->where_scan, self->n_items, self->sort,
+                                   self->descending);
 }
 
 /**
@@ -531,6 +572,8 @@ ks_record_list_set_sort (KsRecordList *self,
     return;
   self->sort = sort;
   self->descending = !!descending;
+  /* A filter still being read was planned for the old order. */
+  self->generation++;
   ks_record_list_refresh (self);
 }
 
@@ -641,60 +684,215 @@ add_search (GString    *where,
  *
  * Changes which records the list shows, and reads it again.
  */
-void
-ks_record_list_set_filter (KsRecordList         *self,
-                           const KsRecordFilter *filter)
+/* The WHERE clauses of @filter (as it is and with the search kept off its index) and the
+ * values of their placeholders. */
+static void
+build_filter (const KsRecordFilter  *filter,
+              char                 **where_out,
+              char                 **where_scan_out,
+              GArray                *binds)
 {
   g_autoptr(GString) where = g_string_new ("WHERE 1");
   g_autoptr(GString) where_scan = NULL;
 
-  g_return_if_fail (KS_IS_RECORD_LIST (self));
-
-  g_array_set_size (self->binds, 0);
   if (filter != NULL)
     {
       if (filter->state != 0)
         {
           g_string_append (where, " AND state = ?");
-          add_text (self->binds, ks_record_state_to_string (filter->state));
+          add_text (binds, ks_record_state_to_string (filter->state));
         }
       if (filter->decision != 0)
         {
           g_string_append (where, " AND decision = ?");
-          add_text (self->binds, ks_record_state_to_string (filter->decision));
+          add_text (binds, ks_record_state_to_string (filter->decision));
         }
       if (filter->district != NULL && *filter->district != '\0')
         {
           g_string_append (where, " AND district = ?");
-          add_text (self->binds, filter->district);
+          add_text (binds, filter->district);
         }
       if (filter->operator != NULL && *filter->operator != '\0')
         {
           g_string_append (where, " AND operator = ?");
-          add_text (self->binds, filter->operator);
+          add_text (binds, filter->operator);
         }
       if (filter->submitted_from > 0)
         {
           g_string_append (where, " AND submitted_at >= ?");
-          add_number (self->binds, filter->submitted_from);
+          add_number (binds, filter->submitted_from);
         }
       if (filter->submitted_until > 0)
         {
           g_string_append (where, " AND submitted_at < ?");
-          add_number (self->binds, filter->submitted_until);
+          add_number (binds, filter->submitted_until);
         }
       where_scan = g_string_new (where->str);
       if (filter->search != NULL)
-        add_search (where, where_scan, self->binds, filter->search);
+        add_search (where, where_scan, binds, filter->search);
     }
 
+  *where_out = binds->len > 0 ? g_string_free (g_steal_pointer (&where), FALSE) : g_strdup ("");
+  *where_scan_out = binds->len > 0 ? g_string_free (g_steal_pointer (&where_scan), FALSE)
+                                   : g_strdup ("");
+}
+
+static GArray *
+binds_new (void)
+{
+  GArray *binds = g_array_new (FALSE, TRUE, sizeof (Bind));
+
+  g_array_set_clear_func (binds, bind_clear);
+  return binds;
+}
+
+/**
+ * ks_record_list_set_filter:
+ * @filter: (nullable): which records to show; %NULL shows all
+ *
+ * Changes which records the list shows, and reads it again, here and now. The UI uses
+ * ks_record_list_set_filter_async() instead.
+ */
+void
+ks_record_list_set_filter (KsRecordList         *self,
+                           const KsRecordFilter *filter)
+{
+  g_return_if_fail (KS_IS_RECORD_LIST (self));
+
+  /* A filter set now wins over any still being read. */
+  self->generation++;
+  g_array_set_size (self->binds, 0);
   g_free (self->where);
   g_free (self->where_scan);
-  self->where = self->binds->len > 0 ? g_string_free (g_steal_pointer (&where), FALSE)
-                                     : g_strdup ("");
-  self->where_scan = self->binds->len > 0 ? g_string_free (g_steal_pointer (&where_scan), FALSE)
-                                          : g_strdup ("");
+  build_filter (filter, &self->where, &self->where_scan, self->binds);
   ks_record_list_refresh (self);
+}
+
+/* A new filter, read in a worker: its count and first page. */
+typedef struct
+{
+  KsStore *store;
+  char *where;
+  char *where_scan;
+  GArray *binds;
+  KsRecordSort sort;
+  gboolean descending;
+  guint generation;
+  guint n_items;
+  char *page_sql;
+  GPtrArray *first_page;
+} FilterQuery;
+
+static void
+filter_query_free (FilterQuery *query)
+{
+  g_clear_object (&query->store);
+  g_free (query->where);
+  g_free (query->where_scan);
+  g_clear_pointer (&query->binds, g_array_unref);
+  g_free (query->page_sql);
+  g_clear_pointer (&query->first_page, g_ptr_array_unref);
+  g_free (query);
+}
+
+static void
+filter_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  FilterQuery *query = task_data;
+  GError *error = NULL;
+
+  query->n_items = query_count (query->store, query->where, query->binds, &error);
+  if (error == NULL)
+    {
+      query->page_sql = build_page_sql (query->where, query->where_scan, query->n_items,
+                                        query->sort, query->descending);
+      query->first_page = query_page (query->store, query->page_sql, query->binds, 0, &error);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_record_list_set_filter_async:
+ * @filter: (nullable): which records to show; copied, so it may go once this returns
+ *
+ * Like ks_record_list_set_filter(), but counts and reads the first page in a worker thread,
+ * so typing in the search never waits for SQLite. The list keeps showing the previous
+ * results until the new ones are in; a newer filter (or sort) makes an older one that is
+ * still running come to nothing.
+ */
+void
+ks_record_list_set_filter_async (KsRecordList         *self,
+                                 const KsRecordFilter *filter,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FilterQuery *query;
+
+  g_return_if_fail (KS_IS_RECORD_LIST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_record_list_set_filter_async);
+  query = g_new0 (FilterQuery, 1);
+  query->store = g_object_ref (self->store);
+  query->binds = binds_new ();
+  build_filter (filter, &query->where, &query->where_scan, query->binds);
+  query->sort = self->sort;
+  query->descending = self->descending;
+  query->generation = ++self->generation;
+  g_task_set_task_data (task, query, (GDestroyNotify)filter_query_free);
+  g_task_run_in_thread (task, filter_thread);
+}
+
+/**
+ * ks_record_list_set_filter_finish:
+ *
+ * Installs the filter's results (unless a newer filter or sort came meanwhile) and tells
+ * the view.
+ *
+ * Returns: %FALSE with @error set if the store could not be read
+ */
+gboolean
+ks_record_list_set_filter_finish (KsRecordList  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  FilterQuery *query;
+  guint old_n;
+
+  g_return_val_if_fail (KS_IS_RECORD_LIST (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  query = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (query->generation != self->generation)
+    return TRUE;
+
+  old_n = self->n_items;
+  drop_pages (self);
+  g_free (self->where);
+  g_free (self->where_scan);
+  g_free (self->page_sql);
+  g_array_unref (self->binds);
+  self->where = g_steal_pointer (&query->where);
+  self->where_scan = g_steal_pointer (&query->where_scan);
+  self->binds = g_steal_pointer (&query->binds);
+  self->page_sql = g_steal_pointer (&query->page_sql);
+  self->n_items = query->n_items;
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), g_steal_pointer (&query->first_page));
+  g_queue_push_head (&self->lru, GUINT_TO_POINTER (0));
+  set_error (self, NULL);
+  if (old_n != 0 || self->n_items != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  return TRUE;
 }
 
 /**

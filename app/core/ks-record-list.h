@@ -64,6 +64,14 @@ KsRecordSort   ks_record_list_get_sort        (KsRecordList         *self,
                                                gboolean             *descending);
 void           ks_record_list_set_filter      (KsRecordList         *self,
                                                const KsRecordFilter *filter);
+void           ks_record_list_set_filter_async (KsRecordList        *self,
+                                               const KsRecordFilter *filter,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean       ks_record_list_set_filter_finish (KsRecordList       *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 void           ks_record_list_refresh         (KsRecordList         *self);
 const GError  *ks_record_list_get_error       (KsRecordList         *self);
 guint          ks_record_list_get_n_cached    (KsRecordList         *self);
