@@ -1856,8 +1856,12 @@ static void
 ks_review_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (ks_review_page_parent_class)->map (widget);
-  /* Records may have been submitted or synced meanwhile. */
-  update_rules (KS_REVIEW_PAGE (widget));
+  /* Records may have been submitted, decided elsewhere or synced while another section was
+   * shown: read the list again (a count and one page, a few ms even with a million records). */
+  if (KS_REVIEW_PAGE (widget)->session != NULL)
+    ks_review_page_refresh (KS_REVIEW_PAGE (widget));
+  else
+    update_rules (KS_REVIEW_PAGE (widget));
 }
 
 static void
