@@ -26,6 +26,9 @@ static const char *const seeds[] = {
 
   "INSERT INTO sync_outbox (record_id, state) SELECT id, 'pending' FROM records;"
   "INSERT INTO sync_runs (started_at) VALUES (1);",
+
+  "UPDATE records SET state = 'queued', decision = 'rejected', decided_by = 'old.supervisor', "
+  "decided_at = 2, reason = 'photo-quality' WHERE kp_id = 'PEW-A01-0000001-X';",
 };
 
 static char *

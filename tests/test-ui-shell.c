@@ -242,8 +242,10 @@ test_first_run_to_main (void)
   g_assert_cmpint (ks_session_get_role (ks_station_get_session (station)), ==, KS_ROLE_OPERATOR);
   activate (root, "win.section", "settings");
   ks_test_iterate (100);
-  /* No account management for an operator. */
-  g_assert_null (ks_test_find_by_type (root, GTK_TYPE_SWITCH, 1));
+  /* No account management for an operator: only the station group's two switches (approval
+   * required, no self-approval) are shown, none for accounts. */
+  g_assert_nonnull (ks_test_find_by_type (root, GTK_TYPE_SWITCH, 1));
+  g_assert_null (ks_test_find_by_type (root, GTK_TYPE_SWITCH, 2));
   g_free (ks_test_screenshot (root, "main-settings-operator"));
 
   /* Everything above is in the audit log, and the chain holds. */

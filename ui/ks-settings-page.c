@@ -33,6 +33,10 @@ struct _KsSettingsPage
   GtkSpinButton *stale_spin;
   GtkSwitch *approval_switch;
   GtkSpinButton *idle_spin;
+  GtkSwitch *self_approval_switch;
+  GtkSpinButton *max_awaiting_spin;
+  GtkSpinButton *max_unsynced_spin;
+  GtkSpinButton *min_disk_spin;
   AdwComboRow *capture_set_row;
   AdwPreferencesGroup *accounts_group;
   GtkListBox *accounts_list;
@@ -387,6 +391,10 @@ ks_settings_page_class_init (KsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, approval_switch);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, idle_spin);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, stale_spin);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, self_approval_switch);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, max_awaiting_spin);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, max_unsynced_spin);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, min_disk_spin);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, capture_set_row);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_list);
@@ -436,6 +444,14 @@ ks_settings_page_set_station (KsSettingsPage *self,
   g_settings_bind (settings, "approval-required", self->approval_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "idle-lock-minutes", self->idle_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "no-self-approval", self->self_approval_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "max-awaiting-review", self->max_awaiting_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "max-unsynced-days", self->max_unsynced_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "min-free-disk-mb", self->min_disk_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "capture-set", self->capture_set_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, capture_set_get_mapping,

@@ -18,6 +18,7 @@
 #include "ks-l10n.h"
 #include "ks-language.h"
 #include "ks-lock-page.h"
+#include "ks-review-page.h"
 #include "ks-settings-page.h"
 #include "ks-setup-page.h"
 #include "ks-signin-page.h"
@@ -41,6 +42,7 @@ struct _KsWindow
   KsVerifyPage *verify_page;
   KsSyncPage *sync_page;
   GtkImage *registry_indicator;
+  KsReviewPage *review_page;
   AdwViewStack *view_stack;
   GtkLabel *operator_label;
 
@@ -172,6 +174,7 @@ ks_window_session_started (KsWindow  *self,
   ks_settings_page_set_session (self->settings_page, session);
   ks_enroll_page_set_session (self->enroll_page, session);
   ks_verify_page_set_session (self->verify_page, session);
+  ks_review_page_set_session (self->review_page, session);
   adw_view_stack_set_visible_child_name (self->view_stack, "enroll");
   note_activity (self);
   set_mode (self, "main");
@@ -312,6 +315,7 @@ sign_out (KsWindow *self)
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
   ks_verify_page_set_session (self->verify_page, NULL);
+  ks_review_page_set_session (self->review_page, NULL);
   update_operator_label (self);
   set_mode (self, "sign-in");
 }
@@ -416,6 +420,7 @@ ks_window_constructed (GObject *object)
                            G_CALLBACK (update_registry_indicator), self, G_CONNECT_SWAPPED);
   ks_sync_page_set_station (self->sync_page, self->station);
   update_registry_indicator (self);
+  ks_review_page_set_station (self->review_page, self->station);
 
   set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
 
@@ -507,6 +512,7 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_ENROLL_PAGE);
   g_type_ensure (KS_TYPE_VERIFY_PAGE);
   g_type_ensure (KS_TYPE_SYNC_PAGE);
+  g_type_ensure (KS_TYPE_REVIEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
@@ -521,6 +527,7 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, verify_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, registry_indicator);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);

@@ -17,7 +17,7 @@
 #include "ks-audit.h"
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
-#include "ks-records.h"
+#include "ks-records-private.h"
 #include "ks-store-private.h"
 
 G_DEFINE_QUARK (ks-records-error-quark, ks_records_error)
@@ -337,7 +337,7 @@ fail:
 
 #define RECORD_COLUMNS \
   "id, kp_id, cnic, state, version, full_name, full_name_ur, district, operator, " \
-  "submitted_at, updated_at, decided_by, reason, note"
+  "submitted_at, updated_at, decided_by, reason, note, flags, decision, coalesce (decided_at, 0)"
 
 static KsRecordInfo *
 record_info_from_row (sqlite3_stmt *stmt)
@@ -358,6 +358,10 @@ record_info_from_row (sqlite3_stmt *stmt)
   info->decided_by = column_dup (stmt, 11);
   info->reason = column_dup (stmt, 12);
   info->note = column_dup (stmt, 13);
+  info->flags = (guint)sqlite3_column_int (stmt, 14);
+  if (sqlite3_column_type (stmt, 15) != SQLITE_NULL)
+    ks_record_state_from_string ((const char *)sqlite3_column_text (stmt, 15), &info->decision);
+  info->decided_at = sqlite3_column_int64 (stmt, 16);
   return info;
 }
 
@@ -544,7 +548,7 @@ set_state_locked (KsStore      *store,
   stmt = _ks_store_prepare (store,
                             decision ? "UPDATE records SET state = ?, updated_at = ?, "
                                        "decided_by = ?3, decided_at = ?2, reason = ?4, "
-                                       "note = ?5 WHERE id = ?6"
+                                       "note = ?5, decision = ?1 WHERE id = ?6"
                                      : "UPDATE records SET state = ?, updated_at = ?, "
                                        "sync_error = CASE WHEN ?1 = 'sync-failed' THEN ?4 END, "
                                        "sync_attempts = sync_attempts + (?1 = 'sync-failed') "
@@ -894,4 +898,343 @@ ks_records_count_by_state (KsStore       *store,
     }
   _ks_store_unlock (store);
   return ok;
+}
+
+/* Decisions **************************************************************************/
+
+static gboolean
+check_decision (KsStore       *store,
+                const char    *actor,
+                KsRecordInfo  *info,
+                KsRecordState  to,
+                gboolean       confirmed_exceptions,
+                gboolean       other_supervisor,
+                GError       **error)
+{
+  if (info->state != KS_RECORD_STATE_SUBMITTED)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
+                   _("Record %s was already decided (%s). Refresh the list and choose again."),
+                   info->kp_id, ks_record_outcome_label (info->state, info->decision));
+      return FALSE;
+    }
+  if (to == KS_RECORD_STATE_APPROVED && (info->flags & KS_RECORD_FLAGS_EXCEPTIONS) != 0 &&
+      !confirmed_exceptions)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NEEDS_CONFIRMATION,
+                   _("Record %s has forced or missing fingerprints. Confirm these exceptions "
+                     "explicitly to approve it."),
+                   info->kp_id);
+      return FALSE;
+    }
+  /* Four eyes: whoever enrolled a citizen does not also approve them, unless the station has
+   * only one supervisor and nobody else could. */
+  if (to == KS_RECORD_STATE_APPROVED && other_supervisor && g_strcmp0 (info->operator, actor) == 0)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_SELF_APPROVAL,
+                   _("You enrolled record %s yourself. Another supervisor must approve it."),
+                   info->kp_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ks_records_decide_batch:
+ * @kp_ids: (array zero-terminated=1): the records to decide, at most %KS_RECORDS_MAX_BATCH
+ * @to: %KS_RECORD_STATE_APPROVED or %KS_RECORD_STATE_REJECTED
+ * @reason: (nullable): a rejection reason id from the reference data; required to reject
+ * @note: (nullable): the supervisor's own words, kept with the record
+ * @confirmed_exceptions: the supervisor confirmed, in a second step, approving records with
+ *   forced or missing fingers
+ * @no_self_approval: the station's `no-self-approval` setting
+ *
+ * Approves or rejects every record of @kp_ids, or none: one transaction holds each record's
+ * decision, its move to the sync queue (rejections sync too, so the registry keeps the trail)
+ * and the audit entries of both. The first record that cannot be decided aborts the batch with
+ * an error naming it. Permissions are checked here, not only in the UI: an operator calling
+ * this gets %KS_ACCOUNTS_ERROR_NOT_PERMITTED.
+ */
+gboolean
+ks_records_decide_batch (KsStore            *store,
+                         KsSession          *session,
+                         const char *const  *kp_ids,
+                         KsRecordState       to,
+                         const char         *reason,
+                         const char         *note,
+                         gboolean            confirmed_exceptions,
+                         gboolean            no_self_approval,
+                         GError            **error)
+{
+  const char *actor;
+  gboolean other_supervisor = FALSE;
+  guint n;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (session == NULL || KS_IS_SESSION (session), FALSE);
+  g_return_val_if_fail (kp_ids != NULL, FALSE);
+  g_return_val_if_fail (to == KS_RECORD_STATE_APPROVED || to == KS_RECORD_STATE_REJECTED, FALSE);
+
+  if (session == NULL)
+    {
+      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
+                   _("Only a supervisor approves or rejects records."));
+      return FALSE;
+    }
+  if (!ks_session_require (session, KS_PERMISSION_REVIEW, error))
+    return FALSE;
+  if (to == KS_RECORD_STATE_REJECTED && (reason == NULL || *reason == '\0'))
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID,
+                   _("Choose a reason for the rejection."));
+      return FALSE;
+    }
+  n = g_strv_length ((char **)kp_ids);
+  if (n == 0)
+    return TRUE;
+  if (n > KS_RECORDS_MAX_BATCH)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID,
+                   _("%u records are selected; decide at most %u at a time. Narrow the list "
+                     "with the filters first."),
+                   n, KS_RECORDS_MAX_BATCH);
+      return FALSE;
+    }
+
+  actor = ks_session_get_username (session);
+  if (no_self_approval && to == KS_RECORD_STATE_APPROVED)
+    other_supervisor = ks_accounts_count_role (store, KS_ROLE_SUPERVISOR) > 1;
+
+  if (!ks_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KsRecordInfo) info = lookup_record (store, "kp_id", kp_ids[i], error);
+
+      if (info == NULL ||
+          !check_decision (store, actor, info, to, confirmed_exceptions, other_supervisor,
+                           error) ||
+          !set_state_locked (store, actor, info, to, reason, note, error) ||
+          !set_state_locked (store, actor, info, KS_RECORD_STATE_QUEUED, NULL, NULL, error))
+        {
+          ks_store_rollback (store);
+          return FALSE;
+        }
+    }
+  return ks_store_commit (store, error);
+}
+
+/**
+ * ks_record_flags_to_string:
+ *
+ * Returns: (transfer full): the flags as short words for a list column ("Forced finger,
+ *   Possible duplicate"), or an empty string
+ */
+char *
+ks_record_flags_to_string (guint flags)
+{
+  GString *text = g_string_new (NULL);
+
+  if (flags & KS_RECORD_FLAG_FORCED_FINGER)
+    g_string_append (text, _("Forced finger"));
+  if (flags & KS_RECORD_FLAG_MISSING_FINGER)
+    g_string_append_printf (text, "%s%s", text->len ? ", " : "", _("Missing finger"));
+  if (flags & KS_RECORD_FLAG_DUPLICATE_WARNING)
+    g_string_append_printf (text, "%s%s", text->len ? ", " : "", _("Possible duplicate"));
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * ks_record_flags_describe:
+ *
+ * Returns: (transfer full): one sentence per flag saying what it means, for a tooltip
+ */
+char *
+ks_record_flags_describe (guint flags)
+{
+  GString *text = g_string_new (NULL);
+
+  if (flags & KS_RECORD_FLAG_FORCED_FINGER)
+    g_string_append_printf (text, "%s\n", _("A fingerprint was accepted below the quality "
+                                            "threshold after repeated attempts."));
+  if (flags & KS_RECORD_FLAG_MISSING_FINGER)
+    g_string_append_printf (text, "%s\n", _("One or more fingers could not be captured; the "
+                                            "operator gave a reason."));
+  if (flags & KS_RECORD_FLAG_DUPLICATE_WARNING)
+    g_string_append_printf (text, "%s\n", _("The fingerprints resemble another record at this "
+                                            "station. Compare both before deciding."));
+  if (text->len > 0)
+    g_string_truncate (text, text->len - 1);
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * ks_record_outcome_label:
+ * @decision: the record's decision, 0 before one was made
+ *
+ * What a supervisor wants to read in a list: the decision and where the record is on its way
+ * to the registry ("Rejected, waiting to sync").
+ */
+const char *
+ks_record_outcome_label (KsRecordState state,
+                         KsRecordState decision)
+{
+  gboolean rejected = decision == KS_RECORD_STATE_REJECTED;
+
+  if (decision != KS_RECORD_STATE_APPROVED && decision != KS_RECORD_STATE_REJECTED)
+    return ks_record_state_get_label (state);
+
+  switch (state)
+    {
+    case KS_RECORD_STATE_QUEUED:
+      return rejected ? _("Rejected, waiting to sync") : _("Approved, waiting to sync");
+    case KS_RECORD_STATE_SYNCED:
+      return rejected ? _("Rejected, synced") : _("Approved, synced");
+    case KS_RECORD_STATE_SYNC_FAILED:
+      return rejected ? _("Rejected, sync failed") : _("Approved, sync failed");
+    case KS_RECORD_STATE_SUBMITTED:
+    case KS_RECORD_STATE_APPROVED:
+    case KS_RECORD_STATE_REJECTED:
+    default:
+      return ks_record_state_get_label (state);
+    }
+}
+
+/* Test fixtures **********************************************************************/
+
+/* The fixture's names, each padded to a fixed number of characters so that SQL picks one
+ * with substr(): cheaper than json_extract(), which matters for a million rows. */
+static const char first_en[] =
+    "Ahmad   Bilal   Fatima  Gul     Hamza   "
+    "Iqbal   Javed   Khadija Laila   Malala  "
+    "Noor    Omar    Qasim   Rahim   Sana    "
+    "Tariq   Usman   Wali    Yasmin  Zainab  ";
+static const char first_ur[] =
+    "احمد   بلال   فاطمہ  گل     حمزہ   "
+    "اقبال  جاوید  خدیجہ  لیلیٰ  ملالہ  "
+    "نور    عمر    قاسم   رحیم   ثنا    "
+    "طارق   عثمان  ولی    یاسمین زینب   ";
+static const char last_en[] =
+    "Afridi    Bangash   Durrani   Khattak   Marwat    "
+    "Mohmand   Orakzai   Shinwari  Wazir     Yousafzai "
+    "Achakzai  Kundi     Gandapur  Swati     Tanoli    "
+    "Jadoon    Kakakhel  Daudzai   Mahsud    Bettani   ";
+static const char last_ur[] =
+    "آفریدی  بنگش    درانی   خٹک     مروت    "
+    "مہمند   اورکزئی شنواری  وزیر    یوسفزئی "
+    "اچکزئی  کنڈی    گنڈاپور سواتی   تنولی   "
+    "جدون    کاکاخیل داؤدزئی محسود   بیٹنی   ";
+
+/**
+ * _ks_records_insert_many:
+ * @first: the sequence number of the first record; records are numbered from it
+ * @count: how many records to add
+ * @operator: (nullable): who enrolled them; %NULL spreads them over three operators
+ *
+ * Adds @count plausible submitted records with one INSERT: for tests and benchmarks of the
+ * review list, which need up to a million rows in seconds. No validation, no audit entries:
+ * never call this on a real station. Every 50th record has a forced finger, every 77th a
+ * missing finger, every 101st a duplicate warning; names and districts are scrambled so that
+ * no sort order equals the insertion order.
+ */
+gboolean
+_ks_records_insert_many (KsStore     *store,
+                            guint        first,
+                            guint        count,
+                            const char  *operator,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) indexes = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  if (count == 0)
+    return TRUE;
+  if (!ks_store_begin (store, error))
+    return FALSE;
+
+  /* Filling a B-tree in random order is what makes bulk inserts slow: drop the records
+   * table's own indexes (not the UNIQUE ones, which cannot be dropped), insert, and build them
+   * again by sorting, all in this transaction. A million rows take half the time. */
+  {
+    g_autoptr(sqlite3_stmt) list = _ks_store_prepare (store,
+                                                      "SELECT name, sql FROM sqlite_master "
+                                                      "WHERE type = 'index' AND "
+                                                      "tbl_name = 'records' AND sql IS NOT NULL",
+                                                      error);
+
+    if (list == NULL)
+      {
+        ks_store_rollback (store);
+        return FALSE;
+      }
+    indexes = g_ptr_array_new_with_free_func (g_free);
+    while (sqlite3_step (list) == SQLITE_ROW)
+      {
+        g_ptr_array_add (indexes, g_strdup_printf ("DROP INDEX \"%s\"",
+                                                   sqlite3_column_text (list, 0)));
+        g_ptr_array_add (indexes, g_strdup ((const char *)sqlite3_column_text (list, 1)));
+      }
+    for (guint i = 0; i < indexes->len; i += 2)
+      if (!ks_store_exec (store, g_ptr_array_index (indexes, i), error))
+        {
+          ks_store_rollback (store);
+          return FALSE;
+        }
+  }
+
+  stmt = _ks_store_prepare (store,
+    "WITH RECURSIVE seq (x) AS (SELECT ?1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?1 + ?2 - 1),"
+    " raw AS (SELECT x, (x * 7919) % 1000003 AS h FROM seq),"
+    " rows AS (SELECT x,"
+    "   printf ('PEW-A01-%07d-%s', x, substr ('ABCDEFGHJK', x % 10 + 1, 1)) AS kp_id,"
+    "   printf ('%05d%07d%d', 17101 + x % 7, x, x % 10) AS cnic,"
+    "   rtrim (substr (?5, h % 20 * 8 + 1, 8)) AS first_en,"
+    "   rtrim (substr (?6, h % 20 * 7 + 1, 7)) AS first_ur,"
+    "   rtrim (substr (?7, h / 20 % 20 * 10 + 1, 10)) AS last_en,"
+    "   rtrim (substr (?8, h / 20 % 20 * 8 + 1, 8)) AS last_ur,"
+    "   substr ('PEWMRDSWTABTKHTDIKBNU', h / 400 % 7 * 3 + 1, 3) AS district,"
+    "   coalesce (?3, CASE x % 3 WHEN 0 THEN 'omar.op' WHEN 1 THEN 'amina.op'"
+    "                 ELSE 'bilal.op' END) AS operator,"
+    "   ?4 + x * 30000000 AS at,"
+    "   (x % 50 = 0) | ((x % 77 = 0) << 1) | ((x % 101 = 0) << 2) AS flags"
+    "  FROM raw)"
+    " INSERT INTO records (kp_id, cnic, state, data, full_name, full_name_ur, district,"
+    "   operator, submitted_at, updated_at, flags)"
+    " SELECT kp_id, cnic, 'submitted',"
+    /* Names and codes hold no quotes or backslashes, so printf makes valid JSON. */
+    "   printf ('{\"id-kind\":\"cnic\",\"cnic\":\"%s\",\"gender\":\"%s\","
+    "\"date-of-birth\":\"19%02d-%02d-%02d\",\"full-name\":\"%s %s\","
+    "\"full-name-ur\":\"%s %s\",\"relation\":\"father\",\"father-name\":\"Gul %s\","
+    "\"mobile\":\"03001234567\",\"address-line1\":\"House %d, Street 4\","
+    "\"district\":\"%s\",\"tehsil\":\"%s-01\",\"consents\":\"[]\"}',"
+    "     cnic, iif (x % 2, 'male', 'female'), 60 + x % 40, 1 + x % 12, 1 + x % 28,"
+    "     first_en, last_en, first_ur, last_ur, last_en, x % 300, district, district),"
+    "   first_en || ' ' || last_en, first_ur || ' ' || last_ur, district, operator, at, at,"
+    "   flags"
+    " FROM rows",
+    error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, first);
+      sqlite3_bind_int64 (stmt, 2, count);
+      sqlite3_bind_text (stmt, 3, operator, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC);
+      sqlite3_bind_text (stmt, 5, first_en, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, first_ur, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, last_en, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 8, last_ur, -1, SQLITE_STATIC);
+      ok = _ks_store_step_done (store, stmt, error);
+    }
+  for (guint i = 1; ok && i < indexes->len; i += 2)
+    ok = ks_store_exec (store, g_ptr_array_index (indexes, i), error);
+  if (!ok)
+    {
+      ks_store_rollback (store);
+      return FALSE;
+    }
+  return ks_store_commit (store, error);
 }

@@ -23,7 +23,20 @@ typedef enum
   KS_RECORDS_ERROR_NOT_YOURS,
   KS_RECORDS_ERROR_NO_STATION_CODE,
   KS_RECORDS_ERROR_IDS_EXHAUSTED,
+  KS_RECORDS_ERROR_NEEDS_CONFIRMATION,
+  KS_RECORDS_ERROR_SELF_APPROVAL,
 } KsRecordsError;
+
+/* records.flags: what a supervisor must look at before deciding. Shown as words, never only as
+ * a colour. Forced and missing fingers need an explicit second confirmation to approve. */
+#define KS_RECORD_FLAG_FORCED_FINGER     (1 << 0)
+#define KS_RECORD_FLAG_MISSING_FINGER    (1 << 1)
+#define KS_RECORD_FLAG_DUPLICATE_WARNING (1 << 2)
+#define KS_RECORD_FLAGS_EXCEPTIONS       (KS_RECORD_FLAG_FORCED_FINGER | KS_RECORD_FLAG_MISSING_FINGER)
+
+/* Decisions on a batch of records are refused beyond this many: a supervisor who selected
+ * more has most likely selected everything by mistake. */
+#define KS_RECORDS_MAX_BATCH 10000
 
 typedef struct
 {
@@ -53,6 +66,10 @@ typedef struct
   char *decided_by;
   char *reason;
   char *note;
+  guint flags;                 /* KS_RECORD_FLAG_* */
+  KsRecordState decision;      /* approved or rejected once decided (the state moves on to
+                                * queued), 0 before */
+  gint64 decided_at;
 } KsRecordInfo;
 
 typedef struct
@@ -117,10 +134,23 @@ gboolean      ks_records_set_state        (KsStore       *store,
                                            const char    *reason,
                                            const char    *note,
                                            GError       **error);
+gboolean      ks_records_decide_batch     (KsStore       *store,
+                                           KsSession     *session,
+                                           const char *const *kp_ids,
+                                           KsRecordState  to,
+                                           const char    *reason,
+                                           const char    *note,
+                                           gboolean       confirmed_exceptions,
+                                           gboolean       no_self_approval,
+                                           GError       **error);
 gboolean      ks_records_count_by_state   (KsStore       *store,
                                            KsRecordState  state,
                                            gint64        *count);
 void          ks_record_info_free         (KsRecordInfo  *info);
+char         *ks_record_flags_to_string   (guint          flags);
+char         *ks_record_flags_describe    (guint          flags);
+const char   *ks_record_outcome_label     (KsRecordState  state,
+                                           KsRecordState  decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsDraftInfo, ks_draft_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsRecordInfo, ks_record_info_free)

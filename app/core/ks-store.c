@@ -152,6 +152,23 @@ static const char *const migrations[] = {
   "  failed INTEGER NOT NULL DEFAULT 0,"
   "  error TEXT"
   ");",
+
+  /* 4: supervisor review. The state moves on to queued right after a decision, so the decision
+   * itself is kept apart. Indexes for each sortable column of the review list (ties broken by
+   * rowid, which every index carries) and for its filters, searches and the day report. */
+  "ALTER TABLE records ADD COLUMN decision TEXT CHECK (decision IN ('approved', 'rejected'));"
+  "UPDATE records SET decision = CASE"
+  "  WHEN state = 'rejected' THEN 'rejected'"
+  "  WHEN state = 'approved' THEN 'approved'"
+  "  WHEN decided_by IS NULL THEN NULL"
+  "  WHEN decided_by <> 'station' AND reason IS NOT NULL THEN 'rejected'"
+  "  ELSE 'approved' END;"
+  "CREATE INDEX records_submitted ON records (submitted_at);"
+  "CREATE INDEX records_name_ur ON records (full_name_ur);"
+  "CREATE INDEX records_district ON records (district, submitted_at);"
+  "CREATE INDEX records_operator ON records (operator, submitted_at);"
+  "CREATE INDEX records_decision ON records (decision, submitted_at);"
+  "CREATE INDEX records_decided ON records (decided_at);",
 };
 
 static void

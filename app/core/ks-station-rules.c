@@ -1,0 +1,168 @@
+/* ks-station-rules.c: the rules that stop a station from enrolling more
+ *
+ * A station in a remote tehsil may go weeks without a supervisor or a network. These rules
+ * stop new enrollments before the backlog becomes a risk: too many records nobody reviewed,
+ * records that never reached the registry (a lost laptop loses them all), or a disk about to
+ * fill up (SQLite would then refuse the very next submit, half-way through a citizen's
+ * enrollment). Each refusal says which rule holds and what to do.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-station-rules"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <sys/statvfs.h>
+
+#include "ks-station-rules.h"
+#include "ks-store-private.h"
+
+G_DEFINE_QUARK (ks-station-rules-error-quark, ks_station_rules_error)
+
+void
+ks_station_rules_from_settings (KsStationRules *rules,
+                                GSettings      *settings)
+{
+  g_return_if_fail (rules != NULL);
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  rules->max_awaiting_review = g_settings_get_uint (settings, "max-awaiting-review");
+  rules->max_unsynced_days = g_settings_get_uint (settings, "max-unsynced-days");
+  rules->min_free_disk_mb = g_settings_get_uint (settings, "min-free-disk-mb");
+}
+
+static gboolean
+query_int64 (KsStore     *store,
+             const char  *sql,
+             gint64      *value,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, sql, error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      ok = rc == SQLITE_ROW;
+      if (ok)
+        *value = sqlite3_column_int64 (stmt, 0);
+      else
+        _ks_store_set_error (store, rc, error);
+    }
+  _ks_store_unlock (store);
+  return ok;
+}
+
+/**
+ * ks_station_rules_check:
+ * @rules: the limits; see ks_station_rules_from_settings()
+ * @data_dir: (nullable): the folder holding the station's database, for the free-space rule
+ *
+ * Says whether the station may start a new enrollment. Cheap (two indexed queries and a
+ * statvfs): the Enroll section asks before each new citizen.
+ *
+ * Returns: %TRUE when no rule blocks; otherwise %FALSE with an error in
+ *   %KS_STATION_RULES_ERROR naming the rule and what to do
+ */
+gboolean
+ks_station_rules_check (KsStore               *store,
+                        const KsStationRules  *rules,
+                        const char            *data_dir,
+                        GError               **error)
+{
+  GError *local_error = NULL;
+  gint64 value = 0;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (rules != NULL, FALSE);
+
+  if (rules->min_free_disk_mb > 0 && data_dir != NULL)
+    {
+      struct statvfs fs;
+
+      /* A folder we cannot even look at is reported by the store itself, on the next write. */
+      if (statvfs (data_dir, &fs) == 0)
+        {
+          guint64 free_mb = (guint64)fs.f_bavail * fs.f_frsize / (1024 * 1024);
+
+          if (free_mb < rules->min_free_disk_mb)
+            {
+              g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_DISK_LOW,
+                           _("Only %" G_GUINT64_FORMAT " MB of disk space is left (the station "
+                             "needs %u MB). Sync, then free space on the disk before enrolling "
+                             "more citizens."),
+                           free_mb, rules->min_free_disk_mb);
+              return FALSE;
+            }
+        }
+      else
+        g_debug ("statvfs %s: %s", data_dir, g_strerror (errno));
+    }
+
+  if (rules->max_awaiting_review > 0)
+    {
+      if (!query_int64 (store, "SELECT count(*) FROM records WHERE state = 'submitted'", &value,
+                        &local_error))
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (value >= rules->max_awaiting_review)
+        {
+          g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_TOO_MANY_AWAITING,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%" G_GINT64_FORMAT " record awaits review (the limit is "
+                                    "%u). A supervisor must approve or reject records in "
+                                    "Review before new enrollments.",
+                                    "%" G_GINT64_FORMAT " records await review (the limit is "
+                                    "%u). A supervisor must approve or reject records in "
+                                    "Review before new enrollments.",
+                                    value),
+                       value, rules->max_awaiting_review);
+          return FALSE;
+        }
+    }
+
+  if (rules->max_unsynced_days > 0)
+    {
+      gint64 oldest = 0;
+      gint64 limit = ks_store_now (store) - (gint64)rules->max_unsynced_days * G_USEC_PER_SEC *
+                                            60 * 60 * 24;
+
+      /* The records_state index answers min() per state without reading the table. */
+      if (!query_int64 (store,
+                        "SELECT coalesce (min (submitted_at), 0) FROM records WHERE state IN "
+                        "('submitted', 'approved', 'rejected', 'queued', 'sync-failed')",
+                        &oldest, &local_error))
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (oldest > 0 && oldest < limit)
+        {
+          gint64 days = (ks_store_now (store) - oldest) / ((gint64)G_USEC_PER_SEC * 60 * 60 * 24);
+
+          g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_UNSYNCED_TOO_LONG,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "A record enrolled %" G_GINT64_FORMAT " day ago has not "
+                                    "reached the registry yet (the limit is %u days). Review the "
+                                    "waiting records and sync the station before enrolling more "
+                                    "citizens.",
+                                    "A record enrolled %" G_GINT64_FORMAT " days ago has not "
+                                    "reached the registry yet (the limit is %u days). Review the "
+                                    "waiting records and sync the station before enrolling more "
+                                    "citizens.",
+                                    days),
+                       days, rules->max_unsynced_days);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,39 @@
+/* ks-station-rules.h: the rules that stop a station from enrolling more
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ks-store.h"
+
+G_BEGIN_DECLS
+
+#define KS_STATION_RULES_ERROR (ks_station_rules_error_quark ())
+
+typedef enum
+{
+  KS_STATION_RULES_ERROR_TOO_MANY_AWAITING = 1,
+  KS_STATION_RULES_ERROR_UNSYNCED_TOO_LONG,
+  KS_STATION_RULES_ERROR_DISK_LOW,
+} KsStationRulesError;
+
+/* The limits, from the station settings of the same names. 0 switches a rule off. */
+typedef struct
+{
+  guint max_awaiting_review;   /* records submitted and not yet decided */
+  guint max_unsynced_days;     /* age of the oldest record not yet in the registry */
+  guint min_free_disk_mb;      /* free space left for the database and its backups */
+} KsStationRules;
+
+GQuark    ks_station_rules_error_quark    (void);
+void      ks_station_rules_from_settings  (KsStationRules        *rules,
+                                           GSettings             *settings);
+gboolean  ks_station_rules_check          (KsStore               *store,
+                                           const KsStationRules  *rules,
+                                           const char            *data_dir,
+                                           GError               **error);
+
+G_END_DECLS

@@ -1,0 +1,1022 @@
+/* test-review.c: supervisor review: decisions and their rules, the paged list of a million
+ * records, the end-of-day report, CSV, station rules
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "ks-audit.h"
+#include "ks-day-report.h"
+#include "ks-record-list.h"
+#include "ks-records-private.h"
+#include "ks-session.h"
+#include "ks-station-rules.h"
+
+/* _ks_records_insert_many() numbers records from 1; its record x has these fields. */
+#define FIXTURE_BASE (G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC)   /* 2025-11-24 16:00 UTC */
+
+static const char *const first_names[] = {
+  "Ahmad", "Bilal", "Fatima", "Gul", "Hamza", "Iqbal", "Javed", "Khadija", "Laila", "Malala",
+  "Noor", "Omar", "Qasim", "Rahim", "Sana", "Tariq", "Usman", "Wali", "Yasmin", "Zainab",
+};
+static const char *const last_names[] = {
+  "Afridi", "Bangash", "Durrani", "Khattak", "Marwat", "Mohmand", "Orakzai", "Shinwari", "Wazir",
+  "Yousafzai", "Achakzai", "Kundi", "Gandapur", "Swati", "Tanoli", "Jadoon", "Kakakhel",
+  "Daudzai", "Mahsud", "Bettani",
+};
+static const char *const districts[] = { "PEW", "MRD", "SWT", "ABT", "KHT", "DIK", "BNU" };
+
+static guint
+scramble (guint x)
+{
+  return (guint)(((guint64)x * 7919) % 1000003);
+}
+
+static const char *
+fixture_name_buf (guint x,
+                  char  buf[64])
+{
+  guint h = scramble (x);
+
+  g_snprintf (buf, 64, "%s %s", first_names[h % 20], last_names[h / 20 % 20]);
+  return buf;
+}
+
+static char *
+fixture_name (guint x)
+{
+  char buf[64];
+  return g_strdup (fixture_name_buf (x, buf));
+}
+
+static const char *
+fixture_district (guint x)
+{
+  return districts[scramble (x) / 400 % 7];
+}
+
+static const char *
+fixture_kp_id_buf (guint x,
+                   char  buf[32])
+{
+  g_snprintf (buf, 32, "PEW-A01-%07u-%c", x, "ABCDEFGHJK"[x % 10]);
+  return buf;
+}
+
+static char *
+fixture_kp_id (guint x)
+{
+  char buf[32];
+  return g_strdup (fixture_kp_id_buf (x, buf));
+}
+
+static const char *
+fixture_cnic_buf (guint x,
+                  char  buf[32])
+{
+  g_snprintf (buf, 32, "%05u%07u%u", 17101 + x % 7, x, x % 10);
+  return buf;
+}
+
+static char *
+fixture_cnic (guint x)
+{
+  char buf[32];
+  return g_strdup (fixture_cnic_buf (x, buf));
+}
+
+static guint
+fixture_flags (guint x)
+{
+  return (x % 50 == 0 ? KS_RECORD_FLAG_FORCED_FINGER : 0) |
+         (x % 77 == 0 ? KS_RECORD_FLAG_MISSING_FINGER : 0) |
+         (x % 101 == 0 ? KS_RECORD_FLAG_DUPLICATE_WARNING : 0);
+}
+
+typedef struct
+{
+  char *dir;
+  KsStore *store;
+  KsSession *supervisor;       /* sana.sup, the station's first supervisor */
+  KsSession *operator;         /* omar.op */
+  gint64 now;
+} Fixture;
+
+static gint64
+fake_clock (gpointer data)
+{
+  return ((Fixture *)data)->now;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) sup = NULL;
+  g_autoptr(KsAccount) op = NULL;
+
+  f->dir = g_dir_make_tmp ("ks-review-XXXXXX", NULL);
+  path = g_build_filename (f->dir, "station.db", NULL);
+  f->store = ks_store_open (path, &error);
+  g_assert_no_error (error);
+  /* The day after the fixture's first records: 2025-11-25 12:00 UTC */
+  f->now = FIXTURE_BASE + G_GINT64_CONSTANT (20) * 3600 * G_USEC_PER_SEC;
+  ks_store_set_clock (f->store, fake_clock, f);
+
+  sup = ks_accounts_create_first_supervisor (f->store, "sana.sup", "Sana Gul", "supervisor-pw",
+                                             &error);
+  g_assert_no_error (error);
+  f->supervisor = ks_session_new (f->store, sup, FALSE);
+  op = ks_accounts_add (f->store, f->supervisor, "omar.op", "Omar Khan", KS_ROLE_OPERATOR,
+                        "operator-pw", &error);
+  g_assert_no_error (error);
+  f->operator = ks_session_new (f->store, op, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "station.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_clear_object (&f->operator);
+  g_clear_object (&f->supervisor);
+  g_assert_finalize_object (f->store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+insert (Fixture    *f,
+        guint       count,
+        const char *operator)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (_ks_records_insert_many (f->store, 1, count, operator, &error));
+  g_assert_no_error (error);
+}
+
+static GStrv
+ids_between (guint first,
+             guint last)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint x = first; x <= last; x++)
+    {
+      g_autofree char *id = fixture_kp_id (x);
+      g_strv_builder_add (builder, id);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static KsRecordInfo *
+info (Fixture *f,
+      guint    x)
+{
+  g_autofree char *id = fixture_kp_id (x);
+  g_autoptr(GError) error = NULL;
+  KsRecordInfo *result = ks_records_get_info (f->store, id, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+static gint64
+count_state (Fixture       *f,
+             KsRecordState  state)
+{
+  gint64 n = -1;
+
+  g_assert_true (ks_records_count_by_state (f->store, state, &n));
+  return n;
+}
+
+/* Decisions *************************************************************************/
+
+static void
+test_roles (Fixture       *f,
+            gconstpointer  data)
+{
+  g_auto(GStrv) ids = ids_between (1, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecordInfo) approved = NULL;
+  g_autoptr(KsRecordInfo) rejected = NULL;
+  g_autoptr(GPtrArray) trail = NULL;
+  gint64 audited = 0;
+
+  insert (f, 10, NULL);
+  audited = ks_audit_count (f->store);
+
+  /* An operator cannot decide, also not by calling core directly, and nothing changes. */
+  g_assert_false (ks_records_decide_batch (f->store, f->operator, (const char *const *)ids,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                           &error));
+  g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (ks_records_decide_batch (f->store, f->operator, (const char *const *)ids,
+                                           KS_RECORD_STATE_REJECTED, "photo-quality", NULL, TRUE,
+                                           TRUE, &error));
+  g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_false (ks_records_decide_batch (f->store, NULL, (const char *const *)ids,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                           &error));
+  g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 10);
+  g_assert_cmpint (ks_audit_count (f->store), ==, audited);
+
+  /* A rejection needs a reason. */
+  g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+                                           KS_RECORD_STATE_REJECTED, NULL, NULL, TRUE, TRUE,
+                                           &error));
+  g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A supervisor approves: the record is queued for sync at once, both steps audited. */
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+                                          KS_RECORD_STATE_APPROVED, NULL, "checked", FALSE, TRUE,
+                                          &error));
+  g_assert_no_error (error);
+  approved = info (f, 2);
+  g_assert_cmpint (approved->state, ==, KS_RECORD_STATE_QUEUED);
+  g_assert_cmpint (approved->decision, ==, KS_RECORD_STATE_APPROVED);
+  g_assert_cmpstr (approved->decided_by, ==, "sana.sup");
+  g_assert_cmpint (approved->decided_at, ==, f->now);
+  g_assert_cmpint (ks_audit_count (f->store), ==, audited + 6);
+  trail = ks_audit_list (f->store, approved->kp_id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trail->len, ==, 2);
+
+  /* Rejected records keep their reason and note, and are queued too. */
+  {
+    g_auto(GStrv) more = ids_between (4, 4);
+
+    g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)more,
+                                            KS_RECORD_STATE_REJECTED, "photo-quality",
+                                            "Blurred photo", FALSE, TRUE, &error));
+    g_assert_no_error (error);
+  }
+  rejected = info (f, 4);
+  g_assert_cmpint (rejected->state, ==, KS_RECORD_STATE_QUEUED);
+  g_assert_cmpint (rejected->decision, ==, KS_RECORD_STATE_REJECTED);
+  g_assert_cmpstr (rejected->reason, ==, "photo-quality");
+  g_assert_cmpstr (rejected->note, ==, "Blurred photo");
+
+  /* A batch holding one record decided already changes none of its records. */
+  {
+    g_auto(GStrv) mixed = ids_between (4, 6);
+    g_autoptr(KsRecordInfo) untouched = NULL;
+
+    g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)mixed,
+                                             KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                             &error));
+    g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE);
+    g_clear_error (&error);
+    untouched = info (f, 5);
+    g_assert_cmpint (untouched->state, ==, KS_RECORD_STATE_SUBMITTED);
+  }
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 4);
+}
+
+static void
+test_exceptions_need_confirmation (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_auto(GStrv) ids = ids_between (48, 52);      /* record 50 has a forced finger */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecordInfo) forced = NULL;
+
+  insert (f, 100, NULL);
+  forced = info (f, 50);
+  g_assert_cmpuint (forced->flags & KS_RECORD_FLAG_FORCED_FINGER, !=, 0);
+
+  g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                           &error));
+  g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NEEDS_CONFIRMATION);
+  g_assert_nonnull (strstr (error->message, forced->kp_id));
+  g_clear_error (&error);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 100);
+
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 5);
+
+  /* Rejecting an exception is the careful way and needs no second step. */
+  {
+    g_auto(GStrv) missing = ids_between (77, 77);
+
+    g_assert_true (ks_records_decide_batch (f->store, f->supervisor,
+                                            (const char *const *)missing,
+                                            KS_RECORD_STATE_REJECTED, "fingerprint-quality",
+                                            NULL, FALSE, TRUE, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_self_approval (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(GStrv) first = ids_between (1, 1);
+  g_auto(GStrv) second = ids_between (2, 2);
+  g_auto(GStrv) third = ids_between (3, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) other = NULL;
+  g_autoptr(KsSession) other_session = NULL;
+
+  insert (f, 5, "sana.sup");
+
+  /* Alone on the station, a supervisor approves their own enrollments: nobody else could. */
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)first,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                          &error));
+  g_assert_no_error (error);
+
+  other = ks_accounts_add (f->store, f->supervisor, "zara.sup", "Zara Khan", KS_ROLE_SUPERVISOR,
+                           "supervisor2-pw", &error);
+  g_assert_no_error (error);
+  other_session = ks_session_new (f->store, other, FALSE);
+
+  g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)second,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                           &error));
+  g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_SELF_APPROVAL);
+  g_clear_error (&error);
+
+  /* The other supervisor may; and with the setting off, so may the enrolling one. */
+  g_assert_true (ks_records_decide_batch (f->store, other_session, (const char *const *)second,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)third,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, FALSE,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 3);
+}
+
+static void
+test_bulk_approval (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(GStrv) ids = ids_between (1, 10000);
+  g_autoptr(GStrvBuilder) with_unknown = g_strv_builder_new ();
+  g_auto(GStrv) broken = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 audited, bad_seq = 0;
+
+  insert (f, 10000, NULL);
+  audited = ks_audit_count (f->store);
+
+  /* All or nothing: an unknown ID at the very end undoes the 9,999 decisions before it. */
+  for (guint i = 0; i < 9999; i++)
+    g_strv_builder_add (with_unknown, ids[i]);
+  g_strv_builder_add (with_unknown, "PEW-A01-9999999-X");
+  broken = g_strv_builder_end (with_unknown);
+  g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)broken,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                           &error));
+  g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 10000);
+  g_assert_cmpint (ks_audit_count (f->store), ==, audited);
+
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 0);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 10000);
+  /* Each record: one entry for the approval, one for the queueing. */
+  g_assert_cmpint (ks_audit_count (f->store), ==, audited + 20000);
+  g_assert_true (ks_audit_verify (f->store, &bad_seq, &error));
+  g_assert_no_error (error);
+
+  /* More than a batch may hold is refused before anything is read. */
+  {
+    g_auto(GStrv) too_many = ids_between (1, KS_RECORDS_MAX_BATCH + 1);
+
+    g_assert_false (ks_records_decide_batch (f->store, f->supervisor,
+                                             (const char *const *)too_many,
+                                             KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                             &error));
+    g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID);
+  }
+}
+
+/* The review list ********************************************************************/
+
+#define MILLION 1000000
+
+static KsRecordRow *
+row_at (KsRecordList *list,
+        guint         position)
+{
+  KsRecordRow *row = g_list_model_get_item (G_LIST_MODEL (list), position);
+
+  g_assert_nonnull (row);
+  g_assert_null (ks_record_list_get_error (list));
+  /* The caller's reference only: the model keeps its own in its page cache. */
+  g_object_unref (row);
+  return row;
+}
+
+static guint
+fixture_number (KsRecordRow *row)
+{
+  return (guint)g_ascii_strtoull (ks_record_row_get_kp_id (row) + strlen ("PEW-A01-"), NULL, 10);
+}
+
+/* Checks the rows around @position against the independent expectation @expected_x (the
+ * fixture number there), and that neighbours are in order for name sorts. */
+typedef guint (*ExpectFunc) (guint position);
+
+static guint
+expect_kp_id_asc (guint position)
+{
+  return position + 1;
+}
+
+static guint
+expect_kp_id_desc (guint position)
+{
+  return MILLION - position;
+}
+
+static void
+assert_name_order (KsRecordList *list,
+                   guint         position,
+                   gboolean      descending)
+{
+  KsRecordRow *a = row_at (list, position);
+  KsRecordRow *b = row_at (list, position + 1);
+  int cmp = g_ascii_strcasecmp (ks_record_row_get_full_name (a), ks_record_row_get_full_name (b));
+
+  if (descending)
+    cmp = -cmp;
+  g_assert_cmpint (cmp, <=, 0);
+  if (cmp == 0)
+    g_assert_cmpuint (descending ? fixture_number (b) : fixture_number (a), <,
+                      descending ? fixture_number (a) : fixture_number (b));
+}
+
+static guint
+n_items (KsRecordList *list)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (list));
+}
+
+static void
+check_filters (Fixture      *f,
+               KsRecordList *list)
+{
+  g_auto(GStrv) ids = ids_between (1001, 2000);
+  g_autoptr(GError) error = NULL;
+  KsRecordFilter filter = { 0 };
+  guint in_swat = 0, in_range = 0;
+  gint64 from = FIXTURE_BASE + G_GINT64_CONSTANT (100000) * 30 * G_USEC_PER_SEC;
+  gint64 until = from + G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC;
+
+  for (guint x = 1; x <= MILLION; x++)
+    {
+      gint64 at = FIXTURE_BASE + (gint64)x * 30 * G_USEC_PER_SEC;
+
+      in_swat += g_str_equal (fixture_district (x), "SWT");
+      in_range += at >= from && at < until;
+    }
+
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          &error));
+  g_assert_no_error (error);
+  ks_record_list_refresh (list);
+
+  filter.decision = KS_RECORD_STATE_APPROVED;
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, 1000);
+  g_assert_cmpint (ks_record_row_get_state (row_at (list, 999)), ==, KS_RECORD_STATE_QUEUED);
+
+  filter.decision = 0;
+  filter.state = KS_RECORD_STATE_SUBMITTED;
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, MILLION - 1000);
+
+  filter.state = 0;
+  filter.district = "SWT";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, in_swat);
+  for (guint p = 0; p < 300; p += 37)
+    g_assert_cmpstr (ks_record_row_get_district (row_at (list, p)), ==, "SWT");
+
+  filter.district = NULL;
+  filter.operator = "amina.op";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, (MILLION + 2) / 3);   /* x % 3 == 1 */
+  g_assert_cmpstr (ks_record_row_get_operator (row_at (list, n_items (list) - 1)), ==,
+                   "amina.op");
+
+  filter.operator = NULL;
+  filter.submitted_from = from;
+  filter.submitted_until = until;
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, in_range);
+
+  ks_record_list_set_filter (list, NULL);
+  g_assert_cmpuint (n_items (list), ==, MILLION);
+}
+
+static const char *const urdu_first_sana = "ثنا";
+
+typedef struct
+{
+  const char *search;
+  gboolean (*matches) (guint x, const char *search);
+} SearchCase;
+
+static gboolean
+cnic_matches (guint       x,
+              const char *search)
+{
+  char cnic[32], digits[32];
+  gsize n = 0;
+
+  for (const char *p = search; *p && n < sizeof digits - 1; p++)
+    if (g_ascii_isdigit (*p))
+      digits[n++] = *p;
+  digits[n] = '\0';
+  return g_str_has_prefix (fixture_cnic_buf (x, cnic), digits);
+}
+
+static gboolean
+kp_id_matches (guint       x,
+               const char *search)
+{
+  char kp_id[32];
+
+  return g_ascii_strncasecmp (fixture_kp_id_buf (x, kp_id), search, strlen (search)) == 0;
+}
+
+static gboolean
+name_matches (guint       x,
+              const char *search)
+{
+  char name[64];
+
+  return g_ascii_strncasecmp (fixture_name_buf (x, name), search, strlen (search)) == 0;
+}
+
+static gboolean
+urdu_matches (guint       x,
+              const char *search)
+{
+  /* Sana is first name 14 of the fixture. */
+  return scramble (x) % 20 == 14;
+}
+
+static void
+check_search (KsRecordList *list)
+{
+  const SearchCase cases[] = {
+    { "17101-000120", cnic_matches },           /* dashes as printed on the card */
+    { "1710300", cnic_matches },
+    { "pew-a01-000123", kp_id_matches },        /* any case */
+    { "PEW-A01-0999", kp_id_matches },
+    { "sana kh", name_matches },
+    { "Zainab Bettani", name_matches },
+    { "Noor%", name_matches },                  /* LIKE wildcards are plain text here */
+    { urdu_first_sana, urdu_matches },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      KsRecordFilter filter = { .search = cases[c].search };
+      guint expected = 0;
+
+      for (guint x = 1; x <= MILLION; x++)
+        expected += cases[c].matches (x, cases[c].search);
+
+      ks_record_list_set_sort (list, c % 2 ? KS_RECORD_SORT_NAME : KS_RECORD_SORT_SUBMITTED_AT,
+                               FALSE);
+      ks_record_list_set_filter (list, &filter);
+      g_test_message ("search “%s”: %u matches", cases[c].search, expected);
+      g_assert_cmpuint (n_items (list), ==, expected);
+      for (guint p = 0; p < MIN (expected, 50); p++)
+        g_assert_true (cases[c].matches (fixture_number (row_at (list, p)), cases[c].search));
+      if (expected > 0)
+        g_assert_true (cases[c].matches (fixture_number (row_at (list, expected - 1)),
+                                         cases[c].search));
+    }
+  /* Blank search shows everything again. */
+  {
+    KsRecordFilter filter = { .search = "  " };
+    ks_record_list_set_filter (list, &filter);
+    g_assert_cmpuint (n_items (list), ==, MILLION);
+  }
+}
+
+static void
+test_list_million (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(KsRecordList) list = NULL;
+  g_autofree char *min_name = NULL;
+  g_autofree char *max_name = NULL;
+  const guint probes[] = { 0, MILLION / 2 - 1, MILLION / 2, MILLION - 2 };
+  struct { KsRecordSort sort; gboolean descending; ExpectFunc expect; } id_sorts[] = {
+    { KS_RECORD_SORT_KP_ID, FALSE, expect_kp_id_asc },
+    { KS_RECORD_SORT_KP_ID, TRUE, expect_kp_id_desc },
+    /* The fixture's records are 30 s apart, in number order. */
+    { KS_RECORD_SORT_SUBMITTED_AT, FALSE, expect_kp_id_asc },
+    { KS_RECORD_SORT_SUBMITTED_AT, TRUE, expect_kp_id_desc },
+  };
+
+  insert (f, MILLION, NULL);
+  list = ks_record_list_new (f->store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, MILLION);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == KS_TYPE_RECORD_ROW);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), MILLION));
+
+  /* ID and date sorts: the row at the beginning, middle and end is exactly the expected one. */
+  for (guint s = 0; s < G_N_ELEMENTS (id_sorts); s++)
+    {
+      ks_record_list_set_sort (list, id_sorts[s].sort, id_sorts[s].descending);
+      for (guint p = 0; p < G_N_ELEMENTS (probes); p++)
+        for (guint d = 0; d < 2; d++)
+          {
+            KsRecordRow *row = row_at (list, probes[p] + d);
+            guint x = id_sorts[s].expect (probes[p] + d);
+            g_autofree char *kp_id = fixture_kp_id (x);
+            g_autofree char *name = fixture_name (x);
+            g_autofree char *cnic = fixture_cnic (x);
+
+            g_assert_cmpstr (ks_record_row_get_kp_id (row), ==, kp_id);
+            g_assert_cmpstr (ks_record_row_get_full_name (row), ==, name);
+            g_assert_cmpstr (ks_record_row_get_cnic (row), ==, cnic);
+            g_assert_cmpstr (ks_record_row_get_district (row), ==, fixture_district (x));
+            g_assert_cmpuint (ks_record_row_get_flags (row), ==, fixture_flags (x));
+            g_assert_cmpint (ks_record_row_get_submitted_at (row), ==,
+                             FIXTURE_BASE + (gint64)x * 30 * G_USEC_PER_SEC);
+          }
+    }
+  /* However far the list was read, only a few pages stay in memory. */
+  g_assert_cmpuint (ks_record_list_get_n_cached (list), <=, 8 * 200);
+
+  /* Name sorts: first and last rows carry the smallest and largest names; every probed pair of
+   * neighbours is in order, ties by record number. */
+  for (guint x = 1; x <= MILLION; x++)
+    {
+      char buf[64];
+      const char *name = fixture_name_buf (x, buf);
+
+      if (min_name == NULL || g_ascii_strcasecmp (name, min_name) < 0)
+        {
+          g_free (min_name);
+          min_name = g_strdup (name);
+        }
+      if (max_name == NULL || g_ascii_strcasecmp (name, max_name) > 0)
+        {
+          g_free (max_name);
+          max_name = g_strdup (name);
+        }
+    }
+  for (guint desc = 0; desc < 2; desc++)
+    {
+      ks_record_list_set_sort (list, KS_RECORD_SORT_NAME, desc);
+      g_assert_cmpstr (ks_record_row_get_full_name (row_at (list, 0)), ==,
+                       desc ? max_name : min_name);
+      g_assert_cmpstr (ks_record_row_get_full_name (row_at (list, MILLION - 1)), ==,
+                       desc ? min_name : max_name);
+      for (guint p = 0; p < G_N_ELEMENTS (probes); p++)
+        assert_name_order (list, probes[p], desc);
+    }
+
+  check_filters (f, list);
+  check_search (list);
+}
+
+static void
+on_filtered (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  guint *pending = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ks_record_list_set_filter_finish (KS_RECORD_LIST (object), result, &error));
+  g_assert_no_error (error);
+  (*pending)--;
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *changes)
+{
+  g_assert_cmpuint (position, ==, 0);
+  (*changes)++;
+}
+
+/* Typing fast: each keystroke starts a query in a worker; only the last one shows. */
+static void
+test_list_async_filter (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(KsRecordList) list = NULL;
+  const char *typed[] = { "B", "Bi", "Bil", "Bila", "Bilal" };
+  KsRecordFilter filter = { 0 };
+  guint pending = 0, changes = 0, expected = 0;
+
+  insert (f, 5000, NULL);
+  for (guint x = 1; x <= 5000; x++)
+    expected += name_matches (x, "Bilal");
+  g_assert_cmpuint (expected, >, 0);
+
+  list = ks_record_list_new (f->store);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      filter.search = typed[i];
+      ks_record_list_set_filter_async (list, &filter, NULL, on_filtered, &pending);
+      pending++;
+    }
+  /* Nothing changes before the main loop delivers the results. */
+  g_assert_cmpuint (n_items (list), ==, 5000);
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (n_items (list), ==, expected);
+  g_assert_cmpuint (changes, ==, 1);
+  for (guint p = 0; p < expected; p++)
+    g_assert_true (name_matches (fixture_number (row_at (list, p)), "Bilal"));
+
+  /* A filter set here and now wins over one still in a worker. */
+  filter.search = "Sana";
+  ks_record_list_set_filter_async (list, &filter, NULL, on_filtered, &pending);
+  pending++;
+  ks_record_list_set_filter (list, NULL);
+  while (pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_items (list), ==, 5000);
+
+  /* A worker thread lets go of its task (and with it the list and the store) just after the
+   * result was delivered: wait for that before the fixture checks the store is freed. */
+  {
+    KsRecordList *weak = list;
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *)&weak);
+    g_clear_object (&list);
+    while (weak != NULL && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_null (weak);
+  }
+}
+
+/* End-of-day report ******************************************************************/
+
+static gint64
+sum_groups (GPtrArray *groups,
+            gsize      offset)
+{
+  gint64 total = 0;
+
+  for (guint i = 0; i < groups->len; i++)
+    total += G_STRUCT_MEMBER (gint64, g_ptr_array_index (groups, i), offset);
+  return total;
+}
+
+static void
+test_report (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GDate) first_day = g_date_new_dmy (24, G_DATE_NOVEMBER, 2025);
+  g_autoptr(GDate) second_day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2025);
+  g_autoptr(KsDayReport) day1 = NULL;
+  g_autoptr(KsDayReport) day2 = NULL;
+  g_autoptr(KsRecordList) list = NULL;
+  g_auto(GStrv) approve = ids_between (1, 100);
+  g_auto(GStrv) reject_photo = ids_between (101, 115);
+  g_auto(GStrv) reject_name = ids_between (116, 120);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (f->dir, "report.csv", NULL);
+  g_autofree char *csv = NULL;
+  KsRecordFilter filter = { 0 };
+  guint exceptions = 0;
+
+  /* Records 1..959 are enrolled on the 24th (from 16:00:30 UTC, 30 s apart), the rest on the
+   * 25th; the decisions below are taken on the 25th (the fixture's clock). */
+  insert (f, 2000, NULL);
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)approve,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          &error));
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor,
+                                          (const char *const *)reject_photo,
+                                          KS_RECORD_STATE_REJECTED, "photo-quality", "Blurred",
+                                          TRUE, TRUE, &error));
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor,
+                                          (const char *const *)reject_name,
+                                          KS_RECORD_STATE_REJECTED, "name-mismatch",
+                                          "Spelling, \"Khan\" vs Khaan", TRUE, TRUE, &error));
+  g_assert_no_error (error);
+
+  day1 = ks_day_report_compute (f->store, first_day, &error);
+  g_assert_no_error (error);
+  list = ks_record_list_new (f->store);
+  filter.submitted_from = day1->from;
+  filter.submitted_until = day1->until;
+  ks_record_list_set_filter (list, &filter);
+
+  g_assert_cmpint (day1->submitted, ==, 959);
+  g_assert_cmpint (day1->submitted, ==, n_items (list));
+  g_assert_cmpint (day1->by_state[KS_RECORD_STATE_SUBMITTED], ==, 959 - 120);
+  g_assert_cmpint (day1->by_state[KS_RECORD_STATE_QUEUED], ==, 120);
+  g_assert_cmpint (sum_groups (day1->by_operator, G_STRUCT_OFFSET (KsReportGroup, submitted)),
+                   ==, day1->submitted);
+  g_assert_cmpint (sum_groups (day1->by_district, G_STRUCT_OFFSET (KsReportGroup, submitted)),
+                   ==, day1->submitted);
+  g_assert_cmpint (sum_groups (day1->by_district, G_STRUCT_OFFSET (KsReportGroup, approved)),
+                   ==, 100);
+  g_assert_cmpint (sum_groups (day1->by_operator, G_STRUCT_OFFSET (KsReportGroup, rejected)),
+                   ==, 20);
+  g_assert_cmpint (sum_groups (day1->by_operator, G_STRUCT_OFFSET (KsReportGroup, awaiting)),
+                   ==, 959 - 120);
+  g_assert_cmpuint (day1->by_operator->len, ==, 3);
+  for (guint x = 1; x <= 959; x++)
+    exceptions += fixture_flags (x) != 0;
+  g_assert_cmpuint (day1->exceptions->len, ==, exceptions);
+  /* Nothing was decided on the 24th. */
+  g_assert_cmpint (day1->approved, ==, 0);
+  g_assert_cmpint (day1->rejected, ==, 0);
+  g_assert_cmpuint (day1->rejections->len, ==, 0);
+
+  day2 = ks_day_report_compute (f->store, second_day, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (day2->submitted, ==, 2000 - 959);
+  g_assert_cmpint (day2->approved, ==, 100);
+  g_assert_cmpint (day2->rejected, ==, 20);
+  g_assert_cmpint (day2->approved + day2->rejected, ==, count_state (f, KS_RECORD_STATE_QUEUED));
+  g_assert_cmpuint (day2->rejections->len, ==, 20);
+  g_assert_cmpuint (day2->rejection_reasons->len, ==, 2);
+  g_assert_cmpstr (((KsReportGroup *)g_ptr_array_index (day2->rejection_reasons, 0))->key, ==,
+                   "photo-quality");
+  g_assert_cmpint (((KsReportGroup *)g_ptr_array_index (day2->rejection_reasons, 0))->rejected,
+                   ==, 15);
+
+  /* The CSV carries the same figures, and the supervisor's note survives its quotes. */
+  {
+    g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+
+    g_assert_no_error (error);
+    g_assert_true (ks_day_report_write_csv (day2, reference, csv_path, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  g_assert_true (g_str_has_prefix (csv, "section,key,submitted,awaiting_review,approved,"
+                                        "rejected\r\nday,2025-11-25,1041,1041,100,20\r\n"));
+  g_assert_nonnull (strstr (csv, "rejection_reason,photo-quality,,,,15\r\n"));
+  g_assert_nonnull (strstr (csv, ",name-mismatch,Name does not match the CNIC or B-form,"
+                                 "\"Spelling, \"\"Khan\"\" vs Khaan\"\r\n"));
+
+  /* A day with nothing on it is a report of zeros, not an error. */
+  {
+    g_autoptr(GDate) empty_day = g_date_new_dmy (1, G_DATE_JANUARY, 2020);
+    g_autoptr(KsDayReport) empty = ks_day_report_compute (f->store, empty_day, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (empty->submitted, ==, 0);
+    g_assert_cmpuint (empty->by_operator->len, ==, 0);
+  }
+}
+
+static void
+test_csv_escaping (void)
+{
+  const struct { const char *field; const char *written; } cases[] = {
+    { "plain", "plain" },
+    { "", "" },
+    { "a,b", "\"a,b\"" },
+    { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+    { "two\nlines", "\"two\nlines\"" },
+    { "cr\rhere", "\"cr\rhere\"" },
+    { "خان", "خان" },
+    /* Spreadsheets would run these as formulas. */
+    { "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"" },
+    { "+92 300", "'+92 300" },
+    { "-1", "'-1" },
+    { "@SUM(A1)", "'@SUM(A1)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *fields[] = { cases[i].field, "end", NULL };
+      const char *leading[] = { "", cases[i].field, NULL };
+      g_autofree char *line = ks_csv_format_line (fields);
+      g_autofree char *expected = g_strconcat (cases[i].written, ",end\r\n", NULL);
+      g_autofree char *second = ks_csv_format_line (leading);
+      g_autofree char *expected_second = g_strconcat (",", cases[i].written, "\r\n", NULL);
+
+      g_assert_cmpstr (line, ==, expected);
+      g_assert_cmpstr (second, ==, expected_second);
+    }
+}
+
+/* Station rules **********************************************************************/
+
+static void
+test_station_rules (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
+                                                             "/pk/gov/kp/KhyberPassStation/test/");
+  g_autoptr(GError) error = NULL;
+  KsStationRules rules;
+  KsStationRules off = { 0, 0, 0 };
+
+  /* The defaults the settings ship with. */
+  ks_station_rules_from_settings (&rules, settings);
+  g_assert_cmpuint (rules.max_awaiting_review, ==, 100);
+  g_assert_cmpuint (rules.max_unsynced_days, ==, 30);
+  g_assert_cmpuint (rules.min_free_disk_mb, ==, 500);
+  g_assert_true (g_settings_get_boolean (settings, "no-self-approval"));
+
+  /* An empty station may enroll. */
+  rules.min_free_disk_mb = 1;
+  g_assert_true (ks_station_rules_check (f->store, &rules, f->dir, &error));
+  g_assert_no_error (error);
+
+  insert (f, 100, NULL);
+  rules.max_awaiting_review = 101;
+  rules.max_unsynced_days = 0;
+  g_assert_true (ks_station_rules_check (f->store, &rules, f->dir, &error));
+  rules.max_awaiting_review = 100;
+  g_assert_false (ks_station_rules_check (f->store, &rules, f->dir, &error));
+  g_assert_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_TOO_MANY_AWAITING);
+  g_assert_nonnull (strstr (error->message, "100 records await review"));
+  g_clear_error (&error);
+
+  /* The oldest record is 20 hours old: a 1-day limit is reached only a day later. */
+  rules.max_awaiting_review = 0;
+  rules.max_unsynced_days = 1;
+  g_assert_true (ks_station_rules_check (f->store, &rules, f->dir, &error));
+  f->now += G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC;
+  g_assert_false (ks_station_rules_check (f->store, &rules, f->dir, &error));
+  g_assert_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_UNSYNCED_TOO_LONG);
+  g_assert_nonnull (strstr (error->message, "enrolled 1 day ago"));
+  g_clear_error (&error);
+
+  /* No disk holds this much. */
+  rules.max_unsynced_days = 0;
+  rules.min_free_disk_mb = 1000000000;
+  g_assert_false (ks_station_rules_check (f->store, &rules, f->dir, &error));
+  g_assert_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_DISK_LOW);
+  g_clear_error (&error);
+
+  g_assert_true (ks_station_rules_check (f->store, &off, f->dir, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* The report's days are local days: pin the zone so they are the same on every machine. */
+  g_setenv ("TZ", "UTC", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/review/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("roles", test_roles);
+  ADD ("exceptions-need-confirmation", test_exceptions_need_confirmation);
+  ADD ("self-approval", test_self_approval);
+  ADD ("bulk-approval-10000", test_bulk_approval);
+  ADD ("list-million", test_list_million);
+  ADD ("list-async-filter", test_list_async_filter);
+  ADD ("report", test_report);
+  ADD ("station-rules", test_station_rules);
+#undef ADD
+  g_test_add_func ("/review/csv-escaping", test_csv_escaping);
+
+  return g_test_run ();
+}

@@ -1,0 +1,270 @@
+/* test-ui-review.c: the Review section: list, search, sort, decisions, detail, day report
+ *
+ * Drives the real window under Xvfb over a station with a few hundred records and saves the
+ * screenshots review-list, review-detail and review-report into the build folder.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+
+#include "ks-accounts.h"
+#include "ks-records-private.h"
+#include "ks-review-page-private.h"
+#include "ks-test-ui.h"
+#include "ks-window.h"
+
+#define N_RECORDS 300
+
+static KsWindow *
+new_window (KsStation *station)
+{
+  KsWindow *window = ks_window_new (NULL, station);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1240, 760);
+  gtk_window_present (GTK_WINDOW (window));
+  ks_test_iterate (100);
+  return window;
+}
+
+static GtkWidget *
+find_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWidget *dialog = NULL;
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  return dialog;
+}
+
+static guint
+n_items (KsReviewPage *page)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (ks_review_page_get_list (page)));
+}
+
+static gint64
+count_state (KsStation     *station,
+             KsRecordState  state)
+{
+  gint64 n = -1;
+
+  g_assert_true (ks_records_count_by_state (ks_station_get_store (station), state, &n));
+  return n;
+}
+
+/* A button click: the response, then the dialog closes (adw_message_dialog_response() alone
+ * leaves it open). */
+static void
+respond (GtkWidget  *dialog,
+         const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ks_test_iterate (100);
+}
+
+/* Answers the decision dialogs as a supervisor would: confirms the fingerprint exceptions if
+ * asked, then types the password. */
+static void
+answer_decision (const char *password)
+{
+  GtkWidget *dialog;
+
+  KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+  if (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "confirm"))
+    {
+      respond (dialog, "confirm");
+      KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+    }
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "decide"));
+  gtk_editable_set_text (GTK_EDITABLE (ks_test_find_by_type (dialog,
+                                                             ADW_TYPE_PASSWORD_ENTRY_ROW, 0)),
+                         password);
+  respond (dialog, "decide");
+}
+
+static GtkColumnViewColumn *
+column_titled (GtkColumnView *view,
+               const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_review (void)
+{
+  g_autofree char *dir = ks_test_tmpdir ();
+  g_autofree char *pdf = NULL;
+  g_autofree char *pdf_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStation) station = ks_station_open ("production", dir, &error);
+  g_autoptr(KsAccount) supervisor = NULL;
+  g_autoptr(KsAccount) operator = NULL;
+  g_autoptr(KsSession) session = NULL;
+  g_autoptr(KsSession) operator_session = NULL;
+  g_autoptr(GDate) day = g_date_new_dmy (24, G_DATE_NOVEMBER, 2025);
+  KsStore *store;
+  KsWindow *window;
+  KsReviewPage *page;
+  GtkColumnView *view;
+  GtkWidget *root;
+  gboolean descending = FALSE;
+  gint64 queued;
+
+  g_assert_no_error (error);
+  store = ks_station_get_store (station);
+  supervisor = ks_accounts_create_first_supervisor (store, "amina.sup", "Amina Yousafzai",
+                                                    "correct horse", &error);
+  g_assert_no_error (error);
+  session = ks_session_new (store, supervisor, FALSE);
+  operator = ks_accounts_add (store, session, "omar.op", "Omar Khan", KS_ROLE_OPERATOR,
+                              "operator-pass", &error);
+  g_assert_no_error (error);
+  g_assert_true (_ks_records_insert_many (store, 1, N_RECORDS, NULL, &error));
+  g_assert_no_error (error);
+  /* Flags where the screenshot and the decisions below see them. */
+  g_assert_true (ks_store_exec (store, "UPDATE records SET flags = 2 WHERE id IN (5, 299);"
+                                       "UPDATE records SET flags = 4 WHERE id = 297;"
+                                       "UPDATE records SET flags = 5 WHERE id = 294;", &error));
+  {
+    const char *approve[] = { "PEW-A01-0000001-B", "PEW-A01-0000298-J", NULL };
+    const char *reject[] = { "PEW-A01-0000296-G", NULL };
+
+    g_assert_true (ks_records_decide_batch (store, session, approve, KS_RECORD_STATE_APPROVED,
+                                            NULL, NULL, FALSE, TRUE, &error));
+    g_assert_true (ks_records_decide_batch (store, session, reject, KS_RECORD_STATE_REJECTED,
+                                            "photo-quality", "Photo too dark", FALSE, TRUE,
+                                            &error));
+    g_assert_no_error (error);
+  }
+
+  window = new_window (station);
+  root = GTK_WIDGET (window);
+  ks_window_session_started (window, session);
+  gtk_widget_activate_action (root, "win.section", "s", "review");
+  ks_test_iterate (200);
+  page = KS_REVIEW_PAGE (ks_test_find_by_type (root, KS_TYPE_REVIEW_PAGE, 0));
+  g_assert_nonnull (page);
+  view = GTK_COLUMN_VIEW (ks_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0));
+
+  /* Every record is listed, and the banner says why enrolling is stopped: more than the 100
+   * records the default allows await review. */
+  g_assert_cmpuint (n_items (page), ==, N_RECORDS);
+  g_assert_cmpstr (ks_review_page_get_view (page), ==, "list");
+  g_assert_nonnull (ks_review_page_get_rules_message (page));
+  g_assert_nonnull (strstr (ks_review_page_get_rules_message (page), "297 records await review"));
+  gtk_selection_model_select_range (ks_review_page_get_selection (page), 5, 2, TRUE);
+  ks_test_iterate (50);
+  g_free (ks_test_screenshot (root, "review-list"));
+
+  /* The detail of a record with a forced finger, with its history. */
+  ks_review_page_show_record (page, "PEW-A01-0000050-A");
+  ks_test_iterate (100);
+  g_assert_cmpstr (ks_review_page_get_view (page), ==, "detail");
+  g_assert_nonnull (ks_review_page_get_card_slot (page));
+  g_free (ks_test_screenshot (root, "review-detail"));
+
+  /* The day report, on screen and as PDF. */
+  ks_review_page_show_report (page, day);
+  ks_test_iterate (100);
+  g_assert_cmpstr (ks_review_page_get_view (page), ==, "report");
+  g_free (ks_test_screenshot (root, "review-report"));
+  /* Kept next to the screenshots, to look at. */
+  pdf = g_build_filename (g_getenv ("KS_SHOT_DIR") ? g_getenv ("KS_SHOT_DIR") : dir,
+                          "review-report.pdf", NULL);
+  g_assert_true (_ks_review_page_write_pdf (page, pdf));
+  g_assert_true (g_file_get_contents (pdf, &pdf_text, NULL, &error));
+  g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
+  ks_review_page_show_list (page);
+
+  /* Clicking a header sorts in SQL; clicking again reverses. */
+  gtk_column_view_sort_by_column (view, column_titled (view, "Name"), GTK_SORT_ASCENDING);
+  g_assert_cmpint (ks_record_list_get_sort (ks_review_page_get_list (page), &descending), ==,
+                   KS_RECORD_SORT_NAME);
+  g_assert_false (descending);
+  gtk_column_view_sort_by_column (view, column_titled (view, "Khyber Pass ID"),
+                                  GTK_SORT_DESCENDING);
+  g_assert_cmpint (ks_record_list_get_sort (ks_review_page_get_list (page), &descending), ==,
+                   KS_RECORD_SORT_KP_ID);
+  g_assert_true (descending);
+
+  /* Search as typed, after the entry's 150 ms pause. */
+  gtk_editable_set_text (GTK_EDITABLE (ks_test_find_by_type (GTK_WIDGET (page),
+                                                             GTK_TYPE_SEARCH_ENTRY, 0)),
+                         "PEW-A01-00002");
+  KS_TEST_WAIT_UNTIL (n_items (page) == 100, 3000);
+  gtk_editable_set_text (GTK_EDITABLE (ks_test_find_by_type (GTK_WIDGET (page),
+                                                             GTK_TYPE_SEARCH_ENTRY, 0)),
+                         "");
+  KS_TEST_WAIT_UNTIL (n_items (page) == N_RECORDS, 3000);
+  gtk_column_view_sort_by_column (view, column_titled (view, "Submitted"), GTK_SORT_ASCENDING);
+  ks_test_iterate (100);
+
+  /* Bulk approval of three selected records, with the supervisor's password. */
+  gtk_selection_model_select_range (ks_review_page_get_selection (page), 3, 3, TRUE);
+  ks_test_iterate (50);
+  queued = count_state (station, KS_RECORD_STATE_QUEUED);
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.approve-selected", NULL);
+  answer_decision ("correct horse");
+  KS_TEST_WAIT_UNTIL (count_state (station, KS_RECORD_STATE_QUEUED) == queued + 3, 10000);
+  KS_TEST_WAIT_UNTIL (gtk_bitset_is_empty (gtk_selection_model_get_selection (
+                        ks_review_page_get_selection (page))), 5000);
+
+  /* A wrong password decides nothing. */
+  gtk_selection_model_select_range (ks_review_page_get_selection (page), 10, 2, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.approve-selected", NULL);
+  answer_decision ("wrong password");
+  ks_test_iterate (1500);
+  g_assert_cmpint (count_state (station, KS_RECORD_STATE_QUEUED), ==, queued + 3);
+
+  /* Rejecting a record from its detail, with a reason. */
+  ks_review_page_show_record (page, "PEW-A01-0000050-A");
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.reject-record", NULL);
+  answer_decision ("correct horse");
+  KS_TEST_WAIT_UNTIL (count_state (station, KS_RECORD_STATE_QUEUED) == queued + 4, 10000);
+  {
+    g_autoptr(KsRecordInfo) info = ks_records_get_info (store, "PEW-A01-0000050-A", &error);
+
+    g_assert_cmpint (info->decision, ==, KS_RECORD_STATE_REJECTED);
+    g_assert_nonnull (info->reason);
+  }
+
+  /* An operator sees their own submissions only, and cannot decide. */
+  operator_session = ks_session_new (store, operator, FALSE);
+  ks_window_session_started (window, operator_session);
+  gtk_widget_activate_action (root, "win.section", "s", "review");
+  ks_test_iterate (100);
+  g_assert_cmpuint (n_items (page), ==, N_RECORDS / 3);
+  gtk_selection_model_select_range (ks_review_page_get_selection (page), 0, 2, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.approve-selected", NULL);
+  ks_test_iterate (200);
+  g_assert_null (find_dialog ());
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ks_test_ui_init (&argc, &argv);
+
+  g_test_add_func ("/ui/review/list-detail-report", test_review);
+
+  return g_test_run ();
+}
