@@ -281,24 +281,27 @@ set_skew_error (Job     *job,
   gint64 skew = station_now (job) - server_time;
   gint64 minutes = (ABS (skew) + 59) / 60;
 
+  /* %d, not G_GINT64_FORMAT: xgettext cannot see through the macro; minutes fit an int. */
+  int n = (int)MIN (minutes, G_MAXINT);
+
   if (skew > 0)
     g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CLOCK_SKEW,
                  g_dngettext (GETTEXT_PACKAGE,
-                              "This station’s clock is %" G_GINT64_FORMAT " minute ahead of the "
-                              "registry’s. Set the correct date and time, then sync again.",
-                              "This station’s clock is %" G_GINT64_FORMAT " minutes ahead of the "
-                              "registry’s. Set the correct date and time, then sync again.",
-                              minutes),
-                 minutes);
+                              "This station’s clock is %d minute ahead of the registry’s. Set the "
+                              "correct date and time, then sync again.",
+                              "This station’s clock is %d minutes ahead of the registry’s. Set the "
+                              "correct date and time, then sync again.",
+                              n),
+                 n);
   else
     g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CLOCK_SKEW,
                  g_dngettext (GETTEXT_PACKAGE,
-                              "This station’s clock is %" G_GINT64_FORMAT " minute behind the "
-                              "registry’s. Set the correct date and time, then sync again.",
-                              "This station’s clock is %" G_GINT64_FORMAT " minutes behind the "
-                              "registry’s. Set the correct date and time, then sync again.",
-                              minutes),
-                 minutes);
+                              "This station’s clock is %d minute behind the registry’s. Set the "
+                              "correct date and time, then sync again.",
+                              "This station’s clock is %d minutes behind the registry’s. Set the "
+                              "correct date and time, then sync again.",
+                              n),
+                 n);
 }
 
 /* What went wrong before any HTTP answer, in the operator's words. The distinctions matter:
