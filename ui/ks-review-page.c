@@ -21,8 +21,10 @@
 #include <sodium.h>
 
 #include "ks-audit.h"
+#include "ks-card-view.h"
 #include "ks-consent.h"
 #include "ks-day-report.h"
+#include "ks-l10n.h"
 #include "ks-review-page-private.h"
 #include "ks-station-rules.h"
 
@@ -694,6 +696,68 @@ update_detail_actions (KsReviewPage *self)
                                  can_review (self) && open && !self->deciding);
 }
 
+/* The card preview: signed off the UI thread, shown if the same record is still open. */
+static void
+card_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  KsStation *station = g_object_get_data (G_OBJECT (task), "station");
+  GError *error = NULL;
+  KsCard *card = ks_station_issue_card (station, task_data, &error);
+
+  if (card == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, card, (GDestroyNotify)ks_card_free);
+}
+
+static void
+card_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KsReviewPage *self = KS_REVIEW_PAGE (object);
+  g_autoptr(GError) error = NULL;
+  KsCard *card = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *kp_id = g_task_get_task_data (G_TASK (result));
+  GtkWidget *child;
+
+  if (g_strcmp0 (kp_id, self->detail_kp_id) != 0)
+    {
+      g_clear_pointer (&card, ks_card_free);
+      return;
+    }
+  if (card != NULL)
+    {
+      child = ks_card_view_new ();
+      ks_card_view_set_station (KS_CARD_VIEW (child), self->station);
+      ks_card_view_set_card (KS_CARD_VIEW (child), card);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("The card could not be made: %s"),
+                                               error->message);
+      child = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+    }
+  adw_bin_set_child (self->card_slot, child);
+}
+
+static void
+show_card (KsReviewPage *self,
+           const char   *kp_id)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, card_done, NULL);
+
+  g_task_set_source_tag (task, show_card);
+  g_object_set_data_full (G_OBJECT (task), "station", g_object_ref (self->station),
+                          g_object_unref);
+  g_task_set_task_data (task, g_strdup (kp_id), g_free);
+  g_task_run_in_thread (task, card_thread);
+}
+
 /**
  * ks_review_page_show_record:
  *
@@ -765,7 +829,10 @@ ks_review_page_show_record (KsReviewPage *self,
     add_field_row (group, _("CNIC or B-form number"), cnic);
   }
   add_field_row (group, _("Gender"), gender_label (ks_record_get (record, KS_FIELD_GENDER)));
-  add_field_row (group, _("Date of birth"), ks_record_get (record, KS_FIELD_DATE_OF_BIRTH));
+  {
+    g_autofree char *date = ks_format_iso_date (ks_record_get (record, KS_FIELD_DATE_OF_BIRTH));
+    add_field_row (group, _("Date of birth"), date);
+  }
 
   group = add_group (self->detail_fields_box, _("Personal Details"));
   add_field_row (group, _("Full name"), ks_record_get (record, KS_FIELD_FULL_NAME));
@@ -818,6 +885,7 @@ ks_review_page_show_record (KsReviewPage *self,
 
   fill_audit (self, kp_id);
   update_detail_actions (self);
+  show_card (self, kp_id);
   gtk_stack_set_visible_child_name (self->main_stack, "records");
   gtk_stack_set_visible_child_name (self->records_stack, "detail");
 }
