@@ -25,6 +25,7 @@
 #include "ks-language.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
+#include "ks-station-rules.h"
 #include "ks-ui-util.h"
 
 struct _KsEnrollPage
@@ -1491,6 +1492,25 @@ refresh_start (KsEnrollPage *self)
       gtk_widget_set_visible (GTK_WIDGET (self->stale_group), FALSE);
       return;
     }
+
+  /* The station's rules (too many records awaiting review, no sync for too long, disk nearly
+   * full) stop new enrollments, with a message saying what to do; drafts can still be opened. */
+  {
+    KsStationRules rules;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *data_dir = g_path_get_dirname (ks_store_get_path (ks_station_get_store (self->station)));
+    gboolean allowed;
+
+    ks_station_rules_from_settings (&rules, ks_station_get_settings (self->station));
+    allowed = ks_station_rules_check (ks_station_get_store (self->station), &rules, data_dir,
+                                      &error);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.new", allowed);
+    if (!allowed)
+      {
+        gtk_label_set_label (self->rules_label, error->message);
+        gtk_widget_set_visible (GTK_WIDGET (self->rules_label), TRUE);
+      }
+  }
 
   mine = ks_drafts_list_mine (ks_station_get_store (self->station), self->session, NULL);
   for (guint i = 0; mine && i < mine->len; i++)
