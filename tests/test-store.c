@@ -23,6 +23,11 @@ static const char *const seeds[] = {
   "submitted_at, updated_at) VALUES ('PEW-A01-0000001-X', '1710112345671', 'submitted', '{}', "
   "'A', 'ا', 'PEW', 'old.supervisor', 1, 1);"
   "UPDATE sequences SET next = 2 WHERE name = 'kp-id';",
+
+  "INSERT INTO draft_fingers (draft_id, finger, status, reason, capture_id, captured_at) "
+  "VALUES (1, 1, 'missing', 'amputated', 'c1', 1);"
+  "INSERT INTO record_fingers (record_id, finger, status, reason, capture_id, captured_at) "
+  "VALUES (1, 6, 'missing', 'injured', 'c2', 1);",
 };
 
 static char *

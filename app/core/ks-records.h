@@ -25,6 +25,18 @@ typedef enum
   KS_RECORDS_ERROR_IDS_EXHAUSTED,
 } KsRecordsError;
 
+/* Bits of records.flags: what a supervisor should look at before approving. Set by submit from
+ * the record's fingers (ks-fingers.h). The values are shared with the review screen. */
+#ifndef KS_RECORD_FLAG_FORCED_FINGER
+#define KS_RECORD_FLAG_FORCED_FINGER 1       /* a finger kept after three poor tries */
+#endif
+#ifndef KS_RECORD_FLAG_MISSING_FINGER
+#define KS_RECORD_FLAG_MISSING_FINGER 2      /* a required finger marked missing */
+#endif
+#ifndef KS_RECORD_FLAG_DUPLICATE_WARNING
+#define KS_RECORD_FLAG_DUPLICATE_WARNING 4   /* a finger equals one already on record */
+#endif
+
 typedef struct
 {
   gint64 id;
