@@ -19,6 +19,7 @@
 #include "ks-consent.h"
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
+#include "ks-fingerprint-step.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 #include "ks-ui-util.h"
@@ -76,6 +77,8 @@ struct _KsEnrollPage
   GtkButton *new_button;
   GtkButton *next_enrollment_button;
   GtkActionBar *action_bar;
+  KsFingerprintStep *fingerprint_step;
+  GtkLabel *fingerprints_message;
 
   /* Owned */
   KsStation *station;
@@ -230,6 +233,7 @@ step_message (KsEnrollPage *self,
     case KS_ENROLL_STEP_REVIEW:
       return self->review_message;
     case KS_ENROLL_STEP_FINGERPRINTS:
+      return self->fingerprints_message;
     case KS_ENROLL_STEP_CARD:
     case KS_ENROLL_N_STEPS:
     default:
@@ -781,6 +785,7 @@ first_field_of_step (KsEnrollPage *self,
                ? g_object_get_data (self->service_rows->pdata[0], "sign-up-switch")
                : GTK_WIDGET (self->next_button);
     case KS_ENROLL_STEP_FINGERPRINTS:
+      return GTK_WIDGET (self->fingerprint_step);
     case KS_ENROLL_STEP_REVIEW:
       return GTK_WIDGET (self->next_button);
     case KS_ENROLL_STEP_CARD:
@@ -961,6 +966,46 @@ confirm_submit (KsEnrollPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Fingerprints: the duplicate check runs on the reader's thread; the wizard moves on after. */
+static void
+on_fingers_checked (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KsEnrollPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_fingerprint_step_check_duplicates_finish (KS_FINGERPRINT_STEP (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->busy = FALSE;
+      show_step_message (self, error->message, -1);
+      return;
+    }
+  self->busy = FALSE;
+  if (self->step == KS_ENROLL_STEP_FINGERPRINTS)
+    go_to_step (self, KS_ENROLL_STEP_REVIEW);
+}
+
+static gboolean
+check_fingerprints (KsEnrollPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ks_fingerprint_step_check_complete (self->fingerprint_step, &error))
+    return TRUE;
+  if (self->step != KS_ENROLL_STEP_FINGERPRINTS)
+    {
+      go_to_step (self, KS_ENROLL_STEP_FINGERPRINTS);
+      /* go_to_step() focused the first pending finger; check again to say which. */
+      g_clear_error (&error);
+      ks_fingerprint_step_check_complete (self->fingerprint_step, &error);
+    }
+  show_step_message (self, error ? error->message : NULL, -1);
+  return FALSE;
+}
+
 static void
 next_action (GtkWidget  *widget,
              const char *action_name,
@@ -986,13 +1031,23 @@ next_action (GtkWidget  *widget,
       for (KsEnrollStep s = KS_ENROLL_STEP_IDENTITY; s < KS_ENROLL_STEP_REVIEW; s++)
         if (!validate_step (self, s))
           return;
+      if (!check_fingerprints (self))
+        return;
       confirm_submit (self);
+      return;
+
+    case KS_ENROLL_STEP_FINGERPRINTS:
+      if (!check_fingerprints (self))
+        return;
+      self->busy = TRUE;
+      show_step_message (self, NULL, -1);
+      ks_fingerprint_step_check_duplicates_async (self->fingerprint_step, self->cancellable,
+                                                  on_fingers_checked, g_object_ref (self));
       return;
 
     case KS_ENROLL_STEP_PERSONAL:
     case KS_ENROLL_STEP_ADDRESS:
     case KS_ENROLL_STEP_SERVICES:
-    case KS_ENROLL_STEP_FINGERPRINTS:
     case KS_ENROLL_STEP_CARD:
     case KS_ENROLL_N_STEPS:
     default:
@@ -1055,6 +1110,7 @@ start_draft (KsEnrollPage *self,
     }
   g_set_object (&self->record, record);
   self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, draft);
   load_widgets (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
   go_to_step (self, step);
@@ -1086,6 +1142,7 @@ close_action (GtkWidget  *widget,
 
   stop_saver (self);
   g_clear_object (&self->record);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, 0);
   refresh_start (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "start");
   gtk_widget_grab_focus (GTK_WIDGET (self->new_button));
@@ -1108,6 +1165,7 @@ resume_draft (KsEnrollPage *self,
   stop_saver (self);
   g_set_object (&self->record, record);
   self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft_id);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, draft_id);
   load_widgets (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
   go_to_step (self, CLAMP (info->step, KS_ENROLL_STEP_IDENTITY, KS_ENROLL_STEP_REVIEW));
@@ -1414,6 +1472,8 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   BIND (new_button);
   BIND (next_enrollment_button);
   BIND (action_bar);
+  BIND (fingerprint_step);
+  BIND (fingerprints_message);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
@@ -1440,6 +1500,7 @@ force_ltr (GtkWidget *widget)
 static void
 ks_enroll_page_init (KsEnrollPage *self)
 {
+  g_type_ensure (KS_TYPE_FINGERPRINT_STEP);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->service_rows = g_ptr_array_new ();
@@ -1512,6 +1573,8 @@ ks_enroll_page_set_station (KsEnrollPage *self,
                            G_CALLBACK (on_tehsil_selected), self, G_CONNECT_SWAPPED);
 
   build_service_rows (self);
+  ks_fingerprint_step_set_station (self->fingerprint_step, station,
+                                   ks_station_get_fingerprint_service (station));
 }
 
 /**
@@ -1530,6 +1593,7 @@ ks_enroll_page_set_session (KsEnrollPage *self,
     {
       stop_saver (self);
       g_clear_object (&self->record);
+      ks_fingerprint_step_set_draft (self->fingerprint_step, 0);
     }
   g_set_object (&self->session, session);
   refresh_start (self);
