@@ -988,6 +988,18 @@ on_fingers_checked (GObject      *object,
     go_to_step (self, KS_ENROLL_STEP_REVIEW);
 }
 
+/* The last finger done: Enter goes on to the review. */
+static void
+on_fingerprints_changed (KsEnrollPage *self)
+{
+  if (self->step == KS_ENROLL_STEP_FINGERPRINTS &&
+      ks_fingerprint_step_is_complete (self->fingerprint_step))
+    {
+      show_step_message (self, NULL, -1);
+      gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+    }
+}
+
 static gboolean
 check_fingerprints (KsEnrollPage *self)
 {
@@ -1547,6 +1559,8 @@ ks_enroll_page_init (KsEnrollPage *self)
 
   gtk_label_set_label (self->saved_label, _("Saved automatically as you type"));
   g_signal_connect_object (self->drafts_list, "row-activated", G_CALLBACK (on_draft_activated),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->fingerprint_step, "changed", G_CALLBACK (on_fingerprints_changed),
                            self, G_CONNECT_SWAPPED);
   update_step_indicator (self);
 }

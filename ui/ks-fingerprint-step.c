@@ -136,7 +136,7 @@ static const struct
   { FP_FINGER_LEFT_RING, 79, PALM_TOP + 10, 0, 74, 22 },
   { FP_FINGER_LEFT_MIDDLE, 107, PALM_TOP + 10, 0, 82, 23 },
   { FP_FINGER_LEFT_INDEX, 135, PALM_TOP + 10, 0, 74, 22 },
-  { FP_FINGER_LEFT_THUMB, 146, 205, 35, 66, 25 },
+  { FP_FINGER_LEFT_THUMB, 138, 182, 50, 62, 25 },
 };
 
 static FpFinger
@@ -397,12 +397,15 @@ update_summary (KsFingerprintStep *self)
   g_autoptr(GString) missing = g_string_new (NULL);
   g_autofree char *text = NULL;
   guint required, done = count_done (self, &required);
+  guint n = 0;
+  const FpFinger *order = ks_fingers_get_required (KS_CAPTURE_SET_ALL_TEN, &n);
 
   if (self->checking)
     return;
-  for (FpFinger f = FP_FINGER_FIRST; f <= FP_FINGER_LAST; f++)
-    if (self->required[f] && self->fingers[f] == NULL)
-      g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", ks_finger_get_label (f));
+  for (guint i = 0; i < n; i++)
+    if (self->required[order[i]] && self->fingers[order[i]] == NULL)
+      g_string_append_printf (missing, "%s%s", missing->len ? ", " : "",
+                              ks_finger_get_label (order[i]));
 
   if (done == required)
     text = g_strdup_printf (_("All %u fingers are done. Press Next to continue."), required);
@@ -424,6 +427,8 @@ set_image (KsFingerprintStep *self,
   const guint8 *src;
   guint8 *dst;
 
+  /* No empty white frame where no capture is to be shown. */
+  gtk_widget_set_visible (GTK_WIDGET (self->capture_picture), grey != NULL);
   if (grey == NULL || width == 0 || height == 0)
     {
       gtk_picture_set_paintable (self->capture_picture, NULL);
@@ -491,8 +496,11 @@ show_selected (KsFingerprintStep *self)
     }
   if (c == NULL)
     {
-      gtk_label_set_label (self->prompt_label, _("Not captured yet"));
-      gtk_button_set_label (self->capture_button, _("_Capture"));
+      gtk_label_set_label (self->prompt_label, self->n_tries >= MAX_TRIES
+                                                 ? _("Three poor captures")
+                                                 : _("Not captured yet"));
+      gtk_button_set_label (self->capture_button, self->n_tries >= MAX_TRIES ? _("Capture _Again")
+                                                                             : _("_Capture"));
       if (self->n_tries == 0)
         {
           set_image (self, NULL, 0, 0);
@@ -640,8 +648,9 @@ on_progress (KsFingerprintService        *service,
     {
     case KS_FINGERPRINT_EVENT_PLACE_FINGER:
       self->waiting = TRUE;
-      gtk_label_set_label (self->prompt_label, progress->stage == 0 ? _("Place your finger")
-                                                                    : _("Place your finger again"));
+      /* Finger-status reports carry no stage: the impressions kept so far tell. */
+      gtk_label_set_label (self->prompt_label, self->shots->len == 0 ? _("Place your finger")
+                                                                     : _("Place your finger again"));
       break;
 
     case KS_FINGERPRINT_EVENT_FINGER_DOWN:
@@ -1725,6 +1734,14 @@ ks_fingerprint_step_check_complete (KsFingerprintStep  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Like ks_fingerprint_step_check_complete(), without selecting the finger still to do. */
+gboolean
+ks_fingerprint_step_is_complete (KsFingerprintStep *self)
+{
+  g_return_val_if_fail (KS_IS_FINGERPRINT_STEP (self), FALSE);
+  return !self->capturing && !self->checking && next_pending (self) == 0;
 }
 
 gboolean
