@@ -764,6 +764,17 @@ build_review (KsEnrollPage *self)
                        2, row, 1, 1);
       row++;
     }
+
+  /* The fingers, as the fingerprint step left them. */
+  {
+    g_autofree char *fingers = ks_fingerprint_step_describe (self->fingerprint_step);
+
+    gtk_grid_attach (self->review_grid, review_label (_("Fingerprints"), FALSE, "dim-label"),
+                     0, row, 1, 1);
+    gtk_grid_attach (self->review_grid, review_label (fingers, FALSE, NULL), 1, row, 1, 1);
+    gtk_grid_attach (self->review_grid, review_label ("انگلیوں کے نشانات", TRUE, "dim-label"),
+                     2, row, 1, 1);
+  }
 }
 
 /* Navigation **************************************************************************/

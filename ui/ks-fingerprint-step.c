@@ -1736,6 +1736,29 @@ ks_fingerprint_step_check_complete (KsFingerprintStep  *self,
   return TRUE;
 }
 
+/**
+ * ks_fingerprint_step_describe:
+ *
+ * Returns: (transfer full): the required fingers and their state, one per line, for the review
+ */
+char *
+ks_fingerprint_step_describe (KsFingerprintStep *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = 0;
+  const FpFinger *order = ks_fingers_get_required (KS_CAPTURE_SET_ALL_TEN, &n);
+
+  g_return_val_if_fail (KS_IS_FINGERPRINT_STEP (self), NULL);
+
+  for (guint i = 0; i < n; i++)
+    if (self->required[order[i]] || self->fingers[order[i]] != NULL)
+      {
+        g_autofree char *state = finger_state_text (self, order[i]);
+        g_string_append_printf (text, "%s%s", text->len ? "\n" : "", state);
+      }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* Like ks_fingerprint_step_check_complete(), without selecting the finger still to do. */
 gboolean
 ks_fingerprint_step_is_complete (KsFingerprintStep *self)

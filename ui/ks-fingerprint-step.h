@@ -30,6 +30,7 @@ void      ks_fingerprint_step_check_duplicates_async   (KsFingerprintStep     *s
 gboolean  ks_fingerprint_step_check_duplicates_finish  (KsFingerprintStep     *self,
                                                         GAsyncResult          *result,
                                                         GError               **error);
+char     *ks_fingerprint_step_describe                 (KsFingerprintStep     *self);
 gboolean  ks_fingerprint_step_is_complete              (KsFingerprintStep     *self);
 gboolean  ks_fingerprint_step_is_capturing             (KsFingerprintStep     *self);
 guint     ks_fingerprint_step_get_n_done               (KsFingerprintStep     *self);
