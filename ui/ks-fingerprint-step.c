@@ -909,6 +909,7 @@ copy_capture (const KsFingerCapture *c)
 
   *copy = *c;
   copy->reason = g_strdup (c->reason);
+  copy->capture_id = g_strdup (c->capture_id);
   copy->template_blob = c->template_blob ? g_bytes_ref (c->template_blob) : NULL;
   copy->image = c->image ? g_bytes_ref (c->image) : NULL;
   return copy;
@@ -1257,12 +1258,14 @@ setup_trainer (KsFingerprintStep *self)
 typedef struct
 {
   GArray *new_fingers;        /* FpFinger per new print */
+  GArray *existing_fingers;   /* FpFinger per print on record */
 } CheckData;
 
 static void
 check_data_free (CheckData *data)
 {
   g_clear_pointer (&data->new_fingers, g_array_unref);
+  g_clear_pointer (&data->existing_fingers, g_array_unref);
   g_free (data);
 }
 
@@ -1284,7 +1287,8 @@ print_from_capture (const KsFingerCapture *c)
 
 /* The prints already on record for the draft's CNIC (an edit, or a citizen enrolled before). */
 static GPtrArray *
-existing_prints (KsFingerprintStep *self)
+existing_prints (KsFingerprintStep *self,
+                 GArray            *positions)
 {
   KsStore *store = ks_station_get_store (self->station);
   GPtrArray *prints = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1303,9 +1307,14 @@ existing_prints (KsFingerprintStep *self)
   fingers = ks_fingers_load_record (store, vault, enrolled->id, NULL);
   for (guint i = 0; fingers && i < fingers->len; i++)
     {
-      FpPrint *print = print_from_capture (fingers->pdata[i]);
+      KsFingerCapture *c = fingers->pdata[i];
+      FpPrint *print = print_from_capture (c);
+
       if (print != NULL)
-        g_ptr_array_add (prints, print);
+        {
+          g_ptr_array_add (prints, print);
+          g_array_append_val (positions, c->finger);
+        }
     }
   return prints;
 }
@@ -1359,7 +1368,11 @@ on_duplicates_checked (GObject      *object,
           same_a = finger;
           same_b = g_array_index (data->new_fingers, FpFinger, d->other_index);
         }
-      else if (d->kind == KS_FP_DUPLICATE_EXISTING)
+      /* The record on file is this citizen's: its right thumb matching the new right thumb
+       * confirms the edit. A new finger equal to ANOTHER finger on record means fingers were
+       * swapped or one was placed twice: that is flagged for the supervisor. */
+      else if (d->kind == KS_FP_DUPLICATE_EXISTING &&
+               g_array_index (data->existing_fingers, FpFinger, d->other_index) != finger)
         g_array_append_val (on_record, finger);
     }
 
@@ -1433,6 +1446,7 @@ ks_fingerprint_step_check_duplicates_async (KsFingerprintStep   *self,
   g_task_set_source_tag (task, ks_fingerprint_step_check_duplicates_async);
   data = g_new0 (CheckData, 1);
   data->new_fingers = g_array_new (FALSE, FALSE, sizeof (FpFinger));
+  data->existing_fingers = g_array_new (FALSE, FALSE, sizeof (FpFinger));
   g_task_set_task_data (task, data, (GDestroyNotify)check_data_free);
 
   for (FpFinger f = FP_FINGER_FIRST; f <= FP_FINGER_LAST; f++)
@@ -1444,7 +1458,7 @@ ks_fingerprint_step_check_duplicates_async (KsFingerprintStep   *self,
           g_array_append_val (data->new_fingers, f);
         }
     }
-  existing = existing_prints (self);
+  existing = existing_prints (self, data->existing_fingers);
 
   self->checking = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->check_spinner), TRUE);
@@ -1687,6 +1701,22 @@ ks_fingerprint_step_set_draft (KsFingerprintStep *self,
        !(fingers = ks_fingers_load_draft (ks_station_get_store (self->station), vault, draft_id,
                                           &error))))
     show_attempt (self, error->message);
+  /* An edit of a submitted record starts with the fingers on record. */
+  if (fingers != NULL && fingers->len == 0)
+    {
+      KsStore *store = ks_station_get_store (self->station);
+      g_autoptr(KsDraftInfo) info = NULL;
+      g_autoptr(KsRecord) record = ks_drafts_load (store, draft_id, &info, NULL);
+
+      if (record != NULL && info->record_id > 0 &&
+          ks_fingers_copy_record_to_draft (store, info->record_id, draft_id, &error))
+        {
+          g_clear_pointer (&fingers, g_ptr_array_unref);
+          fingers = ks_fingers_load_draft (store, vault, draft_id, &error);
+          if (fingers == NULL)
+            show_attempt (self, error->message);
+        }
+    }
   for (guint i = 0; fingers && i < fingers->len; i++)
     {
       KsFingerCapture *c = g_steal_pointer (&fingers->pdata[i]);

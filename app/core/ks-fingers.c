@@ -38,6 +38,7 @@ ks_finger_capture_free (KsFingerCapture *capture)
   if (capture == NULL)
     return;
   g_free (capture->reason);
+  g_free (capture->capture_id);
   g_clear_pointer (&capture->template_blob, g_bytes_unref);
   g_clear_pointer (&capture->image, g_bytes_unref);
   g_free (capture);
@@ -339,6 +340,7 @@ load_fingers (KsStore     *store,
       if (local_error == NULL)
         capture->image = open_blob (vault, stmt, 10, capture_id, capture->finger, "image",
                                     &local_error);
+      capture->capture_id = g_strdup (capture_id);
       capture->width = sqlite3_column_int (stmt, 11);
       capture->height = sqlite3_column_int (stmt, 12);
       if (local_error != NULL)
@@ -411,13 +413,45 @@ exec_ids (KsStore     *store,
           gint64       record_id,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store, sql, error);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean ok;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, draft_id);
-  sqlite3_bind_int64 (stmt, 2, record_id);
-  return _ks_store_step_done (store, stmt, error);
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, sql, error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, draft_id);
+      sqlite3_bind_int64 (stmt, 2, record_id);
+      ok = _ks_store_step_done (store, stmt, error);
+    }
+  _ks_store_unlock (store);
+  return ok;
+}
+
+/**
+ * ks_fingers_copy_record_to_draft:
+ *
+ * An edit of a submitted record starts with the fingers on record, so an edit of the address
+ * does not ask for them again. The sealed rows are copied as they are (their capture ids come
+ * along, which tells a kept finger from a recaptured one). Does nothing when the draft has
+ * fingers already.
+ */
+gboolean
+ks_fingers_copy_record_to_draft (KsStore  *store,
+                                 gint64    record_id,
+                                 gint64    draft_id,
+                                 GError  **error)
+{
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  return exec_ids (store,
+                   "INSERT INTO draft_fingers (draft_id, " FINGER_COLUMNS ") "
+                   "SELECT ?1, finger, status, reason, n_minutiae, contact, grade, tries, 0, "
+                   "capture_id, template_enc, image_enc, width, height, captured_at "
+                   "FROM record_fingers WHERE record_id = ?2 "
+                   "AND NOT EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
+                   draft_id, record_id, error);
 }
 
 /**

@@ -39,6 +39,7 @@ typedef struct
   GBytes *image;           /* 8-bit grey of the kept impression; NULL when missing */
   guint width;
   guint height;
+  char *capture_id;        /* the stored row's, when loaded; NULL for a capture not yet saved */
 } KsFingerCapture;
 
 KsFingerCapture *ks_finger_capture_new           (FpFinger          finger);
@@ -70,6 +71,10 @@ GPtrArray       *ks_fingers_load_draft           (KsStore          *store,
 GPtrArray       *ks_fingers_load_record          (KsStore          *store,
                                                   KsVault          *vault,
                                                   gint64            record_id,
+                                                  GError          **error);
+gboolean         ks_fingers_copy_record_to_draft (KsStore          *store,
+                                                  gint64            record_id,
+                                                  gint64            draft_id,
                                                   GError          **error);
 gboolean         ks_fingers_move_to_record       (KsStore          *store,
                                                   gint64            draft_id,
