@@ -351,6 +351,25 @@ test_edit_replaces_or_keeps (Fixture       *f,
   g_assert_cmpint (record_flags (f, kp_id), ==,
                    KS_RECORD_FLAG_FORCED_FINGER | KS_RECORD_FLAG_MISSING_FINGER);
 
+  /* An edit starts with a copy of the fingers on record, still sealed and readable. */
+  {
+    g_autoptr(GPtrArray) copied = NULL;
+    gint64 edit = new_draft (f, "17301-1234567-1", info->id);
+
+    g_assert_true (ks_fingers_copy_record_to_draft (f->store, info->id, edit, &error));
+    g_assert_no_error (error);
+    /* A second copy adds nothing: the draft has its fingers already. */
+    g_assert_true (ks_fingers_copy_record_to_draft (f->store, info->id, edit, &error));
+    copied = ks_fingers_load_draft (f->store, f->vault, edit, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (copied->len, ==, 2);
+    g_assert_cmpint (((KsFingerCapture *)copied->pdata[0])->status, ==, KS_FINGER_MISSING);
+    g_assert_cmpstr (((KsFingerCapture *)copied->pdata[0])->reason, ==, "bandaged");
+    g_assert_true (g_bytes_equal (((KsFingerCapture *)copied->pdata[1])->template_blob,
+                                  real_template));
+    g_assert_true (ks_drafts_discard (f->store, f->session, edit, &error));
+  }
+
   /* An edit of the address only: the fingers on record stay, and so do the flags. */
   {
     g_autofree char *again = NULL;

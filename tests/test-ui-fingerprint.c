@@ -9,11 +9,15 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "ks-accounts.h"
 #include "ks-fingerprint-step.h"
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-test-ui.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 #define PERSON 3
 
@@ -378,6 +382,129 @@ test_same_finger_twice (Fixture       *f,
   g_assert_false (ks_fingerprint_step_check_complete (f->step, NULL));
 }
 
+static KsRecord *
+full_record (void)
+{
+  KsRecord *r = ks_record_new ();
+
+  ks_record_set (r, KS_FIELD_CNIC, "17301-7654321-3");
+  ks_record_set (r, KS_FIELD_GENDER, "male");
+  ks_record_set (r, KS_FIELD_DATE_OF_BIRTH, "1985-01-20");
+  ks_record_set (r, KS_FIELD_FULL_NAME, "Saad Khattak");
+  ks_record_set (r, KS_FIELD_FULL_NAME_UR, "سعد خٹک");
+  ks_record_set (r, KS_FIELD_FATHER_NAME, "Nasir Khattak");
+  ks_record_set (r, KS_FIELD_FATHER_NAME_UR, "ناصر خٹک");
+  ks_record_set (r, KS_FIELD_MOBILE, "0300-1112223");
+  ks_record_set (r, KS_FIELD_ADDRESS_LINE1, "Village Akora, Nowshera");
+  ks_record_set (r, KS_FIELD_DISTRICT, "PEW");
+  ks_record_set (r, KS_FIELD_TEHSIL, "PEW-01");
+  ks_record_set (r, KS_FIELD_CONSENTS, "[]");
+  return r;
+}
+
+static gint64
+record_flags (Fixture    *f,
+              const char *kp_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 flags;
+
+  g_assert_cmpint (sqlite3_open_v2 (ks_store_get_path (ks_station_get_store (f->station)), &db,
+                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT flags FROM records WHERE kp_id = ?", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  flags = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close (db);
+  return flags;
+}
+
+static char *
+submit_draft (Fixture *f,
+              gint64   draft)
+{
+  g_autoptr(KsRecord) record = full_record ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDate) today = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
+  KsSubmitOptions options = { "PEW", "A01", TRUE, today };
+  char *kp_id;
+
+  /* The step saves each finger in a worker thread: wait until all four are in the draft. */
+  KS_TEST_WAIT_UNTIL (n_stored (f) == 4, 5000);
+  kp_id = ks_records_submit (ks_station_get_store (f->station), f->session, draft, record,
+                             ks_station_get_reference (f->station), &options, &error);
+  g_assert_no_error (error);
+  return kp_id;
+}
+
+static void
+test_edit_flags_swapped_finger (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(KsRecord) record = full_record ();
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kp_id = NULL;
+  g_autofree char *again = NULL;
+
+  /* Enrolled with four good fingers: no flag. */
+  f->draft = ks_drafts_create (ks_station_get_store (f->station), f->session, record, 0, &error);
+  g_assert_no_error (error);
+  ks_fingerprint_step_set_draft (f->step, f->draft);
+  capture (f, FP_FINGER_RIGHT_THUMB, FP_FINGER_RIGHT_THUMB, 0);
+  capture (f, FP_FINGER_LEFT_THUMB, FP_FINGER_LEFT_THUMB, 0);
+  capture (f, FP_FINGER_RIGHT_INDEX, FP_FINGER_RIGHT_INDEX, 0);
+  capture (f, FP_FINGER_LEFT_INDEX, FP_FINGER_LEFT_INDEX, 0);
+  g_assert_true (run_duplicate_check (f, &error));
+  kp_id = submit_draft (f, f->draft);
+  g_assert_cmpint (record_flags (f, kp_id), ==, 0);
+  info = ks_records_get_info (ks_station_get_store (f->station), kp_id, &error);
+
+  /* The edit starts with the four fingers on record. Recaptured, the right thumb matches the
+   * record's right thumb: that confirms the citizen and flags nothing. */
+  f->draft = ks_drafts_create (ks_station_get_store (f->station), f->session, record, info->id,
+                               &error);
+  g_assert_no_error (error);
+  ks_fingerprint_step_set_draft (f->step, f->draft);
+  g_assert_cmpuint (ks_fingerprint_step_get_n_done (f->step), ==, 4);
+  g_assert_true (ks_fingerprint_step_check_complete (f->step, NULL));
+  queue (f, FP_FINGER_RIGHT_THUMB, 20, 5, KS_FPSYNTH_NORMAL);
+  click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_RIGHT_THUMB));
+  click (find_button (GTK_WIDGET (f->window), "Capture Again"));
+  KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_capturing (f->step), 30000);
+  g_assert_true (run_duplicate_check (f, &error));
+  g_assert_no_error (error);
+  g_assert_null (find_label (GTK_WIDGET (f->window), "already on record"));
+
+  /* Now the left index is recaptured with the right index finger on the glass: it equals another
+   * finger on record. The operator is told, and the record is flagged at submit. */
+  queue (f, FP_FINGER_RIGHT_INDEX, 30, 5, KS_FPSYNTH_NORMAL);
+  click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_LEFT_INDEX));
+  click (find_button (GTK_WIDGET (f->window), "Capture Again"));
+  KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_capturing (f->step), 30000);
+  /* The right index captured in the edit is another citizen's: no pair among the new fingers. */
+  {
+    g_autoptr(KsFpSynthFinger) other = ks_fpsynth_finger_new (PERSON + 1, FP_FINGER_RIGHT_INDEX);
+    for (guint i = 0; i < 5; i++)
+      ks_virtual_scanner_queue_synthetic (f->scanner, other, i, KS_FPSYNTH_NORMAL);
+  }
+  click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_RIGHT_INDEX));
+  click (find_button (GTK_WIDGET (f->window), "Capture Again"));
+  KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_capturing (f->step), 30000);
+  g_assert_true (run_duplicate_check (f, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (find_label (GTK_WIDGET (f->window),
+                                "The left index finger matches the right index finger already on "
+                                "record"));
+  shot (f, "fingerprint-on-record");
+  again = submit_draft (f, f->draft);
+  g_assert_cmpstr (again, ==, kp_id);
+  g_assert_cmpint (record_flags (f, kp_id), ==, KS_RECORD_FLAG_DUPLICATE_WARNING);
+}
+
 static void
 test_trainer_panel (Fixture       *f,
                     gconstpointer  data)
@@ -440,6 +567,7 @@ main (int argc, char *argv[])
   ADD ("/ui/fingerprint/capture-four", "training", test_capture_four);
   ADD ("/ui/fingerprint/same-finger-twice", "training", test_same_finger_twice);
   ADD ("/ui/fingerprint/trainer-panel", "training", test_trainer_panel);
+  ADD ("/ui/fingerprint/edit-flags-swapped-finger", "training", test_edit_flags_swapped_finger);
 #undef ADD
   return g_test_run ();
 }

@@ -1342,6 +1342,7 @@ on_duplicates_checked (GObject      *object,
   g_autofree char *name_a = NULL;
   g_autofree char *name_b = NULL;
   FpFinger same_a = 0, same_b = 0;
+  FpFinger record_new = 0, record_old = 0;
 
   if (self->station == NULL)
     {
@@ -1373,7 +1374,11 @@ on_duplicates_checked (GObject      *object,
        * swapped or one was placed twice: that is flagged for the supervisor. */
       else if (d->kind == KS_FP_DUPLICATE_EXISTING &&
                g_array_index (data->existing_fingers, FpFinger, d->other_index) != finger)
-        g_array_append_val (on_record, finger);
+        {
+          g_array_append_val (on_record, finger);
+          record_new = finger;
+          record_old = g_array_index (data->existing_fingers, FpFinger, d->other_index);
+        }
     }
 
   if (self->draft_id > 0)
@@ -1413,10 +1418,19 @@ on_duplicates_checked (GObject      *object,
                                name_a, name_b);
       return;
     }
-  if (on_record->len > 0)
-    gtk_label_set_label (self->summary_label,
-                         _("A finger matches one already on record for this CNIC. The record will "
-                           "be flagged for the supervisor."));
+  if (record_new != 0)
+    {
+      g_autofree char *new_name = finger_name (record_new);
+      g_autofree char *old_name = finger_name (record_old);
+      g_autofree char *text = NULL;
+
+      /* Translators: "The left index finger matches the right index finger already on record…" */
+      text = g_strdup_printf (_("The %s matches the %s already on record for this CNIC. The "
+                                "record will be flagged for the supervisor; capture the finger "
+                                "again if the citizen placed the wrong one."),
+                              new_name, old_name);
+      gtk_label_set_label (self->summary_label, text);
+    }
   g_task_return_boolean (task, TRUE);
 }
 
