@@ -726,7 +726,9 @@ on_enroll_done (GObject      *object,
   g_idle_add_full (G_PRIORITY_LOW, unref_later, self, NULL);
 
   print = ks_fingerprint_service_enroll_finish (KS_FINGERPRINT_SERVICE (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->service == NULL)
+  /* Cancelled, or finished just as it was cancelled: the operator has moved on. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->service == NULL ||
+      !self->capturing)
     return;
   set_capturing (self, FALSE);
   if (print == NULL)
