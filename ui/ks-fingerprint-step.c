@@ -924,7 +924,7 @@ save_finger (KsFingerprintStep     *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  KsVault *vault;
+  KsVault *vault = NULL;
   SaveJob *job;
 
   if (self->draft_id <= 0 || self->station == NULL)
@@ -1699,7 +1699,7 @@ ks_fingerprint_step_set_draft (KsFingerprintStep *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) fingers = NULL;
-  KsVault *vault;
+  KsVault *vault = NULL;
 
   g_return_if_fail (KS_IS_FINGERPRINT_STEP (self));
   g_return_if_fail (self->station != NULL);
