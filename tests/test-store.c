@@ -29,6 +29,11 @@ static const char *const seeds[] = {
 
   "UPDATE records SET state = 'queued', decision = 'rejected', decided_by = 'old.supervisor', "
   "decided_at = 2, reason = 'photo-quality' WHERE kp_id = 'PEW-A01-0000001-X';",
+
+  "INSERT INTO draft_fingers (draft_id, finger, status, reason, capture_id, captured_at) "
+  "VALUES (1, 1, 'missing', 'amputated', 'c1', 1);"
+  "INSERT INTO record_fingers (record_id, finger, status, reason, capture_id, captured_at) "
+  "VALUES (1, 6, 'missing', 'injured', 'c2', 1);",
 };
 
 static char *

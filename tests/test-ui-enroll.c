@@ -1,7 +1,9 @@
 /* test-ui-enroll.c: the enrollment wizard, driven by the keyboard alone
  *
  * Real key events (xdotool through XTEST under Xvfb) fill every step and submit; the test then
- * checks the stored record. Screenshots of every step go to the build's screenshots/ folder.
+ * checks the stored record. The station is a training one: its simulated reader takes the
+ * citizen's synthetic fingerprints, so the fingerprint step is done with keys like the others.
+ * Screenshots of every step go to the build's screenshots/ folder.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,8 @@
 #include "ks-audit.h"
 #include "ks-card-view.h"
 #include "ks-enroll-page.h"
+#include "ks-fingerprint-step.h"
+#include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
@@ -36,7 +40,7 @@ fixture_setup (Fixture       *f,
   GSettings *settings;
 
   f->dir = ks_test_tmpdir ();
-  f->station = ks_station_open ("production", f->dir, &error);
+  f->station = ks_station_open ("training", f->dir, &error);
   g_assert_no_error (error);
   settings = ks_station_get_settings (f->station);
   g_settings_set_string (settings, "station-code", "A01");
@@ -45,7 +49,7 @@ fixture_setup (Fixture       *f,
   sup = ks_accounts_create_first_supervisor (ks_station_get_store (f->station), "amina.sup",
                                              "Amina Yousafzai", "correct horse", &error);
   g_assert_no_error (error);
-  session = ks_session_new (ks_station_get_store (f->station), sup, FALSE);
+  session = ks_session_new (ks_station_get_store (f->station), sup, TRUE);
 
   f->window = ks_window_new (NULL, f->station);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
@@ -93,6 +97,19 @@ shot (Fixture    *f,
       const char *name)
 {
   g_free (ks_test_screenshot (GTK_WIDGET (f->window), name));
+}
+
+/* The citizen puts @finger on the simulated reader for each enrolment stage. */
+static void
+queue_finger (Fixture  *f,
+              FpFinger  finger)
+{
+  g_autoptr(KsFpSynthFinger) synth = ks_fpsynth_finger_new (11, finger);
+  KsVirtualScanner *scanner = ks_station_get_virtual_scanner (f->station);
+
+  g_assert_nonnull (scanner);
+  for (guint i = 0; i < 5; i++)
+    ks_virtual_scanner_queue_synthetic (scanner, synth, i, KS_FPSYNTH_NORMAL);
 }
 
 static void
@@ -202,9 +219,42 @@ test_keyboard_only (Fixture       *f,
   g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_FINGERPRINTS);
   shot (f, "enroll-fingerprints");
 
-  /* Fingerprints (not yet part of this station) and on to the review. */
+  /* Fingerprints: Next before any capture is refused, naming the finger, whose button gets the
+   * focus; Space captures it. After each finger the focus moves to the next one still to do;
+   * Tab reaches any other. */
+  {
+    KsFingerprintStep *step = KS_FINGERPRINT_STEP (ks_test_find_by_type (w, KS_TYPE_FINGERPRINT_STEP, 0));
+
+    g_assert_nonnull (step);
+    ks_test_keys (w, "key", "alt+n", NULL);
+    g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_FINGERPRINTS);
+    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step, FP_FINGER_RIGHT_THUMB)));
+
+    queue_finger (f, FP_FINGER_RIGHT_THUMB);
+    ks_test_keys (w, "key", "space", NULL);
+    KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (step) == 1, 30000);
+    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step, FP_FINGER_LEFT_THUMB)));
+
+    /* Shift+Tab from the left thumb to the right index finger, above it. */
+    queue_finger (f, FP_FINGER_RIGHT_INDEX);
+    ks_test_keys (w, "key", "shift+Tab", NULL);
+    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step, FP_FINGER_RIGHT_INDEX)));
+    ks_test_keys (w, "key", "space", NULL);
+    KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (step) == 2, 30000);
+
+    queue_finger (f, FP_FINGER_LEFT_THUMB);
+    ks_test_keys (w, "key", "space", NULL);
+    KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (step) == 3, 30000);
+    queue_finger (f, FP_FINGER_LEFT_INDEX);
+    ks_test_keys (w, "key", "space", NULL);
+    KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (step) == 4, 30000);
+    shot (f, "enroll-fingerprints-done");
+  }
+
+  /* All four done: the focus is on Next; Enter compares the fingers and moves on. */
   ks_test_keys (w, "key", "Return", NULL);
-  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_REVIEW);
+  KS_TEST_WAIT_UNTIL (ks_enroll_page_get_step (f->page) == KS_ENROLL_STEP_REVIEW, 30000);
+  ks_test_iterate (200);
   shot (f, "enroll-review");
 
   /* Submit: the focus is on Submit; Enter asks once to confirm; Enter confirms. */
@@ -242,6 +292,17 @@ test_keyboard_only (Fixture       *f,
     g_assert_cmpstr (ks_record_get (stored, KS_FIELD_TEHSIL), ==, "PEW-01");
     g_assert_cmpuint (audit->len, ==, 1);
     g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->action, ==, "record-submitted");
+
+    /* The four fingers went with the record, sealed with the station's key. */
+    {
+      g_autoptr(GPtrArray) fingers = ks_fingers_load_record (ks_station_get_store (f->station),
+                                                             ks_station_get_biometrics_vault (f->station, NULL),
+                                                             info->id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (fingers->len, ==, 4);
+      for (guint i = 0; i < fingers->len; i++)
+        g_assert_cmpint (((KsFingerCapture *)fingers->pdata[i])->status, ==, KS_FINGER_CAPTURED);
+    }
   }
   /* The photo is nowhere on disk in the clear: no PNG signature in the database or its log. */
   {

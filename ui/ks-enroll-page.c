@@ -23,6 +23,7 @@
 #include "ks-photo.h"
 #include "ks-l10n.h"
 #include "ks-language.h"
+#include "ks-fingerprint-step.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 #include "ks-station-rules.h"
@@ -84,6 +85,8 @@ struct _KsEnrollPage
   GtkButton *new_button;
   GtkButton *next_enrollment_button;
   GtkActionBar *action_bar;
+  KsFingerprintStep *fingerprint_step;
+  GtkLabel *fingerprints_message;
 
   /* Owned */
   KsStation *station;
@@ -248,6 +251,7 @@ step_message (KsEnrollPage *self,
     case KS_ENROLL_STEP_REVIEW:
       return self->review_message;
     case KS_ENROLL_STEP_FINGERPRINTS:
+      return self->fingerprints_message;
     case KS_ENROLL_STEP_CARD:
     case KS_ENROLL_N_STEPS:
     default:
@@ -908,6 +912,17 @@ build_review (KsEnrollPage *self)
                        2, row, 1, 1);
       row++;
     }
+
+  /* The fingers, as the fingerprint step left them. */
+  {
+    g_autofree char *fingers = ks_fingerprint_step_describe (self->fingerprint_step);
+
+    gtk_grid_attach (self->review_grid, review_label (_("Fingerprints"), FALSE, "dim-label"),
+                     0, row, 1, 1);
+    gtk_grid_attach (self->review_grid, review_label (fingers, FALSE, NULL), 1, row, 1, 1);
+    gtk_grid_attach (self->review_grid, review_label ("انگلیوں کے نشانات", TRUE, "dim-label"),
+                     2, row, 1, 1);
+  }
 }
 
 /* Navigation **************************************************************************/
@@ -929,6 +944,7 @@ first_field_of_step (KsEnrollPage *self,
                ? g_object_get_data (self->service_rows->pdata[0], "sign-up-switch")
                : GTK_WIDGET (self->next_button);
     case KS_ENROLL_STEP_FINGERPRINTS:
+      return GTK_WIDGET (self->fingerprint_step);
     case KS_ENROLL_STEP_REVIEW:
       return GTK_WIDGET (self->next_button);
     case KS_ENROLL_STEP_CARD:
@@ -1112,6 +1128,58 @@ confirm_submit (KsEnrollPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Fingerprints: the duplicate check runs on the reader's thread; the wizard moves on after. */
+static void
+on_fingers_checked (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KsEnrollPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_fingerprint_step_check_duplicates_finish (KS_FINGERPRINT_STEP (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self->busy = FALSE;
+      show_step_message (self, error->message, -1);
+      return;
+    }
+  self->busy = FALSE;
+  if (self->step == KS_ENROLL_STEP_FINGERPRINTS)
+    go_to_step (self, KS_ENROLL_STEP_REVIEW);
+}
+
+/* The last finger done: Enter goes on to the review. */
+static void
+on_fingerprints_changed (KsEnrollPage *self)
+{
+  if (self->step == KS_ENROLL_STEP_FINGERPRINTS &&
+      ks_fingerprint_step_is_complete (self->fingerprint_step))
+    {
+      show_step_message (self, NULL, -1);
+      gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+    }
+}
+
+static gboolean
+check_fingerprints (KsEnrollPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ks_fingerprint_step_check_complete (self->fingerprint_step, &error))
+    return TRUE;
+  if (self->step != KS_ENROLL_STEP_FINGERPRINTS)
+    {
+      go_to_step (self, KS_ENROLL_STEP_FINGERPRINTS);
+      /* go_to_step() focused the first pending finger; check again to say which. */
+      g_clear_error (&error);
+      ks_fingerprint_step_check_complete (self->fingerprint_step, &error);
+    }
+  show_step_message (self, error ? error->message : NULL, -1);
+  return FALSE;
+}
+
 static void
 next_action (GtkWidget  *widget,
              const char *action_name,
@@ -1137,13 +1205,23 @@ next_action (GtkWidget  *widget,
       for (KsEnrollStep s = KS_ENROLL_STEP_IDENTITY; s < KS_ENROLL_STEP_REVIEW; s++)
         if (!validate_step (self, s))
           return;
+      if (!check_fingerprints (self))
+        return;
       confirm_submit (self);
+      return;
+
+    case KS_ENROLL_STEP_FINGERPRINTS:
+      if (!check_fingerprints (self))
+        return;
+      self->busy = TRUE;
+      show_step_message (self, NULL, -1);
+      ks_fingerprint_step_check_duplicates_async (self->fingerprint_step, self->cancellable,
+                                                  on_fingers_checked, g_object_ref (self));
       return;
 
     case KS_ENROLL_STEP_PERSONAL:
     case KS_ENROLL_STEP_ADDRESS:
     case KS_ENROLL_STEP_SERVICES:
-    case KS_ENROLL_STEP_FINGERPRINTS:
     case KS_ENROLL_STEP_CARD:
     case KS_ENROLL_N_STEPS:
     default:
@@ -1351,6 +1429,7 @@ start_draft (KsEnrollPage *self,
     }
   g_set_object (&self->record, record);
   self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, draft);
   load_widgets (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
   go_to_step (self, step);
@@ -1384,6 +1463,7 @@ close_action (GtkWidget  *widget,
 
   stop_saver (self);
   g_clear_object (&self->record);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, 0);
   refresh_start (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "start");
   gtk_widget_grab_focus (GTK_WIDGET (self->new_button));
@@ -1406,6 +1486,7 @@ resume_draft (KsEnrollPage *self,
   stop_saver (self);
   g_set_object (&self->record, record);
   self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft_id);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, draft_id);
   load_widgets (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
   go_to_step (self, CLAMP (info->step, KS_ENROLL_STEP_IDENTITY, KS_ENROLL_STEP_REVIEW));
@@ -1767,6 +1848,8 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   BIND (new_button);
   BIND (next_enrollment_button);
   BIND (action_bar);
+  BIND (fingerprint_step);
+  BIND (fingerprints_message);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
@@ -1795,6 +1878,7 @@ force_ltr (GtkWidget *widget)
 static void
 ks_enroll_page_init (KsEnrollPage *self)
 {
+  g_type_ensure (KS_TYPE_FINGERPRINT_STEP);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->service_rows = g_ptr_array_new ();
@@ -1862,6 +1946,8 @@ ks_enroll_page_init (KsEnrollPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->drafts_list, "row-activated", G_CALLBACK (on_draft_activated),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->fingerprint_step, "changed", G_CALLBACK (on_fingerprints_changed),
+                           self, G_CONNECT_SWAPPED);
   update_step_indicator (self);
 }
 
@@ -1891,6 +1977,8 @@ ks_enroll_page_set_station (KsEnrollPage *self,
   /* Trainees start guided; they can turn it off once they know the way. */
   gtk_widget_set_visible (GTK_WIDGET (self->guide_check), ks_station_is_training (station));
   ks_enroll_page_set_guided (self, ks_station_is_training (station));
+  ks_fingerprint_step_set_station (self->fingerprint_step, station,
+                                   ks_station_get_fingerprint_service (station));
 }
 
 /**
@@ -1909,6 +1997,7 @@ ks_enroll_page_set_session (KsEnrollPage *self,
     {
       stop_saver (self);
       g_clear_object (&self->record);
+      ks_fingerprint_step_set_draft (self->fingerprint_step, 0);
     }
   g_set_object (&self->session, session);
   refresh_start (self);

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
+#include "ks-fingers.h"
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
 #include "ks-records-private.h"
@@ -816,6 +817,13 @@ ks_records_submit (KsStore                *store,
         }
     }
 
+  /* The fingers captured in the draft go with it, and set the record's flags. */
+  {
+    g_autoptr(KsRecordInfo) stored = lookup_record (store, "kp_id", kp_id, error);
+
+    if (stored == NULL || !ks_fingers_move_to_record (store, draft_id, stored->id, error))
+      goto fail;
+  }
   if (!delete_draft (store, draft_id, error))
     goto fail;
   if (!ks_store_commit (store, error))

@@ -12,7 +12,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <sodium.h>
 
 #include "ks-audit.h"
@@ -35,6 +37,12 @@ struct _KsStation
   /* Made at first need (set-up makes them); the mutex because set-up runs in a worker thread. */
   GMutex keys_lock;
   KsStationKeys *keys;
+
+  /* One reader service per run, made on first need on the main thread (libfprint enumerates
+   * the readers there); the training profile's simulated reader feeds it. */
+  KsFingerprintService *fingerprint_service;
+  KsVirtualScanner *virtual_scanner;
+  KsVault *biometrics_vault;
 };
 
 enum {
@@ -53,6 +61,9 @@ ks_station_dispose (GObject *object)
   KsStation *self = (KsStation *)object;
 
   g_clear_object (&self->session);
+  g_clear_object (&self->virtual_scanner);
+  g_clear_object (&self->fingerprint_service);
+  g_clear_object (&self->biometrics_vault);
   g_clear_object (&self->keys);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->reference, ks_reference_unref);
@@ -612,4 +623,92 @@ ks_station_reset_training (KsStation  *self,
   g_mutex_unlock (&self->keys_lock);
 
   return ks_station_get_keys (self, error) != NULL;
+}
+
+/**
+ * ks_station_get_fingerprint_service:
+ *
+ * The station's fingerprint reader service, made on first call; call it on the main thread.
+ * In the training profile the reader is libfprint's virtual_image driver on a socket in the
+ * profile folder, fed by the simulated scanner (ks_station_get_virtual_scanner()); a production
+ * station only ever sees real readers.
+ *
+ * Returns: (transfer none): the service
+ */
+KsFingerprintService *
+ks_station_get_fingerprint_service (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  if (self->fingerprint_service != NULL)
+    return self->fingerprint_service;
+
+  if (ks_profile_is_training (self->profile))
+    {
+      g_autofree char *socket_path = ks_profile_build_path (self->profile,
+                                                            "virtual-scanner.socket");
+
+      /* A socket left by a station that was killed would make the driver fail to listen. */
+      g_unlink (socket_path);
+      ks_virtual_scanner_setup_environment (socket_path);
+      self->fingerprint_service = ks_fingerprint_service_new ();
+      self->virtual_scanner = ks_virtual_scanner_new (socket_path);
+      ks_virtual_scanner_attach (self->virtual_scanner, self->fingerprint_service);
+    }
+  else
+    {
+      /* Never a simulated reader in production, whatever the environment says. */
+      g_unsetenv ("FP_VIRTUAL_IMAGE");
+      g_unsetenv ("FP_VIRTUAL_DEVICE");
+      g_unsetenv ("FP_VIRTUAL_DEVICE_STORAGE");
+      self->fingerprint_service = ks_fingerprint_service_new ();
+    }
+  return self->fingerprint_service;
+}
+
+/**
+ * ks_station_get_virtual_scanner:
+ *
+ * Returns: (transfer none) (nullable): the simulated reader of the training profile, once the
+ *   fingerprint service exists; %NULL in production
+ */
+KsVirtualScanner *
+ks_station_get_virtual_scanner (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+  return self->virtual_scanner;
+}
+
+/**
+ * ks_station_get_biometrics_vault:
+ *
+ * The key that seals fingerprint templates and images, `keys/biometrics.key` in the profile
+ * folder (made on first use, owner-only), outside the database.
+ *
+ * Returns: (transfer none): the vault, or %NULL when the key cannot be read or made
+ */
+KsVault *
+ks_station_get_biometrics_vault (KsStation  *self,
+                                 GError    **error)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  if (self->biometrics_vault == NULL)
+    {
+      g_autofree char *dir = ks_profile_build_path (self->profile, "keys");
+      g_autofree char *path = g_build_filename (dir, "biometrics.key", NULL);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("The station cannot create its key folder %s (%s). Check that the disk "
+                         "is not full or read-only."),
+                       dir, g_strerror (saved_errno));
+          return NULL;
+        }
+      self->biometrics_vault = ks_vault_open (path, error);
+    }
+  return self->biometrics_vault;
 }

@@ -8,11 +8,14 @@
 #include <gio/gio.h>
 
 #include "ks-card.h"
+#include "ks-fingerprint-service.h"
 #include "ks-profile.h"
 #include "ks-reference.h"
 #include "ks-session.h"
 #include "ks-store.h"
 #include "ks-trust.h"
+#include "ks-vault.h"
+#include "ks-virtual-scanner.h"
 
 G_BEGIN_DECLS
 
@@ -75,5 +78,9 @@ gboolean       ks_station_check_registry_url (KsStation    *self,
 gboolean       ks_station_reset_training    (KsStation  *self,
                                              KsSession  *session,
                                              GError    **error);
+KsFingerprintService *ks_station_get_fingerprint_service (KsStation  *self);
+KsVirtualScanner     *ks_station_get_virtual_scanner     (KsStation  *self);
+KsVault              *ks_station_get_biometrics_vault    (KsStation  *self,
+                                                          GError    **error);
 
 G_END_DECLS

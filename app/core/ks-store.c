@@ -169,6 +169,45 @@ static const char *const migrations[] = {
   "CREATE INDEX records_operator ON records (operator, submitted_at);"
   "CREATE INDEX records_decision ON records (decision, submitted_at);"
   "CREATE INDEX records_decided ON records (decided_at);",
+
+  /* 5: fingers of drafts and records. Templates and images are sealed with the station's
+   * biometrics key (ks-fingers.c) before they get here; a draft's fingers go with it. */
+  "CREATE TABLE draft_fingers ("
+  "  draft_id INTEGER NOT NULL REFERENCES drafts (id) ON DELETE CASCADE,"
+  "  finger INTEGER NOT NULL CHECK (finger BETWEEN 1 AND 10),"
+  "  status TEXT NOT NULL CHECK (status IN ('captured', 'forced', 'missing')),"
+  "  reason TEXT CHECK (status <> 'missing' OR reason IS NOT NULL),"
+  "  n_minutiae INTEGER NOT NULL DEFAULT 0,"
+  "  contact REAL NOT NULL DEFAULT 0,"
+  "  grade INTEGER NOT NULL DEFAULT 0,"
+  "  tries INTEGER NOT NULL DEFAULT 0,"
+  "  duplicate INTEGER NOT NULL DEFAULT 0,"
+  "  capture_id TEXT NOT NULL,"
+  "  template_enc BLOB CHECK (status = 'missing' OR template_enc IS NOT NULL),"
+  "  image_enc BLOB,"
+  "  width INTEGER NOT NULL DEFAULT 0,"
+  "  height INTEGER NOT NULL DEFAULT 0,"
+  "  captured_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (draft_id, finger)"
+  ");"
+  "CREATE TABLE record_fingers ("
+  "  record_id INTEGER NOT NULL REFERENCES records (id),"
+  "  finger INTEGER NOT NULL CHECK (finger BETWEEN 1 AND 10),"
+  "  status TEXT NOT NULL CHECK (status IN ('captured', 'forced', 'missing')),"
+  "  reason TEXT CHECK (status <> 'missing' OR reason IS NOT NULL),"
+  "  n_minutiae INTEGER NOT NULL DEFAULT 0,"
+  "  contact REAL NOT NULL DEFAULT 0,"
+  "  grade INTEGER NOT NULL DEFAULT 0,"
+  "  tries INTEGER NOT NULL DEFAULT 0,"
+  "  duplicate INTEGER NOT NULL DEFAULT 0,"
+  "  capture_id TEXT NOT NULL,"
+  "  template_enc BLOB CHECK (status = 'missing' OR template_enc IS NOT NULL),"
+  "  image_enc BLOB,"
+  "  width INTEGER NOT NULL DEFAULT 0,"
+  "  height INTEGER NOT NULL DEFAULT 0,"
+  "  captured_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (record_id, finger)"
+  ");",
 };
 
 static void
