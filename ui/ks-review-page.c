@@ -195,10 +195,9 @@ update_count (KsReviewPage *self)
     text = g_strdup (error->message);
   else if (n_selected > 0)
     /* Translators: below the review list: "1,204 records, 3 selected" */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u record, %'" G_GUINT64_FORMAT
-                                         " selected", "%'u records, %'" G_GUINT64_FORMAT
-                                         " selected", n),
-                            n, n_selected);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u record, %'llu selected",
+                                         "%'u records, %'llu selected", n),
+                            n, (unsigned long long)n_selected);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u record", "%'u records", n), n);
   gtk_label_set_label (self->count_label, text);
@@ -1212,10 +1211,10 @@ decide_selected (KsReviewPage  *self,
     return;
   if (n > KS_RECORDS_MAX_BATCH)
     {
-      g_autofree char *message = g_strdup_printf (_("%'" G_GUINT64_FORMAT " records are "
-                                                    "selected; decide at most %'u at a time. "
-                                                    "Narrow the list with the filters first."),
-                                                  n, KS_RECORDS_MAX_BATCH);
+      g_autofree char *message = g_strdup_printf (_("%'llu records are selected; decide at most "
+                                                    "%'u at a time. Narrow the list with the "
+                                                    "filters first."),
+                                                  (unsigned long long)n, KS_RECORDS_MAX_BATCH);
       toast (self, message);
       return;
     }
@@ -1319,10 +1318,10 @@ static char *
 group_counts (const KsReportGroup *group)
 {
   /* Translators: one operator's or district's day in the report */
-  return g_strdup_printf (_("%'" G_GINT64_FORMAT " enrolled · %'" G_GINT64_FORMAT
-                            " awaiting review · %'" G_GINT64_FORMAT " approved · %'"
-                            G_GINT64_FORMAT " rejected"),
-                          group->submitted, group->awaiting, group->approved, group->rejected);
+  return g_strdup_printf (_("%'lld enrolled · %'lld awaiting review · %'lld approved · %'lld "
+                            "rejected"),
+                          (long long)group->submitted, (long long)group->awaiting,
+                          (long long)group->approved, (long long)group->rejected);
 }
 
 static char *
@@ -1350,13 +1349,13 @@ report_lines (KsReviewPage *self)
   else
     add_line (lines, TRUE, _("Khyber Pass Station: day report for %s"), day);
   add_line (lines, FALSE, " ");
-  add_line (lines, TRUE, _("Enrolled this day: %'" G_GINT64_FORMAT), r->submitted);
+  add_line (lines, TRUE, _("Enrolled this day: %'lld"), (long long)r->submitted);
   for (KsRecordState s = KS_RECORD_STATE_SUBMITTED; s <= KS_RECORD_STATE_SYNC_FAILED; s++)
     if (r->by_state[s] > 0)
       add_line (lines, FALSE, "    %s: %'" G_GINT64_FORMAT, ks_record_state_get_label (s),
                 r->by_state[s]);
-  add_line (lines, TRUE, _("Decided this day: %'" G_GINT64_FORMAT " approved, %'"
-                           G_GINT64_FORMAT " rejected"), r->approved, r->rejected);
+  add_line (lines, TRUE, _("Decided this day: %'lld approved, %'lld rejected"),
+            (long long)r->approved, (long long)r->rejected);
   add_line (lines, FALSE, " ");
   add_line (lines, TRUE, _("By operator"));
   for (guint i = 0; i < r->by_operator->len; i++)

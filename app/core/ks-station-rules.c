@@ -94,10 +94,10 @@ ks_station_rules_check (KsStore               *store,
           if (free_mb < rules->min_free_disk_mb)
             {
               g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_DISK_LOW,
-                           _("Only %" G_GUINT64_FORMAT " MB of disk space is left (the station "
+                           _("Only %llu MB of disk space is left (the station "
                              "needs %u MB). Sync, then free space on the disk before enrolling "
                              "more citizens."),
-                           free_mb, rules->min_free_disk_mb);
+                           (unsigned long long)free_mb, rules->min_free_disk_mb);
               return FALSE;
             }
         }
@@ -117,14 +117,14 @@ ks_station_rules_check (KsStore               *store,
         {
           g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_TOO_MANY_AWAITING,
                        g_dngettext (GETTEXT_PACKAGE,
-                                    "%" G_GINT64_FORMAT " record awaits review (the limit is "
+                                    "%lld record awaits review (the limit is "
                                     "%u). A supervisor must approve or reject records in "
                                     "Review before new enrollments.",
-                                    "%" G_GINT64_FORMAT " records await review (the limit is "
+                                    "%lld records await review (the limit is "
                                     "%u). A supervisor must approve or reject records in "
                                     "Review before new enrollments.",
                                     value),
-                       value, rules->max_awaiting_review);
+                       (long long)value, rules->max_awaiting_review);
           return FALSE;
         }
     }
@@ -150,16 +150,16 @@ ks_station_rules_check (KsStore               *store,
 
           g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_UNSYNCED_TOO_LONG,
                        g_dngettext (GETTEXT_PACKAGE,
-                                    "A record enrolled %" G_GINT64_FORMAT " day ago has not "
+                                    "A record enrolled %lld day ago has not "
                                     "reached the registry yet (the limit is %u days). Review the "
                                     "waiting records and sync the station before enrolling more "
                                     "citizens.",
-                                    "A record enrolled %" G_GINT64_FORMAT " days ago has not "
+                                    "A record enrolled %lld days ago has not "
                                     "reached the registry yet (the limit is %u days). Review the "
                                     "waiting records and sync the station before enrolling more "
                                     "citizens.",
                                     days),
-                       days, rules->max_unsynced_days);
+                       (long long)days, rules->max_unsynced_days);
           return FALSE;
         }
     }
