@@ -305,6 +305,22 @@ test_submit_moves_and_flags (Fixture       *f,
       g_assert_true (g_bytes_equal (((KsFingerCapture *)fingers->pdata[1])->template_blob,
                                     real_template));
       g_assert_cmpint (((KsFingerCapture *)fingers->pdata[1])->status, ==, cases[i].thumb);
+
+      /* What sync sends (sealed by the engine): every finger, with the real template. */
+      {
+        g_autoptr(GBytes) blob = ks_fingers_export_for_registry (f->store, f->vault, kp_id,
+                                                                 &error);
+        g_autofree char *b64 = g_base64_encode (g_bytes_get_data (real_template, NULL),
+                                                g_bytes_get_size (real_template));
+        g_autofree char *json = NULL;
+
+        g_assert_no_error (error);
+        g_assert_nonnull (blob);
+        json = g_strndup (g_bytes_get_data (blob, NULL), g_bytes_get_size (blob));
+        g_assert_nonnull (strstr (json, "\"fingers\""));
+        if (cases[i].thumb != KS_FINGER_MISSING)
+          g_assert_nonnull (strstr (json, b64));
+      }
     }
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM draft_fingers"), ==, 0);
 }

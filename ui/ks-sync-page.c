@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ks-fingers.h"
 #include "ks-sync-page.h"
 
 struct _KsSyncPage
@@ -190,6 +191,35 @@ on_connectivity (KsSyncPage *self)
   refresh (self);
 }
 
+/* What the sync worker reads a record's fingers with: its own references, because it runs on
+ * the engine's thread. */
+typedef struct
+{
+  KsStore *store;
+  KsVault *vault;
+} BiometricsSource;
+
+static void
+biometrics_source_free (BiometricsSource *source)
+{
+  g_clear_object (&source->store);
+  g_clear_object (&source->vault);
+  g_free (source);
+}
+
+static GBytes *
+record_biometrics (const char *kp_id,
+                   gpointer    user_data)
+{
+  BiometricsSource *source = user_data;
+  g_autoptr(GError) error = NULL;
+  GBytes *blob = ks_fingers_export_for_registry (source->store, source->vault, kp_id, &error);
+
+  if (error != NULL)
+    g_debug ("Fingers of %s not sent: %s", kp_id, error->message);
+  return blob;
+}
+
 static gboolean
 ensure_engine (KsSyncPage *self)
 {
@@ -217,6 +247,20 @@ ensure_engine (KsSyncPage *self)
     }
 
   self->engine = ks_sync_engine_new (ks_station_get_store (self->station), keys);
+  /* Each record's fingers travel with it, sealed by the engine to the registry's key. */
+  {
+    KsVault *vault = ks_station_get_biometrics_vault (self->station, NULL);
+
+    if (vault != NULL)
+      {
+        BiometricsSource *source = g_new0 (BiometricsSource, 1);
+
+        source->store = g_object_ref (ks_station_get_store (self->station));
+        source->vault = g_object_ref (vault);
+        ks_sync_engine_set_biometrics_func (self->engine, record_biometrics, source,
+                                            (GDestroyNotify)biometrics_source_free);
+      }
+  }
   g_settings_bind (settings, "registry-url", self->engine, "registry-url", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "registry-ca-file", self->engine, "ca-file", G_SETTINGS_BIND_GET);
   g_settings_bind (settings, "sync-batch-size", self->engine, "batch-size",

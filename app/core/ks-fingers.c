@@ -15,6 +15,9 @@
 
 #include <glib/gi18n.h>
 
+#include <json-glib/json-glib.h>
+#include <string.h>
+
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-store-private.h"
@@ -494,4 +497,67 @@ ks_fingers_move_to_record (KsStore  *store,
                    " FROM record_fingers WHERE record_id = ?2) "
                    "WHERE id = ?2 AND ?1 = ?1",
                    draft_id, record_id, error);
+}
+
+/**
+ * ks_fingers_export_for_registry:
+ * @kp_id: a submitted record
+ *
+ * The record's fingers as the registry takes them: JSON `{"fingers": [{"finger": 1..10,
+ * "status": …, "reason": …, "template": base64 of fp_print_serialize()}]}`. Plain text: the
+ * sync engine seals it to the registry's key at once and never stores it (ks-sync.c).
+ *
+ * Returns: (transfer full) (nullable): the blob, or %NULL with @error unset when the record
+ *   has no fingers
+ */
+GBytes *
+ks_fingers_export_for_registry (KsStore     *store,
+                                KsVault     *vault,
+                                const char  *kp_id,
+                                GError     **error)
+{
+  g_autoptr(KsRecordInfo) info = ks_records_get_info (store, kp_id, error);
+  g_autoptr(GPtrArray) fingers = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  char *json;
+
+  if (info == NULL)
+    return NULL;
+  fingers = ks_fingers_load_record (store, vault, info->id, error);
+  if (fingers == NULL || fingers->len == 0)
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fingers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < fingers->len; i++)
+    {
+      KsFingerCapture *c = fingers->pdata[i];
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "finger");
+      json_builder_add_int_value (builder, c->finger);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, ks_finger_status_to_string (c->status));
+      if (c->reason != NULL)
+        {
+          json_builder_set_member_name (builder, "reason");
+          json_builder_add_string_value (builder, c->reason);
+        }
+      if (c->template_blob != NULL)
+        {
+          g_autofree char *b64 = g_base64_encode (g_bytes_get_data (c->template_blob, NULL),
+                                                  g_bytes_get_size (c->template_blob));
+          json_builder_set_member_name (builder, "template");
+          json_builder_add_string_value (builder, b64);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  return g_bytes_new_take (json, strlen (json));
 }

@@ -72,6 +72,10 @@ GPtrArray       *ks_fingers_load_record          (KsStore          *store,
                                                   KsVault          *vault,
                                                   gint64            record_id,
                                                   GError          **error);
+GBytes          *ks_fingers_export_for_registry  (KsStore          *store,
+                                                  KsVault          *vault,
+                                                  const char       *kp_id,
+                                                  GError          **error);
 gboolean         ks_fingers_copy_record_to_draft (KsStore          *store,
                                                   gint64            record_id,
                                                   gint64            draft_id,
