@@ -12,10 +12,12 @@
 #include <sqlite3.h>
 
 #include "ks-accounts.h"
+#include "ks-audit.h"
 #include "ks-fingerprint-step.h"
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-test-ui.h"
+#include "ks-verify-page.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
@@ -557,6 +559,72 @@ test_no_reader (Fixture       *f,
   shot (f, "fingerprint-no-reader");
 }
 
+
+/* Verify section, 1:1: the holder of a card issued here places the finger enrolled for it
+ * and the station says it matches; someone else's finger does not match. */
+static void
+test_verify_one_to_one (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecord) record = full_record ();
+  g_autoptr(GDate) today = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
+  KsSubmitOptions options = { "PEW", "A01", TRUE, today };
+  g_autofree char *kp_id = NULL;
+  g_autofree char *png = g_build_filename (f->dir, "card.png", NULL);
+  g_autoptr(KsCard) card = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (png);
+  GtkWindow *window;
+  KsVerifyPage *page;
+
+  /* Enroll the right thumb through the step, then submit. */
+  queue (f, FP_FINGER_RIGHT_THUMB, 0, 5, KS_FPSYNTH_NORMAL);
+  click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_RIGHT_THUMB));
+  KS_TEST_WAIT_UNTIL (finger_done (f, FP_FINGER_RIGHT_THUMB), 30000);
+  KS_TEST_WAIT_UNTIL (n_stored (f) == 1, 5000);
+  kp_id = ks_records_submit (ks_station_get_store (f->station), f->session, f->draft, record,
+                             ks_station_get_reference (f->station), &options, &error);
+  g_assert_no_error (error);
+
+  card = ks_station_issue_card (f->station, kp_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_card_write_file (card, png, &error));
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 900, 800);
+  page = g_object_new (KS_TYPE_VERIFY_PAGE, NULL);
+  ks_verify_page_set_station (page, f->station);
+  ks_verify_page_set_session (page, f->session);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  ks_verify_page_open_file (page, file);
+  KS_TEST_WAIT_UNTIL (!ks_verify_page_is_busy (page) && find_label (GTK_WIDGET (page), "Valid"),
+                      20000);
+
+  /* The genuine holder: unseen impressions of the enrolled finger. */
+  queue (f, FP_FINGER_RIGHT_THUMB, 10, 1, KS_FPSYNTH_NORMAL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "verify.check-finger", NULL);
+  KS_TEST_WAIT_UNTIL (find_label (GTK_WIDGET (page), "matches the one enrolled"), 30000);
+  g_free (ks_test_screenshot (GTK_WIDGET (window), "verify-fingerprint-match"));
+
+  /* Someone else. */
+  {
+    g_autoptr(KsFpSynthFinger) other = ks_fpsynth_finger_new (PERSON + 7, FP_FINGER_RIGHT_THUMB);
+    ks_virtual_scanner_queue_synthetic (f->scanner, other, 0, KS_FPSYNTH_NORMAL);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (page), "verify.check-finger", NULL);
+  KS_TEST_WAIT_UNTIL (find_label (GTK_WIDGET (page), "does not match"), 30000);
+
+  /* Both checks are in the audit log. */
+  {
+    g_autoptr(GPtrArray) audit = ks_audit_list (ks_station_get_store (f->station), kp_id, 0, NULL);
+    g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->action, ==, "fingerprint-checked");
+    g_assert_cmpstr (((KsAuditEntry *)audit->pdata[0])->detail, ==, "no match");
+    g_assert_cmpstr (((KsAuditEntry *)audit->pdata[1])->detail, ==, "match");
+  }
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -568,6 +636,7 @@ main (int argc, char *argv[])
   ADD ("/ui/fingerprint/same-finger-twice", "training", test_same_finger_twice);
   ADD ("/ui/fingerprint/trainer-panel", "training", test_trainer_panel);
   ADD ("/ui/fingerprint/edit-flags-swapped-finger", "training", test_edit_flags_swapped_finger);
+  ADD ("/ui/fingerprint/verify-one-to-one", "training", test_verify_one_to_one);
 #undef ADD
   return g_test_run ();
 }

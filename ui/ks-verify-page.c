@@ -21,6 +21,8 @@
 #include <zbar.h>
 
 #include "ks-audit.h"
+#include "ks-fingers.h"
+#include "ks-records.h"
 #include "ks-reference.h"
 #include "ks-verify-page.h"
 #include "ks-ui-util.h"
@@ -63,6 +65,7 @@ struct _KsVerifyPage
   GtkWidget *fingerprint_button;
 
   /* Built in init */
+  GtkLabel *finger_label;
   AdwActionRow *rows[N_ROWS];
   GtkLabel *values[N_ROWS];
 
@@ -72,6 +75,8 @@ struct _KsVerifyPage
   KsReference *reference;
   GCancellable *cancellable;
   GtkNativeDialog *dialog;
+  GCancellable *finger_cancellable;
+  char *finger_kp_id;
   GFile *file;                /* the last file checked, re-checked after a trust import */
   KsVerifyResult *result;
   gboolean busy;
@@ -245,6 +250,7 @@ show_result (KsVerifyPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), cred != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_group), cred != NULL);
   gtk_widget_set_visible (self->fingerprint_button, cred != NULL && issued_here (self, cred));
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_label), FALSE);
 
   if (cred != NULL)
     {
@@ -731,6 +737,9 @@ ks_verify_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->finger_cancellable);
+  g_clear_object (&self->finger_cancellable);
+  g_clear_pointer (&self->finger_kp_id, g_free);
   if (self->dialog != NULL)
     gtk_native_dialog_destroy (self->dialog);
   g_clear_object (&self->dialog);
@@ -751,6 +760,128 @@ ks_verify_page_finalize (GObject *object)
   g_clear_pointer (&self->reference, ks_reference_unref);
 
   G_OBJECT_CLASS (ks_verify_page_parent_class)->finalize (object);
+}
+
+/* 1:1 fingerprint check ******************************************************************/
+
+static void
+show_finger_result (KsVerifyPage *self,
+                    const char   *text,
+                    gboolean      good)
+{
+  /* Words first; the style only repeats them. */
+  gtk_label_set_label (self->finger_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_label), text != NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), good ? "error" : "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->finger_label), good ? "success" : "error");
+}
+
+static void
+finger_verified (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KsVerifyPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) scan = NULL;
+  gboolean matched = FALSE;
+  const char *actor;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", TRUE);
+  if (!ks_fingerprint_service_verify_finish (KS_FINGERPRINT_SERVICE (object), result, &matched,
+                                             &scan, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_finger_result (self, error->message, FALSE);
+      return;
+    }
+
+  actor = self->session ? ks_session_get_username (self->session) : "station";
+  if (!ks_audit_append (ks_station_get_store (self->station), actor, "fingerprint-checked",
+                        self->finger_kp_id, matched ? "match" : "no match", &error))
+    g_debug ("Fingerprint check not audited: %s", error->message);
+
+  show_finger_result (self,
+                      matched ? _("The fingerprint matches the one enrolled for this card.")
+                              : _("The fingerprint does not match the one enrolled for this "
+                                  "card. Ask the holder to try again with the same finger, or "
+                                  "check their identity another way."),
+                      matched);
+}
+
+static void
+check_finger_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  KsVerifyPage *self = KS_VERIFY_PAGE (widget);
+  const KsCredential *cred = self->result ? self->result->credential : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fingers = NULL;
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autoptr(FpPrint) template = NULL;
+  KsFingerCapture *chosen = NULL;
+  KsVault *vault;
+
+  if (self->station == NULL || cred == NULL || cred->claim == NULL || cred->claim->id == NULL)
+    return;
+
+  info = ks_records_get_info (ks_station_get_store (self->station), cred->claim->id, &error);
+  if (info == NULL)
+    {
+      show_finger_result (self, _("This card’s holder is not enrolled at this station, so there "
+                                  "are no fingerprints to compare."), FALSE);
+      return;
+    }
+  vault = ks_station_get_biometrics_vault (self->station, &error);
+  if (vault != NULL)
+    fingers = ks_fingers_load_record (ks_station_get_store (self->station), vault, info->id,
+                                      &error);
+  if (fingers == NULL)
+    {
+      show_finger_result (self, error->message, FALSE);
+      return;
+    }
+  /* The first finger with a template, in the order of the capture set (thumbs first). */
+  for (guint i = 0; i < fingers->len && chosen == NULL; i++)
+    {
+      KsFingerCapture *c = fingers->pdata[i];
+      if (c->template_blob != NULL && g_bytes_get_size (c->template_blob) > 0)
+        chosen = c;
+    }
+  if (chosen == NULL)
+    {
+      show_finger_result (self, _("No fingerprint was enrolled for this holder."), FALSE);
+      return;
+    }
+  /* fp_print_deserialize() aborts on an empty blob: checked above. */
+  template = fp_print_deserialize (g_bytes_get_data (chosen->template_blob, NULL),
+                                   g_bytes_get_size (chosen->template_blob), &error);
+  if (template == NULL)
+    {
+      show_finger_result (self, error->message, FALSE);
+      return;
+    }
+
+  g_free (self->finger_kp_id);
+  self->finger_kp_id = g_strdup (cred->claim->id);
+  g_cancellable_cancel (self->finger_cancellable);
+  g_clear_object (&self->finger_cancellable);
+  self->finger_cancellable = g_cancellable_new ();
+  {
+    /* Translators: %s names a finger, e.g. "right thumb" */
+    g_autofree char *prompt = g_strdup_printf (_("Ask the holder to place their %s on the "
+                                                 "reader."),
+                                               ks_finger_get_label (chosen->finger));
+    gtk_label_set_label (self->finger_label, prompt);
+    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "success");
+    gtk_widget_set_visible (GTK_WIDGET (self->finger_label), TRUE);
+  }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", FALSE);
+  ks_fingerprint_service_verify_async (ks_station_get_fingerprint_service (self->station),
+                                       template, self->finger_cancellable, NULL, NULL,
+                                       finger_verified, g_object_ref (self));
 }
 
 static void
@@ -778,6 +909,8 @@ ks_verify_page_class_init (KsVerifyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, fingerprint_button);
 
   gtk_widget_class_install_action (widget_class, "verify.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "verify.check-finger", NULL,
+                                   check_finger_action);
   gtk_widget_class_install_action (widget_class, "verify.import-trust", NULL, import_trust_action);
   gtk_widget_class_install_action (widget_class, "verify.camera", NULL, camera_action);
 }
@@ -830,6 +963,14 @@ ks_verify_page_init (KsVerifyPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   gtk_widget_set_visible (self->camera_button, has_camera ());
+
+  /* The 1:1 check's prompt and verdict, under its button. */
+  self->finger_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->finger_label, TRUE);
+  gtk_label_set_justify (self->finger_label, GTK_JUSTIFY_CENTER);
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_label), FALSE);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->fingerprint_button)),
+                              GTK_WIDGET (self->finger_label), self->fingerprint_button);
 
   /* Names instead of bare district codes; the page works without them. */
   self->reference = ks_reference_load_default (NULL);
