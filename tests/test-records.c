@@ -316,10 +316,13 @@ test_approval_off (Fixture       *f,
 
   g_assert_no_error (error);
   info = ks_records_get_info (f->store, kp_id, &error);
-  g_assert_cmpint (info->state, ==, KS_RECORD_STATE_APPROVED);
-  g_assert_cmpuint (entries->len, ==, 2);
-  g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->action, ==, "record-approved");
-  g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->detail, ==, "approval not required");
+  /* Approved (audited as such) and queued for sync, as after a supervisor's approval. */
+  g_assert_cmpint (info->state, ==, KS_RECORD_STATE_QUEUED);
+  g_assert_cmpint (info->decision, ==, KS_RECORD_STATE_APPROVED);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->action, ==, "record-queued");
+  g_assert_cmpstr (((KsAuditEntry *)entries->pdata[1])->action, ==, "record-approved");
+  g_assert_cmpstr (((KsAuditEntry *)entries->pdata[1])->detail, ==, "approval not required");
 }
 
 static void

@@ -810,9 +810,12 @@ ks_records_submit (KsStore                *store,
         {
           g_autoptr(KsRecordInfo) info = lookup_record (store, "kp_id", kp_id, error);
 
+          /* Approved and queued for sync at once, like a supervisor's approval. */
           if (info == NULL ||
               !set_state_locked (store, "station", info, KS_RECORD_STATE_APPROVED,
-                                 "approval not required", NULL, error))
+                                 "approval not required", NULL, error) ||
+              !set_state_locked (store, "station", info, KS_RECORD_STATE_QUEUED, NULL, NULL,
+                                 error))
             goto fail;
         }
     }
