@@ -197,6 +197,94 @@ test_every_control_is_named (void)
     g_error ("Controls without an accessible name:\n%s", problems->str);
 }
 
+
+/* Where the focus widget sits in the window, for reading order. */
+static gboolean
+focus_position (GtkWidget       *window,
+                graphene_point_t *point)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (focus == NULL)
+    return FALSE;
+  return gtk_widget_compute_point (focus, window, &GRAPHENE_POINT_INIT (0, 0), point);
+}
+
+/* Tab walks the form in the order it reads: never back up the page, and left to right (right to
+ * left in Urdu and Pashto) along a row. */
+static void
+assert_tab_order (GtkWidget  *window,
+                  GtkWidget  *first,
+                  guint       steps,
+                  const char *screen)
+{
+  graphene_point_t previous;
+  gboolean rtl = gtk_widget_get_direction (window) == GTK_TEXT_DIR_RTL;
+
+  gtk_widget_grab_focus (first);
+  ks_test_iterate (50);
+  g_assert_true (focus_position (window, &previous));
+  for (guint i = 0; i < steps; i++)
+    {
+      graphene_point_t here;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        break;
+      ks_test_iterate (20);
+      g_assert_true (focus_position (window, &here));
+      /* Wrapping back to the header bar at the end of the page ends the walk. */
+      if (here.y < previous.y - 4 && here.y < 60)
+        break;
+      if (here.y < previous.y - 4 ||
+          (ABS (here.y - previous.y) <= 4 && (rtl ? here.x > previous.x + 4 : here.x < previous.x - 4)))
+        g_error ("%s: Tab step %u goes from (%.0f, %.0f) back to (%.0f, %.0f) (%s)", screen, i + 1,
+                 previous.x, previous.y, here.x, here.y,
+                 G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (window))));
+      previous = here;
+    }
+}
+
+static void
+test_focus_follows_visual_order (void)
+{
+  g_autofree char *dir = ks_test_tmpdir ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStation) station = ks_station_open ("production", dir, &error);
+  g_autoptr(KsAccount) sup = NULL;
+  g_autoptr(KsSession) session = NULL;
+  KsWindow *window;
+  GtkWidget *enroll;
+
+  g_assert_no_error (error);
+  window = new_window (station);
+  assert_tab_order (GTK_WIDGET (window),
+                    ks_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, 0), 12,
+                    "set-up");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_set_string (ks_station_get_settings (station), "station-code", "A01");
+  g_settings_set_string (ks_station_get_settings (station), "district", "PEW");
+  sup = ks_accounts_create_first_supervisor (ks_station_get_store (station), "amina.sup",
+                                             "Amina Yousafzai", "correct horse", &error);
+  g_assert_no_error (error);
+  session = ks_session_new (ks_station_get_store (station), sup, FALSE);
+  window = new_window (station);
+  assert_tab_order (GTK_WIDGET (window),
+                    ks_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, 0), 6,
+                    "sign-in");
+
+  ks_window_session_started (window, session);
+  ks_test_iterate (100);
+  enroll = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_ENROLL_PAGE, 0);
+  gtk_widget_activate_action (enroll, "enroll.new", NULL);
+  ks_test_iterate (100);
+  assert_tab_order (GTK_WIDGET (window),
+                    ks_test_find_by_type (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, 0), 12,
+                    "enroll-identity");
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+}
+
 /* The trainer's tools and the guided wizard only show on the training profile. */
 static void
 test_training_controls_are_named (void)
@@ -249,6 +337,7 @@ main (int   argc,
 
   g_test_add_func ("/a11y/every-control-is-named", test_every_control_is_named);
   g_test_add_func ("/a11y/training-controls-are-named", test_training_controls_are_named);
+  g_test_add_func ("/a11y/focus-follows-visual-order", test_focus_follows_visual_order);
 
   return g_test_run ();
 }
