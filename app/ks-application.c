@@ -117,9 +117,10 @@ about_action (GSimpleAction *action,
                          "application-icon", "contact-new-symbolic",
                          "developer-name", _("Khyber Pass Station developers"),
                          "version", PACKAGE_VERSION,
-                         "comments", _("The enrollment station of Khyber Pass, the digital identity "
-                                       "of Khyber Pakhtunkhwa: enroll citizens, capture their "
-                                       "fingerprints and print their signed QR identity cards."),
+                         "comments",
+                         _("The enrollment station of Khyber Pass, the digital identity "
+                           "of Khyber Pakhtunkhwa: enroll citizens, capture their "
+                           "fingerprints and print their signed QR identity cards."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "developers", developers,
                          /* Translators: put your names here, one per line */

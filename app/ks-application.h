@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsApplication, ks_application, KS, APPLICATION, AdwApplication)
 
-KsApplication *ks_application_new          (void);
+KsApplication *ks_application_new (void);
 void           ks_application_set_language (KsApplication *self,
                                             const char    *code);
 

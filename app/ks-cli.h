@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 
 /* EX_UNAVAILABLE: the command exists but this build cannot do it. */
 
-gboolean ks_cli_is_command (const char  *arg);
-int      ks_cli_run        (int          argc,
-                            char       **argv);
+gboolean ks_cli_is_command (const char *arg);
+int      ks_cli_run (int    argc,
+                     char **argv);
 
 G_END_DECLS

@@ -22,9 +22,9 @@ int
 main (int argc, char *argv[])
 {
   guint n = argc > 1 ? (guint)atoi (argv[1]) : 20;
-  g_autoptr (GPtrArray) fingers
+  g_autoptr(GPtrArray) fingers
     = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_fpsynth_finger_unref);
-  g_autoptr (GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
   FptRig *rig;
   double t0, master_ms = 0, render_ms = 0, enroll_ms = 0, verify_ms = 0, match_ms = 0;
   guint n_pairs = 0, n_renders = 0;
@@ -40,7 +40,7 @@ main (int argc, char *argv[])
       master_ms += now_ms () - t0;
       for (guint k = 0; k < 5; k++)
         {
-          g_autoptr (GBytes) img = NULL;
+          g_autoptr(GBytes) img = NULL;
           guint w, h;
 
           t0 = now_ms ();
@@ -52,7 +52,7 @@ main (int argc, char *argv[])
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (GError) error = NULL;
+      g_autoptr(GError) error = NULL;
       FpPrint *t;
       gboolean matched = FALSE;
 

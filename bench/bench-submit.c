@@ -90,7 +90,7 @@ main (int   argc,
 
   sqlite3_open (plain_path, &plain);
   sqlite3_exec (plain, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                       "CREATE TABLE records (id INTEGER PRIMARY KEY, data TEXT NOT NULL)",
+                "CREATE TABLE records (id INTEGER PRIMARY KEY, data TEXT NOT NULL)",
                 NULL, NULL, NULL);
   sqlite3_prepare_v2 (plain, "INSERT INTO records (data) VALUES (?)", -1, &insert, NULL);
 

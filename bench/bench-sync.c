@@ -41,10 +41,10 @@ fake_templates (const char *kp_id,
 }
 
 static size_t
-discard (char   *data,
-         size_t  size,
-         size_t  nmemb,
-         void   *user_data)
+discard (char  *data,
+         size_t size,
+         size_t nmemb,
+         void  *user_data)
 {
   return size * nmemb;
 }

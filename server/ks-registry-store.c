@@ -53,8 +53,8 @@ static const char schema[] =
   "  WHERE decision = 'approved' AND status IN ('accepted', 'processing');";
 
 static gboolean
-db_error (SqliteStore  *self,
-          GError      **error)
+db_error (SqliteStore *self,
+          GError     **error)
 {
   g_set_error (error, KS_REGISTRY_ERROR, KS_REGISTRY_ERROR_STORAGE,
                "Registry storage failed: %s", sqlite3_errmsg (self->db));
@@ -81,9 +81,9 @@ dup_column (sqlite3_stmt *stmt,
 }
 
 static gboolean
-sqlite_exec (SqliteStore  *self,
-             const char   *sql,
-             GError      **error)
+sqlite_exec (SqliteStore *self,
+             const char  *sql,
+             GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     return db_error (self, error);
@@ -91,15 +91,15 @@ sqlite_exec (SqliteStore  *self,
 }
 
 static gboolean
-sqlite_begin (KsRegistryStore  *store,
-              GError          **error)
+sqlite_begin (KsRegistryStore *store,
+              GError         **error)
 {
   return sqlite_exec ((SqliteStore *)store, "BEGIN IMMEDIATE", error);
 }
 
 static gboolean
-sqlite_commit (KsRegistryStore  *store,
-               GError          **error)
+sqlite_commit (KsRegistryStore *store,
+               GError         **error)
 {
   return sqlite_exec ((SqliteStore *)store, "COMMIT", error);
 }
@@ -187,16 +187,16 @@ sqlite_resolve_processing (KsRegistryStore *store)
   SqliteStore *self = (SqliteStore *)store;
 
   if (!sqlite_exec (self, "UPDATE submissions SET status = 'accepted' "
-                          "WHERE status = 'processing'", NULL))
+                    "WHERE status = 'processing'", NULL))
     return 0;
   return sqlite3_changes (self->db);
 }
 
 static gboolean
-sqlite_claim_code (KsRegistryStore  *store,
-                   const char       *code,
-                   const char       *kid,
-                   GError          **error)
+sqlite_claim_code (KsRegistryStore *store,
+                   const char      *code,
+                   const char      *kid,
+                   GError         **error)
 {
   SqliteStore *self = (SqliteStore *)store;
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
@@ -218,13 +218,13 @@ sqlite_claim_code (KsRegistryStore  *store,
 }
 
 static gboolean
-sqlite_add_code (KsRegistryStore  *store,
-                 const char       *code,
-                 GError          **error)
+sqlite_add_code (KsRegistryStore *store,
+                 const char      *code,
+                 GError         **error)
 {
   SqliteStore *self = (SqliteStore *)store;
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT OR IGNORE INTO provision_codes (code) "
-                                                "VALUES (?)");
+                                          "VALUES (?)");
 
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -233,9 +233,9 @@ sqlite_add_code (KsRegistryStore  *store,
 }
 
 static gboolean
-sqlite_put_station (KsRegistryStore          *store,
-                    const KsRegistryStation  *station,
-                    GError                  **error)
+sqlite_put_station (KsRegistryStore         *store,
+                    const KsRegistryStation *station,
+                    GError                 **error)
 {
   SqliteStore *self = (SqliteStore *)store;
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
@@ -287,14 +287,14 @@ sqlite_get_secret (KsRegistryStore *store,
 }
 
 static gboolean
-sqlite_set_secret (KsRegistryStore  *store,
-                   const char       *name,
-                   const char       *value,
-                   GError          **error)
+sqlite_set_secret (KsRegistryStore *store,
+                   const char      *name,
+                   const char      *value,
+                   GError         **error)
 {
   SqliteStore *self = (SqliteStore *)store;
   g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT OR REPLACE INTO secrets (name, value) "
-                                                "VALUES (?, ?)");
+                                          "VALUES (?, ?)");
 
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
@@ -330,8 +330,8 @@ static const KsRegistryStoreVTable sqlite_vtable = {
 };
 
 KsRegistryStore *
-ks_registry_store_new_sqlite (const char  *path,
-                              GError     **error)
+ks_registry_store_new_sqlite (const char *path,
+                              GError    **error)
 {
   SqliteStore *self = g_new0 (SqliteStore, 1);
 

@@ -57,41 +57,41 @@ typedef struct _KsRegistryStore KsRegistryStore;
 
 typedef struct
 {
-  gboolean           (*begin)             (KsRegistryStore            *self,
-                                           GError                    **error);
-  gboolean           (*commit)            (KsRegistryStore            *self,
-                                           GError                    **error);
-  void               (*rollback)          (KsRegistryStore            *self);
+  gboolean (*begin)(KsRegistryStore *self,
+                    GError         **error);
+  gboolean (*commit)(KsRegistryStore *self,
+                     GError         **error);
+  void (*rollback)(KsRegistryStore *self);
   /* Looks the record up by ID and stores the verdict the caller decided when it is new. */
-  gboolean           (*lookup)            (KsRegistryStore            *self,
-                                           const char                 *kp_id,
-                                           KsRegistryVerdict          *verdict);
-  char              *(*find_cnic)         (KsRegistryStore            *self,
-                                           const char                 *cnic);
-  gboolean           (*insert)            (KsRegistryStore            *self,
-                                           const KsRegistrySubmission *sub,
-                                           const KsRegistryVerdict    *verdict,
-                                           GError                    **error);
-  guint              (*resolve_processing) (KsRegistryStore           *self);
-  gboolean           (*claim_code)        (KsRegistryStore            *self,
-                                           const char                 *code,
-                                           const char                 *kid,
-                                           GError                    **error);
-  gboolean           (*add_code)          (KsRegistryStore            *self,
-                                           const char                 *code,
-                                           GError                    **error);
-  gboolean           (*put_station)       (KsRegistryStore            *self,
-                                           const KsRegistryStation    *station,
-                                           GError                    **error);
-  KsRegistryStation *(*get_station)       (KsRegistryStore            *self,
-                                           const char                 *kid);
-  char              *(*get_secret)        (KsRegistryStore            *self,
-                                           const char                 *name);
-  gboolean           (*set_secret)        (KsRegistryStore            *self,
-                                           const char                 *name,
-                                           const char                 *value,
-                                           GError                    **error);
-  void               (*free)              (KsRegistryStore            *self);
+  gboolean (*lookup)(KsRegistryStore   *self,
+                     const char        *kp_id,
+                     KsRegistryVerdict *verdict);
+  char              *(*find_cnic)(KsRegistryStore            *self,
+                                  const char                 *cnic);
+  gboolean (*insert)(KsRegistryStore            *self,
+                     const KsRegistrySubmission *sub,
+                     const KsRegistryVerdict    *verdict,
+                     GError                    **error);
+  guint (*resolve_processing)(KsRegistryStore *self);
+  gboolean (*claim_code)(KsRegistryStore *self,
+                         const char      *code,
+                         const char      *kid,
+                         GError         **error);
+  gboolean (*add_code)(KsRegistryStore *self,
+                       const char      *code,
+                       GError         **error);
+  gboolean (*put_station)(KsRegistryStore         *self,
+                          const KsRegistryStation *station,
+                          GError                 **error);
+  KsRegistryStation *(*get_station)(KsRegistryStore            *self,
+                                    const char                 *kid);
+  char              *(*get_secret)(KsRegistryStore            *self,
+                                   const char                 *name);
+  gboolean (*set_secret)(KsRegistryStore *self,
+                         const char      *name,
+                         const char      *value,
+                         GError         **error);
+  void (*free)(KsRegistryStore *self);
 } KsRegistryStoreVTable;
 
 struct _KsRegistryStore
@@ -99,12 +99,12 @@ struct _KsRegistryStore
   const KsRegistryStoreVTable *vtable;
 };
 
-GQuark             ks_registry_error_quark          (void);
-KsRegistryStore   *ks_registry_store_new_sqlite     (const char         *path,
-                                                     GError            **error);
-void               ks_registry_store_free           (KsRegistryStore    *self);
-void               ks_registry_station_free         (KsRegistryStation  *station);
-void               ks_registry_verdict_clear        (KsRegistryVerdict  *verdict);
+GQuark             ks_registry_error_quark (void);
+KsRegistryStore   *ks_registry_store_new_sqlite (const char *path,
+                                                 GError    **error);
+void               ks_registry_store_free (KsRegistryStore *self);
+void               ks_registry_station_free (KsRegistryStation *station);
+void               ks_registry_verdict_clear (KsRegistryVerdict *verdict);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsRegistryStation, ks_registry_station_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KsRegistryVerdict, ks_registry_verdict_clear)

@@ -125,10 +125,10 @@ answer_error (SoupServerMessage *msg,
 /* Keys and trust list *******************************************************************/
 
 static gboolean
-load_hex_secret (Registry    *reg,
-                 const char  *name,
-                 guint8      *out,
-                 gsize        len)
+load_hex_secret (Registry   *reg,
+                 const char *name,
+                 guint8     *out,
+                 gsize       len)
 {
   g_autofree char *hex = reg->store->vtable->get_secret (reg->store, name);
   gsize got = 0;
@@ -139,11 +139,11 @@ load_hex_secret (Registry    *reg,
 }
 
 static gboolean
-save_hex_secret (Registry      *reg,
-                 const char    *name,
-                 const guint8  *data,
-                 gsize          len,
-                 GError       **error)
+save_hex_secret (Registry     *reg,
+                 const char   *name,
+                 const guint8 *data,
+                 gsize         len,
+                 GError      **error)
 {
   g_autofree char *hex = g_malloc (len * 2 + 1);
   gboolean ok;
@@ -155,8 +155,8 @@ save_hex_secret (Registry      *reg,
 }
 
 static gboolean
-registry_load_keys (Registry  *reg,
-                    GError   **error)
+registry_load_keys (Registry *reg,
+                    GError  **error)
 {
   guint8 root_pk[crypto_sign_PUBLICKEYBYTES];
   g_autofree char *trust_json = NULL;
@@ -613,12 +613,12 @@ valid_cnic (const char *cnic)
 
 /* The verdict for one record; stores it when the ID is new. */
 static gboolean
-judge_record (Registry           *reg,
-              const char         *station_kid,
-              JsonObject         *rec,
-              gboolean            defer,
-              KsRegistryVerdict  *v,
-              GError            **error)
+judge_record (Registry          *reg,
+              const char        *station_kid,
+              JsonObject        *rec,
+              gboolean           defer,
+              KsRegistryVerdict *v,
+              GError           **error)
 {
   KsRegistrySubmission sub = { 0 };
   g_autoptr(JsonObject) payload = NULL;
@@ -868,9 +868,9 @@ fail:
 /* A revoked station is refused at once and, through the trust list, its cards stop verifying
  * wherever verifiers fetch the list. */
 static gboolean
-revoke_stations (Registry     *reg,
-                 GStrv         kids,
-                 GError      **error)
+revoke_stations (Registry *reg,
+                 GStrv     kids,
+                 GError  **error)
 {
   g_autofree char *trust_json = NULL;
 

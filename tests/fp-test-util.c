@@ -85,7 +85,7 @@ fpt_wait (GAsyncResult **slot)
 FpPrint *
 fpt_enroll (FptRig *rig, KsFpSynthFinger *finger, guint first_impression, GError **error)
 {
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   guint n = ks_fingerprint_service_get_n_enroll_stages (rig->service);
 
   ks_virtual_scanner_clear_queue (rig->scanner);
@@ -101,7 +101,7 @@ gboolean
 fpt_verify (FptRig *rig, FpPrint *template_print, KsFpSynthFinger *finger, guint impression,
             gboolean *matched, int *best_score, GError **error)
 {
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   gboolean ok;
 
   ks_virtual_scanner_clear_queue (rig->scanner);

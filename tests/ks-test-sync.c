@@ -59,7 +59,8 @@ die_with_parent (gpointer data)
 static void
 registry_spawn (KsTestRegistry *reg)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+    G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *cert = g_build_filename (ks_test_pki_dir (), "server.pem", NULL);
   g_autofree char *key = g_build_filename (ks_test_pki_dir (), "server.key", NULL);
   g_autoptr(GError) error = NULL;
@@ -157,10 +158,10 @@ ks_test_registry_free (KsTestRegistry *reg)
 }
 
 static size_t
-discard (char   *data,
-         size_t  size,
-         size_t  nmemb,
-         void   *user_data)
+discard (char  *data,
+         size_t size,
+         size_t nmemb,
+         void  *user_data)
 {
   return size * nmemb;
 }
@@ -282,9 +283,9 @@ wait_result (GAsyncResult **result)
 }
 
 gboolean
-ks_test_station_provision (KsTestStation  *st,
-                           const char     *code,
-                           GError        **error)
+ks_test_station_provision (KsTestStation *st,
+                           const char    *code,
+                           GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -293,8 +294,8 @@ ks_test_station_provision (KsTestStation  *st,
 }
 
 gboolean
-ks_test_station_sync (KsTestStation  *st,
-                      GError        **error)
+ks_test_station_sync (KsTestStation *st,
+                      GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 

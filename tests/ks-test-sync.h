@@ -33,38 +33,38 @@ typedef struct
   KsSyncEngine *engine;
 } KsTestStation;
 
-const char     *ks_test_pki_dir            (void);
-KsTestRegistry *ks_test_registry_start     (void);
-void            ks_test_registry_restart   (KsTestRegistry *reg);
-void            ks_test_registry_kill      (KsTestRegistry *reg);
-void            ks_test_registry_free      (KsTestRegistry *reg);
-void            ks_test_registry_fault     (KsTestRegistry *reg,
-                                            const char     *mode,
-                                            guint           count,
-                                            guint           delay_ms);
-gint64          ks_test_registry_count     (KsTestRegistry *reg,
-                                            const char     *where);
-char           *ks_test_registry_status    (KsTestRegistry *reg,
-                                            const char     *kp_id);
+const char     *ks_test_pki_dir (void);
+KsTestRegistry *ks_test_registry_start (void);
+void            ks_test_registry_restart (KsTestRegistry *reg);
+void            ks_test_registry_kill (KsTestRegistry *reg);
+void            ks_test_registry_free (KsTestRegistry *reg);
+void            ks_test_registry_fault (KsTestRegistry *reg,
+                                        const char     *mode,
+                                        guint           count,
+                                        guint           delay_ms);
+gint64          ks_test_registry_count (KsTestRegistry *reg,
+                                        const char     *where);
+char           *ks_test_registry_status (KsTestRegistry *reg,
+                                         const char     *kp_id);
 
-KsTestStation  *ks_test_station_new        (const char     *dir,
-                                            KsTestRegistry *reg);
-void            ks_test_station_free       (KsTestStation  *st);
-gboolean        ks_test_station_provision  (KsTestStation  *st,
-                                            const char     *code,
-                                            GError        **error);
-gboolean        ks_test_station_sync       (KsTestStation  *st,
-                                            GError        **error);
-void            ks_test_station_add        (KsTestStation  *st,
-                                            guint           first,
-                                            guint           n,
-                                            KsRecordState   state);
+KsTestStation  *ks_test_station_new (const char     *dir,
+                                     KsTestRegistry *reg);
+void            ks_test_station_free (KsTestStation *st);
+gboolean        ks_test_station_provision (KsTestStation *st,
+                                           const char    *code,
+                                           GError       **error);
+gboolean        ks_test_station_sync (KsTestStation *st,
+                                      GError       **error);
+void            ks_test_station_add (KsTestStation *st,
+                                     guint          first,
+                                     guint          n,
+                                     KsRecordState  state);
 gint64          ks_test_station_max_attempts (KsTestStation *st);
-char           *ks_test_kp_id              (guint           i);
-char           *ks_test_cnic               (guint           i);
-void            ks_test_assert_agreement   (KsTestStation  *st,
-                                            KsTestRegistry *reg,
-                                            gint64          expected_records);
+char           *ks_test_kp_id (guint i);
+char           *ks_test_cnic (guint i);
+void            ks_test_assert_agreement (KsTestStation  *st,
+                                          KsTestRegistry *reg,
+                                          gint64          expected_records);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsTestRegistry, ks_test_registry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsTestStation, ks_test_station_free)

@@ -24,8 +24,9 @@ ks_test_ui_init (int    *argc,
     {
       g_autofree char *path = g_strdup_printf ("/pk/gov/kp/KhyberPassStation/profiles/%s/",
                                                i == 0 ? "production" : "training");
-      g_autoptr(GSettings) settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
-                                                                path);
+      g_autoptr(GSettings) settings = g_settings_new_with_path (
+        "pk.gov.kp.KhyberPassStation.Station",
+        path);
       g_settings_set_uint (settings, "min-free-disk-mb", 0);
     }
 
@@ -54,7 +55,7 @@ ks_test_iterate (guint ms)
 }
 
 gboolean
-ks_test_wait_for (gboolean (*check) (gpointer data),
+ks_test_wait_for (gboolean (*check)(gpointer data),
                   gpointer   data,
                   guint      timeout_ms)
 {

@@ -9,22 +9,22 @@
 
 G_BEGIN_DECLS
 
-void     ks_test_ui_init        (int         *argc,
-                                 char      ***argv);
-void     ks_test_iterate        (guint        ms);
-gboolean ks_test_wait_for       (gboolean   (*check) (gpointer data),
-                                 gpointer     data,
-                                 guint        timeout_ms);
-char    *ks_test_screenshot     (GtkWidget   *widget,
-                                 const char  *name);
-GtkWidget *ks_test_find_by_type (GtkWidget   *root,
-                                 GType        type,
-                                 guint        nth);
-char    *ks_test_tmpdir         (void);
-gboolean ks_test_have_xdotool   (void);
-void     ks_test_keys           (GtkWidget   *window,
-                                 const char  *first_arg,
-                                 ...) G_GNUC_NULL_TERMINATED;
+void     ks_test_ui_init (int    *argc,
+                          char ***argv);
+void     ks_test_iterate (guint ms);
+gboolean ks_test_wait_for (gboolean (*check)(gpointer data),
+                           gpointer   data,
+                           guint      timeout_ms);
+char    *ks_test_screenshot (GtkWidget  *widget,
+                             const char *name);
+GtkWidget *ks_test_find_by_type (GtkWidget *root,
+                                 GType      type,
+                                 guint      nth);
+char    *ks_test_tmpdir (void);
+gboolean ks_test_have_xdotool (void);
+void     ks_test_keys (GtkWidget  *window,
+                       const char *first_arg,
+                       ...) G_GNUC_NULL_TERMINATED;
 
 /* Spins the main loop until EXPR holds, failing the test after TIMEOUT_MS. */
 #define KS_TEST_WAIT_UNTIL(expr, timeout_ms)                                         \
@@ -33,7 +33,7 @@ void     ks_test_keys           (GtkWidget   *window,
     while (!(expr))                                                                  \
       {                                                                              \
         if (g_get_monotonic_time () > _ks_deadline)                                  \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #expr);    \
+        g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #expr);    \
         g_main_context_iteration (NULL, FALSE);                                      \
         g_usleep (1000);                                                             \
       }                                                                              \

@@ -27,8 +27,8 @@ fake_clock (gpointer data)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autofree char *dir = g_dir_make_tmp ("ks-accounts-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
@@ -49,8 +49,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_assert_finalize_object (f->supervisor);
   g_assert_finalize_object (f->store);
@@ -58,8 +58,8 @@ fixture_teardown (Fixture       *f,
 }
 
 static void
-test_first_supervisor (Fixture       *f,
-                       gconstpointer  data)
+test_first_supervisor (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) second = NULL;
@@ -81,8 +81,8 @@ test_first_supervisor (Fixture       *f,
 }
 
 static void
-test_password_stored_as_argon2id (Fixture       *f,
-                                  gconstpointer  data)
+test_password_stored_as_argon2id (Fixture      *f,
+                                  gconstpointer data)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -109,8 +109,8 @@ test_password_stored_as_argon2id (Fixture       *f,
 }
 
 static void
-test_input_rules (Fixture       *f,
-                  gconstpointer  data)
+test_input_rules (Fixture      *f,
+                  gconstpointer data)
 {
   const struct { const char *user, *name, *password; int code; } cases[] = {
     { "ok.user", "Ok User", "short", KS_ACCOUNTS_ERROR_WEAK_PASSWORD },
@@ -142,8 +142,8 @@ test_input_rules (Fixture       *f,
 }
 
 static void
-test_lockout (Fixture       *f,
-              gconstpointer  data)
+test_lockout (Fixture      *f,
+              gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) op = ks_accounts_add (f->store, f->supervisor, "bilal", "Bilal Khan",
@@ -206,8 +206,8 @@ test_lockout (Fixture       *f,
 }
 
 static void
-test_unknown_user (Fixture       *f,
-                   gconstpointer  data)
+test_unknown_user (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) a = ks_accounts_authenticate (f->store, "my secret pw", "x", &error);
@@ -224,8 +224,8 @@ test_unknown_user (Fixture       *f,
 }
 
 static void
-test_roles_enforced_in_core (Fixture       *f,
-                             gconstpointer  data)
+test_roles_enforced_in_core (Fixture      *f,
+                             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) op = ks_accounts_add (f->store, f->supervisor, "operator1", "Operator One",
@@ -280,8 +280,8 @@ test_roles_enforced_in_core (Fixture       *f,
 }
 
 static void
-test_disable (Fixture       *f,
-              gconstpointer  data)
+test_disable (Fixture      *f,
+              gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) op = ks_accounts_add (f->store, f->supervisor, "zainab", "Zainab Bibi",
@@ -311,8 +311,8 @@ test_disable (Fixture       *f,
 }
 
 static void
-test_audit_trail (Fixture       *f,
-                  gconstpointer  data)
+test_audit_trail (Fixture      *f,
+                  gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) op = ks_accounts_add (f->store, f->supervisor, "omar", "Omar Farooq",

@@ -103,8 +103,8 @@ rm_rf (const char *path)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -115,8 +115,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_assert_finalize_object (f->station);
   rm_rf (f->dir);
@@ -149,8 +149,8 @@ verdict_with (KsTrustList *trust,
 }
 
 static void
-test_station_keys (Fixture       *f,
-                   gconstpointer  data)
+test_station_keys (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   KsStationKeys *keys = ks_station_get_keys (f->station, &error);
@@ -172,8 +172,8 @@ test_station_keys (Fixture       *f,
 }
 
 static void
-test_import_trust_list (Fixture       *f,
-                        gconstpointer  data)
+test_import_trust_list (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *other_dir = g_build_filename (f->dir, "other-keys", NULL);
@@ -209,8 +209,8 @@ test_import_trust_list (Fixture       *f,
 }
 
 static void
-test_audit_print (Fixture       *f,
-                  gconstpointer  data)
+test_audit_print (Fixture      *f,
+                  gconstpointer data)
 {
   KsStore *store = ks_station_get_store (f->station);
   g_autoptr(GError) error = NULL;

@@ -57,8 +57,8 @@ sample_holder (void)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *keydir = NULL;
@@ -71,8 +71,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_clear_object (&f->keys);
   g_clear_pointer (&f->holder, ks_card_holder_free);
@@ -110,8 +110,8 @@ assert_valid_card (KsVerifyResult *result)
 }
 
 static void
-test_card_issue_fields (Fixture       *f,
-                        gconstpointer  data)
+test_card_issue_fields (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   KsCardIssueOptions opts = { .issuer_uri = "https://registry.kp.gov.pk", .issued_at = 0 };
@@ -141,8 +141,8 @@ test_card_issue_fields (Fixture       *f,
 }
 
 static void
-test_card_pdf_scan_300dpi (Fixture       *f,
-                           gconstpointer  data)
+test_card_pdf_scan_300dpi (Fixture      *f,
+                           gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
@@ -202,8 +202,8 @@ degrade (cairo_surface_t *surface,
 }
 
 static void
-test_card_pdf_scan_150dpi_blur_noise (Fixture       *f,
-                                      gconstpointer  data)
+test_card_pdf_scan_150dpi_blur_noise (Fixture      *f,
+                                      gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
@@ -226,8 +226,8 @@ test_card_pdf_scan_150dpi_blur_noise (Fixture       *f,
 }
 
 static void
-test_card_png (Fixture       *f,
-               gconstpointer  data)
+test_card_png (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
@@ -271,8 +271,8 @@ count_reddish (cairo_surface_t *s)
 }
 
 static void
-test_card_specimen (Fixture       *f,
-                    gconstpointer  data)
+test_card_specimen (Fixture      *f,
+                    gconstpointer data)
 {
   KsCardIssueOptions opts = { .specimen = TRUE };
   g_autoptr(KsCard) plain = ks_card_issue (f->holder, f->keys, NULL, NULL);
@@ -329,8 +329,8 @@ checker_png (void)
 }
 
 static void
-test_card_photo (Fixture       *f,
-                 gconstpointer  data)
+test_card_photo (Fixture      *f,
+                 gconstpointer data)
 {
   g_autoptr(KsCard) silhouette = ks_card_issue (f->holder, f->keys, NULL, NULL);
   g_autoptr(KsCard) photo = NULL;
@@ -369,8 +369,8 @@ test_card_urdu_fonts (void)
 }
 
 static void
-test_card_unknown_station (Fixture       *f,
-                           gconstpointer  data)
+test_card_unknown_station (Fixture      *f,
+                           gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *other_dir = g_build_filename (f->dir, "other", NULL);
@@ -393,8 +393,8 @@ test_card_unknown_station (Fixture       *f,
 }
 
 static void
-test_card_expired_shows_holder (Fixture       *f,
-                                gconstpointer  data)
+test_card_expired_shows_holder (Fixture      *f,
+                                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
@@ -433,8 +433,8 @@ test_card_expired_shows_holder (Fixture       *f,
 }
 
 static void
-test_card_unreadable_inputs (Fixture       *f,
-                             gconstpointer  data)
+test_card_unreadable_inputs (Fixture      *f,
+                             gconstpointer data)
 {
   g_autofree char *blank = g_build_filename (f->dir, "blank.png", NULL);
   g_autofree char *jpeg = g_build_filename (f->dir, "scan.jpg", NULL);

@@ -253,7 +253,7 @@ test_claim169_vectors (void)
           g_assert_no_error (error);
           g_assert_false (cred->signature_checked);
           assert_claim_matches (cred->claim, json_object_get_object_member (v,
-                                                                          "expected_claim169"));
+                                                                            "expected_claim169"));
           assert_meta_matches (cred, json_object_get_object_member (v, "expected_cwt_meta"));
           n_valid++;
         }
@@ -369,8 +369,8 @@ typedef struct
 } Station;
 
 static void
-station_setup (Station       *s,
-               gconstpointer  data)
+station_setup (Station      *s,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -397,8 +397,8 @@ rm_rf (const char *path)
 }
 
 static void
-station_teardown (Station       *s,
-                  gconstpointer  data)
+station_teardown (Station      *s,
+                  gconstpointer data)
 {
   g_clear_object (&s->keys);
   rm_rf (s->dir);
@@ -443,8 +443,8 @@ station_options (Station         *s,
 }
 
 static void
-test_claim169_sign_verify (Station       *s,
-                           gconstpointer  data)
+test_claim169_sign_verify (Station      *s,
+                           gconstpointer data)
 {
   g_autoptr(KsClaim169) claim = sample_claim ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -472,8 +472,8 @@ test_claim169_sign_verify (Station       *s,
 }
 
 static void
-test_claim169_bit_flips (Station       *s,
-                         gconstpointer  data)
+test_claim169_bit_flips (Station      *s,
+                         gconstpointer data)
 {
   g_autoptr(KsClaim169) claim = sample_claim ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -514,8 +514,8 @@ test_claim169_bit_flips (Station       *s,
 }
 
 static void
-test_claim169_validity_window (Station       *s,
-                               gconstpointer  data)
+test_claim169_validity_window (Station      *s,
+                               gconstpointer data)
 {
   g_autoptr(KsClaim169) claim = sample_claim ();
   const gint64 iat = 1760000000, nbf = 1760000000, exp = 1770000000;
@@ -566,8 +566,8 @@ pack_unpack_roundtrip (GBytes *cose)
 }
 
 static void
-test_claim169_tolerant_reader (Station       *s,
-                               gconstpointer  data)
+test_claim169_tolerant_reader (Station      *s,
+                               gconstpointer data)
 {
   g_autoptr(KsClaim169) claim = sample_claim ();
   g_autoptr(GByteArray) claim_cbor = g_byte_array_new ();
@@ -676,8 +676,8 @@ test_claim169_cbor_rules (void)
 }
 
 static void
-test_claim169_hostile_payloads (Station       *s,
-                                gconstpointer  data)
+test_claim169_hostile_payloads (Station      *s,
+                                gconstpointer data)
 {
   KsVerifyOptions opts;
   struct { const char *what; int code; } cases[] = {
@@ -773,8 +773,8 @@ test_claim169_size_cap (void)
 }
 
 static void
-test_claim169_protected_alg_only (Station       *s,
-                                  gconstpointer  data)
+test_claim169_protected_alg_only (Station      *s,
+                                  gconstpointer data)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
   g_autoptr(GBytes) cose = NULL;
@@ -818,8 +818,8 @@ test_claim169_protected_alg_only (Station       *s,
 }
 
 static void
-test_claim169_mutations (Station       *s,
-                         gconstpointer  data)
+test_claim169_mutations (Station      *s,
+                         gconstpointer data)
 {
   g_autoptr(KsClaim169) claim = sample_claim ();
   g_autoptr(GBytes) payload = ks_claim169_to_cwt (claim, "https://registry.kp.gov.pk",

@@ -45,8 +45,8 @@ rm_rf (const char *path)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *keydir = NULL;
@@ -67,8 +67,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_clear_object (&f->keys);
   g_clear_pointer (&f->holder, ks_card_holder_free);
@@ -126,8 +126,8 @@ run (char **out,
 }
 
 static void
-test_verify_own_card (Fixture       *f,
-                      gconstpointer  data)
+test_verify_own_card (Fixture      *f,
+                      gconstpointer data)
 {
   const char *names[] = { "card.png", "card.pdf" };
 
@@ -151,8 +151,8 @@ test_verify_own_card (Fixture       *f,
 }
 
 static void
-test_verify_foreign_card (Fixture       *f,
-                          gconstpointer  data)
+test_verify_foreign_card (Fixture      *f,
+                          gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *other_dir = g_build_filename (f->dir, "other-keys", NULL);
@@ -200,8 +200,8 @@ write_qr_png (const char *text,
 }
 
 static void
-test_verify_altered_card (Fixture       *f,
-                          gconstpointer  data)
+test_verify_altered_card (Fixture      *f,
+                          gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
@@ -237,8 +237,8 @@ test_verify_altered_card (Fixture       *f,
 }
 
 static void
-test_verify_bad_input (Fixture       *f,
-                       gconstpointer  data)
+test_verify_bad_input (Fixture      *f,
+                       gconstpointer data)
 {
   g_autofree char *missing = g_build_filename (f->dir, "missing.png", NULL);
   g_autofree char *blank = g_build_filename (f->dir, "blank.png", NULL);
@@ -285,8 +285,8 @@ test_verify_bad_input (Fixture       *f,
 /* `card --id`: the enrolled citizen's card, written by the command line, verifies; an unknown
  * ID is refused with 66; the export is audited. */
 static void
-test_card_command (Fixture       *f,
-                   gconstpointer  data)
+test_card_command (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsStation) station = NULL;

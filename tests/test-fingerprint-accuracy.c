@@ -39,10 +39,10 @@ static void
 test_accuracy (void)
 {
   guint n = fpt_quick () ? 10 : 50;
-  g_autoptr (GPtrArray) fingers
+  g_autoptr(GPtrArray) fingers
     = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_fpsynth_finger_unref);
-  g_autoptr (GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GPtrArray) seconds = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) seconds = g_ptr_array_new_with_free_func (g_object_unref);
   guint genuine = 0, false_non_match = 0, impostor = 0, false_match = 0;
   int genuine_min = G_MAXINT, impostor_max = -1;
   guint dup_genuine = 0, dup_missed = 0, dup_impostor = 0, dup_false = 0;
@@ -53,7 +53,7 @@ test_accuracy (void)
     {
       guint64 person;
       guint finger;
-      g_autoptr (GError) error = NULL;
+      g_autoptr(GError) error = NULL;
       FpPrint *t;
 
       person_finger (i, &person, &finger);
@@ -68,7 +68,7 @@ test_accuracy (void)
       /* Genuine: two impressions never used at enrolment. */
       for (guint impression = 5; impression <= 6; impression++)
         {
-          g_autoptr (GError) error = NULL;
+          g_autoptr(GError) error = NULL;
           gboolean matched = FALSE;
           int score = -1;
 
@@ -88,7 +88,7 @@ test_accuracy (void)
       for (guint k = 0; k < 2; k++)
         {
           guint j = (i + (k == 0 ? 1 : 17)) % n;
-          g_autoptr (GError) error = NULL;
+          g_autoptr(GError) error = NULL;
           gboolean matched = FALSE;
           int score = -1;
 
@@ -118,7 +118,7 @@ test_accuracy (void)
   /* Template-to-template (duplicate check): a second enrolment of some fingers... */
   for (guint i = 0; i < MIN (n, N_SECOND_ENROLMENTS); i++)
     {
-      g_autoptr (GError) error = NULL;
+      g_autoptr(GError) error = NULL;
       FpPrint *t = fpt_enroll (rig, fingers->pdata[i], 10, &error);
       int score;
 

@@ -28,10 +28,10 @@ static char *socket_path;
 static void
 send_command (const char *command)
 {
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (socket_path);
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (socket_path);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
   char buffer[256];
   gssize n;
 
@@ -69,7 +69,7 @@ run_script (KsFingerprintService *s, const KsFingerprintProgress *progress, gpoi
 static FpPrint *
 enroll (Script *script, GError **error)
 {
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   ks_fingerprint_service_enroll_async (service, FP_FINGER_RIGHT_THUMB, NULL, NULL, run_script,
                                        script, fpt_store_result, &result);
@@ -94,8 +94,8 @@ test_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       Script script = { cases[i].command, 0 };
-      g_autoptr (GError) error = NULL;
-      g_autoptr (FpPrint) template_print = enroll (&script, &error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FpPrint) template_print = enroll (&script, &error);
 
       g_assert_null (template_print);
       g_assert_cmpuint (script.n_place, ==, 1);

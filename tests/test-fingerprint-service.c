@@ -31,36 +31,36 @@ log_progress (KsFingerprintService *service, const KsFingerprintProgress *progre
   log->thread = g_thread_self ();
   switch (progress->event)
     {
-      case KS_FINGERPRINT_EVENT_PLACE_FINGER:
-        log->n_place++;
-        break;
-      case KS_FINGERPRINT_EVENT_STAGE_DONE:
-        log->n_stage_done++;
-        log->last_stage = progress->stage;
-        log->n_stages = progress->n_stages;
-        if (progress->image
-            && g_bytes_get_size (progress->image) == (gsize)progress->width * progress->height
-            && progress->width > 100)
-          log->n_images++;
-        if (progress->quality.grade != KS_FP_GRADE_POOR)
-          log->n_good_or_fair++;
-        break;
-      case KS_FINGERPRINT_EVENT_FINGER_DOWN:
-      case KS_FINGERPRINT_EVENT_FINGER_UP:
-      case KS_FINGERPRINT_EVENT_RETRY:
-      default:
-        break;
+    case KS_FINGERPRINT_EVENT_PLACE_FINGER:
+      log->n_place++;
+      break;
+    case KS_FINGERPRINT_EVENT_STAGE_DONE:
+      log->n_stage_done++;
+      log->last_stage = progress->stage;
+      log->n_stages = progress->n_stages;
+      if (progress->image
+          && g_bytes_get_size (progress->image) == (gsize)progress->width * progress->height
+          && progress->width > 100)
+        log->n_images++;
+      if (progress->quality.grade != KS_FP_GRADE_POOR)
+        log->n_good_or_fair++;
+      break;
+    case KS_FINGERPRINT_EVENT_FINGER_DOWN:
+    case KS_FINGERPRINT_EVENT_FINGER_UP:
+    case KS_FINGERPRINT_EVENT_RETRY:
+    default:
+      break;
     }
 }
 
 static void
 test_enroll_verify (void)
 {
-  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (1001, 2);
-  g_autoptr (KsFpSynthFinger) other = ks_fpsynth_finger_new (1002, 2);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FpPrint) template_print = NULL;
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (1001, 2);
+  g_autoptr(KsFpSynthFinger) other = ks_fpsynth_finger_new (1002, 2);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) template_print = NULL;
   ProgressLog log = { 0 };
   gboolean matched = FALSE;
   int score = -1;
@@ -122,7 +122,7 @@ static FpImage *
 capture (GCancellable *cancellable, KsFingerprintProgressFunc progress, gpointer data,
          GError **error)
 {
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   ks_fingerprint_service_capture_async (rig->service, cancellable, progress, data, fpt_store_result,
                                         &result);
@@ -132,7 +132,7 @@ capture (GCancellable *cancellable, KsFingerprintProgressFunc progress, gpointer
 static void
 test_capture_quality (void)
 {
-  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (1003, 1);
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (1003, 1);
   struct
   {
     KsFpSynthVariant variant;
@@ -148,8 +148,8 @@ test_capture_quality (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (FpImage) image = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FpImage) image = NULL;
 
       ks_virtual_scanner_queue_synthetic (rig->scanner, finger, 3, cases[i].variant);
       image = capture (NULL, NULL, NULL, &error);
@@ -196,10 +196,10 @@ test_capture_nist (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (FpImage) image = NULL;
-      g_autoptr (GBytes) grey = NULL;
-      g_autoptr (GBytes) copy = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FpImage) image = NULL;
+      g_autoptr(GBytes) grey = NULL;
+      g_autoptr(GBytes) copy = NULL;
       KsFpQuality q;
       guint w, h, cw, ch;
 
@@ -223,10 +223,10 @@ test_capture_nist (void)
 static void
 test_cancel_during_capture (void)
 {
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FpImage) image = NULL;
-  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (1004, 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpImage) image = NULL;
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (1004, 1);
   CancelOnPlace c = { cancellable, 0 };
 
   /* Nothing queued: the reader waits for a finger until the operator cancels. */
@@ -248,10 +248,10 @@ test_cancel_during_capture (void)
 static void
 test_timeout_and_busy (void)
 {
-  g_autoptr (GAsyncResult) first = NULL;
-  g_autoptr (GAsyncResult) second = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FpImage) image = NULL;
+  g_autoptr(GAsyncResult) first = NULL;
+  g_autoptr(GAsyncResult) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpImage) image = NULL;
 
   ks_virtual_scanner_clear_queue (rig->scanner);
   ks_fingerprint_service_set_timeout (rig->service, 1);
@@ -285,7 +285,7 @@ inject_on_place (KsFingerprintService *service, const KsFingerprintProgress *pro
                  gpointer user_data)
 {
   Injection *inj = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (progress->event != KS_FINGERPRINT_EVENT_PLACE_FINGER)
     return;
@@ -315,8 +315,8 @@ test_reader_errors (void)
   ks_virtual_scanner_clear_queue (rig->scanner);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (FpImage) image = capture (NULL, inject_on_place, &cases[i].injection, &error);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FpImage) image = capture (NULL, inject_on_place, &cases[i].injection, &error);
 
       g_assert_null (image);
       g_assert_error (error, KS_FINGERPRINT_ERROR, cases[i].code);
@@ -331,8 +331,8 @@ enrol_fingers (const guint64 *persons, const guint *first_impressions, guint n)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (KsFpSynthFinger) f = ks_fpsynth_finger_new (persons[i], 3);
-      g_autoptr (GError) error = NULL;
+      g_autoptr(KsFpSynthFinger) f = ks_fpsynth_finger_new (persons[i], 3);
+      g_autoptr(GError) error = NULL;
       FpPrint *t = fpt_enroll (rig, f, first_impressions[i], &error);
 
       g_assert_no_error (error);
@@ -349,14 +349,14 @@ test_duplicates_and_gallery (void)
   const guint new_first[] = { 0, 0, 10 };
   const guint64 old_persons[] = { 2002, 2003 };
   const guint old_first[] = { 20, 0 };
-  g_autoptr (GPtrArray) new_prints = enrol_fingers (new_persons, new_first, 3);
-  g_autoptr (GPtrArray) old_prints = enrol_fingers (old_persons, old_first, 2);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GAsyncResult) result2 = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) dups = NULL;
-  g_autoptr (GArray) hits = NULL;
-  g_autoptr (GPtrArray) gallery = g_ptr_array_new ();
+  g_autoptr(GPtrArray) new_prints = enrol_fingers (new_persons, new_first, 3);
+  g_autoptr(GPtrArray) old_prints = enrol_fingers (old_persons, old_first, 2);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) dups = NULL;
+  g_autoptr(GArray) hits = NULL;
+  g_autoptr(GPtrArray) gallery = g_ptr_array_new ();
 
   ks_fingerprint_service_check_duplicates_async (rig->service, new_prints, old_prints, NULL,
                                                  fpt_store_result, &result);
@@ -406,14 +406,14 @@ tick (gpointer data)
 static void
 test_main_loop_stays_responsive (void)
 {
-  g_autoptr (KsFpSynthFinger) enrolled = ks_fpsynth_finger_new (3001, 4);
-  g_autoptr (KsFpSynthFinger) stranger = ks_fpsynth_finger_new (3002, 4);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FpPrint) t = fpt_enroll (rig, enrolled, 0, &error);
-  g_autoptr (GPtrArray) gallery = g_ptr_array_new ();
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GAsyncResult) result2 = NULL;
-  g_autoptr (GArray) hits = NULL;
+  g_autoptr(KsFpSynthFinger) enrolled = ks_fpsynth_finger_new (3001, 4);
+  g_autoptr(KsFpSynthFinger) stranger = ks_fpsynth_finger_new (3002, 4);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) t = fpt_enroll (rig, enrolled, 0, &error);
+  g_autoptr(GPtrArray) gallery = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result2 = NULL;
+  g_autoptr(GArray) hits = NULL;
   Ticker ticker = { 0, 0 };
   gint64 start;
   guint tick_id;
@@ -461,7 +461,7 @@ static void
 unplug_on_place (KsFingerprintService *service, const KsFingerprintProgress *progress,
                  gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (progress->event != KS_FINGERPRINT_EVENT_PLACE_FINGER)
     return;
@@ -473,8 +473,8 @@ unplug_on_place (KsFingerprintService *service, const KsFingerprintProgress *pro
 static void
 test_unplug_during_capture (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FpImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpImage) image = NULL;
   guint n_changes = 0;
   gulong id = g_signal_connect (rig->service, "reader-changed", G_CALLBACK (count_reader_changes),
                                 &n_changes);

@@ -31,8 +31,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autofree char *key = NULL;
   g_autoptr(GError) error = NULL;
@@ -55,8 +55,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_clear_object (&f->session);
   ks_reference_unref (f->reference);
@@ -184,8 +184,8 @@ record_flags (Fixture    *f,
 }
 
 static void
-test_save_load (Fixture       *f,
-                gconstpointer  data)
+test_save_load (Fixture      *f,
+                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) fingers = NULL;
@@ -236,8 +236,8 @@ test_save_load (Fixture       *f,
 }
 
 static void
-test_other_key_refused (Fixture       *f,
-                        gconstpointer  data)
+test_other_key_refused (Fixture      *f,
+                        gconstpointer data)
 {
   g_autofree char *other_key = g_build_filename (f->dir, "other.key", NULL);
   g_autoptr(KsVault) other = ks_vault_open (other_key, NULL);
@@ -255,8 +255,8 @@ test_other_key_refused (Fixture       *f,
 }
 
 static void
-test_submit_moves_and_flags (Fixture       *f,
-                             gconstpointer  data)
+test_submit_moves_and_flags (Fixture      *f,
+                             gconstpointer data)
 {
   const struct
   {
@@ -271,7 +271,7 @@ test_submit_moves_and_flags (Fixture       *f,
     { "17301-3333333-3", KS_FINGER_CAPTURED, "injured", FALSE, KS_RECORD_FLAG_MISSING_FINGER },
     { "17301-4444444-5", KS_FINGER_FORCED, "amputated", TRUE,
       KS_RECORD_FLAG_FORCED_FINGER | KS_RECORD_FLAG_MISSING_FINGER
-        | KS_RECORD_FLAG_DUPLICATE_WARNING },
+      | KS_RECORD_FLAG_DUPLICATE_WARNING },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -326,8 +326,8 @@ test_submit_moves_and_flags (Fixture       *f,
 }
 
 static void
-test_failed_submit_keeps_fingers (Fixture       *f,
-                                  gconstpointer  data)
+test_failed_submit_keeps_fingers (Fixture      *f,
+                                  gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) fingers = NULL;
@@ -351,8 +351,8 @@ test_failed_submit_keeps_fingers (Fixture       *f,
 }
 
 static void
-test_edit_replaces_or_keeps (Fixture       *f,
-                             gconstpointer  data)
+test_edit_replaces_or_keeps (Fixture      *f,
+                             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsRecordInfo) info = NULL;
@@ -449,8 +449,8 @@ assert_no_plaintext (const char *path)
 }
 
 static void
-test_encrypted_at_rest (Fixture       *f,
-                        gconstpointer  data)
+test_encrypted_at_rest (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *kp_id = NULL;
@@ -465,7 +465,7 @@ test_encrypted_at_rest (Fixture       *f,
   g_assert_no_error (error);
   save (f, open_draft, captured (FP_FINGER_RIGHT_INDEX, KS_FINGER_CAPTURED));
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM record_fingers "
-                                 "WHERE length (template_enc) > 1000"), ==, 2);
+                              "WHERE length (template_enc) > 1000"), ==, 2);
 
   /* Before a checkpoint the rows are in the WAL; after it, in the database file. */
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));

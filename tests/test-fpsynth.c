@@ -14,11 +14,11 @@
 static void
 test_deterministic (void)
 {
-  g_autoptr (GBytes) a = NULL;
-  g_autoptr (GBytes) b = NULL;
-  g_autoptr (GBytes) other_impression = NULL;
-  g_autoptr (GBytes) other_person = NULL;
-  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (42, 3);
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  g_autoptr(GBytes) other_impression = NULL;
+  g_autoptr(GBytes) other_person = NULL;
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (42, 3);
   guint w, h, w2, h2;
 
   /* A corpus is the same on every machine: one-shot and cached master agree byte for byte. */
@@ -43,7 +43,7 @@ test_classes_vary (void)
   /* Fingers of a corpus spread over the pattern classes, not all loops. */
   for (guint i = 0; i < 16; i++)
     {
-      g_autoptr (KsFpSynthFinger) f = ks_fpsynth_finger_new (7000 + i, 1);
+      g_autoptr(KsFpSynthFinger) f = ks_fpsynth_finger_new (7000 + i, 1);
       seen |= 1u << ks_fpsynth_finger_get_class (f);
     }
   /* Five classes drawn uniformly: 16 fingers show at least four of them. */
@@ -53,7 +53,7 @@ test_classes_vary (void)
 static void
 test_variants_contact (void)
 {
-  g_autoptr (KsFpSynthFinger) f = ks_fpsynth_finger_new (9, 1);
+  g_autoptr(KsFpSynthFinger) f = ks_fpsynth_finger_new (9, 1);
 
   /* Normal impressions are well placed; a partial one touched with a third of the finger; a
    * smudged one shows fewer clear ridges than the same placement without smudge. */
@@ -64,7 +64,7 @@ test_variants_contact (void)
 
       for (guint i = 0; i < 3; i++)
         {
-          g_autoptr (GBytes) img = NULL;
+          g_autoptr(GBytes) img = NULL;
           guint w, h;
 
           img = ks_fpsynth_finger_render (f, impression, variants[i], &w, &h);
@@ -124,15 +124,15 @@ test_tool (void)
   g_autofree char *tool = tool_path ();
   g_autofree char *dir = g_dir_make_tmp ("ks-fpsynth-XXXXXX", NULL);
   g_autofree char *png = g_build_filename (dir, "f.png", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = NULL;
   cairo_surface_t *surface;
   const guint8 *data, *pixels;
   guint w, h;
   int status = -1;
   int stride;
-  const char *argv[] = { tool, "--person",  "12",       "--finger", "4", "--impression",
-                         "2",  "--partial", "--output", png,        NULL };
+  const char *argv[] = { tool, "--person", "12", "--finger", "4", "--impression",
+                         "2", "--partial", "--output", png, NULL };
   const char *bad[] = { tool, "--smudged", "--partial", "--output", png, NULL };
 
   if (g_getenv ("G_TEST_BUILDDIR") == NULL)

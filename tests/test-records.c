@@ -34,8 +34,8 @@ fake_clock (gpointer data)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -51,7 +51,8 @@ fixture_setup (Fixture       *f,
   f->reference = ks_reference_load_default (&error);
   g_assert_no_error (error);
 
-  sup = ks_accounts_create_first_supervisor (f->store, "sana.sup", "Sana Gul", "supervisor-pw", &error);
+  sup = ks_accounts_create_first_supervisor (f->store, "sana.sup", "Sana Gul", "supervisor-pw",
+                                             &error);
   g_assert_no_error (error);
   f->supervisor = ks_session_new (f->store, sup, FALSE);
   op = ks_accounts_add (f->store, f->supervisor, "omar.op", "Omar Khan", KS_ROLE_OPERATOR,
@@ -62,8 +63,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_clear_object (&f->operator);
   g_clear_object (&f->supervisor);
@@ -99,8 +100,8 @@ sample_record (const char *cnic)
 }
 
 static KsSubmitOptions
-options (Fixture  *f,
-         gboolean  approval_required)
+options (Fixture *f,
+         gboolean approval_required)
 {
   KsSubmitOptions o = { "PEW", "A01", approval_required, f->today };
   return o;
@@ -133,8 +134,8 @@ last_action (Fixture *f)
 }
 
 static void
-test_submit (Fixture       *f,
-             gconstpointer  data)
+test_submit (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsRecord) r = sample_record ("1730112345671");
@@ -185,8 +186,8 @@ test_submit (Fixture       *f,
 }
 
 static void
-test_submit_refuses_invalid (Fixture       *f,
-                             gconstpointer  data)
+test_submit_refuses_invalid (Fixture      *f,
+                             gconstpointer data)
 {
   struct { KsField field; const char *value; } cases[] = {
     { KS_FIELD_CNIC, "1730112345672" },         /* even last digit: female, but male chosen */
@@ -230,8 +231,8 @@ test_submit_refuses_invalid (Fixture       *f,
 }
 
 static void
-test_ids_never_reused (Fixture       *f,
-                       gconstpointer  data)
+test_ids_never_reused (Fixture      *f,
+                       gconstpointer data)
 {
   g_autofree char *first = submit (f, "1730112345671");
   g_autofree char *second = NULL;
@@ -254,8 +255,8 @@ test_ids_never_reused (Fixture       *f,
 }
 
 static void
-test_states (Fixture       *f,
-             gconstpointer  data)
+test_states (Fixture      *f,
+             gconstpointer data)
 {
   g_autofree char *kp_id = submit (f, "1730112345671");
   g_autoptr(GError) error = NULL;
@@ -303,8 +304,8 @@ test_states (Fixture       *f,
 }
 
 static void
-test_approval_off (Fixture       *f,
-                   gconstpointer  data)
+test_approval_off (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(KsRecord) r = sample_record ("1730112345671");
   g_autoptr(GError) error = NULL;
@@ -326,8 +327,8 @@ test_approval_off (Fixture       *f,
 }
 
 static void
-test_edit_creates_version (Fixture       *f,
-                           gconstpointer  data)
+test_edit_creates_version (Fixture      *f,
+                           gconstpointer data)
 {
   g_autofree char *kp_id = submit (f, "1730112345671");
   g_autoptr(GError) error = NULL;
@@ -366,8 +367,8 @@ test_edit_creates_version (Fixture       *f,
 }
 
 static void
-test_drafts (Fixture       *f,
-             gconstpointer  data)
+test_drafts (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsRecord) r = sample_record ("1730112345671");
@@ -406,8 +407,8 @@ test_drafts (Fixture       *f,
 }
 
 static void
-test_draft_saver_coalesces (Fixture       *f,
-                            gconstpointer  data)
+test_draft_saver_coalesces (Fixture      *f,
+                            gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   gint64 draft = ks_drafts_create (f->store, f->operator, NULL, 0, &error);
@@ -446,8 +447,8 @@ test_draft_saver_coalesces (Fixture       *f,
 /* The child types into a draft and is killed with SIGKILL one second after its last keystroke;
  * the parent then opens the database as the next station start would. */
 static void
-test_draft_survives_sigkill (Fixture       *f,
-                             gconstpointer  data)
+test_draft_survives_sigkill (Fixture      *f,
+                             gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (f->dir, "station.db", NULL);

@@ -113,8 +113,8 @@ fake_clock (gpointer data)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -140,8 +140,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_autofree char *path = g_build_filename (f->dir, "station.db", NULL);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
@@ -195,8 +195,8 @@ info (Fixture *f,
 }
 
 static gint64
-count_state (Fixture       *f,
-             KsRecordState  state)
+count_state (Fixture      *f,
+             KsRecordState state)
 {
   gint64 n = -1;
 
@@ -207,8 +207,8 @@ count_state (Fixture       *f,
 /* Decisions *************************************************************************/
 
 static void
-test_roles (Fixture       *f,
-            gconstpointer  data)
+test_roles (Fixture      *f,
+            gconstpointer data)
 {
   g_auto(GStrv) ids = ids_between (1, 3);
   g_autoptr(GError) error = NULL;
@@ -293,8 +293,8 @@ test_roles (Fixture       *f,
 }
 
 static void
-test_exceptions_need_confirmation (Fixture       *f,
-                                   gconstpointer  data)
+test_exceptions_need_confirmation (Fixture      *f,
+                                   gconstpointer data)
 {
   g_auto(GStrv) ids = ids_between (48, 52);      /* record 50 has a forced finger */
   g_autoptr(GError) error = NULL;
@@ -331,8 +331,8 @@ test_exceptions_need_confirmation (Fixture       *f,
 }
 
 static void
-test_self_approval (Fixture       *f,
-                    gconstpointer  data)
+test_self_approval (Fixture      *f,
+                    gconstpointer data)
 {
   g_auto(GStrv) first = ids_between (1, 1);
   g_auto(GStrv) second = ids_between (2, 2);
@@ -373,8 +373,8 @@ test_self_approval (Fixture       *f,
 }
 
 static void
-test_bulk_approval (Fixture       *f,
-                    gconstpointer  data)
+test_bulk_approval (Fixture      *f,
+                    gconstpointer data)
 {
   g_auto(GStrv) ids = ids_between (1, 10000);
   g_autoptr(GStrvBuilder) with_unknown = g_strv_builder_new ();
@@ -547,7 +547,7 @@ static const char *const urdu_first_sana = "ثنا";
 typedef struct
 {
   const char *search;
-  gboolean (*matches) (guint x, const char *search);
+  gboolean (*matches)(guint x, const char *search);
 } SearchCase;
 
 static gboolean
@@ -632,8 +632,8 @@ check_search (KsRecordList *list)
 }
 
 static void
-test_list_million (Fixture       *f,
-                   gconstpointer  data)
+test_list_million (Fixture      *f,
+                   gconstpointer data)
 {
   g_autoptr(KsRecordList) list = NULL;
   g_autofree char *min_name = NULL;
@@ -737,8 +737,8 @@ on_items_changed (GListModel *model,
 
 /* Typing fast: each keystroke starts a query in a worker; only the last one shows. */
 static void
-test_list_async_filter (Fixture       *f,
-                        gconstpointer  data)
+test_list_async_filter (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(KsRecordList) list = NULL;
   const char *typed[] = { "B", "Bi", "Bil", "Bila", "Bilal" };
@@ -808,8 +808,8 @@ sum_groups (GPtrArray *groups,
 }
 
 static void
-test_report (Fixture       *f,
-             gconstpointer  data)
+test_report (Fixture      *f,
+             gconstpointer data)
 {
   g_autoptr(GDate) first_day = g_date_new_dmy (24, G_DATE_NOVEMBER, 2025);
   g_autoptr(GDate) second_day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2025);
@@ -894,10 +894,10 @@ test_report (Fixture       *f,
   }
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
   g_assert_true (g_str_has_prefix (csv, "section,key,submitted,awaiting_review,approved,"
-                                        "rejected\r\nday,2025-11-25,1041,1041,100,20\r\n"));
+                                   "rejected\r\nday,2025-11-25,1041,1041,100,20\r\n"));
   g_assert_nonnull (strstr (csv, "rejection_reason,photo-quality,,,,15\r\n"));
   g_assert_nonnull (strstr (csv, ",name-mismatch,Name does not match the CNIC or B-form,"
-                                 "\"Spelling, \"\"Khan\"\" vs Khaan\"\r\n"));
+                            "\"Spelling, \"\"Khan\"\" vs Khaan\"\r\n"));
 
   /* A day with nothing on it is a report of zeros, not an error. */
   {
@@ -945,11 +945,11 @@ test_csv_escaping (void)
 /* Station rules **********************************************************************/
 
 static void
-test_station_rules (Fixture       *f,
-                    gconstpointer  data)
+test_station_rules (Fixture      *f,
+                    gconstpointer data)
 {
   g_autoptr(GSettings) settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
-                                                             "/pk/gov/kp/KhyberPassStation/test/");
+                                                            "/pk/gov/kp/KhyberPassStation/test/");
   g_autoptr(GError) error = NULL;
   KsStationRules rules;
   KsStationRules off = { 0, 0, 0 };

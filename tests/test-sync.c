@@ -85,7 +85,7 @@ test_sync_basic (void)
   /* Records awaiting review stay home. */
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 50);
   g_assert_cmpint (ks_test_registry_count (reg, "decision = 'rejected' AND reason = "
-                                                "'poor-photo'"), ==, 5);
+                                           "'poor-photo'"), ==, 5);
   ks_test_assert_agreement (st, reg, 50);
 
   /* Nothing acknowledged is sent again. */
@@ -140,7 +140,7 @@ test_duplicate_cnic (void)
   g_assert_nonnull (strstr (f->message, "PEW-A01-0000001-X"));
   g_assert_nonnull (strstr (f->message, "CNIC"));
   g_assert_cmpint (ks_test_registry_count (reg, "cnic = '1730100000001' AND status = "
-                                                "'accepted'"), ==, 1);
+                                           "'accepted'"), ==, 1);
 
   /* Retry queues it again; the registry's verdict stands, and nothing is stored twice. */
   g_assert_true (ks_sync_engine_retry (b->engine, "PEW-B02-0000009-X", &error));
@@ -193,13 +193,14 @@ test_biometrics_sealed (void)
   sqlite3_prepare_v2 (db, "SELECT value FROM secrets WHERE name = 'box-secret-key'", -1, &stmt,
                       NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk, (const char *)sqlite3_column_text (stmt, 0),
+  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk,
+                                   (const char *)sqlite3_column_text (stmt, 0),
                                    sqlite3_column_bytes (stmt, 0), NULL, &got, NULL), ==, 0);
   sqlite3_finalize (stmt);
   crypto_scalarmult_base (box_pk, box_sk);
 
   sqlite3_prepare_v2 (db, "SELECT biometrics_sealed FROM submissions WHERE kp_id = "
-                          "'PEW-A01-0000003-X'", -1, &stmt, NULL);
+                      "'PEW-A01-0000003-X'", -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   sealed = sqlite3_column_blob (stmt, 0);
   sealed_len = sqlite3_column_bytes (stmt, 0);
@@ -307,10 +308,10 @@ test_setup_errors (void)
 }
 
 static size_t
-collect (char   *data,
-         size_t  size,
-         size_t  nmemb,
-         void   *user_data)
+collect (char  *data,
+         size_t size,
+         size_t nmemb,
+         void  *user_data)
 {
   g_string_append_len (user_data, data, size * nmemb);
   return size * nmemb;

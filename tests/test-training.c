@@ -96,8 +96,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   const char *profile = data;
   g_autoptr(GError) error = NULL;
@@ -113,7 +113,8 @@ fixture_setup (Fixture       *f,
   store = ks_station_get_store (f->station);
   g_settings_set_string (ks_station_get_settings (f->station), "station-code", "T01");
 
-  sup = ks_accounts_create_first_supervisor (store, "sana.sup", "Sana Gul", "supervisor-pw", &error);
+  sup =
+    ks_accounts_create_first_supervisor (store, "sana.sup", "Sana Gul", "supervisor-pw", &error);
   g_assert_no_error (error);
   f->supervisor = ks_session_new (store, sup, training);
   trainer = ks_accounts_add (store, f->supervisor, "tariq.trainer", "Tariq Jan", KS_ROLE_TRAINER,
@@ -129,8 +130,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_clear_object (&f->operator);
   g_clear_object (&f->trainer);
@@ -179,8 +180,8 @@ digits_of (const char *text)
 }
 
 static void
-test_samples (Fixture       *f,
-              gconstpointer  data)
+test_samples (Fixture      *f,
+              gconstpointer data)
 {
   KsStore *store = ks_station_get_store (f->station);
   KsSubmitOptions o = submit_options ();
@@ -220,8 +221,8 @@ test_samples (Fixture       *f,
 }
 
 static void
-test_samples_refused_on_production (Fixture       *f,
-                                    gconstpointer  data)
+test_samples_refused_on_production (Fixture      *f,
+                                    gconstpointer data)
 {
   KsSubmitOptions o = submit_options ();
   g_autoptr(GError) error = NULL;
@@ -276,8 +277,8 @@ bytes_contain (GBytes     *bytes,
 }
 
 static void
-test_reset_leaves_no_trace (Fixture       *f,
-                            gconstpointer  data)
+test_reset_leaves_no_trace (Fixture      *f,
+                            gconstpointer data)
 {
   KsStore *store = ks_station_get_store (f->station);
   KsSubmitOptions o = submit_options ();
@@ -289,7 +290,8 @@ test_reset_leaves_no_trace (Fixture       *f,
   g_autoptr(GPtrArray) drafts = NULL;
   g_autoptr(KsRecord) draft_record = ks_record_new ();
   g_autoptr(KsAccount) trainer_again = NULL;
-  g_autofree char *old_kid = g_strdup (ks_station_keys_get_kid (ks_station_get_keys (f->station, NULL)));
+  g_autofree char *old_kid =
+    g_strdup (ks_station_keys_get_kid (ks_station_get_keys (f->station, NULL)));
   gint64 count = -1;
 
   ks_training_generate_samples (store, f->trainer, ks_station_get_reference (f->station), &o, 12,

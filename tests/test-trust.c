@@ -37,16 +37,16 @@ rm_rf (const char *path)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("ks-trust-XXXXXX", NULL);
   f->keydir = g_build_filename (f->dir, "keys", NULL);
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   rm_rf (f->dir);
   g_free (f->dir);
@@ -99,8 +99,8 @@ verify_code (const char  *text,
 }
 
 static void
-test_trust_create_and_reload (Fixture       *f,
-                              gconstpointer  data)
+test_trust_create_and_reload (Fixture      *f,
+                              gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", &error);
@@ -144,8 +144,8 @@ test_trust_create_and_reload (Fixture       *f,
 }
 
 static void
-test_trust_secret_not_exported (Fixture       *f,
-                                gconstpointer  data)
+test_trust_secret_not_exported (Fixture      *f,
+                                gconstpointer data)
 {
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", NULL);
   const char *secrets[] = { "station.key", "dev-root.key" };
@@ -175,8 +175,8 @@ test_trust_secret_not_exported (Fixture       *f,
 }
 
 static void
-test_trust_json_roundtrip (Fixture       *f,
-                           gconstpointer  data)
+test_trust_json_roundtrip (Fixture      *f,
+                           gconstpointer data)
 {
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", NULL);
   KsTrustList *trust = ks_station_keys_get_trust_list (keys);
@@ -203,8 +203,8 @@ test_trust_json_roundtrip (Fixture       *f,
 }
 
 static void
-test_trust_damaged_files (Fixture       *f,
-                          gconstpointer  data)
+test_trust_damaged_files (Fixture      *f,
+                          gconstpointer data)
 {
   const char *bad[] = {
     "",
@@ -229,8 +229,8 @@ test_trust_damaged_files (Fixture       *f,
 }
 
 static void
-test_trust_rejections (Fixture       *f,
-                       gconstpointer  data)
+test_trust_rejections (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", NULL);
   g_autofree char *other_dir = g_build_filename (f->dir, "other", NULL);
@@ -289,8 +289,8 @@ test_trust_rejections (Fixture       *f,
 }
 
 static void
-test_trust_certificate_validity (Fixture       *f,
-                                 gconstpointer  data)
+test_trust_certificate_validity (Fixture      *f,
+                                 gconstpointer data)
 {
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", NULL);
   const KsStationCert *cert = ks_station_keys_get_certificate (keys);
@@ -310,8 +310,8 @@ test_trust_certificate_validity (Fixture       *f,
 }
 
 static void
-test_trust_registry_certificate (Fixture       *f,
-                                 gconstpointer  data)
+test_trust_registry_certificate (Fixture      *f,
+                                 gconstpointer data)
 {
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", NULL);
   g_autoptr(KsTrustList) registry = ks_trust_list_new ();
@@ -361,7 +361,8 @@ test_trust_registry_certificate (Fixture       *f,
   g_assert_cmpint (verify_code (card, registry), ==, 0);
   g_assert_cmpint (verify_code (card, ks_station_keys_get_trust_list (reloaded)), ==, 0);
   g_assert_false (ks_trust_list_root_is_development (ks_station_keys_get_trust_list (reloaded),
-                                                     ks_station_keys_get_certificate (reloaded)->root_id));
+                                                     ks_station_keys_get_certificate (reloaded)->
+                                                     root_id));
   {
     g_autoptr(KsTrustList) root_only = ks_trust_list_new ();
     ks_trust_list_add_root (root_only, "kp-registry-2026", root_pk, FALSE);
@@ -370,8 +371,8 @@ test_trust_registry_certificate (Fixture       *f,
 }
 
 static void
-test_trust_swapped_key_file (Fixture       *f,
-                             gconstpointer  data)
+test_trust_swapped_key_file (Fixture      *f,
+                             gconstpointer data)
 {
   g_autoptr(KsStationKeys) keys = ks_station_keys_load_or_create (f->keydir, "PSH01", NULL);
   g_autofree char *path = g_build_filename (f->keydir, "station.key", NULL);

@@ -79,7 +79,7 @@ check_tree (GtkWidget  *widget,
 
   if (is_control (widget) && gtk_widget_get_sensitive (widget) &&
       gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) !=
-        GTK_ACCESSIBLE_ROLE_PRESENTATION)
+      GTK_ACCESSIBLE_ROLE_PRESENTATION)
     {
       const char *name = name_of (widget);
       GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
@@ -89,7 +89,8 @@ check_tree (GtkWidget  *widget,
         g_string_append_printf (problems, "%s: %s%s%s%s has no accessible name\n", screen,
                                 G_OBJECT_TYPE_NAME (widget),
                                 row ? " in row “" : "",
-                                row ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : "",
+                                row ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
+                                                                       row)) : "",
                                 row ? "”" : "");
       else if ((GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget)) &&
                !has_text_child (widget) && gtk_widget_get_tooltip_text (widget) == NULL)
@@ -170,7 +171,8 @@ test_every_control_is_named (void)
                                          "review" };
     GtkStack *step_stack = NULL;
 
-    for (guint i = 0; (step_stack = GTK_STACK (ks_test_find_by_type (enroll, GTK_TYPE_STACK, i))); i++)
+    for (guint i = 0; (step_stack = GTK_STACK (ks_test_find_by_type (enroll, GTK_TYPE_STACK, i)));
+         i++)
       if (gtk_stack_get_child_by_name (step_stack, "personal") != NULL)
         break;
     g_assert_nonnull (step_stack);
@@ -200,7 +202,7 @@ test_every_control_is_named (void)
 
 /* Where the focus widget sits in the window, for reading order. */
 static gboolean
-focus_position (GtkWidget       *window,
+focus_position (GtkWidget        *window,
                 graphene_point_t *point)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
@@ -236,7 +238,8 @@ assert_tab_order (GtkWidget  *window,
       if (here.y < previous.y - 4 && here.y < 60)
         break;
       if (here.y < previous.y - 4 ||
-          (ABS (here.y - previous.y) <= 4 && (rtl ? here.x > previous.x + 4 : here.x < previous.x - 4)))
+          (ABS (here.y - previous.y) <= 4 &&
+           (rtl ? here.x > previous.x + 4 : here.x < previous.x - 4)))
         g_error ("%s: Tab step %u goes from (%.0f, %.0f) back to (%.0f, %.0f) (%s)", screen, i + 1,
                  previous.x, previous.y, here.x, here.y,
                  G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (window))));

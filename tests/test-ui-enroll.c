@@ -31,8 +31,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) sup = NULL;
@@ -62,8 +62,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
   ks_test_iterate (50);
@@ -101,8 +101,8 @@ shot (Fixture    *f,
 
 /* The citizen puts @finger on the simulated reader for each enrolment stage. */
 static void
-queue_finger (Fixture  *f,
-              FpFinger  finger)
+queue_finger (Fixture *f,
+              FpFinger finger)
 {
   g_autoptr(KsFpSynthFinger) synth = ks_fpsynth_finger_new (11, finger);
   KsVirtualScanner *scanner = ks_station_get_virtual_scanner (f->station);
@@ -113,8 +113,8 @@ queue_finger (Fixture  *f,
 }
 
 static void
-test_keyboard_only (Fixture       *f,
-                    gconstpointer  data)
+test_keyboard_only (Fixture      *f,
+                    gconstpointer data)
 {
   GtkWidget *w = GTK_WIDGET (f->window);
 
@@ -223,22 +223,26 @@ test_keyboard_only (Fixture       *f,
    * focus; Space captures it. After each finger the focus moves to the next one still to do;
    * Tab reaches any other. */
   {
-    KsFingerprintStep *step = KS_FINGERPRINT_STEP (ks_test_find_by_type (w, KS_TYPE_FINGERPRINT_STEP, 0));
+    KsFingerprintStep *step =
+      KS_FINGERPRINT_STEP (ks_test_find_by_type (w, KS_TYPE_FINGERPRINT_STEP, 0));
 
     g_assert_nonnull (step);
     ks_test_keys (w, "key", "alt+n", NULL);
     g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_FINGERPRINTS);
-    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step, FP_FINGER_RIGHT_THUMB)));
+    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step,
+                                                                                FP_FINGER_RIGHT_THUMB)));
 
     queue_finger (f, FP_FINGER_RIGHT_THUMB);
     ks_test_keys (w, "key", "space", NULL);
     KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (step) == 1, 30000);
-    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step, FP_FINGER_LEFT_THUMB)));
+    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step,
+                                                                                FP_FINGER_LEFT_THUMB)));
 
     /* Shift+Tab from the left thumb to the right index finger, above it. */
     queue_finger (f, FP_FINGER_RIGHT_INDEX);
     ks_test_keys (w, "key", "shift+Tab", NULL);
-    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step, FP_FINGER_RIGHT_INDEX)));
+    g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (step,
+                                                                                FP_FINGER_RIGHT_INDEX)));
     ks_test_keys (w, "key", "space", NULL);
     KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (step) == 2, 30000);
 
@@ -296,7 +300,9 @@ test_keyboard_only (Fixture       *f,
     /* The four fingers went with the record, sealed with the station's key. */
     {
       g_autoptr(GPtrArray) fingers = ks_fingers_load_record (ks_station_get_store (f->station),
-                                                             ks_station_get_biometrics_vault (f->station, NULL),
+                                                             ks_station_get_biometrics_vault (f->
+                                                                                              station,
+                                                                                              NULL),
                                                              info->id, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (fingers->len, ==, 4);

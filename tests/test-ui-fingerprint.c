@@ -35,8 +35,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   const char *profile = data;
   g_autoptr(GError) error = NULL;
@@ -76,8 +76,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   gtk_window_destroy (f->window);
   ks_test_iterate (100);
@@ -119,7 +119,8 @@ find_button (GtkWidget  *root,
   const char *text = NULL;
 
   if (GTK_IS_BUTTON (root))
-    text = ADW_IS_BUTTON_CONTENT (content) ? adw_button_content_get_label (ADW_BUTTON_CONTENT (content))
+    text =
+      ADW_IS_BUTTON_CONTENT (content) ? adw_button_content_get_label (ADW_BUTTON_CONTENT (content))
                                            : gtk_button_get_label (GTK_BUTTON (root));
   if (text != NULL && gtk_widget_get_mapped (root))
     {
@@ -152,11 +153,11 @@ click (GtkWidget *button)
 }
 
 static void
-queue (Fixture          *f,
-       FpFinger          finger,
-       guint             first_impression,
-       guint             count,
-       KsFpSynthVariant  variant)
+queue (Fixture         *f,
+       FpFinger         finger,
+       guint            first_impression,
+       guint            count,
+       KsFpSynthVariant variant)
 {
   g_autoptr(KsFpSynthFinger) synth = ks_fpsynth_finger_new (PERSON, finger);
 
@@ -165,17 +166,17 @@ queue (Fixture          *f,
 }
 
 static gboolean
-finger_done (Fixture  *f,
-             FpFinger  finger)
+finger_done (Fixture *f,
+             FpFinger finger)
 {
   return ks_fingerprint_step_get_finger (f->step, finger, NULL, NULL, NULL);
 }
 
 static void
-assert_finger (Fixture        *f,
-               FpFinger        finger,
-               KsFingerStatus  status,
-               guint           tries)
+assert_finger (Fixture       *f,
+               FpFinger       finger,
+               KsFingerStatus status,
+               guint          tries)
 {
   KsFingerStatus s;
   KsFpGrade grade;
@@ -201,15 +202,15 @@ n_stored (Fixture *f)
 }
 
 static const char *
-button_name (Fixture  *f,
-             FpFinger  finger)
+button_name (Fixture *f,
+             FpFinger finger)
 {
   return gtk_widget_get_tooltip_text (ks_fingerprint_step_get_finger_button (f->step, finger));
 }
 
 static void
-test_capture_four (Fixture       *f,
-                   gconstpointer  data)
+test_capture_four (Fixture      *f,
+                   gconstpointer data)
 {
   GtkWidget *root = GTK_WIDGET (f->window);
   g_autoptr(GError) error = NULL;
@@ -221,9 +222,11 @@ test_capture_four (Fixture       *f,
   /* The four default fingers are required, each a button named with its state; the others
    * are not asked for. */
   g_assert_cmpstr (button_name (f, FP_FINGER_RIGHT_THUMB), ==, "Right thumb, not captured yet");
-  g_assert_cmpstr (button_name (f, FP_FINGER_LEFT_INDEX), ==, "Left index finger, not captured yet");
+  g_assert_cmpstr (button_name (f, FP_FINGER_LEFT_INDEX), ==,
+                   "Left index finger, not captured yet");
   g_assert_cmpstr (button_name (f, FP_FINGER_LEFT_LITTLE), ==, "Left little finger, not required");
-  g_assert_false (gtk_widget_is_sensitive (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_LEFT_LITTLE)));
+  g_assert_false (gtk_widget_is_sensitive (ks_fingerprint_step_get_finger_button (f->step,
+                                                                                  FP_FINGER_LEFT_LITTLE)));
   g_assert_false (ks_fingerprint_step_check_complete (f->step, &error));
   g_assert_nonnull (strstr (error->message, "right thumb"));
   g_clear_error (&error);
@@ -256,7 +259,8 @@ test_capture_four (Fixture       *f,
   g_assert_cmpstr (button_name (f, FP_FINGER_RIGHT_THUMB), ==, "Right thumb, captured (good)");
 
   /* Left thumb (focused next): a partial placement is poor and captured again by itself. */
-  g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_LEFT_THUMB)));
+  g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (f->step,
+                                                                              FP_FINGER_LEFT_THUMB)));
   queue (f, FP_FINGER_LEFT_THUMB, 0, 5, KS_FPSYNTH_PARTIAL);
   queue (f, FP_FINGER_LEFT_THUMB, 5, 5, KS_FPSYNTH_NORMAL);
   click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_LEFT_THUMB));
@@ -331,8 +335,8 @@ store_result (GObject      *source,
 }
 
 static gboolean
-run_duplicate_check (Fixture  *f,
-                     GError  **error)
+run_duplicate_check (Fixture *f,
+                     GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
   GtkWidget *root = GTK_WIDGET (f->window);
@@ -345,10 +349,10 @@ run_duplicate_check (Fixture  *f,
 }
 
 static void
-capture (Fixture  *f,
-         FpFinger  finger,
-         FpFinger  placed,
-         guint     first_impression)
+capture (Fixture *f,
+         FpFinger finger,
+         FpFinger placed,
+         guint    first_impression)
 {
   queue (f, placed, first_impression, 5, KS_FPSYNTH_NORMAL);
   click (ks_fingerprint_step_get_finger_button (f->step, finger));
@@ -356,8 +360,8 @@ capture (Fixture  *f,
 }
 
 static void
-test_same_finger_twice (Fixture       *f,
-                        gconstpointer  data)
+test_same_finger_twice (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -443,8 +447,8 @@ submit_draft (Fixture *f,
 }
 
 static void
-test_edit_flags_swapped_finger (Fixture       *f,
-                                gconstpointer  data)
+test_edit_flags_swapped_finger (Fixture      *f,
+                                gconstpointer data)
 {
   g_autoptr(KsRecord) record = full_record ();
   g_autoptr(KsRecordInfo) info = NULL;
@@ -508,8 +512,8 @@ test_edit_flags_swapped_finger (Fixture       *f,
 }
 
 static void
-test_trainer_panel (Fixture       *f,
-                    gconstpointer  data)
+test_trainer_panel (Fixture      *f,
+                    gconstpointer data)
 {
   GtkWidget *root = GTK_WIDGET (f->window);
   GtkWidget *toggle = find_button (root, "Simulated Scanner");
@@ -543,16 +547,17 @@ test_trainer_panel (Fixture       *f,
 }
 
 static void
-test_no_reader (Fixture       *f,
-                gconstpointer  data)
+test_no_reader (Fixture      *f,
+                gconstpointer data)
 {
   GtkWidget *root = GTK_WIDGET (f->window);
 
   /* A production station without a reader says so, and what to do; capture cannot start. */
   g_assert_null (f->scanner);
-  g_assert_false (ks_fingerprint_service_has_reader (ks_station_get_fingerprint_service (f->station)));
+  g_assert_false (ks_fingerprint_service_has_reader (ks_station_get_fingerprint_service (
+                                                       f->station)));
   g_assert_nonnull (find_label (root, "No fingerprint reader is connected. Plug in the reader; "
-                                      "the station finds it by itself."));
+                                "the station finds it by itself."));
   g_assert_null (find_button (root, "Simulated Scanner"));
   click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_RIGHT_THUMB));
   g_assert_false (ks_fingerprint_step_is_capturing (f->step));
@@ -563,8 +568,8 @@ test_no_reader (Fixture       *f,
 /* Verify section, 1:1: the holder of a card issued here places the finger enrolled for it
  * and the station says it matches; someone else's finger does not match. */
 static void
-test_verify_one_to_one (Fixture       *f,
-                        gconstpointer  data)
+test_verify_one_to_one (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsRecord) record = full_record ();

@@ -29,8 +29,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) sup = NULL;
@@ -48,8 +48,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_clear_object (&f->session);
   g_clear_object (&f->station);
@@ -114,8 +114,8 @@ shows_text (GtkWidget  *widget,
 }
 
 static void
-test_screens (Fixture       *f,
-              gconstpointer  data)
+test_screens (Fixture      *f,
+              gconstpointer data)
 {
   const char *lang = data;
   gboolean rtl = !g_str_equal (lang, "en");
@@ -157,7 +157,8 @@ test_screens (Fixture       *f,
     static const char *const steps[] = { "personal", "address", "services" };
     GtkStack *step_stack = NULL;
 
-    for (guint i = 0; (step_stack = GTK_STACK (ks_test_find_by_type (enroll, GTK_TYPE_STACK, i))); i++)
+    for (guint i = 0; (step_stack = GTK_STACK (ks_test_find_by_type (enroll, GTK_TYPE_STACK, i)));
+         i++)
       if (gtk_stack_get_child_by_name (step_stack, "personal") != NULL)
         break;
     g_assert_nonnull (step_stack);
@@ -207,8 +208,8 @@ test_setup_screen (void)
 
 /* An operator whose account says Urdu gets Urdu as they sign in, without signing in again. */
 static void
-test_account_language_applies_at_sign_in (Fixture       *f,
-                                          gconstpointer  data)
+test_account_language_applies_at_sign_in (Fixture      *f,
+                                          gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   KsWindow *window;
@@ -245,8 +246,8 @@ test_account_language_applies_at_sign_in (Fixture       *f,
 /* Picking Pashto on the sign-in screen rebuilds it in Pashto and saves Pashto to the account
  * of whoever signs in next, over the language their account had. */
 static void
-test_language_chosen_on_sign_in (Fixture       *f,
-                                 gconstpointer  data)
+test_language_chosen_on_sign_in (Fixture      *f,
+                                 gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) account = NULL;
@@ -282,8 +283,8 @@ test_language_chosen_on_sign_in (Fixture       *f,
 
 /* "Practice in training mode" opens the training profile in place, and back again. */
 static void
-test_switch_to_training_and_back (Fixture       *f,
-                                  gconstpointer  data)
+test_switch_to_training_and_back (Fixture      *f,
+                                  gconstpointer data)
 {
   KsWindow *window = new_window (f->station);
   KsStation *training;

@@ -48,8 +48,8 @@ n_items (KsReviewPage *page)
 }
 
 static gint64
-count_state (KsStation     *station,
-             KsRecordState  state)
+count_state (KsStation    *station,
+             KsRecordState state)
 {
   gint64 n = -1;
 
@@ -138,8 +138,8 @@ test_review (void)
   g_assert_no_error (error);
   /* Flags where the screenshot and the decisions below see them. */
   g_assert_true (ks_store_exec (store, "UPDATE records SET flags = 2 WHERE id IN (5, 299);"
-                                       "UPDATE records SET flags = 4 WHERE id = 297;"
-                                       "UPDATE records SET flags = 5 WHERE id = 294;", &error));
+                                "UPDATE records SET flags = 4 WHERE id = 297;"
+                                "UPDATE records SET flags = 5 WHERE id = 294;", &error));
   {
     const char *approve[] = { "PEW-A01-0000001-B", "PEW-A01-0000298-J", NULL };
     const char *reject[] = { "PEW-A01-0000296-G", NULL };
@@ -222,7 +222,7 @@ test_review (void)
   answer_decision ("correct horse");
   KS_TEST_WAIT_UNTIL (count_state (station, KS_RECORD_STATE_QUEUED) == queued + 3, 10000);
   KS_TEST_WAIT_UNTIL (gtk_bitset_is_empty (gtk_selection_model_get_selection (
-                        ks_review_page_get_selection (page))), 5000);
+                                             ks_review_page_get_selection (page))), 5000);
 
   /* A wrong password decides nothing. */
   gtk_selection_model_select_range (ks_review_page_get_selection (page), 10, 2, TRUE);

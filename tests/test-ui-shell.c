@@ -175,13 +175,13 @@ test_first_run_to_main (void)
 
   type_into (root, ADW_TYPE_PASSWORD_ENTRY_ROW, 0, "wrong password");
   activate (page (root, "KsLockPage"),
-                              "lock.unlock", NULL);
+            "lock.unlock", NULL);
   KS_TEST_WAIT_UNTIL (error_text (root) != NULL, 10000);
   g_assert_true (window_mode_is (window, "locked"));
 
   type_into (root, ADW_TYPE_PASSWORD_ENTRY_ROW, 0, "correct horse");
   activate (page (root, "KsLockPage"),
-                              "lock.unlock", NULL);
+            "lock.unlock", NULL);
   KS_TEST_WAIT_UNTIL (window_mode_is (window, "main"), 10000);
   g_assert_cmpstr (visible_section (window), ==, "settings");
 
@@ -191,13 +191,13 @@ test_first_run_to_main (void)
   _ks_window_set_idle_lock_seconds (window, 0);
   type_into (root, ADW_TYPE_PASSWORD_ENTRY_ROW, 0, "correct horse");
   activate (page (root, "KsLockPage"),
-                              "lock.unlock", NULL);
+            "lock.unlock", NULL);
   KS_TEST_WAIT_UNTIL (window_mode_is (window, "main"), 10000);
 
   /* Supervisors add operators from Settings. */
   activate (root, "win.section", "settings");
   activate (page (root, "KsSettingsPage"),
-                              "settings.add-account", NULL);
+            "settings.add-account", NULL);
   ks_test_iterate (200);
   {
     GList *toplevels = gtk_window_list_toplevels ();
@@ -230,14 +230,14 @@ test_first_run_to_main (void)
   type_into (root, ADW_TYPE_ENTRY_ROW, 0, "bilal");
   type_into (root, ADW_TYPE_ENTRY_ROW, 1, "not-the-password");
   activate (page (root, "KsSigninPage"),
-                              "signin.sign-in", NULL);
+            "signin.sign-in", NULL);
   KS_TEST_WAIT_UNTIL (error_text (root) != NULL, 10000);
   g_assert_nonnull (strstr (error_text (root), "wrong"));
   g_free (ks_test_screenshot (root, "sign-in-error"));
 
   type_into (root, ADW_TYPE_ENTRY_ROW, 1, "operator-pass");
   activate (page (root, "KsSigninPage"),
-                              "signin.sign-in", NULL);
+            "signin.sign-in", NULL);
   KS_TEST_WAIT_UNTIL (window_mode_is (window, "main"), 10000);
   g_assert_cmpint (ks_session_get_role (ks_station_get_session (station)), ==, KS_ROLE_OPERATOR);
   activate (root, "win.section", "settings");

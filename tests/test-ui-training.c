@@ -28,8 +28,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   const char *lang = data;
   g_autoptr(GError) error = NULL;
@@ -63,8 +63,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
   ks_test_iterate (50);
@@ -90,8 +90,8 @@ find_with_class (GtkWidget  *widget,
 }
 
 static void
-test_guided_mode (Fixture       *f,
-                  gconstpointer  data)
+test_guided_mode (Fixture      *f,
+                  gconstpointer data)
 {
   const char *lang = data;
   GtkWidget *enroll = ks_test_find_by_type (GTK_WIDGET (f->window), KS_TYPE_ENROLL_PAGE, 0);
@@ -130,8 +130,8 @@ test_guided_mode (Fixture       *f,
 }
 
 static void
-test_registry_address (Fixture       *f,
-                       gconstpointer  data)
+test_registry_address (Fixture      *f,
+                       gconstpointer data)
 {
   GtkWidget *settings;
   GtkWidget *row;
@@ -186,8 +186,8 @@ submitted (Fixture *f)
 }
 
 static void
-test_classroom_tools (Fixture       *f,
-                      gconstpointer  data)
+test_classroom_tools (Fixture      *f,
+                      gconstpointer data)
 {
   GtkWidget *settings;
   AdwMessageDialog *dialog;

@@ -62,8 +62,8 @@ rm_rf (const char *path)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   const char *profile = data ? data : "production";
   g_autoptr(GError) error = NULL;
@@ -85,8 +85,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   if (f->window != NULL)
     gtk_window_destroy (f->window);
@@ -186,8 +186,8 @@ new_verify_page (Fixture *f)
 }
 
 static void
-test_verify_valid (Fixture       *f,
-                   gconstpointer  data)
+test_verify_valid (Fixture      *f,
+                   gconstpointer data)
 {
   KsVerifyPage *page = new_verify_page (f);
   GtkWidget *root = GTK_WIDGET (f->window);
@@ -221,8 +221,8 @@ test_verify_valid (Fixture       *f,
 }
 
 static void
-test_verify_unknown_issuer (Fixture       *f,
-                            gconstpointer  data)
+test_verify_unknown_issuer (Fixture      *f,
+                            gconstpointer data)
 {
   KsVerifyPage *page = new_verify_page (f);
   GtkWidget *root = GTK_WIDGET (f->window);
@@ -277,8 +277,8 @@ pdf_pages (const char *path,
 }
 
 static void
-test_card_view (Fixture       *f,
-                gconstpointer  data)
+test_card_view (Fixture      *f,
+                gconstpointer data)
 {
   KsCardView *view = KS_CARD_VIEW (ks_card_view_new ());
   KsStationKeys *keys = ks_station_get_keys (f->station, NULL);
@@ -318,8 +318,8 @@ test_card_view (Fixture       *f,
 }
 
 static void
-test_print_layouts (Fixture       *f,
-                    gconstpointer  data)
+test_print_layouts (Fixture      *f,
+                    gconstpointer data)
 {
   KsStationKeys *keys = ks_station_get_keys (f->station, NULL);
   g_autoptr(KsCardHolder) holder = sample_holder ();

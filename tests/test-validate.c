@@ -19,17 +19,17 @@ typedef struct
   const char *normalized;
 } Case;
 
-typedef KsValidateResult (*Validator) (const char  *input,
+typedef KsValidateResult (*Validator) (const char   *input,
                                        gconstpointer data,
-                                       char       **normalized,
-                                       GError     **error);
+                                       char        **normalized,
+                                       GError      **error);
 
 static void
-run_cases (const char    *what,
-           const Case    *cases,
-           guint          n_cases,
-           Validator      validate,
-           gconstpointer  data)
+run_cases (const char   *what,
+           const Case   *cases,
+           guint         n_cases,
+           Validator     validate,
+           gconstpointer data)
 {
   for (guint i = 0; i < n_cases; i++)
     {
@@ -67,10 +67,10 @@ typedef struct
 } IdParams;
 
 static KsValidateResult
-validate_id (const char     *input,
-             gconstpointer   data,
-             char          **normalized,
-             GError        **error)
+validate_id (const char   *input,
+             gconstpointer data,
+             char        **normalized,
+             GError      **error)
 {
   const IdParams *p = data;
   return ks_validate_id_number (input, p->kind, p->gender, normalized, error);
@@ -195,19 +195,19 @@ test_validate_id_number_messages (void)
 /* ------------------------------------------------------------------------------------------ */
 
 static KsValidateResult
-validate_latin (const char     *input,
-                gconstpointer   data,
-                char          **normalized,
-                GError        **error)
+validate_latin (const char   *input,
+                gconstpointer data,
+                char        **normalized,
+                GError      **error)
 {
   return ks_validate_name_latin (input, GPOINTER_TO_INT (data), normalized, error);
 }
 
 static KsValidateResult
-validate_urdu (const char     *input,
-               gconstpointer   data,
-               char          **normalized,
-               GError        **error)
+validate_urdu (const char   *input,
+               gconstpointer data,
+               char        **normalized,
+               GError      **error)
 {
   return ks_validate_name_urdu (input, GPOINTER_TO_INT (data), normalized, error);
 }
@@ -511,10 +511,10 @@ test_validate_gender (void)
 }
 
 static KsValidateResult
-validate_mobile (const char     *input,
-                 gconstpointer   data,
-                 char          **normalized,
-                 GError        **error)
+validate_mobile (const char   *input,
+                 gconstpointer data,
+                 char        **normalized,
+                 GError      **error)
 {
   return ks_validate_mobile (input, normalized, error);
 }
@@ -585,10 +585,10 @@ test_validate_mobile (void)
 }
 
 static KsValidateResult
-validate_email (const char     *input,
-                gconstpointer   data,
-                char          **normalized,
-                GError        **error)
+validate_email (const char   *input,
+                gconstpointer data,
+                char        **normalized,
+                GError      **error)
 {
   return ks_validate_email (input, normalized, error);
 }
@@ -633,10 +633,10 @@ test_validate_email (void)
 }
 
 static KsValidateResult
-validate_address (const char     *input,
-                  gconstpointer   data,
-                  char          **normalized,
-                  GError        **error)
+validate_address (const char   *input,
+                  gconstpointer data,
+                  char        **normalized,
+                  GError      **error)
 {
   return ks_validate_address_line (input, GPOINTER_TO_UINT (data), normalized, error);
 }

@@ -19,12 +19,12 @@ test_key_file (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("ks-vault-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "station.key", NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (KsVault) first = NULL;
-  g_autoptr (KsVault) again = NULL;
-  g_autoptr (GBytes) plain = g_bytes_new_static ("secret", 6);
-  g_autoptr (GBytes) sealed = NULL;
-  g_autoptr (GBytes) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsVault) first = NULL;
+  g_autoptr(KsVault) again = NULL;
+  g_autoptr(GBytes) plain = g_bytes_new_static ("secret", 6);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) opened = NULL;
   struct stat st;
 
   /* Created on first use: 32 bytes, owner-only. */
@@ -63,7 +63,7 @@ test_key_file (void)
   /* A missing folder says so. */
   {
     g_autofree char *nowhere = g_build_filename (dir, "missing", "station.key", NULL);
-    g_autoptr (KsVault) none = ks_vault_open (nowhere, &error);
+    g_autoptr(KsVault) none = ks_vault_open (nowhere, &error);
     g_assert_null (none);
     g_assert_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE);
   }
@@ -77,10 +77,10 @@ test_tamper_and_context (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("ks-vault-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "station.key", NULL);
-  g_autoptr (KsVault) vault = ks_vault_open (path, NULL);
-  g_autoptr (GBytes) plain = g_bytes_new_static ("FP3 template bytes", 18);
-  g_autoptr (GBytes) a = ks_vault_encrypt (vault, plain, "rec-1/2");
-  g_autoptr (GBytes) b = ks_vault_encrypt (vault, plain, "rec-1/2");
+  g_autoptr(KsVault) vault = ks_vault_open (path, NULL);
+  g_autoptr(GBytes) plain = g_bytes_new_static ("FP3 template bytes", 18);
+  g_autoptr(GBytes) a = ks_vault_encrypt (vault, plain, "rec-1/2");
+  g_autoptr(GBytes) b = ks_vault_encrypt (vault, plain, "rec-1/2");
   struct
   {
     const char *ad;
@@ -102,9 +102,9 @@ test_tamper_and_context (void)
     {
       gsize len;
       guint8 *copy = g_memdup2 (g_bytes_get_data (a, &len), g_bytes_get_size (a));
-      g_autoptr (GBytes) bad = NULL;
-      g_autoptr (GBytes) out = NULL;
-      g_autoptr (GError) error = NULL;
+      g_autoptr(GBytes) bad = NULL;
+      g_autoptr(GBytes) out = NULL;
+      g_autoptr(GError) error = NULL;
 
       if (cases[i].flip)
         copy[30] ^= 0x01;
@@ -133,19 +133,19 @@ contains (const guint8 *hay, gsize hay_len, const guint8 *needle, gsize needle_l
 static void
 test_sqlite_holds_no_plaintext (void)
 {
-  g_autoptr (FptRig) rig = fpt_rig_new_virtual_image ();
-  g_autoptr (KsFpSynthFinger) finger = ks_fpsynth_finger_new (4242, 5);
+  g_autoptr(FptRig) rig = fpt_rig_new_virtual_image ();
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (4242, 5);
   g_autofree char *dir = g_dir_make_tmp ("ks-vault-XXXXXX", NULL);
   g_autofree char *key = g_build_filename (dir, "station.key", NULL);
   g_autofree char *db_path = g_build_filename (dir, "station.db", NULL);
-  g_autoptr (KsVault) vault = ks_vault_open (key, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (FpPrint) template_print = NULL;
-  g_autoptr (GBytes) template_blob = NULL;
-  g_autoptr (GBytes) image = NULL;
-  g_autoptr (GBytes) sealed_template = NULL;
-  g_autoptr (GBytes) sealed_image = NULL;
-  g_autoptr (GBytes) back = NULL;
+  g_autoptr(KsVault) vault = ks_vault_open (key, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) template_print = NULL;
+  g_autoptr(GBytes) template_blob = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(GBytes) sealed_template = NULL;
+  g_autoptr(GBytes) sealed_image = NULL;
+  g_autoptr(GBytes) back = NULL;
   g_autofree guchar *serialized = NULL;
   g_autofree char *file = NULL;
   gsize serialized_len = 0, file_len = 0;
@@ -203,7 +203,7 @@ test_sqlite_holds_no_plaintext (void)
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (back, template_blob));
   {
-    g_autoptr (FpPrint) restored
+    g_autoptr(FpPrint) restored
       = fp_print_deserialize (g_bytes_get_data (back, NULL), g_bytes_get_size (back), &error);
     g_assert_no_error (error);
     g_assert_cmpint (ks_fp_match_score (restored, template_print), >=, KS_FP_MATCH_THRESHOLD);

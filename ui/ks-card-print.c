@@ -179,8 +179,8 @@ page_setup_for (KsCardPrintLayout layout)
  * Returns: (transfer full): the operation
  */
 GtkPrintOperation *
-ks_card_print_operation_new (KsCard            *card,
-                             KsCardPrintLayout  layout)
+ks_card_print_operation_new (KsCard           *card,
+                             KsCardPrintLayout layout)
 {
   GtkPrintOperation *operation;
   g_autoptr(GtkPageSetup) setup = NULL;

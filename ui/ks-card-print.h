@@ -21,8 +21,8 @@ typedef enum
 #define KS_CARD_PRINT_A4_GAP_MM 16.0
 #define KS_CARD_PRINT_A4_TOP_MM 30.0
 
-GtkPrintOperation *ks_card_print_operation_new (KsCard            *card,
-                                                KsCardPrintLayout  layout);
+GtkPrintOperation *ks_card_print_operation_new (KsCard           *card,
+                                                KsCardPrintLayout layout);
 const char        *ks_card_print_layout_to_output (KsCardPrintLayout layout);
 
 G_END_DECLS

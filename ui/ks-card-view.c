@@ -134,9 +134,9 @@ draw_func (GtkDrawingArea *area,
 }
 
 static gboolean
-audit (KsCardView  *self,
-       const char  *what,
-       GError     **error)
+audit (KsCardView *self,
+       const char *what,
+       GError    **error)
 {
   if (self->station == NULL)
     {
@@ -158,9 +158,9 @@ audit (KsCardView  *self,
  * log. When the audit entry cannot be written, the file is deleted again and an error returned.
  */
 gboolean
-ks_card_view_export (KsCardView  *self,
-                     const char  *path,
-                     GError     **error)
+ks_card_view_export (KsCardView *self,
+                     const char *path,
+                     GError    **error)
 {
   g_autofree char *lower = NULL;
 
@@ -260,11 +260,11 @@ typedef struct
 } PrintState;
 
 static gboolean
-on_preview (GtkPrintOperation *operation,
+on_preview (GtkPrintOperation        *operation,
             GtkPrintOperationPreview *preview,
-            GtkPrintContext   *context,
-            GtkWindow         *parent,
-            PrintState        *state)
+            GtkPrintContext          *context,
+            GtkWindow                *parent,
+            PrintState               *state)
 {
   /* A preview puts nothing on card stock: not a copy to audit. GTK still shows it. */
   state->previewed = TRUE;
@@ -272,9 +272,9 @@ on_preview (GtkPrintOperation *operation,
 }
 
 static void
-on_print_done (GtkPrintOperation       *operation,
-               GtkPrintOperationResult  result,
-               PrintState              *state)
+on_print_done (GtkPrintOperation      *operation,
+               GtkPrintOperationResult result,
+               PrintState             *state)
 {
   KsCardView *self = state->self;
   g_autoptr(GError) error = NULL;
@@ -283,7 +283,8 @@ on_print_done (GtkPrintOperation       *operation,
     {
       gtk_print_operation_get_error (operation, &error);
       show_error (self, _("Card Not Printed"),
-                  error ? error->message : _("The printer reported an error. Check it and print again."));
+                  error ? error->message : _(
+                    "The printer reported an error. Check it and print again."));
     }
   else if (result == GTK_PRINT_OPERATION_RESULT_APPLY && !state->previewed)
     {
@@ -307,10 +308,10 @@ print_state_free (PrintState *state)
 }
 
 static void
-run_print (KsCardView              *self,
-           KsCardPrintLayout        layout,
-           GtkPrintOperationAction  action,
-           GtkWindow               *parent)
+run_print (KsCardView             *self,
+           KsCardPrintLayout       layout,
+           GtkPrintOperationAction action,
+           GtkWindow              *parent)
 {
   GtkPrintOperation *operation;
   PrintState *state;
@@ -353,9 +354,9 @@ run_print (KsCardView              *self,
  * the operator confirms it; a preview is not.
  */
 void
-ks_card_view_print (KsCardView        *self,
-                    KsCardPrintLayout  layout,
-                    GtkWindow         *parent)
+ks_card_view_print (KsCardView       *self,
+                    KsCardPrintLayout layout,
+                    GtkWindow        *parent)
 {
   g_return_if_fail (KS_IS_CARD_VIEW (self));
   run_print (self, layout, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent);
@@ -454,7 +455,8 @@ static void
 ks_card_view_init (KsCardView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (
+                                                                                   self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_drawing_area_set_draw_func (self->area, draw_func, self, NULL);
   update_actions (self);

@@ -17,19 +17,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsCardView, ks_card_view, KS, CARD_VIEW, GtkWidget)
 
-GtkWidget *ks_card_view_new          (void);
-void       ks_card_view_set_station  (KsCardView        *self,
-                                      KsStation         *station);
-void       ks_card_view_set_card     (KsCardView        *self,
-                                      KsCard            *card);
-KsCard    *ks_card_view_get_card     (KsCardView        *self);
-void       ks_card_view_print        (KsCardView        *self,
-                                      KsCardPrintLayout  layout,
-                                      GtkWindow         *parent);
-void       ks_card_view_save         (KsCardView        *self,
-                                      const char        *format);
-gboolean   ks_card_view_export       (KsCardView        *self,
-                                      const char        *path,
-                                      GError           **error);
+GtkWidget *ks_card_view_new (void);
+void       ks_card_view_set_station (KsCardView *self,
+                                     KsStation  *station);
+void       ks_card_view_set_card (KsCardView *self,
+                                  KsCard     *card);
+KsCard    *ks_card_view_get_card (KsCardView *self);
+void       ks_card_view_print (KsCardView       *self,
+                               KsCardPrintLayout layout,
+                               GtkWindow        *parent);
+void       ks_card_view_save (KsCardView *self,
+                              const char *format);
+gboolean   ks_card_view_export (KsCardView *self,
+                                const char *path,
+                                GError    **error);
 
 G_END_DECLS

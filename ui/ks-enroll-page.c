@@ -968,7 +968,8 @@ go_to_step (KsEnrollPage *self,
   if (step == KS_ENROLL_STEP_REVIEW)
     build_review (self);
 
-  gtk_button_set_label (self->next_button, step == KS_ENROLL_STEP_REVIEW ? _("S_ubmit") : _("_Next"));
+  gtk_button_set_label (self->next_button,
+                        step == KS_ENROLL_STEP_REVIEW ? _("S_ubmit") : _("_Next"));
   gtk_widget_set_visible (GTK_WIDGET (self->action_bar), step < KS_ENROLL_STEP_CARD);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.back",
                                  step > KS_ENROLL_STEP_IDENTITY && step < KS_ENROLL_STEP_CARD);
@@ -1081,8 +1082,9 @@ check_existing_cnic (KsEnrollPage *self)
                             "enrolled only once."),
                           existing->full_name, existing->kp_id,
                           ks_record_state_get_label (existing->state));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       _("Already Enrolled"), body));
+  dialog =
+    ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                _("Already Enrolled"), body));
   ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
   if (existing->state == KS_RECORD_STATE_SUBMITTED)
@@ -1117,8 +1119,9 @@ confirm_submit (KsEnrollPage *self)
   body = g_strdup_printf (_("Submit the record of %s for review? After a supervisor approves it, "
                             "it can no longer be changed."),
                           ks_record_get (self->record, KS_FIELD_FULL_NAME));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                       _("Submit Record?"), body));
+  dialog =
+    ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                _("Submit Record?"), body));
   ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "submit", _("_Submit"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "submit", ADW_RESPONSE_SUGGESTED);
@@ -1493,7 +1496,7 @@ resume_draft (KsEnrollPage *self,
 }
 
 static void
-on_draft_activated (KsEnrollPage *self,
+on_draft_activated (KsEnrollPage  *self,
                     GtkListBoxRow *row)
 {
   resume_draft (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "draft-id")));
@@ -1579,7 +1582,8 @@ refresh_start (KsEnrollPage *self)
   {
     KsStationRules rules;
     g_autoptr(GError) error = NULL;
-    g_autofree char *data_dir = g_path_get_dirname (ks_store_get_path (ks_station_get_store (self->station)));
+    g_autofree char *data_dir =
+      g_path_get_dirname (ks_store_get_path (ks_station_get_store (self->station)));
     gboolean allowed;
 
     ks_station_rules_from_settings (&rules, ks_station_get_settings (self->station));
@@ -1862,7 +1866,8 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   gtk_widget_class_install_action (widget_class, "enroll.choose-photo", NULL, choose_photo_action);
   gtk_widget_class_install_action (widget_class, "enroll.remove-photo", NULL, remove_photo_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new",
+                                       NULL);
 }
 
 /* Sets left-to-right on a widget and everything inside it. */
@@ -2040,8 +2045,8 @@ ks_enroll_page_get_draft_id (KsEnrollPage *self)
  * Writes the open draft now (before a lock or a sign-out).
  */
 gboolean
-ks_enroll_page_flush (KsEnrollPage  *self,
-                      GError       **error)
+ks_enroll_page_flush (KsEnrollPage *self,
+                      GError      **error)
 {
   g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), FALSE);
   return self->saver == NULL || ks_draft_saver_flush (self->saver, error);

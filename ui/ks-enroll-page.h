@@ -27,20 +27,20 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (KsEnrollPage, ks_enroll_page, KS, ENROLL_PAGE, AdwBin)
 
-void          ks_enroll_page_set_station      (KsEnrollPage *self,
-                                               KsStation    *station);
-void          ks_enroll_page_set_session      (KsEnrollPage *self,
-                                               KsSession    *session);
-KsEnrollStep  ks_enroll_page_get_step         (KsEnrollPage *self);
-const char   *ks_enroll_page_get_mode         (KsEnrollPage *self);
+void          ks_enroll_page_set_station (KsEnrollPage *self,
+                                          KsStation    *station);
+void          ks_enroll_page_set_session (KsEnrollPage *self,
+                                          KsSession    *session);
+KsEnrollStep  ks_enroll_page_get_step (KsEnrollPage *self);
+const char   *ks_enroll_page_get_mode (KsEnrollPage *self);
 const char   *ks_enroll_page_get_submitted_id (KsEnrollPage *self);
-gint64        ks_enroll_page_get_draft_id     (KsEnrollPage *self);
-void          ks_enroll_page_set_guided       (KsEnrollPage *self,
-                                               gboolean      guided);
-gboolean      ks_enroll_page_get_guided       (KsEnrollPage *self);
-gboolean      ks_enroll_page_flush            (KsEnrollPage *self,
-                                               GError      **error);
-void          ks_enroll_page_load_photo       (KsEnrollPage *self,
-                                               GFile        *file);
+gint64        ks_enroll_page_get_draft_id (KsEnrollPage *self);
+void          ks_enroll_page_set_guided (KsEnrollPage *self,
+                                         gboolean      guided);
+gboolean      ks_enroll_page_get_guided (KsEnrollPage *self);
+gboolean      ks_enroll_page_flush (KsEnrollPage *self,
+                                    GError      **error);
+void          ks_enroll_page_load_photo (KsEnrollPage *self,
+                                         GFile        *file);
 
 G_END_DECLS

@@ -147,9 +147,9 @@ mirror_finger (FpFinger left)
 
 /* The centre of @finger's tip, where its button sits. */
 static void
-finger_tip (FpFinger  finger,
-            double   *x,
-            double   *y)
+finger_tip (FpFinger finger,
+            double  *x,
+            double  *y)
 {
   gboolean right = finger >= FP_FINGER_RIGHT_THUMB;
   FpFinger left = right ? finger - (FP_FINGER_RIGHT_THUMB - FP_FINGER_LEFT_THUMB) : finger;
@@ -170,9 +170,9 @@ finger_tip (FpFinger  finger,
 }
 
 static void
-set_finger_fill (cairo_t               *cr,
-                 KsFingerprintStep     *self,
-                 FpFinger               finger)
+set_finger_fill (cairo_t           *cr,
+                 KsFingerprintStep *self,
+                 FpFinger           finger)
 {
   KsFingerCapture *c = self->fingers[finger];
 
@@ -300,7 +300,8 @@ reason_label (KsFingerprintStep *self,
               const char        *id)
 {
   const KsReason *reason = self->station
-                             ? ks_reference_lookup_missing_finger_reason (ks_station_get_reference (self->station), id)
+                             ? ks_reference_lookup_missing_finger_reason (ks_station_get_reference (
+                                                                            self->station), id)
                              : NULL;
 
   return reason ? reason->label_en : id;
@@ -366,8 +367,8 @@ update_finger_button (KsFingerprintStep *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   -1);
   gtk_widget_set_sensitive (button, (self->required[finger] || self->fingers[finger] != NULL) &&
-                                      !self->checking &&
-                                      (!self->capturing || finger == self->selected));
+                            !self->checking &&
+                            (!self->capturing || finger == self->selected));
   /* Toggle state shows the selection to screen readers as "pressed". */
   g_signal_handlers_block_matched (button, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), finger == self->selected);
@@ -792,7 +793,9 @@ static void
 start_try (KsFingerprintStep *self)
 {
   g_autofree char *text = g_strdup_printf (_("Stage 0 of %u"),
-                                           MAX (1, ks_fingerprint_service_get_n_enroll_stages (self->service)));
+                                           MAX (1,
+                                                ks_fingerprint_service_get_n_enroll_stages (self->
+                                                                                            service)));
 
   g_return_if_fail (self->selected != 0 && !self->capturing);
 
@@ -1079,7 +1082,8 @@ persona_name (guint person)
 {
   static const char *const given[] = {
     "Ayesha", "Bilal", "Gul", "Hamid", "Iqra", "Jawad", "Khadija", "Laiba", "Mehwish", "Naveed",
-    "Omar", "Palwasha", "Qasim", "Rukhsana", "Saad", "Tahira", "Usman", "Wajiha", "Yasir", "Zarmina",
+    "Omar", "Palwasha", "Qasim", "Rukhsana", "Saad", "Tahira", "Usman", "Wajiha", "Yasir",
+    "Zarmina",
     "Fawad", "Shazia", "Imran", "Noor", "Daud",
   };
   static const char *const family[] = {
@@ -1445,10 +1449,10 @@ on_duplicates_checked (GObject      *object,
  * is an error; a match with the record is kept with the draft, for submit to flag.
  */
 void
-ks_fingerprint_step_check_duplicates_async (KsFingerprintStep   *self,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
+ks_fingerprint_step_check_duplicates_async (KsFingerprintStep  *self,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) new_prints = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1486,9 +1490,9 @@ ks_fingerprint_step_check_duplicates_async (KsFingerprintStep   *self,
 }
 
 gboolean
-ks_fingerprint_step_check_duplicates_finish (KsFingerprintStep  *self,
-                                             GAsyncResult       *result,
-                                             GError            **error)
+ks_fingerprint_step_check_duplicates_finish (KsFingerprintStep *self,
+                                             GAsyncResult      *result,
+                                             GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -1752,8 +1756,8 @@ ks_fingerprint_step_set_draft (KsFingerprintStep *self,
  * Otherwise the error says which finger, and that finger is selected and focused.
  */
 gboolean
-ks_fingerprint_step_check_complete (KsFingerprintStep  *self,
-                                    GError            **error)
+ks_fingerprint_step_check_complete (KsFingerprintStep *self,
+                                    GError           **error)
 {
   g_autofree char *name = NULL;
   FpFinger pending;

@@ -9,8 +9,8 @@
 
 G_BEGIN_DECLS
 
-void        ks_language_apply          (const char *code);
-const char *ks_language_get_applied    (void);
+void        ks_language_apply (const char *code);
+const char *ks_language_get_applied (void);
 gboolean    ks_language_applied_is_rtl (void);
 
 G_END_DECLS

@@ -299,7 +299,8 @@ apply_filter (KsReviewPage *self,
   if (self->session != NULL && !can_review (self))
     filter.operator = ks_session_get_username (self->session);
   filter.search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  self->filtered = state > 0 || date > 0 || (district > 0 && district != GTK_INVALID_LIST_POSITION) ||
+  self->filtered = state > 0 || date > 0 ||
+                   (district > 0 && district != GTK_INVALID_LIST_POSITION) ||
                    (can_review (self) && operator > 0 && operator != GTK_INVALID_LIST_POSITION) ||
                    *filter.search != '\0';
 
@@ -1146,10 +1147,10 @@ on_exceptions_response (AdwMessageDialog *dialog,
 /* Takes @kp_ids. Approving records with forced or missing fingers takes an explicit second
  * step before the password. */
 static void
-start_decision (KsReviewPage  *self,
-                GStrv          kp_ids,
-                KsRecordState  to,
-                guint          n_exceptions)
+start_decision (KsReviewPage *self,
+                GStrv         kp_ids,
+                KsRecordState to,
+                guint         n_exceptions)
 {
   Decision *d = g_new0 (Decision, 1);
 
@@ -1176,8 +1177,9 @@ start_decision (KsReviewPage  *self,
                                                             "given for each.",
                                                             n_exceptions),
                                                n_exceptions, n);
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                  _("Approve Fingerprint Exceptions?"), body);
+      GtkWidget *dialog =
+        adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                _("Approve Fingerprint Exceptions?"), body);
 
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                         "cancel", _("_Cancel"),
@@ -1195,8 +1197,8 @@ start_decision (KsReviewPage  *self,
 }
 
 static void
-decide_selected (KsReviewPage  *self,
-                 KsRecordState  to)
+decide_selected (KsReviewPage *self,
+                 KsRecordState to)
 {
   g_autoptr(GtkBitset) selected = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
@@ -1248,8 +1250,8 @@ reject_selected_action (GtkWidget  *widget,
 }
 
 static void
-decide_record (KsReviewPage  *self,
-               KsRecordState  to)
+decide_record (KsReviewPage *self,
+               KsRecordState to)
 {
   const char *ids[] = { self->detail_kp_id, NULL };
 
@@ -1292,11 +1294,10 @@ report_line_free (gpointer data)
   g_free (line);
 }
 
-static void
-add_line (GPtrArray  *lines,
-          gboolean    heading,
-          const char *format,
-          ...) G_GNUC_PRINTF (3, 4);
+static void add_line (GPtrArray  *lines,
+                      gboolean    heading,
+                      const char *format,
+                      ...) G_GNUC_PRINTF (3, 4);
 
 static void
 add_line (GPtrArray  *lines,

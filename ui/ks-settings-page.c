@@ -154,8 +154,9 @@ samples_thread (GTask        *task,
   GSettings *settings = ks_station_get_settings (self->station);
   g_autofree char *district = g_settings_get_string (settings, "district");
   g_autofree char *code = g_settings_get_string (settings, "station-code");
-  KsSubmitOptions options = { district, code, g_settings_get_boolean (settings, "approval-required"),
-                              NULL };
+  KsSubmitOptions options =
+  { district, code, g_settings_get_boolean (settings, "approval-required"),
+    NULL };
   GError *error = NULL;
   guint added;
 

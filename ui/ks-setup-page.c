@@ -129,7 +129,8 @@ create_action (GtkWidget  *widget,
   const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
-  g_autofree char *code = g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->station_code_row)), -1);
+  g_autofree char *code =
+    g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->station_code_row)), -1);
   g_autofree char *trimmed_name = g_strstrip (g_strdup (full_name));
   g_autoptr(GError) error = NULL;
 

@@ -17,6 +17,6 @@ G_DECLARE_FINAL_TYPE (KsSetupPage, ks_setup_page, KS, SETUP_PAGE, AdwBin)
 
 void ks_setup_page_set_station (KsSetupPage *self,
                                 KsStation   *station);
-void ks_setup_page_reset       (KsSetupPage *self);
+void ks_setup_page_reset (KsSetupPage *self);
 
 G_END_DECLS

@@ -17,9 +17,9 @@ G_DECLARE_FINAL_TYPE (KsSigninPage, ks_signin_page, KS, SIGNIN_PAGE, AdwBin)
 
 void ks_signin_page_set_station (KsSigninPage *self,
                                  KsStation    *station);
-void ks_signin_page_reset       (KsSigninPage *self);
+void ks_signin_page_reset (KsSigninPage *self);
 gboolean ks_signin_page_get_language_chosen (KsSigninPage *self);
-void ks_signin_page_set_language_chosen     (KsSigninPage *self,
-                                             gboolean      chosen);
+void ks_signin_page_set_language_chosen (KsSigninPage *self,
+                                         gboolean      chosen);
 
 G_END_DECLS

@@ -61,9 +61,8 @@ set_label_count (GtkLabel *label,
   gtk_label_set_label (label, text);
 }
 
-static void
-on_retry_clicked (KsSyncPage *self,
-                  GtkButton  *button);
+static void on_retry_clicked (KsSyncPage *self,
+                              GtkButton  *button);
 
 static GtkWidget *
 failure_row (KsSyncPage          *self,

@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (KsSyncPage, ks_sync_page, KS, SYNC_PAGE, AdwBin)
 
 void          ks_sync_page_set_station (KsSyncPage *self,
                                         KsStation  *station);
-KsSyncEngine *ks_sync_page_get_engine  (KsSyncPage *self);
-gboolean      ks_sync_page_get_online  (KsSyncPage *self);
+KsSyncEngine *ks_sync_page_get_engine (KsSyncPage *self);
+gboolean      ks_sync_page_get_online (KsSyncPage *self);
 
 G_END_DECLS

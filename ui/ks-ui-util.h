@@ -11,17 +11,17 @@
 
 G_BEGIN_DECLS
 
-GtkDropDown *ks_district_drop_down_new      (KsReference  *reference);
-const char  *ks_district_drop_down_get_code (GtkDropDown  *drop_down);
-void         ks_district_drop_down_set_code (GtkDropDown  *drop_down,
-                                             const char   *code);
+GtkDropDown *ks_district_drop_down_new (KsReference *reference);
+const char  *ks_district_drop_down_get_code (GtkDropDown *drop_down);
+void         ks_district_drop_down_set_code (GtkDropDown *drop_down,
+                                             const char  *code);
 void         ks_tehsil_drop_down_set_district (GtkDropDown *drop_down,
                                                KsReference *reference,
                                                const char  *district_code);
-const char  *ks_tehsil_drop_down_get_code   (GtkDropDown  *drop_down);
-void         ks_tehsil_drop_down_set_code   (GtkDropDown  *drop_down,
-                                             const char   *code);
-GtkDropDown *ks_tehsil_drop_down_new        (void);
-void         ks_ui_mark_training            (GtkWindow    *window);
+const char  *ks_tehsil_drop_down_get_code (GtkDropDown *drop_down);
+void         ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
+                                           const char  *code);
+GtkDropDown *ks_tehsil_drop_down_new (void);
+void         ks_ui_mark_training (GtkWindow *window);
 
 G_END_DECLS

@@ -668,10 +668,10 @@ camera_action (GtkWidget  *widget,
 }
 
 static gboolean
-on_drop (KsVerifyPage  *self,
-         const GValue  *value,
-         double         x,
-         double         y)
+on_drop (KsVerifyPage *self,
+         const GValue *value,
+         double        x,
+         double        y)
 {
   GFile *file = NULL;
 

@@ -16,15 +16,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsVerifyPage, ks_verify_page, KS, VERIFY_PAGE, AdwBin)
 
-void        ks_verify_page_set_station  (KsVerifyPage *self,
-                                         KsStation    *station);
-void        ks_verify_page_set_session  (KsVerifyPage *self,
-                                         KsSession    *session);
-void        ks_verify_page_open_file    (KsVerifyPage *self,
-                                         GFile        *file);
-void        ks_verify_page_open_dialog  (KsVerifyPage *self);
-gboolean    ks_verify_page_is_busy      (KsVerifyPage *self);
-gboolean    ks_verify_page_get_verdict  (KsVerifyPage *self,
-                                         KsVerdict    *verdict);
+void        ks_verify_page_set_station (KsVerifyPage *self,
+                                        KsStation    *station);
+void        ks_verify_page_set_session (KsVerifyPage *self,
+                                        KsSession    *session);
+void        ks_verify_page_open_file (KsVerifyPage *self,
+                                      GFile        *file);
+void        ks_verify_page_open_dialog (KsVerifyPage *self);
+gboolean    ks_verify_page_is_busy (KsVerifyPage *self);
+gboolean    ks_verify_page_get_verdict (KsVerifyPage *self,
+                                        KsVerdict    *verdict);
 
 G_END_DECLS

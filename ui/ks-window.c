@@ -543,12 +543,18 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-card", NULL, open_card_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-card", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.section", "s", "enroll");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.section", "s", "review");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.section", "s", "sync");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.section", "s", "verify");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.section", "s", "settings");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-card",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.section", "s",
+                                       "enroll");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.section", "s",
+                                       "review");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.section", "s",
+                                       "sync");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.section", "s",
+                                       "verify");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.section", "s",
+                                       "settings");
 }
 
 static void
@@ -655,9 +661,9 @@ ks_window_recreate (KsWindow *self)
  *   profile cannot be opened
  */
 KsWindow *
-ks_window_switch_profile (KsWindow    *self,
-                          const char  *profile,
-                          GError     **error)
+ks_window_switch_profile (KsWindow   *self,
+                          const char *profile,
+                          GError    **error)
 {
   g_autoptr(KsStation) station = NULL;
   g_autoptr(GFile) dir = NULL;

@@ -15,20 +15,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsWindow, ks_window, KS, WINDOW, AdwApplicationWindow)
 
-KsWindow   *ks_window_new                      (GtkApplication *application,
-                                                KsStation      *station);
-KsStation  *ks_window_get_station              (KsWindow       *self);
-const char *ks_window_get_mode                 (KsWindow       *self);
-void        ks_window_show_toast               (KsWindow       *self,
-                                                const char     *message);
-void        ks_window_session_started          (KsWindow       *self,
-                                                KsSession      *session);
-void        ks_window_lock                     (KsWindow       *self);
-KsWindow   *ks_window_recreate                 (KsWindow       *self);
-KsWindow   *ks_window_switch_profile           (KsWindow       *self,
-                                                const char     *profile,
-                                                GError        **error);
-void        _ks_window_set_idle_lock_seconds   (KsWindow       *self,
-                                                guint           seconds);
+KsWindow   *ks_window_new (GtkApplication *application,
+                           KsStation      *station);
+KsStation  *ks_window_get_station (KsWindow *self);
+const char *ks_window_get_mode (KsWindow *self);
+void        ks_window_show_toast (KsWindow   *self,
+                                  const char *message);
+void        ks_window_session_started (KsWindow  *self,
+                                       KsSession *session);
+void        ks_window_lock (KsWindow *self);
+KsWindow   *ks_window_recreate (KsWindow *self);
+KsWindow   *ks_window_switch_profile (KsWindow   *self,
+                                      const char *profile,
+                                      GError    **error);
+void        _ks_window_set_idle_lock_seconds (KsWindow *self,
+                                              guint     seconds);
 
 G_END_DECLS

@@ -31,28 +31,28 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (KsAccount, ks_account, KS, ACCOUNT, GObject)
 
-gint64      ks_account_get_id           (KsAccount  *self);
-const char *ks_account_get_username     (KsAccount  *self);
-const char *ks_account_get_full_name    (KsAccount  *self);
-KsRole      ks_account_get_role         (KsAccount  *self);
-gboolean    ks_account_get_disabled     (KsAccount  *self);
-const char *ks_account_get_language     (KsAccount  *self);
-gint64      ks_account_get_locked_until (KsAccount  *self);
+gint64      ks_account_get_id (KsAccount *self);
+const char *ks_account_get_username (KsAccount *self);
+const char *ks_account_get_full_name (KsAccount *self);
+KsRole      ks_account_get_role (KsAccount *self);
+gboolean    ks_account_get_disabled (KsAccount *self);
+const char *ks_account_get_language (KsAccount *self);
+gint64      ks_account_get_locked_until (KsAccount *self);
 
-KsAccount  *_ks_account_new             (gint64      id,
-                                         const char *username,
-                                         const char *full_name,
-                                         KsRole      role,
-                                         gboolean    disabled,
-                                         const char *language,
-                                         gint64      locked_until);
+KsAccount  *_ks_account_new (gint64      id,
+                             const char *username,
+                             const char *full_name,
+                             KsRole      role,
+                             gboolean    disabled,
+                             const char *language,
+                             gint64      locked_until);
 
-const char *ks_role_to_string           (KsRole      role);
-gboolean    ks_role_from_string         (const char *text,
-                                         KsRole     *role);
-const char *ks_role_get_label           (KsRole      role);
-gboolean    ks_role_has_permission      (KsRole       role,
-                                         gboolean     training,
-                                         KsPermission permission);
+const char *ks_role_to_string (KsRole role);
+gboolean    ks_role_from_string (const char *text,
+                                 KsRole     *role);
+const char *ks_role_get_label (KsRole role);
+gboolean    ks_role_has_permission (KsRole       role,
+                                    gboolean     training,
+                                    KsPermission permission);
 
 G_END_DECLS

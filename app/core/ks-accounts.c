@@ -40,8 +40,8 @@ account_from_row (sqlite3_stmt *stmt)
 }
 
 static char *
-hash_password (const char  *password,
-               GError     **error)
+hash_password (const char *password,
+               GError    **error)
 {
   char hash[crypto_pwhash_STRBYTES];
 
@@ -61,8 +61,8 @@ hash_password (const char  *password,
 }
 
 gboolean
-ks_accounts_check_password_strength (const char  *password,
-                                     GError     **error)
+ks_accounts_check_password_strength (const char *password,
+                                     GError    **error)
 {
   if (password == NULL || g_utf8_strlen (password, -1) < KS_PASSWORD_MIN_LENGTH)
     {
@@ -78,8 +78,8 @@ ks_accounts_check_password_strength (const char  *password,
 }
 
 gboolean
-ks_accounts_check_username (const char  *username,
-                            GError     **error)
+ks_accounts_check_username (const char *username,
+                            GError    **error)
 {
   gsize len = username ? strlen (username) : 0;
 
@@ -98,8 +98,8 @@ bad:
 }
 
 static gboolean
-check_full_name (const char  *full_name,
-                 GError     **error)
+check_full_name (const char *full_name,
+                 GError    **error)
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (full_name ? full_name : ""));
 
@@ -129,10 +129,10 @@ ks_accounts_needs_setup (KsStore *store)
 }
 
 static KsAccount *
-lookup_locked (KsStore     *store,
-               const char  *username,
-               char       **password_hash,
-               GError     **error)
+lookup_locked (KsStore    *store,
+               const char *username,
+               char      **password_hash,
+               GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
@@ -160,9 +160,9 @@ lookup_locked (KsStore     *store,
 }
 
 KsAccount *
-ks_accounts_lookup (KsStore     *store,
-                    const char  *username,
-                    GError     **error)
+ks_accounts_lookup (KsStore    *store,
+                    const char *username,
+                    GError    **error)
 {
   KsAccount *account;
 
@@ -176,14 +176,14 @@ ks_accounts_lookup (KsStore     *store,
 
 /* Inserts an account inside the caller's transaction and audits it. */
 static KsAccount *
-insert_account (KsStore     *store,
-                const char  *actor,
-                gint64       actor_id,
-                const char  *username,
-                const char  *full_name,
-                KsRole       role,
-                const char  *password_hash,
-                GError     **error)
+insert_account (KsStore    *store,
+                const char *actor,
+                gint64      actor_id,
+                const char *username,
+                const char *full_name,
+                KsRole      role,
+                const char *password_hash,
+                GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *name = g_strstrip (g_strdup (full_name));
@@ -233,11 +233,11 @@ insert_account (KsStore     *store,
  * exists, so the set-up screen cannot be used to slip in a second supervisor.
  */
 KsAccount *
-ks_accounts_create_first_supervisor (KsStore     *store,
-                                     const char  *username,
-                                     const char  *full_name,
-                                     const char  *password,
-                                     GError     **error)
+ks_accounts_create_first_supervisor (KsStore    *store,
+                                     const char *username,
+                                     const char *full_name,
+                                     const char *password,
+                                     GError    **error)
 {
   g_autofree char *hash = NULL;
   g_autoptr(KsAccount) account = NULL;
@@ -290,10 +290,10 @@ dummy_hash (void)
 }
 
 static gboolean
-record_attempt (KsStore    *store,
-                KsAccount  *account,
-                gboolean    success,
-                GError    **error)
+record_attempt (KsStore   *store,
+                KsAccount *account,
+                gboolean   success,
+                GError   **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 now = ks_store_now (store);
@@ -376,10 +376,10 @@ set_locked_out_error (GError **error,
  * An unknown user name gets the same answer as a wrong password.
  */
 KsAccount *
-ks_accounts_authenticate (KsStore     *store,
-                          const char  *username,
-                          const char  *password,
-                          GError     **error)
+ks_accounts_authenticate (KsStore    *store,
+                          const char *username,
+                          const char *password,
+                          GError    **error)
 {
   g_autoptr(KsAccount) account = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -459,8 +459,8 @@ ks_accounts_authenticate (KsStore     *store,
  * Returns: (transfer full) (element-type KsAccount): every account, by user name
  */
 GPtrArray *
-ks_accounts_list (KsStore  *store,
-                  GError  **error)
+ks_accounts_list (KsStore *store,
+                  GError **error)
 {
   g_autoptr(GPtrArray) accounts = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -511,13 +511,13 @@ ks_accounts_count_role (KsStore *store,
 }
 
 KsAccount *
-ks_accounts_add (KsStore     *store,
-                 KsSession   *actor,
-                 const char  *username,
-                 const char  *full_name,
-                 KsRole       role,
-                 const char  *password,
-                 GError     **error)
+ks_accounts_add (KsStore    *store,
+                 KsSession  *actor,
+                 const char *username,
+                 const char *full_name,
+                 KsRole      role,
+                 const char *password,
+                 GError    **error)
 {
   g_autofree char *hash = NULL;
   g_autoptr(KsAccount) account = NULL;
@@ -551,14 +551,14 @@ ks_accounts_add (KsStore     *store,
 
 /* Runs one UPDATE on an account and its audit entry in one transaction. */
 static gboolean
-update_account (KsStore     *store,
-                KsSession   *actor,
-                const char  *username,
-                const char  *sql,
-                const char  *text_value,
-                int          int_value,
-                const char  *action,
-                GError     **error)
+update_account (KsStore    *store,
+                KsSession  *actor,
+                const char *username,
+                const char *sql,
+                const char *text_value,
+                int         int_value,
+                const char *action,
+                GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -591,11 +591,11 @@ fail:
 }
 
 gboolean
-ks_accounts_reset_password (KsStore     *store,
-                            KsSession   *actor,
-                            const char  *username,
-                            const char  *new_password,
-                            GError     **error)
+ks_accounts_reset_password (KsStore    *store,
+                            KsSession  *actor,
+                            const char *username,
+                            const char *new_password,
+                            GError    **error)
 {
   g_autofree char *hash = NULL;
   gboolean ok;
@@ -619,11 +619,11 @@ ks_accounts_reset_password (KsStore     *store,
 }
 
 gboolean
-ks_accounts_set_disabled (KsStore     *store,
-                          KsSession   *actor,
-                          const char  *username,
-                          gboolean     disabled,
-                          GError     **error)
+ks_accounts_set_disabled (KsStore    *store,
+                          KsSession  *actor,
+                          const char *username,
+                          gboolean    disabled,
+                          GError    **error)
 {
   g_autoptr(KsAccount) target = NULL;
 
@@ -654,10 +654,10 @@ ks_accounts_set_disabled (KsStore     *store,
 }
 
 gboolean
-ks_accounts_set_language (KsStore     *store,
-                          KsSession   *actor,
-                          const char  *language,
-                          GError     **error)
+ks_accounts_set_language (KsStore    *store,
+                          KsSession  *actor,
+                          const char *language,
+                          GError    **error)
 {
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
   g_return_val_if_fail (KS_IS_SESSION (actor), FALSE);

@@ -34,48 +34,48 @@ typedef enum
 
 typedef struct _KsSession KsSession;
 
-GQuark      ks_accounts_error_quark              (void);
-gboolean    ks_accounts_check_password_strength  (const char  *password,
-                                                  GError     **error);
-gboolean    ks_accounts_check_username           (const char  *username,
-                                                  GError     **error);
-gboolean    ks_accounts_needs_setup              (KsStore     *store);
-KsAccount  *ks_accounts_create_first_supervisor  (KsStore     *store,
-                                                  const char  *username,
-                                                  const char  *full_name,
-                                                  const char  *password,
-                                                  GError     **error);
-KsAccount  *ks_accounts_authenticate             (KsStore     *store,
-                                                  const char  *username,
-                                                  const char  *password,
-                                                  GError     **error);
-KsAccount  *ks_accounts_lookup                   (KsStore     *store,
-                                                  const char  *username,
-                                                  GError     **error);
-GPtrArray  *ks_accounts_list                     (KsStore     *store,
-                                                  GError     **error);
-guint       ks_accounts_count_role               (KsStore     *store,
-                                                  KsRole       role);
-KsAccount  *ks_accounts_add                      (KsStore     *store,
-                                                  KsSession   *actor,
-                                                  const char  *username,
-                                                  const char  *full_name,
-                                                  KsRole       role,
-                                                  const char  *password,
-                                                  GError     **error);
-gboolean    ks_accounts_reset_password           (KsStore     *store,
-                                                  KsSession   *actor,
-                                                  const char  *username,
-                                                  const char  *new_password,
-                                                  GError     **error);
-gboolean    ks_accounts_set_disabled             (KsStore     *store,
-                                                  KsSession   *actor,
-                                                  const char  *username,
-                                                  gboolean     disabled,
-                                                  GError     **error);
-gboolean    ks_accounts_set_language             (KsStore     *store,
-                                                  KsSession   *actor,
-                                                  const char  *language,
-                                                  GError     **error);
+GQuark      ks_accounts_error_quark (void);
+gboolean    ks_accounts_check_password_strength (const char *password,
+                                                 GError    **error);
+gboolean    ks_accounts_check_username (const char *username,
+                                        GError    **error);
+gboolean    ks_accounts_needs_setup (KsStore *store);
+KsAccount  *ks_accounts_create_first_supervisor (KsStore    *store,
+                                                 const char *username,
+                                                 const char *full_name,
+                                                 const char *password,
+                                                 GError    **error);
+KsAccount  *ks_accounts_authenticate (KsStore    *store,
+                                      const char *username,
+                                      const char *password,
+                                      GError    **error);
+KsAccount  *ks_accounts_lookup (KsStore    *store,
+                                const char *username,
+                                GError    **error);
+GPtrArray  *ks_accounts_list (KsStore *store,
+                              GError **error);
+guint       ks_accounts_count_role (KsStore *store,
+                                    KsRole   role);
+KsAccount  *ks_accounts_add (KsStore    *store,
+                             KsSession  *actor,
+                             const char *username,
+                             const char *full_name,
+                             KsRole      role,
+                             const char *password,
+                             GError    **error);
+gboolean    ks_accounts_reset_password (KsStore    *store,
+                                        KsSession  *actor,
+                                        const char *username,
+                                        const char *new_password,
+                                        GError    **error);
+gboolean    ks_accounts_set_disabled (KsStore    *store,
+                                      KsSession  *actor,
+                                      const char *username,
+                                      gboolean    disabled,
+                                      GError    **error);
+gboolean    ks_accounts_set_language (KsStore    *store,
+                                      KsSession  *actor,
+                                      const char *language,
+                                      GError    **error);
 
 G_END_DECLS

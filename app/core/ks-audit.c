@@ -69,12 +69,12 @@ entry_hash (const char *prev_hash,
  * stored together or not at all; when called outside one, it makes its own.
  */
 gboolean
-ks_audit_append (KsStore     *store,
-                 const char  *actor,
-                 const char  *action,
-                 const char  *subject,
-                 const char  *detail,
-                 GError     **error)
+ks_audit_append (KsStore    *store,
+                 const char *actor,
+                 const char *action,
+                 const char *subject,
+                 const char *detail,
+                 GError    **error)
 {
   g_autoptr(sqlite3_stmt) head = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
@@ -146,9 +146,9 @@ fail:
 }
 
 static gboolean
-chain_broken (GError **error,
-              gint64  *bad_seq,
-              gint64   seq,
+chain_broken (GError    **error,
+              gint64     *bad_seq,
+              gint64      seq,
               const char *why)
 {
   if (bad_seq != NULL)
@@ -168,9 +168,9 @@ chain_broken (GError **error,
  * when a row was edited, inserted or deleted.
  */
 gboolean
-ks_audit_verify (KsStore  *store,
-                 gint64   *bad_seq,
-                 GError  **error)
+ks_audit_verify (KsStore *store,
+                 gint64  *bad_seq,
+                 GError **error)
 {
   g_autoptr(sqlite3_stmt) rows = NULL;
   g_autoptr(sqlite3_stmt) head = NULL;
@@ -278,12 +278,13 @@ ks_audit_entry_free (KsAuditEntry *entry)
  * Returns: (transfer full) (element-type KsAuditEntry): the entries, newest first
  */
 GPtrArray *
-ks_audit_list (KsStore     *store,
-               const char  *subject,
-               guint        limit,
-               GError     **error)
+ks_audit_list (KsStore    *store,
+               const char *subject,
+               guint       limit,
+               GError    **error)
 {
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_audit_entry_free);
+  g_autoptr(GPtrArray) entries =
+    g_ptr_array_new_with_free_func ((GDestroyNotify)ks_audit_entry_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 

@@ -27,22 +27,22 @@ typedef struct
   char *hash;
 } KsAuditEntry;
 
-GQuark        ks_audit_error_quark    (void);
-gboolean      ks_audit_append         (KsStore     *store,
-                                       const char  *actor,
-                                       const char  *action,
-                                       const char  *subject,
-                                       const char  *detail,
-                                       GError     **error);
-gboolean      ks_audit_verify         (KsStore     *store,
-                                       gint64      *bad_seq,
-                                       GError     **error);
-GPtrArray    *ks_audit_list           (KsStore     *store,
-                                       const char  *subject,
-                                       guint        limit,
-                                       GError     **error);
-gint64        ks_audit_count          (KsStore     *store);
-void          ks_audit_entry_free     (KsAuditEntry *entry);
+GQuark        ks_audit_error_quark (void);
+gboolean      ks_audit_append (KsStore    *store,
+                               const char *actor,
+                               const char *action,
+                               const char *subject,
+                               const char *detail,
+                               GError    **error);
+gboolean      ks_audit_verify (KsStore *store,
+                               gint64  *bad_seq,
+                               GError **error);
+GPtrArray    *ks_audit_list (KsStore    *store,
+                             const char *subject,
+                             guint       limit,
+                             GError    **error);
+gint64        ks_audit_count (KsStore *store);
+void          ks_audit_entry_free (KsAuditEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsAuditEntry, ks_audit_entry_free)
 

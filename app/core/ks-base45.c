@@ -70,9 +70,9 @@ char_value (char c)
  * 65536) and a dangling single character.
  */
 GBytes *
-ks_base45_decode (const char  *text,
-                  gssize       len,
-                  GError     **error)
+ks_base45_decode (const char *text,
+                  gssize      len,
+                  GError    **error)
 {
   g_autoptr(GByteArray) out = NULL;
   gsize n_chars;

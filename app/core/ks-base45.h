@@ -9,10 +9,10 @@
 
 G_BEGIN_DECLS
 
-char   *ks_base45_encode (const guint8  *data,
-                          gsize          len);
-GBytes *ks_base45_decode (const char    *text,
-                          gssize         len,
-                          GError       **error);
+char   *ks_base45_encode (const guint8 *data,
+                          gsize         len);
+GBytes *ks_base45_decode (const char *text,
+                          gssize      len,
+                          GError    **error);
 
 G_END_DECLS

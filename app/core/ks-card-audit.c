@@ -24,11 +24,11 @@
  * Appends a "card-printed" entry (card printer, A4) or a "card-exported" one (PDF, PNG).
  */
 gboolean
-ks_card_audit_print (KsStore     *store,
-                     KsSession   *session,
-                     const char  *kp_id,
-                     const char  *what,
-                     GError     **error)
+ks_card_audit_print (KsStore    *store,
+                     KsSession  *session,
+                     const char *kp_id,
+                     const char *what,
+                     GError    **error)
 {
   gboolean exported;
   g_autofree char *detail = NULL;

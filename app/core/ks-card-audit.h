@@ -16,10 +16,10 @@ G_BEGIN_DECLS
 #define KS_CARD_OUTPUT_PDF          "pdf"           /* exported as a PDF file */
 #define KS_CARD_OUTPUT_PNG          "png"           /* exported as a PNG image */
 
-gboolean ks_card_audit_print (KsStore     *store,
-                              KsSession   *session,
-                              const char  *kp_id,
-                              const char  *what,
-                              GError     **error);
+gboolean ks_card_audit_print (KsStore    *store,
+                              KsSession  *session,
+                              const char *kp_id,
+                              const char *what,
+                              GError    **error);
 
 G_END_DECLS

@@ -115,9 +115,9 @@ ks_verify_result_free (KsVerifyResult *result)
 }
 
 static gboolean
-cannot_read (GError     **error,
-             const char  *path,
-             const char  *why)
+cannot_read (GError    **error,
+             const char *path,
+             const char *why)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                _("%s cannot be read: %s."), path, why);
@@ -152,9 +152,9 @@ render_pdf_page (PopplerPage *page,
  *   %G_IO_ERROR when the file cannot be read or is neither PDF nor PNG.
  */
 GPtrArray *
-ks_card_scan_load_pages (const char  *path,
-                         double       dpi,
-                         GError     **error)
+ks_card_scan_load_pages (const char *path,
+                         double      dpi,
+                         GError    **error)
 {
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                cairo_surface_destroy);
@@ -298,9 +298,9 @@ ks_card_scan_image (cairo_surface_t *image)
  *   %NULL with a %G_IO_ERROR when the file cannot be read.
  */
 GPtrArray *
-ks_card_scan_file (const char  *path,
-                   double       dpi,
-                   GError     **error)
+ks_card_scan_file (const char *path,
+                   double      dpi,
+                   GError    **error)
 {
   g_autoptr(GPtrArray) pages = ks_card_scan_load_pages (path, dpi, error);
   GPtrArray *texts;
@@ -372,9 +372,9 @@ ks_card_verify_text (const char            *qr_text,
  *   %KS_VERDICT_NOT_A_CARD.
  */
 KsVerifyResult *
-ks_card_verify_file (const char             *path,
-                     const KsVerifyOptions  *opts,
-                     GError                **error)
+ks_card_verify_file (const char            *path,
+                     const KsVerifyOptions *opts,
+                     GError               **error)
 {
   g_autoptr(GPtrArray) texts = ks_card_scan_file (path, KS_CARD_SCAN_DPI, error);
   KsVerifyResult *best = NULL;

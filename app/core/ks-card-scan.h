@@ -49,24 +49,24 @@ typedef struct
   char *qr_text;                /* (nullable) the QR's text as read */
 } KsVerifyResult;
 
-KsVerdict       ks_verdict_for_error          (const GError          *error);
-int             ks_verdict_exit_code          (KsVerdict              verdict);
-const char     *ks_verdict_to_string          (KsVerdict              verdict);
+KsVerdict       ks_verdict_for_error (const GError *error);
+int             ks_verdict_exit_code (KsVerdict verdict);
+const char     *ks_verdict_to_string (KsVerdict verdict);
 
-GPtrArray      *ks_card_scan_load_pages       (const char            *path,
-                                               double                 dpi,
-                                               GError               **error);
-GPtrArray      *ks_card_scan_image            (cairo_surface_t       *image);
-GPtrArray      *ks_card_scan_file             (const char            *path,
-                                               double                 dpi,
-                                               GError               **error);
+GPtrArray      *ks_card_scan_load_pages (const char *path,
+                                         double      dpi,
+                                         GError    **error);
+GPtrArray      *ks_card_scan_image (cairo_surface_t *image);
+GPtrArray      *ks_card_scan_file (const char *path,
+                                   double      dpi,
+                                   GError    **error);
 
-KsVerifyResult *ks_card_verify_text           (const char            *qr_text,
-                                               const KsVerifyOptions *opts);
-KsVerifyResult *ks_card_verify_file           (const char            *path,
-                                               const KsVerifyOptions *opts,
-                                               GError               **error);
-void            ks_verify_result_free         (KsVerifyResult        *result);
+KsVerifyResult *ks_card_verify_text (const char            *qr_text,
+                                     const KsVerifyOptions *opts);
+KsVerifyResult *ks_card_verify_file (const char            *path,
+                                     const KsVerifyOptions *opts,
+                                     GError               **error);
+void            ks_verify_result_free (KsVerifyResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsVerifyResult, ks_verify_result_free)
 

@@ -155,8 +155,8 @@ ks_card_free (KsCard *card)
 }
 
 static QRcode *
-encode_qr (const char   *text,
-           QRecLevel     level)
+encode_qr (const char *text,
+           QRecLevel   level)
 {
   QRinput *input = QRinput_new2 (0, level);
   QRcode *qr = NULL;
@@ -213,10 +213,10 @@ surface_from_png (GBytes *png)
  * %KS_CREDENTIAL_ERROR_DOES_NOT_FIT when neither fits.
  */
 KsCard *
-ks_card_issue (const KsCardHolder        *holder,
-               KsStationKeys             *keys,
-               const KsCardIssueOptions  *opts,
-               GError                   **error)
+ks_card_issue (const KsCardHolder       *holder,
+               KsStationKeys            *keys,
+               const KsCardIssueOptions *opts,
+               GError                  **error)
 {
   static const KsCardIssueOptions defaults = { 0 };
   g_autoptr(KsCard) card = NULL;
@@ -414,16 +414,16 @@ setup_layout (PangoLayout *layout)
 
 /* Draws @text in a box @width wide at (@x, @y) and returns the height used. */
 static double
-draw_text (cairo_t        *cr,
-           const char     *text,
-           const char     *family,
-           double          size_mm,
-           gboolean        bold,
-           double          x,
-           double          y,
-           double          width,
-           PangoAlignment  align,
-           guint32         color)
+draw_text (cairo_t       *cr,
+           const char    *text,
+           const char    *family,
+           double         size_mm,
+           gboolean       bold,
+           double         x,
+           double         y,
+           double         width,
+           PangoAlignment align,
+           guint32        color)
 {
   g_autoptr(PangoLayout) layout = NULL;
   PangoFontDescription *desc;
@@ -832,9 +832,9 @@ ks_card_render_image (KsCard *card,
 }
 
 static gboolean
-cairo_failed (GError         **error,
-              const char      *path,
-              cairo_status_t   status)
+cairo_failed (GError       **error,
+              const char    *path,
+              cairo_status_t status)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                _("The card could not be written to %s (%s). Choose another folder, or free "
@@ -849,9 +849,9 @@ cairo_failed (GError         **error,
  * Two pages of the card's exact size: the front, then the back.
  */
 gboolean
-ks_card_write_pdf (KsCard      *card,
-                   const char  *path,
-                   GError     **error)
+ks_card_write_pdf (KsCard     *card,
+                   const char *path,
+                   GError    **error)
 {
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -881,10 +881,10 @@ ks_card_write_pdf (KsCard      *card,
 }
 
 gboolean
-ks_card_write_png (KsCard      *card,
-                   const char  *path,
-                   double       dpi,
-                   GError     **error)
+ks_card_write_png (KsCard     *card,
+                   const char *path,
+                   double      dpi,
+                   GError    **error)
 {
   cairo_surface_t *surface;
   cairo_status_t status;
@@ -906,9 +906,9 @@ ks_card_write_png (KsCard      *card,
  * What `khyber-station issue ... FILE` calls: the format follows the file name.
  */
 gboolean
-ks_card_write_file (KsCard      *card,
-                    const char  *path,
-                    GError     **error)
+ks_card_write_file (KsCard     *card,
+                    const char *path,
+                    GError    **error)
 {
   g_autofree char *lower = NULL;
 

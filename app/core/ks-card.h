@@ -51,44 +51,44 @@ typedef struct
 
 typedef struct _KsCard KsCard;
 
-KsCardHolder    *ks_card_holder_new          (void);
-KsCardHolder    *ks_card_holder_copy         (const KsCardHolder        *holder);
-void             ks_card_holder_free         (KsCardHolder              *holder);
-KsClaim169      *ks_card_holder_to_claim     (const KsCardHolder        *holder);
+KsCardHolder    *ks_card_holder_new (void);
+KsCardHolder    *ks_card_holder_copy (const KsCardHolder *holder);
+void             ks_card_holder_free (KsCardHolder *holder);
+KsClaim169      *ks_card_holder_to_claim (const KsCardHolder *holder);
 
-KsCard          *ks_card_issue               (const KsCardHolder        *holder,
-                                              KsStationKeys             *keys,
-                                              const KsCardIssueOptions  *opts,
-                                              GError                   **error);
-KsCard          *ks_card_ref                 (KsCard                    *card);
-void             ks_card_free                (KsCard                    *card);
-const char      *ks_card_get_qr_text         (KsCard                    *card);
-const char      *ks_card_get_kp_id           (KsCard                    *card);
-gboolean         ks_card_is_specimen         (KsCard                    *card);
-gint64           ks_card_get_issued_at       (KsCard                    *card);
-gint64           ks_card_get_expires_at      (KsCard                    *card);
-int              ks_card_get_qr_version      (KsCard                    *card);
-char             ks_card_get_qr_level        (KsCard                    *card);
-double           ks_card_get_qr_module_mm    (KsCard                    *card);
-void             ks_card_set_photo_surface   (KsCard                    *card,
-                                              cairo_surface_t           *photo);
+KsCard          *ks_card_issue (const KsCardHolder       *holder,
+                                KsStationKeys            *keys,
+                                const KsCardIssueOptions *opts,
+                                GError                  **error);
+KsCard          *ks_card_ref (KsCard *card);
+void             ks_card_free (KsCard *card);
+const char      *ks_card_get_qr_text (KsCard *card);
+const char      *ks_card_get_kp_id (KsCard *card);
+gboolean         ks_card_is_specimen (KsCard *card);
+gint64           ks_card_get_issued_at (KsCard *card);
+gint64           ks_card_get_expires_at (KsCard *card);
+int              ks_card_get_qr_version (KsCard *card);
+char             ks_card_get_qr_level (KsCard *card);
+double           ks_card_get_qr_module_mm (KsCard *card);
+void             ks_card_set_photo_surface (KsCard          *card,
+                                            cairo_surface_t *photo);
 
-void             ks_card_render_front        (KsCard                    *card,
-                                              cairo_t                   *cr);
-void             ks_card_render_back         (KsCard                    *card,
-                                              cairo_t                   *cr);
-cairo_surface_t *ks_card_render_image        (KsCard                    *card,
-                                              double                     dpi);
-gboolean         ks_card_write_pdf           (KsCard                    *card,
-                                              const char                *path,
-                                              GError                   **error);
-gboolean         ks_card_write_png           (KsCard                    *card,
-                                              const char                *path,
-                                              double                     dpi,
-                                              GError                   **error);
-gboolean         ks_card_write_file          (KsCard                    *card,
-                                              const char                *path,
-                                              GError                   **error);
+void             ks_card_render_front (KsCard  *card,
+                                       cairo_t *cr);
+void             ks_card_render_back (KsCard  *card,
+                                      cairo_t *cr);
+cairo_surface_t *ks_card_render_image (KsCard *card,
+                                       double  dpi);
+gboolean         ks_card_write_pdf (KsCard     *card,
+                                    const char *path,
+                                    GError    **error);
+gboolean         ks_card_write_png (KsCard     *card,
+                                    const char *path,
+                                    double      dpi,
+                                    GError    **error);
+gboolean         ks_card_write_file (KsCard     *card,
+                                     const char *path,
+                                     GError    **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCardHolder, ks_card_holder_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCard, ks_card_free)

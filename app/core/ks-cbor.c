@@ -74,8 +74,8 @@ ks_cbor_copy (const KsCbor *item)
 }
 
 static gboolean
-malformed (GError     **error,
-           const char  *why)
+malformed (GError    **error,
+           const char *why)
 {
   g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_BAD_CBOR,
                _("The code’s data is damaged (%s). It is not a genuine Khyber Pass code, or it "
@@ -85,11 +85,11 @@ malformed (GError     **error,
 }
 
 static gboolean
-read_head (Reader   *r,
-           guint8   *major,
-           guint8   *info,
-           guint64  *arg,
-           GError  **error)
+read_head (Reader  *r,
+           guint8  *major,
+           guint8  *info,
+           guint64 *arg,
+           GError **error)
 {
   guint n_extra;
 
@@ -124,11 +124,11 @@ read_head (Reader   *r,
 
 /* A definite string's bytes, or the concatenated definite chunks of an indefinite one. */
 static GBytes *
-read_string (Reader   *r,
-             guint8    major,
-             guint8    info,
-             guint64   arg,
-             GError  **error)
+read_string (Reader  *r,
+             guint8   major,
+             guint8   info,
+             guint64  arg,
+             GError **error)
 {
   g_autoptr(GByteArray) buf = g_byte_array_new ();
   guint8 nul = 0;
@@ -215,12 +215,12 @@ item_equal (gconstpointer a,
 }
 
 static KsCbor *
-read_container (Reader   *r,
+read_container (Reader    *r,
                 KsCborType type,
-                guint8    info,
-                guint64   arg,
-                guint     depth,
-                GError  **error)
+                guint8     info,
+                guint64    arg,
+                guint      depth,
+                GError   **error)
 {
   g_autoptr(KsCbor) item = item_new (type);
   g_autoptr(GHashTable) keys = NULL;
@@ -388,10 +388,10 @@ read_item (Reader  *r,
  * trailing (%KS_CREDENTIAL_ERROR_BAD_CBOR) are refused.
  */
 KsCbor *
-ks_cbor_decode (const guint8  *data,
-                gsize          len,
-                guint          max_depth,
-                GError       **error)
+ks_cbor_decode (const guint8 *data,
+                gsize         len,
+                guint         max_depth,
+                GError      **error)
 {
   Reader r = { data, len, 0, max_depth ? max_depth : KS_CBOR_MAX_DEPTH };
   g_autoptr(KsCbor) item = NULL;

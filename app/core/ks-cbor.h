@@ -38,47 +38,47 @@ struct _KsCbor
   GPtrArray *items;   /* ARRAY, MAP (2n entries) and TAG (1 entry) */
 };
 
-KsCbor       *ks_cbor_decode            (const guint8   *data,
-                                         gsize           len,
-                                         guint           max_depth,
-                                         GError        **error);
-void          ks_cbor_free              (KsCbor         *item);
-KsCbor       *ks_cbor_copy              (const KsCbor   *item);
-gboolean      ks_cbor_equal             (const KsCbor   *a,
-                                         const KsCbor   *b);
+KsCbor       *ks_cbor_decode (const guint8 *data,
+                              gsize         len,
+                              guint         max_depth,
+                              GError      **error);
+void          ks_cbor_free (KsCbor *item);
+KsCbor       *ks_cbor_copy (const KsCbor *item);
+gboolean      ks_cbor_equal (const KsCbor *a,
+                             const KsCbor *b);
 
-gboolean      ks_cbor_get_int           (const KsCbor   *item,
-                                         gint64         *out);
-const char   *ks_cbor_get_text          (const KsCbor   *item);
-const guint8 *ks_cbor_get_bytes         (const KsCbor   *item,
-                                         gsize          *len);
-guint         ks_cbor_map_size          (const KsCbor   *map);
-const KsCbor *ks_cbor_map_key           (const KsCbor   *map,
-                                         guint           i);
-const KsCbor *ks_cbor_map_value         (const KsCbor   *map,
-                                         guint           i);
-const KsCbor *ks_cbor_map_lookup_int    (const KsCbor   *map,
-                                         gint64          key);
-const KsCbor *ks_cbor_untag             (const KsCbor   *item,
-                                         guint64         tag);
+gboolean      ks_cbor_get_int (const KsCbor *item,
+                               gint64       *out);
+const char   *ks_cbor_get_text (const KsCbor *item);
+const guint8 *ks_cbor_get_bytes (const KsCbor *item,
+                                 gsize        *len);
+guint         ks_cbor_map_size (const KsCbor *map);
+const KsCbor *ks_cbor_map_key (const KsCbor *map,
+                               guint         i);
+const KsCbor *ks_cbor_map_value (const KsCbor *map,
+                                 guint         i);
+const KsCbor *ks_cbor_map_lookup_int (const KsCbor *map,
+                                      gint64        key);
+const KsCbor *ks_cbor_untag (const KsCbor *item,
+                             guint64       tag);
 
-void          ks_cbor_write_uint        (GByteArray     *out,
-                                         guint64         value);
-void          ks_cbor_write_int         (GByteArray     *out,
-                                         gint64          value);
-void          ks_cbor_write_bytes       (GByteArray     *out,
-                                         const guint8   *data,
-                                         gsize           len);
-void          ks_cbor_write_text        (GByteArray     *out,
-                                         const char     *text);
-void          ks_cbor_write_array       (GByteArray     *out,
-                                         gsize           n_items);
-void          ks_cbor_write_map         (GByteArray     *out,
-                                         gsize           n_pairs);
-void          ks_cbor_write_tag         (GByteArray     *out,
-                                         guint64         tag);
-void          ks_cbor_write_item        (GByteArray     *out,
-                                         const KsCbor   *item);
+void          ks_cbor_write_uint (GByteArray *out,
+                                  guint64     value);
+void          ks_cbor_write_int (GByteArray *out,
+                                 gint64      value);
+void          ks_cbor_write_bytes (GByteArray   *out,
+                                   const guint8 *data,
+                                   gsize         len);
+void          ks_cbor_write_text (GByteArray *out,
+                                  const char *text);
+void          ks_cbor_write_array (GByteArray *out,
+                                   gsize       n_items);
+void          ks_cbor_write_map (GByteArray *out,
+                                 gsize       n_pairs);
+void          ks_cbor_write_tag (GByteArray *out,
+                                 guint64     tag);
+void          ks_cbor_write_item (GByteArray   *out,
+                                  const KsCbor *item);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCbor, ks_cbor_free)
 

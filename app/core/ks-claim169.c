@@ -225,7 +225,7 @@ ks_claim169_to_cwt (const KsClaim169 *claim,
   g_return_val_if_fail (claim != NULL, NULL);
 
   ks_cbor_write_map (out, 1 + (issuer != NULL) + (issued_at != 0) + (not_before != 0)
-                          + (expires_at != 0));
+                     + (expires_at != 0));
   if (issuer)
     {
       ks_cbor_write_uint (out, CWT_ISS);
@@ -463,8 +463,8 @@ ks_credential_pack (GBytes  *cose,
 }
 
 static GBytes *
-bad_compression (GError     **error,
-                 const char  *why)
+bad_compression (GError    **error,
+                 const char *why)
 {
   g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_BAD_COMPRESSION,
                _("The code’s data cannot be unpacked (%s). It is not a Khyber Pass code, or it "
@@ -480,8 +480,8 @@ bad_compression (GError     **error,
  * characters of QR must not be able to claim megabytes of memory.
  */
 GBytes *
-ks_credential_unpack (const char  *text,
-                      GError     **error)
+ks_credential_unpack (const char *text,
+                      GError    **error)
 {
   g_autoptr(GBytes) compressed = NULL;
   g_autofree guint8 *out = NULL;
@@ -541,12 +541,12 @@ ks_credential_unpack (const char  *text,
  * Returns: the QR text of @claim signed by the station's key.
  */
 char *
-ks_credential_sign (const KsClaim169  *claim,
-                    const char        *issuer,
-                    gint64             issued_at,
-                    gint64             expires_at,
-                    KsStationKeys     *keys,
-                    GError           **error)
+ks_credential_sign (const KsClaim169 *claim,
+                    const char       *issuer,
+                    gint64            issued_at,
+                    gint64            expires_at,
+                    KsStationKeys    *keys,
+                    GError          **error)
 {
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(GBytes) cose = NULL;
@@ -635,8 +635,8 @@ format_date (gint64 t)
 }
 
 static gboolean
-no_identity (GError     **error,
-             const char  *why)
+no_identity (GError    **error,
+             const char *why)
 {
   g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_NO_IDENTITY,
                _("The code is a signed token but holds no identity (%s). It is not a Khyber "
@@ -654,9 +654,9 @@ no_identity (GError     **error,
  * with the options' skew.
  */
 KsCredential *
-ks_credential_verify_cose (GBytes                 *cose,
-                           const KsVerifyOptions  *opts,
-                           GError                **error)
+ks_credential_verify_cose (GBytes                *cose,
+                           const KsVerifyOptions *opts,
+                           GError               **error)
 {
   g_autoptr(KsCoseSign1) msg = NULL;
   g_autoptr(KsCbor) cwt = NULL;
@@ -804,9 +804,9 @@ ks_credential_verify_cose (GBytes                 *cose,
  * Returns: (nullable): the credential, or %NULL with a %KS_CREDENTIAL_ERROR saying why.
  */
 KsCredential *
-ks_credential_verify (const char             *text,
-                      const KsVerifyOptions  *opts,
-                      GError                **error)
+ks_credential_verify (const char            *text,
+                      const KsVerifyOptions *opts,
+                      GError               **error)
 {
   g_autoptr(GBytes) cose = NULL;
 

@@ -92,37 +92,37 @@ typedef struct
   gboolean skip_time_checks;     /* no exp/nbf check: to show an expired card's genuine fields */
 } KsVerifyOptions;
 
-KsClaim169   *ks_claim169_new             (void);
-void          ks_claim169_free            (KsClaim169            *claim);
-void          ks_biometric_free           (KsBiometric           *bio);
-void          ks_claim169_write           (const KsClaim169      *claim,
-                                           GByteArray            *out);
-KsClaim169   *ks_claim169_read            (const KsCbor          *map);
-GBytes       *ks_claim169_to_cwt          (const KsClaim169      *claim,
-                                           const char            *issuer,
-                                           gint64                 issued_at,
-                                           gint64                 not_before,
-                                           gint64                 expires_at);
+KsClaim169   *ks_claim169_new (void);
+void          ks_claim169_free (KsClaim169 *claim);
+void          ks_biometric_free (KsBiometric *bio);
+void          ks_claim169_write (const KsClaim169 *claim,
+                                 GByteArray       *out);
+KsClaim169   *ks_claim169_read (const KsCbor *map);
+GBytes       *ks_claim169_to_cwt (const KsClaim169 *claim,
+                                  const char       *issuer,
+                                  gint64            issued_at,
+                                  gint64            not_before,
+                                  gint64            expires_at);
 
-char         *ks_credential_pack          (GBytes                *cose,
-                                           GError               **error);
-GBytes       *ks_credential_unpack        (const char            *text,
-                                           GError               **error);
-char         *ks_credential_sign          (const KsClaim169      *claim,
-                                           const char            *issuer,
-                                           gint64                 issued_at,
-                                           gint64                 expires_at,
-                                           KsStationKeys         *keys,
-                                           GError               **error);
+char         *ks_credential_pack (GBytes  *cose,
+                                  GError **error);
+GBytes       *ks_credential_unpack (const char *text,
+                                    GError    **error);
+char         *ks_credential_sign (const KsClaim169 *claim,
+                                  const char       *issuer,
+                                  gint64            issued_at,
+                                  gint64            expires_at,
+                                  KsStationKeys    *keys,
+                                  GError          **error);
 
-void          ks_verify_options_init      (KsVerifyOptions       *opts);
-KsCredential *ks_credential_verify        (const char            *text,
-                                           const KsVerifyOptions *opts,
-                                           GError               **error);
-KsCredential *ks_credential_verify_cose   (GBytes                *cose,
-                                           const KsVerifyOptions *opts,
-                                           GError               **error);
-void          ks_credential_free          (KsCredential          *cred);
+void          ks_verify_options_init (KsVerifyOptions *opts);
+KsCredential *ks_credential_verify (const char            *text,
+                                    const KsVerifyOptions *opts,
+                                    GError               **error);
+KsCredential *ks_credential_verify_cose (GBytes                *cose,
+                                         const KsVerifyOptions *opts,
+                                         GError               **error);
+void          ks_credential_free (KsCredential *cred);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsBiometric, ks_biometric_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsClaim169, ks_claim169_free)

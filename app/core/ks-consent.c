@@ -166,8 +166,8 @@ ks_consent_to_json (const KsConsent *consent)
 }
 
 static gboolean
-damaged (GError     **error,
-         const char  *what)
+damaged (GError    **error,
+         const char *what)
 {
   g_set_error (error, KS_CONSENT_ERROR, KS_CONSENT_ERROR_INVALID,
                _("A saved consent record is damaged (%s). Ask the citizen to confirm their "
@@ -195,8 +195,8 @@ member_string (JsonObject *object,
  *   a member is missing or malformed
  */
 KsConsent *
-ks_consent_from_json (JsonNode  *node,
-                      GError   **error)
+ks_consent_from_json (JsonNode *node,
+                      GError  **error)
 {
   JsonObject *object;
   JsonNode *granted;
@@ -267,8 +267,8 @@ ks_consent_list_to_json (GPtrArray *consents)
  *   %KS_CONSENT_ERROR_INVALID
  */
 GPtrArray *
-ks_consent_list_from_json (const char  *json,
-                           GError     **error)
+ks_consent_list_from_json (const char *json,
+                           GError    **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) consents = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_consent_free);

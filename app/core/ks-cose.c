@@ -55,8 +55,8 @@ ks_cose_algorithm_name (KsCoseAlgorithm alg)
 }
 
 static gboolean
-not_cose (GError     **error,
-          const char  *why)
+not_cose (GError    **error,
+          const char *why)
 {
   g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_NOT_COSE,
                _("The code holds data, but no signed credential (%s). It is not a Khyber Pass "
@@ -84,9 +84,9 @@ kid_of (const KsCbor *header)
  * ES256; the kid may sit in either header, the protected one winning.
  */
 KsCoseSign1 *
-ks_cose_sign1_parse (const guint8  *data,
-                     gsize          len,
-                     GError       **error)
+ks_cose_sign1_parse (const guint8 *data,
+                     gsize         len,
+                     GError      **error)
 {
   g_autoptr(KsCbor) root = NULL;
   g_autoptr(KsCbor) protected_map = NULL;
@@ -184,8 +184,8 @@ ks_cose_sig_structure (GBytes *protected_header,
  * @kid: (nullable): the signing key's id, carried under the signature so it cannot be swapped
  */
 GBytes *
-ks_cose_protected_header (KsCoseAlgorithm  alg,
-                          const char      *kid)
+ks_cose_protected_header (KsCoseAlgorithm alg,
+                          const char     *kid)
 {
   GByteArray *out = g_byte_array_new ();
 
@@ -330,11 +330,11 @@ out:
  * @public_key: 32 bytes (EdDSA) or a 65-byte uncompressed point (ES256)
  */
 gboolean
-ks_cose_sign1_verify (const KsCoseSign1  *msg,
-                      KsCoseAlgorithm     key_alg,
-                      const guint8       *public_key,
-                      gsize               public_key_len,
-                      GError            **error)
+ks_cose_sign1_verify (const KsCoseSign1 *msg,
+                      KsCoseAlgorithm    key_alg,
+                      const guint8      *public_key,
+                      gsize              public_key_len,
+                      GError           **error)
 {
   g_autoptr(GBytes) tbs = NULL;
   const guint8 *tbs_data, *sig;

@@ -24,27 +24,27 @@ typedef struct
   GBytes *signature;
 } KsCoseSign1;
 
-KsCoseSign1 *ks_cose_sign1_parse            (const guint8           *data,
-                                             gsize                   len,
-                                             GError                **error);
-void         ks_cose_sign1_free             (KsCoseSign1            *msg);
-gboolean     ks_cose_sign1_verify           (const KsCoseSign1      *msg,
-                                             KsCoseAlgorithm         key_alg,
-                                             const guint8           *public_key,
-                                             gsize                   public_key_len,
-                                             GError                **error);
+KsCoseSign1 *ks_cose_sign1_parse (const guint8 *data,
+                                  gsize         len,
+                                  GError      **error);
+void         ks_cose_sign1_free (KsCoseSign1 *msg);
+gboolean     ks_cose_sign1_verify (const KsCoseSign1 *msg,
+                                   KsCoseAlgorithm    key_alg,
+                                   const guint8      *public_key,
+                                   gsize              public_key_len,
+                                   GError           **error);
 
-GBytes      *ks_cose_protected_header       (KsCoseAlgorithm         alg,
-                                             const char             *kid);
-GBytes      *ks_cose_sig_structure          (GBytes                 *protected_header,
-                                             GBytes                 *payload);
-GBytes      *ks_cose_sign1_build            (GBytes                 *protected_header,
-                                             GBytes                 *payload,
-                                             GBytes                 *signature);
-GBytes      *ks_cose_sign1_sign_ed25519     (GBytes                 *payload,
-                                             const char             *kid,
-                                             const guint8           *secret_key);
-const char  *ks_cose_algorithm_name         (KsCoseAlgorithm         alg);
+GBytes      *ks_cose_protected_header (KsCoseAlgorithm alg,
+                                       const char     *kid);
+GBytes      *ks_cose_sig_structure (GBytes *protected_header,
+                                    GBytes *payload);
+GBytes      *ks_cose_sign1_build (GBytes *protected_header,
+                                  GBytes *payload,
+                                  GBytes *signature);
+GBytes      *ks_cose_sign1_sign_ed25519 (GBytes       *payload,
+                                         const char   *kid,
+                                         const guint8 *secret_key);
+const char  *ks_cose_algorithm_name (KsCoseAlgorithm alg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCoseSign1, ks_cose_sign1_free)
 

@@ -66,12 +66,12 @@ column_dup (sqlite3_stmt *stmt,
 
 /* Runs @sql with the day's bounds as ?1 and ?2 and hands each row to @row. */
 static gboolean
-each_row (KsStore      *store,
-          KsDayReport  *report,
-          const char   *sql,
-          void        (*row) (KsDayReport  *report,
+each_row (KsStore     *store,
+          KsDayReport *report,
+          const char  *sql,
+          void (      *row ) (KsDayReport  *report,
                               sqlite3_stmt *stmt),
-          GError      **error)
+          GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store, sql, error);
   int rc;
@@ -197,9 +197,9 @@ reason_row (KsDayReport  *report,
  * Returns: (transfer full): the report, or %NULL with @error set
  */
 KsDayReport *
-ks_day_report_compute (KsStore      *store,
-                       const GDate  *day,
-                       GError      **error)
+ks_day_report_compute (KsStore     *store,
+                       const GDate *day,
+                       GError     **error)
 {
   g_autoptr(KsDayReport) report = g_new0 (KsDayReport, 1);
   g_autoptr(GDateTime) start = NULL;
@@ -225,37 +225,37 @@ ks_day_report_compute (KsStore      *store,
    * keeps enrolling. */
   _ks_store_lock (store);
   ok = ks_store_exec (store, "BEGIN", error) &&
-    each_row (store, report,
-              "SELECT state, count(*) FROM records "
-              "WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY state",
-              state_row, error) &&
-    each_row (store, report,
-              "SELECT operator, " GROUP_COUNTS " FROM records "
-              "WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY operator ORDER BY operator",
-              operator_row, error) &&
-    each_row (store, report,
-              "SELECT district, " GROUP_COUNTS " FROM records "
-              "WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY district ORDER BY district",
-              district_row, error) &&
-    each_row (store, report,
-              "SELECT " ITEM_COLUMNS " FROM records "
-              "WHERE submitted_at >= ?1 AND submitted_at < ?2 AND flags <> 0 "
-              "ORDER BY submitted_at, id",
-              exception_row, error) &&
-    each_row (store, report,
-              "SELECT decision, count(*) FROM records "
-              "WHERE decided_at >= ?1 AND decided_at < ?2 GROUP BY decision",
-              decision_row, error) &&
-    each_row (store, report,
-              "SELECT " ITEM_COLUMNS " FROM records "
-              "WHERE decided_at >= ?1 AND decided_at < ?2 AND decision = 'rejected' "
-              "ORDER BY decided_at, id",
-              rejection_row, error) &&
-    each_row (store, report,
-              "SELECT reason, count(*) FROM records "
-              "WHERE decided_at >= ?1 AND decided_at < ?2 AND decision = 'rejected' "
-              "GROUP BY reason ORDER BY count(*) DESC, reason",
-              reason_row, error);
+       each_row (store, report,
+                 "SELECT state, count(*) FROM records "
+                 "WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY state",
+                 state_row, error) &&
+       each_row (store, report,
+                 "SELECT operator, " GROUP_COUNTS " FROM records "
+                 "WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY operator ORDER BY operator",
+                 operator_row, error) &&
+       each_row (store, report,
+                 "SELECT district, " GROUP_COUNTS " FROM records "
+                 "WHERE submitted_at >= ?1 AND submitted_at < ?2 GROUP BY district ORDER BY district",
+                 district_row, error) &&
+       each_row (store, report,
+                 "SELECT " ITEM_COLUMNS " FROM records "
+                 "WHERE submitted_at >= ?1 AND submitted_at < ?2 AND flags <> 0 "
+                 "ORDER BY submitted_at, id",
+                 exception_row, error) &&
+       each_row (store, report,
+                 "SELECT decision, count(*) FROM records "
+                 "WHERE decided_at >= ?1 AND decided_at < ?2 GROUP BY decision",
+                 decision_row, error) &&
+       each_row (store, report,
+                 "SELECT " ITEM_COLUMNS " FROM records "
+                 "WHERE decided_at >= ?1 AND decided_at < ?2 AND decision = 'rejected' "
+                 "ORDER BY decided_at, id",
+                 rejection_row, error) &&
+       each_row (store, report,
+                 "SELECT reason, count(*) FROM records "
+                 "WHERE decided_at >= ?1 AND decided_at < ?2 AND decision = 'rejected' "
+                 "GROUP BY reason ORDER BY count(*) DESC, reason",
+                 reason_row, error);
   ks_store_exec (store, "COMMIT", NULL);
   _ks_store_unlock (store);
 
@@ -427,10 +427,10 @@ ks_day_report_to_csv (KsDayReport *report,
  * of this one.
  */
 gboolean
-ks_day_report_write_csv (KsDayReport  *report,
-                         KsReference  *reference,
-                         const char   *path,
-                         GError      **error)
+ks_day_report_write_csv (KsDayReport *report,
+                         KsReference *reference,
+                         const char  *path,
+                         GError     **error)
 {
   g_autofree char *csv = NULL;
   g_autoptr(GError) local_error = NULL;

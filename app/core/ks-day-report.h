@@ -54,17 +54,17 @@ typedef struct
   GPtrArray *rejection_reasons; /* (element-type KsReportGroup): key = reason, rejected = n */
 } KsDayReport;
 
-KsDayReport *ks_day_report_compute    (KsStore      *store,
-                                       const GDate  *day,
-                                       GError      **error);
-void         ks_day_report_free       (KsDayReport  *report);
-char        *ks_day_report_to_csv     (KsDayReport  *report,
-                                       KsReference  *reference);
-gboolean     ks_day_report_write_csv  (KsDayReport  *report,
-                                       KsReference  *reference,
-                                       const char   *path,
-                                       GError      **error);
-char        *ks_csv_format_line       (const char *const *fields);
+KsDayReport *ks_day_report_compute (KsStore     *store,
+                                    const GDate *day,
+                                    GError     **error);
+void         ks_day_report_free (KsDayReport *report);
+char        *ks_day_report_to_csv (KsDayReport *report,
+                                   KsReference *reference);
+gboolean     ks_day_report_write_csv (KsDayReport *report,
+                                      KsReference *reference,
+                                      const char  *path,
+                                      GError     **error);
+char        *ks_csv_format_line (const char *const *fields);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsDayReport, ks_day_report_free)
 

@@ -42,8 +42,8 @@ G_DEFINE_FINAL_TYPE (KsDraftSaver, ks_draft_saver, G_TYPE_OBJECT)
 
 /* Writes the pending copy; called with the mutex held, returns with it held. */
 static gboolean
-write_pending_locked (KsDraftSaver  *self,
-                      GError       **error)
+write_pending_locked (KsDraftSaver *self,
+                      GError      **error)
 {
   g_autofree char *json = g_steal_pointer (&self->pending_json);
   int step = self->pending_step;
@@ -192,8 +192,8 @@ ks_draft_saver_update (KsDraftSaver *self,
  * reason when the draft could not be saved, so the caller can keep the form open.
  */
 gboolean
-ks_draft_saver_flush (KsDraftSaver  *self,
-                      GError       **error)
+ks_draft_saver_flush (KsDraftSaver *self,
+                      GError      **error)
 {
   gboolean ok = TRUE;
 

@@ -19,15 +19,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsDraftSaver, ks_draft_saver, KS, DRAFT_SAVER, GObject)
 
-KsDraftSaver *ks_draft_saver_new           (KsStore       *store,
-                                            gint64         draft_id);
-gint64        ks_draft_saver_get_draft_id  (KsDraftSaver  *self);
-void          ks_draft_saver_update        (KsDraftSaver  *self,
-                                            KsRecord      *record,
-                                            int            step);
-gboolean      ks_draft_saver_flush         (KsDraftSaver  *self,
-                                            GError       **error);
-guint         ks_draft_saver_get_writes    (KsDraftSaver  *self);
-void          ks_draft_saver_stop          (KsDraftSaver  *self);
+KsDraftSaver *ks_draft_saver_new (KsStore       *store,
+                                  gint64 draft_id);
+gint64        ks_draft_saver_get_draft_id (KsDraftSaver *self);
+void          ks_draft_saver_update (KsDraftSaver *self,
+                                     KsRecord     *record,
+                                     int           step);
+gboolean      ks_draft_saver_flush (KsDraftSaver *self,
+                                    GError      **error);
+guint         ks_draft_saver_get_writes (KsDraftSaver *self);
+void          ks_draft_saver_stop (KsDraftSaver *self);
 
 G_END_DECLS

@@ -101,7 +101,7 @@ G_DEFINE_QUARK (ks - fingerprint - error - quark, ks_fingerprint_error)
 static void
 attach_idle (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
 {
-  g_autoptr (GSource) source = g_idle_source_new ();
+  g_autoptr(GSource) source = g_idle_source_new ();
 
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, func, data, destroy);
@@ -196,21 +196,21 @@ retry_message (const GError *error)
 {
   switch ((FpDeviceRetry)error->code)
     {
-      case FP_DEVICE_RETRY_TOO_SHORT:
-        return _ (
-          "The finger was lifted too soon. Ask the citizen to hold it on the reader a little "
-          "longer.");
-      case FP_DEVICE_RETRY_CENTER_FINGER:
-        return _ (
-          "The finger was not centred. Ask the citizen to place the middle of the fingertip "
-          "on the reader.");
-      case FP_DEVICE_RETRY_REMOVE_FINGER:
-        return _ ("Ask the citizen to lift the finger and place it again.");
-      case FP_DEVICE_RETRY_GENERAL:
-      default:
-        return _ (
-          "The scan could not be read. Ask the citizen to clean and dry the finger and place "
-          "it again.");
+    case FP_DEVICE_RETRY_TOO_SHORT:
+      return _(
+        "The finger was lifted too soon. Ask the citizen to hold it on the reader a little "
+        "longer.");
+    case FP_DEVICE_RETRY_CENTER_FINGER:
+      return _(
+        "The finger was not centred. Ask the citizen to place the middle of the fingertip "
+        "on the reader.");
+    case FP_DEVICE_RETRY_REMOVE_FINGER:
+      return _("Ask the citizen to lift the finger and place it again.");
+    case FP_DEVICE_RETRY_GENERAL:
+    default:
+      return _(
+        "The scan could not be read. Ask the citizen to clean and dry the finger and place "
+        "it again.");
     }
 }
 
@@ -224,8 +224,8 @@ op_map_error (Op *op, GError *error)
     {
       if (op->timed_out)
         return g_error_new (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_TIMEOUT,
-                            _ ("No finger was placed on the reader for %u seconds. Press Retry "
-                               "when the citizen is ready."),
+                            _("No finger was placed on the reader for %u seconds. Press Retry "
+                              "when the citizen is ready."),
                             op->timeout_seconds);
       return g_error_copy (error);
     }
@@ -237,38 +237,38 @@ op_map_error (Op *op, GError *error)
   if (error->domain == FP_DEVICE_ERROR)
     switch ((FpDeviceError)error->code)
       {
-        case FP_DEVICE_ERROR_REMOVED:
-          return g_error_new_literal (
-            KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNPLUGGED,
-            _ ("The fingerprint reader was unplugged. Plug it in again and "
-               "press Retry."));
-        case FP_DEVICE_ERROR_TOO_HOT:
-          return g_error_new_literal (
-            KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_OVERHEATED,
-            _ ("The fingerprint reader is too hot and paused itself. Wait "
-               "about four minutes before the next scan; keep the reader "
-               "out of direct sunlight."));
-        case FP_DEVICE_ERROR_BUSY:
-        case FP_DEVICE_ERROR_ALREADY_OPEN:
-          return g_error_new_literal (
-            KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_BUSY,
-            _ ("The fingerprint reader is in use by another program. Close "
-               "it, then press Retry."));
-        case FP_DEVICE_ERROR_GENERAL:
-        case FP_DEVICE_ERROR_NOT_SUPPORTED:
-        case FP_DEVICE_ERROR_NOT_OPEN:
-        case FP_DEVICE_ERROR_PROTO:
-        case FP_DEVICE_ERROR_DATA_INVALID:
-        case FP_DEVICE_ERROR_DATA_NOT_FOUND:
-        case FP_DEVICE_ERROR_DATA_FULL:
-        case FP_DEVICE_ERROR_DATA_DUPLICATE:
-        default:
-          break;
+      case FP_DEVICE_ERROR_REMOVED:
+        return g_error_new_literal (
+          KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNPLUGGED,
+          _("The fingerprint reader was unplugged. Plug it in again and "
+            "press Retry."));
+      case FP_DEVICE_ERROR_TOO_HOT:
+        return g_error_new_literal (
+          KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_OVERHEATED,
+          _("The fingerprint reader is too hot and paused itself. Wait "
+            "about four minutes before the next scan; keep the reader "
+            "out of direct sunlight."));
+      case FP_DEVICE_ERROR_BUSY:
+      case FP_DEVICE_ERROR_ALREADY_OPEN:
+        return g_error_new_literal (
+          KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_BUSY,
+          _("The fingerprint reader is in use by another program. Close "
+            "it, then press Retry."));
+      case FP_DEVICE_ERROR_GENERAL:
+      case FP_DEVICE_ERROR_NOT_SUPPORTED:
+      case FP_DEVICE_ERROR_NOT_OPEN:
+      case FP_DEVICE_ERROR_PROTO:
+      case FP_DEVICE_ERROR_DATA_INVALID:
+      case FP_DEVICE_ERROR_DATA_NOT_FOUND:
+      case FP_DEVICE_ERROR_DATA_FULL:
+      case FP_DEVICE_ERROR_DATA_DUPLICATE:
+      default:
+        break;
       }
 
   return g_error_new (KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNEXPECTED,
-                      _ ("The fingerprint reader reported a problem (%s). Unplug it, plug it in "
-                         "again and press Retry; if it happens again, call support."),
+                      _("The fingerprint reader reported a problem (%s). Unplug it, plug it in "
+                        "again and press Retry; if it happens again, call support."),
                       error->message);
 }
 
@@ -277,7 +277,7 @@ op_map_error (Op *op, GError *error)
 static void
 close_removed_device_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   /* Failing is expected: the device is gone. */
   fp_device_close_finish (FP_DEVICE (object), result, &error);
@@ -375,7 +375,7 @@ enroll_progress_cb (FpDevice *device, gint completed_stages, FpPrint *print, gpo
 {
   Op *op = user_data;
   KsFingerprintProgress progress = { 0 };
-  g_autoptr (GBytes) grey = NULL;
+  g_autoptr(GBytes) grey = NULL;
 
   /* The citizen is cooperating: give the next stage the full timeout again. */
   op_arm_timeout (op);
@@ -484,7 +484,7 @@ static void
 capture_minutiae_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   /* A capture without minutiae is still a capture: its quality says POOR. */
   if (!fp_image_detect_minutiae_finish (FP_IMAGE (object), result, &error))
@@ -499,7 +499,7 @@ capture_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Op *op = user_data;
   GError *error = NULL;
-  g_autoptr (FpImage) image = fp_device_capture_finish (FP_DEVICE (object), result, &error);
+  g_autoptr(FpImage) image = fp_device_capture_finish (FP_DEVICE (object), result, &error);
 
   if (image == NULL)
     {
@@ -514,32 +514,32 @@ op_run_device (Op *op)
 {
   switch (op->kind)
     {
-      case OP_ENROLL:
-        {
-          FpPrint *template_print = fp_print_new (op->device);
+    case OP_ENROLL:
+      {
+        FpPrint *template_print = fp_print_new (op->device);
 
-          fp_print_set_finger (template_print, op->finger);
-          if (op->username)
-            fp_print_set_username (template_print, op->username);
-          fp_device_enroll (op->device, template_print, op->cancellable, enroll_progress_cb, op,
-                            NULL, enroll_done_cb, op);
-        }
-        break;
-      case OP_VERIFY:
-        fp_device_verify (op->device, op->template_print, op->cancellable, NULL, NULL, NULL,
-                          verify_done_cb, op);
-        break;
-      case OP_IDENTIFY:
-        fp_device_identify (op->device, op->gallery, op->cancellable, NULL, NULL, NULL,
-                            identify_done_cb, op);
-        break;
-      case OP_CAPTURE:
-        fp_device_capture (op->device, TRUE, op->cancellable, capture_done_cb, op);
-        break;
-      case OP_MATCH_GALLERY:
-      case OP_DUPLICATES:
-      default:
-        g_assert_not_reached ();
+        fp_print_set_finger (template_print, op->finger);
+        if (op->username)
+          fp_print_set_username (template_print, op->username);
+        fp_device_enroll (op->device, template_print, op->cancellable, enroll_progress_cb, op,
+                          NULL, enroll_done_cb, op);
+      }
+      break;
+    case OP_VERIFY:
+      fp_device_verify (op->device, op->template_print, op->cancellable, NULL, NULL, NULL,
+                        verify_done_cb, op);
+      break;
+    case OP_IDENTIFY:
+      fp_device_identify (op->device, op->gallery, op->cancellable, NULL, NULL, NULL,
+                          identify_done_cb, op);
+      break;
+    case OP_CAPTURE:
+      fp_device_capture (op->device, TRUE, op->cancellable, capture_done_cb, op);
+      break;
+    case OP_MATCH_GALLERY:
+    case OP_DUPLICATES:
+    default:
+      g_assert_not_reached ();
     }
 }
 
@@ -574,7 +574,7 @@ op_start_in_worker (gpointer data)
 
       if (found == NULL)
         g_task_return_new_error (op->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 _ ("The comparison was cancelled."));
+                                 _("The comparison was cancelled."));
       else
         g_task_return_pointer (op->task, found, (GDestroyNotify)g_array_unref);
       op_free (op);
@@ -657,7 +657,7 @@ caller_cancelled_cb (GCancellable *cancellable, CancelLink *link)
    * thread while the worker may be completing the action and disconnecting it, and the two race
    * on the device's cancel source (seen: a g_source_unref(NULL) critical). The internal
    * cancellable is passed as the data, so a late idle finds no freed operation. */
-  g_autoptr (GSource) source = g_idle_source_new ();
+  g_autoptr(GSource) source = g_idle_source_new ();
 
   g_source_set_callback (source, cancel_in_worker, g_object_ref (link->internal), g_object_unref);
   g_source_attach (source, link->worker_context);
@@ -693,8 +693,8 @@ op_submit (Op *op)
       if (self->device == NULL)
         {
           g_task_return_new_error (op->task, KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_NO_READER,
-                                   _ ("No fingerprint reader is connected. Plug in the reader and "
-                                      "press Retry."));
+                                   _("No fingerprint reader is connected. Plug in the reader and "
+                                     "press Retry."));
           op_free (op);
           return;
         }
@@ -704,8 +704,8 @@ op_submit (Op *op)
         {
           g_mutex_unlock (&self->lock);
           g_task_return_new_error (op->task, KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_BUSY,
-                                   _ ("The fingerprint reader is still busy with the previous "
-                                      "scan. Wait for it to finish or cancel it."));
+                                   _("The fingerprint reader is still busy with the previous "
+                                     "scan. Wait for it to finish or cancel it."));
           op_free (op);
           return;
         }
@@ -839,7 +839,7 @@ static void
 close_done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   KsFingerprintService *self = user_data;
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!fp_device_close_finish (FP_DEVICE (object), result, &error))
     g_debug ("Closing the reader: %s", error->message);

@@ -49,9 +49,9 @@ typedef struct
 
 typedef struct _KsFingerprintService KsFingerprintService;
 
-typedef void (*KsFingerprintProgressFunc) (KsFingerprintService *service,
+typedef void (*KsFingerprintProgressFunc) (KsFingerprintService        *service,
                                            const KsFingerprintProgress *progress,
-                                           gpointer user_data);
+                                           gpointer                     user_data);
 
 #define KS_TYPE_FINGERPRINT_SERVICE (ks_fingerprint_service_get_type ())
 

@@ -111,8 +111,8 @@ status_from_string (const char *text)
  * systems (NADRA, banks) compare against.
  */
 const FpFinger *
-ks_fingers_get_required (KsCaptureSet  set,
-                         guint        *n_fingers)
+ks_fingers_get_required (KsCaptureSet set,
+                         guint       *n_fingers)
 {
   static const FpFinger four[] = {
     FP_FINGER_RIGHT_THUMB, FP_FINGER_LEFT_THUMB, FP_FINGER_RIGHT_INDEX, FP_FINGER_LEFT_INDEX,
@@ -146,11 +146,11 @@ associated_data (const char *capture_id,
  * Stores one finger of a draft (replacing what was there for that finger), sealed with @vault.
  */
 gboolean
-ks_fingers_save_draft (KsStore                *store,
-                       KsVault                *vault,
-                       gint64                  draft_id,
-                       const KsFingerCapture  *capture,
-                       GError                **error)
+ks_fingers_save_draft (KsStore               *store,
+                       KsVault               *vault,
+                       gint64                 draft_id,
+                       const KsFingerCapture *capture,
+                       GError               **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GBytes) template_enc = NULL;
@@ -211,10 +211,10 @@ ks_fingers_save_draft (KsStore                *store,
 }
 
 gboolean
-ks_fingers_remove_draft_finger (KsStore   *store,
-                                gint64     draft_id,
-                                FpFinger   finger,
-                                GError   **error)
+ks_fingers_remove_draft_finger (KsStore *store,
+                                gint64   draft_id,
+                                FpFinger finger,
+                                GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok;
@@ -243,11 +243,11 @@ ks_fingers_remove_draft_finger (KsStore   *store,
  * The result of the duplicate check, kept with the draft so submit flags the record.
  */
 gboolean
-ks_fingers_set_duplicates (KsStore         *store,
-                           gint64           draft_id,
-                           const FpFinger  *fingers,
-                           guint            n_fingers,
-                           GError         **error)
+ks_fingers_set_duplicates (KsStore        *store,
+                           gint64          draft_id,
+                           const FpFinger *fingers,
+                           guint           n_fingers,
+                           GError        **error)
 {
   g_autoptr(sqlite3_stmt) clear = NULL;
   g_autoptr(sqlite3_stmt) mark = NULL;
@@ -285,13 +285,13 @@ fail:
 }
 
 static GBytes *
-open_blob (KsVault       *vault,
-           sqlite3_stmt  *stmt,
-           int            column,
-           const char    *capture_id,
-           FpFinger       finger,
-           const char    *what,
-           GError       **error)
+open_blob (KsVault      *vault,
+           sqlite3_stmt *stmt,
+           int           column,
+           const char   *capture_id,
+           FpFinger      finger,
+           const char   *what,
+           GError      **error)
 {
   g_autofree char *ad = NULL;
   g_autoptr(GBytes) sealed = NULL;
@@ -304,13 +304,14 @@ open_blob (KsVault       *vault,
 }
 
 static GPtrArray *
-load_fingers (KsStore     *store,
-              KsVault     *vault,
-              const char  *sql,
-              gint64       owner_id,
-              GError     **error)
+load_fingers (KsStore    *store,
+              KsVault    *vault,
+              const char *sql,
+              gint64      owner_id,
+              GError    **error)
 {
-  g_autoptr(GPtrArray) fingers = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_finger_capture_free);
+  g_autoptr(GPtrArray) fingers = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)ks_finger_capture_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok = TRUE;
   int rc;
@@ -375,10 +376,10 @@ load_fingers (KsStore     *store,
  *   finger order; %NULL on error
  */
 GPtrArray *
-ks_fingers_load_draft (KsStore  *store,
-                       KsVault  *vault,
-                       gint64    draft_id,
-                       GError  **error)
+ks_fingers_load_draft (KsStore *store,
+                       KsVault *vault,
+                       gint64   draft_id,
+                       GError **error)
 {
   g_return_val_if_fail (KS_IS_STORE (store), NULL);
   g_return_val_if_fail (KS_IS_VAULT (vault), NULL);
@@ -395,10 +396,10 @@ ks_fingers_load_draft (KsStore  *store,
  * Returns: (transfer full) (element-type KsFingerCapture): the submitted record's fingers
  */
 GPtrArray *
-ks_fingers_load_record (KsStore  *store,
-                        KsVault  *vault,
-                        gint64    record_id,
-                        GError  **error)
+ks_fingers_load_record (KsStore *store,
+                        KsVault *vault,
+                        gint64   record_id,
+                        GError **error)
 {
   g_return_val_if_fail (KS_IS_STORE (store), NULL);
   g_return_val_if_fail (KS_IS_VAULT (vault), NULL);
@@ -410,11 +411,11 @@ ks_fingers_load_record (KsStore  *store,
 }
 
 static gboolean
-exec_ids (KsStore     *store,
-          const char  *sql,
-          gint64       draft_id,
-          gint64       record_id,
-          GError     **error)
+exec_ids (KsStore    *store,
+          const char *sql,
+          gint64      draft_id,
+          gint64      record_id,
+          GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok;
@@ -441,10 +442,10 @@ exec_ids (KsStore     *store,
  * fingers already.
  */
 gboolean
-ks_fingers_copy_record_to_draft (KsStore  *store,
-                                 gint64    record_id,
-                                 gint64    draft_id,
-                                 GError  **error)
+ks_fingers_copy_record_to_draft (KsStore *store,
+                                 gint64   record_id,
+                                 gint64   draft_id,
+                                 GError **error)
 {
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
 
@@ -465,10 +466,10 @@ ks_fingers_copy_record_to_draft (KsStore  *store,
  * them), and the record's finger flags are set from them. The sealed blobs move as they are.
  */
 gboolean
-ks_fingers_move_to_record (KsStore  *store,
-                           gint64    draft_id,
-                           gint64    record_id,
-                           GError  **error)
+ks_fingers_move_to_record (KsStore *store,
+                           gint64   draft_id,
+                           gint64   record_id,
+                           GError **error)
 {
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
   g_return_val_if_fail (_ks_store_in_transaction (store), FALSE);
@@ -511,10 +512,10 @@ ks_fingers_move_to_record (KsStore  *store,
  *   has no fingers
  */
 GBytes *
-ks_fingers_export_for_registry (KsStore     *store,
-                                KsVault     *vault,
-                                const char  *kp_id,
-                                GError     **error)
+ks_fingers_export_for_registry (KsStore    *store,
+                                KsVault    *vault,
+                                const char *kp_id,
+                                GError    **error)
 {
   g_autoptr(KsRecordInfo) info = ks_records_get_info (store, kp_id, error);
   g_autoptr(GPtrArray) fingers = NULL;

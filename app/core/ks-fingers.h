@@ -42,48 +42,48 @@ typedef struct
   char *capture_id;        /* the stored row's, when loaded; NULL for a capture not yet saved */
 } KsFingerCapture;
 
-KsFingerCapture *ks_finger_capture_new           (FpFinger          finger);
-void             ks_finger_capture_free          (KsFingerCapture  *capture);
+KsFingerCapture *ks_finger_capture_new (FpFinger finger);
+void             ks_finger_capture_free (KsFingerCapture *capture);
 
-const char      *ks_finger_get_label             (FpFinger          finger);
-const char      *ks_finger_status_to_string      (KsFingerStatus    status);
-const FpFinger  *ks_fingers_get_required         (KsCaptureSet      set,
-                                                  guint            *n_fingers);
+const char      *ks_finger_get_label (FpFinger finger);
+const char      *ks_finger_status_to_string (KsFingerStatus status);
+const FpFinger  *ks_fingers_get_required (KsCaptureSet set,
+                                          guint       *n_fingers);
 
-gboolean         ks_fingers_save_draft           (KsStore          *store,
-                                                  KsVault          *vault,
-                                                  gint64            draft_id,
-                                                  const KsFingerCapture *capture,
-                                                  GError          **error);
-gboolean         ks_fingers_remove_draft_finger  (KsStore          *store,
-                                                  gint64            draft_id,
-                                                  FpFinger          finger,
-                                                  GError          **error);
-gboolean         ks_fingers_set_duplicates       (KsStore          *store,
-                                                  gint64            draft_id,
-                                                  const FpFinger   *fingers,
-                                                  guint             n_fingers,
-                                                  GError          **error);
-GPtrArray       *ks_fingers_load_draft           (KsStore          *store,
-                                                  KsVault          *vault,
-                                                  gint64            draft_id,
-                                                  GError          **error);
-GPtrArray       *ks_fingers_load_record          (KsStore          *store,
-                                                  KsVault          *vault,
-                                                  gint64            record_id,
-                                                  GError          **error);
-GBytes          *ks_fingers_export_for_registry  (KsStore          *store,
-                                                  KsVault          *vault,
-                                                  const char       *kp_id,
-                                                  GError          **error);
-gboolean         ks_fingers_copy_record_to_draft (KsStore          *store,
-                                                  gint64            record_id,
-                                                  gint64            draft_id,
-                                                  GError          **error);
-gboolean         ks_fingers_move_to_record       (KsStore          *store,
-                                                  gint64            draft_id,
-                                                  gint64            record_id,
-                                                  GError          **error);
+gboolean         ks_fingers_save_draft (KsStore               *store,
+                                        KsVault               *vault,
+                                        gint64                 draft_id,
+                                        const KsFingerCapture *capture,
+                                        GError               **error);
+gboolean         ks_fingers_remove_draft_finger (KsStore *store,
+                                                 gint64   draft_id,
+                                                 FpFinger finger,
+                                                 GError **error);
+gboolean         ks_fingers_set_duplicates (KsStore        *store,
+                                            gint64          draft_id,
+                                            const FpFinger *fingers,
+                                            guint           n_fingers,
+                                            GError        **error);
+GPtrArray       *ks_fingers_load_draft (KsStore *store,
+                                        KsVault *vault,
+                                        gint64   draft_id,
+                                        GError **error);
+GPtrArray       *ks_fingers_load_record (KsStore *store,
+                                         KsVault *vault,
+                                         gint64   record_id,
+                                         GError **error);
+GBytes          *ks_fingers_export_for_registry (KsStore    *store,
+                                                 KsVault    *vault,
+                                                 const char *kp_id,
+                                                 GError    **error);
+gboolean         ks_fingers_copy_record_to_draft (KsStore *store,
+                                                  gint64   record_id,
+                                                  gint64   draft_id,
+                                                  GError **error);
+gboolean         ks_fingers_move_to_record (KsStore *store,
+                                            gint64   draft_id,
+                                            gint64   record_id,
+                                            GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsFingerCapture, ks_finger_capture_free)
 

@@ -125,7 +125,7 @@ drop_border_minutiae (MinutiaSet *set)
 
           if (len > 0)
             dmin = MIN (dmin, fabs (ex * (set->m[i].y - hull[e].y) - ey * (set->m[i].x - hull[e].x))
-                                / len);
+                        / len);
         }
       if (dmin >= BORDER_MARGIN)
         set->m[kept++] = set->m[i];
@@ -139,19 +139,20 @@ static GArray *
 print_minutiae (FpPrint *print)
 {
   g_autofree guchar *data = NULL;
-  g_autoptr (GVariant) value = NULL;
-  g_autoptr (GVariant) payload = NULL;
-  g_autoptr (GVariant) inner = NULL;
-  g_autoptr (GVariant) sets = NULL;
-  g_autoptr (GArray) result = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) payload = NULL;
+  g_autoptr(GVariant) inner = NULL;
+  g_autoptr(GVariant) sets = NULL;
+  g_autoptr(GArray) result = NULL;
   gsize len = 0;
 
   if (print == NULL || !fp_print_serialize (print, &data, &len, NULL) || len <= 3)
     return NULL;
 
   {
-    g_autoptr (GVariant) raw = g_variant_ref_sink (g_variant_new_from_data (
-      G_VARIANT_TYPE ("(issbymsmsia{sv}v)"), data + 3, len - 3, FALSE, NULL, NULL));
+    g_autoptr(GVariant) raw = g_variant_ref_sink (g_variant_new_from_data (
+                                                    G_VARIANT_TYPE ("(issbymsmsia{sv}v)"), data + 3,
+                                                    len - 3, FALSE, NULL, NULL));
 
     /* The normal form is a checked copy: a corrupt blob yields defaults, never a crash. */
     value = g_variant_get_normal_form (raw);
@@ -170,10 +171,10 @@ print_minutiae (FpPrint *print)
   g_array_set_clear_func (result, minutia_set_clear);
   for (gsize i = 0; i < g_variant_n_children (sets); i++)
     {
-      g_autoptr (GVariant) xyt = g_variant_get_child_value (sets, i);
-      g_autoptr (GVariant) xs = g_variant_get_child_value (xyt, 0);
-      g_autoptr (GVariant) ys = g_variant_get_child_value (xyt, 1);
-      g_autoptr (GVariant) ts = g_variant_get_child_value (xyt, 2);
+      g_autoptr(GVariant) xyt = g_variant_get_child_value (sets, i);
+      g_autoptr(GVariant) xs = g_variant_get_child_value (xyt, 0);
+      g_autoptr(GVariant) ys = g_variant_get_child_value (xyt, 1);
+      g_autoptr(GVariant) ts = g_variant_get_child_value (xyt, 2);
       gsize nx, ny, nt;
       const gint32 *x = g_variant_get_fixed_array (xs, &nx, sizeof (gint32));
       const gint32 *y = g_variant_get_fixed_array (ys, &ny, sizeof (gint32));
@@ -185,7 +186,8 @@ print_minutiae (FpPrint *print)
       set.n = nx;
       set.m = g_new (Minutia, MAX (nx, 1));
       for (gsize k = 0; k < nx; k++)
-        set.m[k] = (Minutia){ x[k], y[k], t[k] * G_PI / 180.0 };
+        set.m[k] = (Minutia){ x[k], y[k], t[k] * G_PI / 180.0 }
+      ;
       drop_border_minutiae (&set);
       g_array_append_val (result, set);
     }
@@ -459,8 +461,8 @@ score_minutiae (GArray *a, GArray *b)
 int
 ks_fp_match_score (FpPrint *a, FpPrint *b)
 {
-  g_autoptr (GArray) ma = NULL;
-  g_autoptr (GArray) mb = NULL;
+  g_autoptr(GArray) ma = NULL;
+  g_autoptr(GArray) mb = NULL;
 
   g_return_val_if_fail (FP_IS_PRINT (a), 0);
   g_return_val_if_fail (FP_IS_PRINT (b), 0);
@@ -495,8 +497,8 @@ hit_compare (gconstpointer pa, gconstpointer pb)
 GArray *
 ks_fp_match_gallery (FpPrint *probe, GPtrArray *gallery, int threshold, GCancellable *cancellable)
 {
-  g_autoptr (GArray) hits = g_array_new (FALSE, FALSE, sizeof (KsFpMatchHit));
-  g_autoptr (GArray) mp = NULL;
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (KsFpMatchHit));
+  g_autoptr(GArray) mp = NULL;
 
   g_return_val_if_fail (FP_IS_PRINT (probe), NULL);
   g_return_val_if_fail (gallery != NULL, NULL);
@@ -505,7 +507,7 @@ ks_fp_match_gallery (FpPrint *probe, GPtrArray *gallery, int threshold, GCancell
   for (guint i = 0; i < gallery->len; i++)
     {
       FpPrint *item = g_ptr_array_index (gallery, i);
-      g_autoptr (GArray) mi = NULL;
+      g_autoptr(GArray) mi = NULL;
       int score;
 
       if (g_cancellable_is_cancelled (cancellable))
@@ -541,9 +543,9 @@ GArray *
 ks_fp_check_duplicates (GPtrArray *new_prints, GPtrArray *existing_prints,
                         GCancellable *cancellable)
 {
-  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (KsFpDuplicate));
-  g_autoptr (GPtrArray) new_m = g_ptr_array_new_with_free_func (minutiae_free);
-  g_autoptr (GPtrArray) old_m = g_ptr_array_new_with_free_func (minutiae_free);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (KsFpDuplicate));
+  g_autoptr(GPtrArray) new_m = g_ptr_array_new_with_free_func (minutiae_free);
+  g_autoptr(GPtrArray) old_m = g_ptr_array_new_with_free_func (minutiae_free);
 
   g_return_val_if_fail (new_prints != NULL, NULL);
 

@@ -157,14 +157,14 @@ ks_fp_grade_to_string (KsFpGrade grade)
 {
   switch (grade)
     {
-      case KS_FP_GRADE_GOOD:
-        return C_ ("fingerprint quality", "Good");
-      case KS_FP_GRADE_FAIR:
-        return C_ ("fingerprint quality", "Fair");
-      case KS_FP_GRADE_POOR:
-        return C_ ("fingerprint quality", "Poor");
-      default:
-        g_return_val_if_reached (NULL);
+    case KS_FP_GRADE_GOOD:
+      return C_("fingerprint quality", "Good");
+    case KS_FP_GRADE_FAIR:
+      return C_("fingerprint quality", "Fair");
+    case KS_FP_GRADE_POOR:
+      return C_("fingerprint quality", "Poor");
+    default:
+      g_return_val_if_reached (NULL);
     }
 }
 

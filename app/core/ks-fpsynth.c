@@ -126,37 +126,37 @@ layout_init (Layout *layout, KsFpSynthClass klass, Rng *rng)
   memset (layout, 0, sizeof *layout);
   switch (klass)
     {
-      case KS_FPSYNTH_CLASS_ARCH:
-        break;
-      case KS_FPSYNTH_CLASS_TENTED_ARCH:
-        layout->n_cores = layout->n_deltas = 1;
-        layout->cores[0] = (Point){ cx, cy - 10 };
-        layout->deltas[0]
-          = (Point){ cx + rng_uniform (rng, -6, 6), cy + rng_uniform (rng, 40, 60) };
-        break;
-      case KS_FPSYNTH_CLASS_LEFT_LOOP:
-      case KS_FPSYNTH_CLASS_RIGHT_LOOP:
-        {
-          double side = klass == KS_FPSYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
+    case KS_FPSYNTH_CLASS_ARCH:
+      break;
+    case KS_FPSYNTH_CLASS_TENTED_ARCH:
+      layout->n_cores = layout->n_deltas = 1;
+      layout->cores[0] = (Point){ cx, cy - 10 };
+      layout->deltas[0]
+        = (Point){ cx + rng_uniform (rng, -6, 6), cy + rng_uniform (rng, 40, 60) };
+      break;
+    case KS_FPSYNTH_CLASS_LEFT_LOOP:
+    case KS_FPSYNTH_CLASS_RIGHT_LOOP:
+      {
+        double side = klass == KS_FPSYNTH_CLASS_LEFT_LOOP ? 1.0 : -1.0;
 
-          layout->n_cores = layout->n_deltas = 1;
-          layout->cores[0]
-            = (Point){ cx - side * rng_uniform (rng, 5, 25), cy - rng_uniform (rng, 20, 45) };
-          layout->deltas[0]
-            = (Point){ cx + side * rng_uniform (rng, 60, 95), cy + rng_uniform (rng, 60, 100) };
-        }
-        break;
-      case KS_FPSYNTH_CLASS_WHORL:
-        layout->n_cores = layout->n_deltas = 2;
-        layout->cores[0] = (Point){ cx - rng_uniform (rng, 0, 12), cy - rng_uniform (rng, 15, 25) };
-        layout->cores[1] = (Point){ cx + rng_uniform (rng, 0, 12), cy + rng_uniform (rng, 5, 15) };
+        layout->n_cores = layout->n_deltas = 1;
+        layout->cores[0]
+          = (Point){ cx - side * rng_uniform (rng, 5, 25), cy - rng_uniform (rng, 20, 45) };
         layout->deltas[0]
-          = (Point){ cx - rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
-        layout->deltas[1]
-          = (Point){ cx + rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
-        break;
-      default:
-        g_assert_not_reached ();
+          = (Point){ cx + side * rng_uniform (rng, 60, 95), cy + rng_uniform (rng, 60, 100) };
+      }
+      break;
+    case KS_FPSYNTH_CLASS_WHORL:
+      layout->n_cores = layout->n_deltas = 2;
+      layout->cores[0] = (Point){ cx - rng_uniform (rng, 0, 12), cy - rng_uniform (rng, 15, 25) };
+      layout->cores[1] = (Point){ cx + rng_uniform (rng, 0, 12), cy + rng_uniform (rng, 5, 15) };
+      layout->deltas[0]
+        = (Point){ cx - rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
+      layout->deltas[1]
+        = (Point){ cx + rng_uniform (rng, 70, 100), cy + rng_uniform (rng, 70, 100) };
+      break;
+    default:
+      g_assert_not_reached ();
     }
 
   for (guint i = 0; i < 3; i++)
@@ -210,7 +210,7 @@ layout_period (const Layout *layout, double x, double y)
 {
   return layout->period_base
          + layout->period_amp
-             * sin (layout->period_fx * x + layout->period_fy * y + layout->period_phase);
+         * sin (layout->period_fx * x + layout->period_fy * y + layout->period_phase);
 }
 
 static double
@@ -560,7 +560,7 @@ GBytes *
 ks_fpsynth_generate (guint64 person, guint finger, guint impression, KsFpSynthVariant variant,
                      guint *width, guint *height)
 {
-  g_autoptr (KsFpSynthFinger) f = ks_fpsynth_finger_new (person, finger);
+  g_autoptr(KsFpSynthFinger) f = ks_fpsynth_finger_new (person, finger);
 
   return ks_fpsynth_finger_render (f, impression, variant, width, height);
 }
@@ -598,8 +598,8 @@ ks_fpsynth_write_png (GBytes *grey, guint width, guint height, const char *path,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _ ("The image could not be written to %s (%s). Check that the folder exists and "
-                      "is writable."),
+                   _("The image could not be written to %s (%s). Check that the folder exists and "
+                     "is writable."),
                    path, cairo_status_to_string (status));
       return FALSE;
     }

@@ -192,9 +192,9 @@ ks_kpid_format (const char *district,
  * allowed only at the three boundaries, so `PEW-A01-0000123-K`, `PEWA010000123K` and
  * `pew a01 0000123 k` are the same ID. */
 static gboolean
-parse_compact (const char  *text,
-               char         compact[KS_KPID_COMPACT_LEN + 1],
-               GError     **error)
+parse_compact (const char *text,
+               char        compact[KS_KPID_COMPACT_LEN + 1],
+               GError    **error)
 {
   g_autofree char *s = g_strstrip (g_strdup (text));
   guint n = 0;
@@ -296,11 +296,11 @@ parse_compact (const char  *text,
  *   data's business, not this function's.
  */
 gboolean
-ks_kpid_parse (const char  *text,
-               char       **district,
-               char       **station,
-               guint32     *sequence,
-               GError     **error)
+ks_kpid_parse (const char *text,
+               char      **district,
+               char      **station,
+               guint32    *sequence,
+               GError    **error)
 {
   char compact[KS_KPID_COMPACT_LEN + 1] = { 0 };
 

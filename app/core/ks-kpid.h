@@ -27,29 +27,30 @@ typedef enum
 #define KS_KPID_SEQUENCE_LEN  7
 #define KS_KPID_SEQUENCE_MAX  9999999u
 /* PEW-A01-0000123-K: 14 significant characters, 17 with the dashes. */
-#define KS_KPID_COMPACT_LEN   (KS_KPID_DISTRICT_LEN + KS_KPID_STATION_LEN + KS_KPID_SEQUENCE_LEN + 1)
+#define KS_KPID_COMPACT_LEN   (KS_KPID_DISTRICT_LEN + KS_KPID_STATION_LEN + KS_KPID_SEQUENCE_LEN + \
+                               1)
 #define KS_KPID_DISPLAY_LEN   (KS_KPID_COMPACT_LEN + 3)
 
 /* The 36 characters an ID is written in, in check-value order. */
 #define KS_KPID_ALPHABET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-GQuark    ks_kpid_error_quark        (void);
+GQuark    ks_kpid_error_quark (void);
 
-char     *ks_kpid_format             (const char  *district,
-                                      const char  *station,
-                                      guint32      sequence);
-char     *ks_kpid_to_compact         (const char  *kpid);
-gboolean  ks_kpid_parse              (const char  *text,
-                                      char       **district,
-                                      char       **station,
-                                      guint32     *sequence,
-                                      GError     **error);
-gboolean  ks_kpid_is_valid           (const char  *text);
+char     *ks_kpid_format (const char *district,
+                          const char *station,
+                          guint32     sequence);
+char     *ks_kpid_to_compact (const char *kpid);
+gboolean  ks_kpid_parse (const char *text,
+                         char      **district,
+                         char      **station,
+                         guint32    *sequence,
+                         GError    **error);
+gboolean  ks_kpid_is_valid (const char *text);
 
-char      ks_kpid_check_char         (const char  *payload,
-                                      gssize       length);
-guint     ks_kpid_char_value         (char         c);
-guint     ks_kpid_combine            (guint        state,
-                                      guint        value);
+char      ks_kpid_check_char (const char *payload,
+                              gssize      length);
+guint     ks_kpid_char_value (char c);
+guint     ks_kpid_combine (guint state,
+                           guint value);
 
 G_END_DECLS

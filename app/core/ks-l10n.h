@@ -13,14 +13,14 @@ typedef struct
 {
   const char *code;            /* "en", "ur", "ps": gettext's LANGUAGE and the accounts column */
   const char *native_name;     /* the name in the language itself: "اردو" */
-  gboolean    rtl;
+  gboolean rtl;
 } KsLanguage;
 
-const KsLanguage *ks_languages_get             (guint       *n_languages);
-const KsLanguage *ks_language_lookup           (const char  *code);
-gboolean          ks_language_is_rtl           (const char  *code);
-char             *ks_bidi_isolate_ltr          (const char  *text);
-char             *ks_format_date               (const GDate *date);
-char             *ks_format_iso_date           (const char  *iso_date);
+const KsLanguage *ks_languages_get (guint *n_languages);
+const KsLanguage *ks_language_lookup (const char *code);
+gboolean          ks_language_is_rtl (const char *code);
+char             *ks_bidi_isolate_ltr (const char *text);
+char             *ks_format_date (const GDate *date);
+char             *ks_format_iso_date (const char *iso_date);
 
 G_END_DECLS

@@ -21,8 +21,8 @@
 #define PHOTO_AD "khyber-pass/photo/v1"
 
 static KsVault *
-open_vault (KsProfile  *profile,
-            GError    **error)
+open_vault (KsProfile *profile,
+            GError   **error)
 {
   g_autofree char *dir = ks_profile_build_path (profile, "keys");
   g_autofree char *path = g_build_filename (dir, "biometrics.key", NULL);
@@ -43,9 +43,9 @@ open_vault (KsProfile  *profile,
  * Returns: (transfer full): the sealed photo as base64 text, for the record's photo field
  */
 char *
-ks_photo_seal (KsProfile  *profile,
-               GBytes     *png,
-               GError    **error)
+ks_photo_seal (KsProfile *profile,
+               GBytes    *png,
+               GError   **error)
 {
   g_autoptr(KsVault) vault = open_vault (profile, error);
   g_autoptr(GBytes) sealed = NULL;
@@ -62,9 +62,9 @@ ks_photo_seal (KsProfile  *profile,
  * Returns: (transfer full): the PNG bytes of a photo sealed by ks_photo_seal() at this station
  */
 GBytes *
-ks_photo_open (KsProfile   *profile,
-               const char  *sealed,
-               GError     **error)
+ks_photo_open (KsProfile  *profile,
+               const char *sealed,
+               GError    **error)
 {
   g_autoptr(KsVault) vault = open_vault (profile, error);
   g_autoptr(GBytes) blob = NULL;

@@ -13,11 +13,11 @@ G_BEGIN_DECLS
 #define KS_PHOTO_MAX_WIDTH  300
 #define KS_PHOTO_MAX_HEIGHT 400
 
-char   *ks_photo_seal (KsProfile   *profile,
-                       GBytes      *png,
-                       GError     **error);
-GBytes *ks_photo_open (KsProfile   *profile,
-                       const char  *sealed,
-                       GError     **error);
+char   *ks_photo_seal (KsProfile *profile,
+                       GBytes    *png,
+                       GError   **error);
+GBytes *ks_photo_open (KsProfile  *profile,
+                       const char *sealed,
+                       GError    **error);
 
 G_END_DECLS

@@ -80,9 +80,9 @@ name_is_valid (const char *name)
  * message for the operator, when the folder cannot be created or written.
  */
 KsProfile *
-ks_profile_new (const char  *name,
-                const char  *data_dir,
-                GError     **error)
+ks_profile_new (const char *name,
+                const char *data_dir,
+                GError    **error)
 {
   g_autoptr(KsProfile) self = NULL;
   g_autofree char *base = NULL;
@@ -180,8 +180,8 @@ ks_profile_build_path (KsProfile  *self,
  * dies (also on SIGKILL or a power cut): no stale lock file ever blocks a station.
  */
 gboolean
-ks_profile_lock (KsProfile  *self,
-                 GError    **error)
+ks_profile_lock (KsProfile *self,
+                 GError   **error)
 {
   g_autofree char *path = NULL;
   g_autofree char *pid_text = NULL;

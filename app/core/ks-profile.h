@@ -28,18 +28,18 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (KsProfile, ks_profile, KS, PROFILE, GObject)
 
-GQuark         ks_profile_error_quark      (void);
-KsProfile     *ks_profile_new              (const char  *name,
-                                            const char  *data_dir,
-                                            GError     **error);
-const char    *ks_profile_get_name         (KsProfile   *self);
-KsProfileKind  ks_profile_get_kind         (KsProfile   *self);
-gboolean       ks_profile_is_training      (KsProfile   *self);
-const char    *ks_profile_get_dir          (KsProfile   *self);
-char          *ks_profile_build_path       (KsProfile   *self,
-                                            const char  *file_name);
-gboolean       ks_profile_lock             (KsProfile   *self,
-                                            GError     **error);
-gboolean       ks_profile_is_locked        (KsProfile   *self);
+GQuark         ks_profile_error_quark (void);
+KsProfile     *ks_profile_new (const char *name,
+                               const char *data_dir,
+                               GError    **error);
+const char    *ks_profile_get_name (KsProfile *self);
+KsProfileKind  ks_profile_get_kind (KsProfile *self);
+gboolean       ks_profile_is_training (KsProfile *self);
+const char    *ks_profile_get_dir (KsProfile *self);
+char          *ks_profile_build_path (KsProfile  *self,
+                                      const char *file_name);
+gboolean       ks_profile_lock (KsProfile *self,
+                                GError   **error);
+gboolean       ks_profile_is_locked (KsProfile *self);
 
 G_END_DECLS

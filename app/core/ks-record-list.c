@@ -161,7 +161,7 @@ ks_record_row_init (KsRecordRow *self)
 
 #define ROW_GETTER(type, field)                                     \
   type                                                              \
-  ks_record_row_get_##field (KsRecordRow *self)                     \
+  ks_record_row_get_ ## field (KsRecordRow *self)                     \
   {                                                                 \
     g_return_val_if_fail (KS_IS_RECORD_ROW (self), (type)0);        \
     return self->field;                                             \
@@ -181,7 +181,7 @@ ROW_GETTER (guint, flags)
 
 static char *
 column_dup (sqlite3_stmt *stmt,
-            int           column)
+            int column)
 {
   const char *text = (const char *)sqlite3_column_text (stmt, column);
   return g_strdup (text ? text : "");
@@ -339,11 +339,11 @@ bind_all (GArray       *binds,
 
 /* Thread-safe: runs on the UI thread for scrolling, in a worker for a new filter. */
 static GPtrArray *
-query_page (KsStore     *store,
-            const char  *page_sql,
-            GArray      *binds,
-            guint        page,
-            GError     **out_error)
+query_page (KsStore    *store,
+            const char *page_sql,
+            GArray     *binds,
+            guint       page,
+            GError    **out_error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(sqlite3_stmt) ids = NULL;
@@ -464,10 +464,10 @@ ks_record_list_model_init (GListModelInterface *iface)
 }
 
 static guint
-query_count (KsStore     *store,
-             const char  *where,
-             GArray      *binds,
-             GError     **error)
+query_count (KsStore    *store,
+             const char *where,
+             GArray     *binds,
+             GError    **error)
 {
   g_autofree char *sql = g_strconcat ("SELECT count(*) FROM records ", where, NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -500,11 +500,11 @@ count_rows (KsRecordList *self)
 }
 
 static char *
-build_page_sql (const char   *where,
-                const char   *where_scan,
-                guint         n_items,
-                KsRecordSort  sort,
-                gboolean      descending)
+build_page_sql (const char  *where,
+                const char  *where_scan,
+                guint        n_items,
+                KsRecordSort sort,
+                gboolean     descending)
 {
   GString *sql = g_string_new ("SELECT id FROM records ");
   const char *direction = descending ? " DESC" : "";
@@ -687,10 +687,10 @@ add_search (GString    *where,
 /* The WHERE clauses of @filter (as it is and with the search kept off its index) and the
  * values of their placeholders. */
 static void
-build_filter (const KsRecordFilter  *filter,
-              char                 **where_out,
-              char                 **where_scan_out,
-              GArray                *binds)
+build_filter (const KsRecordFilter *filter,
+              char                **where_out,
+              char                **where_scan_out,
+              GArray               *binds)
 {
   g_autoptr(GString) where = g_string_new ("WHERE 1");
   g_autoptr(GString) where_scan = NULL;
@@ -860,9 +860,9 @@ ks_record_list_set_filter_async (KsRecordList         *self,
  * Returns: %FALSE with @error set if the store could not be read
  */
 gboolean
-ks_record_list_set_filter_finish (KsRecordList  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
+ks_record_list_set_filter_finish (KsRecordList *self,
+                                  GAsyncResult *result,
+                                  GError      **error)
 {
   FilterQuery *query;
   guint old_n;

@@ -71,9 +71,9 @@ invalid (GError    **error,
 }
 
 static KsValidateResult
-check_consents (KsRecord     *record,
-                KsReference  *reference,
-                GError      **error)
+check_consents (KsRecord    *record,
+                KsReference *reference,
+                GError     **error)
 {
   g_autoptr(GPtrArray) consents = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -118,12 +118,12 @@ check_consents (KsRecord     *record,
  * gender, the guardian against the age, the tehsil against the district).
  */
 KsValidateResult
-ks_record_check_field (KsRecord     *record,
-                       KsField       field,
-                       KsReference  *reference,
-                       const GDate  *today,
-                       char        **normalized,
-                       GError      **error)
+ks_record_check_field (KsRecord    *record,
+                       KsField      field,
+                       KsReference *reference,
+                       const GDate *today,
+                       char       **normalized,
+                       GError     **error)
 {
   const char *value = ks_record_get (record, field);
   g_autofree char *norm = NULL;
@@ -140,7 +140,8 @@ ks_record_check_field (KsRecord     *record,
 
     case KS_FIELD_CNIC:
       result = ks_validate_id_number (value,
-                                      g_str_equal (ks_record_get (record, KS_FIELD_ID_KIND), "bform")
+                                      g_str_equal (ks_record_get (record,
+                                                                  KS_FIELD_ID_KIND), "bform")
                                         ? KS_ID_NUMBER_BFORM : KS_ID_NUMBER_CNIC,
                                       record_gender (record), &norm, error);
       break;
@@ -288,14 +289,14 @@ ks_record_check_field (KsRecord     *record,
  * field itself.
  */
 gboolean
-ks_record_validate (KsRecord     *record,
-                    KsField       first,
-                    KsField       last,
-                    KsReference  *reference,
-                    const GDate  *today,
-                    gboolean      normalize,
-                    KsField      *bad_field,
-                    GError      **error)
+ks_record_validate (KsRecord    *record,
+                    KsField      first,
+                    KsField      last,
+                    KsReference *reference,
+                    const GDate *today,
+                    gboolean     normalize,
+                    KsField     *bad_field,
+                    GError     **error)
 {
   g_return_val_if_fail (KS_IS_RECORD (record), FALSE);
   g_return_val_if_fail (first <= last && last < KS_N_FIELDS, FALSE);

@@ -11,24 +11,24 @@
 
 G_BEGIN_DECLS
 
-KsValidateResult ks_record_check_field  (KsRecord     *record,
-                                         KsField       field,
-                                         KsReference  *reference,
-                                         const GDate  *today,
-                                         char        **normalized,
-                                         GError      **error);
+KsValidateResult ks_record_check_field (KsRecord    *record,
+                                        KsField      field,
+                                        KsReference *reference,
+                                        const GDate *today,
+                                        char       **normalized,
+                                        GError     **error);
 gboolean         ks_record_field_applies (KsRecord    *record,
                                           KsField      field,
                                           const GDate *today);
-gboolean         ks_record_validate      (KsRecord     *record,
-                                          KsField       first,
-                                          KsField       last,
-                                          KsReference  *reference,
-                                          const GDate  *today,
-                                          gboolean      normalize,
-                                          KsField      *bad_field,
-                                          GError      **error);
-int              ks_record_age           (KsRecord     *record,
-                                          const GDate  *today);
+gboolean         ks_record_validate (KsRecord    *record,
+                                     KsField      first,
+                                     KsField      last,
+                                     KsReference *reference,
+                                     const GDate *today,
+                                     gboolean     normalize,
+                                     KsField     *bad_field,
+                                     GError     **error);
+int              ks_record_age (KsRecord    *record,
+                                const GDate *today);
 
 G_END_DECLS

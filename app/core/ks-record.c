@@ -190,8 +190,8 @@ ks_record_to_json (KsRecord *self)
  * missing ones keep their defaults, so older drafts still open.
  */
 KsRecord *
-ks_record_new_from_json (const char  *json,
-                         GError     **error)
+ks_record_new_from_json (const char *json,
+                         GError    **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(KsRecord) self = NULL;

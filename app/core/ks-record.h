@@ -54,23 +54,23 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (KsRecord, ks_record, KS, RECORD, GObject)
 
-KsRecord     *ks_record_new               (void);
-const char   *ks_record_get               (KsRecord     *self,
-                                           KsField       field);
-void          ks_record_set               (KsRecord     *self,
-                                           KsField       field,
-                                           const char   *value);
-const char   *ks_field_get_name           (KsField       field);
-char         *ks_record_to_json           (KsRecord     *self);
-KsRecord     *ks_record_new_from_json     (const char   *json,
-                                           GError      **error);
-KsRecord     *ks_record_copy              (KsRecord     *self);
+KsRecord     *ks_record_new (void);
+const char   *ks_record_get (KsRecord *self,
+                             KsField   field);
+void          ks_record_set (KsRecord   *self,
+                             KsField     field,
+                             const char *value);
+const char   *ks_field_get_name (KsField field);
+char         *ks_record_to_json (KsRecord *self);
+KsRecord     *ks_record_new_from_json (const char *json,
+                                       GError    **error);
+KsRecord     *ks_record_copy (KsRecord *self);
 
-const char   *ks_record_state_to_string   (KsRecordState state);
-gboolean      ks_record_state_from_string (const char   *text,
+const char   *ks_record_state_to_string (KsRecordState state);
+gboolean      ks_record_state_from_string (const char    *text,
                                            KsRecordState *state);
-const char   *ks_record_state_get_label   (KsRecordState state);
-gboolean      ks_record_state_can_change  (KsRecordState from,
-                                           KsRecordState to);
+const char   *ks_record_state_get_label (KsRecordState state);
+gboolean      ks_record_state_can_change (KsRecordState from,
+                                          KsRecordState to);
 
 G_END_DECLS

@@ -16,10 +16,10 @@
 #include "ks-store-private.h"
 
 gboolean
-_ks_records_insert_fixture (KsStore       *store,
-                            const char    *kp_id,
-                            const char    *cnic,
-                            KsRecordState  state)
+_ks_records_insert_fixture (KsStore      *store,
+                            const char   *kp_id,
+                            const char   *cnic,
+                            KsRecordState state)
 {
   g_autoptr(KsRecord) record = ks_record_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;

@@ -9,14 +9,14 @@
 
 G_BEGIN_DECLS
 
-gboolean _ks_records_insert_fixture (KsStore       *store,
-                                     const char    *kp_id,
-                                     const char    *cnic,
-                                     KsRecordState  state);
-gboolean _ks_records_insert_many    (KsStore     *store,
-                                     guint        first,
-                                     guint        count,
-                                     const char  *operator,
-                                     GError     **error);
+gboolean _ks_records_insert_fixture (KsStore      *store,
+                                     const char   *kp_id,
+                                     const char   *cnic,
+                                     KsRecordState state);
+gboolean _ks_records_insert_many (KsStore *store,
+                                  guint    first,
+                                  guint    count,
+                                  const char  *operator,
+                                  GError **error);
 
 G_END_DECLS

@@ -97,11 +97,11 @@ draft_info_from_row (sqlite3_stmt *stmt,
  * Returns: the new draft's id, or 0 on error
  */
 gint64
-ks_drafts_create (KsStore    *store,
-                  KsSession  *session,
-                  KsRecord   *record,
-                  gint64      record_id,
-                  GError    **error)
+ks_drafts_create (KsStore   *store,
+                  KsSession *session,
+                  KsRecord  *record,
+                  gint64     record_id,
+                  GError   **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(KsRecord) empty = NULL;
@@ -147,11 +147,11 @@ ks_drafts_create (KsStore    *store,
  * small UPDATE, no audit entry (a draft is not a record yet).
  */
 gboolean
-ks_drafts_save (KsStore     *store,
-                gint64       draft_id,
-                const char  *json,
-                int          step,
-                GError     **error)
+ks_drafts_save (KsStore    *store,
+                gint64      draft_id,
+                const char *json,
+                int         step,
+                GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok = FALSE;
@@ -215,11 +215,11 @@ ks_drafts_load (KsStore      *store,
 }
 
 static GPtrArray *
-list_drafts (KsStore     *store,
-             const char  *sql,
-             const char  *operator,
-             gint64       before,
-             GError     **error)
+list_drafts (KsStore    *store,
+             const char *sql,
+             const char *operator,
+             gint64      before,
+             GError    **error)
 {
   g_autoptr(GPtrArray) drafts = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_draft_info_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -255,9 +255,9 @@ list_drafts (KsStore     *store,
  *   first: what the sign-in offers to resume
  */
 GPtrArray *
-ks_drafts_list_mine (KsStore    *store,
-                     KsSession  *session,
-                     GError    **error)
+ks_drafts_list_mine (KsStore   *store,
+                     KsSession *session,
+                     GError   **error)
 {
   g_return_val_if_fail (KS_IS_SESSION (session), NULL);
 
@@ -274,10 +274,10 @@ ks_drafts_list_mine (KsStore    *store,
  *   more than @older_than_days, oldest first; supervisors only
  */
 GPtrArray *
-ks_drafts_list_stale (KsStore    *store,
-                      KsSession  *session,
-                      guint       older_than_days,
-                      GError    **error)
+ks_drafts_list_stale (KsStore   *store,
+                      KsSession *session,
+                      guint      older_than_days,
+                      GError   **error)
 {
   gint64 before;
 
@@ -298,10 +298,10 @@ ks_drafts_list_stale (KsStore    *store,
  * An operator discards their own drafts; a supervisor may discard anyone's (stale drafts).
  */
 gboolean
-ks_drafts_discard (KsStore    *store,
-                   KsSession  *session,
-                   gint64      draft_id,
-                   GError    **error)
+ks_drafts_discard (KsStore   *store,
+                   KsSession *session,
+                   gint64     draft_id,
+                   GError   **error)
 {
   g_autoptr(KsDraftInfo) info = NULL;
   g_autoptr(KsRecord) record = NULL;
@@ -368,10 +368,10 @@ record_info_from_row (sqlite3_stmt *stmt)
 
 /* Caller holds the store lock. */
 static KsRecordInfo *
-lookup_record (KsStore     *store,
-               const char  *column,
-               const char  *value,
-               GError     **error)
+lookup_record (KsStore    *store,
+               const char *column,
+               const char *value,
+               GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = g_strdup_printf ("SELECT " RECORD_COLUMNS " FROM records WHERE %s = ?",
@@ -394,9 +394,9 @@ lookup_record (KsStore     *store,
 }
 
 KsRecordInfo *
-ks_records_get_info (KsStore     *store,
-                     const char  *kp_id,
-                     GError     **error)
+ks_records_get_info (KsStore    *store,
+                     const char *kp_id,
+                     GError    **error)
 {
   KsRecordInfo *info;
 
@@ -416,9 +416,9 @@ ks_records_get_info (KsStore     *store,
  * never enrolled twice.
  */
 KsRecordInfo *
-ks_records_find_by_cnic (KsStore     *store,
-                         const char  *cnic,
-                         GError     **error)
+ks_records_find_by_cnic (KsStore    *store,
+                         const char *cnic,
+                         GError    **error)
 {
   g_autoptr(GString) digits = g_string_new (NULL);
   KsRecordInfo *info;
@@ -436,9 +436,9 @@ ks_records_find_by_cnic (KsStore     *store,
 }
 
 KsRecord *
-ks_records_load (KsStore     *store,
-                 const char  *kp_id,
-                 GError     **error)
+ks_records_load (KsStore    *store,
+                 const char *kp_id,
+                 GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   KsRecord *record = NULL;
@@ -477,10 +477,10 @@ digits_only (const char *text)
 
 /* Takes the next Khyber Pass ID inside the caller's transaction. */
 static char *
-allocate_kp_id (KsStore     *store,
-                const char  *district,
-                const char  *station_code,
-                GError     **error)
+allocate_kp_id (KsStore    *store,
+                const char *district,
+                const char *station_code,
+                GError    **error)
 {
   g_autoptr(sqlite3_stmt) get = NULL;
   g_autoptr(sqlite3_stmt) bump = NULL;
@@ -510,9 +510,9 @@ allocate_kp_id (KsStore     *store,
 }
 
 static gboolean
-delete_draft (KsStore  *store,
-              gint64    draft_id,
-              GError  **error)
+delete_draft (KsStore *store,
+              gint64   draft_id,
+              GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -548,12 +548,12 @@ set_state_locked (KsStore      *store,
 
   stmt = _ks_store_prepare (store,
                             decision ? "UPDATE records SET state = ?, updated_at = ?, "
-                                       "decided_by = ?3, decided_at = ?2, reason = ?4, "
-                                       "note = ?5, decision = ?1 WHERE id = ?6"
+                            "decided_by = ?3, decided_at = ?2, reason = ?4, "
+                            "note = ?5, decision = ?1 WHERE id = ?6"
                                      : "UPDATE records SET state = ?, updated_at = ?, "
-                                       "sync_error = CASE WHEN ?1 = 'sync-failed' THEN ?4 END, "
-                                       "sync_attempts = sync_attempts + (?1 = 'sync-failed') "
-                                       "WHERE id = ?6",
+                            "sync_error = CASE WHEN ?1 = 'sync-failed' THEN ?4 END, "
+                            "sync_attempts = sync_attempts + (?1 = 'sync-failed') "
+                            "WHERE id = ?6",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -574,11 +574,11 @@ set_state_locked (KsStore      *store,
 }
 
 static gboolean
-insert_record (KsStore     *store,
-               KsSession   *session,
-               KsRecord    *record,
-               const char  *kp_id,
-               GError     **error)
+insert_record (KsStore    *store,
+               KsSession  *session,
+               KsRecord   *record,
+               const char *kp_id,
+               GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *json = ks_record_to_json (record);
@@ -716,13 +716,13 @@ draft_record_id (KsStore *store,
  * Returns: (transfer full): the record's Khyber Pass ID
  */
 char *
-ks_records_submit (KsStore                *store,
-                   KsSession              *session,
-                   gint64                  draft_id,
-                   KsRecord               *record,
-                   KsReference            *reference,
-                   const KsSubmitOptions  *options,
-                   GError                **error)
+ks_records_submit (KsStore               *store,
+                   KsSession             *session,
+                   gint64                 draft_id,
+                   KsRecord              *record,
+                   KsReference           *reference,
+                   const KsSubmitOptions *options,
+                   GError               **error)
 {
   g_autoptr(KsRecord) normalized = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -847,13 +847,13 @@ fail:
  * approving and rejecting need a reviewer; queueing and sync results need sync rights.
  */
 gboolean
-ks_records_set_state (KsStore        *store,
-                      KsSession      *session,
-                      const char     *kp_id,
-                      KsRecordState   to,
-                      const char     *reason,
-                      const char     *note,
-                      GError        **error)
+ks_records_set_state (KsStore      *store,
+                      KsSession    *session,
+                      const char   *kp_id,
+                      KsRecordState to,
+                      const char   *reason,
+                      const char   *note,
+                      GError      **error)
 {
   g_autoptr(KsRecordInfo) info = NULL;
   gboolean decision = to == KS_RECORD_STATE_APPROVED || to == KS_RECORD_STATE_REJECTED;
@@ -889,9 +889,9 @@ ks_records_set_state (KsStore        *store,
 }
 
 gboolean
-ks_records_count_by_state (KsStore       *store,
-                           KsRecordState  state,
-                           gint64        *count)
+ks_records_count_by_state (KsStore      *store,
+                           KsRecordState state,
+                           gint64       *count)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok = FALSE;
@@ -914,13 +914,13 @@ ks_records_count_by_state (KsStore       *store,
 /* Decisions **************************************************************************/
 
 static gboolean
-check_decision (KsStore       *store,
-                const char    *actor,
-                KsRecordInfo  *info,
-                KsRecordState  to,
-                gboolean       confirmed_exceptions,
-                gboolean       other_supervisor,
-                GError       **error)
+check_decision (KsStore      *store,
+                const char   *actor,
+                KsRecordInfo *info,
+                KsRecordState to,
+                gboolean      confirmed_exceptions,
+                gboolean      other_supervisor,
+                GError      **error)
 {
   if (info->state != KS_RECORD_STATE_SUBMITTED)
     {
@@ -967,15 +967,15 @@ check_decision (KsStore       *store,
  * this gets %KS_ACCOUNTS_ERROR_NOT_PERMITTED.
  */
 gboolean
-ks_records_decide_batch (KsStore            *store,
-                         KsSession          *session,
-                         const char *const  *kp_ids,
-                         KsRecordState       to,
-                         const char         *reason,
-                         const char         *note,
-                         gboolean            confirmed_exceptions,
-                         gboolean            no_self_approval,
-                         GError            **error)
+ks_records_decide_batch (KsStore           *store,
+                         KsSession         *session,
+                         const char *const *kp_ids,
+                         KsRecordState      to,
+                         const char        *reason,
+                         const char        *note,
+                         gboolean           confirmed_exceptions,
+                         gboolean           no_self_approval,
+                         GError           **error)
 {
   const char *actor;
   gboolean other_supervisor = FALSE;
@@ -1116,25 +1116,25 @@ ks_record_outcome_label (KsRecordState state,
 /* The fixture's names, each padded to a fixed number of characters so that SQL picks one
  * with substr(): cheaper than json_extract(), which matters for a million rows. */
 static const char first_en[] =
-    "Ahmad   Bilal   Fatima  Gul     Hamza   "
-    "Iqbal   Javed   Khadija Laila   Malala  "
-    "Noor    Omar    Qasim   Rahim   Sana    "
-    "Tariq   Usman   Wali    Yasmin  Zainab  ";
+  "Ahmad   Bilal   Fatima  Gul     Hamza   "
+  "Iqbal   Javed   Khadija Laila   Malala  "
+  "Noor    Omar    Qasim   Rahim   Sana    "
+  "Tariq   Usman   Wali    Yasmin  Zainab  ";
 static const char first_ur[] =
-    "احمد   بلال   فاطمہ  گل     حمزہ   "
-    "اقبال  جاوید  خدیجہ  لیلیٰ  ملالہ  "
-    "نور    عمر    قاسم   رحیم   ثنا    "
-    "طارق   عثمان  ولی    یاسمین زینب   ";
+  "احمد   بلال   فاطمہ  گل     حمزہ   "
+  "اقبال  جاوید  خدیجہ  لیلیٰ  ملالہ  "
+  "نور    عمر    قاسم   رحیم   ثنا    "
+  "طارق   عثمان  ولی    یاسمین زینب   ";
 static const char last_en[] =
-    "Afridi    Bangash   Durrani   Khattak   Marwat    "
-    "Mohmand   Orakzai   Shinwari  Wazir     Yousafzai "
-    "Achakzai  Kundi     Gandapur  Swati     Tanoli    "
-    "Jadoon    Kakakhel  Daudzai   Mahsud    Bettani   ";
+  "Afridi    Bangash   Durrani   Khattak   Marwat    "
+  "Mohmand   Orakzai   Shinwari  Wazir     Yousafzai "
+  "Achakzai  Kundi     Gandapur  Swati     Tanoli    "
+  "Jadoon    Kakakhel  Daudzai   Mahsud    Bettani   ";
 static const char last_ur[] =
-    "آفریدی  بنگش    درانی   خٹک     مروت    "
-    "مہمند   اورکزئی شنواری  وزیر    یوسفزئی "
-    "اچکزئی  کنڈی    گنڈاپور سواتی   تنولی   "
-    "جدون    کاکاخیل داؤدزئی محسود   بیٹنی   ";
+  "آفریدی  بنگش    درانی   خٹک     مروت    "
+  "مہمند   اورکزئی شنواری  وزیر    یوسفزئی "
+  "اچکزئی  کنڈی    گنڈاپور سواتی   تنولی   "
+  "جدون    کاکاخیل داؤدزئی محسود   بیٹنی   ";
 
 /**
  * _ks_records_insert_many:
@@ -1149,11 +1149,11 @@ static const char last_ur[] =
  * no sort order equals the insertion order.
  */
 gboolean
-_ks_records_insert_many (KsStore     *store,
-                            guint        first,
-                            guint        count,
-                            const char  *operator,
-                            GError     **error)
+_ks_records_insert_many (KsStore    *store,
+                         guint       first,
+                         guint       count,
+                         const char *operator,
+                         GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) indexes = NULL;
@@ -1197,36 +1197,36 @@ _ks_records_insert_many (KsStore     *store,
   }
 
   stmt = _ks_store_prepare (store,
-    "WITH RECURSIVE seq (x) AS (SELECT ?1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?1 + ?2 - 1),"
-    " raw AS (SELECT x, (x * 7919) % 1000003 AS h FROM seq),"
-    " rows AS (SELECT x,"
-    "   printf ('PEW-A01-%07d-%s', x, substr ('ABCDEFGHJK', x % 10 + 1, 1)) AS kp_id,"
-    "   printf ('%05d%07d%d', 17101 + x % 7, x, x % 10) AS cnic,"
-    "   rtrim (substr (?5, h % 20 * 8 + 1, 8)) AS first_en,"
-    "   rtrim (substr (?6, h % 20 * 7 + 1, 7)) AS first_ur,"
-    "   rtrim (substr (?7, h / 20 % 20 * 10 + 1, 10)) AS last_en,"
-    "   rtrim (substr (?8, h / 20 % 20 * 8 + 1, 8)) AS last_ur,"
-    "   substr ('PEWMRDSWTABTKHTDIKBNU', h / 400 % 7 * 3 + 1, 3) AS district,"
-    "   coalesce (?3, CASE x % 3 WHEN 0 THEN 'omar.op' WHEN 1 THEN 'amina.op'"
-    "                 ELSE 'bilal.op' END) AS operator,"
-    "   ?4 + x * 30000000 AS at,"
-    "   (x % 50 = 0) | ((x % 77 = 0) << 1) | ((x % 101 = 0) << 2) AS flags"
-    "  FROM raw)"
-    " INSERT INTO records (kp_id, cnic, state, data, full_name, full_name_ur, district,"
-    "   operator, submitted_at, updated_at, flags)"
-    " SELECT kp_id, cnic, 'submitted',"
-    /* Names and codes hold no quotes or backslashes, so printf makes valid JSON. */
-    "   printf ('{\"id-kind\":\"cnic\",\"cnic\":\"%s\",\"gender\":\"%s\","
-    "\"date-of-birth\":\"19%02d-%02d-%02d\",\"full-name\":\"%s %s\","
-    "\"full-name-ur\":\"%s %s\",\"relation\":\"father\",\"father-name\":\"Gul %s\","
-    "\"mobile\":\"03001234567\",\"address-line1\":\"House %d, Street 4\","
-    "\"district\":\"%s\",\"tehsil\":\"%s-01\",\"consents\":\"[]\"}',"
-    "     cnic, iif (x % 2, 'male', 'female'), 60 + x % 40, 1 + x % 12, 1 + x % 28,"
-    "     first_en, last_en, first_ur, last_ur, last_en, x % 300, district, district),"
-    "   first_en || ' ' || last_en, first_ur || ' ' || last_ur, district, operator, at, at,"
-    "   flags"
-    " FROM rows",
-    error);
+                            "WITH RECURSIVE seq (x) AS (SELECT ?1 UNION ALL SELECT x + 1 FROM seq WHERE x < ?1 + ?2 - 1),"
+                            " raw AS (SELECT x, (x * 7919) % 1000003 AS h FROM seq),"
+                            " rows AS (SELECT x,"
+                            "   printf ('PEW-A01-%07d-%s', x, substr ('ABCDEFGHJK', x % 10 + 1, 1)) AS kp_id,"
+                            "   printf ('%05d%07d%d', 17101 + x % 7, x, x % 10) AS cnic,"
+                            "   rtrim (substr (?5, h % 20 * 8 + 1, 8)) AS first_en,"
+                            "   rtrim (substr (?6, h % 20 * 7 + 1, 7)) AS first_ur,"
+                            "   rtrim (substr (?7, h / 20 % 20 * 10 + 1, 10)) AS last_en,"
+                            "   rtrim (substr (?8, h / 20 % 20 * 8 + 1, 8)) AS last_ur,"
+                            "   substr ('PEWMRDSWTABTKHTDIKBNU', h / 400 % 7 * 3 + 1, 3) AS district,"
+                            "   coalesce (?3, CASE x % 3 WHEN 0 THEN 'omar.op' WHEN 1 THEN 'amina.op'"
+                            "                 ELSE 'bilal.op' END) AS operator,"
+                            "   ?4 + x * 30000000 AS at,"
+                            "   (x % 50 = 0) | ((x % 77 = 0) << 1) | ((x % 101 = 0) << 2) AS flags"
+                            "  FROM raw)"
+                            " INSERT INTO records (kp_id, cnic, state, data, full_name, full_name_ur, district,"
+                            "   operator, submitted_at, updated_at, flags)"
+                            " SELECT kp_id, cnic, 'submitted',"
+                            /* Names and codes hold no quotes or backslashes, so printf makes valid JSON. */
+                            "   printf ('{\"id-kind\":\"cnic\",\"cnic\":\"%s\",\"gender\":\"%s\","
+                            "\"date-of-birth\":\"19%02d-%02d-%02d\",\"full-name\":\"%s %s\","
+                            "\"full-name-ur\":\"%s %s\",\"relation\":\"father\",\"father-name\":\"Gul %s\","
+                            "\"mobile\":\"03001234567\",\"address-line1\":\"House %d, Street 4\","
+                            "\"district\":\"%s\",\"tehsil\":\"%s-01\",\"consents\":\"[]\"}',"
+                            "     cnic, iif (x % 2, 'male', 'female'), 60 + x % 40, 1 + x % 12, 1 + x % 28,"
+                            "     first_en, last_en, first_ur, last_ur, last_en, x % 300, district, district),"
+                            "   first_en || ' ' || last_en, first_ur || ' ' || last_ur, district, operator, at, at,"
+                            "   flags"
+                            " FROM rows",
+                            error);
   ok = stmt != NULL;
   if (ok)
     {

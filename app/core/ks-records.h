@@ -32,7 +32,8 @@ typedef enum
 #define KS_RECORD_FLAG_FORCED_FINGER     (1 << 0)
 #define KS_RECORD_FLAG_MISSING_FINGER    (1 << 1)
 #define KS_RECORD_FLAG_DUPLICATE_WARNING (1 << 2)
-#define KS_RECORD_FLAGS_EXCEPTIONS       (KS_RECORD_FLAG_FORCED_FINGER | KS_RECORD_FLAG_MISSING_FINGER)
+#define KS_RECORD_FLAGS_EXCEPTIONS       (KS_RECORD_FLAG_FORCED_FINGER | \
+                                          KS_RECORD_FLAG_MISSING_FINGER)
 
 /* Decisions on a batch of records are refused beyond this many: a supervisor who selected
  * more has most likely selected everything by mistake. */
@@ -80,77 +81,77 @@ typedef struct
   const GDate *today;          /* NULL: today */
 } KsSubmitOptions;
 
-GQuark        ks_records_error_quark      (void);
+GQuark        ks_records_error_quark (void);
 
 /* Drafts */
-gint64        ks_drafts_create            (KsStore       *store,
-                                           KsSession     *session,
-                                           KsRecord      *record,
-                                           gint64         record_id,
-                                           GError       **error);
-gboolean      ks_drafts_save              (KsStore       *store,
-                                           gint64         draft_id,
-                                           const char    *json,
-                                           int            step,
-                                           GError       **error);
-KsRecord     *ks_drafts_load              (KsStore       *store,
-                                           gint64         draft_id,
-                                           KsDraftInfo  **info,
-                                           GError       **error);
-GPtrArray    *ks_drafts_list_mine         (KsStore       *store,
-                                           KsSession     *session,
-                                           GError       **error);
-GPtrArray    *ks_drafts_list_stale        (KsStore       *store,
-                                           KsSession     *session,
-                                           guint          older_than_days,
-                                           GError       **error);
-gboolean      ks_drafts_discard           (KsStore       *store,
-                                           KsSession     *session,
-                                           gint64         draft_id,
-                                           GError       **error);
-void          ks_draft_info_free          (KsDraftInfo   *info);
+gint64        ks_drafts_create (KsStore   *store,
+                                KsSession *session,
+                                KsRecord  *record,
+                                gint64     record_id,
+                                GError   **error);
+gboolean      ks_drafts_save (KsStore    *store,
+                              gint64      draft_id,
+                              const char *json,
+                              int         step,
+                              GError    **error);
+KsRecord     *ks_drafts_load (KsStore      *store,
+                              gint64        draft_id,
+                              KsDraftInfo **info,
+                              GError      **error);
+GPtrArray    *ks_drafts_list_mine (KsStore   *store,
+                                   KsSession *session,
+                                   GError   **error);
+GPtrArray    *ks_drafts_list_stale (KsStore   *store,
+                                    KsSession *session,
+                                    guint      older_than_days,
+                                    GError   **error);
+gboolean      ks_drafts_discard (KsStore   *store,
+                                 KsSession *session,
+                                 gint64     draft_id,
+                                 GError   **error);
+void          ks_draft_info_free (KsDraftInfo *info);
 
 /* Records */
-char         *ks_records_submit           (KsStore       *store,
-                                           KsSession     *session,
-                                           gint64         draft_id,
-                                           KsRecord      *record,
-                                           KsReference   *reference,
-                                           const KsSubmitOptions *options,
-                                           GError       **error);
-KsRecord     *ks_records_load             (KsStore       *store,
-                                           const char    *kp_id,
-                                           GError       **error);
-KsRecordInfo *ks_records_get_info         (KsStore       *store,
-                                           const char    *kp_id,
-                                           GError       **error);
-KsRecordInfo *ks_records_find_by_cnic     (KsStore       *store,
-                                           const char    *cnic,
-                                           GError       **error);
-gboolean      ks_records_set_state        (KsStore       *store,
-                                           KsSession     *session,
-                                           const char    *kp_id,
-                                           KsRecordState  to,
-                                           const char    *reason,
-                                           const char    *note,
-                                           GError       **error);
-gboolean      ks_records_decide_batch     (KsStore       *store,
-                                           KsSession     *session,
-                                           const char *const *kp_ids,
-                                           KsRecordState  to,
-                                           const char    *reason,
-                                           const char    *note,
-                                           gboolean       confirmed_exceptions,
-                                           gboolean       no_self_approval,
-                                           GError       **error);
-gboolean      ks_records_count_by_state   (KsStore       *store,
-                                           KsRecordState  state,
-                                           gint64        *count);
-void          ks_record_info_free         (KsRecordInfo  *info);
-char         *ks_record_flags_to_string   (guint          flags);
-char         *ks_record_flags_describe    (guint          flags);
-const char   *ks_record_outcome_label     (KsRecordState  state,
-                                           KsRecordState  decision);
+char         *ks_records_submit (KsStore               *store,
+                                 KsSession             *session,
+                                 gint64                 draft_id,
+                                 KsRecord              *record,
+                                 KsReference           *reference,
+                                 const KsSubmitOptions *options,
+                                 GError               **error);
+KsRecord     *ks_records_load (KsStore    *store,
+                               const char *kp_id,
+                               GError    **error);
+KsRecordInfo *ks_records_get_info (KsStore    *store,
+                                   const char *kp_id,
+                                   GError    **error);
+KsRecordInfo *ks_records_find_by_cnic (KsStore    *store,
+                                       const char *cnic,
+                                       GError    **error);
+gboolean      ks_records_set_state (KsStore      *store,
+                                    KsSession    *session,
+                                    const char   *kp_id,
+                                    KsRecordState to,
+                                    const char   *reason,
+                                    const char   *note,
+                                    GError      **error);
+gboolean      ks_records_decide_batch (KsStore           *store,
+                                       KsSession         *session,
+                                       const char *const *kp_ids,
+                                       KsRecordState      to,
+                                       const char        *reason,
+                                       const char        *note,
+                                       gboolean           confirmed_exceptions,
+                                       gboolean           no_self_approval,
+                                       GError           **error);
+gboolean      ks_records_count_by_state (KsStore      *store,
+                                         KsRecordState state,
+                                         gint64       *count);
+void          ks_record_info_free (KsRecordInfo *info);
+char         *ks_record_flags_to_string (guint flags);
+char         *ks_record_flags_describe (guint flags);
+const char   *ks_record_outcome_label (KsRecordState state,
+                                       KsRecordState decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsDraftInfo, ks_draft_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsRecordInfo, ks_record_info_free)

@@ -150,10 +150,10 @@ typedef struct
  * counter: the message says which file and where, for the administrator they call. */
 G_GNUC_PRINTF (4, 5)
 static gboolean
-fail (GError     **error,
-      int          code,
-      const char  *file,
-      const char  *format,
+fail (GError    **error,
+      int         code,
+      const char *file,
+      const char *format,
       ...)
 {
   g_autofree char *detail = NULL;
@@ -170,11 +170,11 @@ fail (GError     **error,
 }
 
 static const char *
-get_string (Loader      *loader,
-            JsonObject  *object,
-            const char  *member,
-            const char  *where,
-            GError     **error)
+get_string (Loader     *loader,
+            JsonObject *object,
+            const char *member,
+            const char *where,
+            GError    **error)
 {
   JsonNode *node = json_object_get_member (object, member);
   const char *value;
@@ -196,13 +196,13 @@ get_string (Loader      *loader,
 }
 
 static gboolean
-get_boolean (Loader      *loader,
-             JsonObject  *object,
-             const char  *member,
-             gboolean     required,
-             const char  *where,
-             gboolean    *value,
-             GError     **error)
+get_boolean (Loader     *loader,
+             JsonObject *object,
+             const char *member,
+             gboolean    required,
+             const char *where,
+             gboolean   *value,
+             GError    **error)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -218,11 +218,11 @@ get_boolean (Loader      *loader,
 }
 
 static JsonArray *
-get_array (Loader      *loader,
-           JsonObject  *object,
-           const char  *member,
-           const char  *where,
-           GError     **error)
+get_array (Loader     *loader,
+           JsonObject *object,
+           const char *member,
+           const char *where,
+           GError    **error)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -235,11 +235,11 @@ get_array (Loader      *loader,
 }
 
 static JsonObject *
-get_element (Loader      *loader,
-             JsonArray   *array,
-             guint        index,
-             const char  *what,
-             GError     **error)
+get_element (Loader     *loader,
+             JsonArray  *array,
+             guint       index,
+             const char *what,
+             GError    **error)
 {
   JsonNode *node = json_array_get_element (array, index);
 
@@ -254,10 +254,10 @@ get_element (Loader      *loader,
 
 /* Parses @name under @dir and returns its root object; @parser keeps it alive. */
 static JsonObject *
-load_root (const char   *dir,
-           const char   *name,
-           JsonParser  **parser,
-           GError      **error)
+load_root (const char  *dir,
+           const char  *name,
+           JsonParser **parser,
+           GError     **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) local_error = NULL;
@@ -322,10 +322,10 @@ is_slug (const char *id)
 }
 
 static gboolean
-parse_tehsils (Loader      *loader,
-               KsDistrict  *district,
-               JsonArray   *array,
-               GError     **error)
+parse_tehsils (Loader     *loader,
+               KsDistrict *district,
+               JsonArray  *array,
+               GError    **error)
 {
   KsReference *self = loader->self;
   guint n = json_array_get_length (array);
@@ -364,10 +364,10 @@ parse_tehsils (Loader      *loader,
 }
 
 static gboolean
-parse_districts (Loader      *loader,
-                 KsDivision  *division,
-                 JsonArray   *array,
-                 GError     **error)
+parse_districts (Loader     *loader,
+                 KsDivision *division,
+                 JsonArray  *array,
+                 GError    **error)
 {
   KsReference *self = loader->self;
   guint n = json_array_get_length (array);
@@ -414,9 +414,9 @@ parse_districts (Loader      *loader,
 }
 
 static gboolean
-load_districts (Loader      *loader,
-                const char  *dir,
-                GError     **error)
+load_districts (Loader     *loader,
+                const char *dir,
+                GError    **error)
 {
   KsReference *self = loader->self;
   g_autoptr(JsonParser) parser = NULL;
@@ -468,9 +468,9 @@ load_districts (Loader      *loader,
 }
 
 static gboolean
-load_services (Loader      *loader,
-               const char  *dir,
-               GError     **error)
+load_services (Loader     *loader,
+               const char *dir,
+               GError    **error)
 {
   KsReference *self = loader->self;
   g_autoptr(JsonParser) parser = NULL;
@@ -524,12 +524,12 @@ load_services (Loader      *loader,
 }
 
 static gboolean
-load_reasons (Loader      *loader,
-              const char  *dir,
-              const char  *file,
-              GPtrArray   *reasons,
-              GHashTable  *by_id,
-              GError     **error)
+load_reasons (Loader     *loader,
+              const char *dir,
+              const char *file,
+              GPtrArray  *reasons,
+              GHashTable *by_id,
+              GError    **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *root;
@@ -583,8 +583,8 @@ load_reasons (Loader      *loader,
  * Returns: (transfer full) (nullable): the data, or %NULL with a %KS_REFERENCE_ERROR
  */
 KsReference *
-ks_reference_load (const char  *dir,
-                   GError     **error)
+ks_reference_load (const char *dir,
+                   GError    **error)
 {
   g_autoptr(KsReference) self = NULL;
   Loader loader = { 0 };

@@ -19,9 +19,9 @@ typedef enum
 } KsReferenceError;
 
 typedef struct _KsReference KsReference;
-typedef struct _KsDivision  KsDivision;
-typedef struct _KsDistrict  KsDistrict;
-typedef struct _KsTehsil    KsTehsil;
+typedef struct _KsDivision KsDivision;
+typedef struct _KsDistrict KsDistrict;
+typedef struct _KsTehsil KsTehsil;
 
 /* The records below are read-only and live as long as the KsReference that returned them. */
 
@@ -38,7 +38,7 @@ struct _KsDistrict
   const char       *code;      /* 3 upper-case letters, the first part of a Khyber Pass ID */
   const char       *name_en;
   const char       *name_ur;
-  gboolean          merged_2018; /* a former tribal district */
+  gboolean merged_2018;          /* a former tribal district */
   const KsDivision *division;
   GPtrArray        *tehsils;   /* (element-type KsTehsil), at least one */
 };
@@ -61,7 +61,7 @@ typedef struct
   const char *consent_en;
   const char *consent_ur;
   const char *consent_version; /* changes whenever either consent text changes */
-  gboolean    enabled_by_default;
+  gboolean enabled_by_default;
 } KsService;
 
 typedef struct
@@ -69,40 +69,40 @@ typedef struct
   const char *id;
   const char *label_en;
   const char *label_ur;
-  gboolean    permanent;       /* missing-finger reasons only: will never be captured */
+  gboolean permanent;          /* missing-finger reasons only: will never be captured */
 } KsReason;
 
-GQuark            ks_reference_error_quark                   (void);
+GQuark            ks_reference_error_quark (void);
 
-char             *ks_reference_find_data_dir                 (void);
-KsReference      *ks_reference_load                          (const char   *dir,
-                                                              GError      **error);
-KsReference      *ks_reference_load_default                  (GError      **error);
-KsReference      *ks_reference_ref                           (KsReference  *self);
-void              ks_reference_unref                         (KsReference  *self);
+char             *ks_reference_find_data_dir (void);
+KsReference      *ks_reference_load (const char *dir,
+                                     GError    **error);
+KsReference      *ks_reference_load_default (GError **error);
+KsReference      *ks_reference_ref (KsReference *self);
+void              ks_reference_unref (KsReference *self);
 
-const char       *ks_reference_get_source                    (KsReference  *self);
-const char       *ks_reference_get_as_of                     (KsReference  *self);
+const char       *ks_reference_get_source (KsReference *self);
+const char       *ks_reference_get_as_of (KsReference *self);
 
-GPtrArray        *ks_reference_get_divisions                 (KsReference  *self);
-GPtrArray        *ks_reference_get_districts                 (KsReference  *self);
-const KsDivision *ks_reference_lookup_division               (KsReference  *self,
-                                                              const char   *id);
-const KsDistrict *ks_reference_lookup_district               (KsReference  *self,
-                                                              const char   *code);
-const KsTehsil   *ks_reference_lookup_tehsil                 (KsReference  *self,
-                                                              const char   *code);
+GPtrArray        *ks_reference_get_divisions (KsReference *self);
+GPtrArray        *ks_reference_get_districts (KsReference *self);
+const KsDivision *ks_reference_lookup_division (KsReference *self,
+                                                const char  *id);
+const KsDistrict *ks_reference_lookup_district (KsReference *self,
+                                                const char  *code);
+const KsTehsil   *ks_reference_lookup_tehsil (KsReference *self,
+                                              const char  *code);
 
-GPtrArray        *ks_reference_get_services                  (KsReference  *self);
-const KsService  *ks_reference_lookup_service                (KsReference  *self,
-                                                              const char   *id);
+GPtrArray        *ks_reference_get_services (KsReference *self);
+const KsService  *ks_reference_lookup_service (KsReference *self,
+                                               const char  *id);
 
-GPtrArray        *ks_reference_get_rejection_reasons         (KsReference  *self);
-const KsReason   *ks_reference_lookup_rejection_reason       (KsReference  *self,
-                                                              const char   *id);
-GPtrArray        *ks_reference_get_missing_finger_reasons    (KsReference  *self);
-const KsReason   *ks_reference_lookup_missing_finger_reason  (KsReference  *self,
-                                                              const char   *id);
+GPtrArray        *ks_reference_get_rejection_reasons (KsReference *self);
+const KsReason   *ks_reference_lookup_rejection_reason (KsReference *self,
+                                                        const char  *id);
+GPtrArray        *ks_reference_get_missing_finger_reasons (KsReference *self);
+const KsReason   *ks_reference_lookup_missing_finger_reason (KsReference *self,
+                                                             const char  *id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsReference, ks_reference_unref)
 

@@ -114,11 +114,11 @@ ks_session_new (KsStore   *store,
  * Authenticates (slow: Argon2id; run it off the UI thread) and opens a session.
  */
 KsSession *
-ks_session_sign_in (KsStore     *store,
-                    const char  *username,
-                    const char  *password,
-                    gboolean     training,
-                    GError     **error)
+ks_session_sign_in (KsStore    *store,
+                    const char *username,
+                    const char *password,
+                    gboolean    training,
+                    GError    **error)
 {
   g_autoptr(KsAccount) account = ks_accounts_authenticate (store, username, password, error);
 
@@ -163,8 +163,8 @@ ks_session_is_locked (KsSession *self)
 }
 
 gboolean
-ks_session_can (KsSession    *self,
-                KsPermission  permission)
+ks_session_can (KsSession   *self,
+                KsPermission permission)
 {
   g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
 
@@ -179,9 +179,9 @@ ks_session_can (KsSession    *self,
  * The check every core entry point makes before it changes anything on someone's behalf.
  */
 gboolean
-ks_session_require (KsSession     *self,
-                    KsPermission   permission,
-                    GError       **error)
+ks_session_require (KsSession   *self,
+                    KsPermission permission,
+                    GError     **error)
 {
   g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
 
@@ -202,8 +202,8 @@ ks_session_require (KsSession     *self,
 }
 
 gboolean
-ks_session_lock (KsSession  *self,
-                 GError    **error)
+ks_session_lock (KsSession *self,
+                 GError   **error)
 {
   g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
 
@@ -224,9 +224,9 @@ ks_session_lock (KsSession  *self,
  * passwords count towards the account's lockout like any sign-in.
  */
 gboolean
-ks_session_unlock (KsSession   *self,
-                   const char  *password,
-                   GError     **error)
+ks_session_unlock (KsSession  *self,
+                   const char *password,
+                   GError    **error)
 {
   g_autoptr(KsAccount) account = NULL;
 
@@ -249,8 +249,8 @@ ks_session_unlock (KsSession   *self,
 }
 
 gboolean
-ks_session_sign_out (KsSession  *self,
-                     GError    **error)
+ks_session_sign_out (KsSession *self,
+                     GError   **error)
 {
   g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
 

@@ -35,10 +35,10 @@ ks_station_rules_from_settings (KsStationRules *rules,
 }
 
 static gboolean
-query_int64 (KsStore     *store,
-             const char  *sql,
-             gint64      *value,
-             GError     **error)
+query_int64 (KsStore    *store,
+             const char *sql,
+             gint64     *value,
+             GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok = FALSE;
@@ -71,10 +71,10 @@ query_int64 (KsStore     *store,
  *   %KS_STATION_RULES_ERROR naming the rule and what to do
  */
 gboolean
-ks_station_rules_check (KsStore               *store,
-                        const KsStationRules  *rules,
-                        const char            *data_dir,
-                        GError               **error)
+ks_station_rules_check (KsStore              *store,
+                        const KsStationRules *rules,
+                        const char           *data_dir,
+                        GError              **error)
 {
   GError *local_error = NULL;
   gint64 value = 0;
@@ -133,7 +133,7 @@ ks_station_rules_check (KsStore               *store,
     {
       gint64 oldest = 0;
       gint64 limit = ks_store_now (store) - (gint64)rules->max_unsynced_days * G_USEC_PER_SEC *
-                                            60 * 60 * 24;
+                     60 * 60 * 24;
 
       /* The records_state index answers min() per state without reading the table. */
       if (!query_int64 (store,

@@ -28,12 +28,12 @@ typedef struct
   guint min_free_disk_mb;      /* free space left for the database and its backups */
 } KsStationRules;
 
-GQuark    ks_station_rules_error_quark    (void);
-void      ks_station_rules_from_settings  (KsStationRules        *rules,
-                                           GSettings             *settings);
-gboolean  ks_station_rules_check          (KsStore               *store,
-                                           const KsStationRules  *rules,
-                                           const char            *data_dir,
-                                           GError               **error);
+GQuark    ks_station_rules_error_quark (void);
+void      ks_station_rules_from_settings (KsStationRules *rules,
+                                          GSettings      *settings);
+gboolean  ks_station_rules_check (KsStore              *store,
+                                  const KsStationRules *rules,
+                                  const char           *data_dir,
+                                  GError              **error);
 
 G_END_DECLS

@@ -132,9 +132,9 @@ ks_station_init (KsStation *self)
  * an error whose message tells the operator what to do; nothing is overwritten.
  */
 KsStation *
-ks_station_open (const char  *profile_name,
-                 const char  *data_dir,
-                 GError     **error)
+ks_station_open (const char *profile_name,
+                 const char *data_dir,
+                 GError    **error)
 {
   g_autoptr(KsStation) self = g_object_new (KS_TYPE_STATION, NULL);
   g_autofree char *db_path = NULL;
@@ -272,12 +272,12 @@ sign_in_thread (GTask        *task,
 }
 
 void
-ks_station_sign_in_async (KsStation           *self,
-                          const char          *username,
-                          const char          *password,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+ks_station_sign_in_async (KsStation          *self,
+                          const char         *username,
+                          const char         *password,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -297,9 +297,9 @@ ks_station_sign_in_async (KsStation           *self,
  *   ks_station_set_session()
  */
 KsSession *
-ks_station_sign_in_finish (KsStation     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
+ks_station_sign_in_finish (KsStation    *self,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -340,11 +340,11 @@ unlock_done (GObject      *object,
 }
 
 void
-ks_station_unlock_async (KsStation           *self,
-                         const char          *password,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+ks_station_unlock_async (KsStation          *self,
+                         const char         *password,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) inner = NULL;
@@ -362,9 +362,9 @@ ks_station_unlock_async (KsStation           *self,
 }
 
 gboolean
-ks_station_unlock_finish (KsStation     *self,
-                          GAsyncResult  *result,
-                          GError       **error)
+ks_station_unlock_finish (KsStation    *self,
+                          GAsyncResult *result,
+                          GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -409,13 +409,13 @@ setup_thread (GTask        *task,
 }
 
 void
-ks_station_create_first_supervisor_async (KsStation           *self,
-                                          const char          *username,
-                                          const char          *full_name,
-                                          const char          *password,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data)
+ks_station_create_first_supervisor_async (KsStation          *self,
+                                          const char         *username,
+                                          const char         *full_name,
+                                          const char         *password,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -429,9 +429,9 @@ ks_station_create_first_supervisor_async (KsStation           *self,
 }
 
 KsSession *
-ks_station_create_first_supervisor_finish (KsStation     *self,
-                                           GAsyncResult  *result,
-                                           GError       **error)
+ks_station_create_first_supervisor_finish (KsStation    *self,
+                                           GAsyncResult *result,
+                                           GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -448,8 +448,8 @@ ks_station_create_first_supervisor_finish (KsStation     *self,
  * Returns: (transfer none): the keys, or %NULL when the key folder cannot be read or written
  */
 KsStationKeys *
-ks_station_get_keys (KsStation  *self,
-                     GError    **error)
+ks_station_get_keys (KsStation *self,
+                     GError   **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
 
@@ -476,8 +476,8 @@ ks_station_get_keys (KsStation  *self,
  * Returns: (transfer none): the trust list, or %NULL as for ks_station_get_keys()
  */
 KsTrustList *
-ks_station_get_trust_list (KsStation  *self,
-                           GError    **error)
+ks_station_get_trust_list (KsStation *self,
+                           GError   **error)
 {
   KsStationKeys *keys = ks_station_get_keys (self, error);
 
@@ -493,9 +493,9 @@ ks_station_get_trust_list (KsStation  *self,
  * nothing.
  */
 gboolean
-ks_station_import_trust_list (KsStation   *self,
-                              const char  *path,
-                              GError     **error)
+ks_station_import_trust_list (KsStation  *self,
+                              const char *path,
+                              GError    **error)
 {
   g_autoptr(KsTrustList) imported = NULL;
   g_autofree char *trust_path = NULL;
@@ -526,9 +526,9 @@ ks_station_import_trust_list (KsStation   *self,
  * Returns: (transfer full): the card
  */
 KsCard *
-ks_station_issue_card (KsStation   *self,
-                       const char  *kp_id,
-                       GError     **error)
+ks_station_issue_card (KsStation  *self,
+                       const char *kp_id,
+                       GError    **error)
 {
   g_autoptr(KsRecord) record = NULL;
   g_autoptr(KsCardHolder) holder = NULL;
@@ -565,10 +565,10 @@ ks_station_issue_card (KsStation   *self,
  * registry that is not on this computer. May look the name up (blocking).
  */
 gboolean
-ks_station_check_registry_url (KsStation     *self,
-                               const char    *url,
-                               GCancellable  *cancellable,
-                               GError       **error)
+ks_station_check_registry_url (KsStation    *self,
+                               const char   *url,
+                               GCancellable *cancellable,
+                               GError      **error)
 {
   g_return_val_if_fail (KS_IS_STATION (self), FALSE);
 
@@ -584,9 +584,9 @@ ks_station_check_registry_url (KsStation     *self,
  * settings stay, and @session stays signed in. Refused outside the training profile.
  */
 gboolean
-ks_station_reset_training (KsStation  *self,
-                           KsSession  *session,
-                           GError    **error)
+ks_station_reset_training (KsStation *self,
+                           KsSession *session,
+                           GError   **error)
 {
   g_autofree char *keys_dir = NULL;
   g_autoptr(GFile) dir = NULL;
@@ -688,8 +688,8 @@ ks_station_get_virtual_scanner (KsStation *self)
  * Returns: (transfer none): the vault, or %NULL when the key cannot be read or made
  */
 KsVault *
-ks_station_get_biometrics_vault (KsStation  *self,
-                                 GError    **error)
+ks_station_get_biometrics_vault (KsStation *self,
+                                 GError   **error)
 {
   g_return_val_if_fail (KS_IS_STATION (self), NULL);
 

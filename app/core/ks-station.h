@@ -23,51 +23,51 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsStation, ks_station, KS, STATION, GObject)
 
-KsStation  *ks_station_open          (const char  *profile_name,
-                                      const char  *data_dir,
-                                      GError     **error);
-KsProfile  *ks_station_get_profile   (KsStation   *self);
-KsStore    *ks_station_get_store     (KsStation   *self);
-GSettings  *ks_station_get_settings  (KsStation   *self);
-KsReference *ks_station_get_reference (KsStation  *self);
-gboolean    ks_station_is_training   (KsStation   *self);
-KsSession  *ks_station_get_session   (KsStation   *self);
-void        ks_station_set_session   (KsStation   *self,
-                                      KsSession   *session);
-void        ks_station_sign_in_async (KsStation           *self,
-                                      const char          *username,
-                                      const char          *password,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
+KsStation  *ks_station_open (const char  *profile_name,
+                             const char  *data_dir,
+                             GError     **error);
+KsProfile  *ks_station_get_profile (KsStation *self);
+KsStore    *ks_station_get_store (KsStation *self);
+GSettings  *ks_station_get_settings (KsStation *self);
+KsReference *ks_station_get_reference (KsStation *self);
+gboolean    ks_station_is_training (KsStation *self);
+KsSession  *ks_station_get_session (KsStation *self);
+void        ks_station_set_session (KsStation *self,
+                                    KsSession *session);
+void        ks_station_sign_in_async (KsStation          *self,
+                                      const char         *username,
+                                      const char         *password,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
 KsSession  *ks_station_sign_in_finish (KsStation    *self,
                                        GAsyncResult *result,
                                        GError      **error);
-void        ks_station_unlock_async  (KsStation           *self,
-                                      const char          *password,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
+void        ks_station_unlock_async (KsStation          *self,
+                                     const char         *password,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
 gboolean    ks_station_unlock_finish (KsStation    *self,
                                       GAsyncResult *result,
                                       GError      **error);
-void        ks_station_create_first_supervisor_async  (KsStation           *self,
-                                                       const char          *username,
-                                                       const char          *full_name,
-                                                       const char          *password,
-                                                       GCancellable        *cancellable,
-                                                       GAsyncReadyCallback  callback,
-                                                       gpointer             user_data);
+void        ks_station_create_first_supervisor_async (KsStation          *self,
+                                                      const char         *username,
+                                                      const char         *full_name,
+                                                      const char         *password,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
 KsSession  *ks_station_create_first_supervisor_finish (KsStation    *self,
                                                        GAsyncResult *result,
                                                        GError      **error);
-KsCard        *ks_station_issue_card      (KsStation    *self,
-                                           const char   *kp_id,
-                                           GError      **error);
-KsStationKeys *ks_station_get_keys        (KsStation    *self,
-                                           GError      **error);
-KsTrustList   *ks_station_get_trust_list  (KsStation    *self,
-                                           GError      **error);
+KsCard        *ks_station_issue_card (KsStation  *self,
+                                      const char *kp_id,
+                                      GError    **error);
+KsStationKeys *ks_station_get_keys (KsStation *self,
+                                    GError   **error);
+KsTrustList   *ks_station_get_trust_list (KsStation *self,
+                                          GError   **error);
 gboolean       ks_station_import_trust_list (KsStation  *self,
                                              const char *path,
                                              GError    **error);
@@ -75,12 +75,12 @@ gboolean       ks_station_check_registry_url (KsStation    *self,
                                               const char   *url,
                                               GCancellable *cancellable,
                                               GError      **error);
-gboolean       ks_station_reset_training    (KsStation  *self,
-                                             KsSession  *session,
-                                             GError    **error);
-KsFingerprintService *ks_station_get_fingerprint_service (KsStation  *self);
-KsVirtualScanner     *ks_station_get_virtual_scanner     (KsStation  *self);
-KsVault              *ks_station_get_biometrics_vault    (KsStation  *self,
-                                                          GError    **error);
+gboolean       ks_station_reset_training (KsStation *self,
+                                          KsSession *session,
+                                          GError   **error);
+KsFingerprintService *ks_station_get_fingerprint_service (KsStation *self);
+KsVirtualScanner     *ks_station_get_virtual_scanner (KsStation *self);
+KsVault              *ks_station_get_biometrics_vault (KsStation *self,
+                                                       GError   **error);
 
 G_END_DECLS

@@ -11,19 +11,19 @@
 
 G_BEGIN_DECLS
 
-sqlite3      *_ks_store_get_db        (KsStore       *self);
-sqlite3_stmt *_ks_store_prepare       (KsStore       *self,
-                                       const char    *sql,
-                                       GError       **error);
-gboolean      _ks_store_step_done     (KsStore       *self,
-                                       sqlite3_stmt  *stmt,
-                                       GError       **error);
-void          _ks_store_set_error     (KsStore       *self,
-                                       int            rc,
-                                       GError       **error);
-gboolean      _ks_store_in_transaction (KsStore      *self);
-void          _ks_store_lock          (KsStore       *self);
-void          _ks_store_unlock        (KsStore       *self);
+sqlite3      *_ks_store_get_db (KsStore *self);
+sqlite3_stmt *_ks_store_prepare (KsStore    *self,
+                                 const char *sql,
+                                 GError    **error);
+gboolean      _ks_store_step_done (KsStore      *self,
+                                   sqlite3_stmt *stmt,
+                                   GError      **error);
+void          _ks_store_set_error (KsStore *self,
+                                   int      rc,
+                                   GError **error);
+gboolean      _ks_store_in_transaction (KsStore *self);
+void          _ks_store_lock (KsStore *self);
+void          _ks_store_unlock (KsStore *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 

@@ -245,9 +245,9 @@ ks_store_get_latest_version (void)
 /* SQLite's own text is for developers; the operator gets what happened and what to do. The
  * SQLite text goes to the debug log only. */
 void
-_ks_store_set_error (KsStore  *self,
-                     int       rc,
-                     GError  **error)
+_ks_store_set_error (KsStore *self,
+                     int      rc,
+                     GError **error)
 {
   const char *path = self && self->path ? self->path : "";
 
@@ -307,9 +307,9 @@ _ks_store_get_db (KsStore *self)
 }
 
 sqlite3_stmt *
-_ks_store_prepare (KsStore     *self,
-                   const char  *sql,
-                   GError     **error)
+_ks_store_prepare (KsStore    *self,
+                   const char *sql,
+                   GError    **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
@@ -324,9 +324,9 @@ _ks_store_prepare (KsStore     *self,
 
 /* Runs a statement that returns no rows. */
 gboolean
-_ks_store_step_done (KsStore       *self,
-                     sqlite3_stmt  *stmt,
-                     GError       **error)
+_ks_store_step_done (KsStore      *self,
+                     sqlite3_stmt *stmt,
+                     GError      **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -358,9 +358,9 @@ _ks_store_unlock (KsStore *self)
 }
 
 gboolean
-ks_store_exec (KsStore     *self,
-               const char  *sql,
-               GError     **error)
+ks_store_exec (KsStore    *self,
+               const char *sql,
+               GError    **error)
 {
   int rc;
 
@@ -385,8 +385,8 @@ ks_store_exec (KsStore     *self,
  * rollback on the same thread.
  */
 gboolean
-ks_store_begin (KsStore  *self,
-                GError  **error)
+ks_store_begin (KsStore *self,
+                GError **error)
 {
   int rc;
 
@@ -408,8 +408,8 @@ ks_store_begin (KsStore  *self,
 }
 
 gboolean
-ks_store_commit (KsStore  *self,
-                 GError  **error)
+ks_store_commit (KsStore *self,
+                 GError **error)
 {
   int rc = SQLITE_OK;
 
@@ -447,8 +447,8 @@ ks_store_rollback (KsStore *self)
 }
 
 static int
-read_user_version (KsStore  *self,
-                   GError  **error)
+read_user_version (KsStore *self,
+                   GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (self, "PRAGMA user_version", error);
   int rc;
@@ -465,9 +465,9 @@ read_user_version (KsStore  *self,
 }
 
 static gboolean
-migrate (KsStore  *self,
-         int       target,
-         GError  **error)
+migrate (KsStore *self,
+         int      target,
+         GError **error)
 {
   while (self->version < target)
     {
@@ -479,7 +479,8 @@ migrate (KsStore  *self,
           !ks_store_exec (self, bump, error))
         {
           ks_store_rollback (self);
-          g_prefix_error (error, _("Updating the station’s database failed; nothing was changed. "));
+          g_prefix_error (error,
+                          _("Updating the station’s database failed; nothing was changed. "));
           return FALSE;
         }
       if (!ks_store_commit (self, error))
@@ -498,9 +499,9 @@ migrate (KsStore  *self,
  * Opens (creating if needed) the database at @path and brings it to @version.
  */
 KsStore *
-ks_store_open_at_version (const char  *path,
-                          int          version,
-                          GError     **error)
+ks_store_open_at_version (const char *path,
+                          int         version,
+                          GError    **error)
 {
   g_autoptr(KsStore) self = NULL;
   int rc;
@@ -559,8 +560,8 @@ ks_store_open_at_version (const char  *path,
  * newer station.
  */
 KsStore *
-ks_store_open (const char  *path,
-               GError     **error)
+ks_store_open (const char *path,
+               GError    **error)
 {
   return ks_store_open_at_version (path, ks_store_get_latest_version (), error);
 }
@@ -587,9 +588,9 @@ ks_store_now (KsStore *self)
 }
 
 void
-ks_store_set_clock (KsStore     *self,
-                    KsClockFunc  func,
-                    gpointer     user_data)
+ks_store_set_clock (KsStore    *self,
+                    KsClockFunc func,
+                    gpointer    user_data)
 {
   g_return_if_fail (KS_IS_STORE (self));
   self->clock = func;
@@ -618,10 +619,10 @@ ks_store_get_meta (KsStore    *self,
 }
 
 gboolean
-ks_store_set_meta (KsStore     *self,
-                   const char  *key,
-                   const char  *value,
-                   GError     **error)
+ks_store_set_meta (KsStore    *self,
+                   const char *key,
+                   const char *value,
+                   GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gboolean ok;

@@ -29,32 +29,32 @@ typedef gint64 (*KsClockFunc) (gpointer user_data);
 
 G_DECLARE_FINAL_TYPE (KsStore, ks_store, KS, STORE, GObject)
 
-GQuark      ks_store_error_quark            (void);
-int         ks_store_get_latest_version     (void);
-KsStore    *ks_store_open                   (const char   *path,
-                                             GError      **error);
-KsStore    *ks_store_open_at_version        (const char   *path,
-                                             int           version,
-                                             GError      **error);
-const char *ks_store_get_path               (KsStore      *self);
-int         ks_store_get_version            (KsStore      *self);
-gint64      ks_store_now                    (KsStore      *self);
-void        ks_store_set_clock              (KsStore      *self,
-                                             KsClockFunc   func,
-                                             gpointer      user_data);
-gboolean    ks_store_begin                  (KsStore      *self,
-                                             GError      **error);
-gboolean    ks_store_commit                 (KsStore      *self,
-                                             GError      **error);
-void        ks_store_rollback               (KsStore      *self);
-gboolean    ks_store_exec                   (KsStore      *self,
-                                             const char   *sql,
-                                             GError      **error);
-char       *ks_store_get_meta               (KsStore      *self,
-                                             const char   *key);
-gboolean    ks_store_set_meta               (KsStore      *self,
-                                             const char   *key,
-                                             const char   *value,
-                                             GError      **error);
+GQuark      ks_store_error_quark (void);
+int         ks_store_get_latest_version (void);
+KsStore    *ks_store_open (const char *path,
+                           GError    **error);
+KsStore    *ks_store_open_at_version (const char *path,
+                                      int         version,
+                                      GError    **error);
+const char *ks_store_get_path (KsStore *self);
+int         ks_store_get_version (KsStore *self);
+gint64      ks_store_now (KsStore *self);
+void        ks_store_set_clock (KsStore    *self,
+                                KsClockFunc func,
+                                gpointer    user_data);
+gboolean    ks_store_begin (KsStore *self,
+                            GError **error);
+gboolean    ks_store_commit (KsStore *self,
+                             GError **error);
+void        ks_store_rollback (KsStore *self);
+gboolean    ks_store_exec (KsStore    *self,
+                           const char *sql,
+                           GError    **error);
+char       *ks_store_get_meta (KsStore    *self,
+                               const char *key);
+gboolean    ks_store_set_meta (KsStore    *self,
+                               const char *key,
+                               const char *value,
+                               GError    **error);
 
 G_END_DECLS

@@ -16,32 +16,32 @@ G_BEGIN_DECLS
 #define KS_SYNC_HEADER_TIMESTAMP "KP-Timestamp"
 #define KS_SYNC_HEADER_SIGNATURE "KP-Signature"
 
-char     *ks_sync_content_hash      (const char    *decision,
-                                     const char    *reason,
-                                     const char    *payload,
-                                     GBytes        *biometrics);
-char     *ks_sync_content_hash_full (const char    *decision,
-                                     const char    *reason,
-                                     const char    *payload,
-                                     const char    *biometrics_sha256);
-char     *ks_sync_sha256_hex        (const guint8  *data,
-                                     gsize          len);
-char     *ks_sync_signed_message    (const char    *method,
-                                     const char    *path,
-                                     gint64         timestamp,
-                                     const guint8  *body,
-                                     gsize          len);
-gboolean  ks_sync_verify_request    (const guint8  *public_key,
-                                     const char    *method,
-                                     const char    *path,
-                                     const char    *timestamp,
-                                     const guint8  *body,
-                                     gsize          len,
-                                     const char    *signature_b64);
-GBytes   *ks_sync_gzip              (const guint8  *data,
-                                     gsize          len);
-GBytes   *ks_sync_gunzip            (const guint8  *data,
-                                     gsize          len,
-                                     gsize          max_len);
+char     *ks_sync_content_hash (const char *decision,
+                                const char *reason,
+                                const char *payload,
+                                GBytes     *biometrics);
+char     *ks_sync_content_hash_full (const char *decision,
+                                     const char *reason,
+                                     const char *payload,
+                                     const char *biometrics_sha256);
+char     *ks_sync_sha256_hex (const guint8 *data,
+                              gsize         len);
+char     *ks_sync_signed_message (const char   *method,
+                                  const char   *path,
+                                  gint64        timestamp,
+                                  const guint8 *body,
+                                  gsize         len);
+gboolean  ks_sync_verify_request (const guint8 *public_key,
+                                  const char   *method,
+                                  const char   *path,
+                                  const char   *timestamp,
+                                  const guint8 *body,
+                                  gsize         len,
+                                  const char   *signature_b64);
+GBytes   *ks_sync_gzip (const guint8 *data,
+                        gsize         len);
+GBytes   *ks_sync_gunzip (const guint8 *data,
+                          gsize         len,
+                          gsize         max_len);
 
 G_END_DECLS

@@ -181,8 +181,8 @@ typedef struct
 } Update;
 
 static void
-set_connectivity (KsSyncEngine       *self,
-                  KsSyncConnectivity  connectivity)
+set_connectivity (KsSyncEngine      *self,
+                  KsSyncConnectivity connectivity)
 {
   if (connectivity == KS_SYNC_CONNECTIVITY_UNKNOWN || self->connectivity == connectivity)
     return;
@@ -240,21 +240,21 @@ answer_clear (Answer *answer)
 }
 
 static size_t
-collect_body (char   *data,
-              size_t  size,
-              size_t  nmemb,
-              void   *user_data)
+collect_body (char  *data,
+              size_t size,
+              size_t nmemb,
+              void  *user_data)
 {
   g_byte_array_append (user_data, (const guint8 *)data, size * nmemb);
   return size * nmemb;
 }
 
 static int
-check_cancel (void       *user_data,
-              curl_off_t  dltotal,
-              curl_off_t  dlnow,
-              curl_off_t  ultotal,
-              curl_off_t  ulnow)
+check_cancel (void      *user_data,
+              curl_off_t dltotal,
+              curl_off_t dlnow,
+              curl_off_t ultotal,
+              curl_off_t ulnow)
 {
   return g_cancellable_is_cancelled (user_data) ? 1 : 0;
 }
@@ -307,11 +307,11 @@ set_skew_error (Job     *job,
 /* What went wrong before any HTTP answer, in the operator's words. The distinctions matter:
  * "cannot reach" sends them to the network, "not trusted" to the administrator. */
 static void
-set_transport_error (Job       *job,
-                     CURLcode   rc,
-                     gboolean   connected,
-                     Answer    *answer,
-                     GError   **error)
+set_transport_error (Job     *job,
+                     CURLcode rc,
+                     gboolean connected,
+                     Answer  *answer,
+                     GError **error)
 {
   g_autofree char *host = registry_host (job->url);
 
@@ -432,12 +432,12 @@ member_string (JsonObject *o,
 }
 
 static gboolean
-sign_headers (Job                 *job,
-              struct curl_slist  **headers,
-              const char          *method,
-              const char          *path,
-              const char          *body,
-              GError             **error)
+sign_headers (Job                *job,
+              struct curl_slist **headers,
+              const char         *method,
+              const char         *path,
+              const char         *body,
+              GError            **error)
 {
   gint64 now = station_now (job);
   gsize len = body ? strlen (body) : 0;
@@ -467,13 +467,13 @@ sign_headers (Job                 *job,
 
 /* One attempt. The body is JSON text, signed as is and sent gzip-compressed. */
 static gboolean
-http_once (Job         *job,
-           const char  *method,
-           const char  *path,
-           const char  *body,
-           gboolean     sign,
-           Answer      *answer,
-           GError     **error)
+http_once (Job        *job,
+           const char *method,
+           const char *path,
+           const char *body,
+           gboolean    sign,
+           Answer     *answer,
+           GError    **error)
 {
   CURL *curl = job->self->curl;
   g_autofree char *url = NULL;
@@ -515,7 +515,7 @@ http_once (Job         *job,
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS,
                     (long)(job->timeout_ms + (body ? strlen (body) / 8 : 0)));
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)MIN (job->timeout_ms,
-                                                               CONNECT_TIMEOUT_MS));
+                                                                CONNECT_TIMEOUT_MS));
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
   curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
@@ -540,7 +540,7 @@ http_once (Job         *job,
   curl_easy_getinfo (curl, CURLINFO_APPCONNECT_TIME_T, &connected_us);
 
   if (rc == CURLE_ABORTED_BY_CALLBACK || g_cancellable_set_error_if_cancelled (job->cancellable,
-                                                                                error))
+                                                                               error))
     {
       if (error && *error == NULL)
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sync was stopped."));
@@ -605,9 +605,9 @@ sleep_cancellable (GCancellable *cancellable,
 /* Exponential backoff with "equal jitter" (half fixed, half random), so stations that lost
  * the registry together do not come back in lockstep; Retry-After wins when longer. */
 static guint
-backoff_ms (Job    *job,
-            guint   attempt,
-            gint64  retry_after)
+backoff_ms (Job   *job,
+            guint  attempt,
+            gint64 retry_after)
 {
   guint64 delay = (guint64)job->backoff_base_ms << MIN (attempt, 16);
   guint64 wait;
@@ -688,13 +688,13 @@ failure_message (const char *status,
 }
 
 static gboolean
-outbox_update (KsStore     *store,
-               gint64       record_id,
-               const char  *state,
-               const char  *registry_status,
-               const char  *duplicate_of,
-               const char  *message,
-               GError     **error)
+outbox_update (KsStore    *store,
+               gint64      record_id,
+               const char *state,
+               const char *registry_status,
+               const char *duplicate_of,
+               const char *message,
+               GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store,
                                                     "UPDATE sync_outbox SET state = ?, "
@@ -716,11 +716,11 @@ outbox_update (KsStore     *store,
 
 /* Moves the record so that its station state says what the registry said. */
 static gboolean
-record_to (KsStore        *store,
-           const char     *kp_id,
-           KsRecordState   to,
-           const char     *message,
-           GError        **error)
+record_to (KsStore      *store,
+           const char   *kp_id,
+           KsRecordState to,
+           const char   *message,
+           GError      **error)
 {
   g_autoptr(KsRecordInfo) info = ks_records_get_info (store, kp_id, error);
 
@@ -738,9 +738,9 @@ record_to (KsStore        *store,
 
 /* One verdict from the registry, applied in one transaction. */
 static gboolean
-apply_verdict (Job         *job,
-               JsonObject  *result,
-               GError     **error)
+apply_verdict (Job        *job,
+               JsonObject *result,
+               GError    **error)
 {
   KsStore *store = job->self->store;
   const char *kp_id = member_string (result, "kp_id");
@@ -786,10 +786,10 @@ apply_verdict (Job         *job,
 }
 
 static gboolean
-apply_results (Job         *job,
-               JsonObject  *answer,
-               guint        expected,
-               GError     **error)
+apply_results (Job        *job,
+               JsonObject *answer,
+               guint       expected,
+               GError    **error)
 {
   JsonNode *node = json_object_get_member (answer, "results");
   JsonArray *results;
@@ -821,10 +821,10 @@ apply_results (Job         *job,
 }
 
 static gboolean
-exec_sql (KsStore     *store,
-          const char  *sql,
-          gint64       arg,
-          GError     **error)
+exec_sql (KsStore    *store,
+          const char *sql,
+          gint64      arg,
+          GError    **error)
 {
   g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store, sql, error);
 
@@ -836,10 +836,10 @@ exec_sql (KsStore     *store,
 }
 
 static GPtrArray *
-select_strings (KsStore     *store,
-                const char  *sql,
-                gint64       arg,
-                GError     **error)
+select_strings (KsStore    *store,
+                const char *sql,
+                gint64      arg,
+                GError    **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -901,21 +901,21 @@ fail:
 /* Asks about records whose answer the station never got, or which the registry was still
  * processing. */
 static gboolean
-reconcile (Job      *job,
-           gboolean  processing_only,
-           GError  **error)
+reconcile (Job     *job,
+           gboolean processing_only,
+           GError **error)
 {
   KsStore *store = job->self->store;
   g_autoptr(GPtrArray) kp_ids = select_strings (store,
                                                 processing_only
                                                 ? "SELECT r.kp_id FROM sync_outbox o JOIN "
-                                                  "records r ON r.id = o.record_id WHERE "
-                                                  "o.state = 'processing' ORDER BY r.id"
+                                                "records r ON r.id = o.record_id WHERE "
+                                                "o.state = 'processing' ORDER BY r.id"
                                                 : "SELECT r.kp_id FROM sync_outbox o JOIN "
-                                                  "records r ON r.id = o.record_id WHERE "
-                                                  "o.state IN ('sent', 'processing') OR "
-                                                  "(o.state = 'acknowledged' AND r.state = "
-                                                  "'queued') ORDER BY r.id",
+                                                "records r ON r.id = o.record_id WHERE "
+                                                "o.state IN ('sent', 'processing') OR "
+                                                "(o.state = 'acknowledged' AND r.state = "
+                                                "'queued') ORDER BY r.id",
                                                 0, error);
 
   if (kp_ids == NULL)
@@ -962,10 +962,10 @@ outgoing_free (Outgoing *o)
 
 /* Builds the next batch's JSON from the oldest pending records. */
 static char *
-build_batch (Job        *job,
-             gint64      snapshot,
-             GPtrArray  *outgoing,
-             GError    **error)
+build_batch (Job       *job,
+             gint64     snapshot,
+             GPtrArray *outgoing,
+             GError   **error)
 {
   KsStore *store = job->self->store;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -1226,13 +1226,13 @@ run_job (Job *job)
    * keep approving. */
   snapshot = count_sql (store, "SELECT coalesce (max (id), 0) FROM records", 0);
   job->total = count_sql (store, "SELECT count(*) FROM sync_outbox WHERE state IN ('pending', "
-                                 "'sent', 'processing')", 0);
+                          "'sent', 'processing')", 0);
   post_update (job);
 
   if (reconcile (job, FALSE, error))
     {
       job->done = job->total - count_sql (store, "SELECT count(*) FROM sync_outbox WHERE state "
-                                                 "= 'pending'", 0);
+                                          "= 'pending'", 0);
       post_update (job);
       for (;;)
         {
@@ -1280,7 +1280,7 @@ run_job (Job *job)
       g_autoptr(sqlite3_stmt) stmt = NULL;
       _ks_store_lock (store);
       stmt = _ks_store_prepare (store, "UPDATE sync_runs SET finished_at = ?, sent = ?, "
-                                       "acknowledged = ?, failed = ?, error = ? WHERE id = ?",
+                                "acknowledged = ?, failed = ?, error = ? WHERE id = ?",
                                 NULL);
       if (stmt != NULL)
         {
@@ -1431,11 +1431,11 @@ worker_do_job (gpointer data)
 }
 
 static Job *
-job_new (KsSyncEngine        *self,
-         GCancellable        *cancellable,
-         GAsyncReadyCallback  callback,
-         gpointer             user_data,
-         gpointer             source_tag)
+job_new (KsSyncEngine       *self,
+         GCancellable       *cancellable,
+         GAsyncReadyCallback callback,
+         gpointer            user_data,
+         gpointer            source_tag)
 {
   Job *job = g_new0 (Job, 1);
 
@@ -1752,10 +1752,10 @@ ks_sync_engine_set_backoff (KsSyncEngine *self,
 }
 
 void
-ks_sync_engine_set_biometrics_func (KsSyncEngine         *self,
-                                    KsSyncBiometricsFunc  func,
-                                    gpointer              user_data,
-                                    GDestroyNotify        destroy)
+ks_sync_engine_set_biometrics_func (KsSyncEngine        *self,
+                                    KsSyncBiometricsFunc func,
+                                    gpointer             user_data,
+                                    GDestroyNotify       destroy)
 {
   g_return_if_fail (KS_IS_SYNC_ENGINE (self));
   g_return_if_fail (!self->running);
@@ -1775,11 +1775,11 @@ ks_sync_engine_set_biometrics_func (KsSyncEngine         *self,
  * certificate replaces the development one) and hands out the access token.
  */
 void
-ks_sync_engine_provision_async (KsSyncEngine        *self,
-                                const char          *code,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
+ks_sync_engine_provision_async (KsSyncEngine       *self,
+                                const char         *code,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
   Job *job;
   g_autofree char *trimmed = NULL;
@@ -1794,9 +1794,9 @@ ks_sync_engine_provision_async (KsSyncEngine        *self,
 }
 
 gboolean
-ks_sync_engine_provision_finish (KsSyncEngine  *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
+ks_sync_engine_provision_finish (KsSyncEngine *self,
+                                 GAsyncResult *result,
+                                 GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -1822,10 +1822,10 @@ ks_sync_engine_is_provisioned (KsSyncEngine *self)
  * message says which it was, and the next run picks up where this one stopped.
  */
 void
-ks_sync_engine_run_async (KsSyncEngine        *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+ks_sync_engine_run_async (KsSyncEngine       *self,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   Job *job;
 
@@ -1848,9 +1848,9 @@ ks_sync_engine_run_async (KsSyncEngine        *self,
 }
 
 gboolean
-ks_sync_engine_run_finish (KsSyncEngine  *self,
-                           GAsyncResult  *result,
-                           GError       **error)
+ks_sync_engine_run_finish (KsSyncEngine *self,
+                           GAsyncResult *result,
+                           GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -1865,9 +1865,9 @@ ks_sync_engine_cancel (KsSyncEngine *self)
 }
 
 gboolean
-ks_sync_engine_get_counts (KsSyncEngine  *self,
-                           KsSyncCounts  *counts,
-                           GError       **error)
+ks_sync_engine_get_counts (KsSyncEngine *self,
+                           KsSyncCounts *counts,
+                           GError      **error)
 {
   KsStore *store;
 
@@ -1876,19 +1876,19 @@ ks_sync_engine_get_counts (KsSyncEngine  *self,
 
   store = self->store;
   counts->pending = count_sql (store, "SELECT count(*) FROM records WHERE state IN ('approved', "
-                                      "'rejected')", 0)
+                               "'rejected')", 0)
                     + count_sql (store, "SELECT count(*) FROM sync_outbox o JOIN records r ON "
-                                        "r.id = o.record_id WHERE o.state IN ('pending', "
-                                        "'failed') AND r.state = 'queued'", 0)
+                                 "r.id = o.record_id WHERE o.state IN ('pending', "
+                                 "'failed') AND r.state = 'queued'", 0)
                     + count_sql (store, "SELECT count(*) FROM records r WHERE state = 'queued' "
-                                        "AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE "
-                                        "o.record_id = r.id)", 0);
+                                 "AND NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE "
+                                 "o.record_id = r.id)", 0);
   counts->in_flight = count_sql (store, "SELECT count(*) FROM sync_outbox WHERE state IN "
-                                        "('sent', 'processing')", 0);
+                                 "('sent', 'processing')", 0);
   counts->acknowledged = count_sql (store, "SELECT count(*) FROM records WHERE state = "
-                                           "'synced'", 0);
+                                    "'synced'", 0);
   counts->failed = count_sql (store, "SELECT count(*) FROM records WHERE state = "
-                                     "'sync-failed'", 0);
+                              "'sync-failed'", 0);
   return TRUE;
 }
 
@@ -1899,8 +1899,8 @@ ks_sync_engine_get_counts (KsSyncEngine  *self,
  *   oldest first, with its reason in the operator's words
  */
 GPtrArray *
-ks_sync_engine_list_failed (KsSyncEngine  *self,
-                            GError       **error)
+ks_sync_engine_list_failed (KsSyncEngine *self,
+                            GError      **error)
 {
   g_autoptr(GPtrArray) out = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -1939,9 +1939,9 @@ ks_sync_engine_list_failed (KsSyncEngine  *self,
  * Queues a record the registry refused, to be sent with the next run.
  */
 gboolean
-ks_sync_engine_retry (KsSyncEngine  *self,
-                      const char    *kp_id,
-                      GError       **error)
+ks_sync_engine_retry (KsSyncEngine *self,
+                      const char   *kp_id,
+                      GError      **error)
 {
   g_autoptr(KsRecordInfo) info = NULL;
 
@@ -1955,7 +1955,7 @@ ks_sync_engine_retry (KsSyncEngine  *self,
       || !ks_records_set_state (self->store, NULL, kp_id, KS_RECORD_STATE_QUEUED, NULL, NULL,
                                 error)
       || !exec_sql (self->store, "UPDATE sync_outbox SET state = 'pending', error = NULL WHERE "
-                                 "record_id = ?", info->id, error))
+                    "record_id = ?", info->id, error))
     {
       ks_store_rollback (self->store);
       return FALSE;
@@ -1973,8 +1973,8 @@ ks_sync_engine_retry (KsSyncEngine  *self,
  *   roots, every station certificate and the revocations, for verifying cards
  */
 KsTrustList *
-ks_sync_engine_load_trust_list (KsSyncEngine  *self,
-                                GError       **error)
+ks_sync_engine_load_trust_list (KsSyncEngine *self,
+                                GError      **error)
 {
   g_autofree char *json = NULL;
 

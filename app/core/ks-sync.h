@@ -62,67 +62,67 @@ typedef GBytes *(*KsSyncBiometricsFunc) (const char *kp_id,
 
 G_DECLARE_FINAL_TYPE (KsSyncEngine, ks_sync_engine, KS, SYNC_ENGINE, GObject)
 
-GQuark              ks_sync_error_quark               (void);
-GType               ks_sync_connectivity_get_type     (void);
+GQuark              ks_sync_error_quark (void);
+GType               ks_sync_connectivity_get_type (void);
 
-KsSyncEngine       *ks_sync_engine_new                (KsStore              *store,
-                                                       KsStationKeys        *keys);
-void                ks_sync_engine_set_registry       (KsSyncEngine         *self,
-                                                       const char           *url,
-                                                       const char           *ca_file);
-void                ks_sync_engine_set_batch_size     (KsSyncEngine         *self,
-                                                       guint                 batch_size);
-void                ks_sync_engine_set_interval       (KsSyncEngine         *self,
-                                                       guint                 minutes);
-void                ks_sync_engine_set_timeout        (KsSyncEngine         *self,
-                                                       guint                 timeout_ms);
-void                ks_sync_engine_set_backoff        (KsSyncEngine         *self,
-                                                       guint                 base_ms,
-                                                       guint                 max_ms,
-                                                       guint                 max_attempts);
+KsSyncEngine       *ks_sync_engine_new (KsStore       *store,
+                                        KsStationKeys *keys);
+void                ks_sync_engine_set_registry (KsSyncEngine *self,
+                                                 const char   *url,
+                                                 const char   *ca_file);
+void                ks_sync_engine_set_batch_size (KsSyncEngine *self,
+                                                   guint         batch_size);
+void                ks_sync_engine_set_interval (KsSyncEngine *self,
+                                                 guint         minutes);
+void                ks_sync_engine_set_timeout (KsSyncEngine *self,
+                                                guint         timeout_ms);
+void                ks_sync_engine_set_backoff (KsSyncEngine *self,
+                                                guint         base_ms,
+                                                guint         max_ms,
+                                                guint         max_attempts);
 void                ks_sync_engine_set_biometrics_func (KsSyncEngine        *self,
-                                                       KsSyncBiometricsFunc  func,
-                                                       gpointer              user_data,
-                                                       GDestroyNotify        destroy);
+                                                        KsSyncBiometricsFunc func,
+                                                        gpointer             user_data,
+                                                        GDestroyNotify       destroy);
 
-void                ks_sync_engine_provision_async    (KsSyncEngine         *self,
-                                                       const char           *code,
-                                                       GCancellable         *cancellable,
-                                                       GAsyncReadyCallback   callback,
-                                                       gpointer              user_data);
-gboolean            ks_sync_engine_provision_finish   (KsSyncEngine         *self,
-                                                       GAsyncResult         *result,
-                                                       GError              **error);
-gboolean            ks_sync_engine_is_provisioned     (KsSyncEngine         *self);
+void                ks_sync_engine_provision_async (KsSyncEngine       *self,
+                                                    const char         *code,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean            ks_sync_engine_provision_finish (KsSyncEngine *self,
+                                                     GAsyncResult *result,
+                                                     GError      **error);
+gboolean            ks_sync_engine_is_provisioned (KsSyncEngine *self);
 
-void                ks_sync_engine_run_async          (KsSyncEngine         *self,
-                                                       GCancellable         *cancellable,
-                                                       GAsyncReadyCallback   callback,
-                                                       gpointer              user_data);
-gboolean            ks_sync_engine_run_finish         (KsSyncEngine         *self,
-                                                       GAsyncResult         *result,
-                                                       GError              **error);
-void                ks_sync_engine_cancel             (KsSyncEngine         *self);
+void                ks_sync_engine_run_async (KsSyncEngine       *self,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean            ks_sync_engine_run_finish (KsSyncEngine *self,
+                                               GAsyncResult *result,
+                                               GError      **error);
+void                ks_sync_engine_cancel (KsSyncEngine *self);
 
-gboolean            ks_sync_engine_get_counts         (KsSyncEngine         *self,
-                                                       KsSyncCounts         *counts,
-                                                       GError              **error);
-GPtrArray          *ks_sync_engine_list_failed        (KsSyncEngine         *self,
-                                                       GError              **error);
-gboolean            ks_sync_engine_retry              (KsSyncEngine         *self,
-                                                       const char           *kp_id,
-                                                       GError              **error);
+gboolean            ks_sync_engine_get_counts (KsSyncEngine *self,
+                                               KsSyncCounts *counts,
+                                               GError      **error);
+GPtrArray          *ks_sync_engine_list_failed (KsSyncEngine *self,
+                                                GError      **error);
+gboolean            ks_sync_engine_retry (KsSyncEngine *self,
+                                          const char   *kp_id,
+                                          GError      **error);
 
-KsTrustList        *ks_sync_engine_load_trust_list    (KsSyncEngine         *self,
-                                                       GError              **error);
+KsTrustList        *ks_sync_engine_load_trust_list (KsSyncEngine *self,
+                                                    GError      **error);
 
-gboolean            ks_sync_engine_get_running        (KsSyncEngine         *self);
-double              ks_sync_engine_get_progress       (KsSyncEngine         *self);
-KsSyncConnectivity  ks_sync_engine_get_connectivity   (KsSyncEngine         *self);
-gint64              ks_sync_engine_get_last_success   (KsSyncEngine         *self);
-const char         *ks_sync_engine_get_last_error     (KsSyncEngine         *self);
+gboolean            ks_sync_engine_get_running (KsSyncEngine *self);
+double              ks_sync_engine_get_progress (KsSyncEngine *self);
+KsSyncConnectivity  ks_sync_engine_get_connectivity (KsSyncEngine *self);
+gint64              ks_sync_engine_get_last_success (KsSyncEngine *self);
+const char         *ks_sync_engine_get_last_error (KsSyncEngine *self);
 
-void                ks_sync_failure_free              (KsSyncFailure        *failure);
+void                ks_sync_failure_free (KsSyncFailure *failure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsSyncFailure, ks_sync_failure_free)
 

@@ -39,8 +39,8 @@ is_localhost_name (const char *host)
 }
 
 static gboolean
-refuse_remote (const char  *url,
-               GError     **error)
+refuse_remote (const char *url,
+               GError    **error)
 {
   g_set_error (error, KS_TRAINING_ERROR, KS_TRAINING_ERROR_REMOTE_REGISTRY,
                _("The training profile only works with a practice registry on this computer, "
@@ -66,10 +66,10 @@ refuse_remote (const char  *url,
  * Returns: %TRUE if the station may use @url
  */
 gboolean
-ks_registry_url_check (gboolean       training,
-                       const char    *url,
-                       GCancellable  *cancellable,
-                       GError       **error)
+ks_registry_url_check (gboolean      training,
+                       const char   *url,
+                       GCancellable *cancellable,
+                       GError      **error)
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GInetAddress) literal = NULL;
@@ -112,9 +112,9 @@ ks_registry_url_check (gboolean       training,
 /* Reset                                                                                       */
 
 static gboolean
-exec_sql (KsStore     *store,
-          const char  *sql,
-          GError     **error)
+exec_sql (KsStore    *store,
+          const char *sql,
+          GError    **error)
 {
   int rc = sqlite3_exec (_ks_store_get_db (store), sql, NULL, NULL, NULL);
 
@@ -129,8 +129,8 @@ exec_sql (KsStore     *store,
 /* Every table but the accounts and the schema's own facts: whatever later versions add (review
  * notes, the sync outbox...) holds class data too, so the list is read, not written down. */
 static GPtrArray *
-list_class_tables (KsStore  *store,
-                   GError  **error)
+list_class_tables (KsStore *store,
+                   GError **error)
 {
   g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -164,9 +164,9 @@ list_class_tables (KsStore  *store,
  * Refused unless @session is a trainer's on the training profile.
  */
 gboolean
-ks_training_wipe_store (KsStore    *store,
-                        KsSession  *session,
-                        GError    **error)
+ks_training_wipe_store (KsStore   *store,
+                        KsSession *session,
+                        GError   **error)
 {
   g_autoptr(GPtrArray) tables = NULL;
   gboolean ok = FALSE;
@@ -298,16 +298,18 @@ sample_cnic (GRand            *rand,
 }
 
 static KsRecord *
-sample_record (GRand         *rand,
-               Names         *names,
-               KsReference   *reference,
-               const GDate   *today)
+sample_record (GRand       *rand,
+               Names       *names,
+               KsReference *reference,
+               const GDate *today)
 {
   GPtrArray *divisions = ks_reference_get_divisions (reference);
   guint division_index = g_rand_int_range (rand, 0, divisions->len);
   const KsDivision *division = divisions->pdata[division_index];
-  const KsDistrict *district = division->districts->pdata[g_rand_int_range (rand, 0, division->districts->len)];
-  const KsTehsil *tehsil = district->tehsils->pdata[g_rand_int_range (rand, 0, district->tehsils->len)];
+  const KsDistrict *district =
+    division->districts->pdata[g_rand_int_range (rand, 0, division->districts->len)];
+  const KsTehsil *tehsil =
+    district->tehsils->pdata[g_rand_int_range (rand, 0, district->tehsils->len)];
   gboolean male = g_rand_boolean (rand);
   JsonArray *given = male ? names->male : names->female;
   guint gi = g_rand_int_range (rand, 0, json_array_get_length (given));
@@ -327,7 +329,10 @@ sample_record (GRand         *rand,
                                                  "0321", "0333", "0345", "0346", "0349" };
 
   /* The father's given name is always a man's; the family name is shared. */
-  for (guint tries = 0; tries < 4 && (father == NULL || g_strcmp0 (father, json_object_get_string_member (g, "en")) == 0); tries++)
+  for (guint tries = 0;
+       tries < 4 &&
+       (father == NULL || g_strcmp0 (father, json_object_get_string_member (g, "en")) == 0);
+       tries++)
     {
       guint i = g_rand_int_range (rand, 0, json_array_get_length (names->male));
       JsonObject *o = json_array_get_object_element (names->male, i);
@@ -350,7 +355,8 @@ sample_record (GRand         *rand,
                          (guint)g_date_get_month (birth), g_date_get_day (birth));
 
   mobile = g_strdup_printf ("%s-%07d",
-                            mobile_prefixes[g_rand_int_range (rand, 0, G_N_ELEMENTS (mobile_prefixes))],
+                            mobile_prefixes[g_rand_int_range (rand, 0,
+                                                              G_N_ELEMENTS (mobile_prefixes))],
                             g_rand_int_range (rand, 1000000, 10000000));
   address = g_strdup_printf ("House %d, Street %d, %s", g_rand_int_range (rand, 1, 400),
                              g_rand_int_range (rand, 1, 30), tehsil->name_en);

@@ -24,19 +24,19 @@ typedef enum
   KS_TRAINING_ERROR_NO_NAMES,
 } KsTrainingError;
 
-GQuark    ks_training_error_quark        (void);
-gboolean  ks_registry_url_check          (gboolean       training,
-                                          const char    *url,
-                                          GCancellable  *cancellable,
-                                          GError       **error);
-gboolean  ks_training_wipe_store         (KsStore       *store,
-                                          KsSession     *session,
-                                          GError       **error);
-guint     ks_training_generate_samples   (KsStore       *store,
-                                          KsSession     *session,
-                                          KsReference   *reference,
-                                          const KsSubmitOptions *options,
-                                          guint          n,
-                                          GError       **error);
+GQuark    ks_training_error_quark (void);
+gboolean  ks_registry_url_check (gboolean      training,
+                                 const char   *url,
+                                 GCancellable *cancellable,
+                                 GError      **error);
+gboolean  ks_training_wipe_store (KsStore   *store,
+                                  KsSession *session,
+                                  GError   **error);
+guint     ks_training_generate_samples (KsStore               *store,
+                                        KsSession             *session,
+                                        KsReference           *reference,
+                                        const KsSubmitOptions *options,
+                                        guint                  n,
+                                        GError               **error);
 
 G_END_DECLS

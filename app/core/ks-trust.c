@@ -67,14 +67,14 @@ ks_station_cert_signed_bytes (const KsStationCert *cert)
  * @root_secret_key: the root's 64-byte Ed25519 secret key; the caller wipes it
  */
 KsStationCert *
-ks_station_cert_new_signed (const char      *kid,
-                            const char      *station_code,
-                            KsCoseAlgorithm  alg,
-                            GBytes          *public_key,
-                            gint64           not_before,
-                            gint64           not_after,
-                            const char      *root_id,
-                            const guint8    *root_secret_key)
+ks_station_cert_new_signed (const char     *kid,
+                            const char     *station_code,
+                            KsCoseAlgorithm alg,
+                            GBytes         *public_key,
+                            gint64          not_before,
+                            gint64          not_after,
+                            const char     *root_id,
+                            const guint8   *root_secret_key)
 {
   KsStationCert *cert = g_new0 (KsStationCert, 1);
   g_autoptr(GBytes) tbs = NULL;
@@ -231,12 +231,12 @@ cert_from_json (JsonNode *node)
 
   cert->kid = g_strdup (json_object_get_string_member_with_default (o, "kid", NULL));
   cert->station_code = g_strdup (json_object_get_string_member_with_default (o, "station_code",
-                                                                              ""));
+                                                                             ""));
   cert->root_id = g_strdup (json_object_get_string_member_with_default (o, "root_id", NULL));
   alg = json_object_get_string_member_with_default (o, "alg", "EdDSA");
   cert->alg = g_str_equal (alg, "ES256") ? KS_COSE_ALG_ES256 : KS_COSE_ALG_EDDSA;
   cert->public_key = from_hex (json_object_get_string_member_with_default (o, "public_key",
-                                                                            NULL));
+                                                                           NULL));
   cert->signature = from_hex (json_object_get_string_member_with_default (o, "signature", NULL));
 
   if (cert->kid == NULL || cert->root_id == NULL || cert->public_key == NULL
@@ -421,9 +421,9 @@ ks_trust_list_merge (KsTrustList *self,
 }
 
 static const KsStationCert *
-unknown_issuer (GError     **error,
-                const char  *kid,
-                const char  *why)
+unknown_issuer (GError    **error,
+                const char *kid,
+                const char *why)
 {
   g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER,
                _("The card was signed by station key “%s”, which %s. Do not accept it; if the "
@@ -440,9 +440,9 @@ unknown_issuer (GError     **error,
  *   the time that matters (the card's issue date) is only known after the card is read.
  */
 const KsStationCert *
-ks_trust_list_lookup (KsTrustList  *self,
-                      const char   *kid,
-                      GError      **error)
+ks_trust_list_lookup (KsTrustList *self,
+                      const char  *kid,
+                      GError     **error)
 {
   const KsStationCert *cert;
   const Root *root;
@@ -481,10 +481,10 @@ ks_trust_list_lookup (KsTrustList  *self,
  * ks_trust_list_lookup() plus the certificate's validity period.
  */
 const KsStationCert *
-ks_trust_list_accept (KsTrustList  *self,
-                      const char   *kid,
-                      gint64        when,
-                      GError      **error)
+ks_trust_list_accept (KsTrustList *self,
+                      const char  *kid,
+                      gint64       when,
+                      GError     **error)
 {
   const KsStationCert *cert = ks_trust_list_lookup (self, kid, error);
 
@@ -573,9 +573,9 @@ damaged (GError **error)
 }
 
 KsTrustList *
-ks_trust_list_new_from_data (const char  *json,
-                             gssize       len,
-                             GError     **error)
+ks_trust_list_new_from_data (const char *json,
+                             gssize      len,
+                             GError    **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(KsTrustList) self = NULL;
@@ -640,8 +640,8 @@ ks_trust_list_new_from_data (const char  *json,
 }
 
 KsTrustList *
-ks_trust_list_new_from_file (const char  *path,
-                             GError     **error)
+ks_trust_list_new_from_file (const char *path,
+                             GError    **error)
 {
   g_autofree char *contents = NULL;
   gsize len;
@@ -659,9 +659,9 @@ ks_trust_list_new_from_file (const char  *path,
 }
 
 gboolean
-ks_trust_list_save (KsTrustList  *self,
-                    const char   *path,
-                    GError      **error)
+ks_trust_list_save (KsTrustList *self,
+                    const char  *path,
+                    GError     **error)
 {
   g_autofree char *json = ks_trust_list_to_json (self);
   g_autoptr(GError) local_error = NULL;
@@ -718,9 +718,9 @@ ks_station_keys_init (KsStationKeys *self)
 }
 
 static gboolean
-key_file_error (GError     **error,
-                const char  *path,
-                int          saved_errno)
+key_file_error (GError    **error,
+                const char *path,
+                int         saved_errno)
 {
   g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_KEY,
                _("The station’s signing key %s cannot be used (%s). No card was signed. Ask "
@@ -731,9 +731,9 @@ key_file_error (GError     **error,
 
 /* Straight into the caller's buffer: no heap copy of the secret to forget to wipe. */
 static gboolean
-read_secret_key (const char  *path,
-                 guint8      *sk,
-                 GError     **error)
+read_secret_key (const char *path,
+                 guint8     *sk,
+                 GError    **error)
 {
   gsize got = 0;
   int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
@@ -761,9 +761,9 @@ read_secret_key (const char  *path,
 }
 
 static gboolean
-write_secret_key (const char    *path,
-                  const guint8  *sk,
-                  GError       **error)
+write_secret_key (const char   *path,
+                  const guint8 *sk,
+                  GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -792,9 +792,9 @@ key_id_for (const char   *prefix,
 }
 
 static gboolean
-save_cert (const char           *path,
-           const KsStationCert  *cert,
-           GError              **error)
+save_cert (const char          *path,
+           const KsStationCert *cert,
+           GError             **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
@@ -820,8 +820,8 @@ save_cert (const char           *path,
 }
 
 static KsStationCert *
-load_cert (const char  *path,
-           GError     **error)
+load_cert (const char *path,
+           GError    **error)
 {
   g_autofree char *contents = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -839,9 +839,9 @@ load_cert (const char  *path,
 }
 
 static gboolean
-create_keys (KsStationKeys  *self,
-             const char     *station_code,
-             GError        **error)
+create_keys (KsStationKeys *self,
+             const char    *station_code,
+             GError       **error)
 {
   guint8 pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
   guint8 root_pk[crypto_sign_PUBLICKEYBYTES], root_sk[crypto_sign_SECRETKEYBYTES];
@@ -895,9 +895,9 @@ create_keys (KsStationKeys  *self,
  * signature; nothing here logs them.
  */
 KsStationKeys *
-ks_station_keys_load_or_create (const char  *dir,
-                                const char  *station_code,
-                                GError     **error)
+ks_station_keys_load_or_create (const char *dir,
+                                const char *station_code,
+                                GError    **error)
 {
   g_autoptr(KsStationKeys) self = NULL;
   g_autofree char *cert_path = NULL;
@@ -998,10 +998,10 @@ ks_station_keys_get_trust_list (KsStationKeys *self)
  * Replaces the development certificate and trust list once a registry certifies the station.
  */
 gboolean
-ks_station_keys_install_certificate (KsStationKeys        *self,
-                                     const KsStationCert  *cert,
-                                     KsTrustList          *registry_trust,
-                                     GError              **error)
+ks_station_keys_install_certificate (KsStationKeys       *self,
+                                     const KsStationCert *cert,
+                                     KsTrustList         *registry_trust,
+                                     GError             **error)
 {
   g_autoptr(KsTrustList) trust = ks_trust_list_new ();
   g_autofree char *cert_path = NULL;
@@ -1050,9 +1050,9 @@ ks_station_keys_install_certificate (KsStationKeys        *self,
  * file for this one signature and wiped right after.
  */
 GBytes *
-ks_station_keys_sign_cose (KsStationKeys  *self,
-                           GBytes         *payload,
-                           GError        **error)
+ks_station_keys_sign_cose (KsStationKeys *self,
+                           GBytes        *payload,
+                           GError       **error)
 {
   guint8 sk[crypto_sign_SECRETKEYBYTES];
   guint8 pk[crypto_sign_PUBLICKEYBYTES];
@@ -1087,11 +1087,11 @@ ks_station_keys_sign_cose (KsStationKeys  *self,
  * request. Same key checks as ks_station_keys_sign_cose().
  */
 gboolean
-ks_station_keys_sign_detached (KsStationKeys  *self,
-                               const guint8   *data,
-                               gsize           len,
-                               guint8         *signature,
-                               GError        **error)
+ks_station_keys_sign_detached (KsStationKeys *self,
+                               const guint8  *data,
+                               gsize          len,
+                               guint8        *signature,
+                               GError       **error)
 {
   guint8 sk[crypto_sign_SECRETKEYBYTES];
   guint8 pk[crypto_sign_PUBLICKEYBYTES];

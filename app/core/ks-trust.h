@@ -32,83 +32,83 @@ typedef struct
   GBytes *signature;         /* Ed25519 by the root over ks_station_cert_signed_bytes() */
 } KsStationCert;
 
-GQuark         ks_trust_error_quark          (void);
+GQuark         ks_trust_error_quark (void);
 
-KsStationCert *ks_station_cert_new_signed    (const char           *kid,
-                                              const char           *station_code,
-                                              KsCoseAlgorithm       alg,
-                                              GBytes               *public_key,
-                                              gint64                not_before,
-                                              gint64                not_after,
-                                              const char           *root_id,
-                                              const guint8         *root_secret_key);
-KsStationCert *ks_station_cert_copy          (const KsStationCert  *cert);
-void           ks_station_cert_free          (KsStationCert        *cert);
-GBytes        *ks_station_cert_signed_bytes  (const KsStationCert  *cert);
-gboolean       ks_station_cert_covers        (const KsStationCert  *cert,
-                                              gint64                when);
+KsStationCert *ks_station_cert_new_signed (const char     *kid,
+                                           const char     *station_code,
+                                           KsCoseAlgorithm alg,
+                                           GBytes         *public_key,
+                                           gint64          not_before,
+                                           gint64          not_after,
+                                           const char     *root_id,
+                                           const guint8   *root_secret_key);
+KsStationCert *ks_station_cert_copy (const KsStationCert *cert);
+void           ks_station_cert_free (KsStationCert *cert);
+GBytes        *ks_station_cert_signed_bytes (const KsStationCert *cert);
+gboolean       ks_station_cert_covers (const KsStationCert *cert,
+                                       gint64               when);
 
 #define KS_TYPE_TRUST_LIST (ks_trust_list_get_type ())
 
 G_DECLARE_FINAL_TYPE (KsTrustList, ks_trust_list, KS, TRUST_LIST, GObject)
 
-KsTrustList         *ks_trust_list_new                (void);
-KsTrustList         *ks_trust_list_new_from_file      (const char          *path,
-                                                       GError             **error);
-KsTrustList         *ks_trust_list_new_from_data      (const char          *json,
-                                                       gssize               len,
-                                                       GError             **error);
-gboolean             ks_trust_list_save               (KsTrustList         *self,
-                                                       const char          *path,
-                                                       GError             **error);
-char                *ks_trust_list_to_json            (KsTrustList         *self);
-void                 ks_trust_list_add_root           (KsTrustList         *self,
-                                                       const char          *root_id,
-                                                       const guint8        *public_key,
-                                                       gboolean             development);
-gboolean             ks_trust_list_root_is_development (KsTrustList        *self,
-                                                       const char          *root_id);
-void                 ks_trust_list_add_certificate    (KsTrustList         *self,
-                                                       const KsStationCert *cert);
-void                 ks_trust_list_revoke             (KsTrustList         *self,
-                                                       const char          *kid);
-gboolean             ks_trust_list_is_revoked         (KsTrustList         *self,
-                                                       const char          *kid);
-void                 ks_trust_list_merge              (KsTrustList         *self,
-                                                       KsTrustList         *other);
-const KsStationCert *ks_trust_list_lookup             (KsTrustList         *self,
-                                                       const char          *kid,
-                                                       GError             **error);
-const KsStationCert *ks_trust_list_accept             (KsTrustList         *self,
-                                                       const char          *kid,
-                                                       gint64               when,
-                                                       GError             **error);
+KsTrustList         *ks_trust_list_new (void);
+KsTrustList         *ks_trust_list_new_from_file (const char *path,
+                                                  GError    **error);
+KsTrustList         *ks_trust_list_new_from_data (const char *json,
+                                                  gssize      len,
+                                                  GError    **error);
+gboolean             ks_trust_list_save (KsTrustList *self,
+                                         const char  *path,
+                                         GError     **error);
+char                *ks_trust_list_to_json (KsTrustList *self);
+void                 ks_trust_list_add_root (KsTrustList  *self,
+                                             const char   *root_id,
+                                             const guint8 *public_key,
+                                             gboolean      development);
+gboolean             ks_trust_list_root_is_development (KsTrustList *self,
+                                                        const char  *root_id);
+void                 ks_trust_list_add_certificate (KsTrustList         *self,
+                                                    const KsStationCert *cert);
+void                 ks_trust_list_revoke (KsTrustList *self,
+                                           const char  *kid);
+gboolean             ks_trust_list_is_revoked (KsTrustList *self,
+                                               const char  *kid);
+void                 ks_trust_list_merge (KsTrustList *self,
+                                          KsTrustList *other);
+const KsStationCert *ks_trust_list_lookup (KsTrustList *self,
+                                           const char  *kid,
+                                           GError     **error);
+const KsStationCert *ks_trust_list_accept (KsTrustList *self,
+                                           const char  *kid,
+                                           gint64       when,
+                                           GError     **error);
 
 #define KS_TYPE_STATION_KEYS (ks_station_keys_get_type ())
 
 G_DECLARE_FINAL_TYPE (KsStationKeys, ks_station_keys, KS, STATION_KEYS, GObject)
 
-KsStationKeys       *ks_station_keys_load_or_create     (const char          *dir,
-                                                         const char          *station_code,
-                                                         GError             **error);
-const char          *ks_station_keys_get_kid            (KsStationKeys       *self);
-const char          *ks_station_keys_get_station_code   (KsStationKeys       *self);
-GBytes              *ks_station_keys_get_public_key     (KsStationKeys       *self);
-const KsStationCert *ks_station_keys_get_certificate    (KsStationKeys       *self);
-gboolean             ks_station_keys_is_development     (KsStationKeys       *self);
-KsTrustList         *ks_station_keys_get_trust_list     (KsStationKeys       *self);
-gboolean             ks_station_keys_install_certificate (KsStationKeys      *self,
-                                                         const KsStationCert *cert,
-                                                         KsTrustList         *registry_trust,
-                                                         GError             **error);
-GBytes              *ks_station_keys_sign_cose          (KsStationKeys       *self,
-                                                         GBytes              *payload,
-                                                         GError             **error);
-gboolean             ks_station_keys_sign_detached      (KsStationKeys       *self,
-                                                         const guint8        *data,
-                                                         gsize                len,
-                                                         guint8              *signature,
-                                                         GError             **error);
+KsStationKeys       *ks_station_keys_load_or_create (const char          *dir,
+                                                     const char          *station_code,
+                                                     GError             **error);
+const char          *ks_station_keys_get_kid (KsStationKeys *self);
+const char          *ks_station_keys_get_station_code (KsStationKeys *self);
+GBytes              *ks_station_keys_get_public_key (KsStationKeys *self);
+const KsStationCert *ks_station_keys_get_certificate (KsStationKeys *self);
+gboolean             ks_station_keys_is_development (KsStationKeys *self);
+KsTrustList         *ks_station_keys_get_trust_list (KsStationKeys *self);
+gboolean             ks_station_keys_install_certificate (KsStationKeys       *self,
+                                                          const KsStationCert *cert,
+                                                          KsTrustList         *registry_trust,
+                                                          GError             **error);
+GBytes              *ks_station_keys_sign_cose (KsStationKeys *self,
+                                                GBytes        *payload,
+                                                GError       **error);
+gboolean             ks_station_keys_sign_detached (KsStationKeys *self,
+                                                    const guint8  *data,
+                                                    gsize          len,
+                                                    guint8        *signature,
+                                                    GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsStationCert, ks_station_cert_free)
 

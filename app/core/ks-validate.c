@@ -106,8 +106,8 @@ ks_collapse_spaces (const char *input)
 }
 
 static gboolean
-is_valid_utf8 (const char  *input,
-               GError     **error)
+is_valid_utf8 (const char *input,
+               GError    **error)
 {
   if (g_utf8_validate (input, -1, NULL))
     return TRUE;
@@ -268,11 +268,11 @@ ks_id_number_province_name (const char *normalized)
  * living in KP may hold a card issued elsewhere, the operator only double-checks.
  */
 KsValidateResult
-ks_validate_id_number (const char      *input,
-                       KsIdNumberKind   kind,
-                       KsGender         gender,
-                       char           **normalized,
-                       GError         **error)
+ks_validate_id_number (const char    *input,
+                       KsIdNumberKind kind,
+                       KsGender       gender,
+                       char         **normalized,
+                       GError       **error)
 {
   g_autofree char *folded = NULL;
   char digits[14] = { 0 };
@@ -472,10 +472,10 @@ is_name_punct (gunichar c)
 }
 
 static KsValidateResult
-check_name_length (const char   *name,
-                   guint         n_letters,
-                   KsNameField   field,
-                   GError      **error)
+check_name_length (const char *name,
+                   guint       n_letters,
+                   KsNameField field,
+                   GError    **error)
 {
   glong n_chars = g_utf8_strlen (name, -1);
 
@@ -507,10 +507,10 @@ check_name_length (const char   *name,
  * punctuation marks in a row, and has 2 to 100 characters.
  */
 KsValidateResult
-ks_validate_name_latin (const char   *input,
-                        KsNameField   field,
-                        char        **normalized,
-                        GError      **error)
+ks_validate_name_latin (const char *input,
+                        KsNameField field,
+                        char      **normalized,
+                        GError    **error)
 {
   g_autofree char *collapsed = NULL;
   g_autoptr(GString) out = NULL;
@@ -600,10 +600,10 @@ ks_validate_name_latin (const char   *input,
  * zero-width non-joiner between letters, and spaces; 2 to 100 characters.
  */
 KsValidateResult
-ks_validate_name_urdu (const char   *input,
-                       KsNameField   field,
-                       char        **normalized,
-                       GError      **error)
+ks_validate_name_urdu (const char *input,
+                       KsNameField field,
+                       char      **normalized,
+                       GError    **error)
 {
   g_autofree char *collapsed = NULL;
   g_autofree char *name = NULL;
@@ -755,11 +755,11 @@ parse_uint_part (const char *s,
  * The date must exist in the calendar, not be after @today, and give an age of at most 120.
  */
 KsValidateResult
-ks_validate_date_of_birth (const char   *input,
-                           const GDate  *today,
-                           char        **normalized,
-                           int          *age_years,
-                           GError      **error)
+ks_validate_date_of_birth (const char  *input,
+                           const GDate *today,
+                           char       **normalized,
+                           int         *age_years,
+                           GError     **error)
 {
   g_autofree char *folded = NULL;
   g_auto(GStrv) parts = NULL;
@@ -864,12 +864,12 @@ ks_validate_date_of_birth (const char   *input,
  * another province gives %KS_VALIDATE_WARNING.
  */
 KsValidateResult
-ks_validate_guardian (int           age_years,
-                      const char   *guardian_cnic,
-                      const char   *guardian_name,
-                      char        **normalized_cnic,
-                      char        **normalized_name,
-                      GError      **error)
+ks_validate_guardian (int         age_years,
+                      const char *guardian_cnic,
+                      const char *guardian_name,
+                      char      **normalized_cnic,
+                      char      **normalized_name,
+                      GError    **error)
 {
   g_autofree char *cnic = NULL;
   g_autofree char *name = NULL;
@@ -929,9 +929,9 @@ ks_validate_guardian (int           age_years,
  * call when the field is empty.
  */
 KsValidateResult
-ks_validate_mobile (const char  *input,
-                    char       **e164,
-                    GError     **error)
+ks_validate_mobile (const char *input,
+                    char      **e164,
+                    GError    **error)
 {
   g_autofree char *folded = NULL;
   g_autoptr(GString) digits = NULL;
@@ -1033,8 +1033,8 @@ ks_validate_mobile (const char  *input,
  *   number in E.164 form.
  */
 char *
-ks_mobile_format (const char    *e164,
-                  KsMobileStyle  style)
+ks_mobile_format (const char   *e164,
+                  KsMobileStyle style)
 {
   const char *n;
 
@@ -1124,9 +1124,9 @@ domain_is_valid (const char *s)
  * domain, ASCII); whether the mailbox exists is not known until mail is sent.
  */
 KsValidateResult
-ks_validate_email (const char  *input,
-                   char       **normalized,
-                   GError     **error)
+ks_validate_email (const char *input,
+                   char      **normalized,
+                   GError    **error)
 {
   g_autofree char *addr = NULL;
   const char *at;
@@ -1201,10 +1201,10 @@ ks_validate_email (const char  *input,
  * (non-)joiners Urdu spelling needs are kept.
  */
 KsValidateResult
-ks_validate_address_line (const char  *input,
-                          guint        line_number,
-                          char       **normalized,
-                          GError     **error)
+ks_validate_address_line (const char *input,
+                          guint       line_number,
+                          char      **normalized,
+                          GError    **error)
 {
   g_autofree char *line = NULL;
   gboolean has_alnum = FALSE;

@@ -80,63 +80,63 @@ typedef enum
 #define KS_AGE_MAX_YEARS           120
 #define KS_AGE_OF_MAJORITY         18
 
-GQuark            ks_validate_error_quark       (void);
+GQuark            ks_validate_error_quark (void);
 
 /* Gender */
-const char       *ks_gender_to_id               (KsGender        gender);
-gboolean          ks_gender_from_id             (const char     *id,
-                                                 KsGender       *gender);
-const char       *ks_gender_get_label           (KsGender        gender);
+const char       *ks_gender_to_id (KsGender gender);
+gboolean          ks_gender_from_id (const char *id,
+                                     KsGender   *gender);
+const char       *ks_gender_get_label (KsGender gender);
 
 /* CNIC / B-form (CRC) numbers */
-KsValidateResult  ks_validate_id_number         (const char     *input,
-                                                 KsIdNumberKind  kind,
-                                                 KsGender        gender,
-                                                 char          **normalized,
-                                                 GError        **error);
-const char       *ks_id_number_province_name    (const char     *normalized);
+KsValidateResult  ks_validate_id_number (const char    *input,
+                                         KsIdNumberKind kind,
+                                         KsGender       gender,
+                                         char         **normalized,
+                                         GError       **error);
+const char       *ks_id_number_province_name (const char *normalized);
 
 /* Names */
-KsValidateResult  ks_validate_name_latin        (const char     *input,
-                                                 KsNameField     field,
-                                                 char          **normalized,
-                                                 GError        **error);
-KsValidateResult  ks_validate_name_urdu         (const char     *input,
-                                                 KsNameField     field,
-                                                 char          **normalized,
-                                                 GError        **error);
+KsValidateResult  ks_validate_name_latin (const char *input,
+                                          KsNameField field,
+                                          char      **normalized,
+                                          GError    **error);
+KsValidateResult  ks_validate_name_urdu (const char *input,
+                                         KsNameField field,
+                                         char      **normalized,
+                                         GError    **error);
 
 /* Date of birth, age and guardian */
-KsValidateResult  ks_validate_date_of_birth     (const char     *input,
-                                                 const GDate    *today,
-                                                 char          **normalized,
-                                                 int            *age_years,
-                                                 GError        **error);
-int               ks_age_on                     (const GDate    *birth,
-                                                 const GDate    *today);
-gboolean          ks_age_requires_guardian      (int             age_years);
-KsValidateResult  ks_validate_guardian          (int             age_years,
-                                                 const char     *guardian_cnic,
-                                                 const char     *guardian_name,
-                                                 char          **normalized_cnic,
-                                                 char          **normalized_name,
-                                                 GError        **error);
+KsValidateResult  ks_validate_date_of_birth (const char  *input,
+                                             const GDate *today,
+                                             char       **normalized,
+                                             int         *age_years,
+                                             GError     **error);
+int               ks_age_on (const GDate *birth,
+                             const GDate *today);
+gboolean          ks_age_requires_guardian (int age_years);
+KsValidateResult  ks_validate_guardian (int         age_years,
+                                        const char *guardian_cnic,
+                                        const char *guardian_name,
+                                        char      **normalized_cnic,
+                                        char      **normalized_name,
+                                        GError    **error);
 
 /* Contact */
-KsValidateResult  ks_validate_mobile            (const char     *input,
-                                                 char          **e164,
-                                                 GError        **error);
-char             *ks_mobile_format              (const char     *e164,
-                                                 KsMobileStyle   style);
-KsValidateResult  ks_validate_email             (const char     *input,
-                                                 char          **normalized,
-                                                 GError        **error);
-KsValidateResult  ks_validate_address_line      (const char     *input,
-                                                 guint           line_number,
-                                                 char          **normalized,
-                                                 GError        **error);
+KsValidateResult  ks_validate_mobile (const char *input,
+                                      char      **e164,
+                                      GError    **error);
+char             *ks_mobile_format (const char   *e164,
+                                    KsMobileStyle style);
+KsValidateResult  ks_validate_email (const char *input,
+                                     char      **normalized,
+                                     GError    **error);
+KsValidateResult  ks_validate_address_line (const char *input,
+                                            guint       line_number,
+                                            char      **normalized,
+                                            GError    **error);
 
 /* Shared normaliser: trims, turns every run of white space into one space. */
-char             *ks_collapse_spaces            (const char     *input);
+char             *ks_collapse_spaces (const char *input);
 
 G_END_DECLS

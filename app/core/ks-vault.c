@@ -111,7 +111,7 @@ write_key (int fd, const guint8 *key, gsize len)
 KsVault *
 ks_vault_open (const char *key_path, GError **error)
 {
-  g_autoptr (KsVault) self = NULL;
+  g_autoptr(KsVault) self = NULL;
   struct stat st;
   int fd;
 
@@ -120,8 +120,8 @@ ks_vault_open (const char *key_path, GError **error)
   if (sodium_init () < 0)
     {
       g_set_error_literal (error, KS_VAULT_ERROR, KS_VAULT_ERROR_CRYPTO,
-                           _ ("The encryption library could not start. Restart the station; if "
-                              "it happens again, call support."));
+                           _("The encryption library could not start. Restart the station; if "
+                             "it happens again, call support."));
       return NULL;
     }
 
@@ -141,8 +141,8 @@ ks_vault_open (const char *key_path, GError **error)
           int saved_errno = errno;
           g_unlink (key_path);
           g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                       _ ("The station key %s could not be written (%s). Free some disk space "
-                          "and restart the station."),
+                       _("The station key %s could not be written (%s). Free some disk space "
+                         "and restart the station."),
                        key_path, g_strerror (saved_errno));
           return NULL;
         }
@@ -152,8 +152,8 @@ ks_vault_open (const char *key_path, GError **error)
     {
       int saved_errno = errno;
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _ ("The station key %s could not be created (%s). Check that the profile "
-                      "folder exists and is writable."),
+                   _("The station key %s could not be created (%s). Check that the profile "
+                     "folder exists and is writable."),
                    key_path, g_strerror (saved_errno));
       return NULL;
     }
@@ -165,8 +165,8 @@ ks_vault_open (const char *key_path, GError **error)
       if (fd >= 0)
         close (fd);
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _ ("The station key %s cannot be read (%s). Ask your administrator to restore "
-                      "it from the station backup."),
+                   _("The station key %s cannot be read (%s). Ask your administrator to restore "
+                     "it from the station backup."),
                    key_path, g_strerror (saved_errno));
       return NULL;
     }
@@ -174,8 +174,8 @@ ks_vault_open (const char *key_path, GError **error)
     {
       close (fd);
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _ ("The station key %s can be read by other users. Nothing was decrypted. Ask "
-                      "your administrator to run “chmod 600” on it and to check who copied it."),
+                   _("The station key %s can be read by other users. Nothing was decrypted. Ask "
+                     "your administrator to run “chmod 600” on it and to check who copied it."),
                    key_path);
       return NULL;
     }
@@ -184,8 +184,8 @@ ks_vault_open (const char *key_path, GError **error)
       close (fd);
       sodium_memzero (self->key, sizeof self->key);
       g_set_error (error, KS_VAULT_ERROR, KS_VAULT_ERROR_KEY_UNREADABLE,
-                   _ ("The station key %s is damaged (it must hold exactly 32 bytes). Ask your "
-                      "administrator to restore it from the station backup."),
+                   _("The station key %s is damaged (it must hold exactly 32 bytes). Ask your "
+                     "administrator to restore it from the station backup."),
                    key_path);
       return NULL;
     }
@@ -267,8 +267,8 @@ ks_vault_decrypt (KsVault *self, GBytes *ciphertext, const char *associated_data
 corrupt:
   g_set_error_literal (
     error, KS_VAULT_ERROR, KS_VAULT_ERROR_CORRUPT,
-    _ ("A stored fingerprint could not be decrypted: the record was altered or "
-       "copied from elsewhere. Re-capture the fingers of this citizen and report "
-       "the record to your supervisor."));
+    _("A stored fingerprint could not be decrypted: the record was altered or "
+      "copied from elsewhere. Re-capture the fingers of this citizen and report "
+      "the record to your supervisor."));
   return NULL;
 }

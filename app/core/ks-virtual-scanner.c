@@ -55,7 +55,7 @@ static void
 ks_virtual_scanner_dispose (GObject *object)
 {
   KsVirtualScanner *self = (KsVirtualScanner *)object;
-  g_autoptr (KsFingerprintService) service = g_weak_ref_get (&self->service);
+  g_autoptr(KsFingerprintService) service = g_weak_ref_get (&self->service);
 
   if (service)
     g_clear_signal_handler (&self->needed_id, service);
@@ -126,16 +126,16 @@ send_message (KsVirtualScanner *self, gint32 a, gint32 b, GBytes *payload, GErro
 
   if (self->connection == NULL)
     {
-      g_autoptr (GSocketClient) client = g_socket_client_new ();
-      g_autoptr (GSocketAddress) address = g_unix_socket_address_new (self->socket_path);
-      g_autoptr (GError) local_error = NULL;
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketAddress) address = g_unix_socket_address_new (self->socket_path);
+      g_autoptr(GError) local_error = NULL;
 
       self->connection
         = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &local_error);
       if (self->connection == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                       _ ("The simulated reader is not running (%s). Start a scan first."),
+                       _("The simulated reader is not running (%s). Start a scan first."),
                        local_error->message);
           return FALSE;
         }
@@ -213,7 +213,7 @@ void
 ks_virtual_scanner_queue_synthetic (KsVirtualScanner *self, KsFpSynthFinger *finger,
                                     guint impression, KsFpSynthVariant variant)
 {
-  g_autoptr (GBytes) grey = NULL;
+  g_autoptr(GBytes) grey = NULL;
   guint w, h;
 
   g_return_if_fail (KS_IS_VIRTUAL_SCANNER (self));
@@ -240,7 +240,7 @@ ks_virtual_scanner_clear_queue (KsVirtualScanner *self)
 static void
 finger_needed_cb (KsFingerprintService *service, KsVirtualScanner *self)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr(GError) error = NULL;
   QueuedImage *q = g_queue_pop_head (&self->queue);
 
   /* Nothing queued: the simulated citizen keeps the finger away, as a real one may. */
@@ -259,7 +259,7 @@ finger_needed_cb (KsFingerprintService *service, KsVirtualScanner *self)
 void
 ks_virtual_scanner_attach (KsVirtualScanner *self, KsFingerprintService *service)
 {
-  g_autoptr (KsFingerprintService) old = NULL;
+  g_autoptr(KsFingerprintService) old = NULL;
 
   g_return_if_fail (KS_IS_VIRTUAL_SCANNER (self));
   g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (service));

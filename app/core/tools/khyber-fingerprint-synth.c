@@ -19,9 +19,9 @@
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) image = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = NULL;
   g_autofree char *output = NULL;
   gint64 person = 1;
   int finger = 1;
@@ -31,14 +31,14 @@ main (int argc, char *argv[])
   guint width, height;
   KsFpSynthVariant variant = KS_FPSYNTH_NORMAL;
   GOptionEntry entries[]
-    = { { "person", 'p', 0, G_OPTION_ARG_INT64, &person, N_ ("Synthetic person number"), "N" },
-        { "finger", 'f', 0, G_OPTION_ARG_INT, &finger, N_ ("Finger, 1-10 (1 = right thumb)"), "F" },
-        { "impression", 'i', 0, G_OPTION_ARG_INT, &impression, N_ ("Impression number"), "I" },
+    = { { "person", 'p', 0, G_OPTION_ARG_INT64, &person, N_("Synthetic person number"), "N" },
+        { "finger", 'f', 0, G_OPTION_ARG_INT, &finger, N_("Finger, 1-10 (1 = right thumb)"), "F" },
+        { "impression", 'i', 0, G_OPTION_ARG_INT, &impression, N_("Impression number"), "I" },
         { "smudged", 0, 0, G_OPTION_ARG_NONE, &smudged,
-          N_ ("Smudged impression (wet or dirty finger)"), NULL },
+          N_("Smudged impression (wet or dirty finger)"), NULL },
         { "partial", 0, 0, G_OPTION_ARG_NONE, &partial,
-          N_ ("Partial contact (finger tipped sideways)"), NULL },
-        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("PNG file to write"), "FILE.png" },
+          N_("Partial contact (finger tipped sideways)"), NULL },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("PNG file to write"), "FILE.png" },
         { NULL } };
 
   setlocale (LC_ALL, "");
@@ -48,8 +48,8 @@ main (int argc, char *argv[])
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
-                                _ ("Writes a synthetic fingerprint image (SFinGe method) for "
-                                   "training and tests. Never a real person's print."));
+                                _("Writes a synthetic fingerprint image (SFinGe method) for "
+                                  "training and tests. Never a real person's print."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -58,8 +58,8 @@ main (int argc, char *argv[])
     }
   if (output == NULL || person < 0 || finger < 0 || impression < 0 || (smudged && partial))
     {
-      g_printerr ("%s\n", _ ("Give --output FILE.png, non-negative --person/--finger/--impression, "
-                             "and at most one of --smudged and --partial."));
+      g_printerr ("%s\n", _("Give --output FILE.png, non-negative --person/--finger/--impression, "
+                            "and at most one of --smudged and --partial."));
       return 2;
     }
   if (smudged)
