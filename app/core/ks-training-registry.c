@@ -313,6 +313,9 @@ spawn (const Paths  *paths,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_station, NULL, NULL);
+  /* GLib writes debug messages to stdout: with them on, the address would not be the first
+   * line, and nobody would drain the pipe afterwards. */
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   self->process = g_subprocess_launcher_spawn (launcher, &local_error, paths->program,
                                                "--port", "0", "--db", paths->db,
                                                "--tls-cert", paths->cert,
@@ -340,6 +343,7 @@ take_address (KsTrainingRegistry  *self,
 
   if (p == NULL)
     {
+      g_debug ("Unexpected first line from the practice registry: %s", line ? line : "(none)");
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("The practice registry stopped as it started. Close the station and open "
                      "the training profile again."));
