@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>
@@ -191,6 +192,61 @@ test_async_and_dispose (Fixture       *f,
   g_assert_false (pid_alive (pid));
 }
 
+/* Gone, or a zombie waiting for whoever inherited it: either way no longer serving. */
+static gboolean
+pid_gone_or_zombie (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int)pid);
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return TRUE;
+  state = strrchr (stat, ')');
+  return state != NULL && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
+/* A station killed outright (SIGKILL, power button on a frozen session) takes its registry
+ * with it: the kernel tells the registry (PR_SET_PDEATHSIG). */
+static void
+test_station_killed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *pid_file = g_build_filename (f->dir, "registry.pid", NULL);
+  g_autofree char *text = NULL;
+  GPid pid;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GError) error = NULL;
+      KsTrainingRegistry *registry = ks_training_registry_start (f->station, NULL, &error);
+      g_autofree char *pid_text = NULL;
+
+      g_assert_no_error (error);
+      pid_text = g_strdup_printf ("%d", (int)ks_training_registry_get_pid (registry));
+      g_assert_true (g_file_set_contents (g_getenv ("KS_TREG_PID_FILE"), pid_text, -1, NULL));
+      raise (SIGKILL);
+      return;
+    }
+
+  g_setenv ("KS_TREG_PID_FILE", pid_file, TRUE);
+  g_test_trap_subprocess (NULL, 10 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_assert_true (g_file_get_contents (pid_file, &text, NULL, NULL));
+  pid = (GPid)g_ascii_strtoll (text, NULL, 10);
+  g_assert_cmpint (pid, >, 0);
+  /* The registry ends within its SIGTERM handling; 10 s is only a bound for a loaded machine.
+   * (A registry that survived would also hold the child's stderr open: the trap above would
+   * then never return, and the test fail by its meson timeout.) */
+  for (guint i = 0; i < 100 && !pid_gone_or_zombie (pid); i++)
+    g_usleep (100 * 1000);
+  if (!pid_gone_or_zombie (pid))
+    {
+      kill (pid, SIGKILL);
+      g_assert_not_reached ();
+    }
+}
+
 static void
 test_certificate_reused (Fixture       *f,
                          gconstpointer  data)
@@ -265,6 +321,8 @@ main (int   argc,
               fixture_setup, test_starts_provisions_and_syncs, fixture_teardown);
   g_test_add ("/training-registry/async-and-dispose", Fixture, "training", fixture_setup,
               test_async_and_dispose, fixture_teardown);
+  g_test_add ("/training-registry/station-killed", Fixture, "training", fixture_setup,
+              test_station_killed, fixture_teardown);
   g_test_add ("/training-registry/certificate-reused", Fixture, "training", fixture_setup,
               test_certificate_reused, fixture_teardown);
   g_test_add ("/training-registry/refused-on-production", Fixture, "production", fixture_setup,
