@@ -493,6 +493,9 @@ address_read (GObject      *source,
   GError *error = NULL;
 
   line = g_data_input_stream_read_line_finish (data->out, result, NULL, NULL);
+  /* Cancelled at shutdown: the registry is stopped with data, and nothing is set. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (!take_address (data->registry, station, line, &error)
       || (data->engine = provisioning_engine (data->registry, station, &error)) == NULL)
     {
