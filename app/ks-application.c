@@ -17,7 +17,13 @@
 #include "ks-error-window.h"
 #include "ks-language.h"
 #include "ks-station.h"
+#include "ks-training-registry.h"
 #include "ks-window.h"
+
+/* Station data keys: the practice registry lives and dies with its station (a profile switch
+ * closes the station, and with it the registry). */
+#define TRAINING_REGISTRY_KEY "ks-training-registry"
+#define TRAINING_REGISTRY_STARTING_KEY "ks-training-registry-starting"
 
 struct _KsApplication
 {
@@ -25,6 +31,12 @@ struct _KsApplication
 
   char *profile;
   char *data_dir;
+
+  /* owned */
+  GCancellable *cancellable;
+
+  /* borrowed: owned by its station; stopped here at shutdown in case the station outlives us */
+  KsTrainingRegistry *training_registry;
 };
 
 G_DEFINE_FINAL_TYPE (KsApplication, ks_application, ADW_TYPE_APPLICATION)
@@ -61,6 +73,46 @@ ks_application_handle_local_options (GApplication *app,
     }
 
   return -1;
+}
+
+static void
+training_registry_started (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(KsApplication) self = user_data;
+  KsStation *station = KS_STATION (source);
+  g_autoptr(GError) error = NULL;
+  KsTrainingRegistry *registry = ks_training_registry_start_finish (station, result, &error);
+
+  if (registry == NULL)
+    {
+      /* The Sync section shows what then fails; the terminal gets the cause. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr ("%s\n", error->message);
+      return;
+    }
+  g_set_weak_pointer (&self->training_registry, registry);
+  g_object_set_data_full (G_OBJECT (station), TRAINING_REGISTRY_KEY, registry, g_object_unref);
+}
+
+/* Every window of a training station, whether opened at start-up or by a profile switch, gets
+ * the practice registry, started once per station in the background. */
+static void
+on_window_added (KsApplication *self,
+                 GtkWindow     *window)
+{
+  g_autoptr(KsStation) station = NULL;
+
+  if (!KS_IS_WINDOW (window))
+    return;
+  g_object_get (window, "station", &station, NULL);
+  if (station == NULL || !ks_station_is_training (station)
+      || g_object_get_data (G_OBJECT (station), TRAINING_REGISTRY_STARTING_KEY) != NULL)
+    return;
+  g_object_set_data (G_OBJECT (station), TRAINING_REGISTRY_STARTING_KEY, GINT_TO_POINTER (1));
+  ks_training_registry_start_async (station, self->cancellable, training_registry_started,
+                                    g_object_ref (self));
 }
 
 static void
@@ -151,6 +203,21 @@ ks_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
+}
+
+static void
+ks_application_shutdown (GApplication *app)
+{
+  KsApplication *self = KS_APPLICATION (app);
+
+  /* No practice registry outlives the station, even if a window still holds the station. */
+  g_cancellable_cancel (self->cancellable);
+  if (self->training_registry != NULL)
+    ks_training_registry_stop (self->training_registry);
+  g_clear_weak_pointer (&self->training_registry);
+
+  G_APPLICATION_CLASS (ks_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -160,6 +227,7 @@ ks_application_finalize (GObject *object)
 
   g_free (self->profile);
   g_free (self->data_dir);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ks_application_parent_class)->finalize (object);
 }
@@ -173,6 +241,7 @@ ks_application_class_init (KsApplicationClass *klass)
   object_class->finalize = ks_application_finalize;
   app_class->activate = ks_application_activate;
   app_class->startup = ks_application_startup;
+  app_class->shutdown = ks_application_shutdown;
   app_class->handle_local_options = ks_application_handle_local_options;
 }
 
@@ -189,6 +258,7 @@ ks_application_init (KsApplication *self)
   };
 
   self->profile = g_strdup ("production");
+  self->cancellable = g_cancellable_new ();
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_summary (
     G_APPLICATION (self),

@@ -155,8 +155,7 @@ refresh (KsSyncPage *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.run",
-                                 self->station != NULL
-                                 && !ks_station_is_training (self->station) && !running);
+                                 self->station != NULL && !running);
 }
 
 static void
@@ -230,7 +229,7 @@ ensure_engine (KsSyncPage *self)
 
   if (self->engine != NULL)
     return TRUE;
-  if (self->station == NULL || ks_station_is_training (self->station))
+  if (self->station == NULL)
     return FALSE;
 
   settings = ks_station_get_settings (self->station);
@@ -466,9 +465,10 @@ ks_sync_page_init (KsSyncPage *self)
 /**
  * ks_sync_page_set_station:
  *
- * A training station never syncs. Otherwise the engine starts right away when the station
- * already has its station code (so automatic sync runs from start-up), else when the page is
- * first shown: its key's certificate carries the code.
+ * The engine starts right away when the station already has its station code (so automatic
+ * sync runs from start-up), else when the page is first shown: its key's certificate carries
+ * the code. A training station syncs too, but only with the practice registry the application
+ * starts on this computer (ks-training-registry.c); the settings refuse any other address.
  */
 void
 ks_sync_page_set_station (KsSyncPage *self,

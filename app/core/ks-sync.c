@@ -1369,6 +1369,13 @@ provision_job (Job *job)
 
 /* Worker thread ************************************************************************/
 
+static gboolean
+quit_worker (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -1503,8 +1510,10 @@ ks_sync_engine_finalize (GObject *object)
 {
   KsSyncEngine *self = (KsSyncEngine *)object;
 
-  /* No job is alive here (each holds a reference), so the worker is idle: stop and join. */
-  g_main_loop_quit (self->worker_loop);
+  /* No job is alive here (each holds a reference), so the worker is idle: stop and join. The
+   * quit goes through the worker's context: a g_main_loop_quit() that lands before the worker
+   * reached g_main_loop_run() is forgotten, and the join then waits forever. */
+  g_main_context_invoke (self->worker_context, quit_worker, self->worker_loop);
   g_thread_join (self->thread);
   g_main_loop_unref (self->worker_loop);
   g_main_context_unref (self->worker_context);
