@@ -34,8 +34,8 @@ typedef struct
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -48,8 +48,8 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
 {
   g_assert_finalize_object (f->station);
   g_free (f->dir);
@@ -113,8 +113,8 @@ registry_count (const char *dir)
 }
 
 static void
-test_starts_provisions_and_syncs (Fixture       *f,
-                                  gconstpointer  data)
+test_starts_provisions_and_syncs (Fixture      *f,
+                                  gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsTrainingRegistry) registry = NULL;
@@ -169,8 +169,8 @@ test_starts_provisions_and_syncs (Fixture       *f,
 }
 
 static void
-test_async_and_dispose (Fixture       *f,
-                        gconstpointer  data)
+test_async_and_dispose (Fixture      *f,
+                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -209,8 +209,8 @@ pid_gone_or_zombie (GPid pid)
 /* A station killed outright (SIGKILL, power button on a frozen session) takes its registry
  * with it: the kernel tells the registry (PR_SET_PDEATHSIG). */
 static void
-test_station_killed (Fixture       *f,
-                     gconstpointer  data)
+test_station_killed (Fixture      *f,
+                     gconstpointer data)
 {
   g_autofree char *pid_file = g_build_filename (f->dir, "registry.pid", NULL);
   g_autofree char *text = NULL;
@@ -248,8 +248,8 @@ test_station_killed (Fixture       *f,
 }
 
 static void
-test_certificate_reused (Fixture       *f,
-                         gconstpointer  data)
+test_certificate_reused (Fixture      *f,
+                         gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsTrainingRegistry) first = NULL;
@@ -288,8 +288,8 @@ test_certificate_reused (Fixture       *f,
 }
 
 static void
-test_refused_on_production (Fixture       *f,
-                            gconstpointer  data)
+test_refused_on_production (Fixture      *f,
+                            gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;

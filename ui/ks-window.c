@@ -377,8 +377,8 @@ update_registry_indicator (KsWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->registry_indicator), text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->registry_indicator),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->registry_indicator),
-                          !ks_station_is_training (self->station));
+  /* Training syncs too, with the practice registry on this computer. */
+  gtk_widget_set_visible (GTK_WIDGET (self->registry_indicator), TRUE);
 }
 
 static void

@@ -605,6 +605,13 @@ ks_station_reset_training (KsStation *self,
     }
   if (!ks_training_wipe_store (self->store, session, error))
     return FALSE;
+  /* New keys below: the practice registry must see this station as new, so it provisions again
+   * (the next training start does it) instead of refusing the old token with the new key. */
+  if (!ks_store_exec (self->store,
+                      "DELETE FROM meta WHERE key IN ('registry-token', 'registry-box-key', "
+                      "'registry-id', 'registry-trust-list', 'sync-last-success')",
+                      error))
+    return FALSE;
 
   g_mutex_lock (&self->keys_lock);
   g_clear_object (&self->keys);

@@ -141,9 +141,9 @@ add_extension (X509       *cert,
 /* The key is written with mode 0600 from the first byte: the registry is a training toy, but
  * its key still signs whatever a class sends. */
 static gboolean
-write_key (const char  *path,
-           EVP_PKEY    *pkey,
-           GError     **error)
+write_key (const char *path,
+           EVP_PKEY   *pkey,
+           GError    **error)
 {
   int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   FILE *file;
@@ -165,8 +165,8 @@ write_key (const char  *path,
 /* A self-signed P-256 certificate for 127.0.0.1 and localhost. CA:TRUE lets the station use
  * the very same file as the authority it trusts (registry-ca-file). */
 static gboolean
-make_certificate (const Paths  *paths,
-                  GError      **error)
+make_certificate (const Paths *paths,
+                  GError     **error)
 {
   EVP_PKEY *pkey = EVP_EC_gen ("P-256");
   X509 *cert = X509_new ();
@@ -245,8 +245,8 @@ find_program (void)
 }
 
 static Paths *
-paths_new (KsStation  *station,
-           GError    **error)
+paths_new (KsStation *station,
+           GError   **error)
 {
   KsProfile *profile = ks_station_get_profile (station);
   g_autoptr(Paths) paths = g_new0 (Paths, 1);
@@ -274,8 +274,8 @@ paths_new (KsStation  *station,
 
 /* Blocking: the key generation and the file writes. Safe on a worker thread. */
 static gboolean
-ensure_certificate (const Paths  *paths,
-                    GError      **error)
+ensure_certificate (const Paths *paths,
+                    GError     **error)
 {
   if (g_mkdir_with_parents (paths->dir, 0700) != 0)
     return cert_error (error);
@@ -296,8 +296,8 @@ die_with_station (gpointer user_data)
 }
 
 static KsTrainingRegistry *
-spawn (const Paths  *paths,
-       GError      **error)
+spawn (const Paths *paths,
+       GError     **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(KsTrainingRegistry) self = g_object_new (KS_TYPE_TRAINING_REGISTRY, NULL);
@@ -334,10 +334,10 @@ spawn (const Paths  *paths,
 
 /* The registry's first line: "khyber-registry listening on https://127.0.0.1:PORT/". */
 static gboolean
-take_address (KsTrainingRegistry  *self,
-              KsStation           *station,
-              const char          *line,
-              GError             **error)
+take_address (KsTrainingRegistry *self,
+              KsStation          *station,
+              const char         *line,
+              GError            **error)
 {
   const char *p = line ? strstr (line, "https://127.0.0.1:") : NULL;
 
@@ -360,9 +360,9 @@ take_address (KsTrainingRegistry  *self,
 }
 
 static KsSyncEngine *
-provisioning_engine (KsTrainingRegistry  *self,
-                     KsStation           *station,
-                     GError             **error)
+provisioning_engine (KsTrainingRegistry *self,
+                     KsStation          *station,
+                     GError            **error)
 {
   KsStationKeys *keys = ks_station_get_keys (station, error);
   KsSyncEngine *engine;
@@ -397,9 +397,9 @@ got_result (GObject      *source,
  *   training profile
  */
 KsTrainingRegistry *
-ks_training_registry_start (KsStation     *station,
-                            GCancellable  *cancellable,
-                            GError       **error)
+ks_training_registry_start (KsStation    *station,
+                            GCancellable *cancellable,
+                            GError      **error)
 {
   g_autoptr(Paths) paths = NULL;
   g_autoptr(KsTrainingRegistry) self = NULL;
@@ -559,10 +559,10 @@ certificate_ready (GObject      *source,
  * The settings are changed on the calling thread.
  */
 void
-ks_training_registry_start_async (KsStation           *station,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+ks_training_registry_start_async (KsStation          *station,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) cert_task = NULL;
@@ -590,9 +590,9 @@ ks_training_registry_start_async (KsStation           *station,
 }
 
 KsTrainingRegistry *
-ks_training_registry_start_finish (KsStation     *station,
-                                   GAsyncResult  *result,
-                                   GError       **error)
+ks_training_registry_start_finish (KsStation    *station,
+                                   GAsyncResult *result,
+                                   GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, station), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

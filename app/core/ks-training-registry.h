@@ -15,19 +15,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KsTrainingRegistry, ks_training_registry, KS, TRAINING_REGISTRY, GObject)
 
-KsTrainingRegistry *ks_training_registry_start        (KsStation           *station,
-                                                       GCancellable        *cancellable,
-                                                       GError             **error);
-void                ks_training_registry_start_async  (KsStation           *station,
-                                                       GCancellable        *cancellable,
-                                                       GAsyncReadyCallback  callback,
-                                                       gpointer             user_data);
-KsTrainingRegistry *ks_training_registry_start_finish (KsStation           *station,
-                                                       GAsyncResult        *result,
-                                                       GError             **error);
-void                ks_training_registry_stop         (KsTrainingRegistry  *self);
-const char         *ks_training_registry_get_url      (KsTrainingRegistry  *self);
-const char         *ks_training_registry_get_ca_file  (KsTrainingRegistry  *self);
-GPid                ks_training_registry_get_pid      (KsTrainingRegistry  *self);
+KsTrainingRegistry *ks_training_registry_start (KsStation           *station,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+void                ks_training_registry_start_async (KsStation          *station,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+KsTrainingRegistry *ks_training_registry_start_finish (KsStation    *station,
+                                                       GAsyncResult *result,
+                                                       GError      **error);
+void                ks_training_registry_stop (KsTrainingRegistry *self);
+const char         *ks_training_registry_get_url (KsTrainingRegistry *self);
+const char         *ks_training_registry_get_ca_file (KsTrainingRegistry *self);
+GPid                ks_training_registry_get_pid (KsTrainingRegistry *self);
 
 G_END_DECLS
