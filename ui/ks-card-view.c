@@ -41,30 +41,6 @@ struct _KsCardView
 G_DEFINE_FINAL_TYPE (KsCardView, ks_card_view, GTK_TYPE_WIDGET)
 
 static void
-show_toast (KsCardView *self,
-            const char *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
-
-static void
-show_error (KsCardView *self,
-            const char *heading,
-            const char *body)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  ks_ui_mark_training (GTK_WINDOW (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
 rounded_rect (cairo_t *cr,
               double   w,
               double   h,
@@ -194,17 +170,17 @@ on_save_response (KsCardView           *self,
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       path = file ? g_file_get_path (file) : NULL;
       if (path == NULL)
-        show_error (self, _("Cannot Save Here"),
-                    _("Choose a folder on this computer or on a USB drive."));
+        ks_ui_show_error (GTK_WIDGET (self), _("Cannot Save Here"),
+                          _("Choose a folder on this computer or on a USB drive."));
       else if (!ks_card_view_export (self, path, &error))
-        show_error (self, _("Card Not Saved"), error->message);
+        ks_ui_show_error (GTK_WIDGET (self), _("Card Not Saved"), error->message);
       else
         {
           g_autofree char *message = NULL;
           g_autofree char *base = g_file_get_basename (file);
 
           message = g_strdup_printf (_("Card saved as %s"), base);
-          show_toast (self, message);
+          ks_ui_toast (GTK_WIDGET (self), message);
         }
     }
   g_clear_object (&self->save_dialog);
@@ -282,9 +258,9 @@ on_print_done (GtkPrintOperation      *operation,
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
       gtk_print_operation_get_error (operation, &error);
-      show_error (self, _("Card Not Printed"),
-                  error ? error->message : _(
-                    "The printer reported an error. Check it and print again."));
+      ks_ui_show_error (GTK_WIDGET (self), _("Card Not Printed"),
+                        error ? error->message : _(
+                          "The printer reported an error. Check it and print again."));
     }
   else if (result == GTK_PRINT_OPERATION_RESULT_APPLY && !state->previewed)
     {
@@ -292,9 +268,9 @@ on_print_done (GtkPrintOperation      *operation,
                                 ks_station_get_session (self->station),
                                 ks_card_get_kp_id (state->card),
                                 ks_card_print_layout_to_output (state->layout), &error))
-        show_error (self, _("Print Not Recorded"), error->message);
+        ks_ui_show_error (GTK_WIDGET (self), _("Print Not Recorded"), error->message);
       else
-        show_toast (self, _("Card sent to the printer"));
+        ks_ui_toast (GTK_WIDGET (self), _("Card sent to the printer"));
     }
   g_object_unref (operation);
 }
@@ -342,7 +318,7 @@ run_print (KsCardView             *self,
   if (gtk_print_operation_run (operation, action, parent, &error) ==
       GTK_PRINT_OPERATION_RESULT_ERROR && error != NULL)
     {
-      show_error (self, _("Card Not Printed"), error->message);
+      ks_ui_show_error (GTK_WIDGET (self), _("Card Not Printed"), error->message);
     }
 }
 

@@ -52,16 +52,6 @@ G_DEFINE_FINAL_TYPE (KsSettingsPage, ks_settings_page, ADW_TYPE_BIN)
 static void refresh_accounts (KsSettingsPage *self);
 
 static void
-show_toast (KsSettingsPage *self,
-            const char     *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
-
-static void
 open_dialog (KsSettingsPage *self,
              KsAccount      *account)
 {
@@ -109,7 +99,7 @@ on_enabled_toggled (GtkSwitch  *toggle,
 
   if (!ks_accounts_set_disabled (ks_station_get_store (self->station), self->session,
                                  ks_account_get_username (account), disabled, &error))
-    show_toast (self, error->message);
+    ks_ui_toast (GTK_WIDGET (self), error->message);
   /* Rebuild from the store, so the rows show what is stored, also after a refusal. */
   refresh_accounts (self);
 }
@@ -130,14 +120,14 @@ on_registry_url_apply (KsSettingsPage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->registry_url_row), "error");
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->registry_url_row),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message, -1);
-      show_toast (self, error->message);
+      ks_ui_toast (GTK_WIDGET (self), error->message);
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->registry_url_row), "error");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->registry_url_row),
                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   g_settings_set_string (ks_station_get_settings (self->station), "registry-url", url);
-  show_toast (self, _("Registry address saved."));
+  ks_ui_toast (GTK_WIDGET (self), _("Registry address saved."));
 }
 
 /* Classroom tools ***********************************************************************/
@@ -180,7 +170,7 @@ samples_done (GObject      *object,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-samples", TRUE);
   if (error != NULL)
-    show_toast (self, error->message);
+    ks_ui_toast (GTK_WIDGET (self), error->message);
   else
     {
       g_autofree char *text =
@@ -189,7 +179,7 @@ samples_done (GObject      *object,
                                       "%d sample citizens are waiting for review.",
                                       added),
                          (int)added);
-      show_toast (self, text);
+      ks_ui_toast (GTK_WIDGET (self), text);
     }
 }
 
@@ -220,9 +210,9 @@ on_reset_response (AdwMessageDialog *dialog,
   if (!g_str_equal (response, "reset") || self->station == NULL || self->session == NULL)
     return;
   if (!ks_station_reset_training (self->station, self->session, &error))
-    show_toast (self, error->message);
+    ks_ui_toast (GTK_WIDGET (self), error->message);
   else
-    show_toast (self, _("The training data is gone. The class can start afresh."));
+    ks_ui_toast (GTK_WIDGET (self), _("The training data is gone. The class can start afresh."));
 }
 
 static void
@@ -314,7 +304,7 @@ refresh_accounts (KsSettingsPage *self)
   accounts = ks_accounts_list (ks_station_get_store (self->station), &error);
   if (accounts == NULL)
     {
-      show_toast (self, error->message);
+      ks_ui_toast (GTK_WIDGET (self), error->message);
       return;
     }
   for (guint i = 0; i < accounts->len; i++)

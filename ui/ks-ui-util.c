@@ -273,3 +273,37 @@ ks_ui_mark_training (GtkWindow *window)
   else
     g_object_unref (g_object_ref_sink (banner));
 }
+
+/**
+ * ks_ui_toast:
+ *
+ * A short message in the nearest toast overlay above @widget (the window has one).
+ */
+void
+ks_ui_toast (GtkWidget  *widget,
+             const char *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+/**
+ * ks_ui_show_error:
+ *
+ * A message dialog over @widget's window, for what the operator must read before going on.
+ */
+void
+ks_ui_show_error (GtkWidget  *widget,
+                  const char *heading,
+                  const char *body)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  ks_ui_mark_training (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}

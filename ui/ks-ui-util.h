@@ -23,5 +23,10 @@ void         ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
                                            const char  *code);
 GtkDropDown *ks_tehsil_drop_down_new (void);
 void         ks_ui_mark_training (GtkWindow *window);
+void         ks_ui_toast (GtkWidget  *widget,
+                          const char *message);
+void         ks_ui_show_error (GtkWidget  *widget,
+                               const char *heading,
+                               const char *body);
 
 G_END_DECLS

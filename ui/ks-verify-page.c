@@ -84,30 +84,6 @@ struct _KsVerifyPage
 
 G_DEFINE_FINAL_TYPE (KsVerifyPage, ks_verify_page, ADW_TYPE_BIN)
 
-static void
-show_toast (KsVerifyPage *self,
-            const char   *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
-
-static void
-show_error (KsVerifyPage *self,
-            const char   *heading,
-            const char   *body)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  ks_ui_mark_training (GTK_WINDOW (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* Showing a verdict                                                                           */
 
@@ -451,7 +427,7 @@ start_verify (KsVerifyPage *self,
   if (trust != NULL)
     ks_trust_list_merge (job->trust, trust);
   else if (error != NULL)
-    show_toast (self, error->message);
+    ks_ui_toast (GTK_WIDGET (self), error->message);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -600,17 +576,18 @@ on_import_response (KsVerifyPage         *self,
   path = file ? g_file_get_path (file) : NULL;
   base = file ? g_file_get_basename (file) : NULL;
   if (path == NULL)
-    show_error (self, _("Trust List Not Imported"),
-                _("Only files on this computer or a USB drive can be imported."));
+    ks_ui_show_error (GTK_WIDGET (self), _("Trust List Not Imported"),
+                      _("Only files on this computer or a USB drive can be imported."));
   else if (!ks_station_import_trust_list (self->station, path, &error) ||
            !ks_audit_append (ks_station_get_store (self->station),
                              self->session ? ks_session_get_username (self->session) : "station",
                              "trust-list-imported", "", base, &error))
-    show_error (self, _("Trust List Not Imported"), error->message);
+    ks_ui_show_error (GTK_WIDGET (self), _("Trust List Not Imported"), error->message);
   else
     {
-      show_toast (self, _("Trust list imported: cards of the stations it lists are now "
-                          "accepted."));
+      ks_ui_toast (GTK_WIDGET (self),
+                   _("Trust list imported: cards of the stations it lists are now "
+                     "accepted."));
       /* The card on screen may be one the new list vouches for. */
       if (self->file != NULL && !self->busy)
         ks_verify_page_open_file (self, self->file);
