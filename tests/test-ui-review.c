@@ -191,6 +191,31 @@ test_review (void)
   g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
   ks_review_page_show_list (page);
 
+  /* "Between dates…": a range in the future holds nothing; from long ago holds everything;
+   * the day fields show only for this choice. */
+  {
+    GtkDropDown *dates = GTK_DROP_DOWN (ks_test_find_by_type (root, GTK_TYPE_DROP_DOWN, 1));
+    GtkWidget *from = NULL, *until = NULL;
+    guint all = n_items (page);
+
+    g_assert_nonnull (dates);
+    gtk_drop_down_set_selected (dates, 6);
+    ks_test_iterate (200);
+    from = ks_test_find_by_type (root, GTK_TYPE_ENTRY, 0);
+    until = ks_test_find_by_type (root, GTK_TYPE_ENTRY, 1);
+    g_assert_nonnull (from);
+    g_assert_nonnull (until);
+    gtk_editable_set_text (GTK_EDITABLE (from), "01-01-2090");
+    gtk_editable_set_text (GTK_EDITABLE (until), "31-12-2090");
+    KS_TEST_WAIT_UNTIL (n_items (page) == 0, 5000);
+    gtk_editable_set_text (GTK_EDITABLE (from), "01-01-2000");
+    gtk_editable_set_text (GTK_EDITABLE (until), "");
+    KS_TEST_WAIT_UNTIL (n_items (page) == all, 5000);
+    gtk_drop_down_set_selected (dates, 0);
+    ks_test_iterate (200);
+    g_assert_false (gtk_widget_get_mapped (from));
+  }
+
   /* Clicking a header sorts in SQL; clicking again reverses. */
   gtk_column_view_sort_by_column (view, column_titled (view, "Name"), GTK_SORT_ASCENDING);
   g_assert_cmpint (ks_record_list_get_sort (ks_review_page_get_list (page), &descending), ==,

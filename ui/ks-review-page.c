@@ -44,6 +44,8 @@ struct _KsReviewPage
   GtkSearchEntry *search_entry;
   GtkDropDown *state_dropdown;
   GtkDropDown *date_dropdown;
+  GtkEntry *date_from_entry;
+  GtkEntry *date_until_entry;
   GtkDropDown *district_dropdown;
   GtkDropDown *operator_dropdown;
   GtkColumnView *column_view;
@@ -236,6 +238,30 @@ local_midnight (int days_from_today)
   return g_date_time_to_unix (day) * G_USEC_PER_SEC;
 }
 
+/* A typed day, DD-MM-YYYY (as the station shows dates) or YYYY-MM-DD, as µs at its local
+ * midnight plus @days; 0 when the text is empty or not a real date. */
+static gint64
+typed_day (GtkEntry *entry,
+           int       days)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) shifted = NULL;
+  int a, b, c;
+
+  if (sscanf (text, "%d-%d-%d", &a, &b, &c) != 3 && sscanf (text, "%d/%d/%d", &a, &b, &c) != 3 &&
+      sscanf (text, "%d.%d.%d", &a, &b, &c) != 3)
+    return 0;
+  if (a > 31) /* YYYY-MM-DD */
+    day = g_date_time_new_local (a, b, c, 0, 0, 0);
+  else
+    day = g_date_time_new_local (c, b, a, 0, 0, 0);
+  if (day == NULL)
+    return 0;
+  shifted = g_date_time_add_days (day, days);
+  return g_date_time_to_unix (shifted) * G_USEC_PER_SEC;
+}
+
 static void
 on_filter_applied (GObject      *object,
                    GAsyncResult *result,
@@ -287,8 +313,15 @@ apply_filter (KsReviewPage *self,
     case 3: filter.submitted_from = local_midnight (-6); break;
     case 4: filter.submitted_from = local_midnight (-29); break;
     case 5: filter.submitted_until = local_midnight (-29); break;
+    case 6:
+      /* Both days included; an empty or unreadable side leaves that side open. */
+      filter.submitted_from = typed_day (self->date_from_entry, 0);
+      filter.submitted_until = typed_day (self->date_until_entry, 1);
+      break;
     default: break;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->date_from_entry), date == 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->date_until_entry), date == 6);
   if (self->district_codes && district != GTK_INVALID_LIST_POSITION &&
       district < self->district_codes->len)
     filter.district = g_ptr_array_index (self->district_codes, district);
@@ -2036,6 +2069,32 @@ ks_review_page_init (KsReviewPage *self)
   self->probe_a = g_object_new (KS_TYPE_RECORD_ROW, NULL);
   self->probe_b = g_object_new (KS_TYPE_RECORD_ROW, NULL);
   setup_columns (self);
+
+  /* "Between dates…": two day fields beside the date filter, shown only for it. */
+  {
+    GtkWidget *after = GTK_WIDGET (self->date_dropdown);
+    GtkEntry *entries[2];
+    const char *hints[2] = { N_("From DD-MM-YYYY"), N_("To DD-MM-YYYY") };
+
+    for (guint i = 0; i < 2; i++)
+      {
+        entries[i] = GTK_ENTRY (gtk_entry_new ());
+        gtk_entry_set_placeholder_text (entries[i], _(hints[i]));
+        gtk_editable_set_width_chars (GTK_EDITABLE (entries[i]), 14);
+        gtk_widget_set_direction (GTK_WIDGET (entries[i]), GTK_TEXT_DIR_LTR);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (entries[i]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _(hints[i]), -1);
+        gtk_widget_set_visible (GTK_WIDGET (entries[i]), FALSE);
+        gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (after)),
+                                    GTK_WIDGET (entries[i]), after);
+        g_signal_connect_object (entries[i], "changed", G_CALLBACK (on_filter_changed), self,
+                                 G_CONNECT_SWAPPED);
+        after = GTK_WIDGET (entries[i]);
+      }
+    self->date_from_entry = entries[0];
+    self->date_until_entry = entries[1];
+  }
+
   g_signal_connect_object (self->main_stack, "notify::visible-child",
                            G_CALLBACK (on_main_stack_changed), self, G_CONNECT_SWAPPED);
   update_count (self);
