@@ -362,11 +362,40 @@ test_audit_trail (Fixture      *f,
   g_assert_null (g_strstr_len (contents, len, "brand-new-pw"));
 }
 
+/* The id an account comes back with is its row's, also when the audit log already holds
+ * entries (the audit insert must not be mistaken for the account's). */
+static void
+test_account_ids (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ks-accounts-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "station.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStore) store = ks_store_open (path, &error);
+  g_autoptr(KsAccount) sup = NULL;
+  g_autoptr(KsAccount) looked_up = NULL;
+  g_autoptr(KsSession) session = NULL;
+  g_autoptr(KsAccount) op = NULL;
+
+  for (int i = 0; i < 5; i++)
+    g_assert_true (ks_audit_append (store, "station", "started", "", NULL, &error));
+  sup = ks_accounts_create_first_supervisor (store, "sana.sup", "Sana Gul", "supervisor-pw",
+                                             &error);
+  g_assert_no_error (error);
+  looked_up = ks_accounts_lookup (store, "sana.sup", &error);
+  g_assert_cmpint (ks_account_get_id (sup), ==, ks_account_get_id (looked_up));
+  session = ks_session_new (store, sup, FALSE);
+  op = ks_accounts_add (store, session, "omar.op", "Omar Khan", KS_ROLE_OPERATOR, "operator-pw",
+                        &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (op);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  g_test_add_func ("/accounts/account-ids", test_account_ids);
   ADD ("/accounts/first-supervisor", test_first_supervisor);
   ADD ("/accounts/argon2id", test_password_stored_as_argon2id);
   ADD ("/accounts/input-rules", test_input_rules);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "ks-accounts.h"
+
 #include <locale.h>
 #include <string.h>
 
@@ -142,8 +144,30 @@ test_duplicate_cnic (void)
   g_assert_cmpint (ks_test_registry_count (reg, "cnic = '1730100000001' AND status = "
                                            "'accepted'"), ==, 1);
 
-  /* Retry queues it again; the registry's verdict stands, and nothing is stored twice. */
-  g_assert_true (ks_sync_engine_retry (b->engine, "PEW-B02-0000009-X", &error));
+  /* An operator may not send it again, also calling core directly. */
+  {
+    g_autoptr(KsAccount) sup = ks_accounts_create_first_supervisor (b->store, "sana.sup",
+                                                                    "Sana Gul", "supervisor-pw",
+                                                                    &error);
+    g_autoptr(KsSession) sup_session = NULL;
+    g_autoptr(KsSession) op_session = NULL;
+    g_autoptr(KsAccount) op = NULL;
+
+    g_assert_no_error (error);
+    sup_session = ks_session_new (b->store, sup, FALSE);
+    op = ks_accounts_add (b->store, sup_session, "zara.op", "Zara Khan", KS_ROLE_OPERATOR,
+                          "operator-pw", &error);
+    g_assert_no_error (error);
+    op_session = ks_session_new (b->store, op, FALSE);
+    g_assert_false (ks_sync_engine_retry (b->engine, op_session, "PEW-B02-0000009-X", &error));
+    g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
+    g_clear_error (&error);
+
+    /* Retry by a supervisor queues it again; the registry's verdict stands, and nothing is
+     * stored twice. */
+    g_assert_true (ks_sync_engine_retry (b->engine, sup_session, "PEW-B02-0000009-X", &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (ks_sync_engine_get_counts (b->engine, &counts, NULL));
   g_assert_cmpint (counts.failed, ==, 0);
   g_assert_cmpint (counts.pending, ==, 1);

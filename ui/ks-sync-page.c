@@ -348,7 +348,8 @@ on_retry_clicked (KsSyncPage *self,
   const char *kp_id = g_object_get_data (G_OBJECT (button), "kp-id");
 
   g_clear_pointer (&self->message, g_free);
-  if (self->engine != NULL && !ks_sync_engine_retry (self->engine, kp_id, &error))
+  if (self->engine != NULL &&
+      !ks_sync_engine_retry (self->engine, ks_station_get_session (self->station), kp_id, &error))
     self->message = g_strdup (error->message);
   refresh (self);
 }

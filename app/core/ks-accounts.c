@@ -187,6 +187,7 @@ insert_account (KsStore    *store,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *name = g_strstrip (g_strdup (full_name));
+  gint64 id;
   int rc;
 
   stmt = _ks_store_prepare (store,
@@ -217,13 +218,14 @@ insert_account (KsStore    *store,
       _ks_store_set_error (store, rc, error);
       return NULL;
     }
+  /* Read now: the audit entry below is an insert too, and would be the "last" one. */
+  id = sqlite3_last_insert_rowid (_ks_store_get_db (store));
 
   if (!ks_audit_append (store, actor, "account-created", username, ks_role_to_string (role),
                         error))
     return NULL;
 
-  return _ks_account_new (sqlite3_last_insert_rowid (_ks_store_get_db (store)), username, name,
-                          role, FALSE, "", 0);
+  return _ks_account_new (id, username, name, role, FALSE, "", 0);
 }
 
 /**

@@ -1949,6 +1949,7 @@ ks_sync_engine_list_failed (KsSyncEngine *self,
  */
 gboolean
 ks_sync_engine_retry (KsSyncEngine *self,
+                      KsSession    *session,
                       const char   *kp_id,
                       GError      **error)
 {
@@ -1957,11 +1958,15 @@ ks_sync_engine_retry (KsSyncEngine *self,
   g_return_val_if_fail (KS_IS_SYNC_ENGINE (self), FALSE);
   g_return_val_if_fail (kp_id != NULL, FALSE);
 
+  /* Who may send records again is decided in core, like every other state change. */
+  if (session != NULL && !ks_session_require (session, KS_PERMISSION_SYNC, error))
+    return FALSE;
+
   if (!ks_store_begin (self->store, error))
     return FALSE;
   info = ks_records_get_info (self->store, kp_id, error);
   if (info == NULL
-      || !ks_records_set_state (self->store, NULL, kp_id, KS_RECORD_STATE_QUEUED, NULL, NULL,
+      || !ks_records_set_state (self->store, session, kp_id, KS_RECORD_STATE_QUEUED, NULL, NULL,
                                 error)
       || !exec_sql (self->store, "UPDATE sync_outbox SET state = 'pending', error = NULL WHERE "
                     "record_id = ?", info->id, error))

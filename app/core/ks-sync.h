@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ks-session.h"
 #include "ks-store.h"
 #include "ks-trust.h"
 
@@ -110,6 +111,7 @@ gboolean            ks_sync_engine_get_counts (KsSyncEngine *self,
 GPtrArray          *ks_sync_engine_list_failed (KsSyncEngine *self,
                                                 GError      **error);
 gboolean            ks_sync_engine_retry (KsSyncEngine *self,
+                                          KsSession    *session,
                                           const char   *kp_id,
                                           GError      **error);
 
