@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ks-test-util.h"
 #include "ks-audit.h"
 #include "ks-card-audit.h"
 #include "ks-card-holder.h"
@@ -86,23 +87,6 @@ typedef struct
 } Fixture;
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
@@ -119,7 +103,7 @@ fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
   g_assert_finalize_object (f->station);
-  rm_rf (f->dir);
+  ks_test_rm_rf (f->dir);
   g_free (f->dir);
 }
 

@@ -14,6 +14,7 @@
 #include <sodium.h>
 #include <zlib.h>
 
+#include "ks-test-util.h"
 #include "ks-base45.h"
 #include "ks-cbor.h"
 #include "ks-claim169.h"
@@ -380,28 +381,11 @@ station_setup (Station      *s,
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 station_teardown (Station      *s,
                   gconstpointer data)
 {
   g_clear_object (&s->keys);
-  rm_rf (s->dir);
+  ks_test_rm_rf (s->dir);
   g_free (s->dir);
 }
 

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <qrencode.h>
 
+#include "ks-test-util.h"
 #include "ks-card.h"
 #include "ks-card-scan.h"
 #include "ks-audit.h"
@@ -26,23 +27,6 @@ typedef struct
   KsStationKeys *keys;
   KsCardHolder *holder;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture      *f,
@@ -72,7 +56,7 @@ fixture_teardown (Fixture      *f,
 {
   g_clear_object (&f->keys);
   g_clear_pointer (&f->holder, ks_card_holder_free);
-  rm_rf (f->dir);
+  ks_test_rm_rf (f->dir);
   g_free (f->dir);
 }
 

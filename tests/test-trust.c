@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "ks-test-util.h"
 #include "ks-claim169.h"
 #include "ks-trust.h"
 
@@ -18,23 +19,6 @@ typedef struct
   char *dir;
   char *keydir;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 fixture_setup (Fixture      *f,
@@ -48,7 +32,7 @@ static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
-  rm_rf (f->dir);
+  ks_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->keydir);
 }

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <poppler.h>
 
+#include "ks-test-util.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-card-print.h"
@@ -42,23 +43,6 @@ sample_holder (void)
   h->district_code = g_strdup ("PEW");
   h->district_name = g_strdup ("Peshawar");
   return h;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -93,7 +77,7 @@ fixture_teardown (Fixture      *f,
   ks_test_iterate (50);
   g_clear_object (&f->session);
   g_assert_finalize_object (f->station);
-  rm_rf (f->dir);
+  ks_test_rm_rf (f->dir);
   g_free (f->dir);
 }
 
