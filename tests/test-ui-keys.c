@@ -69,6 +69,48 @@ click (GtkWidget *widget)
   ks_test_iterate (300);
 }
 
+/* A key to whatever has the keyboard focus, the pointer left where it is. */
+static void
+run_xdotool (const char *command,
+             const char *arg)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", command, arg, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  ks_test_iterate (300);
+}
+
+/* libadwaita 1.2's password row follows its text's has-focus without a reference: a text that
+ * outlives the row with the focus notifies a freed row later (the crash on the next click, when
+ * the memory was reused). When the row goes, its text must be gone or unfocused. */
+static void
+password_row_finalized (gpointer data,
+                        GObject *row)
+{
+  GtkWidget **text = data;
+
+  if (*text != NULL)
+    g_assert_false (gtk_widget_has_focus (*text));
+}
+
+static GtkWidget *
+button_with_action (GtkWidget  *root,
+                    const char *action)
+{
+  for (guint nth = 0;; nth++)
+    {
+      GtkWidget *button = ks_test_find_by_type (root, GTK_TYPE_BUTTON, nth);
+
+      g_assert_nonnull (button);
+      if (g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), action) == 0)
+        return button;
+    }
+}
+
 static KsStation *
 new_station (const char *dir,
              KsSession **session)
@@ -119,16 +161,23 @@ test_review_escape (void)
     {
       GtkWidget *dialog;
       GtkWidget *cell;
+      GtkWidget *text = NULL;
 
       gtk_selection_model_select_item (ks_review_page_get_selection (page), 1, TRUE);
       ks_test_iterate (100);
-      gtk_widget_activate_action (GTK_WIDGET (page), actions[i], NULL);
+      click (button_with_action (GTK_WIDGET (page), actions[i]));
       KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
       ks_test_iterate (300);
       if (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "confirm"))
         g_error ("no exception confirmation expected for these records");
-      /* Esc as the supervisor presses it: the focus is on the password. */
-      ks_test_keys (dialog, "key", "Escape", NULL);
+      /* The supervisor clicks into the password, then changes their mind: Esc. */
+      click (ks_test_find_by_type (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, 0));
+      text = gtk_root_get_focus (GTK_ROOT (dialog));
+      g_assert_true (GTK_IS_TEXT (text));
+      g_object_add_weak_pointer (G_OBJECT (text), (gpointer *)&text);
+      g_object_weak_ref (G_OBJECT (ks_test_find_by_type (dialog, ADW_TYPE_PASSWORD_ENTRY_ROW, 0)),
+                         password_row_finalized, &text);
+      run_xdotool ("key", "Escape");
       KS_TEST_WAIT_UNTIL (find_dialog () == NULL, 5000);
       ks_test_iterate (300);
       /* Nothing was decided. */
@@ -138,6 +187,8 @@ test_review_escape (void)
                                                   KS_RECORD_STATE_SUBMITTED, &n));
         g_assert_cmpint (n, ==, 20);
       }
+      if (text != NULL)
+        g_object_remove_weak_pointer (G_OBJECT (text), (gpointer *)&text);
       /* A click on another row, then a key press on the list. */
       cell = ks_test_find_by_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
       g_assert_nonnull (cell);
@@ -182,10 +233,26 @@ test_signin_after_sign_out (void)
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
+      GtkWidget *focus;
+      GtkWidget *search;
+
       ks_test_keys (root, "type", "amina.sup", "key", "Tab", "type", "correct horse",
                     "key", "Return", NULL);
       KS_TEST_WAIT_UNTIL (g_strcmp0 (ks_window_get_mode (window), "main") == 0, 15000);
       g_assert_nonnull (ks_station_get_session (station));
+      ks_test_iterate (300);
+      /* The keyboard is on the section, not on the header bar. */
+      focus = gtk_root_get_focus (GTK_ROOT (root));
+      g_assert_nonnull (focus);
+      g_assert_nonnull (gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_STACK));
+
+      /* The supervisor was searching in Review when they locked. */
+      gtk_widget_activate_action (root, "win.section", "s", "review");
+      ks_test_iterate (300);
+      search = ks_test_find_by_type (root, GTK_TYPE_SEARCH_ENTRY, 0);
+      g_assert_nonnull (search);
+      gtk_widget_grab_focus (search);
+      ks_test_iterate (100);
 
       /* Lock, and unlock with the keyboard alone: the focus comes back to the page, not to
        * the main menu button (Enter there would open the menu). */
@@ -195,12 +262,9 @@ test_signin_after_sign_out (void)
       ks_test_keys (root, "type", "correct horse", "key", "Return", NULL);
       KS_TEST_WAIT_UNTIL (g_strcmp0 (ks_window_get_mode (window), "main") == 0, 15000);
       ks_test_iterate (300);
-      {
-        GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (root));
-        GtkWidget *menu = focus ? gtk_widget_get_ancestor (focus, GTK_TYPE_MENU_BUTTON) : NULL;
-
-        g_assert_null (menu);
-      }
+      focus = gtk_root_get_focus (GTK_ROOT (root));
+      g_assert_nonnull (focus);
+      g_assert_true (gtk_widget_is_ancestor (focus, search) || focus == search);
 
       /* Sign out again: the main menu's item, as an operator picks it. */
       ks_test_keys (root, "key", "F10", "key", "s", NULL);

@@ -27,6 +27,7 @@
 #include "ks-l10n.h"
 #include "ks-review-page-private.h"
 #include "ks-station-rules.h"
+#include "ks-ui-util.h"
 
 /* Rows the day report shows on screen per list; the CSV always has them all. */
 #define REPORT_MAX_ROWS 200
@@ -1158,6 +1159,7 @@ ask_password (KsReviewPage *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "decision", d, (GDestroyNotify)decision_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), NULL);
+  ks_ui_drop_focus_on_close (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (password);
 }
