@@ -962,18 +962,22 @@ finish_finger (KsFingerprintStep *self,
   clear_tries (self);
   if (capture->status != KS_FINGER_FORCED)
     show_attempt (self, NULL);
-  update_all (self);
-  show_selected (self);
-  g_signal_emit (self, signals[CHANGED], 0);
 
-  /* On to the next finger still needed: one Space starts it. */
+  /* On to the next finger still needed, and the panel with it: its heading, state and buttons
+   * describe the finger the hands highlight (one Space starts it). With none left, the panel
+   * stays on the finger just done. */
   next = next_pending (self);
   if (next != 0)
     {
-      self->selected = next;
-      update_all (self);
+      select_finger (self, next);
       gtk_widget_grab_focus (self->finger_buttons[next]);
     }
+  else
+    {
+      update_all (self);
+      show_selected (self);
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void
