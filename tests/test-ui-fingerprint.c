@@ -296,7 +296,11 @@ test_capture_four (Fixture      *f,
   {
     GtkDropDown *reasons = GTK_DROP_DOWN (ks_test_find_by_type (root, GTK_TYPE_DROP_DOWN, 0));
     g_assert_nonnull (reasons);
-    gtk_drop_down_set_selected (reasons, 2);
+    /* No reason is chosen for the operator, and none can be confirmed before one is. */
+    g_assert_cmpuint (gtk_drop_down_get_selected (reasons), ==, 0);
+    g_assert_false (gtk_widget_is_sensitive (find_button (root, "Mark Missing")));
+    gtk_drop_down_set_selected (reasons, 3);
+    g_assert_true (gtk_widget_is_sensitive (find_button (root, "Mark Missing")));
   }
   shot (f, "fingerprint-missing");
   click (find_button (root, "Mark Missing"));
