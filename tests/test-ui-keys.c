@@ -202,6 +202,34 @@ test_review_escape (void)
       ks_test_iterate (300);
     }
 
+  /* Approving with the keyboard: the password, Tab passes the reveal button by, Shift+Tab
+   * comes back, Enter confirms. */
+  {
+    GtkWidget *dialog;
+    gint64 n = -1;
+
+    gtk_selection_model_select_item (ks_review_page_get_selection (page), 2, TRUE);
+    ks_test_iterate (100);
+    click (button_with_action (GTK_WIDGET (page), "review.approve-selected"));
+    KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+    ks_test_iterate (300);
+    ks_test_keys (dialog, "type", "correct", NULL);
+    run_xdotool ("key", "Tab");
+    g_assert_null (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)),
+                                            ADW_TYPE_PASSWORD_ENTRY_ROW));
+    run_xdotool ("key", "shift+Tab");
+    g_assert_nonnull (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)),
+                                               ADW_TYPE_PASSWORD_ENTRY_ROW));
+    /* Focus by Tab selects the text: End, then the rest of the password. */
+    run_xdotool ("key", "End");
+    run_xdotool ("type", " horse");
+    run_xdotool ("key", "Return");
+    KS_TEST_WAIT_UNTIL (find_dialog () == NULL, 5000);
+    KS_TEST_WAIT_UNTIL ((ks_records_count_by_state (ks_station_get_store (station),
+                                                    KS_RECORD_STATE_SUBMITTED, &n), n == 19),
+                        10000);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   ks_test_iterate (50);
 }

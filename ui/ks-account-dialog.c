@@ -250,6 +250,7 @@ ks_account_dialog_init (KsAccountDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   ks_ui_drop_focus_on_close (GTK_WINDOW (self));
+  ks_ui_skip_reveal_buttons (GTK_WIDGET (self));
 }
 
 /**

@@ -269,6 +269,39 @@ ks_ui_drop_focus_on_close (GtkWindow *window)
   g_signal_connect (window, "destroy", G_CALLBACK (drop_focus_on_destroy), NULL);
 }
 
+static void
+unfocus_buttons (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    gtk_widget_set_focusable (widget, FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    unfocus_buttons (child);
+}
+
+/**
+ * ks_ui_skip_reveal_buttons:
+ *
+ * Takes the "show text" button of every password row under @root out of the Tab order: Tab
+ * from a password goes on to the next field or button, and characters typed after it are not
+ * lost on a button. The button still works with the pointer, and the text's context menu
+ * still offers Show Text.
+ */
+void
+ks_ui_skip_reveal_buttons (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (ADW_IS_PASSWORD_ENTRY_ROW (root))
+    {
+      unfocus_buttons (root);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    ks_ui_skip_reveal_buttons (child);
+}
+
 void
 ks_ui_mark_training (GtkWindow *window)
 {

@@ -603,6 +603,7 @@ ks_window_init (KsWindow *self)
   /* Sign-in, set-up and lock hold password rows: a rebuild (language switch) destroys the
    * window with one of them focused. */
   ks_ui_drop_focus_on_close (GTK_WINDOW (self));
+  ks_ui_skip_reveal_buttons (GTK_WIDGET (self));
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
 
   self->window_settings = g_settings_new (APP_ID);
