@@ -11,8 +11,12 @@
 #include "config.h"
 
 #include <gdk/x11/gdkx.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "ks-accounts.h"
+#include "ks-enroll-page.h"
+#include "ks-language.h"
 #include "ks-records-private.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
@@ -305,12 +309,68 @@ test_signin_after_sign_out (void)
   ks_test_iterate (50);
 }
 
+/* Alt+N (next step) and Alt+B (back) work in every language, whatever letter the translated
+ * "_Next" underlines; Ctrl+N starts an enrollment. */
+static void
+test_next_in_every_language (void)
+{
+  static const char *const languages[] = { "en", "ur", "ps" };
+
+  if (!ks_test_have_xdotool ())
+    {
+      g_test_skip ("xdotool and an X display are needed for real key events");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autofree char *dir = ks_test_tmpdir ();
+      g_autoptr(KsSession) session = NULL;
+      g_autoptr(KsStation) station = new_station (dir, &session);
+      KsWindow *window;
+      GtkWidget *root;
+      KsEnrollPage *enroll;
+      GtkWidget *cnic;
+
+      ks_language_apply (languages[i]);
+      window = new_window (station);
+      root = GTK_WIDGET (window);
+      ks_window_session_started (window, session);
+      ks_test_iterate (300);
+      enroll = KS_ENROLL_PAGE (ks_test_find_by_type (root, KS_TYPE_ENROLL_PAGE, 0));
+      ks_test_keys (root, "key", "ctrl+n", NULL);
+      KS_TEST_WAIT_UNTIL (ks_enroll_page_get_step (enroll) == KS_ENROLL_STEP_IDENTITY, 5000);
+      ks_test_iterate (300);
+      cnic = ks_test_find_by_type (GTK_WIDGET (enroll), ADW_TYPE_ENTRY_ROW, 0);
+      g_assert_nonnull (cnic);
+      /* A CNIC that cannot be, then on to the date: Alt+N tries to go on, cannot, and puts
+       * the keyboard back on the CNIC with the reason. */
+      ks_test_keys (root, "type", "0000000000000", "key", "Tab", NULL);
+      g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (root)), cnic));
+      ks_test_keys (root, "key", "alt+n", NULL);
+      KS_TEST_WAIT_UNTIL (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (root)), cnic),
+                          5000);
+      g_assert_cmpint (ks_enroll_page_get_step (enroll), ==, KS_ENROLL_STEP_IDENTITY);
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      ks_test_iterate (50);
+    }
+  ks_language_apply ("en");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir = g_getenv ("KS_LOCALEDIR");
+
+  /* As main.c does, with the build's translations. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   ks_test_ui_init (&argc, &argv);
   g_test_add_func ("/ui/keys/review-escape", test_review_escape);
   g_test_add_func ("/ui/keys/sign-in-after-sign-out", test_signin_after_sign_out);
+  g_test_add_func ("/ui/keys/next-in-every-language", test_next_in_every_language);
   return g_test_run ();
 }
