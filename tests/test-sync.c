@@ -87,7 +87,7 @@ test_sync_basic (void)
   /* Records awaiting review stay home. */
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 50);
   g_assert_cmpint (ks_test_registry_count (reg, "decision = 'rejected' AND reason = "
-                                           "'poor-photo'"), ==, 5);
+                                           "'" KS_TEST_REJECT_REASON "'"), ==, 5);
   ks_test_assert_agreement (st, reg, 50);
 
   /* Nothing acknowledged is sent again. */
@@ -96,7 +96,8 @@ test_sync_basic (void)
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, n_runs_before);
   g_assert_cmpint (ks_test_station_max_attempts (st), ==, 1);
   {
-    g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, "PEW-A01-0000001-X", NULL);
+    g_autofree char *kp_id = ks_test_station_kp_id (st, 0);
+    g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, kp_id, NULL);
     g_assert_cmpint (info->state, ==, KS_RECORD_STATE_SYNCED);
   }
 
@@ -113,10 +114,11 @@ test_duplicate_cnic (void)
 {
   g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
   g_autoptr(KsTestStation) a = ks_test_station_new (NULL, reg);
-  g_autoptr(KsTestStation) b = ks_test_station_new (NULL, reg);
+  g_autoptr(KsTestStation) b = ks_test_station_new_with_code (NULL, reg, "B02");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) failed = NULL;
-  g_autofree char *cnic = ks_test_cnic (1);
+  g_autofree char *a_id = NULL;
+  g_autofree char *b_id = NULL;
   KsSyncFailure *f;
   KsSyncCounts counts;
 
@@ -124,11 +126,12 @@ test_duplicate_cnic (void)
   g_assert_true (ks_test_station_provision (b, KS_TEST_CODE_2, &error));
   ks_test_station_add (a, 1, 1, KS_RECORD_STATE_APPROVED);
   g_assert_true (ks_test_station_sync (a, &error));
+  a_id = ks_test_station_kp_id (a, 1);
 
-  /* Station B: same CNIC under another ID, plus an ordinary record. */
-  g_assert_true (_ks_records_insert_fixture (b->store, "PEW-B02-0000009-X", cnic,
-                                             KS_RECORD_STATE_APPROVED));
-  ks_test_station_add (b, 2, 1, KS_RECORD_STATE_APPROVED);
+  /* Station B: the same citizen (same CNIC, under B's own ID), plus an ordinary record. */
+  ks_test_station_add (b, 1, 2, KS_RECORD_STATE_APPROVED);
+  b_id = ks_test_station_kp_id (b, 1);
+  g_assert_true (g_str_has_prefix (b_id, "PEW-B02-"));
   g_assert_true (ks_test_station_sync (b, &error));
   g_assert_no_error (error);
 
@@ -138,34 +141,23 @@ test_duplicate_cnic (void)
   failed = ks_sync_engine_list_failed (b->engine, &error);
   g_assert_cmpuint (failed->len, ==, 1);
   f = g_ptr_array_index (failed, 0);
-  g_assert_cmpstr (f->kp_id, ==, "PEW-B02-0000009-X");
-  g_assert_nonnull (strstr (f->message, "PEW-A01-0000001-X"));
+  g_assert_cmpstr (f->kp_id, ==, b_id);
+  g_assert_nonnull (strstr (f->message, a_id));
   g_assert_nonnull (strstr (f->message, "CNIC"));
   g_assert_cmpint (ks_test_registry_count (reg, "cnic = '1730100000001' AND status = "
                                            "'accepted'"), ==, 1);
 
   /* An operator may not send it again, also calling core directly. */
   {
-    g_autoptr(KsAccount) sup = ks_accounts_create_first_supervisor (b->store, "sana.sup",
-                                                                    "Sana Gul", "supervisor-pw",
-                                                                    &error);
-    g_autoptr(KsSession) sup_session = NULL;
-    g_autoptr(KsSession) op_session = NULL;
-    g_autoptr(KsAccount) op = NULL;
+    g_autoptr(KsTestStaff) staff = ks_test_staff_get (b->store);
 
-    g_assert_no_error (error);
-    sup_session = ks_session_new (b->store, sup, FALSE);
-    op = ks_accounts_add (b->store, sup_session, "zara.op", "Zara Khan", KS_ROLE_OPERATOR,
-                          "operator-pw", &error);
-    g_assert_no_error (error);
-    op_session = ks_session_new (b->store, op, FALSE);
-    g_assert_false (ks_sync_engine_retry (b->engine, op_session, "PEW-B02-0000009-X", &error));
+    g_assert_false (ks_sync_engine_retry (b->engine, staff->operator, b_id, &error));
     g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
     g_clear_error (&error);
 
     /* Retry by a supervisor queues it again; the registry's verdict stands, and nothing is
      * stored twice. */
-    g_assert_true (ks_sync_engine_retry (b->engine, sup_session, "PEW-B02-0000009-X", &error));
+    g_assert_true (ks_sync_engine_retry (b->engine, staff->supervisor, b_id, &error));
     g_assert_no_error (error);
   }
   g_assert_true (ks_sync_engine_get_counts (b->engine, &counts, NULL));
@@ -198,7 +190,9 @@ test_biometrics_sealed (void)
   g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
   g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) expected = fake_template ("PEW-A01-0000003-X", NULL);
+  g_autoptr(GBytes) expected = NULL;
+  g_autofree char *kp_id = NULL;
+  g_autofree char *sql = NULL;
   guint8 box_sk[crypto_box_SECRETKEYBYTES], box_pk[crypto_box_PUBLICKEYBYTES];
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -209,6 +203,8 @@ test_biometrics_sealed (void)
   ks_sync_engine_set_biometrics_func (st->engine, fake_template, NULL, NULL);
   g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
   ks_test_station_add (st, 0, 5, KS_RECORD_STATE_APPROVED);
+  kp_id = ks_test_station_kp_id (st, 3);
+  expected = fake_template (kp_id, NULL);
   g_assert_true (ks_test_station_sync (st, &error));
   g_assert_no_error (error);
   ks_test_assert_agreement (st, reg, 5);
@@ -223,8 +219,8 @@ test_biometrics_sealed (void)
   sqlite3_finalize (stmt);
   crypto_scalarmult_base (box_pk, box_sk);
 
-  sqlite3_prepare_v2 (db, "SELECT biometrics_sealed FROM submissions WHERE kp_id = "
-                      "'PEW-A01-0000003-X'", -1, &stmt, NULL);
+  sql = g_strdup_printf ("SELECT biometrics_sealed FROM submissions WHERE kp_id = '%s'", kp_id);
+  sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   sealed = sqlite3_column_blob (stmt, 0);
   sealed_len = sqlite3_column_bytes (stmt, 0);
