@@ -15,6 +15,9 @@
 #include "ks-records-private.h"
 #include "ks-session.h"
 #include "ks-station-rules.h"
+#include "ks-sync-protocol.h"
+#include "ks-test-enroll.h"
+#include "ks-test-util.h"
 
 /* _ks_records_insert_many() numbers records from 1; its record x has these fields. */
 #define FIXTURE_BASE (G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC)   /* 2025-11-24 16:00 UTC */
@@ -997,6 +1000,101 @@ test_station_rules (Fixture      *f,
   g_assert_no_error (error);
 }
 
+/* Fast path = real path *************************************************************/
+
+static char *
+stored_data (KsStore    *store,
+             const char *kp_id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *data = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (ks_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT data || '|' || cnic || '|' || full_name || "
+                                       "'|' || full_name_ur || '|' || district FROM records "
+                                       "WHERE kp_id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    data = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return data;
+}
+
+/* The million-row fixture of the benchmarks skips the wizard; what it stores, and so what sync
+ * sends, must be byte for byte what an operator's submit stores for the same citizen. Each
+ * fixture citizen is typed again as an operator would (CNIC without dashes, mobile with a
+ * space, date as printed on the CNIC, names with stray spaces) and submitted on another
+ * station: same row, same payload, same content hash. */
+static void
+test_fixture_same_as_operator_path (Fixture      *f,
+                                    gconstpointer data)
+{
+  static const guint citizens[] = { 1, 2, 50, 77, 101, 119 };
+  g_autofree char *dir = g_dir_make_tmp ("ks-review-real-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "station.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStore) real = ks_store_open (path, &error);
+  g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+  g_autoptr(KsTestStaff) staff = NULL;
+
+  g_assert_no_error (error);
+  staff = ks_test_staff_get (real);
+  insert (f, 120, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (citizens); i++)
+    {
+      guint x = citizens[i];
+      g_autofree char *fixture_id = fixture_kp_id (x);
+      g_autoptr(KsRecord) fixture = ks_records_load (f->store, fixture_id, &error);
+      g_autoptr(KsRecord) typed = NULL;
+      g_autoptr(KsRecord) submitted = NULL;
+      g_autofree char *cnic = fixture_cnic (x);
+      g_autofree char *full_name = NULL;
+      g_autofree char *birth = NULL;
+      g_autofree char *real_id = NULL;
+      g_autofree char *fixture_row = NULL;
+      g_autofree char *real_row = NULL;
+      g_autofree char *fixture_payload = NULL;
+      g_autofree char *real_payload = NULL;
+      g_auto(GStrv) ymd = NULL;
+      KsSubmitOptions options = { "PEW", "B01", TRUE, NULL };
+      gint64 draft;
+
+      g_assert_no_error (error);
+      typed = ks_record_copy (fixture);
+      ymd = g_strsplit (ks_record_get (fixture, KS_FIELD_DATE_OF_BIRTH), "-", 3);
+      birth = g_strdup_printf ("%s/%s/%s", ymd[2], ymd[1], ymd[0]);
+      full_name = g_strdup_printf (" %s ", ks_record_get (fixture, KS_FIELD_FULL_NAME));
+      ks_record_set (typed, KS_FIELD_CNIC, cnic);
+      ks_record_set (typed, KS_FIELD_MOBILE, "0300 1234567");
+      ks_record_set (typed, KS_FIELD_DATE_OF_BIRTH, birth);
+      ks_record_set (typed, KS_FIELD_FULL_NAME, full_name);
+      draft = ks_drafts_create (real, staff->operator, typed, 0, &error);
+      g_assert_no_error (error);
+      real_id = ks_records_submit (real, staff->operator, draft, typed, reference, &options,
+                                   &error);
+      g_assert_no_error (error);
+
+      fixture_row = stored_data (f->store, fixture_id);
+      real_row = stored_data (real, real_id);
+      g_assert_cmpstr (fixture_row, ==, real_row);
+
+      submitted = ks_records_load (real, real_id, &error);
+      g_assert_no_error (error);
+      fixture_payload = ks_sync_payload_new (fixture);
+      real_payload = ks_sync_payload_new (submitted);
+      g_assert_cmpstr (fixture_payload, ==, real_payload);
+      g_assert_null (ks_sync_payload_check (real_payload, NULL));
+    }
+
+  g_clear_pointer (&staff, ks_test_staff_free);
+  g_assert_finalize_object (g_steal_pointer (&real));
+  ks_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1015,6 +1113,7 @@ main (int   argc,
   ADD ("list-async-filter", test_list_async_filter);
   ADD ("report", test_report);
   ADD ("station-rules", test_station_rules);
+  ADD ("fixture-same-as-operator-path", test_fixture_same_as_operator_path);
 #undef ADD
   g_test_add_func ("/review/csv-escaping", test_csv_escaping);
 
