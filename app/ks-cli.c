@@ -139,12 +139,13 @@ static const char verify_description[] =
      "\n"
      "Exit status:\n"
      "   0  valid\n"
-     "   2  altered or forged: the signature does not match\n"
+     "   2  altered or forged: the signature does not match, or there is none\n"
      "   3  unknown issuer: signed by a station the trust list does not hold\n"
      "   4  expired\n"
      "   5  not yet valid\n"
      "   6  not a Khyber Pass card (no QR code, or a foreign one)\n"
      "  64  usage error\n"
+     "  65  FILE.json would replace or shadow a key already trusted: refused\n"
      "  66  the file cannot be read\n"
      "   1  anything else (for example a damaged trust list)");
 
@@ -213,7 +214,13 @@ verify_command (int    argc,
           g_printerr ("%s\n", error->message);
           return KS_EXIT_NO_INPUT;
         }
-      ks_trust_list_merge (trust, extra);
+      /* May only add: a file that would replace a trusted station's key would make a
+       * forgery verify as that station. */
+      if (!ks_trust_list_add_list (trust, extra, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return KS_EXIT_TRUST_CONFLICT;
+        }
     }
 
   ks_verify_options_init (&opts);

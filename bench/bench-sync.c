@@ -62,8 +62,8 @@ build_bodies (guint         n,
 
       for (guint i = start; i < MIN (n, start + BATCH); i++)
         {
-          g_autofree char *kp_id = ks_test_kp_id (i);
-          g_autofree char *cnic = ks_test_cnic (i);
+          g_autofree char *kp_id = g_strdup_printf ("PEW-A01-%07u-X", i);
+          g_autofree char *cnic = ks_test_bare_cnic (i);
           g_autoptr(GBytes) bio = fake_templates (kp_id, NULL);
           g_autofree guint8 *sealed = g_malloc (g_bytes_get_size (bio) + crypto_box_SEALBYTES);
           g_autofree char *b64 = NULL;

@@ -151,6 +151,11 @@ sqlite_insert (KsRegistryStore            *store,
                GError                    **error)
 {
   SqliteStore *self = (SqliteStore *)store;
+  /* Only a refused record makes way for its corrected version (ks-registry.c, judge_record):
+   * anything stored as a citizen's stays, and the primary key below refuses a second row. */
+  g_autoptr(sqlite3_stmt) forget = prepare (self,
+                                            "DELETE FROM submissions WHERE kp_id = ? AND "
+                                            "status = 'rejected'");
   g_autoptr(sqlite3_stmt) stmt = prepare (self,
                                           "INSERT INTO submissions (kp_id, station_kid, "
                                           "content_hash, decision, reason, decided_by, "
@@ -158,6 +163,9 @@ sqlite_insert (KsRegistryStore            *store,
                                           "duplicate_of, verdict_reason, received_at) VALUES "
                                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 
+  sqlite3_bind_text (forget, 1, sub->kp_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (forget) != SQLITE_DONE)
+    return db_error (self, error);
   sqlite3_bind_text (stmt, 1, sub->kp_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, sub->station_kid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, sub->content_hash, -1, SQLITE_STATIC);

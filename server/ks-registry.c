@@ -600,17 +600,6 @@ set_verdict (KsRegistryVerdict *v,
   v->reason = g_strdup (reason);
 }
 
-static gboolean
-valid_cnic (const char *cnic)
-{
-  if (cnic == NULL || strlen (cnic) != 13)
-    return FALSE;
-  for (const char *p = cnic; *p; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-  return TRUE;
-}
-
 /* The verdict for one record; stores it when the ID is new. */
 static gboolean
 judge_record (Registry          *reg,
@@ -628,7 +617,8 @@ judge_record (Registry          *reg,
   g_autofree char *expected = NULL;
   g_autofree char *other = NULL;
   const char *sealed_b64;
-  const char *cnic = NULL;
+  g_autofree char *cnic = NULL;
+  const char *payload_refusal = NULL;
 
   sub.kp_id = string_member (rec, "kp_id");
   sub.station_kid = station_kid;
@@ -640,10 +630,14 @@ judge_record (Registry          *reg,
   sub.payload = string_member (rec, "payload");
   sealed_b64 = string_member (rec, "biometrics_sealed");
 
-  if (reg->store->vtable->lookup (reg->store, sub.kp_id, v))
+  if (reg->store->vtable->lookup (reg->store, sub.kp_id, v)
+      && !(g_strcmp0 (v->status, "rejected") == 0
+           && g_strcmp0 (v->content_hash, sub.content_hash) != 0))
     {
       /* Seen before: the same record is a harmless retry; other contents under this ID is a
-       * conflict a person must look at. Nothing is stored twice. */
+       * conflict a person must look at. Nothing is stored twice. A record this registry
+       * refused was never stored as a citizen's: its station may send it again corrected
+       * (another content hash), and it is judged afresh below, replacing the refusal. */
       if (g_strcmp0 (v->content_hash, sub.content_hash) != 0)
         set_verdict (v, "duplicate", sub.kp_id, "id-conflict");
       else if (g_strcmp0 (v->status, "accepted") == 0)
@@ -659,8 +653,10 @@ judge_record (Registry          *reg,
       payload_bytes = g_bytes_new_static (sub.payload, strlen (sub.payload));
       payload = parse_object (payload_bytes);
     }
+  /* The station's own validators decide (ks_sync_payload_check): what a station accepts and
+   * sends in the documented form passes here, and nothing else does. */
   if (payload != NULL)
-    cnic = string_member (payload, "cnic");
+    payload_refusal = ks_sync_payload_check (sub.payload, &cnic);
   sub.cnic = cnic;
 
   if (sealed_b64 != NULL)
@@ -691,8 +687,8 @@ judge_record (Registry          *reg,
     set_verdict (v, "rejected", NULL, "biometrics-unreadable");
   else if (g_strcmp0 (expected, sub.content_hash) != 0)
     set_verdict (v, "rejected", NULL, "content-hash-mismatch");
-  else if (!valid_cnic (cnic))
-    set_verdict (v, "rejected", NULL, "invalid-cnic");
+  else if (payload_refusal != NULL)
+    set_verdict (v, "rejected", NULL, payload_refusal);
   else if (g_strcmp0 (sub.decision, "approved") == 0
            && (other = reg->store->vtable->find_cnic (reg->store, cnic)) != NULL)
     set_verdict (v, "duplicate", other, "cnic-enrolled");

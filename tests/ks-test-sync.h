@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include "ks-records-private.h"
+#include "ks-test-enroll.h"
 #include "ks-store.h"
 #include "ks-sync.h"
 #include "ks-trust.h"
@@ -28,7 +28,9 @@ typedef struct
 typedef struct
 {
   char *dir;
+  char *code;           /* the station's code: the second part of its IDs */
   KsStore *store;
+  KsReference *reference;
   KsStationKeys *keys;
   KsSyncEngine *engine;
 } KsTestStation;
@@ -49,6 +51,9 @@ char           *ks_test_registry_status (KsTestRegistry *reg,
 
 KsTestStation  *ks_test_station_new (const char     *dir,
                                      KsTestRegistry *reg);
+KsTestStation  *ks_test_station_new_with_code (const char     *dir,
+                                               KsTestRegistry *reg,
+                                               const char     *code);
 void            ks_test_station_free (KsTestStation *st);
 gboolean        ks_test_station_provision (KsTestStation *st,
                                            const char    *code,
@@ -60,8 +65,8 @@ void            ks_test_station_add (KsTestStation *st,
                                      guint          n,
                                      KsRecordState  state);
 gint64          ks_test_station_max_attempts (KsTestStation *st);
-char           *ks_test_kp_id (guint i);
-char           *ks_test_cnic (guint i);
+char           *ks_test_station_kp_id (KsTestStation *st,
+                                       guint          i);
 void            ks_test_assert_agreement (KsTestStation  *st,
                                           KsTestRegistry *reg,
                                           gint64          expected_records);

@@ -259,18 +259,22 @@ test_claim169_vectors (void)
           n_valid++;
         }
 
-      /* Without the opt-in, an unsigned or unknown signer is never accepted. */
+      /* Without the opt-in, an unsigned or unknown signer is never accepted: an unsigned
+       * one (no signing key published) is said to be unsigned. */
       if (cred != NULL)
         {
           g_autoptr(GError) strict_error = NULL;
           g_autoptr(KsCredential) strict = NULL;
+          gboolean is_signed = json_object_has_member (v, "signing_key");
+          int expected = is_signed ? KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER
+                                   : KS_CREDENTIAL_ERROR_BAD_SIGNATURE;
 
           opts.allow_unverified = FALSE;
           strict = ks_credential_verify (json_object_get_string_member (v, "qr_data"), &opts,
                                          &strict_error);
           g_assert_null (strict);
-          g_assert_error (strict_error, KS_CREDENTIAL_ERROR,
-                          KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER);
+          g_assert_error (strict_error, KS_CREDENTIAL_ERROR, expected);
+          g_assert_true (is_signed || strstr (strict_error->message, "unsigned") != NULL);
         }
     }
   g_assert_cmpuint (n_valid, ==, 5);
@@ -949,6 +953,161 @@ test_claim169_es256 (void)
   EVP_PKEY_free (pkey);
 }
 
+/* A trust list holding one root and one certificate for @key, made as the registry makes
+ * them, for another issuer's key. */
+static KsTrustList *
+issuer_trust (const char     *kid,
+              const char     *issuer,
+              KsCoseAlgorithm alg,
+              GBytes         *key)
+{
+  KsTrustList *trust = ks_trust_list_new ();
+  g_autoptr(KsStationCert) cert = NULL;
+  guint8 root_pk[crypto_sign_PUBLICKEYBYTES], root_sk[crypto_sign_SECRETKEYBYTES];
+
+  crypto_sign_keypair (root_pk, root_sk);
+  ks_trust_list_add_root (trust, "other-issuers-root", root_pk, FALSE);
+  cert = ks_station_cert_new_for_issuer (kid, "MOSIP", issuer, alg, key, 1600000000, 1900000000,
+                                         "other-issuers-root", root_sk);
+  sodium_memzero (root_sk, sizeof root_sk);
+  ks_trust_list_add_certificate (trust, cert);
+  return trust;
+}
+
+static int
+verify_with (const char  *text,
+             KsTrustList *trust,
+             char       **message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCredential) cred = NULL;
+  KsVerifyOptions opts;
+
+  ks_verify_options_init (&opts);
+  opts.now = VECTOR_NOW;
+  opts.trust = trust;
+  cred = ks_credential_verify (text, &opts, &error);
+  g_assert_true ((cred == NULL) == (error != NULL));
+  if (message != NULL)
+    *message = error ? g_strdup (error->message) : NULL;
+  return error ? error->code : 0;
+}
+
+/* Another issuer's credential naming no key (the reference Ed25519 vector) verifies against a
+ * trusted key of its algorithm and issuer; an unsigned one is called unsigned. */
+static void
+test_claim169_no_kid (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *v = load_vector ("valid-ed25519-signed.json", parser);
+  JsonObject *key = json_object_get_object_member (v, "signing_key");
+  g_autoptr(GBytes) pk = hex_bytes (json_object_get_string_member (key, "public_key_hex"));
+  const char *text = json_object_get_string_member (v, "qr_data");
+  guint8 other[crypto_sign_PUBLICKEYBYTES] = { 7 };
+  g_autoptr(GBytes) other_key = g_bytes_new (other, sizeof other);
+
+  /* The vector names no key. */
+  {
+    g_autoptr(GBytes) cose = ks_credential_unpack (text, NULL);
+    g_autoptr(KsCoseSign1) msg = ks_cose_sign1_parse (g_bytes_get_data (cose, NULL),
+                                                      g_bytes_get_size (cose), NULL);
+    g_assert_null (msg->kid);
+  }
+
+  /* Its issuer's key in the trust list: valid, and said who signed. */
+  {
+    g_autoptr(KsTrustList) trust = issuer_trust ("mosip-example", "https://mosip.example.org",
+                                                 KS_COSE_ALG_EDDSA, pk);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KsCredential) cred = NULL;
+    KsVerifyOptions opts;
+
+    ks_verify_options_init (&opts);
+    opts.now = VECTOR_NOW;
+    opts.trust = trust;
+    cred = ks_credential_verify (text, &opts, &error);
+    g_assert_no_error (error);
+    g_assert_true (cred->signature_checked);
+    g_assert_cmpstr (cred->claim->full_name, ==, "Signed Test Person");
+    g_assert_cmpstr (cred->kid, ==, "mosip-example");
+    g_assert_cmpstr (cred->station_code, ==, "MOSIP");
+    g_assert_cmpstr (cred->issuer, ==, "https://mosip.example.org");
+
+    /* Revoked: no longer tried. */
+    ks_trust_list_revoke (trust, "mosip-example");
+    g_assert_cmpint (verify_with (text, trust, NULL), ==, KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER);
+  }
+
+  /* The right key for another issuer only: not tried (unknown issuer). A key declared for this
+   * issuer that does not match: forged. A Khyber Pass station's key (no issuer): tried, no
+   * match, unknown issuer. */
+  {
+    g_autoptr(KsTrustList) elsewhere = issuer_trust ("other", "https://other.example",
+                                                     KS_COSE_ALG_EDDSA, pk);
+    g_autoptr(KsTrustList) wrong_key = issuer_trust ("mosip-example", "https://mosip.example.org",
+                                                     KS_COSE_ALG_EDDSA, other_key);
+    g_autoptr(KsTrustList) station = issuer_trust ("station", NULL, KS_COSE_ALG_EDDSA,
+                                                   other_key);
+    g_autoptr(KsTrustList) es256_only = issuer_trust ("es", "https://mosip.example.org",
+                                                      KS_COSE_ALG_ES256, pk);
+
+    g_assert_cmpint (verify_with (text, elsewhere, NULL), ==, KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER);
+    g_assert_cmpint (verify_with (text, wrong_key, NULL), ==, KS_CREDENTIAL_ERROR_BAD_SIGNATURE);
+    g_assert_cmpint (verify_with (text, station, NULL), ==, KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER);
+    g_assert_cmpint (verify_with (text, es256_only, NULL), ==,
+                     KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER);
+  }
+
+  /* Unsigned (an empty signature): said so, not "a key not named on the card". */
+  {
+    g_autoptr(JsonParser) minimal_parser = json_parser_new ();
+    JsonObject *minimal = load_vector ("valid-minimal.json", minimal_parser);
+    g_autoptr(KsTrustList) trust = issuer_trust ("mosip-example", "https://mosip.example.org",
+                                                 KS_COSE_ALG_EDDSA, pk);
+    g_autofree char *message = NULL;
+
+    g_assert_cmpint (verify_with (json_object_get_string_member (minimal, "qr_data"), trust,
+                                  &message), ==, KS_CREDENTIAL_ERROR_BAD_SIGNATURE);
+    g_assert_nonnull (strstr (message, "unsigned"));
+    g_assert_null (strstr (message, "not named"));
+  }
+}
+
+/* ES256 without a kid, as other issuers sign: found by algorithm and issuer. */
+static void
+test_claim169_es256_no_kid (void)
+{
+  EVP_PKEY *pkey = EVP_EC_gen ("P-256");
+  guint8 point[65];
+  size_t point_len = 0;
+  g_autoptr(KsClaim169) claim = sample_claim ();
+  g_autoptr(GBytes) payload = ks_claim169_to_cwt (claim, "https://other-issuer.example",
+                                                  1700000000, 0, 1800000000);
+  g_autoptr(GBytes) prot = ks_cose_protected_header (KS_COSE_ALG_ES256, NULL);
+  g_autoptr(GBytes) tbs = ks_cose_sig_structure (prot, payload);
+  g_autoptr(GBytes) sig = NULL;
+  g_autoptr(GBytes) cose = NULL;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(KsTrustList) trust = NULL;
+  g_autoptr(KsTrustList) eddsa = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (pkey);
+  g_assert_cmpint (EVP_PKEY_get_octet_string_param (pkey, OSSL_PKEY_PARAM_PUB_KEY, point,
+                                                    sizeof point, &point_len), ==, 1);
+  sig = es256_sign_raw (pkey, tbs);
+  cose = ks_cose_sign1_build (prot, payload, sig);
+  text = ks_credential_pack (cose, NULL);
+  key = g_bytes_new (point, point_len);
+
+  trust = issuer_trust ("other-es256", "https://other-issuer.example", KS_COSE_ALG_ES256, key);
+  g_assert_cmpint (verify_with (text, trust, NULL), ==, 0);
+  /* Only EdDSA keys trusted for that issuer: none of the card's algorithm, unknown issuer. */
+  eddsa = issuer_trust ("other-eddsa", "https://other-issuer.example", KS_COSE_ALG_EDDSA, key);
+  g_assert_cmpint (verify_with (text, eddsa, NULL), ==, KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER);
+  EVP_PKEY_free (pkey);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -974,6 +1133,8 @@ main (int   argc,
   g_test_add ("/claim169/protected-alg-only", Station, NULL, station_setup,
               test_claim169_protected_alg_only, station_teardown);
   g_test_add_func ("/claim169/es256", test_claim169_es256);
+  g_test_add_func ("/claim169/no-kid", test_claim169_no_kid);
+  g_test_add_func ("/claim169/es256-no-kid", test_claim169_es256_no_kid);
   g_test_add ("/claim169/mutations", Station, NULL, station_setup, test_claim169_mutations,
               station_teardown);
 

@@ -159,6 +159,42 @@ test_verify_foreign_card (Fixture      *f,
   g_assert_true (g_str_has_prefix (out2, "Valid\n"));
 }
 
+/* A trust file may only add: one that brings another key for this station's own code (a
+ * forger's key under "A01") is refused with its own status, and the forgery stays unknown. */
+static void
+test_verify_trust_file_conflict (Fixture      *f,
+                                 gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *forger_dir = g_build_filename (f->dir, "forger-keys", NULL);
+  g_autofree char *forger_json = g_build_filename (f->dir, "forger-trust.json", NULL);
+  g_autoptr(KsStationKeys) forger = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *own = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+
+  forger = ks_station_keys_load_or_create (forger_dir,
+                                           ks_station_keys_get_station_code (f->keys), &error);
+  g_assert_no_error (error);
+  forged = write_card (f, forger, "forged.png");
+  own = write_card (f, f->keys, "own.png");
+  g_assert_true (ks_trust_list_save (ks_station_keys_get_trust_list (forger), forger_json,
+                                     &error));
+
+  g_assert_cmpint (run (&out, &err, "verify", forged, "--data-dir", f->dir, "--trust",
+                        forger_json, NULL), ==, KS_EXIT_TRUST_CONFLICT);
+  g_assert_nonnull (strstr (err, "only add"));
+  g_assert_null (strstr (out, "Valid"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "verify", forged, "--data-dir", f->dir, NULL), ==,
+                   KS_EXIT_UNKNOWN_ISSUER);
+  /* The station's real cards are untouched by the attempt. */
+  g_assert_cmpint (run (&out2, NULL, "verify", own, "--data-dir", f->dir, NULL), ==,
+                   KS_EXIT_VALID);
+}
+
 /* A PNG of a QR code holding @text, 6 px modules with the 4-module quiet zone. */
 static void
 write_qr_png (const char *text,
@@ -339,6 +375,8 @@ main (int   argc,
               fixture_setup, test_verify_foreign_card, fixture_teardown);
   g_test_add ("/cli/verify/altered-card", Fixture, NULL,
               fixture_setup, test_verify_altered_card, fixture_teardown);
+  g_test_add ("/cli/verify/trust-file-conflict", Fixture, NULL,
+              fixture_setup, test_verify_trust_file_conflict, fixture_teardown);
   g_test_add ("/cli/card/by-id", Fixture, NULL, fixture_setup, test_card_command,
               fixture_teardown);
   g_test_add ("/cli/verify/bad-input", Fixture, NULL,

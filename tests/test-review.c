@@ -15,6 +15,10 @@
 #include "ks-records-private.h"
 #include "ks-session.h"
 #include "ks-station-rules.h"
+#include "ks-sync-protocol.h"
+#include "ks-test-enroll.h"
+#include "ks-test-util.h"
+#include "ks-vault.h"
 
 /* _ks_records_insert_many() numbers records from 1; its record x has these fields. */
 #define FIXTURE_BASE (G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC)   /* 2025-11-24 16:00 UTC */
@@ -182,13 +186,33 @@ ids_between (guint first,
   return g_strv_builder_end (builder);
 }
 
-static KsRecordInfo *
-info (Fixture *f,
-      guint    x)
+/* Citizens @first .. @first + @n - 1 enrolled by @who through the wizard's path (draft,
+ * submit), awaiting review; their IDs in order. */
+static GStrv
+enroll (Fixture   *f,
+        KsSession *who,
+        guint      first,
+        guint      n)
 {
-  g_autofree char *id = fixture_kp_id (x);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GError) error = NULL;
-  KsRecordInfo *result = ks_records_get_info (f->store, id, &error);
+  g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+
+  g_assert_no_error (error);
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *kp_id = ks_test_enroll (f->store, who, reference, NULL, NULL, "A01", i);
+      g_strv_builder_add (builder, kp_id);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static KsRecordInfo *
+info_of (Fixture    *f,
+         const char *kp_id)
+{
+  g_autoptr(GError) error = NULL;
+  KsRecordInfo *result = ks_records_get_info (f->store, kp_id, &error);
 
   g_assert_no_error (error);
   return result;
@@ -210,14 +234,14 @@ static void
 test_roles (Fixture      *f,
             gconstpointer data)
 {
-  g_auto(GStrv) ids = ids_between (1, 3);
+  g_auto(GStrv) all = enroll (f, f->operator, 1, 10);
+  const char *ids[] = { all[0], all[1], all[2], NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(KsRecordInfo) approved = NULL;
   g_autoptr(KsRecordInfo) rejected = NULL;
   g_autoptr(GPtrArray) trail = NULL;
   gint64 audited = 0;
 
-  insert (f, 10, NULL);
   audited = ks_audit_count (f->store);
 
   /* An operator cannot decide, also not by calling core directly, and nothing changes. */
@@ -251,7 +275,7 @@ test_roles (Fixture      *f,
                                           KS_RECORD_STATE_APPROVED, NULL, "checked", FALSE, TRUE,
                                           &error));
   g_assert_no_error (error);
-  approved = info (f, 2);
+  approved = info_of (f, all[1]);
   g_assert_cmpint (approved->state, ==, KS_RECORD_STATE_QUEUED);
   g_assert_cmpint (approved->decision, ==, KS_RECORD_STATE_APPROVED);
   g_assert_cmpstr (approved->decided_by, ==, "sana.sup");
@@ -259,18 +283,19 @@ test_roles (Fixture      *f,
   g_assert_cmpint (ks_audit_count (f->store), ==, audited + 6);
   trail = ks_audit_list (f->store, approved->kp_id, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (trail->len, ==, 2);
+  /* Submitted, approved, queued. */
+  g_assert_cmpuint (trail->len, ==, 3);
 
   /* Rejected records keep their reason and note, and are queued too. */
   {
-    g_auto(GStrv) more = ids_between (4, 4);
+    const char *more[] = { all[3], NULL };
 
     g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)more,
                                             KS_RECORD_STATE_REJECTED, "photo-quality",
                                             "Blurred photo", FALSE, TRUE, &error));
     g_assert_no_error (error);
   }
-  rejected = info (f, 4);
+  rejected = info_of (f, all[3]);
   g_assert_cmpint (rejected->state, ==, KS_RECORD_STATE_QUEUED);
   g_assert_cmpint (rejected->decision, ==, KS_RECORD_STATE_REJECTED);
   g_assert_cmpstr (rejected->reason, ==, "photo-quality");
@@ -278,7 +303,7 @@ test_roles (Fixture      *f,
 
   /* A batch holding one record decided already changes none of its records. */
   {
-    g_auto(GStrv) mixed = ids_between (4, 6);
+    const char *mixed[] = { all[3], all[4], all[5], NULL };
     g_autoptr(KsRecordInfo) untouched = NULL;
 
     g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)mixed,
@@ -286,33 +311,80 @@ test_roles (Fixture      *f,
                                              &error));
     g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE);
     g_clear_error (&error);
-    untouched = info (f, 5);
+    untouched = info_of (f, all[4]);
     g_assert_cmpint (untouched->state, ==, KS_RECORD_STATE_SUBMITTED);
   }
   g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 4);
+}
+
+/* A finger kept after three poor tries, or marked missing, as the fingerprint step saves
+ * it: the flags come from the real fingers, not from a fixture. */
+static KsFingerCapture *
+exception_finger (KsFingerStatus status)
+{
+  KsFingerCapture *c = ks_finger_capture_new (FP_FINGER_RIGHT_THUMB);
+  static const guint8 fake_template[64] = { 'F', 'M', 'R' };
+
+  c->status = status;
+  if (status == KS_FINGER_MISSING)
+    c->reason = g_strdup ("amputated");
+  else
+    {
+      c->quality.grade = KS_FP_GRADE_POOR;
+      c->tries = 3;
+      c->template_blob = g_bytes_new_static (fake_template, sizeof fake_template);
+    }
+  return c;
 }
 
 static void
 test_exceptions_need_confirmation (Fixture      *f,
                                    gconstpointer data)
 {
-  g_auto(GStrv) ids = ids_between (48, 52);      /* record 50 has a forced finger */
+  g_autofree char *key_path = g_build_filename (f->dir, "biometrics.key", NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(KsVault) vault = ks_vault_open (key_path, &error);
+  g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+  g_autoptr(GPtrArray) forced_finger = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)ks_finger_capture_free);
+  g_autoptr(GPtrArray) missing_finger = g_ptr_array_new_with_free_func (
+    (GDestroyNotify)ks_finger_capture_free);
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  g_autofree char *forced_id = NULL;
+  g_autofree char *missing_id = NULL;
   g_autoptr(KsRecordInfo) forced = NULL;
+  g_autoptr(KsRecordInfo) missing = NULL;
+  const char *ids[6] = { NULL };
 
-  insert (f, 100, NULL);
-  forced = info (f, 50);
+  g_assert_no_error (error);
+  before = enroll (f, f->operator, 48, 2);
+  g_ptr_array_add (forced_finger, exception_finger (KS_FINGER_FORCED));
+  forced_id = ks_test_enroll (f->store, f->operator, reference, vault, forced_finger, "A01", 50);
+  after = enroll (f, f->operator, 51, 2);
+  g_ptr_array_add (missing_finger, exception_finger (KS_FINGER_MISSING));
+  missing_id = ks_test_enroll (f->store, f->operator, reference, vault, missing_finger, "A01",
+                               77);
+  ids[0] = before[0];
+  ids[1] = before[1];
+  ids[2] = forced_id;
+  ids[3] = after[0];
+  ids[4] = after[1];
+
+  forced = info_of (f, forced_id);
   g_assert_cmpuint (forced->flags & KS_RECORD_FLAG_FORCED_FINGER, !=, 0);
+  missing = info_of (f, missing_id);
+  g_assert_cmpuint (missing->flags & KS_RECORD_FLAG_MISSING_FINGER, !=, 0);
 
-  g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+  g_assert_false (ks_records_decide_batch (f->store, f->supervisor, ids,
                                            KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
                                            &error));
   g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NEEDS_CONFIRMATION);
   g_assert_nonnull (strstr (error->message, forced->kp_id));
   g_clear_error (&error);
-  g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 100);
+  g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 6);
 
-  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
+  g_assert_true (ks_records_decide_batch (f->store, f->supervisor, ids,
                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
                                           &error));
   g_assert_no_error (error);
@@ -320,10 +392,9 @@ test_exceptions_need_confirmation (Fixture      *f,
 
   /* Rejecting an exception is the careful way and needs no second step. */
   {
-    g_auto(GStrv) missing = ids_between (77, 77);
+    const char *rejected[] = { missing_id, NULL };
 
-    g_assert_true (ks_records_decide_batch (f->store, f->supervisor,
-                                            (const char *const *)missing,
+    g_assert_true (ks_records_decide_batch (f->store, f->supervisor, rejected,
                                             KS_RECORD_STATE_REJECTED, "fingerprint-quality",
                                             NULL, FALSE, TRUE, &error));
     g_assert_no_error (error);
@@ -334,14 +405,13 @@ static void
 test_self_approval (Fixture      *f,
                     gconstpointer data)
 {
-  g_auto(GStrv) first = ids_between (1, 1);
-  g_auto(GStrv) second = ids_between (2, 2);
-  g_auto(GStrv) third = ids_between (3, 3);
+  g_auto(GStrv) own = enroll (f, f->supervisor, 1, 5);
+  const char *first[] = { own[0], NULL };
+  const char *second[] = { own[1], NULL };
+  const char *third[] = { own[2], NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(KsAccount) other = NULL;
   g_autoptr(KsSession) other_session = NULL;
-
-  insert (f, 5, "sana.sup");
 
   /* Alone on the station, a supervisor approves their own enrollments: nobody else could. */
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)first,
@@ -997,6 +1067,101 @@ test_station_rules (Fixture      *f,
   g_assert_no_error (error);
 }
 
+/* Fast path = real path *************************************************************/
+
+static char *
+stored_data (KsStore    *store,
+             const char *kp_id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *data = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (ks_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT data || '|' || cnic || '|' || full_name || "
+                                       "'|' || full_name_ur || '|' || district FROM records "
+                                       "WHERE kp_id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    data = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return data;
+}
+
+/* The million-row fixture of the benchmarks skips the wizard; what it stores, and so what sync
+ * sends, must be byte for byte what an operator's submit stores for the same citizen. Each
+ * fixture citizen is typed again as an operator would (CNIC without dashes, mobile with a
+ * space, date as printed on the CNIC, names with stray spaces) and submitted on another
+ * station: same row, same payload, same content hash. */
+static void
+test_fixture_same_as_operator_path (Fixture      *f,
+                                    gconstpointer data)
+{
+  static const guint citizens[] = { 1, 2, 50, 77, 101, 119 };
+  g_autofree char *dir = g_dir_make_tmp ("ks-review-real-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "station.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStore) real = ks_store_open (path, &error);
+  g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+  g_autoptr(KsTestStaff) staff = NULL;
+
+  g_assert_no_error (error);
+  staff = ks_test_staff_get (real);
+  insert (f, 120, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (citizens); i++)
+    {
+      guint x = citizens[i];
+      g_autofree char *fixture_id = fixture_kp_id (x);
+      g_autoptr(KsRecord) fixture = ks_records_load (f->store, fixture_id, &error);
+      g_autoptr(KsRecord) typed = NULL;
+      g_autoptr(KsRecord) submitted = NULL;
+      g_autofree char *cnic = fixture_cnic (x);
+      g_autofree char *full_name = NULL;
+      g_autofree char *birth = NULL;
+      g_autofree char *real_id = NULL;
+      g_autofree char *fixture_row = NULL;
+      g_autofree char *real_row = NULL;
+      g_autofree char *fixture_payload = NULL;
+      g_autofree char *real_payload = NULL;
+      g_auto(GStrv) ymd = NULL;
+      KsSubmitOptions options = { "PEW", "B01", TRUE, NULL };
+      gint64 draft;
+
+      g_assert_no_error (error);
+      typed = ks_record_copy (fixture);
+      ymd = g_strsplit (ks_record_get (fixture, KS_FIELD_DATE_OF_BIRTH), "-", 3);
+      birth = g_strdup_printf ("%s/%s/%s", ymd[2], ymd[1], ymd[0]);
+      full_name = g_strdup_printf (" %s ", ks_record_get (fixture, KS_FIELD_FULL_NAME));
+      ks_record_set (typed, KS_FIELD_CNIC, cnic);
+      ks_record_set (typed, KS_FIELD_MOBILE, "0300 1234567");
+      ks_record_set (typed, KS_FIELD_DATE_OF_BIRTH, birth);
+      ks_record_set (typed, KS_FIELD_FULL_NAME, full_name);
+      draft = ks_drafts_create (real, staff->operator, typed, 0, &error);
+      g_assert_no_error (error);
+      real_id = ks_records_submit (real, staff->operator, draft, typed, reference, &options,
+                                   &error);
+      g_assert_no_error (error);
+
+      fixture_row = stored_data (f->store, fixture_id);
+      real_row = stored_data (real, real_id);
+      g_assert_cmpstr (fixture_row, ==, real_row);
+
+      submitted = ks_records_load (real, real_id, &error);
+      g_assert_no_error (error);
+      fixture_payload = ks_sync_payload_new (fixture);
+      real_payload = ks_sync_payload_new (submitted);
+      g_assert_cmpstr (fixture_payload, ==, real_payload);
+      g_assert_null (ks_sync_payload_check (real_payload, NULL));
+    }
+
+  g_clear_pointer (&staff, ks_test_staff_free);
+  g_assert_finalize_object (g_steal_pointer (&real));
+  ks_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1015,6 +1180,7 @@ main (int   argc,
   ADD ("list-async-filter", test_list_async_filter);
   ADD ("report", test_report);
   ADD ("station-rules", test_station_rules);
+  ADD ("fixture-same-as-operator-path", test_fixture_same_as_operator_path);
 #undef ADD
   g_test_add_func ("/review/csv-escaping", test_csv_escaping);
 

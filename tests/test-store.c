@@ -34,6 +34,9 @@ static const char *const seeds[] = {
   "VALUES (1, 1, 'missing', 'amputated', 'c1', 1);"
   "INSERT INTO record_fingers (record_id, finger, status, reason, capture_id, captured_at) "
   "VALUES (1, 6, 'missing', 'injured', 'c2', 1);",
+
+  /* 6 re-queues records the registry refused (tested with a registry in test-sync.c). */
+  "INSERT INTO meta (key, value) VALUES ('seeded-at-6', 'yes');",
 };
 
 static char *

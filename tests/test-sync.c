@@ -14,8 +14,10 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "ks-audit.h"
 #include "ks-sync-protocol.h"
 #include "ks-test-sync.h"
+#include "ks-test-util.h"
 
 static KsTestRegistry *registry;
 
@@ -87,7 +89,7 @@ test_sync_basic (void)
   /* Records awaiting review stay home. */
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 50);
   g_assert_cmpint (ks_test_registry_count (reg, "decision = 'rejected' AND reason = "
-                                           "'poor-photo'"), ==, 5);
+                                           "'" KS_TEST_REJECT_REASON "'"), ==, 5);
   ks_test_assert_agreement (st, reg, 50);
 
   /* Nothing acknowledged is sent again. */
@@ -96,7 +98,8 @@ test_sync_basic (void)
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, n_runs_before);
   g_assert_cmpint (ks_test_station_max_attempts (st), ==, 1);
   {
-    g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, "PEW-A01-0000001-X", NULL);
+    g_autofree char *kp_id = ks_test_station_kp_id (st, 0);
+    g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, kp_id, NULL);
     g_assert_cmpint (info->state, ==, KS_RECORD_STATE_SYNCED);
   }
 
@@ -113,10 +116,11 @@ test_duplicate_cnic (void)
 {
   g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
   g_autoptr(KsTestStation) a = ks_test_station_new (NULL, reg);
-  g_autoptr(KsTestStation) b = ks_test_station_new (NULL, reg);
+  g_autoptr(KsTestStation) b = ks_test_station_new_with_code (NULL, reg, "B02");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) failed = NULL;
-  g_autofree char *cnic = ks_test_cnic (1);
+  g_autofree char *a_id = NULL;
+  g_autofree char *b_id = NULL;
   KsSyncFailure *f;
   KsSyncCounts counts;
 
@@ -124,11 +128,12 @@ test_duplicate_cnic (void)
   g_assert_true (ks_test_station_provision (b, KS_TEST_CODE_2, &error));
   ks_test_station_add (a, 1, 1, KS_RECORD_STATE_APPROVED);
   g_assert_true (ks_test_station_sync (a, &error));
+  a_id = ks_test_station_kp_id (a, 1);
 
-  /* Station B: same CNIC under another ID, plus an ordinary record. */
-  g_assert_true (_ks_records_insert_fixture (b->store, "PEW-B02-0000009-X", cnic,
-                                             KS_RECORD_STATE_APPROVED));
-  ks_test_station_add (b, 2, 1, KS_RECORD_STATE_APPROVED);
+  /* Station B: the same citizen (same CNIC, under B's own ID), plus an ordinary record. */
+  ks_test_station_add (b, 1, 2, KS_RECORD_STATE_APPROVED);
+  b_id = ks_test_station_kp_id (b, 1);
+  g_assert_true (g_str_has_prefix (b_id, "PEW-B02-"));
   g_assert_true (ks_test_station_sync (b, &error));
   g_assert_no_error (error);
 
@@ -138,34 +143,23 @@ test_duplicate_cnic (void)
   failed = ks_sync_engine_list_failed (b->engine, &error);
   g_assert_cmpuint (failed->len, ==, 1);
   f = g_ptr_array_index (failed, 0);
-  g_assert_cmpstr (f->kp_id, ==, "PEW-B02-0000009-X");
-  g_assert_nonnull (strstr (f->message, "PEW-A01-0000001-X"));
+  g_assert_cmpstr (f->kp_id, ==, b_id);
+  g_assert_nonnull (strstr (f->message, a_id));
   g_assert_nonnull (strstr (f->message, "CNIC"));
   g_assert_cmpint (ks_test_registry_count (reg, "cnic = '1730100000001' AND status = "
                                            "'accepted'"), ==, 1);
 
   /* An operator may not send it again, also calling core directly. */
   {
-    g_autoptr(KsAccount) sup = ks_accounts_create_first_supervisor (b->store, "sana.sup",
-                                                                    "Sana Gul", "supervisor-pw",
-                                                                    &error);
-    g_autoptr(KsSession) sup_session = NULL;
-    g_autoptr(KsSession) op_session = NULL;
-    g_autoptr(KsAccount) op = NULL;
+    g_autoptr(KsTestStaff) staff = ks_test_staff_get (b->store);
 
-    g_assert_no_error (error);
-    sup_session = ks_session_new (b->store, sup, FALSE);
-    op = ks_accounts_add (b->store, sup_session, "zara.op", "Zara Khan", KS_ROLE_OPERATOR,
-                          "operator-pw", &error);
-    g_assert_no_error (error);
-    op_session = ks_session_new (b->store, op, FALSE);
-    g_assert_false (ks_sync_engine_retry (b->engine, op_session, "PEW-B02-0000009-X", &error));
+    g_assert_false (ks_sync_engine_retry (b->engine, staff->operator, b_id, &error));
     g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
     g_clear_error (&error);
 
     /* Retry by a supervisor queues it again; the registry's verdict stands, and nothing is
      * stored twice. */
-    g_assert_true (ks_sync_engine_retry (b->engine, sup_session, "PEW-B02-0000009-X", &error));
+    g_assert_true (ks_sync_engine_retry (b->engine, staff->supervisor, b_id, &error));
     g_assert_no_error (error);
   }
   g_assert_true (ks_sync_engine_get_counts (b->engine, &counts, NULL));
@@ -198,7 +192,9 @@ test_biometrics_sealed (void)
   g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
   g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) expected = fake_template ("PEW-A01-0000003-X", NULL);
+  g_autoptr(GBytes) expected = NULL;
+  g_autofree char *kp_id = NULL;
+  g_autofree char *sql = NULL;
   guint8 box_sk[crypto_box_SECRETKEYBYTES], box_pk[crypto_box_PUBLICKEYBYTES];
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -209,6 +205,8 @@ test_biometrics_sealed (void)
   ks_sync_engine_set_biometrics_func (st->engine, fake_template, NULL, NULL);
   g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
   ks_test_station_add (st, 0, 5, KS_RECORD_STATE_APPROVED);
+  kp_id = ks_test_station_kp_id (st, 3);
+  expected = fake_template (kp_id, NULL);
   g_assert_true (ks_test_station_sync (st, &error));
   g_assert_no_error (error);
   ks_test_assert_agreement (st, reg, 5);
@@ -223,8 +221,8 @@ test_biometrics_sealed (void)
   sqlite3_finalize (stmt);
   crypto_scalarmult_base (box_pk, box_sk);
 
-  sqlite3_prepare_v2 (db, "SELECT biometrics_sealed FROM submissions WHERE kp_id = "
-                      "'PEW-A01-0000003-X'", -1, &stmt, NULL);
+  sql = g_strdup_printf ("SELECT biometrics_sealed FROM submissions WHERE kp_id = '%s'", kp_id);
+  sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   sealed = sqlite3_column_blob (stmt, 0);
   sealed_len = sqlite3_column_bytes (stmt, 0);
@@ -511,6 +509,221 @@ test_revoked_station (void)
   g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 2);
 }
 
+/* Runs SQL on a database directly: only to build the state an earlier station or registry
+ * left, which today's code can no longer make. */
+static void
+exec_on (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static char *
+registry_column (KsTestRegistry *reg,
+                 const char     *column,
+                 const char     *kp_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM submissions WHERE kp_id = ?", column);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* What a station sends for a record typed with dashes: each identifier in its one form, and
+ * the registry's check (the station's validators) passes it. */
+static void
+test_payload_canonical (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ks-payload-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "station.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsStore) store = ks_store_open (path, &error);
+  g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+  g_autoptr(GPtrArray) kp_ids = NULL;
+  g_autoptr(KsRecord) stored = NULL;
+  g_autoptr(KsRecord) wire = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *cnic = NULL;
+
+  g_assert_no_error (error);
+  kp_ids = ks_test_enroll_many (store, reference, "A01", 71, 1, KS_RECORD_STATE_APPROVED);
+  stored = ks_records_load (store, kp_ids->pdata[0], &error);
+  g_assert_no_error (error);
+  /* The store keeps what the operator typed, normalised for the screen. */
+  g_assert_cmpstr (ks_record_get (stored, KS_FIELD_CNIC), ==, "17301-0000007-1");
+
+  payload = ks_sync_payload_new (stored);
+  wire = ks_record_new_from_json (payload, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ks_record_get (wire, KS_FIELD_CNIC), ==, "1730100000071");
+  g_assert_cmpstr (ks_record_get (wire, KS_FIELD_MOBILE), ==, "+923001000071");
+  g_assert_cmpstr (ks_record_get (wire, KS_FIELD_DATE_OF_BIRTH), ==, "1988-03-14");
+  g_assert_cmpstr (ks_record_get (wire, KS_FIELD_FULL_NAME), ==, "Omar Khan");
+  g_assert_null (ks_sync_payload_check (payload, &cnic));
+  g_assert_cmpstr (cnic, ==, "1730100000071");
+  /* One record, one payload: the content hash depends on it. */
+  again = ks_sync_payload_new (stored);
+  g_assert_cmpstr (again, ==, payload);
+  /* Already canonical stays as it is. */
+  {
+    g_autofree char *twice = ks_sync_payload_new (wire);
+    g_assert_cmpstr (twice, ==, payload);
+  }
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  ks_test_rm_rf (dir);
+}
+
+/* The registry refuses what the station's validators refuse, and an identifier in any form
+ * but the documented one, naming the field. */
+static void
+test_payload_check (void)
+{
+  static const struct
+  {
+    KsField field;
+    const char *value;
+    const char *reason;
+  } cases[] = {
+    { KS_FIELD_CNIC, "17301-0000007-1", "invalid-cnic" },      /* typed form, not the wire's */
+    { KS_FIELD_CNIC, "1730100000072", "invalid-cnic" },        /* even: a woman's, on a man */
+    { KS_FIELD_CNIC, "0730100000071", "invalid-cnic" },        /* no province 0 */
+    { KS_FIELD_CNIC, "1111111111111", "invalid-cnic" },        /* a placeholder */
+    { KS_FIELD_CNIC, "173010000007", "invalid-cnic" },
+    { KS_FIELD_CNIC, "3520200000071", NULL },                  /* Punjab: a warning, not a refusal */
+    { KS_FIELD_GUARDIAN_CNIC, "17301-1234567-1", "invalid-cnic" },
+    { KS_FIELD_GUARDIAN_CNIC, "1730112345671", NULL },
+    { KS_FIELD_MOBILE, "0300-1000071", "invalid-mobile" },
+    { KS_FIELD_MOBILE, "+923001000071", NULL },
+    { KS_FIELD_MOBILE, "+441234567890", "invalid-mobile" },
+    { KS_FIELD_DATE_OF_BIRTH, "14-03-1988", "invalid-date" },
+    { KS_FIELD_DATE_OF_BIRTH, "1988-02-30", "invalid-date" },
+    { KS_FIELD_DATE_OF_BIRTH, "2999-01-01", "invalid-date" },
+    { KS_FIELD_GENDER, "", "invalid-payload" },
+    { KS_FIELD_ID_KIND, "passport", "invalid-payload" },
+  };
+  g_autoptr(KsRecord) typed = ks_test_wizard_record (71);
+
+  g_assert_cmpstr (ks_sync_payload_check ("not json", NULL), ==, "invalid-payload");
+  g_assert_cmpstr (ks_sync_payload_check ("[1, 2]", NULL), ==, "invalid-payload");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *good = ks_sync_payload_new (typed);
+      g_autoptr(KsRecord) wire = ks_record_new_from_json (good, NULL);
+      g_autofree char *payload = NULL;
+
+      ks_record_set (wire, cases[i].field, cases[i].value);
+      payload = ks_record_to_json (wire);
+      g_test_message ("%s = %s", ks_field_get_name (cases[i].field), cases[i].value);
+      g_assert_cmpstr (ks_sync_payload_check (payload, NULL), ==, cases[i].reason);
+    }
+}
+
+/* Records the old registry refused (every record typed with dashes: invalid-cnic) go back to
+ * the queue when the station is upgraded, audited, and reach the registry, which judges a
+ * refused record afresh. */
+static void
+test_requeued_on_upgrade (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ks-upgrade-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "station.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kp_ids = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  KsSyncCounts counts;
+  gint64 bad_seq = 0;
+
+  /* A station of the previous version enrolls and approves two citizens as usual. */
+  {
+    g_autoptr(KsStore) old = ks_store_open_at_version (path, 5, &error);
+    g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+
+    g_assert_no_error (error);
+    kp_ids = ks_test_enroll_many (old, reference, "A01", 7, 2, KS_RECORD_STATE_APPROVED);
+    g_assert_finalize_object (g_steal_pointer (&old));
+  }
+  /* Its sync left them refused (what its engine wrote for "rejected / invalid-cnic"), and the
+   * old registry kept its refusals. Today's code cannot make this state: SQL it is. */
+  exec_on (path,
+           "UPDATE records SET state = 'sync-failed', sync_attempts = 1, sync_error = "
+           "'The registry refused this record: its CNIC is not a valid 13-digit number.';"
+           "INSERT INTO sync_outbox (record_id, state, content_hash, attempts, registry_status, "
+           "error, sent_at, answered_at) SELECT id, 'failed', 'old-hash', 1, 'rejected', "
+           "sync_error, 1, 1 FROM records;");
+  for (guint i = 0; i < kp_ids->len; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO submissions (kp_id, station_kid, "
+                                              "content_hash, decision, cnic, payload, status, "
+                                              "verdict_reason, received_at) VALUES ('%s', "
+                                              "'old', 'old-hash', 'approved', '17301-000000%u-"
+                                              "%u', '{}', 'rejected', 'invalid-cnic', 1)",
+                                              (char *)kp_ids->pdata[i], 0, 7 + i);
+      exec_on (reg->db, sql);
+    }
+
+  /* Upgraded: queued again, each with its audit entry, the chain intact. */
+  st = ks_test_station_new (dir, reg);
+  g_assert_cmpint (ks_store_get_version (st->store), ==, ks_store_get_latest_version ());
+  for (guint i = 0; i < kp_ids->len; i++)
+    {
+      g_autoptr(KsRecordInfo) info = ks_records_get_info (st->store, kp_ids->pdata[i], NULL);
+      KsAuditEntry *last;
+
+      g_assert_cmpint (info->state, ==, KS_RECORD_STATE_QUEUED);
+      g_clear_pointer (&entries, g_ptr_array_unref);
+      entries = ks_audit_list (st->store, kp_ids->pdata[i], 1, &error);
+      g_assert_no_error (error);
+      last = g_ptr_array_index (entries, 0);
+      g_assert_cmpstr (last->action, ==, "record-queued");
+      g_assert_cmpstr (last->actor, ==, "station");
+      g_assert_nonnull (strstr (last->detail, "upgrade"));
+    }
+  g_assert_true (ks_audit_verify (st->store, &bad_seq, &error));
+  g_assert_no_error (error);
+  g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
+  g_assert_cmpint (counts.pending, ==, 2);
+  g_assert_cmpint (counts.failed, ==, 0);
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
+  g_assert_cmpint (counts.acknowledged, ==, 2);
+  g_assert_cmpint (counts.failed, ==, 0);
+  for (guint i = 0; i < kp_ids->len; i++)
+    {
+      g_autofree char *status = ks_test_registry_status (reg, kp_ids->pdata[i]);
+      g_autofree char *cnic = registry_column (reg, "cnic", kp_ids->pdata[i]);
+      g_autofree char *expected = ks_test_bare_cnic (7 + i);
+
+      g_assert_cmpstr (status, ==, "accepted");
+      g_assert_cmpstr (cnic, ==, expected);
+    }
+  ks_test_assert_agreement (st, reg, 2);
+  g_clear_pointer (&st, ks_test_station_free);
+  ks_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -523,6 +736,9 @@ main (int    argc,
 
   registry = ks_test_registry_start ();
   g_test_add_func ("/sync/content-hash", test_content_hash);
+  g_test_add_func ("/sync/payload-canonical", test_payload_canonical);
+  g_test_add_func ("/sync/payload-check", test_payload_check);
+  g_test_add_func ("/sync/requeued-on-upgrade", test_requeued_on_upgrade);
   g_test_add_func ("/sync/provision", test_provision);
   g_test_add_func ("/sync/basic", test_sync_basic);
   g_test_add_func ("/sync/duplicate-cnic", test_duplicate_cnic);

@@ -20,10 +20,10 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "ks-records-private.h"
 #include "ks-station.h"
 #include "ks-store.h"
 #include "ks-sync.h"
+#include "ks-test-enroll.h"
 #include "ks-training.h"
 #include "ks-training-registry.h"
 
@@ -144,15 +144,8 @@ test_starts_provisions_and_syncs (Fixture      *f,
   engine = station_engine (f->station);
   g_assert_true (ks_sync_engine_is_provisioned (engine));
 
-  g_assert_true (ks_store_begin (store, NULL));
-  for (guint i = 1; i <= 3; i++)
-    {
-      g_autofree char *kp_id = g_strdup_printf ("PEW-A01-%07u-X", i);
-      g_autofree char *cnic = g_strdup_printf ("17301%08u", i);
-
-      g_assert_true (_ks_records_insert_fixture (store, kp_id, cnic, KS_RECORD_STATE_APPROVED));
-    }
-  g_assert_true (ks_store_commit (store, NULL));
+  g_ptr_array_unref (ks_test_enroll_many (store, ks_station_get_reference (f->station), "A01", 1,
+                                          3, KS_RECORD_STATE_APPROVED));
 
   ks_sync_engine_run_async (engine, NULL, got_result, &result);
   ks_sync_engine_run_finish (engine, wait_result (&result), &error);

@@ -354,6 +354,134 @@ test_trust_registry_certificate (Fixture      *f,
   }
 }
 
+/* A root of a test trust list: id and key pair. */
+typedef struct
+{
+  const char *id;
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  guint8 sk[crypto_sign_SECRETKEYBYTES];
+} TestRoot;
+
+static KsStationCert *
+test_cert (const TestRoot *root,
+           const char     *kid,
+           const char     *station_code,
+           guint8          key_byte)
+{
+  guint8 key[crypto_sign_PUBLICKEYBYTES];
+  g_autoptr(GBytes) public_key = NULL;
+
+  memset (key, key_byte, sizeof key);
+  public_key = g_bytes_new (key, sizeof key);
+  return ks_station_cert_new_signed (kid, station_code, KS_COSE_ALG_EDDSA, public_key,
+                                     1700000000, 2000000000, root->id, root->sk);
+}
+
+/* A list holding @root and @certs, as a file would (through JSON). */
+static KsTrustList *
+trust_file (const TestRoot      *root,
+            const KsStationCert *cert,
+            const char          *revoked)
+{
+  g_autoptr(KsTrustList) list = ks_trust_list_new ();
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  KsTrustList *back;
+
+  if (root != NULL)
+    ks_trust_list_add_root (list, root->id, root->pk, FALSE);
+  if (cert != NULL)
+    ks_trust_list_add_certificate (list, cert);
+  if (revoked != NULL)
+    ks_trust_list_revoke (list, revoked);
+  json = ks_trust_list_to_json (list);
+  back = ks_trust_list_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  return back;
+}
+
+/* A trust file may add, never replace or shadow: else a crafted file makes a forgery verify as
+ * a trusted station, and that station's real cards look forged. */
+static void
+test_trust_file_only_adds (Fixture      *f,
+                           gconstpointer data)
+{
+  TestRoot registry = { "kp-registry-2026" }, attacker = { "attacker-root" };
+  TestRoot fake_registry = { "kp-registry-2026" };
+  g_autoptr(KsTrustList) trust = ks_trust_list_new ();
+  g_autoptr(KsStationCert) a01 = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const KsStationCert *held;
+
+  crypto_sign_keypair (registry.pk, registry.sk);
+  crypto_sign_keypair (attacker.pk, attacker.sk);
+  crypto_sign_keypair (fake_registry.pk, fake_registry.sk);
+  a01 = test_cert (&registry, "kid-a01", "A01", 1);
+  ks_trust_list_add_root (trust, registry.id, registry.pk, FALSE);
+  ks_trust_list_add_certificate (trust, a01);
+  before = ks_trust_list_to_json (trust);
+
+  /* Refused, each as a whole, nothing of it taken. */
+  {
+    g_autoptr(KsStationCert) replaced = test_cert (&attacker, "kid-a01", "A01", 2);
+    g_autoptr(KsStationCert) shadow = test_cert (&attacker, "kid-a01-new", "A01", 3);
+    g_autoptr(KsStationCert) by_fake_root = test_cert (&fake_registry, "kid-a01", "A01", 4);
+    g_autoptr(KsStationCert) renamed = test_cert (&registry, "kid-a01", "Z99", 1);
+    KsTrustList *files[] = {
+      trust_file (&attacker, replaced, NULL),      /* same kid, another key */
+      trust_file (&attacker, shadow, NULL),        /* new kid for A01, from its own root */
+      trust_file (&fake_registry, NULL, NULL),     /* the registry's root id, another key */
+      trust_file (&fake_registry, by_fake_root, NULL),
+      trust_file (NULL, renamed, NULL),            /* same kid and key, another station */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(KsTrustList) file = files[i];
+
+        g_test_message ("conflicting file %u", i);
+        g_assert_false (ks_trust_list_add_list (trust, file, &error));
+        g_assert_error (error, KS_TRUST_ERROR, KS_TRUST_ERROR_CONFLICT);
+        g_assert_nonnull (strstr (error->message, "only add"));
+        after = ks_trust_list_to_json (trust);
+        g_assert_cmpstr (after, ==, before);
+        g_clear_pointer (&after, g_free);
+      }
+    held = ks_trust_list_lookup (trust, "kid-a01", NULL);
+    g_assert_nonnull (held);
+    g_assert_true (g_bytes_equal (held->public_key, a01->public_key));
+    g_assert_null (ks_trust_list_lookup (trust, "kid-a01-new", NULL));
+  }
+
+  /* Taken: another station from another root, a key the registry itself re-issued for A01,
+   * the same certificate again, and revocations. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KsStationCert) other_station = test_cert (&attacker, "kid-b07", "B07", 5);
+    g_autoptr(KsStationCert) rekeyed = test_cert (&registry, "kid-a01-2027", "A01", 6);
+    g_autoptr(KsTrustList) f1 = trust_file (&attacker, other_station, NULL);
+    g_autoptr(KsTrustList) f2 = trust_file (&registry, rekeyed, NULL);
+    g_autoptr(KsTrustList) f3 = trust_file (&registry, a01, "kid-b07");
+
+    g_assert_true (ks_trust_list_add_list (trust, f1, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (ks_trust_list_lookup (trust, "kid-b07", NULL));
+    g_assert_true (ks_trust_list_add_list (trust, f2, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (ks_trust_list_lookup (trust, "kid-a01-2027", NULL));
+    g_assert_true (ks_trust_list_add_list (trust, f3, &error));
+    g_assert_no_error (error);
+    g_assert_true (ks_trust_list_is_revoked (trust, "kid-b07"));
+    held = ks_trust_list_lookup (trust, "kid-a01", NULL);
+    g_assert_true (g_bytes_equal (held->public_key, a01->public_key));
+  }
+  sodium_memzero (registry.sk, sizeof registry.sk);
+  sodium_memzero (attacker.sk, sizeof attacker.sk);
+  sodium_memzero (fake_registry.sk, sizeof fake_registry.sk);
+}
+
 static void
 test_trust_swapped_key_file (Fixture      *f,
                              gconstpointer data)
@@ -397,6 +525,7 @@ main (int   argc,
   ADD ("/trust/certificate-validity", test_trust_certificate_validity);
   ADD ("/trust/registry-certificate", test_trust_registry_certificate);
   ADD ("/trust/swapped-key-file", test_trust_swapped_key_file);
+  ADD ("/trust/file-only-adds", test_trust_file_only_adds);
 #undef ADD
 
   return g_test_run ();

@@ -42,6 +42,10 @@ test_sync_page (void)
   KsSyncEngine *engine;
   GSettings *settings;
   KsSyncCounts counts;
+  g_autoptr(KsTestStation) other = NULL;
+  g_autoptr(KsReference) reference = NULL;
+  g_autofree char *other_id = NULL;
+  g_autofree char *refused_id = NULL;
 
   station = ks_station_open ("production", dir, &error);
   g_assert_no_error (error);
@@ -52,16 +56,27 @@ test_sync_page (void)
   g_settings_set_uint (settings, "sync-batch-size", 7);
   g_settings_set_uint (settings, "sync-interval-minutes", 0);
 
-  for (guint i = 0; i < 20; i++)
-    {
-      g_autofree char *kp_id = ks_test_kp_id (i);
-      g_autofree char *cnic = ks_test_cnic (i);
-      g_assert_true (_ks_records_insert_fixture (ks_station_get_store (station), kp_id, cnic,
-                                                 KS_RECORD_STATE_APPROVED));
-    }
-  /* The registry refuses a CNIC that is not 13 digits. */
-  g_assert_true (_ks_records_insert_fixture (ks_station_get_store (station), "PEW-A01-0000099-X",
-                                             "123", KS_RECORD_STATE_APPROVED));
+  /* Citizen 20 was enrolled and synced at another station first: the registry refuses this
+   * station's record of them, naming the other ID. */
+  other = ks_test_station_new_with_code (NULL, reg, "B02");
+  g_assert_true (ks_test_station_provision (other, KS_TEST_CODE_2, &error));
+  g_assert_no_error (error);
+  ks_test_station_add (other, 20, 1, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (other, &error));
+  g_assert_no_error (error);
+  other_id = ks_test_station_kp_id (other, 20);
+  reference = ks_reference_load_default (&error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (ks_test_enroll_many (ks_station_get_store (station), reference, "A01", 0,
+                                          21, KS_RECORD_STATE_APPROVED));
+  {
+    g_autofree char *cnic = ks_test_bare_cnic (20);
+    g_autoptr(KsRecordInfo) info = ks_records_find_by_cnic (ks_station_get_store (station),
+                                                            cnic, &error);
+
+    g_assert_no_error (error);
+    refused_id = g_strdup (info->kp_id);
+  }
 
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 900);
@@ -100,8 +115,9 @@ test_sync_page (void)
   g_assert_true (ks_sync_engine_get_counts (engine, &counts, NULL));
   g_assert_cmpint (counts.acknowledged, ==, 20);
   g_assert_cmpint (counts.failed, ==, 1);
-  g_assert_true (label_shows (window, "PEW-A01-0000099-X"));
-  g_assert_true (label_shows (window, "not a valid 13-digit"));
+  g_assert_true (label_shows (window, refused_id));
+  g_assert_true (label_shows (window, other_id));
+  g_assert_true (label_shows (window, "same CNIC"));
   g_free (ks_test_screenshot (window, "sync-refused-record"));
 
   /* Retry puts the refused record back in the queue. */

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   KS_VERDICT_VALID,
-  KS_VERDICT_ALTERED,           /* altered or forged: the signature does not match */
+  KS_VERDICT_ALTERED,           /* altered or forged: the signature does not match, or the
+                                 * code is unsigned */
   KS_VERDICT_UNKNOWN_ISSUER,    /* signed, but not by a station the trust list accepts */
   KS_VERDICT_EXPIRED,
   KS_VERDICT_NOT_YET_VALID,
@@ -27,6 +28,7 @@ typedef enum
  *   2  altered or forged          5  not yet valid
  *   3  unknown issuer             6  not a Khyber Pass card (no QR, or a foreign one)
  *  64  usage error (EX_USAGE)    66  the file cannot be read (EX_NOINPUT)
+ *  65  the --trust file would replace or shadow a trusted key (EX_DATAERR)
  * 1 is left to anything unexpected, so a script can tell a verdict from a crash. */
 #define KS_EXIT_VALID            0
 #define KS_EXIT_ALTERED          2
@@ -35,6 +37,7 @@ typedef enum
 #define KS_EXIT_NOT_YET_VALID    5
 #define KS_EXIT_NOT_A_CARD       6
 #define KS_EXIT_USAGE           64
+#define KS_EXIT_TRUST_CONFLICT  65  /* --trust FILE would replace a trusted key (EX_DATAERR) */
 #define KS_EXIT_NO_INPUT        66
 
 /* Resolution for rasterizing a PDF before looking for the QR. */

@@ -685,8 +685,18 @@ ks_credential_verify_cose (GBytes                *cose,
 
   if (!opts->allow_unverified)
     {
-      GBytes *key;
+      GBytes *key = NULL;
       KsCoseAlgorithm key_alg;
+
+      /* Claim 169's "unsigned" tokens carry an empty signature: no key, ours or another's,
+       * is involved, and the verdict says so. */
+      if (msg->signature == NULL || g_bytes_get_size (msg->signature) == 0)
+        {
+          g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_BAD_SIGNATURE,
+                       _("The code is unsigned: it carries no signature, so anyone could have "
+                         "made it. Do not accept it."));
+          return NULL;
+        }
 
       if (opts->pinned_key != NULL)
         {
@@ -695,7 +705,26 @@ ks_credential_verify_cose (GBytes                *cose,
         }
       else if (opts->trust != NULL)
         {
-          cert = ks_trust_list_lookup (opts->trust, cred->kid, error);
+          if (cred->kid != NULL)
+            cert = ks_trust_list_lookup (opts->trust, cred->kid, error);
+          else
+            {
+              /* Another issuer's credential naming no key: its iss (read here only to choose
+               * which keys to try; nothing of it is believed before the signature holds). */
+              g_autoptr(KsCbor) peek = NULL;
+              const KsCbor *iss = NULL;
+
+              data = g_bytes_get_data (msg->payload, &len);
+              peek = ks_cbor_decode (data, len, 0, NULL);
+              if (peek != NULL && peek->type == KS_CBOR_MAP)
+                iss = ks_cbor_map_lookup_int (peek, CWT_ISS);
+              cert = ks_trust_list_find_signer (opts->trust, msg,
+                                                iss && iss->type == KS_CBOR_TEXT
+                                                ? ks_cbor_get_text (iss) : NULL,
+                                                error);
+              if (cert != NULL)
+                cred->kid = g_strdup (cert->kid);
+            }
           if (cert == NULL)
             return NULL;
           key = cert->public_key;

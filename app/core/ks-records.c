@@ -1215,14 +1215,24 @@ _ks_records_insert_many (KsStore    *store,
                             " INSERT INTO records (kp_id, cnic, state, data, full_name, full_name_ur, district,"
                             "   operator, submitted_at, updated_at, flags)"
                             " SELECT kp_id, cnic, 'submitted',"
-                            /* Names and codes hold no quotes or backslashes, so printf makes valid JSON. */
-                            "   printf ('{\"id-kind\":\"cnic\",\"cnic\":\"%s\",\"gender\":\"%s\","
-                            "\"date-of-birth\":\"19%02d-%02d-%02d\",\"full-name\":\"%s %s\","
-                            "\"full-name-ur\":\"%s %s\",\"relation\":\"father\",\"father-name\":\"Gul %s\","
-                            "\"mobile\":\"03001234567\",\"address-line1\":\"House %d, Street 4\","
-                            "\"district\":\"%s\",\"tehsil\":\"%s-01\",\"consents\":\"[]\"}',"
-                            "     cnic, iif (x % 2, 'male', 'female'), 60 + x % 40, 1 + x % 12, 1 + x % 28,"
-                            "     first_en, last_en, first_ur, last_ur, last_en, x % 300, district, district),"
+                            /* Byte for byte what ks_records_submit() stores for the same citizen
+                             * typed in the wizard (every field, in ks_record_to_json()'s order,
+                             * normalised): test-review.c holds the two paths to that, so the
+                             * payloads a benchmark syncs are those of real records. Names and
+                             * codes hold no quotes or backslashes, so printf makes valid JSON. */
+                            "   printf ('{\"id-kind\":\"cnic\",\"cnic\":\"%s-%s-%s\","
+                            "\"date-of-birth\":\"19%02d-%02d-%02d\",\"gender\":\"%s\","
+                            "\"full-name\":\"%s %s\",\"full-name-ur\":\"%s %s\","
+                            "\"father-name\":\"Gul %s\",\"father-name-ur\":\"گل %s\","
+                            "\"relation\":\"father\",\"guardian-cnic\":\"\",\"guardian-name\":\"\","
+                            "\"mobile\":\"+923001234567\",\"email\":\"\","
+                            "\"address-line1\":\"House %d, Street 4\",\"address-line2\":\"\","
+                            "\"district\":\"%s\",\"tehsil\":\"%s-01\",\"consents\":\"[]\","
+                            "\"photo\":\"\"}',"
+                            "     substr (cnic, 1, 5), substr (cnic, 6, 7), substr (cnic, 13, 1),"
+                            "     60 + x % 40, 1 + x % 12, 1 + x % 28, iif (x % 2, 'male', 'female'),"
+                            "     first_en, last_en, first_ur, last_ur, last_en, last_ur, x % 300,"
+                            "     district, district),"
                             "   first_en || ' ' || last_en, first_ur || ' ' || last_ur, district, operator, at, at,"
                             "   flags"
                             " FROM rows",

@@ -490,7 +490,8 @@ ks_station_get_trust_list (KsStation *self,
  *
  * Merges the file into the station's trust list and saves it, so an offline station learns of
  * other stations (and of revoked keys) from a file carried to it. A damaged file changes
- * nothing.
+ * nothing, and neither does one that would replace or shadow a key already trusted
+ * (ks_trust_list_add_list()).
  */
 gboolean
 ks_station_import_trust_list (KsStation  *self,
@@ -511,7 +512,8 @@ ks_station_import_trust_list (KsStation  *self,
   if (imported == NULL)
     return FALSE;
 
-  ks_trust_list_merge (trust, imported);
+  if (!ks_trust_list_add_list (trust, imported, error))
+    return FALSE;
   trust_path = ks_profile_build_path (self->profile, "keys" G_DIR_SEPARATOR_S "trust.json");
   return ks_trust_list_save (trust, trust_path, error);
 }

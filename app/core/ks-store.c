@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "ks-audit.h"
 #include "ks-store-private.h"
 
 struct _KsStore
@@ -208,6 +209,85 @@ static const char *const migrations[] = {
   "  captured_at INTEGER NOT NULL,"
   "  PRIMARY KEY (record_id, finger)"
   ");",
+
+  /* 6: nothing in SQL; see requeue_refused_records() below. */
+  "",
+};
+
+/* Version 6. Before payloads carried each identifier in one documented form, the registry
+ * refused every record typed with dashes in its CNIC (invalid-cnic): every real record. They
+ * go back to the queue, each with its audit entry, so nothing an operator did is lost. Every
+ * refusal goes back, not only invalid-cnic ones: the station kept the registry's reason only
+ * as a translated sentence, re-sending is harmless (the registry judges a refused record
+ * afresh), and a record refused for another reason comes back refused with the same words. */
+static gboolean
+requeue_refused_records (KsStore *self,
+                         GError **error)
+{
+  g_autoptr(sqlite3_stmt) list = NULL;
+  g_autoptr(GPtrArray) kp_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  list = _ks_store_prepare (self,
+                            "SELECT r.id, r.kp_id FROM records r JOIN sync_outbox o ON "
+                            "o.record_id = r.id WHERE r.state = 'sync-failed' AND "
+                            "o.registry_status = 'rejected' ORDER BY r.submitted_at, r.id",
+                            error);
+  if (list == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (list)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (list, 0);
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (kp_ids, g_strdup ((const char *)sqlite3_column_text (list, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _ks_store_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(sqlite3_stmt) record = NULL;
+      g_autoptr(sqlite3_stmt) outbox = NULL;
+      gint64 id = g_array_index (ids, gint64, i);
+
+      record = _ks_store_prepare (self,
+                                  "UPDATE records SET state = 'queued', sync_error = NULL, "
+                                  "updated_at = ? WHERE id = ?",
+                                  error);
+      if (record == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (record, 1, ks_store_now (self));
+      sqlite3_bind_int64 (record, 2, id);
+      outbox = _ks_store_prepare (self,
+                                  "UPDATE sync_outbox SET state = 'pending', error = NULL "
+                                  "WHERE record_id = ?",
+                                  error);
+      if (outbox == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (outbox, 1, id);
+      if (!_ks_store_step_done (self, record, error)
+          || !_ks_store_step_done (self, outbox, error)
+          || !ks_audit_append (self, "station", "record-queued", g_ptr_array_index (kp_ids, i),
+                               "queued again on upgrade: refused by the registry before "
+                               "identifiers were sent in one form",
+                               error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef gboolean (*MigrationStep) (KsStore *self,
+                                   GError **error);
+
+/* The part of a migration SQL cannot do (an audit entry is hash-chained in C), run in the
+ * migration's transaction. */
+static const MigrationStep migration_steps[G_N_ELEMENTS (migrations)] = {
+  [5] = requeue_refused_records,
 };
 
 static void
@@ -476,6 +556,8 @@ migrate (KsStore *self,
       if (!ks_store_begin (self, error))
         return FALSE;
       if (!ks_store_exec (self, migrations[self->version], error) ||
+          (migration_steps[self->version] != NULL
+           && !migration_steps[self->version] (self, error)) ||
           !ks_store_exec (self, bump, error))
         {
           ks_store_rollback (self);

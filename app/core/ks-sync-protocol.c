@@ -17,6 +17,157 @@
 #include <zlib.h>
 
 #include "ks-sync-protocol.h"
+#include "ks-validate.h"
+
+/* Payload ************************************************************************************/
+
+/* 13 ASCII digits and nothing else: the one form of a CNIC or B-form number on the wire. */
+static gboolean
+is_bare_id_number (const char *text)
+{
+  if (text == NULL || strlen (text) != 13)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* A value the station's own validator refuses is sent as it is: the registry refuses it and
+ * says which field, instead of the station dropping the record without a word. */
+static char *
+canonical_id_number (const char *value)
+{
+  g_autofree char *dashed = NULL;
+  GString *digits;
+
+  if (ks_validate_id_number (value, KS_ID_NUMBER_CNIC, KS_GENDER_UNSPECIFIED, &dashed, NULL)
+      == KS_VALIDATE_INVALID)
+    return g_strdup (value);
+  digits = g_string_sized_new (13);
+  for (const char *p = dashed; *p; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  return g_string_free (digits, FALSE);
+}
+
+static char *
+canonical_mobile (const char *value)
+{
+  char *e164 = NULL;
+
+  if (ks_validate_mobile (value, &e164, NULL) == KS_VALIDATE_INVALID)
+    return g_strdup (value);
+  return e164;
+}
+
+static char *
+canonical_date (const char *value)
+{
+  char *iso = NULL;
+
+  if (ks_validate_date_of_birth (value, NULL, &iso, NULL, NULL) == KS_VALIDATE_INVALID)
+    return g_strdup (value);
+  return iso;
+}
+
+/**
+ * ks_sync_payload_new:
+ * @record: a record as the store keeps it (the CNIC typed `17301-0000700-1`, the mobile as the
+ *   validator wrote it)
+ *
+ * The record's fields as the registry receives them: the one function that writes a payload,
+ * so every record, whichever way it was made, travels in the same form (docs/registry-
+ * protocol.md, "The payload"): CNIC, B-form and guardian's CNIC as 13 bare digits, the mobile
+ * in E.164 (`+923001234567`), the date of birth as `YYYY-MM-DD`; every other field as the
+ * station's validators stored it. The same record always gives the same bytes: the content
+ * hash covers them.
+ *
+ * Returns: (transfer full): the payload, a JSON object
+ */
+char *
+ks_sync_payload_new (KsRecord *record)
+{
+  g_autoptr(KsRecord) wire = NULL;
+  g_autofree char *cnic = NULL;
+  g_autofree char *guardian = NULL;
+  g_autofree char *mobile = NULL;
+  g_autofree char *birth = NULL;
+
+  g_return_val_if_fail (KS_IS_RECORD (record), NULL);
+
+  wire = ks_record_copy (record);
+  cnic = canonical_id_number (ks_record_get (record, KS_FIELD_CNIC));
+  guardian = canonical_id_number (ks_record_get (record, KS_FIELD_GUARDIAN_CNIC));
+  mobile = canonical_mobile (ks_record_get (record, KS_FIELD_MOBILE));
+  birth = canonical_date (ks_record_get (record, KS_FIELD_DATE_OF_BIRTH));
+  ks_record_set (wire, KS_FIELD_CNIC, cnic);
+  ks_record_set (wire, KS_FIELD_GUARDIAN_CNIC, guardian);
+  ks_record_set (wire, KS_FIELD_MOBILE, mobile);
+  ks_record_set (wire, KS_FIELD_DATE_OF_BIRTH, birth);
+  return ks_record_to_json (wire);
+}
+
+/**
+ * ks_sync_payload_check:
+ * @payload: a payload as received
+ * @id_number: (out) (optional): the CNIC or B-form number, when the payload could be read
+ *
+ * What the registry checks in a payload, with the station's own validators (ks-validate.c):
+ * a record the station accepts and sends in the documented form passes, whatever passes here
+ * the station would have accepted. Each identifier must be in its one documented form.
+ *
+ * Returns: (nullable): %NULL when acceptable, otherwise the refusal reason of the protocol:
+ *   `invalid-payload`, `invalid-cnic` (the CNIC, B-form or guardian's CNIC), `invalid-mobile`
+ *   or `invalid-date`
+ */
+const char *
+ks_sync_payload_check (const char *payload,
+                       char      **id_number)
+{
+  g_autoptr(KsRecord) record = NULL;
+  g_autofree char *e164 = NULL;
+  g_autofree char *iso = NULL;
+  const char *kind;
+  const char *cnic;
+  const char *guardian;
+  const char *mobile;
+  const char *birth;
+  KsGender gender;
+
+  if (payload == NULL || (record = ks_record_new_from_json (payload, NULL)) == NULL)
+    return "invalid-payload";
+  kind = ks_record_get (record, KS_FIELD_ID_KIND);
+  cnic = ks_record_get (record, KS_FIELD_CNIC);
+  guardian = ks_record_get (record, KS_FIELD_GUARDIAN_CNIC);
+  mobile = ks_record_get (record, KS_FIELD_MOBILE);
+  birth = ks_record_get (record, KS_FIELD_DATE_OF_BIRTH);
+  if (id_number != NULL)
+    *id_number = g_strdup (cnic);
+
+  if ((!g_str_equal (kind, "cnic") && !g_str_equal (kind, "bform"))
+      || !ks_gender_from_id (ks_record_get (record, KS_FIELD_GENDER), &gender))
+    return "invalid-payload";
+  if (!is_bare_id_number (cnic)
+      || ks_validate_id_number (cnic, g_str_equal (kind, "bform")
+                                ? KS_ID_NUMBER_BFORM : KS_ID_NUMBER_CNIC,
+                                gender, NULL, NULL) == KS_VALIDATE_INVALID)
+    return "invalid-cnic";
+  if (*guardian != '\0'
+      && (!is_bare_id_number (guardian)
+          || ks_validate_id_number (guardian, KS_ID_NUMBER_GUARDIAN_CNIC, KS_GENDER_UNSPECIFIED,
+                                    NULL, NULL) == KS_VALIDATE_INVALID))
+    return "invalid-cnic";
+  if (ks_validate_mobile (mobile, &e164, NULL) == KS_VALIDATE_INVALID
+      || !g_str_equal (e164, mobile))
+    return "invalid-mobile";
+  if (ks_validate_date_of_birth (birth, NULL, &iso, NULL, NULL) == KS_VALIDATE_INVALID
+      || !g_str_equal (iso, birth))
+    return "invalid-date";
+  return NULL;
+}
+
+/* Hashes and signatures ***********************************************************************/
 
 char *
 ks_sync_sha256_hex (const guint8 *data,

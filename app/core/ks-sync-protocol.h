@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "ks-record.h"
+
 G_BEGIN_DECLS
 
 /* Beyond this, signatures are refused (docs/registry-protocol.md). */
@@ -15,6 +17,10 @@ G_BEGIN_DECLS
 #define KS_SYNC_HEADER_KEY_ID    "KP-Key-Id"
 #define KS_SYNC_HEADER_TIMESTAMP "KP-Timestamp"
 #define KS_SYNC_HEADER_SIGNATURE "KP-Signature"
+
+char       *ks_sync_payload_new (KsRecord *record);
+const char *ks_sync_payload_check (const char *payload,
+                                   char      **id_number);
 
 char     *ks_sync_content_hash (const char *decision,
                                 const char *reason,

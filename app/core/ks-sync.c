@@ -999,7 +999,12 @@ build_batch (Job       *job,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       Outgoing *o = g_new0 (Outgoing, 1);
-      const char *payload = (const char *)sqlite3_column_text (stmt, 2);
+      const char *data = (const char *)sqlite3_column_text (stmt, 2);
+      g_autoptr(KsRecord) record = ks_record_new_from_json (data, NULL);
+      /* What the store keeps is the record as typed and validated; the registry gets each
+       * identifier in its one documented form. A row that is not even a record (damaged by
+       * hand) goes as it is, and the registry says so. */
+      g_autofree char *payload = record ? ks_sync_payload_new (record) : g_strdup (data);
       const char *reason = (const char *)sqlite3_column_text (stmt, 4);
       const char *action = (const char *)sqlite3_column_text (stmt, 7);
       const char *decision = g_strcmp0 (action, "record-rejected") == 0 ? "rejected" : "approved";

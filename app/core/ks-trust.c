@@ -49,9 +49,11 @@ ks_station_cert_signed_bytes (const KsStationCert *cert)
   gsize len;
   const guint8 *pk = g_bytes_get_data (cert->public_key, &len);
 
-  ks_cbor_write_array (out, 9);
+  /* Version 2 adds the issuer at the end; a certificate without one signs what version 1
+   * did, so certificates made before stay valid. */
+  ks_cbor_write_array (out, cert->issuer ? 10 : 9);
   ks_cbor_write_text (out, CERT_CONTEXT);
-  ks_cbor_write_uint (out, 1);
+  ks_cbor_write_uint (out, cert->issuer ? 2 : 1);
   ks_cbor_write_text (out, cert->kid);
   ks_cbor_write_text (out, cert->station_code ? cert->station_code : "");
   ks_cbor_write_int (out, cert->alg);
@@ -59,6 +61,8 @@ ks_station_cert_signed_bytes (const KsStationCert *cert)
   ks_cbor_write_int (out, cert->not_before);
   ks_cbor_write_int (out, cert->not_after);
   ks_cbor_write_text (out, cert->root_id ? cert->root_id : "");
+  if (cert->issuer)
+    ks_cbor_write_text (out, cert->issuer);
   return g_byte_array_free_to_bytes (out);
 }
 
@@ -76,6 +80,28 @@ ks_station_cert_new_signed (const char     *kid,
                             const char     *root_id,
                             const guint8   *root_secret_key)
 {
+  return ks_station_cert_new_for_issuer (kid, station_code, NULL, alg, public_key, not_before,
+                                         not_after, root_id, root_secret_key);
+}
+
+/**
+ * ks_station_cert_new_for_issuer:
+ * @issuer: (nullable): the `iss` of the credentials the key signs (another issuer's key, such
+ *   as a MOSIP deployment's), so a credential that names no key can be matched to it
+ *
+ * As ks_station_cert_new_signed(), for a key that signs another issuer's credentials.
+ */
+KsStationCert *
+ks_station_cert_new_for_issuer (const char     *kid,
+                                const char     *station_code,
+                                const char     *issuer,
+                                KsCoseAlgorithm alg,
+                                GBytes         *public_key,
+                                gint64          not_before,
+                                gint64          not_after,
+                                const char     *root_id,
+                                const guint8   *root_secret_key)
+{
   KsStationCert *cert = g_new0 (KsStationCert, 1);
   g_autoptr(GBytes) tbs = NULL;
   guint8 sig[crypto_sign_BYTES];
@@ -91,6 +117,7 @@ ks_station_cert_new_signed (const char     *kid,
   cert->not_before = not_before;
   cert->not_after = not_after;
   cert->root_id = g_strdup (root_id);
+  cert->issuer = g_strdup (issuer);
 
   tbs = ks_station_cert_signed_bytes (cert);
   data = g_bytes_get_data (tbs, &len);
@@ -112,6 +139,7 @@ ks_station_cert_copy (const KsStationCert *cert)
   copy->not_after = cert->not_after;
   copy->root_id = g_strdup (cert->root_id);
   copy->signature = g_bytes_ref (cert->signature);
+  copy->issuer = g_strdup (cert->issuer);
   return copy;
 }
 
@@ -125,6 +153,7 @@ ks_station_cert_free (KsStationCert *cert)
   g_clear_pointer (&cert->public_key, g_bytes_unref);
   g_free (cert->root_id);
   g_clear_pointer (&cert->signature, g_bytes_unref);
+  g_free (cert->issuer);
   g_free (cert);
 }
 
@@ -215,6 +244,11 @@ cert_to_json (const KsStationCert *cert,
   json_builder_add_string_value (b, cert->root_id);
   json_builder_set_member_name (b, "signature");
   json_builder_add_string_value (b, sig);
+  if (cert->issuer != NULL)
+    {
+      json_builder_set_member_name (b, "issuer");
+      json_builder_add_string_value (b, cert->issuer);
+    }
   json_builder_end_object (b);
 }
 
@@ -238,6 +272,7 @@ cert_from_json (JsonNode *node)
   cert->public_key = from_hex (json_object_get_string_member_with_default (o, "public_key",
                                                                            NULL));
   cert->signature = from_hex (json_object_get_string_member_with_default (o, "signature", NULL));
+  cert->issuer = g_strdup (json_object_get_string_member_with_default (o, "issuer", NULL));
 
   if (cert->kid == NULL || cert->root_id == NULL || cert->public_key == NULL
       || cert->signature == NULL
@@ -394,8 +429,10 @@ ks_trust_list_is_revoked (KsTrustList *self,
 /**
  * ks_trust_list_merge:
  *
- * Adds @other's roots, certificates and revocations (an imported list from the registry).
- * Revocations are never undone by a merge.
+ * Adds @other's roots, certificates and revocations, a certificate of @other replacing one
+ * with the same kid: for copying a list this station already trusts (its own file, the
+ * registry's answer) into another. A list from outside (`verify --trust`, an import) goes
+ * through ks_trust_list_add_list(), which may only add. Revocations are never undone.
  */
 void
 ks_trust_list_merge (KsTrustList *self,
@@ -418,6 +455,137 @@ ks_trust_list_merge (KsTrustList *self,
   g_hash_table_iter_init (&iter, other->revoked);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     ks_trust_list_revoke (self, key);
+}
+
+static gboolean
+same_key (const KsStationCert *a,
+          const KsStationCert *b)
+{
+  return a->alg == b->alg && g_bytes_equal (a->public_key, b->public_key)
+         && g_strcmp0 (a->station_code, b->station_code) == 0
+         && g_strcmp0 (a->issuer, b->issuer) == 0;
+}
+
+/* Signed by a root of @roots (not any root: one held before the list being added came). */
+static gboolean
+signed_by_root_of (const KsStationCert *cert,
+                   KsTrustList         *roots)
+{
+  const Root *root = find_root (roots, cert->root_id);
+  g_autoptr(GBytes) tbs = NULL;
+  const guint8 *sig;
+  gsize sig_len;
+
+  if (root == NULL)
+    return FALSE;
+  tbs = ks_station_cert_signed_bytes (cert);
+  sig = g_bytes_get_data (cert->signature, &sig_len);
+  return sig_len == crypto_sign_BYTES
+         && crypto_sign_verify_detached (sig, g_bytes_get_data (tbs, NULL),
+                                         g_bytes_get_size (tbs), root->public_key) == 0;
+}
+
+static gboolean
+conflict (GError    **error,
+          const char *station,
+          const char *kid)
+{
+  g_set_error (error, KS_TRUST_ERROR, KS_TRUST_ERROR_CONFLICT,
+               _("This trust list would replace the key of station %s (key %s), which this "
+                 "station already trusts, so cards signed by another key would pass as that "
+                 "station’s. Nothing was taken from it: a trust list may only add stations. Ask "
+                 "the registry for its current list."),
+               station && *station ? station : "?", kid ? kid : "?");
+  return FALSE;
+}
+
+/**
+ * ks_trust_list_add_list:
+ * @other: a list from outside: `verify --trust FILE`, an imported file
+ *
+ * Adds what @other holds that this list does not, and only that: a trust list may add roots,
+ * stations and revocations, never replace or shadow a key already trusted. Refused as a whole
+ * (%KS_TRUST_ERROR_CONFLICT, nothing added) when @other holds a root id of this list with
+ * another key, a kid of this list with another key (or station, or issuer), or, certified by a
+ * root this list did not hold, a new key for a station code this list already trusts: with any
+ * of those, a crafted file would make a forgery verify as a trusted station, and that station's
+ * real cards look forged. A certificate renewed by a root already trusted (same key) replaces
+ * the old one.
+ */
+gboolean
+ks_trust_list_add_list (KsTrustList *self,
+                        KsTrustList *other,
+                        GError     **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (KS_IS_TRUST_LIST (self), FALSE);
+  g_return_val_if_fail (KS_IS_TRUST_LIST (other), FALSE);
+
+  for (guint i = 0; i < other->roots->len; i++)
+    {
+      const Root *root = g_ptr_array_index (other->roots, i);
+      const Root *held = find_root (self, root->id);
+
+      if (held != NULL && sodium_memcmp (held->public_key, root->public_key,
+                                         sizeof root->public_key) != 0)
+        {
+          g_set_error (error, KS_TRUST_ERROR, KS_TRUST_ERROR_CONFLICT,
+                       _("This trust list would replace registry key “%s”, which this station "
+                         "already trusts. Nothing was taken from it: a trust list may only add "
+                         "keys. Ask the registry for its current list."),
+                       root->id);
+          return FALSE;
+        }
+    }
+
+  g_hash_table_iter_init (&iter, other->certs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const KsStationCert *cert = value;
+      const KsStationCert *held = g_hash_table_lookup (self->certs, cert->kid);
+      GHashTableIter mine;
+      gpointer mine_value;
+
+      if (held != NULL)
+        {
+          if (!same_key (held, cert))
+            return conflict (error, held->station_code, held->kid);
+          continue;
+        }
+      if (cert->station_code == NULL || *cert->station_code == '\0'
+          || signed_by_root_of (cert, self))
+        continue;
+      g_hash_table_iter_init (&mine, self->certs);
+      while (g_hash_table_iter_next (&mine, NULL, &mine_value))
+        {
+          const KsStationCert *trusted = mine_value;
+
+          if (g_strcmp0 (trusted->station_code, cert->station_code) == 0
+              && !ks_trust_list_is_revoked (self, trusted->kid))
+            return conflict (error, trusted->station_code, trusted->kid);
+        }
+    }
+
+  /* Checked as a whole: now add. */
+  g_hash_table_iter_init (&iter, other->certs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const KsStationCert *cert = value;
+
+      if (!g_hash_table_contains (self->certs, cert->kid) || signed_by_root_of (cert, self))
+        ks_trust_list_add_certificate (self, cert);
+    }
+  for (guint i = 0; i < other->roots->len; i++)
+    {
+      const Root *root = g_ptr_array_index (other->roots, i);
+      ks_trust_list_add_root (self, root->id, root->public_key, root->development);
+    }
+  g_hash_table_iter_init (&iter, other->revoked);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    ks_trust_list_revoke (self, key);
+  return TRUE;
 }
 
 static const KsStationCert *
@@ -472,6 +640,61 @@ ks_trust_list_lookup (KsTrustList *self,
     return unknown_issuer (error, kid, _("has a certificate that the registry did not sign"));
 
   return cert;
+}
+
+/**
+ * ks_trust_list_find_signer:
+ * @msg: a COSE_Sign1 that names no key (no kid)
+ * @issuer: (nullable): the credential's `iss`, as read before the signature is checked
+ *
+ * Credentials of other issuers (MOSIP's, Claim 169's reference vectors) often name no key: the
+ * verifier tries each trusted certificate (not revoked, certified by a root of this list) of
+ * the message's algorithm, and, when @issuer is given, of that issuer (a certificate without
+ * an issuer is a Khyber Pass station's and may sign for any). Kids are tried in sorted order,
+ * so the same list always gives the same signer.
+ *
+ * Returns: (nullable) (transfer none): the certificate whose key verifies @msg
+ */
+const KsStationCert *
+ks_trust_list_find_signer (KsTrustList       *self,
+                           const KsCoseSign1 *msg,
+                           const char        *issuer,
+                           GError           **error)
+{
+  g_autoptr(GList) kids = NULL;
+  guint tried = 0;
+
+  g_return_val_if_fail (KS_IS_TRUST_LIST (self), NULL);
+  g_return_val_if_fail (msg != NULL, NULL);
+
+  kids = g_list_sort (g_hash_table_get_keys (self->certs), (GCompareFunc)g_strcmp0);
+  for (const GList *l = kids; l != NULL; l = l->next)
+    {
+      const KsStationCert *cert = ks_trust_list_lookup (self, l->data, NULL);
+
+      if (cert == NULL || cert->alg != msg->alg
+          || (issuer != NULL && cert->issuer != NULL && !g_str_equal (issuer, cert->issuer)))
+        continue;
+      /* Only a key declared for this very issuer makes a failure mean "forged". */
+      if (issuer != NULL && cert->issuer != NULL)
+        tried++;
+      if (ks_cose_sign1_verify (msg, cert->alg, g_bytes_get_data (cert->public_key, NULL),
+                                g_bytes_get_size (cert->public_key), NULL))
+        return cert;
+    }
+
+  if (tried > 0)
+    g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_BAD_SIGNATURE,
+                 _("The card names no signing key, and none of the keys this station trusts "
+                   "for %s matches its signature: it was altered or forged. Do not accept it."),
+                 issuer);
+  else
+    g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_UNKNOWN_ISSUER,
+                 _("The card names no signing key, and no key this station trusts signed it "
+                   "(issuer: %s). Do not accept it; if the issuer is genuine, import its trust "
+                   "list and check again."),
+                 issuer ? issuer : "?");
+  return NULL;
 }
 
 /**

@@ -17,6 +17,7 @@ typedef enum
 {
   KS_TRUST_ERROR_IO = 1,     /* a key or trust file cannot be read or written */
   KS_TRUST_ERROR_INVALID,    /* a key or trust file is damaged */
+  KS_TRUST_ERROR_CONFLICT,   /* a trust list would replace or shadow a key already trusted */
 } KsTrustError;
 
 /* A station's public key, signed by a registry root: which station may issue cards, and when. */
@@ -30,6 +31,8 @@ typedef struct
   gint64 not_after;
   char *root_id;             /* the root that signed it */
   GBytes *signature;         /* Ed25519 by the root over ks_station_cert_signed_bytes() */
+  char *issuer;              /* (nullable) the `iss` of the credentials this key signs, for
+                              * another issuer's key; NULL: any (a Khyber Pass station) */
 } KsStationCert;
 
 GQuark         ks_trust_error_quark (void);
@@ -42,6 +45,15 @@ KsStationCert *ks_station_cert_new_signed (const char     *kid,
                                            gint64          not_after,
                                            const char     *root_id,
                                            const guint8   *root_secret_key);
+KsStationCert *ks_station_cert_new_for_issuer (const char     *kid,
+                                               const char     *station_code,
+                                               const char     *issuer,
+                                               KsCoseAlgorithm alg,
+                                               GBytes         *public_key,
+                                               gint64          not_before,
+                                               gint64          not_after,
+                                               const char     *root_id,
+                                               const guint8   *root_secret_key);
 KsStationCert *ks_station_cert_copy (const KsStationCert *cert);
 void           ks_station_cert_free (KsStationCert *cert);
 GBytes        *ks_station_cert_signed_bytes (const KsStationCert *cert);
@@ -76,9 +88,16 @@ gboolean             ks_trust_list_is_revoked (KsTrustList *self,
                                                const char  *kid);
 void                 ks_trust_list_merge (KsTrustList *self,
                                           KsTrustList *other);
+gboolean             ks_trust_list_add_list (KsTrustList *self,
+                                             KsTrustList *other,
+                                             GError     **error);
 const KsStationCert *ks_trust_list_lookup (KsTrustList *self,
                                            const char  *kid,
                                            GError     **error);
+const KsStationCert *ks_trust_list_find_signer (KsTrustList       *self,
+                                                const KsCoseSign1 *msg,
+                                                const char        *issuer,
+                                                GError           **error);
 const KsStationCert *ks_trust_list_accept (KsTrustList *self,
                                            const char  *kid,
                                            gint64       when,

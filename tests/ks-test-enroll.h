@@ -1,0 +1,51 @@
+/* ks-test-enroll.h: records made the way an operator makes them, for every test that needs some
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ks-fingers.h"
+#include "ks-records.h"
+#include "ks-session.h"
+
+G_BEGIN_DECLS
+
+#define KS_TEST_SUPERVISOR          "sana.sup"
+#define KS_TEST_SUPERVISOR_PASSWORD "supervisor-pw"
+#define KS_TEST_OPERATOR            "omar.op"
+#define KS_TEST_OPERATOR_PASSWORD   "operator-pw"
+#define KS_TEST_REJECT_REASON       "photo-quality"
+
+typedef struct
+{
+  KsSession *supervisor;
+  KsSession *operator;
+} KsTestStaff;
+
+KsRecord    *ks_test_wizard_record (guint i);
+char        *ks_test_typed_cnic (guint i);
+char        *ks_test_bare_cnic (guint i);
+KsTestStaff *ks_test_staff_get (KsStore *store);
+void         ks_test_staff_free (KsTestStaff *staff);
+char        *ks_test_enroll (KsStore     *store,
+                             KsSession   *operator,
+                             KsReference *reference,
+                             KsVault     *vault,
+                             GPtrArray   *fingers,
+                             const char  *station_code,
+                             guint i);
+void         ks_test_decide (KsStore      *store,
+                             KsSession    *supervisor,
+                             GPtrArray    *kp_ids,
+                             KsRecordState to);
+GPtrArray   *ks_test_enroll_many (KsStore      *store,
+                                  KsReference  *reference,
+                                  const char   *station_code,
+                                  guint         first,
+                                  guint         n,
+                                  KsRecordState state);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsTestStaff, ks_test_staff_free)
+
+G_END_DECLS
