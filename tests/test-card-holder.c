@@ -178,6 +178,25 @@ test_import_trust_list (Fixture      *f,
   g_clear_error (&error);
   g_assert_cmpint (verdict_with (trust, card), ==, KS_VERDICT_UNKNOWN_ISSUER);
 
+  /* A list bringing another key for this station's own code (a forger's "A01") is refused
+   * as a whole: the forgery stays unknown, this station's own cards stay valid. */
+  {
+    g_autofree char *forger_dir = g_build_filename (f->dir, "forger-keys", NULL);
+    g_autofree char *forger_json = g_build_filename (f->dir, "forger-trust.json", NULL);
+    g_autoptr(KsStationKeys) forger = ks_station_keys_load_or_create (forger_dir, "A01",
+                                                                      &error);
+    g_autoptr(KsCard) forged = issue_card (forger);
+    g_autoptr(KsCard) own = issue_card (ks_station_get_keys (f->station, NULL));
+
+    g_assert_true (ks_trust_list_save (ks_station_keys_get_trust_list (forger), forger_json,
+                                       &error));
+    g_assert_false (ks_station_import_trust_list (f->station, forger_json, &error));
+    g_assert_error (error, KS_TRUST_ERROR, KS_TRUST_ERROR_CONFLICT);
+    g_clear_error (&error);
+    g_assert_cmpint (verdict_with (trust, forged), ==, KS_VERDICT_UNKNOWN_ISSUER);
+    g_assert_cmpint (verdict_with (trust, own), ==, KS_VERDICT_VALID);
+  }
+
   /* After importing the other station's list, its cards verify, here and after a restart. */
   g_assert_true (ks_trust_list_save (ks_station_keys_get_trust_list (other), other_json, &error));
   g_assert_true (ks_station_import_trust_list (f->station, other_json, &error));
