@@ -34,6 +34,8 @@ static const char *const seeds[] = {
   "VALUES (1, 1, 'missing', 'amputated', 'c1', 1);"
   "INSERT INTO record_fingers (record_id, finger, status, reason, capture_id, captured_at) "
   "VALUES (1, 6, 'missing', 'injured', 'c2', 1);",
+
+  "INSERT INTO station_config (key, value) VALUES ('station-code', '''A01''');",
 };
 
 static char *

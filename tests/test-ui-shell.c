@@ -142,10 +142,10 @@ test_first_run_to_main (void)
   KS_TEST_WAIT_UNTIL (window_mode_is (window, "main"), 10000);
   g_assert_true (ks_accounts_needs_setup (ks_station_get_store (station)) == FALSE);
   {
-    g_autofree char *code = g_settings_get_string (ks_station_get_settings (station),
-                                                   "station-code");
-    g_autofree char *district = g_settings_get_string (ks_station_get_settings (station),
-                                                       "district");
+    g_autofree char *code = ks_station_config_read_string (ks_station_get_store (station),
+                                                           "station-code");
+    g_autofree char *district = ks_station_config_read_string (ks_station_get_store (station),
+                                                               "district");
     g_assert_cmpstr (code, ==, "A01");
     g_assert_cmpstr (district, ==, "PEW");
   }

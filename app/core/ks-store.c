@@ -208,6 +208,15 @@ static const char *const migrations[] = {
   "  captured_at INTEGER NOT NULL,"
   "  PRIMARY KEY (record_id, finger)"
   ");",
+
+  /* 6: the station's own configuration (ks-station-config.c), which GSettings held before. A
+   * database already in use is marked so the station copies its old GSettings values once. */
+  "CREATE TABLE station_config ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "INSERT INTO meta (key, value) SELECT 'station-config-import', 'pending'"
+  "  WHERE EXISTS (SELECT 1 FROM accounts);",
 };
 
 static void
