@@ -72,6 +72,7 @@ struct _KsStationConfig
   KsStore *store;
   gboolean training;
   GMainContext *context;      /* where "changed" is emitted: the thread that made the object */
+  GThread *owner;
 
   /* key -> GVariant, every key; written by any thread, so behind the mutex */
   GMutex lock;
@@ -468,6 +469,7 @@ ks_station_config_new (KsStore *store,
   self->store = g_object_ref (store);
   self->training = training;
   self->context = g_main_context_ref_thread_default ();
+  self->owner = g_thread_self ();
   reload (self);
   return self;
 }
@@ -576,7 +578,22 @@ note_changed (KsStationConfig *self,
 
   c->self = g_object_ref (self);
   c->key = info->key;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_changed, c, changed_free);
+  /* Never from a worker, not even when it could acquire the context for a moment (a test
+   * iterating by hand): listeners are widgets. */
+  if (g_thread_self () == self->owner)
+    {
+      emit_changed (c);
+      changed_free (c);
+    }
+  else
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, emit_changed, c, changed_free);
+      g_source_set_static_name (source, "[ks] station config changed");
+      g_source_attach (source, self->context);
+    }
 }
 
 /**
