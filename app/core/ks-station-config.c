@@ -362,7 +362,8 @@ _ks_station_config_write (KsStore    *store,
 
   old_text = read_text_locked (store, key);
   old_value = parse_stored (info, old_text);
-  if (old_text != NULL && g_variant_equal (old_value, value))
+  /* The value it already has (stored, or its default): nothing to store or audit. */
+  if (g_variant_equal (old_value, value))
     return ks_store_commit (store, error);
 
   new_text = g_variant_print (value, FALSE);
@@ -385,7 +386,7 @@ _ks_station_config_write (KsStore    *store,
   if (!ks_store_commit (store, error))
     return FALSE;
   if (changed != NULL)
-    *changed = !g_variant_equal (old_value, value);
+    *changed = TRUE;
   return TRUE;
 
 fail:
