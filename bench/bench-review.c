@@ -175,7 +175,7 @@ main (int   argc,
       ids = g_strv_builder_end (builder);
       start = g_get_monotonic_time ();
       if (!ks_records_decide_batch (store, session, (const char *const *)ids,
-                                    KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, FALSE, &error))
+                                    KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, &error))
         g_error ("%s", error->message);
       g_print ("  approve 10,000 (1 batch)  %8.1f ms\n", ms_since (start));
     }

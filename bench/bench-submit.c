@@ -19,6 +19,7 @@
 #include "ks-consent.h"
 #include "ks-records.h"
 #include "ks-session.h"
+#include "ks-station-config.h"
 
 static int
 compare_gint64 (gconstpointer a,
@@ -75,7 +76,8 @@ main (int   argc,
   g_autoptr(KsSession) session = NULL;
   g_autoptr(GArray) submit_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) plain_times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  KsSubmitOptions options = { "PEW", "A01", TRUE, NULL };
+  KsSubmitOptions options = { NULL };
+  g_autoptr(KsStationConfig) config = NULL;
   sqlite3 *plain = NULL;
   sqlite3_stmt *insert = NULL;
 
@@ -87,6 +89,16 @@ main (int   argc,
   account = ks_accounts_create_first_supervisor (store, "bench.sup", "Bench", "bench-password",
                                                  &error);
   session = ks_session_new (store, account, FALSE);
+  /* As the supervisor sets the station up; the awaiting-review rule would stop the run at 100. */
+  config = ks_station_config_new (store, FALSE, &error);
+  if (!ks_station_config_set_string (config, session, "district", "PEW", &error) ||
+      !ks_station_config_set_string (config, session, "station-code", "A01", &error) ||
+      !ks_station_config_set_uint (config, session, "max-awaiting-review", 0, &error) ||
+      !ks_station_config_set_uint (config, session, "min-free-disk-mb", 0, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
 
   sqlite3_open (plain_path, &plain);
   sqlite3_exec (plain, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"

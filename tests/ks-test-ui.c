@@ -18,18 +18,6 @@ ks_test_ui_init (int    *argc,
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 
-  /* The free-disk rule would stop enrollments on a nearly full CI disk; these tests are about
-   * the screens (tests/test-review.c covers the rule). */
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *path = g_strdup_printf ("/pk/gov/kp/KhyberPassStation/profiles/%s/",
-                                               i == 0 ? "production" : "training");
-      g_autoptr(GSettings) settings = g_settings_new_with_path (
-        "pk.gov.kp.KhyberPassStation.Station",
-        path);
-      g_settings_set_uint (settings, "min-free-disk-mb", 0);
-    }
-
   /* The application normally loads this through its resource base path. */
   {
     GtkCssProvider *css = gtk_css_provider_new ();

@@ -7,8 +7,14 @@
 
 #include <glib.h>
 
+#include "ks-station-config.h"
+
 G_BEGIN_DECLS
 
 void ks_test_rm_rf (const char *path);
+void ks_test_configure_station (KsStationConfig *config,
+                                KsSession       *supervisor,
+                                const char      *district,
+                                const char      *station_code);
 
 G_END_DECLS

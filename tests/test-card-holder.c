@@ -84,6 +84,7 @@ typedef struct
 {
   char *dir;
   KsStation *station;
+  KsSession *supervisor;
 } Fixture;
 
 static void
@@ -95,13 +96,16 @@ fixture_setup (Fixture      *f,
   f->dir = g_dir_make_tmp ("ks-holder-XXXXXX", NULL);
   f->station = ks_station_open ("production", f->dir, &error);
   g_assert_no_error (error);
-  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "A01");
+  f->supervisor = ks_station_set_up (f->station, "amina.sup", "Amina Yousafzai",
+                                     "correct horse", "PEW", "A01", &error);
+  g_assert_no_error (error);
 }
 
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
+  g_clear_object (&f->supervisor);
   g_assert_finalize_object (f->station);
   ks_test_rm_rf (f->dir);
   g_free (f->dir);
@@ -217,8 +221,7 @@ test_audit_print (Fixture      *f,
 {
   KsStore *store = ks_station_get_store (f->station);
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsAccount) account = NULL;
-  g_autoptr(KsSession) session = NULL;
+  KsSession *session = f->supervisor;
   g_autoptr(GPtrArray) entries = NULL;
   struct {
     const char *what;
@@ -229,11 +232,6 @@ test_audit_print (Fixture      *f,
     { KS_CARD_OUTPUT_PDF, "card-exported" },
     { KS_CARD_OUTPUT_PNG, "card-exported" },
   };
-
-  account = ks_accounts_create_first_supervisor (store, "amina.sup", "Amina Yousafzai",
-                                                 "correct horse", &error);
-  g_assert_no_error (error);
-  session = ks_session_new (store, account, FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

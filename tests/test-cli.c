@@ -310,20 +310,19 @@ test_card_command (Fixture      *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KsStation) station = NULL;
-  g_autoptr(KsAccount) sup = NULL;
   g_autoptr(KsSession) session = NULL;
   g_autoptr(KsRecord) r = ks_record_new ();
   g_autofree char *kp_id = NULL;
   g_autofree char *out = NULL;
   g_autofree char *png = g_build_filename (f->dir, "card.png", NULL);
-  KsSubmitOptions options = { "PEW", "A01", TRUE, NULL };
+  KsSubmitOptions options = { NULL };
 
   station = ks_station_open ("production", f->dir, &error);
   g_assert_no_error (error);
-  sup = ks_accounts_create_first_supervisor (ks_station_get_store (station), "sana.sup",
-                                             "Sana Gul", "supervisor-pw", &error);
+  session = ks_station_set_up (station, "sana.sup", "Sana Gul", "supervisor-pw", "PEW", "A01",
+                               &error);
   g_assert_no_error (error);
-  session = ks_session_new (ks_station_get_store (station), sup, FALSE);
+  ks_test_configure_station (ks_station_get_config (station), session, "PEW", "A01");
   ks_record_set (r, KS_FIELD_CNIC, "17301-1234567-2");
   ks_record_set (r, KS_FIELD_GENDER, "female");
   ks_record_set (r, KS_FIELD_DATE_OF_BIRTH, "1990-03-21");

@@ -13,6 +13,7 @@
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-session.h"
+#include "ks-test-util.h"
 
 /* One real enrolled template (virtual_image + synthetic prints), shared by every test. */
 static GBytes *real_template;
@@ -51,6 +52,11 @@ fixture_setup (Fixture      *f,
                                              &error);
   g_assert_no_error (error);
   f->session = ks_session_new (f->store, sup, FALSE);
+  {
+    g_autoptr(KsStationConfig) config = ks_station_config_new (f->store, FALSE, &error);
+
+    ks_test_configure_station (config, f->session, "PEW", "A01");
+  }
   f->today = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
 }
 
@@ -153,7 +159,7 @@ submit (Fixture    *f,
         GError    **error)
 {
   g_autoptr(KsRecord) record = sample_record (cnic);
-  KsSubmitOptions options = { "PEW", "A01", TRUE, f->today };
+  KsSubmitOptions options = { f->today };
 
   return ks_records_submit (f->store, f->session, draft, record, f->reference, &options, error);
 }

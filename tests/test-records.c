@@ -15,6 +15,7 @@
 #include "ks-kpid.h"
 #include "ks-records.h"
 #include "ks-session.h"
+#include "ks-test-util.h"
 
 typedef struct
 {
@@ -23,6 +24,7 @@ typedef struct
   KsReference *reference;
   KsSession *supervisor;
   KsSession *operator;
+  KsStationConfig *config;
   GDate *today;
   gint64 now;
 } Fixture;
@@ -59,6 +61,9 @@ fixture_setup (Fixture      *f,
                         "operator-pw", &error);
   g_assert_no_error (error);
   f->operator = ks_session_new (f->store, op, FALSE);
+  f->config = ks_station_config_new (f->store, FALSE, &error);
+  g_assert_no_error (error);
+  ks_test_configure_station (f->config, f->supervisor, "PEW", "A01");
   f->today = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
 }
 
@@ -68,6 +73,7 @@ fixture_teardown (Fixture      *f,
 {
   g_clear_object (&f->operator);
   g_clear_object (&f->supervisor);
+  g_clear_object (&f->config);
   ks_reference_unref (f->reference);
   g_assert_finalize_object (f->store);
   g_date_free (f->today);
@@ -99,11 +105,17 @@ sample_record (const char *cnic)
   return r;
 }
 
+/* The approval policy is the station's, set by a supervisor: never a submit option. */
 static KsSubmitOptions
 options (Fixture *f,
          gboolean approval_required)
 {
-  KsSubmitOptions o = { "PEW", "A01", approval_required, f->today };
+  g_autoptr(GError) error = NULL;
+  KsSubmitOptions o = { f->today };
+
+  g_assert_true (ks_station_config_set_boolean (f->config, f->supervisor, "approval-required",
+                                                approval_required, &error));
+  g_assert_no_error (error);
   return o;
 }
 

@@ -246,17 +246,17 @@ test_roles (Fixture      *f,
 
   /* An operator cannot decide, also not by calling core directly, and nothing changes. */
   g_assert_false (ks_records_decide_batch (f->store, f->operator, (const char *const *)ids,
-                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                            &error));
   g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
   g_assert_false (ks_records_decide_batch (f->store, f->operator, (const char *const *)ids,
                                            KS_RECORD_STATE_REJECTED, "photo-quality", NULL, TRUE,
-                                           TRUE, &error));
+                                           &error));
   g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
   g_assert_false (ks_records_decide_batch (f->store, NULL, (const char *const *)ids,
-                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                            &error));
   g_assert_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED);
   g_clear_error (&error);
@@ -265,14 +265,14 @@ test_roles (Fixture      *f,
 
   /* A rejection needs a reason. */
   g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
-                                           KS_RECORD_STATE_REJECTED, NULL, NULL, TRUE, TRUE,
+                                           KS_RECORD_STATE_REJECTED, NULL, NULL, TRUE,
                                            &error));
   g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID);
   g_clear_error (&error);
 
   /* A supervisor approves: the record is queued for sync at once, both steps audited. */
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
-                                          KS_RECORD_STATE_APPROVED, NULL, "checked", FALSE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, "checked", FALSE,
                                           &error));
   g_assert_no_error (error);
   approved = info_of (f, all[1]);
@@ -292,7 +292,7 @@ test_roles (Fixture      *f,
 
     g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)more,
                                             KS_RECORD_STATE_REJECTED, "photo-quality",
-                                            "Blurred photo", FALSE, TRUE, &error));
+                                            "Blurred photo", FALSE, &error));
     g_assert_no_error (error);
   }
   rejected = info_of (f, all[3]);
@@ -307,7 +307,7 @@ test_roles (Fixture      *f,
     g_autoptr(KsRecordInfo) untouched = NULL;
 
     g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)mixed,
-                                             KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                             KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE,
                                              &error));
     g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE);
     g_clear_error (&error);
@@ -377,7 +377,7 @@ test_exceptions_need_confirmation (Fixture      *f,
   g_assert_cmpuint (missing->flags & KS_RECORD_FLAG_MISSING_FINGER, !=, 0);
 
   g_assert_false (ks_records_decide_batch (f->store, f->supervisor, ids,
-                                           KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE,
                                            &error));
   g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NEEDS_CONFIRMATION);
   g_assert_nonnull (strstr (error->message, forced->kp_id));
@@ -385,7 +385,7 @@ test_exceptions_need_confirmation (Fixture      *f,
   g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 6);
 
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, ids,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                           &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 5);
@@ -396,7 +396,7 @@ test_exceptions_need_confirmation (Fixture      *f,
 
     g_assert_true (ks_records_decide_batch (f->store, f->supervisor, rejected,
                                             KS_RECORD_STATE_REJECTED, "fingerprint-quality",
-                                            NULL, FALSE, TRUE, &error));
+                                            NULL, FALSE, &error));
     g_assert_no_error (error);
   }
 }
@@ -415,7 +415,7 @@ test_self_approval (Fixture      *f,
 
   /* Alone on the station, a supervisor approves their own enrollments: nobody else could. */
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)first,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE,
                                           &error));
   g_assert_no_error (error);
 
@@ -425,18 +425,25 @@ test_self_approval (Fixture      *f,
   other_session = ks_session_new (f->store, other, FALSE);
 
   g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)second,
-                                           KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE,
                                            &error));
   g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_SELF_APPROVAL);
   g_clear_error (&error);
 
   /* The other supervisor may; and with the setting off, so may the enrolling one. */
   g_assert_true (ks_records_decide_batch (f->store, other_session, (const char *const *)second,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE,
                                           &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(KsStationConfig) config = ks_station_config_new (f->store, FALSE, &error);
+
+    g_assert_true (ks_station_config_set_boolean (config, f->supervisor, "no-self-approval",
+                                                  FALSE, &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)third,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE, FALSE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, FALSE,
                                           &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_state (f, KS_RECORD_STATE_QUEUED), ==, 3);
@@ -461,7 +468,7 @@ test_bulk_approval (Fixture      *f,
   g_strv_builder_add (with_unknown, "PEW-A01-9999999-X");
   broken = g_strv_builder_end (with_unknown);
   g_assert_false (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)broken,
-                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                           KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                            &error));
   g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -469,7 +476,7 @@ test_bulk_approval (Fixture      *f,
   g_assert_cmpint (ks_audit_count (f->store), ==, audited);
 
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                           &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_state (f, KS_RECORD_STATE_SUBMITTED), ==, 0);
@@ -485,7 +492,7 @@ test_bulk_approval (Fixture      *f,
 
     g_assert_false (ks_records_decide_batch (f->store, f->supervisor,
                                              (const char *const *)too_many,
-                                             KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                             KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                              &error));
     g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID);
   }
@@ -573,7 +580,7 @@ check_filters (Fixture      *f,
     }
 
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)ids,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                           &error));
   g_assert_no_error (error);
   ks_record_list_refresh (list);
@@ -899,16 +906,16 @@ test_report (Fixture      *f,
    * 25th; the decisions below are taken on the 25th (the fixture's clock). */
   insert (f, 2000, NULL);
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor, (const char *const *)approve,
-                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE, TRUE,
+                                          KS_RECORD_STATE_APPROVED, NULL, NULL, TRUE,
                                           &error));
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor,
                                           (const char *const *)reject_photo,
                                           KS_RECORD_STATE_REJECTED, "photo-quality", "Blurred",
-                                          TRUE, TRUE, &error));
+                                          TRUE, &error));
   g_assert_true (ks_records_decide_batch (f->store, f->supervisor,
                                           (const char *const *)reject_name,
                                           KS_RECORD_STATE_REJECTED, "name-mismatch",
-                                          "Spelling, \"Khan\" vs Khaan", TRUE, TRUE, &error));
+                                          "Spelling, \"Khan\" vs Khaan", TRUE, &error));
   g_assert_no_error (error);
 
   day1 = ks_day_report_compute (f->store, first_day, &error);
@@ -1018,18 +1025,16 @@ static void
 test_station_rules (Fixture      *f,
                     gconstpointer data)
 {
-  g_autoptr(GSettings) settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
-                                                            "/pk/gov/kp/KhyberPassStation/test/");
   g_autoptr(GError) error = NULL;
   KsStationRules rules;
   KsStationRules off = { 0, 0, 0 };
 
-  /* The defaults the settings ship with. */
-  ks_station_rules_from_settings (&rules, settings);
+  /* The defaults a new station's configuration starts with. */
+  ks_station_rules_from_store (&rules, f->store);
   g_assert_cmpuint (rules.max_awaiting_review, ==, 100);
   g_assert_cmpuint (rules.max_unsynced_days, ==, 30);
   g_assert_cmpuint (rules.min_free_disk_mb, ==, 500);
-  g_assert_true (g_settings_get_boolean (settings, "no-self-approval"));
+  g_assert_true (ks_station_config_read_boolean (f->store, "no-self-approval"));
 
   /* An empty station may enroll. */
   rules.min_free_disk_mb = 1;
@@ -1109,6 +1114,12 @@ test_fixture_same_as_operator_path (Fixture      *f,
 
   g_assert_no_error (error);
   staff = ks_test_staff_get (real);
+  {
+    g_autoptr(KsStationConfig) config = ks_station_config_new (real, FALSE, &error);
+
+    g_assert_no_error (error);
+    ks_test_configure_station (config, staff->supervisor, "PEW", "B01");
+  }
   insert (f, 120, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (citizens); i++)
@@ -1127,7 +1138,7 @@ test_fixture_same_as_operator_path (Fixture      *f,
       g_autofree char *fixture_payload = NULL;
       g_autofree char *real_payload = NULL;
       g_auto(GStrv) ymd = NULL;
-      KsSubmitOptions options = { "PEW", "B01", TRUE, NULL };
+      KsSubmitOptions options = { NULL };
       gint64 draft;
 
       g_assert_no_error (error);

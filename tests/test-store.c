@@ -35,8 +35,10 @@ static const char *const seeds[] = {
   "INSERT INTO record_fingers (record_id, finger, status, reason, capture_id, captured_at) "
   "VALUES (1, 6, 'missing', 'injured', 'c2', 1);",
 
-  /* 6 re-queues records the registry refused (tested with a registry in test-sync.c). */
-  "INSERT INTO meta (key, value) VALUES ('seeded-at-6', 'yes');",
+  "INSERT INTO station_config (key, value) VALUES ('station-code', '''A01''');",
+
+  /* 7 re-queues records the registry refused (tested with a registry in test-sync.c). */
+  "INSERT INTO meta (key, value) VALUES ('seeded-at-7', 'yes');",
 };
 
 static char *

@@ -156,20 +156,27 @@ run_e2e (const char *profile)
   g_autofree char *value = NULL;
   Biometrics bio;
   KsSyncCounts counts;
-  GSettings *settings;
+  KsStationConfig *config;
   KsStore *store;
 
   station = ks_station_open (profile, dir, &error);
   g_assert_no_error (error);
   store = ks_station_get_store (station);
-  settings = ks_station_get_settings (station);
-  g_settings_set_string (settings, "station-code", "A01");
+  config = ks_station_get_config (station);
+  /* The station as set-up leaves it, changed by its supervisor through core (audited). */
+  staff = ks_test_staff_get (store);
+  g_assert_true (ks_station_config_set_string (config, staff->supervisor, "district", "PEW",
+                                               &error));
+  g_assert_true (ks_station_config_set_string (config, staff->supervisor, "station-code", "A01",
+                                               &error));
+  g_assert_true (ks_station_config_set_uint (config, staff->supervisor, "min-free-disk-mb", 0,
+                                             &error));
+  g_assert_no_error (error);
 
   /* The registry: the reference one on loopback (production), or the one the training profile
    * starts by itself. */
   if (ks_station_is_training (station))
     {
-      g_settings_set_string (settings, "registry-url", "");
       training_registry = ks_training_registry_start (station, NULL, &error);
       g_assert_no_error (error);
       registry_db = g_build_filename (dir, "training", "registry", "registry.db", NULL);
@@ -177,13 +184,16 @@ run_e2e (const char *profile)
   else
     {
       reg = ks_test_registry_start ();
-      g_settings_set_string (settings, "registry-url", reg->url);
-      g_settings_set_string (settings, "registry-ca-file", ca);
+      g_assert_true (ks_station_config_set_string (config, staff->supervisor, "registry-url",
+                                                   reg->url, &error));
+      g_assert_true (ks_station_config_set_string (config, staff->supervisor,
+                                                   "registry-ca-file", ca, &error));
+      g_assert_no_error (error);
       registry_db = g_strdup (reg->db);
     }
-  url = g_settings_get_string (settings, "registry-url");
+  url = ks_station_config_dup_string (config, "registry-url");
   g_free (ca);
-  ca = g_settings_get_string (settings, "registry-ca-file");
+  ca = ks_station_config_dup_string (config, "registry-ca-file");
   engine = ks_sync_engine_new (store, ks_station_get_keys (station, NULL));
   ks_sync_engine_set_registry (engine, url, ca);
   bio.store = store;
@@ -199,7 +209,6 @@ run_e2e (const char *profile)
     }
 
   /* The operator enrolls; the supervisor approves. */
-  staff = ks_test_staff_get (store);
   kp_id = ks_test_enroll (store, staff->operator, ks_station_get_reference (station), bio.vault,
                           fingers, "A01", CITIZEN);
   g_ptr_array_add (decided, kp_id);

@@ -655,7 +655,7 @@ test_requeued_on_upgrade (void)
 
   /* A station of the previous version enrolls and approves two citizens as usual. */
   {
-    g_autoptr(KsStore) old = ks_store_open_at_version (path, 5, &error);
+    g_autoptr(KsStore) old = ks_store_open_at_version (path, 6, &error);
     g_autoptr(KsReference) reference = ks_reference_load_default (&error);
 
     g_assert_no_error (error);

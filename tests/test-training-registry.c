@@ -31,6 +31,7 @@ typedef struct
 {
   char *dir;
   KsStation *station;
+  KsSession *supervisor;
 } Fixture;
 
 static void
@@ -42,15 +43,16 @@ fixture_setup (Fixture      *f,
   f->dir = g_dir_make_tmp ("ks-treg-XXXXXX", NULL);
   f->station = ks_station_open (data, f->dir, &error);
   g_assert_no_error (error);
-  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "A01");
-  g_settings_set_string (ks_station_get_settings (f->station), "registry-url", "");
-  g_settings_set_string (ks_station_get_settings (f->station), "registry-ca-file", "");
+  f->supervisor = ks_station_set_up (f->station, "sana.sup", "Sana Gul", "supervisor-pw", "PEW",
+                                     "A01", &error);
+  g_assert_no_error (error);
 }
 
 static void
 fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
+  g_clear_object (&f->supervisor);
   g_assert_finalize_object (f->station);
   g_free (f->dir);
 }
@@ -65,9 +67,9 @@ pid_alive (GPid pid)
 static KsSyncEngine *
 station_engine (KsStation *station)
 {
-  GSettings *settings = ks_station_get_settings (station);
-  g_autofree char *url = g_settings_get_string (settings, "registry-url");
-  g_autofree char *ca = g_settings_get_string (settings, "registry-ca-file");
+  KsStationConfig *config = ks_station_get_config (station);
+  g_autofree char *url = ks_station_config_dup_string (config, "registry-url");
+  g_autofree char *ca = ks_station_config_dup_string (config, "registry-ca-file");
   KsSyncEngine *engine = ks_sync_engine_new (ks_station_get_store (station),
                                              ks_station_get_keys (station, NULL));
 
@@ -134,8 +136,8 @@ test_starts_provisions_and_syncs (Fixture      *f,
   g_assert_true (pid_alive (pid));
 
   /* The station's settings now point at it, and the training rule accepts them. */
-  url = g_settings_get_string (ks_station_get_settings (f->station), "registry-url");
-  ca = g_settings_get_string (ks_station_get_settings (f->station), "registry-ca-file");
+  url = ks_station_config_dup_string (ks_station_get_config (f->station), "registry-url");
+  ca = ks_station_config_dup_string (ks_station_get_config (f->station), "registry-ca-file");
   g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
   g_assert_cmpstr (url, ==, ks_training_registry_get_url (registry));
   g_assert_cmpstr (ca, ==, ks_training_registry_get_ca_file (registry));
@@ -298,7 +300,7 @@ test_refused_on_production (Fixture      *f,
   g_assert_error (error, KS_TRAINING_ERROR, KS_TRAINING_ERROR_NOT_TRAINING);
 
   /* Nothing changed on the production station. */
-  url = g_settings_get_string (ks_station_get_settings (f->station), "registry-url");
+  url = ks_station_config_dup_string (ks_station_get_config (f->station), "registry-url");
   g_assert_cmpstr (url, ==, "");
   g_assert_false (g_file_test (registry_dir, G_FILE_TEST_EXISTS));
 }

@@ -101,7 +101,6 @@ fixture_setup (Fixture      *f,
 {
   const char *profile = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsAccount) sup = NULL;
   g_autoptr(KsAccount) trainer = NULL;
   g_autoptr(KsAccount) op = NULL;
   KsStore *store;
@@ -111,12 +110,10 @@ fixture_setup (Fixture      *f,
   f->station = ks_station_open (profile, f->dir, &error);
   g_assert_no_error (error);
   store = ks_station_get_store (f->station);
-  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "T01");
-
-  sup =
-    ks_accounts_create_first_supervisor (store, "sana.sup", "Sana Gul", "supervisor-pw", &error);
+  f->supervisor = ks_station_set_up (f->station, "sana.sup", "Sana Gul", "supervisor-pw", "PEW",
+                                     "T01", &error);
   g_assert_no_error (error);
-  f->supervisor = ks_session_new (store, sup, training);
+  g_assert_cmpint (ks_session_is_training (f->supervisor), ==, training);
   trainer = ks_accounts_add (store, f->supervisor, "tariq.trainer", "Tariq Jan", KS_ROLE_TRAINER,
                              "trainer-pw-1", &error);
   g_assert_no_error (error);
@@ -143,7 +140,7 @@ fixture_teardown (Fixture      *f,
 static KsSubmitOptions
 submit_options (void)
 {
-  KsSubmitOptions o = { "PEW", "T01", TRUE, NULL };
+  KsSubmitOptions o = { NULL };
   return o;
 }
 

@@ -15,6 +15,7 @@
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
 #include "ks-test-ui.h"
+#include "ks-test-util.h"
 #include "ks-window.h"
 
 static gboolean
@@ -146,12 +147,10 @@ test_every_control_is_named (void)
   check_screen (GTK_WIDGET (window), "set-up", problems);
   gtk_window_destroy (GTK_WINDOW (window));
 
-  g_settings_set_string (ks_station_get_settings (station), "station-code", "A01");
-  g_settings_set_string (ks_station_get_settings (station), "district", "PEW");
-  sup = ks_accounts_create_first_supervisor (ks_station_get_store (station), "amina.sup",
-                                             "Amina Yousafzai", "correct horse", &error);
+  session = ks_station_set_up (station, "amina.sup", "Amina Yousafzai", "correct horse",
+                               "PEW", "A01", &error);
   g_assert_no_error (error);
-  session = ks_session_new (ks_station_get_store (station), sup, FALSE);
+  ks_test_configure_station (ks_station_get_config (station), session, "PEW", "A01");
 
   window = new_window (station);
   g_assert_cmpstr (ks_window_get_mode (window), ==, "sign-in");
@@ -265,12 +264,10 @@ test_focus_follows_visual_order (void)
                     "set-up");
   gtk_window_destroy (GTK_WINDOW (window));
 
-  g_settings_set_string (ks_station_get_settings (station), "station-code", "A01");
-  g_settings_set_string (ks_station_get_settings (station), "district", "PEW");
-  sup = ks_accounts_create_first_supervisor (ks_station_get_store (station), "amina.sup",
-                                             "Amina Yousafzai", "correct horse", &error);
+  session = ks_station_set_up (station, "amina.sup", "Amina Yousafzai", "correct horse",
+                               "PEW", "A01", &error);
   g_assert_no_error (error);
-  session = ks_session_new (ks_station_get_store (station), sup, FALSE);
+  ks_test_configure_station (ks_station_get_config (station), session, "PEW", "A01");
   window = new_window (station);
   assert_tab_order (GTK_WIDGET (window),
                     ks_test_find_by_type (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, 0), 6,
@@ -306,12 +303,10 @@ test_training_controls_are_named (void)
 
   g_assert_no_error (error);
   store = ks_station_get_store (station);
-  g_settings_set_string (ks_station_get_settings (station), "station-code", "T01");
-  g_settings_set_string (ks_station_get_settings (station), "district", "PEW");
-  sup = ks_accounts_create_first_supervisor (store, "amina.sup", "Amina Yousafzai",
-                                             "correct horse", &error);
+  sup_session = ks_station_set_up (station, "amina.sup", "Amina Yousafzai", "correct horse",
+                                   "PEW", "T01", &error);
   g_assert_no_error (error);
-  sup_session = ks_session_new (store, sup, TRUE);
+  ks_test_configure_station (ks_station_get_config (station), sup_session, "PEW", "T01");
   trainer = ks_accounts_add (store, sup_session, "tariq.trainer", "Tariq Jan", KS_ROLE_TRAINER,
                              "trainer-pw-1", &error);
   g_assert_no_error (error);

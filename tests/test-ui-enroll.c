@@ -20,6 +20,7 @@
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-test-ui.h"
+#include "ks-test-util.h"
 #include "ks-window.h"
 
 typedef struct
@@ -35,21 +36,15 @@ fixture_setup (Fixture      *f,
                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsAccount) sup = NULL;
   g_autoptr(KsSession) session = NULL;
-  GSettings *settings;
 
   f->dir = ks_test_tmpdir ();
   f->station = ks_station_open ("training", f->dir, &error);
   g_assert_no_error (error);
-  settings = ks_station_get_settings (f->station);
-  g_settings_set_string (settings, "station-code", "A01");
-  g_settings_set_string (settings, "district", "PEW");
-
-  sup = ks_accounts_create_first_supervisor (ks_station_get_store (f->station), "amina.sup",
-                                             "Amina Yousafzai", "correct horse", &error);
+  session = ks_station_set_up (f->station, "amina.sup", "Amina Yousafzai", "correct horse", "PEW",
+                               "A01", &error);
   g_assert_no_error (error);
-  session = ks_session_new (ks_station_get_store (f->station), sup, TRUE);
+  ks_test_configure_station (ks_station_get_config (f->station), session, "PEW", "A01");
 
   f->window = ks_window_new (NULL, f->station);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);

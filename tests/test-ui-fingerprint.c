@@ -18,6 +18,7 @@
 #include "ks-records.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
+#include "ks-test-util.h"
 #include "ks-window.h"
 #include "ks-verify-page.h"
 
@@ -42,18 +43,16 @@ fixture_setup (Fixture      *f,
 {
   const char *profile = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsAccount) sup = NULL;
   g_autoptr(KsRecord) record = ks_record_new ();
   GtkWidget *clamp;
 
   f->dir = ks_test_tmpdir ();
   f->station = ks_station_open (profile, f->dir, &error);
   g_assert_no_error (error);
-  sup = ks_accounts_create_first_supervisor (ks_station_get_store (f->station), "amina.sup",
-                                             "Amina Yousafzai", "correct horse", &error);
+  f->session = ks_station_set_up (f->station, "amina.sup", "Amina Yousafzai", "correct horse",
+                                  "PEW", "A01", &error);
   g_assert_no_error (error);
-  f->session = ks_session_new (ks_station_get_store (f->station), sup,
-                               ks_station_is_training (f->station));
+  ks_test_configure_station (ks_station_get_config (f->station), f->session, "PEW", "A01");
   ks_record_set (record, KS_FIELD_CNIC, "17301-1234567-1");
   f->draft = ks_drafts_create (ks_station_get_store (f->station), f->session, record, 0, &error);
   g_assert_no_error (error);
@@ -449,7 +448,7 @@ submit_draft (Fixture *f,
   g_autoptr(KsRecord) record = full_record ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDate) today = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
-  KsSubmitOptions options = { "PEW", "A01", TRUE, today };
+  KsSubmitOptions options = { today };
   char *kp_id;
 
   /* The step saves each finger in a worker thread: wait until all four are in the draft. */
@@ -616,7 +615,7 @@ test_verify_one_to_one (Fixture      *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(KsRecord) record = full_record ();
   g_autoptr(GDate) today = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
-  KsSubmitOptions options = { "PEW", "A01", TRUE, today };
+  KsSubmitOptions options = { today };
   g_autofree char *kp_id = NULL;
   g_autofree char *png = g_build_filename (f->dir, "card.png", NULL);
   g_autoptr(KsCard) card = NULL;

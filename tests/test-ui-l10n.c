@@ -19,6 +19,7 @@
 #include "ks-language.h"
 #include "ks-signin-page.h"
 #include "ks-test-ui.h"
+#include "ks-test-util.h"
 #include "ks-window.h"
 
 typedef struct
@@ -39,12 +40,10 @@ fixture_setup (Fixture      *f,
   f->dir = ks_test_tmpdir ();
   f->station = ks_station_open ("production", f->dir, &error);
   g_assert_no_error (error);
-  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "A01");
-  g_settings_set_string (ks_station_get_settings (f->station), "district", "PEW");
-  sup = ks_accounts_create_first_supervisor (ks_station_get_store (f->station), "amina.sup",
-                                             "Amina Yousafzai", "correct horse", &error);
+  f->session = ks_station_set_up (f->station, "amina.sup", "Amina Yousafzai", "correct horse",
+                                  "PEW", "A01", &error);
   g_assert_no_error (error);
-  f->session = ks_session_new (ks_station_get_store (f->station), sup, FALSE);
+  ks_test_configure_station (ks_station_get_config (f->station), f->session, "PEW", "A01");
 }
 
 static void
@@ -265,7 +264,7 @@ test_language_chosen_on_sign_in (Fixture      *f,
   g_assert_cmpstr (ks_language_get_applied (), ==, "ps");
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_RTL);
   g_assert_cmpstr (ks_window_get_mode (window), ==, "sign-in");
-  station_language = g_settings_get_string (ks_station_get_settings (f->station), "language");
+  station_language = g_settings_get_string (ks_station_get_preferences (f->station), "language");
   g_assert_cmpstr (station_language, ==, "ps");
   g_assert_true (shows_text (GTK_WIDGET (window), "پښتو"));
 

@@ -145,9 +145,9 @@ test_review (void)
     const char *reject[] = { "PEW-A01-0000296-G", NULL };
 
     g_assert_true (ks_records_decide_batch (store, session, approve, KS_RECORD_STATE_APPROVED,
-                                            NULL, NULL, FALSE, TRUE, &error));
+                                            NULL, NULL, FALSE, &error));
     g_assert_true (ks_records_decide_batch (store, session, reject, KS_RECORD_STATE_REJECTED,
-                                            "photo-quality", "Photo too dark", FALSE, TRUE,
+                                            "photo-quality", "Photo too dark", FALSE,
                                             &error));
     g_assert_no_error (error);
   }

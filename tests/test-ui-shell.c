@@ -142,10 +142,10 @@ test_first_run_to_main (void)
   KS_TEST_WAIT_UNTIL (window_mode_is (window, "main"), 10000);
   g_assert_true (ks_accounts_needs_setup (ks_station_get_store (station)) == FALSE);
   {
-    g_autofree char *code = g_settings_get_string (ks_station_get_settings (station),
-                                                   "station-code");
-    g_autofree char *district = g_settings_get_string (ks_station_get_settings (station),
-                                                       "district");
+    g_autofree char *code = ks_station_config_read_string (ks_station_get_store (station),
+                                                           "station-code");
+    g_autofree char *district = ks_station_config_read_string (ks_station_get_store (station),
+                                                               "district");
     g_assert_cmpstr (code, ==, "A01");
     g_assert_cmpstr (district, ==, "PEW");
   }
@@ -220,6 +220,43 @@ test_first_run_to_main (void)
     ks_test_iterate (100);
   }
   g_free (ks_test_screenshot (root, "main-settings-accounts"));
+
+  /* The station group's rows change the station's configuration through core, off the UI
+   * thread: stored in its database with an audit entry in the supervisor's name. */
+  {
+    GtkWidget *settings = page (root, "KsSettingsPage");
+    KsStationConfig *config = ks_station_get_config (station);
+    KsStore *store = ks_station_get_store (station);
+    GtkWidget *code_row = ks_test_find_by_type (settings, ADW_TYPE_ENTRY_ROW, 1);
+    g_autoptr(GPtrArray) entries = NULL;
+    g_autofree char *code = NULL;
+
+    gtk_switch_set_active (GTK_SWITCH (ks_test_find_by_type (settings, GTK_TYPE_SWITCH, 0)),
+                           FALSE);
+    KS_TEST_WAIT_UNTIL (!ks_station_config_get_boolean (config, "approval-required"), 10000);
+    g_assert_false (ks_station_config_read_boolean (store, "approval-required"));
+    entries = ks_audit_list (store, "approval-required", 1, NULL);
+    g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->actor, ==, "amina.sup");
+    g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->detail, ==, "true → false");
+    g_clear_pointer (&entries, g_ptr_array_unref);
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (ks_test_find_by_type (settings,
+                                                                      GTK_TYPE_SPIN_BUTTON, 0)),
+                               40);
+    KS_TEST_WAIT_UNTIL (ks_station_config_get_uint (config, "max-awaiting-review") == 40, 10000);
+    entries = ks_audit_list (store, "max-awaiting-review", 1, NULL);
+    g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->detail, ==, "100 → 40");
+
+    /* A code core refuses is not saved; the row says so. */
+    gtk_editable_set_text (GTK_EDITABLE (code_row), "B0");
+    g_signal_emit_by_name (code_row, "apply");
+    KS_TEST_WAIT_UNTIL (gtk_widget_has_css_class (code_row, "error"), 10000);
+    code = ks_station_config_read_string (store, "station-code");
+    g_assert_cmpstr (code, ==, "A01");
+    gtk_editable_set_text (GTK_EDITABLE (code_row), "A01");
+    g_signal_emit_by_name (code_row, "apply");
+    KS_TEST_WAIT_UNTIL (!gtk_widget_has_css_class (code_row, "error"), 10000);
+  }
 
   /* Sign out, then the operator signs in and sees settings read-only. */
   activate (root, "win.sign-out", NULL);

@@ -40,7 +40,8 @@ test_sync_page (void)
   GtkWidget *window, *code_row, *button, *retry;
   KsSyncPage *sync_page;
   KsSyncEngine *engine;
-  GSettings *settings;
+  KsStationConfig *config;
+  g_autoptr(KsSession) supervisor = NULL;
   KsSyncCounts counts;
   g_autoptr(KsTestStation) other = NULL;
   g_autoptr(KsReference) reference = NULL;
@@ -49,12 +50,14 @@ test_sync_page (void)
 
   station = ks_station_open ("production", dir, &error);
   g_assert_no_error (error);
-  settings = ks_station_get_settings (station);
-  g_settings_set_string (settings, "station-code", "A01");
-  g_settings_set_string (settings, "registry-url", reg->url);
-  g_settings_set_string (settings, "registry-ca-file", ca);
-  g_settings_set_uint (settings, "sync-batch-size", 7);
-  g_settings_set_uint (settings, "sync-interval-minutes", 0);
+  supervisor = ks_station_set_up (station, "amina.sup", "Amina Yousafzai", "correct horse", "PEW",
+                                  "A01", &error);
+  g_assert_no_error (error);
+  config = ks_station_get_config (station);
+  g_assert_true (ks_station_config_set_string (config, supervisor, "registry-url", reg->url, NULL));
+  g_assert_true (ks_station_config_set_string (config, supervisor, "registry-ca-file", ca, NULL));
+  g_assert_true (ks_station_config_set_uint (config, supervisor, "sync-batch-size", 7, NULL));
+  g_assert_true (ks_station_config_set_uint (config, supervisor, "sync-interval-minutes", 0, NULL));
 
   /* Citizen 20 was enrolled and synced at another station first: the registry refuses this
    * station's record of them, naming the other ID. */

@@ -51,18 +51,13 @@ fixture_setup (Fixture      *f,
 {
   const char *profile = data ? data : "production";
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsAccount) account = NULL;
-  KsStore *store;
 
   f->dir = ks_test_tmpdir ();
   f->station = ks_station_open (profile, f->dir, &error);
   g_assert_no_error (error);
-  g_settings_set_string (ks_station_get_settings (f->station), "station-code", "A01");
-  store = ks_station_get_store (f->station);
-  account = ks_accounts_create_first_supervisor (store, "amina.sup", "Amina Yousafzai",
-                                                 "correct horse", &error);
+  f->session = ks_station_set_up (f->station, "amina.sup", "Amina Yousafzai", "correct horse",
+                                  "PEW", "A01", &error);
   g_assert_no_error (error);
-  f->session = ks_session_new (store, account, ks_station_is_training (f->station));
   ks_station_set_session (f->station, f->session);
   g_assert_nonnull (ks_station_get_keys (f->station, &error));
   g_assert_no_error (error);

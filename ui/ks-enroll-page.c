@@ -655,8 +655,8 @@ static void
 build_service_rows (KsEnrollPage *self)
 {
   GPtrArray *services = ks_reference_get_services (ks_station_get_reference (self->station));
-  g_auto(GStrv) enabled = g_settings_get_strv (ks_station_get_settings (self->station),
-                                               "enabled-services");
+  g_auto(GStrv) enabled = ks_station_config_dup_strv (ks_station_get_config (self->station),
+                                                      "enabled-services");
 
   for (guint i = 0; i < services->len; i++)
     {
@@ -1586,7 +1586,7 @@ refresh_start (KsEnrollPage *self)
       g_path_get_dirname (ks_store_get_path (ks_station_get_store (self->station)));
     gboolean allowed;
 
-    ks_station_rules_from_settings (&rules, ks_station_get_settings (self->station));
+    ks_station_rules_from_config (&rules, ks_station_get_config (self->station));
     allowed = ks_station_rules_check (ks_station_get_store (self->station), &rules, data_dir,
                                       &error);
     gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.new", allowed);
@@ -1604,8 +1604,8 @@ refresh_start (KsEnrollPage *self)
 
   if (ks_session_can (self->session, KS_PERMISSION_SEE_STALE_DRAFTS))
     stale = ks_drafts_list_stale (ks_station_get_store (self->station), self->session,
-                                  g_settings_get_uint (ks_station_get_settings (self->station),
-                                                       "stale-draft-days"),
+                                  ks_station_config_get_uint (ks_station_get_config (self->station),
+                                                              "stale-draft-days"),
                                   NULL);
   for (guint i = 0; stale && i < stale->len; i++)
     gtk_list_box_append (self->stale_list, draft_row (stale->pdata[i], TRUE));
@@ -1622,9 +1622,6 @@ typedef struct
   KsReference *reference;
   KsRecord *record;
   gint64 draft_id;
-  char *district;
-  char *station_code;
-  gboolean approval_required;
   KsCard *card;
   GError *card_error;
 } SubmitJob;
@@ -1639,8 +1636,6 @@ submit_job_free (SubmitJob *job)
   g_clear_error (&job->card_error);
   g_clear_pointer (&job->reference, ks_reference_unref);
   g_clear_object (&job->record);
-  g_free (job->district);
-  g_free (job->station_code);
   g_free (job);
 }
 
@@ -1651,7 +1646,8 @@ submit_thread (GTask        *task,
                GCancellable *cancellable)
 {
   SubmitJob *job = task_data;
-  KsSubmitOptions options = { job->district, job->station_code, job->approval_required, NULL };
+  /* District, station code, approval policy and station rules: core reads them itself. */
+  KsSubmitOptions options = { NULL };
   GError *error = NULL;
   char *kp_id;
 
@@ -1696,13 +1692,14 @@ submit_done (GObject      *object,
   g_free (self->submitted_id);
   self->submitted_id = g_steal_pointer (&kp_id);
   /* Translators: %s is a Khyber Pass ID such as PEW-A01-0000123-N */
-  description = g_strdup_printf (g_settings_get_boolean (ks_station_get_settings (self->station),
-                                                         "approval-required")
+  description =
+    g_strdup_printf (ks_station_config_get_boolean (ks_station_get_config (self->station),
+                                                    "approval-required")
                                    ? _("Khyber Pass ID %s. The record now waits for a "
                                        "supervisor’s review.")
                                    : _("Khyber Pass ID %s. The record is approved and queued "
                                        "for the registry."),
-                                 self->submitted_id);
+                     self->submitted_id);
   adw_status_page_set_description (self->done_status, description);
 
   if (job->card != NULL)
@@ -1733,7 +1730,6 @@ submit (KsEnrollPage *self)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  GSettings *settings = ks_station_get_settings (self->station);
   SubmitJob *job;
 
   if (self->busy || self->saver == NULL)
@@ -1753,9 +1749,6 @@ submit (KsEnrollPage *self)
   job->reference = ks_reference_ref (ks_station_get_reference (self->station));
   job->record = ks_record_copy (self->record);
   job->draft_id = ks_draft_saver_get_draft_id (self->saver);
-  job->district = g_settings_get_string (settings, "district");
-  job->station_code = g_settings_get_string (settings, "station-code");
-  job->approval_required = g_settings_get_boolean (settings, "approval-required");
 
   ks_draft_saver_stop (self->saver);
   g_clear_object (&self->saver);

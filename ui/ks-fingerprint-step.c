@@ -1654,8 +1654,12 @@ static void
 update_required (KsFingerprintStep *self)
 {
   guint n = 0;
-  const FpFinger *set = ks_fingers_get_required (
-    g_settings_get_enum (ks_station_get_settings (self->station), "capture-set"), &n);
+  g_autofree char *capture_set = ks_station_config_dup_string (ks_station_get_config (
+                                                                 self->station),
+                                                               "capture-set");
+  const FpFinger *set = ks_fingers_get_required (g_str_equal (capture_set, "all-ten")
+                                                 ? KS_CAPTURE_SET_ALL_TEN
+                                                 : KS_CAPTURE_SET_THUMBS_AND_INDEX, &n);
 
   memset (self->required, 0, sizeof self->required);
   for (guint i = 0; i < n; i++)
@@ -1707,7 +1711,7 @@ ks_fingerprint_step_set_station (KsFingerprintStep    *self,
 
   g_signal_connect_object (service, "reader-changed", G_CALLBACK (on_reader_changed), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (ks_station_get_settings (station), "changed::capture-set",
+  g_signal_connect_object (ks_station_get_config (station), "changed::capture-set",
                            G_CALLBACK (update_required), self, G_CONNECT_SWAPPED);
   update_required (self);
   show_no_reader_if_needed (self);

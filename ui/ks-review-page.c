@@ -164,7 +164,7 @@ update_rules (KsReviewPage *self)
   if (self->station == NULL)
     return;
   store = ks_station_get_store (self->station);
-  ks_station_rules_from_settings (&rules, ks_station_get_settings (self->station));
+  ks_station_rules_from_config (&rules, ks_station_get_config (self->station));
   data_dir = g_path_get_dirname (ks_store_get_path (store));
 
   g_clear_pointer (&self->rules_message, g_free);
@@ -1150,7 +1150,6 @@ typedef struct
   char *password;
   guint n_exceptions;
   gboolean confirmed_exceptions;
-  gboolean no_self_approval;
 } Decision;
 
 static void
@@ -1187,8 +1186,7 @@ decide_thread (GTask        *task,
   sodium_memzero (d->password, strlen (d->password));
   if (account == NULL ||
       !ks_records_decide_batch (d->store, d->session, (const char *const *)d->kp_ids, d->to,
-                                d->reason, d->note, d->confirmed_exceptions, d->no_self_approval,
-                                &error))
+                                d->reason, d->note, d->confirmed_exceptions, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1392,8 +1390,6 @@ start_decision (KsReviewPage *self,
   d->kp_ids = kp_ids;
   d->to = to;
   d->n_exceptions = n_exceptions;
-  d->no_self_approval = g_settings_get_boolean (ks_station_get_settings (self->station),
-                                                "no-self-approval");
 
   if (to == KS_RECORD_STATE_APPROVED && n_exceptions > 0)
     {
@@ -1574,8 +1570,8 @@ report_lines (KsReviewPage *self)
   GPtrArray *lines = g_ptr_array_new_with_free_func (report_line_free);
   KsDayReport *r = self->report;
   g_autofree char *day = day_label (&r->day);
-  g_autofree char *code = g_settings_get_string (ks_station_get_settings (self->station),
-                                                 "station-code");
+  g_autofree char *code = ks_station_config_dup_string (ks_station_get_config (self->station),
+                                                        "station-code");
 
   if (*code != '\0')
     add_line (lines, TRUE, _("Khyber Pass Station %s: day report for %s"), code, day);
@@ -2035,7 +2031,7 @@ ks_review_page_set_station (KsReviewPage *self,
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_object (ks_station_get_settings (station), "changed",
+  g_signal_connect_object (ks_station_get_config (station), "changed",
                            G_CALLBACK (update_rules), self, G_CONNECT_SWAPPED);
   ks_review_page_set_session (self, NULL);
 }

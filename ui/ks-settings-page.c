@@ -1,8 +1,11 @@
 /* ks-settings-page.c: station settings and operator accounts
  *
  * Everyone sees the settings; only those whose role may change them (checked in core through
- * the session) get editable rows. Account changes go through ks-accounts, which checks the
- * role again: hiding a button is a convenience, not the protection.
+ * the session) get editable rows. The rows show the station's configuration (KsStationConfig,
+ * kept in its store) and send each change to core, which checks the role and the value, stores
+ * it with its audit entry off the UI thread, and refuses with a message that appears as a toast
+ * (the row then shows the stored value again). Account changes go through ks-accounts, which
+ * checks the role again: hiding a button is a convenience, not the protection.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,6 +53,8 @@ struct _KsSettingsPage
 G_DEFINE_FINAL_TYPE (KsSettingsPage, ks_settings_page, ADW_TYPE_BIN)
 
 static void refresh_accounts (KsSettingsPage *self);
+static void on_district_setting_changed (KsSettingsPage *self);
+static void on_capture_set_setting_changed (KsSettingsPage *self);
 
 static void
 open_dialog (KsSettingsPage *self,
@@ -104,30 +109,230 @@ on_enabled_toggled (GtkSwitch  *toggle,
   refresh_accounts (self);
 }
 
-/* Registry address **********************************************************************/
+/* Station configuration ******************************************************************/
 
-/* Saved only when it passes: on the training profile, only a registry on this computer. */
+/* A row and the setting it shows: the widget's property follows the setting, and a change the
+ * person makes goes to core. */
+typedef struct
+{
+  KsSettingsPage *self;       /* unowned: the row lives inside the page */
+  GObject *widget;            /* unowned: the row is the widget's data */
+  KsStationConfig *config;    /* owned: it outlives the page (a language change rebuilds it) */
+  gulong changed_handler;
+  const char *key;
+  const char *property;
+  gboolean applying;          /* the page itself is setting the widget */
+} SettingRow;
+
+static void
+setting_row_free (SettingRow *row)
+{
+  g_clear_signal_handler (&row->changed_handler, row->config);
+  g_object_unref (row->config);
+  g_free (row);
+}
+
+static void
+setting_row_show (SettingRow *row)
+{
+  g_autoptr(GVariant) value = ks_station_config_get_value (row->config, row->key);
+  g_auto(GValue) from = G_VALUE_INIT;
+  g_auto(GValue) to = G_VALUE_INIT;
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (row->widget),
+                                                    row->property);
+
+  g_dbus_gvariant_to_gvalue (value, &from);
+  g_value_init (&to, pspec->value_type);
+  if (g_value_transform (&from, &to))
+    {
+      row->applying = TRUE;
+      g_object_set_property (row->widget, row->property, &to);
+      row->applying = FALSE;
+    }
+}
+
+/* The widget's value in the setting's type, or %NULL when it already matches the setting. */
+static GVariant *
+setting_row_read (SettingRow *row)
+{
+  g_autoptr(GVariant) current = ks_station_config_get_value (row->config, row->key);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (row->widget),
+                                                    row->property);
+  g_auto(GValue) shown = G_VALUE_INIT;
+  g_auto(GValue) typed = G_VALUE_INIT;
+  g_autoptr(GVariant) value = NULL;
+
+  g_value_init (&shown, pspec->value_type);
+  g_object_get_property (row->widget, row->property, &shown);
+  if (g_variant_is_of_type (current, G_VARIANT_TYPE_UINT32))
+    {
+      g_value_init (&typed, G_TYPE_DOUBLE);
+      g_value_transform (&shown, &typed);
+      value = g_variant_ref_sink (g_variant_new_uint32 ((guint32)(g_value_get_double (&typed) +
+                                                                  0.5)));
+    }
+  else if (g_variant_is_of_type (current, G_VARIANT_TYPE_BOOLEAN))
+    value = g_variant_ref_sink (g_variant_new_boolean (g_value_get_boolean (&shown)));
+  else
+    value = g_variant_ref_sink (g_variant_new_string (g_value_get_string (&shown)));
+
+  if (g_variant_equal (value, current))
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
+typedef struct
+{
+  KsSettingsPage *self;
+  GObject *widget;            /* owned, keeps the row alive; NULL without a SettingRow */
+  SettingRow *row;            /* NULL for rows without a SettingRow (district, capture set) */
+  GtkWidget *feedback;        /* the widget that shows an error, or NULL */
+  char *saved_message;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_object_unref (job->self);
+  g_clear_object (&job->widget);
+  g_free (job->saved_message);
+  g_free (job);
+}
+
+static void
+save_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SaveJob *job = user_data;
+  KsSettingsPage *self = job->self;
+  g_autoptr(GError) error = NULL;
+
+  if (ks_station_config_set_value_finish (KS_STATION_CONFIG (object), result, &error))
+    {
+      if (job->feedback != NULL)
+        {
+          gtk_widget_remove_css_class (job->feedback, "error");
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (job->feedback),
+                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+        }
+      if (job->saved_message != NULL)
+        ks_ui_toast (GTK_WIDGET (self), job->saved_message);
+    }
+  else if (self->station != NULL)
+    {
+      ks_ui_toast (GTK_WIDGET (self), error->message);
+      if (job->feedback != NULL)
+        {
+          gtk_widget_add_css_class (job->feedback, "error");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (job->feedback),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message, -1);
+        }
+      /* A refused change leaves the stored value: show it again (entries keep what was typed,
+       * so it can be corrected). */
+      else if (job->row != NULL)
+        setting_row_show (job->row);
+      else
+        {
+          on_district_setting_changed (self);
+          on_capture_set_setting_changed (self);
+        }
+    }
+  save_job_free (job);
+}
+
+static void
+save_setting (KsSettingsPage *self,
+              const char     *key,
+              GVariant       *value,
+              SettingRow     *row,
+              GtkWidget      *feedback,
+              const char     *saved_message)
+{
+  SaveJob *job;
+
+  if (self->station == NULL || self->session == NULL)
+    return;
+  job = g_new0 (SaveJob, 1);
+  job->self = g_object_ref (self);
+  job->row = row;
+  job->widget = row ? g_object_ref (row->widget) : NULL;
+  job->feedback = feedback;
+  job->saved_message = g_strdup (saved_message);
+  ks_station_config_set_value_async (ks_station_get_config (self->station), self->session, key,
+                                     value, NULL, save_done, job);
+}
+
+static void
+on_setting_row_edited (GObject    *widget,
+                       GParamSpec *pspec,
+                       SettingRow *row)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  if (row->applying || row->self->station == NULL || row->self->session == NULL)
+    return;
+  value = setting_row_read (row);
+  if (value != NULL)
+    save_setting (row->self, row->key, value, row, NULL, NULL);
+}
+
+static void
+on_setting_changed (KsStationConfig *config,
+                    const char      *key,
+                    SettingRow      *row)
+{
+  setting_row_show (row);
+}
+
+/* Shows @key in @property of @widget and saves the person's changes (@edited: FALSE for
+ * entries, which save when applied). */
+static SettingRow *
+bind_setting (KsSettingsPage *self,
+              const char     *key,
+              gpointer        widget,
+              const char     *property,
+              gboolean        edited)
+{
+  SettingRow *row = g_new0 (SettingRow, 1);
+  g_autofree char *changed = g_strconcat ("changed::", key, NULL);
+  g_autofree char *notify = g_strconcat ("notify::", property, NULL);
+
+  row->self = self;
+  row->widget = widget;
+  row->config = g_object_ref (ks_station_get_config (self->station));
+  row->key = key;
+  row->property = property;
+  /* The row, and with it the handler below, ends with the widget. */
+  g_object_set_data_full (G_OBJECT (widget), "ks-setting-row", row,
+                          (GDestroyNotify)setting_row_free);
+  setting_row_show (row);
+  row->changed_handler = g_signal_connect (row->config, changed, G_CALLBACK (on_setting_changed),
+                                           row);
+  if (edited)
+    g_signal_connect (widget, notify, G_CALLBACK (on_setting_row_edited), row);
+  return row;
+}
+
+/* Saved only when it passes core's check: on the training profile, only a registry on this
+ * computer. */
 static void
 on_registry_url_apply (KsSettingsPage *self)
 {
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->registry_url_row));
-  g_autoptr(GError) error = NULL;
 
-  if (self->station == NULL)
-    return;
-  if (!ks_station_check_registry_url (self->station, url, NULL, &error))
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->registry_url_row), "error");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->registry_url_row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error->message, -1);
-      ks_ui_toast (GTK_WIDGET (self), error->message);
-      return;
-    }
-  gtk_widget_remove_css_class (GTK_WIDGET (self->registry_url_row), "error");
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->registry_url_row),
-                                 GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-  g_settings_set_string (ks_station_get_settings (self->station), "registry-url", url);
-  ks_ui_toast (GTK_WIDGET (self), _("Registry address saved."));
+  save_setting (self, "registry-url", g_variant_new_string (url), NULL,
+                GTK_WIDGET (self->registry_url_row), _("Registry address saved."));
+}
+
+static void
+on_station_code_apply (KsSettingsPage *self)
+{
+  g_autofree char *code =
+    g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (self->station_code_row)), -1);
+
+  save_setting (self, "station-code", g_variant_new_string (code), NULL,
+                GTK_WIDGET (self->station_code_row), _("Station code saved."));
 }
 
 /* Classroom tools ***********************************************************************/
@@ -141,12 +346,7 @@ samples_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   KsSettingsPage *self = source_object;
-  GSettings *settings = ks_station_get_settings (self->station);
-  g_autofree char *district = g_settings_get_string (settings, "district");
-  g_autofree char *code = g_settings_get_string (settings, "station-code");
-  KsSubmitOptions options =
-  { district, code, g_settings_get_boolean (settings, "approval-required"),
-    NULL };
+  KsSubmitOptions options = { NULL };
   GError *error = NULL;
   guint added;
 
@@ -311,13 +511,13 @@ refresh_accounts (KsSettingsPage *self)
     gtk_list_box_append (self->accounts_list, create_account_row (self, accounts->pdata[i]));
 }
 
-/* The district setting and its picker follow each other (a GSettings binding cannot map a
- * string key to a drop-down position). */
+/* The district setting and its picker follow each other (a binding cannot map a code to a
+ * drop-down position). */
 static void
 on_district_setting_changed (KsSettingsPage *self)
 {
-  g_autofree char *code = g_settings_get_string (ks_station_get_settings (self->station),
-                                                 "district");
+  g_autofree char *code = ks_station_config_dup_string (ks_station_get_config (self->station),
+                                                        "district");
 
   if (g_strcmp0 (code, ks_district_drop_down_get_code (self->district_drop_down)) != 0)
     ks_district_drop_down_set_code (self->district_drop_down, code);
@@ -327,29 +527,35 @@ static void
 on_district_selected (KsSettingsPage *self)
 {
   const char *code = ks_district_drop_down_get_code (self->district_drop_down);
-  g_autofree char *current = g_settings_get_string (ks_station_get_settings (self->station),
-                                                    "district");
+  g_autofree char *current = ks_station_config_dup_string (ks_station_get_config (self->station),
+                                                           "district");
 
   /* "Choose…" is not a district: the station keeps the one it has. */
   if (*code != '\0' && g_strcmp0 (code, current) != 0)
-    g_settings_set_string (ks_station_get_settings (self->station), "district", code);
+    save_setting (self, "district", g_variant_new_string (code), NULL, NULL, NULL);
 }
 
-static gboolean
-capture_set_get_mapping (GValue   *value,
-                         GVariant *variant,
-                         gpointer  user_data)
+static void
+on_capture_set_setting_changed (KsSettingsPage *self)
 {
-  g_value_set_uint (value, g_str_equal (g_variant_get_string (variant, NULL), "all-ten") ? 1 : 0);
-  return TRUE;
+  g_autofree char *set = ks_station_config_dup_string (ks_station_get_config (self->station),
+                                                       "capture-set");
+  guint selected = g_str_equal (set, "all-ten") ? 1 : 0;
+
+  if (adw_combo_row_get_selected (self->capture_set_row) != selected)
+    adw_combo_row_set_selected (self->capture_set_row, selected);
 }
 
-static GVariant *
-capture_set_set_mapping (const GValue       *value,
-                         const GVariantType *expected_type,
-                         gpointer            user_data)
+static void
+on_capture_set_selected (KsSettingsPage *self)
 {
-  return g_variant_new_string (g_value_get_uint (value) == 1 ? "all-ten" : "thumbs-and-index");
+  const char *set = adw_combo_row_get_selected (self->capture_set_row) == 1
+                    ? "all-ten" : "thumbs-and-index";
+  g_autofree char *current = ks_station_config_dup_string (ks_station_get_config (self->station),
+                                                           "capture-set");
+
+  if (!g_str_equal (set, current))
+    save_setting (self, "capture-set", g_variant_new_string (set), NULL, NULL, NULL);
 }
 
 static void
@@ -391,6 +597,7 @@ ks_settings_page_class_init (KsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, training_group);
   gtk_widget_class_bind_template_callback (widget_class, on_registry_url_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_station_code_apply);
   gtk_widget_class_install_action (widget_class, "settings.add-samples", NULL, add_samples_action);
   gtk_widget_class_install_action (widget_class, "settings.reset-training", NULL,
                                    reset_training_action);
@@ -408,45 +615,38 @@ void
 ks_settings_page_set_station (KsSettingsPage *self,
                               KsStation      *station)
 {
-  GSettings *settings;
+  KsStationConfig *config;
 
   g_return_if_fail (KS_IS_SETTINGS_PAGE (self));
   g_return_if_fail (self->station == NULL);
 
   self->station = g_object_ref (station);
-  settings = ks_station_get_settings (station);
+  config = ks_station_get_config (station);
 
-  /* Read only: a typed address is saved by on_registry_url_apply(), once it passes the check. */
-  g_settings_bind (settings, "registry-url", self->registry_url_row, "text",
-                   G_SETTINGS_BIND_GET);
-  g_settings_bind (settings, "station-code", self->station_code_row, "text",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "stale-draft-days", self->stale_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
+  /* Entries save when applied (Enter or the apply button), once core accepts the value. */
+  bind_setting (self, "registry-url", self->registry_url_row, "text", FALSE);
+  bind_setting (self, "station-code", self->station_code_row, "text", FALSE);
+  bind_setting (self, "stale-draft-days", self->stale_spin, "value", TRUE);
   self->district_drop_down = ks_district_drop_down_new (ks_station_get_reference (station));
   adw_action_row_add_suffix (self->district_row, GTK_WIDGET (self->district_drop_down));
   adw_action_row_set_activatable_widget (self->district_row, GTK_WIDGET (self->district_drop_down));
   gtk_widget_set_focusable (GTK_WIDGET (self->district_row), FALSE);
   on_district_setting_changed (self);
-  g_signal_connect_object (settings, "changed::district", G_CALLBACK (on_district_setting_changed),
+  g_signal_connect_object (config, "changed::district", G_CALLBACK (on_district_setting_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->district_drop_down, "notify::selected",
                            G_CALLBACK (on_district_selected), self, G_CONNECT_SWAPPED);
-  g_settings_bind (settings, "approval-required", self->approval_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "idle-lock-minutes", self->idle_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "no-self-approval", self->self_approval_switch, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "max-awaiting-review", self->max_awaiting_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "max-unsynced-days", self->max_unsynced_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "min-free-disk-mb", self->min_disk_spin, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (settings, "capture-set", self->capture_set_row, "selected",
-                                G_SETTINGS_BIND_DEFAULT, capture_set_get_mapping,
-                                capture_set_set_mapping, NULL, NULL);
+  bind_setting (self, "approval-required", self->approval_switch, "active", TRUE);
+  bind_setting (self, "idle-lock-minutes", self->idle_spin, "value", TRUE);
+  bind_setting (self, "no-self-approval", self->self_approval_switch, "active", TRUE);
+  bind_setting (self, "max-awaiting-review", self->max_awaiting_spin, "value", TRUE);
+  bind_setting (self, "max-unsynced-days", self->max_unsynced_spin, "value", TRUE);
+  bind_setting (self, "min-free-disk-mb", self->min_disk_spin, "value", TRUE);
+  on_capture_set_setting_changed (self);
+  g_signal_connect_object (config, "changed::capture-set",
+                           G_CALLBACK (on_capture_set_setting_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->capture_set_row, "notify::selected",
+                           G_CALLBACK (on_capture_set_selected), self, G_CONNECT_SWAPPED);
   ks_settings_page_set_session (self, NULL);
 }
 

@@ -174,12 +174,13 @@ create_action (GtkWidget  *widget,
     }
 
   show_message (self, NULL, NULL);
-  g_settings_set_string (ks_station_get_settings (self->station), "station-code", code);
-  g_settings_set_string (ks_station_get_settings (self->station), "district",
-                         ks_district_drop_down_get_code (self->district_drop_down));
   set_busy (self, TRUE);
+  /* Core saves the district and code with the account, in one transaction, and refuses to
+   * finish when they were not saved. */
   ks_station_create_first_supervisor_async (self->station, username, full_name, password,
-                                            self->cancellable, create_done,
+                                            ks_district_drop_down_get_code (
+                                              self->district_drop_down),
+                                            code, self->cancellable, create_done,
                                             g_object_ref (self));
 }
 
@@ -283,8 +284,8 @@ ks_setup_page_set_station (KsSetupPage *self,
   g_set_object (&self->station, station);
   if (station != NULL && self->district_drop_down == NULL)
     {
-      g_autofree char *district = g_settings_get_string (ks_station_get_settings (station),
-                                                         "district");
+      g_autofree char *district = ks_station_config_dup_string (ks_station_get_config (station),
+                                                                "district");
 
       self->district_drop_down = ks_district_drop_down_new (ks_station_get_reference (station));
       adw_action_row_add_suffix (self->district_row, GTK_WIDGET (self->district_drop_down));
@@ -294,8 +295,8 @@ ks_setup_page_set_station (KsSetupPage *self,
     }
   if (station != NULL)
     {
-      g_autofree char *code = g_settings_get_string (ks_station_get_settings (station),
-                                                     "station-code");
+      g_autofree char *code = ks_station_config_dup_string (ks_station_get_config (station),
+                                                            "station-code");
       gtk_editable_set_text (GTK_EDITABLE (self->station_code_row), code);
     }
 }

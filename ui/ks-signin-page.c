@@ -267,7 +267,7 @@ update_station_label (KsSigninPage *self)
 
   if (self->station == NULL)
     return;
-  code = g_settings_get_string (ks_station_get_settings (self->station), "station-code");
+  code = ks_station_config_dup_string (ks_station_get_config (self->station), "station-code");
   if (ks_station_is_training (self->station))
     text = g_strdup (_("Training profile: practice freely, nothing here is real."));
   else if (*code != '\0')

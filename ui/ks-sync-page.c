@@ -225,16 +225,16 @@ ensure_engine (KsSyncPage *self)
   g_autoptr(KsStationKeys) keys = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *code = NULL;
-  GSettings *settings;
+  KsStationConfig *config;
 
   if (self->engine != NULL)
     return TRUE;
   if (self->station == NULL)
     return FALSE;
 
-  settings = ks_station_get_settings (self->station);
+  config = ks_station_get_config (self->station);
   dir = ks_profile_build_path (ks_station_get_profile (self->station), "keys");
-  code = g_settings_get_string (settings, "station-code");
+  code = ks_station_config_dup_string (config, "station-code");
   keys = ks_station_keys_load_or_create (dir, code, &error);
   if (keys == NULL)
     {
@@ -259,12 +259,10 @@ ensure_engine (KsSyncPage *self)
                                             (GDestroyNotify)biometrics_source_free);
       }
   }
-  g_settings_bind (settings, "registry-url", self->engine, "registry-url", G_SETTINGS_BIND_GET);
-  g_settings_bind (settings, "registry-ca-file", self->engine, "ca-file", G_SETTINGS_BIND_GET);
-  g_settings_bind (settings, "sync-batch-size", self->engine, "batch-size",
-                   G_SETTINGS_BIND_GET);
-  g_settings_bind (settings, "sync-interval-minutes", self->engine, "interval-minutes",
-                   G_SETTINGS_BIND_GET);
+  ks_station_config_bind (config, "registry-url", self->engine, "registry-url");
+  ks_station_config_bind (config, "registry-ca-file", self->engine, "ca-file");
+  ks_station_config_bind (config, "sync-batch-size", self->engine, "batch-size");
+  ks_station_config_bind (config, "sync-interval-minutes", self->engine, "interval-minutes");
   g_signal_connect_object (self->engine, "changed", G_CALLBACK (refresh), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::progress", G_CALLBACK (on_progress), self,
@@ -482,7 +480,7 @@ ks_sync_page_set_station (KsSyncPage *self,
 
   g_set_object (&self->station, station);
   gtk_widget_set_visible (GTK_WIDGET (self->training_label), ks_station_is_training (station));
-  code = g_settings_get_string (ks_station_get_settings (station), "station-code");
+  code = ks_station_config_dup_string (ks_station_get_config (station), "station-code");
   if (code != NULL && *code != '\0')
     ensure_engine (self);
   refresh (self);

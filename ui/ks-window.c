@@ -146,7 +146,8 @@ idle_lock_seconds (KsWindow *self)
 {
   if (self->idle_lock_seconds > 0)
     return self->idle_lock_seconds;
-  return 60 * g_settings_get_uint (ks_station_get_settings (self->station), "idle-lock-minutes");
+  return 60 * ks_station_config_get_uint (ks_station_get_config (self->station),
+                                          "idle-lock-minutes");
 }
 
 static gboolean
@@ -263,7 +264,7 @@ on_language_chosen (KsWindow   *self,
   if (g_strcmp0 (code, ks_language_get_applied ()) == 0)
     return;
   /* The station remembers it for the next operator's sign-in screen. */
-  g_settings_set_string (ks_station_get_settings (self->station), "language", code);
+  g_settings_set_string (ks_station_get_preferences (self->station), "language", code);
   ks_language_apply (code);
   recreate_soon (self, TRUE);
 }

@@ -42,6 +42,10 @@ ks_card_audit_print (KsStore    *store,
                         g_strcmp0 (what, KS_CARD_OUTPUT_PDF) == 0 ||
                         g_strcmp0 (what, KS_CARD_OUTPUT_PNG) == 0, FALSE);
 
+  /* A locked station, or an account disabled or locked out since sign-in, prints nothing. */
+  if (session != NULL && !ks_session_require_active (session, error))
+    return FALSE;
+
   exported = g_str_equal (what, KS_CARD_OUTPUT_PDF) || g_str_equal (what, KS_CARD_OUTPUT_PNG);
   if (session != NULL)
     {

@@ -19,6 +19,8 @@
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
 #include "ks-records-private.h"
+#include "ks-station-config.h"
+#include "ks-station-rules.h"
 #include "ks-store-private.h"
 
 G_DEFINE_QUARK (ks-records-error-quark, ks_records_error)
@@ -709,9 +711,12 @@ draft_record_id (KsStore *store,
  * @record: the fields; validated again here and stored normalised
  *
  * Submits a new record (it gets its Khyber Pass ID) or, when the draft edits a record that
- * still awaits review, stores a new version of it. With approval switched off, a new record is
- * approved at once, audited as such. One transaction: ID, record, draft removal and audit
- * entries are stored together or not at all.
+ * still awaits review, stores a new version of it. The station's district, code and approval
+ * policy come from its configuration in @store, never from the caller: with `approval-required`
+ * off, a new record is approved at once, audited as such. A new record is refused while a
+ * station rule holds (ks_station_rules_check(), %KS_STATION_RULES_ERROR with the rule's
+ * message). One transaction: ID, record, draft removal and audit entries are stored together
+ * or not at all.
  *
  * Returns: (transfer full): the record's Khyber Pass ID
  */
@@ -787,6 +792,10 @@ ks_records_submit (KsStore               *store,
     }
   else
     {
+      g_autofree char *district = ks_station_config_read_string (store, "district");
+      g_autofree char *station_code = ks_station_config_read_string (store, "station-code");
+      KsStationRules rules;
+
       if (existing != NULL)
         {
           g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_DUPLICATE_CNIC,
@@ -795,18 +804,21 @@ ks_records_submit (KsStore               *store,
                        existing->kp_id);
           goto fail;
         }
-      if (options->station_code == NULL || strlen (options->station_code) != 3 ||
-          options->district == NULL || *options->district == '\0')
+      /* Checked here, not only by the Enroll button: a new record is what the rules stop. */
+      ks_station_rules_from_store (&rules, store);
+      if (!ks_station_rules_check_store (store, &rules, error))
+        goto fail;
+      if (strlen (station_code) != 3 || *district == '\0')
         {
           g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NO_STATION_CODE,
                        _("The station has no station code or district yet. A supervisor sets "
                          "them in Settings."));
           goto fail;
         }
-      if (!(kp_id = allocate_kp_id (store, options->district, options->station_code, error)) ||
+      if (!(kp_id = allocate_kp_id (store, district, station_code, error)) ||
           !insert_record (store, session, normalized, kp_id, error))
         goto fail;
-      if (!options->approval_required)
+      if (!ks_station_config_read_boolean (store, "approval-required"))
         {
           g_autoptr(KsRecordInfo) info = lookup_record (store, "kp_id", kp_id, error);
 
@@ -958,8 +970,10 @@ check_decision (KsStore      *store,
  * @note: (nullable): the supervisor's own words, kept with the record
  * @confirmed_exceptions: the supervisor confirmed, in a second step, approving records with
  *   forced or missing fingers
- * @no_self_approval: the station's `no-self-approval` setting
  *
+ * A supervisor may not approve a record they enrolled while the station's `no-self-approval`
+ * setting is on and another supervisor can do it: decided here from @session, the record and
+ * the setting in @store.
  * Approves or rejects every record of @kp_ids, or none: one transaction holds each record's
  * decision, its move to the sync queue (rejections sync too, so the registry keeps the trail)
  * and the audit entries of both. The first record that cannot be decided aborts the batch with
@@ -974,7 +988,6 @@ ks_records_decide_batch (KsStore           *store,
                          const char        *reason,
                          const char        *note,
                          gboolean           confirmed_exceptions,
-                         gboolean           no_self_approval,
                          GError           **error)
 {
   const char *actor;
@@ -1013,7 +1026,7 @@ ks_records_decide_batch (KsStore           *store,
     }
 
   actor = ks_session_get_username (session);
-  if (no_self_approval && to == KS_RECORD_STATE_APPROVED)
+  if (to == KS_RECORD_STATE_APPROVED && ks_station_config_read_boolean (store, "no-self-approval"))
     other_supervisor = ks_accounts_count_role (store, KS_ROLE_SUPERVISOR) > 1;
 
   if (!ks_store_begin (store, error))

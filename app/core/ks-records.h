@@ -73,11 +73,10 @@ typedef struct
   gint64 decided_at;
 } KsRecordInfo;
 
+/* The station's district, code and approval policy are not options: ks_records_submit() reads
+ * them from the station's configuration in the store (ks-station-config.h). */
 typedef struct
 {
-  const char *district;        /* the station's district code: the first part of its IDs */
-  const char *station_code;
-  gboolean approval_required;
   const GDate *today;          /* NULL: today */
 } KsSubmitOptions;
 
@@ -142,7 +141,6 @@ gboolean      ks_records_decide_batch (KsStore           *store,
                                        const char        *reason,
                                        const char        *note,
                                        gboolean           confirmed_exceptions,
-                                       gboolean           no_self_approval,
                                        GError           **error);
 gboolean      ks_records_count_by_state (KsStore      *store,
                                          KsRecordState state,

@@ -173,29 +173,93 @@ ks_session_can (KsSession   *self,
   return ks_role_has_permission (ks_account_get_role (self->account), self->training, permission);
 }
 
+/* The account as the store holds it now, not as it was at sign-in: a supervisor may have
+ * disabled it since, or five wrong passwords typed elsewhere (the sign-in screen of a locked
+ * station, the unlock screen) may have locked it out. Returns it, or %NULL with the refusal. */
+static KsAccount *
+current_account (KsSession *self,
+                 GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(KsAccount) account = NULL;
+
+  if (self->signed_out || self->locked)
+    {
+      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
+                   _("The station is locked. Sign in again to continue."));
+      return NULL;
+    }
+  account = ks_accounts_lookup (self->store, ks_account_get_username (self->account),
+                                &local_error);
+  if (account == NULL)
+    {
+      if (g_error_matches (local_error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_FOUND))
+        g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
+                     _("Your account no longer exists at this station. Nothing was changed."));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (ks_account_get_disabled (account))
+    {
+      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_DISABLED,
+                   _("Your account was disabled by a supervisor. Nothing was changed. Sign out, "
+                     "and ask a supervisor to enable the account."));
+      return NULL;
+    }
+  if (ks_account_get_locked_until (account) > ks_store_now (self->store))
+    {
+      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_LOCKED_OUT,
+                   _("Your account is locked after too many wrong passwords. Nothing was "
+                     "changed. Wait five minutes, or ask a supervisor to reset the password."));
+      return NULL;
+    }
+  return g_steal_pointer (&account);
+}
+
+/**
+ * ks_session_require_active:
+ *
+ * For core calls that act in someone's name without needing a particular role (printing a
+ * card): the session must be signed in, unlocked, and its account still enabled and not
+ * locked out, as the store says now.
+ */
+gboolean
+ks_session_require_active (KsSession *self,
+                           GError   **error)
+{
+  g_autoptr(KsAccount) account = NULL;
+
+  g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
+
+  account = current_account (self, error);
+  return account != NULL;
+}
+
 /**
  * ks_session_require:
  *
- * The check every core entry point makes before it changes anything on someone's behalf.
+ * The check every core entry point makes before it changes anything on someone's behalf. The
+ * account's state and role are read again from the store each time: a session opened before
+ * the account was disabled or locked out does not keep its rights.
  */
 gboolean
 ks_session_require (KsSession   *self,
                     KsPermission permission,
                     GError     **error)
 {
+  g_autoptr(KsAccount) account = NULL;
+
   g_return_val_if_fail (KS_IS_SESSION (self), FALSE);
 
-  if (self->signed_out || self->locked)
-    {
-      g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
-                   _("The station is locked. Sign in again to continue."));
-      return FALSE;
-    }
-  if (!ks_session_can (self, permission))
+  account = current_account (self, error);
+  if (account == NULL)
+    return FALSE;
+  if (!ks_role_has_permission (ks_account_get_role (account), self->training, permission))
     {
       g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_NOT_PERMITTED,
                    _("Your account (%s) is not allowed to do this. Ask a supervisor."),
-                   ks_role_get_label (ks_account_get_role (self->account)));
+                   ks_role_get_label (ks_account_get_role (account)));
       return FALSE;
     }
   return TRUE;

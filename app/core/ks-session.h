@@ -33,6 +33,8 @@ gboolean    ks_session_can (KsSession   *self,
 gboolean    ks_session_require (KsSession   *self,
                                 KsPermission permission,
                                 GError     **error);
+gboolean    ks_session_require_active (KsSession *self,
+                                       GError   **error);
 gboolean    ks_session_lock (KsSession *self,
                              GError   **error);
 gboolean    ks_session_unlock (KsSession  *self,

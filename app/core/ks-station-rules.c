@@ -22,16 +22,30 @@
 
 G_DEFINE_QUARK (ks-station-rules-error-quark, ks_station_rules_error)
 
+/* From the in-memory configuration: quick, for the Enroll section on the UI thread. */
 void
-ks_station_rules_from_settings (KsStationRules *rules,
-                                GSettings      *settings)
+ks_station_rules_from_config (KsStationRules  *rules,
+                              KsStationConfig *config)
 {
   g_return_if_fail (rules != NULL);
-  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (KS_IS_STATION_CONFIG (config));
 
-  rules->max_awaiting_review = g_settings_get_uint (settings, "max-awaiting-review");
-  rules->max_unsynced_days = g_settings_get_uint (settings, "max-unsynced-days");
-  rules->min_free_disk_mb = g_settings_get_uint (settings, "min-free-disk-mb");
+  rules->max_awaiting_review = ks_station_config_get_uint (config, "max-awaiting-review");
+  rules->max_unsynced_days = ks_station_config_get_uint (config, "max-unsynced-days");
+  rules->min_free_disk_mb = ks_station_config_get_uint (config, "min-free-disk-mb");
+}
+
+/* From the store itself: what ks_records_submit() enforces, inside its transaction. */
+void
+ks_station_rules_from_store (KsStationRules *rules,
+                             KsStore        *store)
+{
+  g_return_if_fail (rules != NULL);
+  g_return_if_fail (KS_IS_STORE (store));
+
+  rules->max_awaiting_review = ks_station_config_read_uint (store, "max-awaiting-review");
+  rules->max_unsynced_days = ks_station_config_read_uint (store, "max-unsynced-days");
+  rules->min_free_disk_mb = ks_station_config_read_uint (store, "min-free-disk-mb");
 }
 
 static gboolean
@@ -61,7 +75,7 @@ query_int64 (KsStore    *store,
 
 /**
  * ks_station_rules_check:
- * @rules: the limits; see ks_station_rules_from_settings()
+ * @rules: the limits; see ks_station_rules_from_config()
  * @data_dir: (nullable): the folder holding the station's database, for the free-space rule
  *
  * Says whether the station may start a new enrollment. Cheap (two indexed queries and a
@@ -165,4 +179,22 @@ ks_station_rules_check (KsStore              *store,
     }
 
   return TRUE;
+}
+
+/**
+ * ks_station_rules_check_store:
+ *
+ * ks_station_rules_check() with the free-space rule measured where @store keeps its database.
+ */
+gboolean
+ks_station_rules_check_store (KsStore              *store,
+                              const KsStationRules *rules,
+                              GError              **error)
+{
+  g_autofree char *data_dir = NULL;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  data_dir = g_path_get_dirname (ks_store_get_path (store));
+  return ks_station_rules_check (store, rules, data_dir, error);
 }

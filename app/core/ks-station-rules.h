@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ks-station-config.h"
 #include "ks-store.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,7 @@ typedef enum
   KS_STATION_RULES_ERROR_DISK_LOW,
 } KsStationRulesError;
 
-/* The limits, from the station settings of the same names. 0 switches a rule off. */
+/* The limits, from the station's configuration keys of the same names. 0 switches a rule off. */
 typedef struct
 {
   guint max_awaiting_review;   /* records submitted and not yet decided */
@@ -29,11 +30,16 @@ typedef struct
 } KsStationRules;
 
 GQuark    ks_station_rules_error_quark (void);
-void      ks_station_rules_from_settings (KsStationRules *rules,
-                                          GSettings      *settings);
+void      ks_station_rules_from_config (KsStationRules  *rules,
+                                        KsStationConfig *config);
+void      ks_station_rules_from_store (KsStationRules *rules,
+                                       KsStore        *store);
 gboolean  ks_station_rules_check (KsStore              *store,
                                   const KsStationRules *rules,
                                   const char           *data_dir,
                                   GError              **error);
+gboolean  ks_station_rules_check_store (KsStore              *store,
+                                        const KsStationRules *rules,
+                                        GError              **error);
 
 G_END_DECLS

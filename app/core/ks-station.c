@@ -21,6 +21,7 @@
 #include "ks-card-holder.h"
 #include "ks-photo.h"
 #include "ks-records.h"
+#include "ks-station-config-private.h"
 #include "ks-station.h"
 #include "ks-training.h"
 
@@ -30,7 +31,8 @@ struct _KsStation
 
   KsProfile *profile;
   KsStore *store;
-  GSettings *settings;
+  KsStationConfig *config;
+  GSettings *preferences;     /* the sign-in screen's language only: a person's choice */
   KsReference *reference;
   KsSession *session;
 
@@ -65,7 +67,8 @@ ks_station_dispose (GObject *object)
   g_clear_object (&self->fingerprint_service);
   g_clear_object (&self->biometrics_vault);
   g_clear_object (&self->keys);
-  g_clear_object (&self->settings);
+  g_clear_object (&self->preferences);
+  g_clear_object (&self->config);
   g_clear_pointer (&self->reference, ks_reference_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->profile);
@@ -157,11 +160,20 @@ ks_station_open (const char *profile_name,
   if (self->store == NULL)
     return NULL;
 
-  /* Each profile keeps its own station settings: training never shares production's. */
+  /* The station's configuration is in its own database, so each data folder has its own. */
+  self->config = ks_station_config_new (self->store, ks_profile_is_training (self->profile),
+                                        error);
+  if (self->config == NULL)
+    return NULL;
+
+  /* GSettings keeps only the person's preferences now; the profile's old GSettings path still
+   * holds what stations before the station_config table saved there, copied once. */
   settings_path = g_strdup_printf ("/pk/gov/kp/KhyberPassStation/profiles/%s/",
                                    ks_profile_get_name (self->profile));
-  self->settings = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
-                                             settings_path);
+  self->preferences = g_settings_new_with_path ("pk.gov.kp.KhyberPassStation.Station",
+                                                settings_path);
+  if (!_ks_station_config_import_legacy (self->config, self->preferences, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -187,11 +199,34 @@ ks_station_get_store (KsStation *self)
   return self->store;
 }
 
-GSettings *
-ks_station_get_settings (KsStation *self)
+/**
+ * ks_station_get_config:
+ *
+ * The station's own configuration (code, district, policy, registry, rules), kept in its
+ * store. Reads are quick and in memory; changes go through ks_station_config_set_value_async().
+ *
+ * Returns: (transfer none): the configuration
+ */
+KsStationConfig *
+ks_station_get_config (KsStation *self)
 {
   g_return_val_if_fail (KS_IS_STATION (self), NULL);
-  return self->settings;
+  return self->config;
+}
+
+/**
+ * ks_station_get_preferences:
+ *
+ * The person's preferences for this profile (the sign-in screen's language), in GSettings:
+ * nothing the station's rules or identity depend on.
+ *
+ * Returns: (transfer none): the preferences
+ */
+GSettings *
+ks_station_get_preferences (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+  return self->preferences;
 }
 
 gboolean
@@ -224,6 +259,8 @@ typedef struct
   char *username;
   char *full_name;
   char *password;
+  char *district;
+  char *station_code;
 } Credentials;
 
 static void
@@ -231,6 +268,8 @@ credentials_free (Credentials *c)
 {
   g_free (c->username);
   g_free (c->full_name);
+  g_free (c->district);
+  g_free (c->station_code);
   if (c->password != NULL)
     {
       sodium_memzero (c->password, strlen (c->password));
@@ -370,6 +409,106 @@ ks_station_unlock_finish (KsStation    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The first supervisor, the district and the station code, in one transaction with their
+ * audit entries: set-up either keeps all of them or none. Read back afterwards, so a set-up
+ * that did not save what it needs says so instead of "done". */
+static gboolean
+setup_station (KsStation   *self,
+               Credentials *c,
+               KsAccount  **account,
+               GError     **error)
+{
+  g_autoptr(GVariant) district = g_variant_ref_sink (g_variant_new_string (c->district ? c->district
+                                                                                       : ""));
+  g_autoptr(GVariant) code = g_variant_ref_sink (g_variant_new_string (c->station_code
+                                                                       ? c->station_code : ""));
+  gboolean training = ks_profile_is_training (self->profile);
+
+  if (!ks_station_config_check_value (training, "district", district, error) ||
+      !ks_station_config_check_value (training, "station-code", code, error))
+    return FALSE;
+  if (!ks_store_begin (self->store, error))
+    return FALSE;
+  *account = ks_accounts_create_first_supervisor (self->store, c->username, c->full_name,
+                                                  c->password, error);
+  if (*account == NULL ||
+      !_ks_station_config_write (self->store, c->username, "setting-changed", "district",
+                                 district, NULL, error) ||
+      !_ks_station_config_write (self->store, c->username, "setting-changed", "station-code",
+                                 code, NULL, error))
+    {
+      ks_store_rollback (self->store);
+      g_clear_object (account);
+      return FALSE;
+    }
+  if (!ks_store_commit (self->store, error))
+    {
+      g_clear_object (account);
+      return FALSE;
+    }
+  _ks_station_config_reload (self->config);
+
+  {
+    g_autoptr(GVariant) saved_district = ks_station_config_read (self->store, "district");
+    g_autoptr(GVariant) saved_code = ks_station_config_read (self->store, "station-code");
+
+    if (!g_variant_equal (saved_district, district) || !g_variant_equal (saved_code, code))
+      {
+        g_set_error (error, KS_STATION_CONFIG_ERROR, KS_STATION_CONFIG_ERROR_NOT_SAVED,
+                     _("The station could not save its district and station code. Check that "
+                       "the disk is not full or read-only, then start the station again."));
+        g_clear_object (account);
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+/**
+ * ks_station_set_up:
+ * @district: the district code chosen at set-up
+ * @station_code: the station's code, three capital letters or digits
+ *
+ * First set-up, blocking (Argon2id, key generation): the first supervisor, the district and the
+ * station code in one transaction, then the signing keys made with that code, and the new
+ * supervisor signed in. Refuses (and keeps nothing) when any of them cannot be saved. The UI
+ * calls ks_station_create_first_supervisor_async().
+ *
+ * Returns: (transfer full): the new supervisor's session
+ */
+KsSession *
+ks_station_set_up (KsStation  *self,
+                   const char *username,
+                   const char *full_name,
+                   const char *password,
+                   const char *district,
+                   const char *station_code,
+                   GError    **error)
+{
+  g_autoptr(KsAccount) account = NULL;
+  Credentials *c;
+  gboolean ok;
+
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  c = credentials_new (username, full_name, password);
+  c->district = g_strdup (district);
+  c->station_code = g_strdup (station_code);
+  ok = setup_station (self, c, &account, error);
+  credentials_free (c);
+  if (!ok)
+    return NULL;
+  /* The signing keys are made now, with the station code just saved, so the first card does
+   * not wait for them and a missing key folder shows up at set-up. */
+  if (ks_station_get_keys (self, error) == NULL)
+    return NULL;
+  /* The new supervisor is signed in at once: the set-up screen just asked for the password. */
+  if (!ks_audit_append (self->store, ks_account_get_username (account), "sign-in",
+                        ks_account_get_username (account), "first set-up", error))
+    return NULL;
+  return ks_session_new (self->store, account, ks_profile_is_training (self->profile));
+}
+
 static void
 setup_thread (GTask        *task,
               gpointer      source_object,
@@ -378,34 +517,15 @@ setup_thread (GTask        *task,
 {
   KsStation *self = source_object;
   Credentials *c = task_data;
-  g_autoptr(KsAccount) account = NULL;
   GError *error = NULL;
+  KsSession *session;
 
-  account = ks_accounts_create_first_supervisor (self->store, c->username, c->full_name,
-                                                 c->password, &error);
-  if (account == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The signing keys are made now, with the station code the set-up screen just saved, so the
-   * first card does not wait for them and a missing key folder shows up at set-up. */
-  if (ks_station_get_keys (self, &error) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The new supervisor is signed in at once: the set-up screen just asked for the password. */
-  if (!ks_audit_append (self->store, ks_account_get_username (account), "sign-in",
-                        ks_account_get_username (account), "first set-up", &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task,
-                         ks_session_new (self->store, account,
-                                         ks_profile_is_training (self->profile)),
-                         g_object_unref);
+  session = ks_station_set_up (self, c->username, c->full_name, c->password, c->district,
+                               c->station_code, &error);
+  if (session == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, session, g_object_unref);
 }
 
 void
@@ -413,18 +533,23 @@ ks_station_create_first_supervisor_async (KsStation          *self,
                                           const char         *username,
                                           const char         *full_name,
                                           const char         *password,
+                                          const char         *district,
+                                          const char         *station_code,
                                           GCancellable       *cancellable,
                                           GAsyncReadyCallback callback,
                                           gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
+  Credentials *c;
 
   g_return_if_fail (KS_IS_STATION (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ks_station_create_first_supervisor_async);
-  g_task_set_task_data (task, credentials_new (username, full_name, password),
-                        (GDestroyNotify)credentials_free);
+  c = credentials_new (username, full_name, password);
+  c->district = g_strdup (district);
+  c->station_code = g_strdup (station_code);
+  g_task_set_task_data (task, c, (GDestroyNotify)credentials_free);
   g_task_run_in_thread (task, setup_thread);
 }
 
@@ -442,7 +567,7 @@ ks_station_create_first_supervisor_finish (KsStation    *self,
  *
  * The station's signing keys and its trust list, kept in the profile's `keys/` folder. They are
  * made at first set-up (ks_station_create_first_supervisor_async()) with the `station-code`
- * setting; a station set up before keys existed makes them on first use here. Safe to call
+ * setting (in the store); a station set up before keys existed makes them on first use here. Safe to call
  * from a worker thread.
  *
  * Returns: (transfer none): the keys, or %NULL when the key folder cannot be read or written
@@ -459,7 +584,7 @@ ks_station_get_keys (KsStation *self,
   if (self->keys == NULL)
     {
       g_autofree char *dir = ks_profile_build_path (self->profile, "keys");
-      g_autofree char *code = g_settings_get_string (self->settings, "station-code");
+      g_autofree char *code = ks_station_config_read_string (self->store, "station-code");
 
       self->keys = ks_station_keys_load_or_create (dir, code[0] ? code : NULL, error);
     }
@@ -552,9 +677,9 @@ ks_station_issue_card (KsStation  *self,
       if (holder->photo_png == NULL)
         return NULL;
     }
-  registry = g_settings_get_string (self->settings, "registry-url");
+  registry = ks_station_config_dup_string (self->config, "registry-url");
   options.issuer_uri = registry[0] ? registry : NULL;
-  options.validity_years = g_settings_get_uint (self->settings, "card-validity-years");
+  options.validity_years = ks_station_config_get_uint (self->config, "card-validity-years");
   options.specimen = ks_station_is_training (self);
   return ks_card_issue (holder, keys, &options, error);
 }

@@ -1,4 +1,4 @@
-/* ks-station.h: one running station: its profile, store, settings and signed-in operator
+/* ks-station.h: one running station: its profile, store, configuration and signed-in operator
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,7 @@
 #include "ks-profile.h"
 #include "ks-reference.h"
 #include "ks-session.h"
+#include "ks-station-config.h"
 #include "ks-store.h"
 #include "ks-trust.h"
 #include "ks-vault.h"
@@ -28,7 +29,8 @@ KsStation  *ks_station_open (const char  *profile_name,
                              GError     **error);
 KsProfile  *ks_station_get_profile (KsStation *self);
 KsStore    *ks_station_get_store (KsStation *self);
-GSettings  *ks_station_get_settings (KsStation *self);
+KsStationConfig *ks_station_get_config (KsStation *self);
+GSettings  *ks_station_get_preferences (KsStation *self);
 KsReference *ks_station_get_reference (KsStation *self);
 gboolean    ks_station_is_training (KsStation *self);
 KsSession  *ks_station_get_session (KsStation *self);
@@ -55,9 +57,18 @@ void        ks_station_create_first_supervisor_async (KsStation          *self,
                                                       const char         *username,
                                                       const char         *full_name,
                                                       const char         *password,
+                                                      const char         *district,
+                                                      const char         *station_code,
                                                       GCancellable       *cancellable,
                                                       GAsyncReadyCallback callback,
                                                       gpointer            user_data);
+KsSession  *ks_station_set_up (KsStation  *self,
+                               const char *username,
+                               const char *full_name,
+                               const char *password,
+                               const char *district,
+                               const char *station_code,
+                               GError    **error);
 KsSession  *ks_station_create_first_supervisor_finish (KsStation    *self,
                                                        GAsyncResult *result,
                                                        GError      **error);

@@ -210,11 +210,19 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (record_id, finger)"
   ");",
 
-  /* 6: nothing in SQL; see requeue_refused_records() below. */
+  /* 6: the station's own configuration (ks-station-config.c), which GSettings held before. A
+   * database already in use is marked so the station copies its old GSettings values once. */
+  "CREATE TABLE station_config ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "INSERT INTO meta (key, value) SELECT 'station-config-import', 'pending'"
+  "  WHERE EXISTS (SELECT 1 FROM accounts);",
+  /* 7: nothing in SQL; see requeue_refused_records() below. */
   "",
 };
 
-/* Version 6. Before payloads carried each identifier in one documented form, the registry
+/* Version 7. Before payloads carried each identifier in one documented form, the registry
  * refused every record typed with dashes in its CNIC (invalid-cnic): every real record. They
  * go back to the queue, each with its audit entry, so nothing an operator did is lost. Every
  * refusal goes back, not only invalid-cnic ones: the station kept the registry's reason only
@@ -287,7 +295,7 @@ typedef gboolean (*MigrationStep) (KsStore *self,
 /* The part of a migration SQL cannot do (an audit entry is hash-chained in C), run in the
  * migration's transaction. */
 static const MigrationStep migration_steps[G_N_ELEMENTS (migrations)] = {
-  [5] = requeue_refused_records,
+  [6] = requeue_refused_records,
 };
 
 static void

@@ -30,6 +30,7 @@
 #include <openssl/x509v3.h>
 #include <sodium.h>
 
+#include "ks-station-config-private.h"
 #include "ks-sync.h"
 #include "ks-training.h"
 #include "ks-training-registry.h"
@@ -354,9 +355,11 @@ take_address (KsTrainingRegistry *self,
   if (!ks_station_check_registry_url (station, self->url, NULL, error))
     return FALSE;
 
-  g_settings_set_string (ks_station_get_settings (station), "registry-url", self->url);
-  g_settings_set_string (ks_station_get_settings (station), "registry-ca-file", self->ca_file);
-  return TRUE;
+  /* The station's own change, not a person's: audited with "station" as actor. */
+  return _ks_station_config_set_by_station (ks_station_get_config (station), "registry-url",
+                                            g_variant_new_string (self->url), error) &&
+         _ks_station_config_set_by_station (ks_station_get_config (station), "registry-ca-file",
+                                            g_variant_new_string (self->ca_file), error);
 }
 
 static KsSyncEngine *

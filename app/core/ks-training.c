@@ -126,8 +126,9 @@ exec_sql (KsStore    *store,
   return TRUE;
 }
 
-/* Every table but the accounts and the schema's own facts: whatever later versions add (review
- * notes, the sync outbox...) holds class data too, so the list is read, not written down. */
+/* Every table but the accounts, the station's configuration and the schema's own facts:
+ * whatever later versions add (review notes, the sync outbox...) holds class data too, so the
+ * list is read, not written down. */
 static GPtrArray *
 list_class_tables (KsStore *store,
                    GError **error)
@@ -139,7 +140,7 @@ list_class_tables (KsStore *store,
   stmt = _ks_store_prepare (store,
                             "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
                             "name NOT LIKE 'sqlite_%' AND name NOT IN ('meta', 'accounts', "
-                            "'sequences')",
+                            "'sequences', 'station_config')",
                             error);
   if (stmt == NULL)
     return NULL;
