@@ -22,6 +22,7 @@
 
 #include "ks-audit.h"
 #include "ks-card-view.h"
+#include "ks-cards.h"
 #include "ks-consent.h"
 #include "ks-day-report.h"
 #include "ks-l10n.h"
@@ -674,6 +675,11 @@ audit_action_label (const char *action)
     { "record-queued", N_("Queued for sync") },
     { "record-synced", N_("Synced") },
     { "record-sync-failed", N_("Sync failed") },
+    { "card-issued", N_("Card issued") },
+    { "card-revoked", N_("Card revoked") },
+    { "card-printed", N_("Card printed") },
+    { "card-exported", N_("Card saved to a file") },
+    { "slip-printed", N_("Enrollment slip printed") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -729,7 +735,8 @@ update_detail_actions (KsReviewPage *self)
                                  can_review (self) && open && !self->deciding);
 }
 
-/* The card preview: signed off the UI thread, shown if the same record is still open. */
+/* The card: signed off the UI thread, shown if the same record is still open. Core refuses it
+ * for a record no supervisor approved; the slot then says why. */
 static void
 card_thread (GTask        *task,
              gpointer      source_object,
@@ -737,8 +744,9 @@ card_thread (GTask        *task,
              GCancellable *cancellable)
 {
   KsStation *station = g_object_get_data (G_OBJECT (task), "station");
+  KsSession *session = g_object_get_data (G_OBJECT (task), "session");
   GError *error = NULL;
-  KsCard *card = ks_station_issue_card (station, task_data, &error);
+  KsCard *card = ks_station_issue_card (station, session, task_data, &error);
 
   if (card == NULL)
     g_task_return_error (task, error);
@@ -768,6 +776,12 @@ card_done (GObject      *object,
       ks_card_view_set_station (KS_CARD_VIEW (child), self->station);
       ks_card_view_set_card (KS_CARD_VIEW (child), card);
     }
+  else if (g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      child = gtk_label_new (error->message);
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+      gtk_widget_add_css_class (child, "dim-label");
+    }
   else
     {
       g_autofree char *text = g_strdup_printf (_("The card could not be made: %s"),
@@ -787,6 +801,10 @@ show_card (KsReviewPage *self,
   g_task_set_source_tag (task, show_card);
   g_object_set_data_full (G_OBJECT (task), "station", g_object_ref (self->station),
                           g_object_unref);
+  if (ks_station_get_session (self->station) != NULL)
+    g_object_set_data_full (G_OBJECT (task), "session",
+                            g_object_ref (ks_station_get_session (self->station)),
+                            g_object_unref);
   g_task_set_task_data (task, g_strdup (kp_id), g_free);
   g_task_run_in_thread (task, card_thread);
 }
