@@ -1090,7 +1090,17 @@ check_existing_cnic (KsEnrollPage *self)
                                                 _("Already Enrolled"), body));
   ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  if (existing->state == KS_RECORD_STATE_SUBMITTED)
+  if (existing->decision == KS_RECORD_STATE_APPROVED &&
+      ks_records_is_editable (ks_station_get_store (self->station), existing->kp_id, NULL))
+    {
+      g_autofree char *more = g_strconcat (body, " ",
+                                           _("A correction is a new version that goes back to "
+                                             "review, and the card already issued is revoked."),
+                                           NULL);
+
+      adw_message_dialog_set_body (dialog, more);
+    }
+  if (ks_records_is_editable (ks_station_get_store (self->station), existing->kp_id, NULL))
     {
       adw_message_dialog_add_response (dialog, "edit", _("_Open Record"));
       adw_message_dialog_set_response_appearance (dialog, "edit", ADW_RESPONSE_SUGGESTED);
@@ -1119,8 +1129,9 @@ confirm_submit (KsEnrollPage *self)
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
 
-  body = g_strdup_printf (_("Submit the record of %s for review? After a supervisor approves it, "
-                            "it can no longer be changed."),
+  body = g_strdup_printf (_("Submit the record of %s for review? The citizen gets the "
+                            "enrollment slip now, and the signed card once a supervisor approves "
+                            "the record."),
                           ks_record_get (self->record, KS_FIELD_FULL_NAME));
   dialog =
     ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),

@@ -679,7 +679,6 @@ audit_action_label (const char *action)
     { "card-revoked", N_("Card revoked") },
     { "card-printed", N_("Card printed") },
     { "card-exported", N_("Card saved to a file") },
-    { "slip-printed", N_("Enrollment slip printed") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
