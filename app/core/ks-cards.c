@@ -399,6 +399,47 @@ fail:
 }
 
 /**
+ * ks_cards_add_revocations:
+ * @trust: the list to add them to
+ * @station_code: (nullable): this station's code, named in each entry
+ *
+ * Adds every card this station revoked to @trust, sent to the registry or not: the station's
+ * own verifier knows at once what other stations learn after a sync.
+ */
+gboolean
+ks_cards_add_revocations (KsStore     *store,
+                          KsTrustList *trust,
+                          const char  *station_code,
+                          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (KS_IS_TRUST_LIST (trust), FALSE);
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store,
+                            "SELECT c.credential_id, r.kp_id, c.revoked_at, c.revoke_reason "
+                            "FROM cards c JOIN records r ON r.id = c.record_id "
+                            "WHERE c.revoked_at IS NOT NULL",
+                            error);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      KsCredentialRevocation rev = {
+        .credential_id = (char *)sqlite3_column_text (stmt, 0),
+        .kp_id = (char *)sqlite3_column_text (stmt, 1),
+        .station_code = (char *)station_code,
+        .revoked_at = sqlite3_column_int64 (stmt, 2),
+        .reason = (char *)sqlite3_column_text (stmt, 3),
+      };
+
+      ks_trust_list_revoke_credential (trust, &rev);
+    }
+  _ks_store_unlock (store);
+  return stmt != NULL;
+}
+
+/**
  * _ks_cards_revoke_record:
  * @reason: %KS_REVOCATION_REJECTED or %KS_REVOCATION_SUPERSEDED
  *

@@ -59,6 +59,10 @@ GPtrArray  *ks_cards_list_unsent_revocations (KsStore *store,
 gboolean    ks_cards_mark_revocations_sent (KsStore   *store,
                                             GPtrArray *revocations,
                                             GError   **error);
+gboolean    ks_cards_add_revocations (KsStore     *store,
+                                      KsTrustList *trust,
+                                      const char  *station_code,
+                                      GError     **error);
 void        ks_card_info_free (KsCardInfo *info);
 
 /* For ks-records.c, inside its transaction */

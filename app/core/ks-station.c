@@ -471,7 +471,7 @@ ks_station_get_keys (KsStation *self,
  * ks_station_get_trust_list:
  *
  * The stations whose cards this station accepts: its own, and whatever trust lists were
- * imported. Only use it from the UI thread; give a worker a copy (ks_trust_list_merge() into a
+ * imported, with the cards this station revoked. Only use it from the UI thread; give a worker a copy (ks_trust_list_merge() into a
  * new list), since an import changes it in place.
  *
  * Returns: (transfer none): the trust list, or %NULL as for ks_station_get_keys()
@@ -481,8 +481,17 @@ ks_station_get_trust_list (KsStation *self,
                            GError   **error)
 {
   KsStationKeys *keys = ks_station_get_keys (self, error);
+  KsTrustList *trust;
 
-  return keys ? ks_station_keys_get_trust_list (keys) : NULL;
+  if (keys == NULL)
+    return NULL;
+  trust = ks_station_keys_get_trust_list (keys);
+  /* The cards this station revoked count here at once, before a sync brings them back in the
+   * registry's list. Merged in memory only: keys/trust.json holds what the registry said. */
+  if (!ks_cards_add_revocations (self->store, trust, ks_station_keys_get_station_code (keys),
+                                 error))
+    return NULL;
+  return trust;
 }
 
 /**
