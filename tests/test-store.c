@@ -34,6 +34,10 @@ static const char *const seeds[] = {
   "VALUES (1, 1, 'missing', 'amputated', 'c1', 1);"
   "INSERT INTO record_fingers (record_id, finger, status, reason, capture_id, captured_at) "
   "VALUES (1, 6, 'missing', 'injured', 'c2', 1);",
+
+  "INSERT INTO cards (credential_id, record_id, version, kid, issued_at, issued_by, revoked_at, "
+  "revoke_reason) SELECT '00112233445566778899aabbccddeeff', id, 1, 'kid-1', 1, "
+  "'old.supervisor', 2, 'rejected' FROM records;",
 };
 
 static char *
