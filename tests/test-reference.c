@@ -213,7 +213,8 @@ static void
 test_reference_reasons (void)
 {
   g_autoptr(KsReference) ref = load_shipped ();
-  static const char *fingers[] = { "amputated", "injured", "bandaged", "other" };
+  static const char *fingers[] = { "amputated", "injured", "bandaged", "equipment-fault",
+                                   "other" };
   GPtrArray *rejections = ks_reference_get_rejection_reasons (ref);
 
   g_assert_cmpuint (ks_reference_get_missing_finger_reasons (ref)->len, ==,
@@ -228,6 +229,7 @@ test_reference_reasons (void)
   /* Only an amputation means the finger will never be captured. */
   g_assert_true (ks_reference_lookup_missing_finger_reason (ref, "amputated")->permanent);
   g_assert_false (ks_reference_lookup_missing_finger_reason (ref, "bandaged")->permanent);
+  g_assert_false (ks_reference_lookup_missing_finger_reason (ref, "equipment-fault")->permanent);
 
   g_assert_cmpuint (rejections->len, >=, 5);
   g_assert_nonnull (ks_reference_lookup_rejection_reason (ref, "other"));

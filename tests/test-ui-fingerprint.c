@@ -257,6 +257,11 @@ test_capture_four (Fixture      *f,
   KS_TEST_WAIT_UNTIL (finger_done (f, FP_FINGER_RIGHT_THUMB), 30000);
   assert_finger (f, FP_FINGER_RIGHT_THUMB, KS_FINGER_CAPTURED, 1);
   g_assert_cmpstr (button_name (f, FP_FINGER_RIGHT_THUMB), ==, "Right thumb, captured (good)");
+  /* The panel describes the finger the hands now highlight, not the one just done: its
+   * heading, its state and its buttons act on the left thumb. */
+  g_assert_nonnull (find_label (root, "Left thumb"));
+  g_assert_null (find_label (root, "Right thumb"));
+  g_assert_nonnull (find_label (root, "Not captured yet"));
 
   /* Left thumb (focused next): a partial placement is poor and captured again by itself. */
   g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (f->step,
@@ -277,6 +282,9 @@ test_capture_four (Fixture      *f,
   shot (f, "fingerprint-poor");
   click (find_button (root, "Keep Best Capture"));
   assert_finger (f, FP_FINGER_RIGHT_INDEX, KS_FINGER_FORCED, 3);
+  g_assert_nonnull (find_label (root, "Left index finger"));
+  g_assert_null (find_label (root, "Right index finger"));
+  g_assert_null (find_button (root, "Keep Best Capture"));
   g_assert_cmpstr (button_name (f, FP_FINGER_RIGHT_INDEX), ==,
                    "Right index finger, kept after 3 poor tries (poor)");
 
@@ -288,7 +296,11 @@ test_capture_four (Fixture      *f,
   {
     GtkDropDown *reasons = GTK_DROP_DOWN (ks_test_find_by_type (root, GTK_TYPE_DROP_DOWN, 0));
     g_assert_nonnull (reasons);
-    gtk_drop_down_set_selected (reasons, 2);
+    /* No reason is chosen for the operator, and none can be confirmed before one is. */
+    g_assert_cmpuint (gtk_drop_down_get_selected (reasons), ==, 0);
+    g_assert_false (gtk_widget_is_sensitive (find_button (root, "Mark Missing")));
+    gtk_drop_down_set_selected (reasons, 3);
+    g_assert_true (gtk_widget_is_sensitive (find_button (root, "Mark Missing")));
   }
   shot (f, "fingerprint-missing");
   click (find_button (root, "Mark Missing"));

@@ -28,6 +28,7 @@
 #include "ks-l10n.h"
 #include "ks-review-page-private.h"
 #include "ks-station-rules.h"
+#include "ks-ui-util.h"
 
 /* Rows the day report shows on screen per list; the CSV always has them all. */
 #define REPORT_MAX_ROWS 200
@@ -1117,6 +1118,14 @@ on_password_response (AdwMessageDialog *dialog,
 }
 
 static void
+on_password_activated (AdwMessageDialog *dialog)
+{
+  /* Emits "response" (deciding) like a click on the button, then closes the dialog. */
+  adw_message_dialog_response (dialog, "decide");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
 ask_password (KsReviewPage *self,
               Decision     *d)
 {
@@ -1175,6 +1184,11 @@ ask_password (KsReviewPage *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "decision", d, (GDestroyNotify)decision_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), NULL);
+  /* Enter in the password confirms, as the default button would. */
+  g_signal_connect_swapped (password, "entry-activated", G_CALLBACK (on_password_activated),
+                            dialog);
+  ks_ui_drop_focus_on_close (GTK_WINDOW (dialog));
+  ks_ui_skip_reveal_buttons (list);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (password);
 }
