@@ -333,12 +333,60 @@ test_superseded_revoked (Fixture      *f,
   }
 }
 
+/* The trust list's revoked cards survive a save and a load; a merge keeps the first date; a
+ * malformed entry makes the whole list damaged rather than silently shorter. */
+static void
+test_trust_list_revocations (void)
+{
+  g_autoptr(KsTrustList) list = ks_trust_list_new ();
+  g_autoptr(KsTrustList) later = ks_trust_list_new ();
+  g_autoptr(KsTrustList) loaded = NULL;
+  g_autoptr(KsTrustList) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  KsCredentialRevocation rev = {
+    .credential_id = (char *)"00112233445566778899AABBCCDDEEFF",
+    .kp_id = (char *)"PEW-A01-0000001-Q",
+    .station_code = (char *)"A01",
+    .revoked_at = 1796299200,
+    .reason = (char *)KS_REVOCATION_SUPERSEDED,
+  };
+  const KsCredentialRevocation *found;
+
+  ks_trust_list_revoke_credential (list, &rev);
+  json = ks_trust_list_to_json (list);
+  loaded = ks_trust_list_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  found = ks_trust_list_lookup_revocation (loaded, "00112233445566778899aabbccddeeff");
+  g_assert_nonnull (found);
+  g_assert_cmpint (found->revoked_at, ==, 1796299200);
+  g_assert_cmpstr (found->reason, ==, "superseded");
+  g_assert_cmpstr (found->kp_id, ==, "PEW-A01-0000001-Q");
+  g_assert_null (ks_trust_list_lookup_revocation (loaded, "ffeeddccbbaa99887766554433221100"));
+
+  rev.revoked_at += 3600;
+  rev.reason = (char *)KS_REVOCATION_REJECTED;
+  ks_trust_list_revoke_credential (later, &rev);
+  ks_trust_list_merge (loaded, later);
+  g_assert_cmpuint (ks_trust_list_count_revocations (loaded), ==, 1);
+  found = ks_trust_list_lookup_revocation (loaded, rev.credential_id);
+  g_assert_cmpint (found->revoked_at, ==, 1796299200);
+
+  bad = ks_trust_list_new_from_data ("{\"format\": \"khyber-pass-trust-list\", "
+                                     "\"revoked_credentials\": [{\"credential_id\": \"xyz\", "
+                                     "\"revoked_at\": \"2026-12-03T12:00:00Z\", "
+                                     "\"reason\": \"rejected\"}]}", -1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, KS_TRUST_ERROR, KS_TRUST_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/cards/trust-list-revocations", test_trust_list_revocations);
   g_test_add ("/cards/rejected-no-card", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
               test_rejected_no_card, fixture_teardown);
   g_test_add ("/cards/credential-contents", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,

@@ -462,13 +462,23 @@ void
 ks_trust_list_revoke_credential (KsTrustList                  *self,
                                  const KsCredentialRevocation *rev)
 {
+  KsCredentialRevocation *copy;
+  char *key;
+
   g_return_if_fail (KS_IS_TRUST_LIST (self));
   g_return_if_fail (rev != NULL && rev->credential_id != NULL);
 
-  if (g_hash_table_contains (self->revoked_credentials, rev->credential_id))
-    return;
-  g_hash_table_insert (self->revoked_credentials, g_ascii_strdown (rev->credential_id, -1),
-                       ks_credential_revocation_copy (rev));
+  /* Hex in any case names the same credential. */
+  key = g_ascii_strdown (rev->credential_id, -1);
+  if (g_hash_table_contains (self->revoked_credentials, key))
+    {
+      g_free (key);
+      return;
+    }
+  copy = ks_credential_revocation_copy (rev);
+  g_free (copy->credential_id);
+  copy->credential_id = g_strdup (key);
+  g_hash_table_insert (self->revoked_credentials, key, copy);
 }
 
 /**
@@ -669,10 +679,16 @@ ks_trust_list_to_json (KsTrustList *self)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "credential_id");
       json_builder_add_string_value (b, rev->credential_id);
-      json_builder_set_member_name (b, "kp_id");
-      json_builder_add_string_value (b, rev->kp_id);
-      json_builder_set_member_name (b, "station_code");
-      json_builder_add_string_value (b, rev->station_code);
+      if (rev->kp_id != NULL)
+        {
+          json_builder_set_member_name (b, "kp_id");
+          json_builder_add_string_value (b, rev->kp_id);
+        }
+      if (rev->station_code != NULL)
+        {
+          json_builder_set_member_name (b, "station_code");
+          json_builder_add_string_value (b, rev->station_code);
+        }
       json_builder_set_member_name (b, "revoked_at");
       json_builder_add_string_value (b, when);
       json_builder_set_member_name (b, "reason");
