@@ -173,6 +173,33 @@ test_rejected_no_card (Fixture      *f,
   g_assert_cmpuint (cards->len, ==, 0);
 }
 
+/* With approval switched off the record is approved at submit, so its card is issued at once,
+ * in the operator's name. */
+static void
+test_approval_off (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr(KsRecord) record = wizard_record ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = NULL;
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autofree char *kp_id = NULL;
+  KsSubmitOptions o = { "PEW", "A01", FALSE, NULL };
+
+  kp_id = ks_records_submit (f->station->store, f->operator, 0, record, f->reference, &o,
+                             &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_cards_check_issuable (f->station->store, kp_id, &error));
+  card = ks_cards_issue (f->station->store, f->operator, f->station->keys, f->reference, NULL,
+                         kp_id, NULL, &error);
+  g_assert_no_error (error);
+  cards = ks_cards_list_for_record (f->station->store, kp_id, &error);
+  g_assert_cmpuint (cards->len, ==, 1);
+  g_assert_cmpstr (((KsCardInfo *)cards->pdata[0])->issued_by, ==, "omar.op");
+  g_assert_cmpstr (((KsCardInfo *)cards->pdata[0])->credential_id, ==,
+                   ks_card_get_credential_id (card));
+}
+
 /* The QR holds what checking needs, not the phone number or the home address; the card says
  * "husband" when the record does. */
 static void
@@ -389,6 +416,8 @@ main (int   argc,
   g_test_add_func ("/cards/trust-list-revocations", test_trust_list_revocations);
   g_test_add ("/cards/rejected-no-card", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
               test_rejected_no_card, fixture_teardown);
+  g_test_add ("/cards/approval-off", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
+              test_approval_off, fixture_teardown);
   g_test_add ("/cards/credential-contents", Fixture, GINT_TO_POINTER (FALSE), fixture_setup,
               test_credential_contents, fixture_teardown);
   g_test_add ("/cards/superseded-revoked", Fixture, GINT_TO_POINTER (TRUE), fixture_setup,
