@@ -12,6 +12,7 @@
 #include "ks-accounts.h"
 #include "ks-card-view.h"
 #include "ks-cards.h"
+#include "ks-slip-view.h"
 #include "ks-records-private.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
@@ -106,18 +107,20 @@ column_titled (GtkColumnView *view,
   g_assert_not_reached ();
 }
 
-/* What the record's card slot shows once its card task is done: a card view, or a message. */
+/* What the record's card slot shows once its card task is done: a card view, or a message
+ * (with the enrollment slip while the record awaits review). */
 static gboolean
 card_slot_is (KsReviewPage *page,
               GType         type,
               const char   *text)
 {
-  GtkWidget *child = adw_bin_get_child (ks_review_page_get_card_slot (page));
+  GtkWidget *slot = GTK_WIDGET (ks_review_page_get_card_slot (page));
+  GtkWidget *found = ks_test_find_by_type (slot, type, 0);
 
-  if (child == NULL || !G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+  if (found == NULL)
     return FALSE;
-  return text == NULL || (GTK_IS_LABEL (child)
-                          && strstr (gtk_label_get_label (GTK_LABEL (child)), text) != NULL);
+  return text == NULL || (GTK_IS_LABEL (found)
+                          && strstr (gtk_label_get_label (GTK_LABEL (found)), text) != NULL);
 }
 
 static void
@@ -194,6 +197,10 @@ test_review (void)
   g_assert_nonnull (ks_review_page_get_card_slot (page));
   /* Not approved yet: no signed card, and the slot says why. */
   KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, "awaits a supervisor"), 10000);
+  /* The enrollment slip can be printed again, with the ID alone in its code. */
+  g_assert_true (card_slot_is (page, KS_TYPE_SLIP_VIEW, NULL));
+  g_assert_null (ks_test_find_by_type (GTK_WIDGET (ks_review_page_get_card_slot (page)),
+                                       KS_TYPE_CARD_VIEW, 0));
   g_free (ks_test_screenshot (root, "review-detail"));
 
   /* An approved record's detail shows its signed card, recorded as issued. */
@@ -214,6 +221,8 @@ test_review (void)
   /* A rejected record's detail: no card. */
   ks_review_page_show_record (page, "PEW-A01-0000296-G");
   KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, "was rejected"), 10000);
+  g_assert_false (card_slot_is (page, KS_TYPE_SLIP_VIEW, NULL));
+  g_assert_false (card_slot_is (page, KS_TYPE_CARD_VIEW, NULL));
 
   /* The day report, on screen and as PDF. */
   ks_review_page_show_report (page, day);

@@ -23,6 +23,7 @@
 #include "ks-audit.h"
 #include "ks-card-view.h"
 #include "ks-cards.h"
+#include "ks-slip-view.h"
 #include "ks-consent.h"
 #include "ks-day-report.h"
 #include "ks-l10n.h"
@@ -736,7 +737,8 @@ update_detail_actions (KsReviewPage *self)
 }
 
 /* The card: signed off the UI thread, shown if the same record is still open. Core refuses it
- * for a record no supervisor approved; the slot then says why. */
+ * for a record no supervisor approved; the slot then says why, and for a record still awaiting
+ * review it offers the enrollment slip again (the citizen lost it, or left without it). */
 static void
 card_thread (GTask        *task,
              gpointer      source_object,
@@ -748,6 +750,17 @@ card_thread (GTask        *task,
   GError *error = NULL;
   KsCard *card = ks_station_issue_card (station, session, task_data, &error);
 
+  if (card == NULL && g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      KsStore *store = ks_station_get_store (station);
+      g_autoptr(KsRecordInfo) info = ks_records_get_info (store, task_data, NULL);
+
+      if (info != NULL && info->decision != KS_RECORD_STATE_REJECTED)
+        g_object_set_data_full (G_OBJECT (task), "slip",
+                                ks_slip_new_for_record (store, task_data,
+                                                        ks_station_is_training (station), NULL),
+                                (GDestroyNotify)ks_slip_free);
+    }
   if (card == NULL)
     g_task_return_error (task, error);
   else
@@ -778,9 +791,20 @@ card_done (GObject      *object,
     }
   else if (g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
     {
-      child = gtk_label_new (error->message);
-      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
-      gtk_widget_add_css_class (child, "dim-label");
+      GtkWidget *label = gtk_label_new (error->message);
+      KsSlip *slip = g_object_steal_data (G_OBJECT (result), "slip");
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      gtk_box_append (GTK_BOX (child), label);
+      if (slip != NULL)
+        {
+          GtkWidget *view = ks_slip_view_new ();
+
+          ks_slip_view_set_slip (KS_SLIP_VIEW (view), slip);
+          gtk_box_append (GTK_BOX (child), view);
+        }
     }
   else
     {
