@@ -16,7 +16,9 @@
 #include "ks-fingerprint-step.h"
 #include "ks-fingers.h"
 #include "ks-records.h"
+#include "ks-review-page-private.h"
 #include "ks-test-ui.h"
+#include "ks-window.h"
 #include "ks-verify-page.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -521,6 +523,34 @@ test_edit_flags_swapped_finger (Fixture      *f,
   again = submit_draft (f, f->draft);
   g_assert_cmpstr (again, ==, kp_id);
   g_assert_cmpint (record_flags (f, kp_id), ==, KS_RECORD_FLAG_DUPLICATE_WARNING);
+
+  /* The supervisor's record detail shows the four fingers: each finger's state, quality and
+   * the impression kept. */
+  {
+    KsWindow *window = ks_window_new (NULL, f->station);
+    GtkWidget *root = GTK_WIDGET (window);
+    KsReviewPage *page;
+    GtkWidget *slot;
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 1240, 900);
+    gtk_window_present (GTK_WINDOW (window));
+    ks_window_session_started (window, f->session);
+    gtk_widget_activate_action (root, "win.section", "s", "review");
+    ks_test_iterate (200);
+    page = KS_REVIEW_PAGE (ks_test_find_by_type (root, KS_TYPE_REVIEW_PAGE, 0));
+    g_assert_nonnull (page);
+    ks_review_page_show_record (page, kp_id);
+    slot = GTK_WIDGET (ks_review_page_get_fingerprint_slot (page));
+    KS_TEST_WAIT_UNTIL (ks_test_find_by_type (slot, GTK_TYPE_PICTURE, 3) != NULL, 10000);
+    g_assert_nonnull (ks_test_find_by_type (slot, ADW_TYPE_ACTION_ROW, 3));
+    g_assert_null (ks_test_find_by_type (slot, ADW_TYPE_ACTION_ROW, 4));
+    g_assert_nonnull (find_label (slot, "Right thumb, captured"));
+    g_assert_nonnull (find_label (slot, "Left index finger, captured"));
+    ks_test_iterate (200);
+    g_free (ks_test_screenshot (slot, "review-detail-fingers"));
+    gtk_window_destroy (GTK_WINDOW (window));
+    ks_test_iterate (100);
+  }
 }
 
 static void
