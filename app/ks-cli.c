@@ -21,6 +21,7 @@
 #include "ks-card-audit.h"
 #include "ks-card-holder.h"
 #include "ks-card-scan.h"
+#include "ks-cards.h"
 #include "ks-cli.h"
 #include "ks-station.h"
 
@@ -144,6 +145,7 @@ static const char verify_description[] =
      "   4  expired\n"
      "   5  not yet valid\n"
      "   6  not a Khyber Pass card (no QR code, or a foreign one)\n"
+     "   7  revoked: the record was rejected or corrected after the card was issued\n"
      "  64  usage error\n"
      "  65  FILE.json would replace or shadow a key already trusted: refused\n"
      "  66  the file cannot be read\n"
@@ -236,13 +238,15 @@ verify_command (int    argc,
 }
 
 static const char card_description[] =
-  N_("Issues the card of an enrolled citizen with this station’s key and writes it as a PDF or\n"
-     "PNG (by the file name). The export is written to the station’s audit log.\n"
+  N_("Issues the card of a citizen whose record a supervisor approved, with this station’s key,\n"
+     "and writes it as a PDF or PNG (by the file name). The card and the export are written to\n"
+     "the station’s audit log.\n"
      "\n"
      "Exit status:\n"
      "   0  written\n"
      "  64  usage error\n"
      "  66  no record with this Khyber Pass ID at this station\n"
+     "  77  the record is not approved (it awaits review, or was rejected): no card\n"
      "   1  anything else (the profile is in use, the file cannot be written…)");
 
 static int
@@ -301,13 +305,18 @@ card_command (int    argc,
         g_printerr ("%s\n", error->message);
         return 1;
       }
-    card = ks_station_issue_card (station, kp_id, &error);
+    card = ks_station_issue_card (station, NULL, kp_id, &error);
     if (g_error_matches (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND))
       {
         g_printerr (_("No citizen with the Khyber Pass ID %s is enrolled in the %s profile of "
                       "this station. Check the ID, or the --profile and --data-dir "
                       "options.\n"), kp_id, profile);
         return KS_EXIT_NO_INPUT;
+      }
+    if (g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+      {
+        g_printerr ("%s\n", error->message);
+        return KS_EXIT_NOT_APPROVED;
       }
     if (card == NULL || !ks_card_write_file (card, output, &error))
       {

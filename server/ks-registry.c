@@ -859,6 +859,104 @@ fail:
   answer_error (msg, 500, "internal", "The registry could not store the batch.");
 }
 
+/* /v1/revocations ***********************************************************************/
+
+/* Cards a station took back. Each entry is stamped with the uploading station's code, which
+ * verifiers show; the credential IDs are 128 random bits, so one station cannot aim at another
+ * station's cards except by guessing. Idempotent: an entry already listed keeps its first
+ * date. */
+static void
+handle_revocations (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  Registry *reg = user_data;
+  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(KsRegistryStation) station = NULL;
+  g_autoptr(JsonObject) req = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *trust_json = NULL;
+  JsonNode *list_node;
+  JsonArray *list;
+  guint n;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      answer_error (msg, 405, "bad-request", "Use POST.");
+      return;
+    }
+  if (body == NULL)
+    {
+      answer_error (msg, 400, "bad-request", "The gzip body is damaged.");
+      return;
+    }
+  if (!(station = authenticate (reg, msg, path, body)))
+    return;
+  req = parse_object (body);
+  list_node = req ? json_object_get_member (req, "revocations") : NULL;
+  if (list_node == NULL || !JSON_NODE_HOLDS_ARRAY (list_node))
+    {
+      answer_error (msg, 400, "bad-request", "The body needs a \"revocations\" array.");
+      return;
+    }
+  list = json_node_get_array (list_node);
+  n = json_array_get_length (list);
+  if (n > 500)
+    {
+      answer_error (msg, 413, "too-large", "At most 500 revocations per request.");
+      return;
+    }
+
+  /* Checked in full before any is listed: a bad entry changes nothing. */
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *reason = o ? string_member (o, "reason") : NULL;
+
+      if (o == NULL || !ks_credential_id_is_valid (string_member (o, "credential_id"))
+          || (g_strcmp0 (reason, KS_REVOCATION_REJECTED) != 0
+              && g_strcmp0 (reason, KS_REVOCATION_SUPERSEDED) != 0)
+          || json_object_get_int_member_with_default (o, "revoked_at", 0) <= 0)
+        {
+          answer_error (msg, 400, "bad-request", "Each revocation needs a credential_id (32 hex "
+                        "digits), revoked_at and a reason (rejected or superseded).");
+          return;
+        }
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *o = json_array_get_object_element (list, i);
+      KsCredentialRevocation rev = {
+        .credential_id = (char *)string_member (o, "credential_id"),
+        .kp_id = (char *)string_member (o, "kp_id"),
+        .station_code = station->station_code,
+        .revoked_at = json_object_get_int_member (o, "revoked_at"),
+        .reason = (char *)string_member (o, "reason"),
+      };
+
+      ks_trust_list_revoke_credential (reg->trust, &rev);
+    }
+  trust_json = ks_trust_list_to_json (reg->trust);
+  if (!reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, &error))
+    {
+      g_printerr ("khyber-registry: %s\n", error->message);
+      answer_error (msg, 500, "internal", "The registry could not store the revocations.");
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_int_value (b, now_seconds ());
+  json_builder_set_member_name (b, "accepted");
+  json_builder_add_int_value (b, n);
+  json_builder_end_object (b);
+  set_json (msg, 200, b);
+}
+
 /* Program *******************************************************************************/
 
 /* A revoked station is refused at once and, through the trust list, its cards stop verifying
@@ -978,6 +1076,7 @@ main (int    argc,
   soup_server_add_handler (server, "/v1/stations/provision", handle_provision, &reg, NULL);
   soup_server_add_handler (server, "/v1/records/batch", handle_batch, &reg, NULL);
   soup_server_add_handler (server, "/v1/records/status", handle_batch, &reg, NULL);
+  soup_server_add_handler (server, "/v1/revocations", handle_revocations, &reg, NULL);
   if (reg.test_faults)
     soup_server_add_handler (server, "/v1/test/faults", handle_faults, &reg, NULL);
 

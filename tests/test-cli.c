@@ -256,6 +256,41 @@ test_verify_altered_card (Fixture      *f,
   g_assert_null (strstr (out, "KKan"));
 }
 
+/* A card whose credential the trust list names as revoked: status 7, the date and the reason,
+ * and none of its fields. */
+static void
+test_verify_revoked (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_autoptr(KsTrustList) list = ks_trust_list_new ();
+  g_autofree char *png = g_build_filename (f->dir, "revoked.png", NULL);
+  g_autofree char *json = g_build_filename (f->dir, "registry-trust.json", NULL);
+  g_autofree char *out = NULL;
+  KsCredentialRevocation rev = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (ks_card_write_file (card, png, &error));
+  rev.credential_id = (char *)ks_card_get_credential_id (card);
+  rev.kp_id = (char *)"KP-PEW-01-000123-7";
+  rev.station_code = (char *)"A01";
+  rev.revoked_at = 1796299200;  /* 2026-12-03 12:00 UTC */
+  rev.reason = (char *)KS_REVOCATION_REJECTED;
+  ks_trust_list_revoke_credential (list, &rev);
+  g_assert_true (ks_trust_list_save (list, json, &error));
+
+  g_assert_cmpint (run (&out, NULL, "verify", png, "--data-dir", f->dir, NULL), ==,
+                   KS_EXIT_VALID);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (&out, NULL, "verify", png, "--data-dir", f->dir, "--trust", json, NULL),
+                   ==, KS_EXIT_REVOKED);
+  g_assert_true (g_str_has_prefix (out, "Revoked\n"));
+  g_assert_nonnull (strstr (out, "03-12-2026"));
+  g_assert_nonnull (strstr (out, "rejected"));
+  g_assert_null (strstr (out, "Gul Bano Khan"));
+}
+
 static void
 test_verify_bad_input (Fixture      *f,
                        gconstpointer data)
@@ -300,10 +335,13 @@ test_verify_bad_input (Fixture      *f,
   g_assert_nonnull (strstr (help, "Exit status"));
   g_assert_nonnull (strstr (help, "3  unknown issuer"));
   g_assert_nonnull (strstr (help, "66  the file cannot be read"));
+  g_assert_nonnull (strstr (help, "7  revoked"));
 }
 
-/* `card --id`: the enrolled citizen's card, written by the command line, verifies; an unknown
- * ID is refused with 66; the export is audited. */
+/* `card --id`: refused with 77 while the record awaits review and after it is rejected; once a
+ * supervisor approved it, the card written by the command line verifies and carries neither
+ * the phone number nor the address; an unknown ID is refused with 66; the export is
+ * audited. */
 static void
 test_card_command (Fixture      *f,
                    gconstpointer data)
@@ -312,8 +350,12 @@ test_card_command (Fixture      *f,
   g_autoptr(KsStation) station = NULL;
   g_autoptr(KsSession) session = NULL;
   g_autoptr(KsRecord) r = ks_record_new ();
+  g_autoptr(KsRecord) r2 = NULL;
   g_autofree char *kp_id = NULL;
+  g_autofree char *rejected_id = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
   g_autofree char *png = g_build_filename (f->dir, "card.png", NULL);
   KsSubmitOptions options = { NULL };
 
@@ -337,7 +379,39 @@ test_card_command (Fixture      *f,
   kp_id = ks_records_submit (ks_station_get_store (station), session, 0, r,
                              ks_station_get_reference (station), &options, &error);
   g_assert_no_error (error);
+  r2 = ks_record_copy (r);
+  ks_record_set (r2, KS_FIELD_CNIC, "17301-1234568-2");
+  rejected_id = ks_records_submit (ks_station_get_store (station), session, 0, r2,
+                                   ks_station_get_reference (station), &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_records_set_state (ks_station_get_store (station), session, rejected_id,
+                                       KS_RECORD_STATE_REJECTED, "photo-quality", NULL, &error));
+  g_assert_no_error (error);
   /* The command line opens the profile itself: this process lets go of it. */
+  g_clear_object (&session);
+  g_clear_object (&station);
+
+  /* Not approved yet, then rejected: no signed card, each with its reason. */
+  g_assert_cmpint (run (NULL, &err, "card", "--id", kp_id, "--output", png, "--data-dir",
+                        f->dir, NULL), ==, 77);
+  g_assert_nonnull (strstr (err, "awaits a supervisor"));
+  g_assert_cmpint (run (NULL, &err2, "card", "--id", rejected_id, "--output", png, "--data-dir",
+                        f->dir, NULL), ==, 77);
+  g_assert_nonnull (strstr (err2, "was rejected"));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  station = ks_station_open ("production", f->dir, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(KsAccount) sup = ks_accounts_lookup (ks_station_get_store (station), "sana.sup",
+                                                   &error);
+
+    g_assert_no_error (error);
+    session = ks_session_new (ks_station_get_store (station), sup, FALSE);
+  }
+  g_assert_true (ks_records_set_state (ks_station_get_store (station), session, kp_id,
+                                       KS_RECORD_STATE_APPROVED, NULL, NULL, &error));
+  g_assert_no_error (error);
   g_clear_object (&session);
   g_clear_object (&station);
 
@@ -346,6 +420,8 @@ test_card_command (Fixture      *f,
   g_assert_cmpint (run (&out, NULL, "verify", png, "--data-dir", f->dir, NULL), ==, 0);
   g_assert_true (g_str_has_prefix (out, "Valid"));
   g_assert_nonnull (strstr (out, "Gul Bano Khan"));
+  g_assert_null (strstr (out, "1234567"));
+  g_assert_null (strstr (out, "Gulbahar"));
 
   g_assert_cmpint (run (NULL, NULL, "card", "--id", "PEW-A01-0000099-X", "--output", png,
                         "--data-dir", f->dir, NULL), ==, KS_EXIT_NO_INPUT);
@@ -378,6 +454,8 @@ main (int   argc,
               fixture_setup, test_verify_trust_file_conflict, fixture_teardown);
   g_test_add ("/cli/card/by-id", Fixture, NULL, fixture_setup, test_card_command,
               fixture_teardown);
+  g_test_add ("/cli/verify/revoked", Fixture, NULL,
+              fixture_setup, test_verify_revoked, fixture_teardown);
   g_test_add ("/cli/verify/bad-input", Fixture, NULL,
               fixture_setup, test_verify_bad_input, fixture_teardown);
 

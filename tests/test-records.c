@@ -368,9 +368,30 @@ test_edit_creates_version (Fixture      *f,
                                 "SELECT 1 FROM record_versions WHERE version = 1 AND "
                                 "data LIKE '%House 12%'", NULL));
 
-  /* After approval, edits are refused. */
+  /* After approval, an edit supersedes the approved version: back to review, a new version. */
   g_assert_true (ks_records_set_state (f->store, f->supervisor, kp_id, KS_RECORD_STATE_APPROVED,
                                        NULL, NULL, &error));
+  g_assert_true (ks_records_is_editable (f->store, kp_id, &error));
+  ks_record_set (record, KS_FIELD_ADDRESS_LINE1, "House 15, Street 9, Hayatabad");
+  draft = ks_drafts_create (f->store, f->operator, record, info->id, &error);
+  g_clear_pointer (&same, g_free);
+  same = ks_records_submit (f->store, f->operator, draft, record, f->reference, &o, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(KsRecordInfo) after = ks_records_get_info (f->store, kp_id, &error);
+    g_assert_cmpint (after->version, ==, 3);
+    g_assert_cmpint (after->state, ==, KS_RECORD_STATE_SUBMITTED);
+    g_assert_cmpint (after->decision, ==, 0);
+  }
+
+  /* Once the registry holds it, edits are refused. */
+  g_assert_true (ks_records_set_state (f->store, f->supervisor, kp_id, KS_RECORD_STATE_APPROVED,
+                                       NULL, NULL, &error));
+  g_assert_true (ks_records_set_state (f->store, NULL, kp_id, KS_RECORD_STATE_QUEUED, NULL, NULL,
+                                       &error));
+  g_assert_true (ks_records_set_state (f->store, NULL, kp_id, KS_RECORD_STATE_SYNCED, NULL, NULL,
+                                       &error));
+  g_assert_false (ks_records_is_editable (f->store, kp_id, NULL));
   draft = ks_drafts_create (f->store, f->operator, record, info->id, &error);
   g_clear_pointer (&same, g_free);
   same = ks_records_submit (f->store, f->operator, draft, record, f->reference, &o, &error);

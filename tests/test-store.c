@@ -39,6 +39,10 @@ static const char *const seeds[] = {
 
   /* 7 re-queues records the registry refused (tested with a registry in test-sync.c). */
   "INSERT INTO meta (key, value) VALUES ('seeded-at-7', 'yes');",
+
+  "INSERT INTO cards (credential_id, record_id, version, kid, issued_at, issued_by, revoked_at, "
+  "revoke_reason) SELECT '00112233445566778899aabbccddeeff', id, 1, 'kid-1', 1, "
+  "'old.supervisor', 2, 'rejected' FROM records;",
 };
 
 static char *

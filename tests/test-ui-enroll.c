@@ -14,7 +14,9 @@
 
 #include "ks-accounts.h"
 #include "ks-audit.h"
+#include "ks-cards.h"
 #include "ks-card-view.h"
+#include "ks-slip-view.h"
 #include "ks-enroll-page.h"
 #include "ks-fingerprint-step.h"
 #include "ks-fingers.h"
@@ -270,7 +272,7 @@ test_keyboard_only (Fixture      *f,
     ks_test_keys (dialog, "key", "Return", NULL);
   }
   KS_TEST_WAIT_UNTIL (ks_enroll_page_get_step (f->page) == KS_ENROLL_STEP_CARD, 10000);
-  shot (f, "enroll-card");
+  shot (f, "enroll-slip");
 
   /* What the keys entered is the stored record, normalised, with its audit entry. */
   {
@@ -319,11 +321,25 @@ test_keyboard_only (Fixture      *f,
           g_assert_false (contains (contents, len, "\x89PNG\r\n", 6));
       }
   }
-  /* The card step shows the signed card. */
+  /* The last step gives the enrollment slip, not a signed card: the record awaits review. */
   {
-    KsCardView *view = KS_CARD_VIEW (ks_test_find_by_type (w, KS_TYPE_CARD_VIEW, 0));
+    KsSlipView *view = KS_SLIP_VIEW (ks_test_find_by_type (w, KS_TYPE_SLIP_VIEW, 0));
+    g_autoptr(GError) error = NULL;
+    g_autofree char *png = NULL;
+
     g_assert_nonnull (view);
-    g_assert_cmpstr (ks_card_get_kp_id (ks_card_view_get_card (view)), ==, "PEW-A01-0000001-Q");
+    g_assert_cmpstr (ks_slip_get_kp_id (ks_slip_view_get_slip (view)), ==, "PEW-A01-0000001-Q");
+    /* Its code holds the ID and nothing else. */
+    g_assert_cmpstr (ks_slip_get_qr_text (ks_slip_view_get_slip (view)), ==,
+                     "PEW-A01-0000001-Q");
+    g_assert_null (ks_test_find_by_type (w, KS_TYPE_CARD_VIEW, 0));
+    g_assert_false (ks_cards_check_issuable (ks_station_get_store (f->station),
+                                             "PEW-A01-0000001-Q", NULL));
+    /* The slip as it prints, next to the screenshots. */
+    png = g_build_filename (g_getenv ("KS_SHOT_DIR") ? g_getenv ("KS_SHOT_DIR") : ".",
+                            "enroll-slip-print.png", NULL);
+    g_assert_true (ks_slip_write_file (ks_slip_view_get_slip (view), png, &error));
+    g_assert_no_error (error);
   }
 }
 

@@ -632,7 +632,11 @@ test_verify_one_to_one (Fixture      *f,
                              ks_station_get_reference (f->station), &options, &error);
   g_assert_no_error (error);
 
-  card = ks_station_issue_card (f->station, kp_id, &error);
+  /* A signed card only once a supervisor approved the record. */
+  g_assert_true (ks_records_set_state (ks_station_get_store (f->station), f->session, kp_id,
+                                       KS_RECORD_STATE_APPROVED, NULL, NULL, &error));
+  g_assert_no_error (error);
+  card = ks_station_issue_card (f->station, f->session, kp_id, &error);
   g_assert_no_error (error);
   g_assert_true (ks_card_write_file (card, png, &error));
 

@@ -10,6 +10,9 @@
 
 
 #include "ks-accounts.h"
+#include "ks-card-view.h"
+#include "ks-cards.h"
+#include "ks-slip-view.h"
 #include "ks-records-private.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
@@ -104,6 +107,22 @@ column_titled (GtkColumnView *view,
   g_assert_not_reached ();
 }
 
+/* What the record's card slot shows once its card task is done: a card view, or a message
+ * (with the enrollment slip while the record awaits review). */
+static gboolean
+card_slot_is (KsReviewPage *page,
+              GType         type,
+              const char   *text)
+{
+  GtkWidget *slot = GTK_WIDGET (ks_review_page_get_card_slot (page));
+  GtkWidget *found = ks_test_find_by_type (slot, type, 0);
+
+  if (found == NULL)
+    return FALSE;
+  return text == NULL || (GTK_IS_LABEL (found)
+                          && strstr (gtk_label_get_label (GTK_LABEL (found)), text) != NULL);
+}
+
 static void
 test_review (void)
 {
@@ -176,7 +195,34 @@ test_review (void)
   ks_test_iterate (100);
   g_assert_cmpstr (ks_review_page_get_view (page), ==, "detail");
   g_assert_nonnull (ks_review_page_get_card_slot (page));
+  /* Not approved yet: no signed card, and the slot says why. */
+  KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, "awaits a supervisor"), 10000);
+  /* The enrollment slip can be printed again, with the ID alone in its code. */
+  g_assert_true (card_slot_is (page, KS_TYPE_SLIP_VIEW, NULL));
+  g_assert_null (ks_test_find_by_type (GTK_WIDGET (ks_review_page_get_card_slot (page)),
+                                       KS_TYPE_CARD_VIEW, 0));
   g_free (ks_test_screenshot (root, "review-detail"));
+
+  /* An approved record's detail shows its signed card, recorded as issued. */
+  ks_review_page_show_record (page, "PEW-A01-0000298-J");
+  KS_TEST_WAIT_UNTIL (card_slot_is (page, KS_TYPE_CARD_VIEW, NULL), 10000);
+  {
+    GtkWidget *card_view = adw_bin_get_child (ks_review_page_get_card_slot (page));
+    KsCard *card = ks_card_view_get_card (KS_CARD_VIEW (card_view));
+
+    g_assert_cmpstr (ks_card_get_kp_id (card), ==, "PEW-A01-0000298-J");
+  }
+  {
+    g_autoptr(GPtrArray) cards = ks_cards_list_for_record (store, "PEW-A01-0000298-J", &error);
+    g_assert_cmpuint (cards->len, ==, 1);
+  }
+  g_free (ks_test_screenshot (root, "review-detail-card"));
+
+  /* A rejected record's detail: no card. */
+  ks_review_page_show_record (page, "PEW-A01-0000296-G");
+  KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, "was rejected"), 10000);
+  g_assert_false (card_slot_is (page, KS_TYPE_SLIP_VIEW, NULL));
+  g_assert_false (card_slot_is (page, KS_TYPE_CARD_VIEW, NULL));
 
   /* The day report, on screen and as PDF. */
   ks_review_page_show_report (page, day);
@@ -266,6 +312,12 @@ test_review (void)
 
     g_assert_cmpint (info->decision, ==, KS_RECORD_STATE_REJECTED);
     g_assert_nonnull (info->reason);
+  }
+  /* The detail, shown again after the decision, has no card for it. */
+  KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, "was rejected"), 10000);
+  {
+    g_autoptr(GPtrArray) cards = ks_cards_list_for_record (store, "PEW-A01-0000050-A", &error);
+    g_assert_cmpuint (cards->len, ==, 0);
   }
 
   /* An operator sees their own submissions only, and cannot decide. */

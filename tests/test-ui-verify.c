@@ -17,6 +17,7 @@
 #include "ks-audit.h"
 #include "ks-card-print.h"
 #include "ks-card-view.h"
+#include "ks-records.h"
 #include "ks-test-ui.h"
 #include "ks-verify-page.h"
 
@@ -199,6 +200,67 @@ test_verify_valid (Fixture      *f,
   g_free (ks_test_screenshot (root, "verify-valid"));
 }
 
+/* A card of this station whose record was corrected afterwards: the station's own verifier
+ * says "revoked" at once, before any sync, and shows none of the card's fields. */
+static void
+test_verify_revoked (Fixture      *f,
+                     gconstpointer data)
+{
+  KsVerifyPage *page = new_verify_page (f);
+  GtkWidget *root = GTK_WIDGET (f->window);
+  KsStore *store = ks_station_get_store (f->station);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecord) record = ks_record_new ();
+  g_autoptr(KsCard) card = NULL;
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autofree char *kp_id = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *png = g_build_filename (f->dir, "approved.png", NULL);
+  KsSubmitOptions options = { NULL };
+  KsVerdict verdict;
+  gint64 draft;
+
+  ks_record_set (record, KS_FIELD_CNIC, "17301-0000700-2");
+  ks_record_set (record, KS_FIELD_GENDER, "female");
+  ks_record_set (record, KS_FIELD_DATE_OF_BIRTH, "1992-07-14");
+  ks_record_set (record, KS_FIELD_FULL_NAME, "Gul Bano");
+  ks_record_set (record, KS_FIELD_FULL_NAME_UR, "گل بانو");
+  ks_record_set (record, KS_FIELD_FATHER_NAME, "Sher Afzal Khan");
+  ks_record_set (record, KS_FIELD_FATHER_NAME_UR, "شیر افضل خان");
+  ks_record_set (record, KS_FIELD_RELATION, "husband");
+  ks_record_set (record, KS_FIELD_MOBILE, "0300-7654321");
+  ks_record_set (record, KS_FIELD_ADDRESS_LINE1, "House 7, Street 2, Gulbahar");
+  ks_record_set (record, KS_FIELD_DISTRICT, "PEW");
+  ks_record_set (record, KS_FIELD_TEHSIL, "PEW-01");
+  kp_id = ks_records_submit (store, f->session, 0, record, ks_station_get_reference (f->station),
+                             &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_records_set_state (store, f->session, kp_id, KS_RECORD_STATE_APPROVED, NULL,
+                                       NULL, &error));
+  card = ks_station_issue_card (f->station, f->session, kp_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_card_write_file (card, png, &error));
+
+  open_and_wait (page, png);
+  g_assert_true (ks_verify_page_get_verdict (page, &verdict));
+  g_assert_cmpint (verdict, ==, KS_VERDICT_VALID);
+
+  /* The address is corrected: a new version, back to review. */
+  info = ks_records_get_info (store, kp_id, &error);
+  ks_record_set (record, KS_FIELD_ADDRESS_LINE1, "House 9, Street 2, Gulbahar");
+  draft = ks_drafts_create (store, f->session, record, info->id, &error);
+  again = ks_records_submit (store, f->session, draft, record,
+                             ks_station_get_reference (f->station), &options, &error);
+  g_assert_no_error (error);
+
+  open_and_wait (page, png);
+  g_assert_true (ks_verify_page_get_verdict (page, &verdict));
+  g_assert_cmpint (verdict, ==, KS_VERDICT_REVOKED);
+  g_assert_cmpstr (verdict_text (root), ==, "Revoked");
+  g_assert_false (shows_text (root, "Gul Bano"));
+  g_free (ks_test_screenshot (root, "verify-revoked"));
+}
+
 static void
 test_verify_unknown_issuer (Fixture      *f,
                             gconstpointer data)
@@ -350,6 +412,8 @@ main (int   argc,
 
   g_test_add ("/ui-verify/valid", Fixture, NULL,
               fixture_setup, test_verify_valid, fixture_teardown);
+  g_test_add ("/ui-verify/revoked", Fixture, NULL,
+              fixture_setup, test_verify_revoked, fixture_teardown);
   g_test_add ("/ui-verify/unknown-issuer", Fixture, NULL,
               fixture_setup, test_verify_unknown_issuer, fixture_teardown);
   g_test_add ("/ui-verify/card-view", Fixture, "training",

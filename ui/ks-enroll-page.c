@@ -17,6 +17,8 @@
 #include <glib/gi18n.h>
 
 #include "ks-card-view.h"
+#include "ks-cards.h"
+#include "ks-slip-view.h"
 #include "ks-consent.h"
 #include "ks-draft-saver.h"
 #include "ks-enroll-page.h"
@@ -145,7 +147,7 @@ step_title (KsEnrollStep step)
     case KS_ENROLL_STEP_REVIEW:
       return _("Review");
     case KS_ENROLL_STEP_CARD:
-      return _("Card");
+      return _("Slip");
     case KS_ENROLL_N_STEPS:
     default:
       g_return_val_if_reached ("");
@@ -368,7 +370,8 @@ step_guide (KsEnrollStep step)
     case KS_ENROLL_STEP_REVIEW:
       return _("Read everything back to the citizen and correct any mistake before you submit.");
     case KS_ENROLL_STEP_CARD:
-      return _("Print the card, check it with the citizen and hand it over with their CNIC.");
+      return _("Print the enrollment slip and hand it to the citizen with their CNIC. The signed "
+               "card is printed once a supervisor approves the record.");
     case KS_ENROLL_N_STEPS:
     default:
       g_return_val_if_reached ("");
@@ -1087,7 +1090,17 @@ check_existing_cnic (KsEnrollPage *self)
                                                 _("Already Enrolled"), body));
   ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  if (existing->state == KS_RECORD_STATE_SUBMITTED)
+  if (existing->decision == KS_RECORD_STATE_APPROVED &&
+      ks_records_is_editable (ks_station_get_store (self->station), existing->kp_id, NULL))
+    {
+      g_autofree char *more = g_strconcat (body, " ",
+                                           _("A correction is a new version that goes back to "
+                                             "review, and the card already issued is revoked."),
+                                           NULL);
+
+      adw_message_dialog_set_body (dialog, more);
+    }
+  if (ks_records_is_editable (ks_station_get_store (self->station), existing->kp_id, NULL))
     {
       adw_message_dialog_add_response (dialog, "edit", _("_Open Record"));
       adw_message_dialog_set_response_appearance (dialog, "edit", ADW_RESPONSE_SUGGESTED);
@@ -1116,8 +1129,9 @@ confirm_submit (KsEnrollPage *self)
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
 
-  body = g_strdup_printf (_("Submit the record of %s for review? After a supervisor approves it, "
-                            "it can no longer be changed."),
+  body = g_strdup_printf (_("Submit the record of %s for review? The citizen gets the "
+                            "enrollment slip now, and the signed card once a supervisor approves "
+                            "the record."),
                           ks_record_get (self->record, KS_FIELD_FULL_NAME));
   dialog =
     ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
@@ -1622,6 +1636,9 @@ typedef struct
   KsReference *reference;
   KsRecord *record;
   gint64 draft_id;
+  KsSlip *slip;
+  GError *slip_error;
+  gboolean approved;
   KsCard *card;
   GError *card_error;
 } SubmitJob;
@@ -1634,9 +1651,23 @@ submit_job_free (SubmitJob *job)
   g_clear_object (&job->session);
   g_clear_pointer (&job->card, ks_card_free);
   g_clear_error (&job->card_error);
+  g_clear_pointer (&job->slip, ks_slip_free);
+  g_clear_error (&job->slip_error);
   g_clear_pointer (&job->reference, ks_reference_unref);
   g_clear_object (&job->record);
   g_free (job);
+}
+
+static GtkWidget *
+error_label (const char   *what,
+             const GError *error)
+{
+  g_autofree char *text = g_strdup_printf ("%s %s", what, error ? error->message : "");
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "error");
+  return label;
 }
 
 static void
@@ -1658,9 +1689,14 @@ submit_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  /* The record is stored; its card is a second, separate step: if signing fails, the record
-   * stays submitted and the card can be made later. */
-  job->card = ks_station_issue_card (job->station, kp_id, &job->card_error);
+  /* The record is stored; the slip and (when approval is off, so the record is approved
+   * already) the card are separate steps: if either fails, the record stays and they can be
+   * made later from Review. */
+  job->slip = ks_slip_new_for_record (job->store, kp_id, ks_station_is_training (job->station),
+                                      &job->slip_error);
+  job->approved = ks_cards_check_issuable (job->store, kp_id, NULL);
+  if (job->approved)
+    job->card = ks_station_issue_card (job->station, job->session, kp_id, &job->card_error);
   g_task_return_pointer (task, kp_id, g_free);
 }
 
@@ -1692,34 +1728,42 @@ submit_done (GObject      *object,
   g_free (self->submitted_id);
   self->submitted_id = g_steal_pointer (&kp_id);
   /* Translators: %s is a Khyber Pass ID such as PEW-A01-0000123-N */
-  description =
-    g_strdup_printf (ks_station_config_get_boolean (ks_station_get_config (self->station),
-                                                    "approval-required")
-                                   ? _("Khyber Pass ID %s. The record now waits for a "
-                                       "supervisor’s review.")
-                                   : _("Khyber Pass ID %s. The record is approved and queued "
-                                       "for the registry."),
-                     self->submitted_id);
+  description = g_strdup_printf (job->approved
+                                   ? _("Khyber Pass ID %s. The record is approved and queued "
+                                       "for the registry: give the citizen the slip and the "
+                                       "signed card.")
+                                   : _("Khyber Pass ID %s. Give the citizen the enrollment "
+                                       "slip: the record now waits for a supervisor’s review, "
+                                       "and the signed card is printed once it is approved."),
+                                 self->submitted_id);
   adw_status_page_set_description (self->done_status, description);
 
-  if (job->card != NULL)
-    {
-      GtkWidget *view = ks_card_view_new ();
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
 
-      ks_card_view_set_station (KS_CARD_VIEW (view), self->station);
-      ks_card_view_set_card (KS_CARD_VIEW (view), g_steal_pointer (&job->card));
-      adw_bin_set_child (self->card_slot, view);
-    }
-  else
-    {
-      g_autofree char *text = g_strdup_printf (_("The card could not be made: %s"),
-                                               job->card_error ? job->card_error->message : "");
-      GtkWidget *label = gtk_label_new (text);
+    if (job->slip != NULL)
+      {
+        GtkWidget *view = ks_slip_view_new ();
 
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "error");
-      adw_bin_set_child (self->card_slot, label);
-    }
+        ks_slip_view_set_slip (KS_SLIP_VIEW (view), g_steal_pointer (&job->slip));
+        gtk_box_append (GTK_BOX (box), view);
+      }
+    else
+      gtk_box_append (GTK_BOX (box), error_label (_("The slip could not be made:"),
+                                                  job->slip_error));
+    if (job->card != NULL)
+      {
+        GtkWidget *view = ks_card_view_new ();
+
+        ks_card_view_set_station (KS_CARD_VIEW (view), self->station);
+        ks_card_view_set_card (KS_CARD_VIEW (view), g_steal_pointer (&job->card));
+        gtk_box_append (GTK_BOX (box), view);
+      }
+    else if (job->approved)
+      gtk_box_append (GTK_BOX (box), error_label (_("The card could not be made:"),
+                                                  job->card_error));
+    adw_bin_set_child (self->card_slot, box);
+  }
   go_to_step (self, KS_ENROLL_STEP_CARD);
   gtk_widget_grab_focus (GTK_WIDGET (self->next_enrollment_button));
   g_clear_object (&self->record);

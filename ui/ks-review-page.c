@@ -22,6 +22,8 @@
 
 #include "ks-audit.h"
 #include "ks-card-view.h"
+#include "ks-cards.h"
+#include "ks-slip-view.h"
 #include "ks-consent.h"
 #include "ks-day-report.h"
 #include "ks-fingers.h"
@@ -676,6 +678,10 @@ audit_action_label (const char *action)
     { "record-queued", N_("Queued for sync") },
     { "record-synced", N_("Synced") },
     { "record-sync-failed", N_("Sync failed") },
+    { "card-issued", N_("Card issued") },
+    { "card-revoked", N_("Card revoked") },
+    { "card-printed", N_("Card printed") },
+    { "card-exported", N_("Card saved to a file") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -731,7 +737,9 @@ update_detail_actions (KsReviewPage *self)
                                  can_review (self) && open && !self->deciding);
 }
 
-/* The card preview: signed off the UI thread, shown if the same record is still open. */
+/* The card: signed off the UI thread, shown if the same record is still open. Core refuses it
+ * for a record no supervisor approved; the slot then says why, and for a record still awaiting
+ * review it offers the enrollment slip again (the citizen lost it, or left without it). */
 static void
 card_thread (GTask        *task,
              gpointer      source_object,
@@ -739,9 +747,21 @@ card_thread (GTask        *task,
              GCancellable *cancellable)
 {
   KsStation *station = g_object_get_data (G_OBJECT (task), "station");
+  KsSession *session = g_object_get_data (G_OBJECT (task), "session");
   GError *error = NULL;
-  KsCard *card = ks_station_issue_card (station, task_data, &error);
+  KsCard *card = ks_station_issue_card (station, session, task_data, &error);
 
+  if (card == NULL && g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      KsStore *store = ks_station_get_store (station);
+      g_autoptr(KsRecordInfo) info = ks_records_get_info (store, task_data, NULL);
+
+      if (info != NULL && info->decision != KS_RECORD_STATE_REJECTED)
+        g_object_set_data_full (G_OBJECT (task), "slip",
+                                ks_slip_new_for_record (store, task_data,
+                                                        ks_station_is_training (station), NULL),
+                                (GDestroyNotify)ks_slip_free);
+    }
   if (card == NULL)
     g_task_return_error (task, error);
   else
@@ -770,6 +790,23 @@ card_done (GObject      *object,
       ks_card_view_set_station (KS_CARD_VIEW (child), self->station);
       ks_card_view_set_card (KS_CARD_VIEW (child), card);
     }
+  else if (g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      GtkWidget *label = gtk_label_new (error->message);
+      KsSlip *slip = g_object_steal_data (G_OBJECT (result), "slip");
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      gtk_box_append (GTK_BOX (child), label);
+      if (slip != NULL)
+        {
+          GtkWidget *view = ks_slip_view_new ();
+
+          ks_slip_view_set_slip (KS_SLIP_VIEW (view), slip);
+          gtk_box_append (GTK_BOX (child), view);
+        }
+    }
   else
     {
       g_autofree char *text = g_strdup_printf (_("The card could not be made: %s"),
@@ -789,6 +826,10 @@ show_card (KsReviewPage *self,
   g_task_set_source_tag (task, show_card);
   g_object_set_data_full (G_OBJECT (task), "station", g_object_ref (self->station),
                           g_object_unref);
+  if (ks_station_get_session (self->station) != NULL)
+    g_object_set_data_full (G_OBJECT (task), "session",
+                            g_object_ref (ks_station_get_session (self->station)),
+                            g_object_unref);
   g_task_set_task_data (task, g_strdup (kp_id), g_free);
   g_task_run_in_thread (task, card_thread);
 }

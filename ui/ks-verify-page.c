@@ -149,6 +149,8 @@ verdict_icon_name (KsVerdict verdict)
       return "alarm-symbolic";
     case KS_VERDICT_NOT_YET_VALID:
       return "x-office-calendar-symbolic";
+    case KS_VERDICT_REVOKED:
+      return "action-unavailable-symbolic";
     case KS_VERDICT_NOT_A_CARD:
     default:
       return "image-missing-symbolic";
@@ -164,6 +166,7 @@ verdict_style (KsVerdict verdict)
       return "verdict-good";
     case KS_VERDICT_ALTERED:
     case KS_VERDICT_UNKNOWN_ISSUER:
+    case KS_VERDICT_REVOKED:
       return "verdict-bad";
     case KS_VERDICT_EXPIRED:
     case KS_VERDICT_NOT_YET_VALID:

@@ -69,6 +69,8 @@ ks_card_holder_from_record (KsRecord    *rec,
   h->full_name_ur = dup_or_null (ks_record_get (rec, KS_FIELD_FULL_NAME_UR));
   h->father_name = dup_or_null (ks_record_get (rec, KS_FIELD_FATHER_NAME));
   h->father_name_ur = dup_or_null (ks_record_get (rec, KS_FIELD_FATHER_NAME_UR));
+  /* The wizard asks whose name it is; the card's label says the same. */
+  h->husband = g_strcmp0 (ks_record_get (rec, KS_FIELD_RELATION), "husband") == 0;
   h->date_of_birth = dup_or_null (ks_record_get (rec, KS_FIELD_DATE_OF_BIRTH));
   h->gender = gender_code (ks_record_get (rec, KS_FIELD_GENDER));
   h->phone = dup_or_null (ks_record_get (rec, KS_FIELD_MOBILE));

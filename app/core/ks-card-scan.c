@@ -48,6 +48,8 @@ ks_verdict_for_error (const GError *error)
       return KS_VERDICT_EXPIRED;
     case KS_CREDENTIAL_ERROR_NOT_YET_VALID:
       return KS_VERDICT_NOT_YET_VALID;
+    case KS_CREDENTIAL_ERROR_REVOKED:
+      return KS_VERDICT_REVOKED;
     case KS_CREDENTIAL_ERROR_BAD_BASE45:
     case KS_CREDENTIAL_ERROR_BAD_COMPRESSION:
     case KS_CREDENTIAL_ERROR_TOO_LARGE:
@@ -76,6 +78,8 @@ ks_verdict_exit_code (KsVerdict verdict)
       return KS_EXIT_EXPIRED;
     case KS_VERDICT_NOT_YET_VALID:
       return KS_EXIT_NOT_YET_VALID;
+    case KS_VERDICT_REVOKED:
+      return KS_EXIT_REVOKED;
     case KS_VERDICT_NOT_A_CARD:
     default:
       return KS_EXIT_NOT_A_CARD;
@@ -97,6 +101,8 @@ ks_verdict_to_string (KsVerdict verdict)
       return _("Expired");
     case KS_VERDICT_NOT_YET_VALID:
       return _("Not yet valid");
+    case KS_VERDICT_REVOKED:
+      return _("Revoked");
     case KS_VERDICT_NOT_A_CARD:
     default:
       return _("Not a Khyber Pass card");

@@ -21,12 +21,14 @@ typedef enum
   KS_VERDICT_EXPIRED,
   KS_VERDICT_NOT_YET_VALID,
   KS_VERDICT_NOT_A_CARD,        /* no QR, or a QR that is not a Khyber Pass credential */
+  KS_VERDICT_REVOKED,           /* genuine, but taken back: its record was rejected or replaced */
 } KsVerdict;
 
 /* Exit codes of `khyber-station verify FILE`:
  *   0  valid                      4  expired
  *   2  altered or forged          5  not yet valid
  *   3  unknown issuer             6  not a Khyber Pass card (no QR, or a foreign one)
+ *   7  revoked
  *  64  usage error (EX_USAGE)    66  the file cannot be read (EX_NOINPUT)
  *  65  the --trust file would replace or shadow a trusted key (EX_DATAERR)
  * 1 is left to anything unexpected, so a script can tell a verdict from a crash. */
@@ -36,6 +38,7 @@ typedef enum
 #define KS_EXIT_EXPIRED          4
 #define KS_EXIT_NOT_YET_VALID    5
 #define KS_EXIT_NOT_A_CARD       6
+#define KS_EXIT_REVOKED          7
 #define KS_EXIT_USAGE           64
 #define KS_EXIT_TRUST_CONFLICT  65  /* --trust FILE would replace a trusted key (EX_DATAERR) */
 #define KS_EXIT_NO_INPUT        66

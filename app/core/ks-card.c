@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <sodium.h>
 
 #include "ks-card.h"
 
@@ -38,6 +39,7 @@ struct _KsCard
 {
   KsCardHolder *holder;
   char *qr_text;
+  char *credential_id;
   char *kid;
   char *station_code;
   gint64 issued_at;
@@ -66,6 +68,7 @@ ks_card_holder_copy (const KsCardHolder *holder)
   copy->full_name_ur = g_strdup (holder->full_name_ur);
   copy->father_name = g_strdup (holder->father_name);
   copy->father_name_ur = g_strdup (holder->father_name_ur);
+  copy->husband = holder->husband;
   copy->date_of_birth = g_strdup (holder->date_of_birth);
   copy->gender = holder->gender;
   copy->address = g_strdup (holder->address);
@@ -104,10 +107,12 @@ nonempty_dup (const char *s)
 /**
  * ks_card_holder_to_claim:
  *
- * The QR carries what a verifier needs to recognise the holder, in Claim 169's keys: ID (1),
- * full name (4), Urdu name (19, 20 = urd), date of birth as YYYYMMDD (8), gender (9), address
- * (10), phone (12), nationality PAK (13), district as location code (21), issuing country PK
- * (23). The photo stays off the QR: a face pushes it from version ~12 to ~25.
+ * The QR carries only what a verifier needs to recognise the holder, in Claim 169's keys: ID
+ * (1), full name (4), Urdu name (19, 20 = urd), date of birth as YYYYMMDD (8), gender (9),
+ * nationality PAK (13), district as location code (21), issuing country PK (23). Anyone with a
+ * phone camera reads a QR, so the holder's phone number and home address stay out of it (the
+ * card prints neither). The photo stays off the QR too: a face pushes it from version ~12 to
+ * ~25, which is why a copied card with another photo still verifies, as the card's back says.
  */
 KsClaim169 *
 ks_card_holder_to_claim (const KsCardHolder *holder)
@@ -131,8 +136,6 @@ ks_card_holder_to_claim (const KsCardHolder *holder)
       claim->date_of_birth = g_string_free (dob, FALSE);
     }
   claim->gender = holder->gender >= 1 && holder->gender <= 3 ? holder->gender : 0;
-  claim->address = nonempty_dup (holder->address);
-  claim->phone = nonempty_dup (holder->phone);
   claim->nationality = g_strdup ("PAK");
   claim->location_code = nonempty_dup (holder->district_code);
   claim->country_of_issuance = g_strdup ("PK");
@@ -147,6 +150,7 @@ ks_card_free (KsCard *card)
     return;
   ks_card_holder_free (card->holder);
   g_free (card->qr_text);
+  g_free (card->credential_id);
   g_free (card->kid);
   g_free (card->station_code);
   g_clear_pointer (&card->qr, QRcode_free);
@@ -261,10 +265,22 @@ ks_card_issue (const KsCardHolder       *holder,
     }
   card->expires_at = g_date_time_to_unix (expires);
 
+  if (opts->credential_id != NULL)
+    card->credential_id = g_ascii_strdown (opts->credential_id, -1);
+  else
+    {
+      guint8 bytes[KS_CREDENTIAL_ID_LENGTH / 2];
+
+      card->credential_id = g_malloc (KS_CREDENTIAL_ID_LENGTH + 1);
+      randombytes_buf (bytes, sizeof bytes);
+      sodium_bin2hex (card->credential_id, KS_CREDENTIAL_ID_LENGTH + 1, bytes, sizeof bytes);
+    }
+
   claim = ks_card_holder_to_claim (holder);
-  card->qr_text = ks_credential_sign (claim, opts->issuer_uri ? opts->issuer_uri
-                                                              : KS_CARD_DEFAULT_ISSUER,
-                                      card->issued_at, card->expires_at, keys, error);
+  card->qr_text = ks_credential_sign_with_id (claim, card->credential_id,
+                                              opts->issuer_uri ? opts->issuer_uri
+                                                               : KS_CARD_DEFAULT_ISSUER,
+                                              card->issued_at, card->expires_at, keys, error);
   if (card->qr_text == NULL)
     return NULL;
 
@@ -322,6 +338,14 @@ ks_card_get_kp_id (KsCard *card)
 {
   g_return_val_if_fail (card != NULL, NULL);
   return card->holder->kp_id;
+}
+
+/* The credential ID (CWT cti) a revocation names. */
+const char *
+ks_card_get_credential_id (KsCard *card)
+{
+  g_return_val_if_fail (card != NULL, NULL);
+  return card->credential_id;
 }
 
 gboolean
@@ -464,7 +488,8 @@ draw_label (cairo_t    *cr,
             double      width)
 {
   draw_text (cr, english, FONT_LABEL, 1.5, FALSE, x, y, width, PANGO_ALIGN_LEFT, GREY);
-  draw_text (cr, urdu, FONT_LABEL, 1.5, FALSE, x, y - 0.3, width, PANGO_ALIGN_RIGHT, GREY);
+  /* Short of the column's edge, so it never runs into the next column's English label. */
+  draw_text (cr, urdu, FONT_LABEL, 1.5, FALSE, x, y - 0.3, width - 1.6, PANGO_ALIGN_RIGHT, GREY);
 }
 
 static void
@@ -592,7 +617,7 @@ format_day (gint64 t)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
 
-  return dt ? g_date_time_format (dt, "%d.%m.%Y") : g_strdup ("");
+  return dt ? g_date_time_format (dt, "%d-%m-%Y") : g_strdup ("");
 }
 
 static char *
@@ -601,7 +626,7 @@ format_dob (const char *iso)
   int y, m, d;
 
   if (iso && sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
-    return g_strdup_printf ("%02d.%02d.%04d", d, m, y);
+    return g_strdup_printf ("%02d-%02d-%04d", d, m, y);
   return g_strdup (iso ? iso : "");
 }
 
@@ -652,24 +677,27 @@ ks_card_render_front (KsCard  *card,
   draw_text (cr, h->full_name, FONT_LATIN, 2.9, TRUE, fx, 14.0, fw, PANGO_ALIGN_LEFT, INK);
   draw_text (cr, h->full_name_ur, FONT_URDU, 2.7, FALSE, fx, 16.2, fw, PANGO_ALIGN_RIGHT, INK);
 
-  draw_label (cr, "Father’s name", "والد کا نام", fx, 23.4, fw);
+  if (h->husband)
+    draw_label (cr, "Husband’s name", "شوہر کا نام", fx, 23.4, fw);
+  else
+    draw_label (cr, "Father’s name", "والد کا نام", fx, 23.4, fw);
   draw_text (cr, h->father_name, FONT_LATIN, 2.3, FALSE, fx, 25.0, fw, PANGO_ALIGN_LEFT, INK);
   draw_text (cr, h->father_name_ur, FONT_URDU, 2.2, FALSE, fx, 26.6, fw, PANGO_ALIGN_RIGHT,
              INK);
 
   col = fw / 3;
-  draw_label (cr, "Date of birth", NULL, fx, 32.6, col);
+  draw_label (cr, "Date of birth", "پیدائش", fx, 32.6, col);
   draw_text (cr, dob, FONT_LATIN, 2.1, FALSE, fx, 34.2, col, PANGO_ALIGN_LEFT, INK);
-  draw_label (cr, "Gender", NULL, fx + col, 32.6, col);
+  draw_label (cr, "Gender", "جنس", fx + col, 32.6, col);
   draw_text (cr, gender_text (h->gender), FONT_LABEL, 2.0, FALSE, fx + col, 34.2, col,
              PANGO_ALIGN_LEFT, INK);
-  draw_label (cr, "District", NULL, fx + 2 * col, 32.6, col);
+  draw_label (cr, "District", "ضلع", fx + 2 * col, 32.6, col);
   draw_text (cr, h->district_name ? h->district_name : h->district_code, FONT_LATIN, 2.1, FALSE,
              fx + 2 * col, 34.2, col, PANGO_ALIGN_LEFT, INK);
 
-  draw_label (cr, "Issued", NULL, fx, 38.6, col);
+  draw_label (cr, "Issued", "تاریخ اجرا", fx, 38.6, col);
   draw_text (cr, issued, FONT_LATIN, 2.1, FALSE, fx, 40.2, col, PANGO_ALIGN_LEFT, INK);
-  draw_label (cr, "Expires", NULL, fx + col, 38.6, col);
+  draw_label (cr, "Expires", "تاریخ تنسیخ", fx + col, 38.6, col);
   draw_text (cr, expires, FONT_LATIN, 2.1, FALSE, fx + col, 40.2, col, PANGO_ALIGN_LEFT, INK);
 
   /* The ID, large: what a clerk copies by hand. */
@@ -764,8 +792,9 @@ ks_card_render_back (KsCard  *card,
     g_autoptr(PangoLayout) layout = NULL;
     const char *how =
       "How to verify: scan the code with a Khyber Pass verifier, or run "
-      "“khyber-station verify” on a scan of this card. The code is signed by the issuing "
-      "station: a changed or copied-over card fails the check.";
+      "“khyber-station verify” on a scan. It shows the details the station signed: they must "
+      "match this card. The code holds no photo, so a copy with another face still passes: "
+      "compare the face with the holder.";
 
     layout = pango_cairo_create_layout (cr);
     {

@@ -32,10 +32,11 @@ typedef struct
   char *full_name_ur;
   char *father_name;
   char *father_name_ur;
+  gboolean husband;           /* the name above is the husband's, not the father's */
   char *date_of_birth;        /* YYYY-MM-DD */
   int gender;                 /* 1 male, 2 female, 3 transgender/other, 0 unknown */
-  char *address;
-  char *phone;                /* E.164, +923001234567 */
+  char *address;             /* neither printed nor put in the QR: anyone can read a QR */
+  char *phone;                /* E.164, +923001234567: likewise kept off the card and QR */
   char *district_code;
   char *district_name;
   GBytes *photo_png;          /* (nullable) PNG bytes of the holder's photo */
@@ -47,6 +48,7 @@ typedef struct
   gint64 issued_at;           /* unix seconds; 0: now */
   guint validity_years;       /* 0: KS_CARD_DEFAULT_VALIDITY_YEARS */
   gboolean specimen;          /* print SPECIMEN across both sides (training, samples) */
+  const char *credential_id;  /* (nullable) the card's CWT cti as hex; NULL: a new random one */
 } KsCardIssueOptions;
 
 typedef struct _KsCard KsCard;
@@ -64,6 +66,7 @@ KsCard          *ks_card_ref (KsCard *card);
 void             ks_card_free (KsCard *card);
 const char      *ks_card_get_qr_text (KsCard *card);
 const char      *ks_card_get_kp_id (KsCard *card);
+const char      *ks_card_get_credential_id (KsCard *card);
 gboolean         ks_card_is_specimen (KsCard *card);
 gint64           ks_card_get_issued_at (KsCard *card);
 gint64           ks_card_get_expires_at (KsCard *card);

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sodium.h>
 #include <zlib.h>
 
 #include "ks-base45.h"
@@ -26,6 +27,7 @@ G_DEFINE_QUARK (ks-credential-error-quark, ks_credential_error)
 #define CWT_EXP 4
 #define CWT_NBF 5
 #define CWT_IAT 6
+#define CWT_CTI 7
 #define CWT_CLAIM169 169
 
 typedef struct
@@ -220,12 +222,30 @@ ks_claim169_to_cwt (const KsClaim169 *claim,
                     gint64            not_before,
                     gint64            expires_at)
 {
+  return ks_claim169_to_cwt_with_id (claim, NULL, issuer, issued_at, not_before, expires_at);
+}
+
+/**
+ * ks_claim169_to_cwt_with_id:
+ * @cti: (nullable): the credential's own ID (CWT claim 7, RFC 8392 3.1.7), which a revocation
+ *   names
+ *
+ * ks_claim169_to_cwt() with a credential ID.
+ */
+GBytes *
+ks_claim169_to_cwt_with_id (const KsClaim169 *claim,
+                            GBytes           *cti,
+                            const char       *issuer,
+                            gint64            issued_at,
+                            gint64            not_before,
+                            gint64            expires_at)
+{
   GByteArray *out = g_byte_array_new ();
 
   g_return_val_if_fail (claim != NULL, NULL);
 
   ks_cbor_write_map (out, 1 + (issuer != NULL) + (issued_at != 0) + (not_before != 0)
-                     + (expires_at != 0));
+                     + (expires_at != 0) + (cti != NULL));
   if (issuer)
     {
       ks_cbor_write_uint (out, CWT_ISS);
@@ -245,6 +265,11 @@ ks_claim169_to_cwt (const KsClaim169 *claim,
     {
       ks_cbor_write_uint (out, CWT_IAT);
       ks_cbor_write_int (out, issued_at);
+    }
+  if (cti)
+    {
+      ks_cbor_write_uint (out, CWT_CTI);
+      ks_cbor_write_bytes (out, g_bytes_get_data (cti, NULL), g_bytes_get_size (cti));
     }
   ks_cbor_write_uint (out, CWT_CLAIM169);
   ks_claim169_write (claim, out);
@@ -561,6 +586,51 @@ ks_credential_sign (const KsClaim169 *claim,
   return ks_credential_pack (cose, error);
 }
 
+/**
+ * ks_credential_sign_with_id:
+ * @credential_id: (nullable): the card's credential ID as lowercase hex (its CWT `cti`)
+ *
+ * ks_credential_sign() for a credential that can be revoked by its ID.
+ */
+char *
+ks_credential_sign_with_id (const KsClaim169 *claim,
+                            const char       *credential_id,
+                            const char       *issuer,
+                            gint64            issued_at,
+                            gint64            expires_at,
+                            KsStationKeys    *keys,
+                            GError          **error)
+{
+  g_autoptr(GBytes) cti = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) cose = NULL;
+
+  g_return_val_if_fail (claim != NULL, NULL);
+  g_return_val_if_fail (KS_IS_STATION_KEYS (keys), NULL);
+
+  if (credential_id != NULL)
+    {
+      gsize len = strlen (credential_id) / 2;
+      guint8 *bin = g_malloc (MAX (len, 1));
+      gsize got = 0;
+
+      if (sodium_hex2bin (bin, len, credential_id, strlen (credential_id), NULL, &got, NULL) != 0
+          || got != len || len == 0)
+        {
+          g_free (bin);
+          g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_KEY,
+                       _("The card’s credential ID is damaged. Print the card again."));
+          return NULL;
+        }
+      cti = g_bytes_new_take (bin, len);
+    }
+  payload = ks_claim169_to_cwt_with_id (claim, cti, issuer, issued_at, 0, expires_at);
+  cose = ks_station_keys_sign_cose (keys, payload, error);
+  if (cose == NULL)
+    return NULL;
+  return ks_credential_pack (cose, error);
+}
+
 /* Verifying */
 
 void
@@ -581,6 +651,7 @@ ks_credential_free (KsCredential *cred)
   g_free (cred->subject);
   g_free (cred->kid);
   g_free (cred->station_code);
+  g_free (cred->credential_id);
   g_free (cred);
 }
 
@@ -765,6 +836,16 @@ ks_credential_verify_cose (GBytes                *cose,
   item = ks_cbor_map_lookup_int (cwt, CWT_SUB);
   if (item && item->type == KS_CBOR_TEXT)
     cred->subject = g_strdup (ks_cbor_get_text (item));
+  item = ks_cbor_map_lookup_int (cwt, CWT_CTI);
+  if (item && item->type == KS_CBOR_BYTES)
+    {
+      const guint8 *cti = ks_cbor_get_bytes (item, &len);
+      GString *hex = g_string_new (NULL);
+
+      for (gsize i = 0; i < len; i++)
+        g_string_append_printf (hex, "%02x", cti[i]);
+      cred->credential_id = g_string_free (hex, FALSE);
+    }
   if (!read_time (ks_cbor_map_lookup_int (cwt, CWT_EXP), &cred->expires_at)
       || !read_time (ks_cbor_map_lookup_int (cwt, CWT_NBF), &cred->not_before)
       || !read_time (ks_cbor_map_lookup_int (cwt, CWT_IAT), &cred->issued_at))
@@ -799,6 +880,25 @@ ks_credential_verify_cose (GBytes                *cose,
                      "issue cards at that date. Do not accept it."),
                    cred->kid);
       return NULL;
+    }
+
+  /* A revoked card is genuine, but no longer stands for the record: say so before its dates. */
+  if (opts->trust != NULL && cred->signature_checked)
+    {
+      const KsCredentialRevocation *rev = ks_trust_list_lookup_revocation (opts->trust,
+                                                                           cred->credential_id);
+
+      if (rev != NULL)
+        {
+          g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (rev->revoked_at);
+          g_autofree char *date = dt ? g_date_time_format (dt, "%d-%m-%Y") : g_strdup ("?");
+
+          g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_REVOKED,
+                       _("This card was revoked on %s: %s. Do not accept it; the holder gets "
+                         "the current card at a Khyber Pass station."),
+                       date, ks_credential_revocation_reason_label (rev->reason));
+          return NULL;
+        }
     }
 
   if (opts->skip_time_checks)

@@ -1,6 +1,6 @@
 /* ks-claim169.h: Claim 169 identity credentials (MOSIP id-claim-169 1.2.2): issue and verify
  *
- * Pipeline: Claim 169 map -> CWT claims {1 iss, 4 exp, 5 nbf, 6 iat, 169} -> COSE_Sign1 ->
+ * Pipeline: Claim 169 map -> CWT claims {1 iss, 4 exp, 5 nbf, 6 iat, 7 cti, 169} -> COSE_Sign1 ->
  * zlib -> Base45 -> QR (alphanumeric), and back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -79,6 +79,7 @@ typedef struct
   gboolean signature_checked;    /* FALSE only with allow_unverified */
   char *station_code;            /* (nullable) from the station certificate */
   gboolean development_issuer;   /* certified by a development root, not a registry */
+  char *credential_id;           /* (nullable) CWT 7 (cti) as lowercase hex */
 } KsCredential;
 
 typedef struct
@@ -103,6 +104,12 @@ GBytes       *ks_claim169_to_cwt (const KsClaim169 *claim,
                                   gint64            issued_at,
                                   gint64            not_before,
                                   gint64            expires_at);
+GBytes       *ks_claim169_to_cwt_with_id (const KsClaim169 *claim,
+                                          GBytes           *cti,
+                                          const char       *issuer,
+                                          gint64            issued_at,
+                                          gint64            not_before,
+                                          gint64            expires_at);
 
 char         *ks_credential_pack (GBytes  *cose,
                                   GError **error);
@@ -114,6 +121,13 @@ char         *ks_credential_sign (const KsClaim169 *claim,
                                   gint64            expires_at,
                                   KsStationKeys    *keys,
                                   GError          **error);
+char         *ks_credential_sign_with_id (const KsClaim169 *claim,
+                                          const char       *credential_id,
+                                          const char       *issuer,
+                                          gint64            issued_at,
+                                          gint64            expires_at,
+                                          KsStationKeys    *keys,
+                                          GError          **error);
 
 void          ks_verify_options_init (KsVerifyOptions *opts);
 KsCredential *ks_credential_verify (const char            *text,

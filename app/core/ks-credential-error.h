@@ -31,6 +31,7 @@ typedef enum
   KS_CREDENTIAL_ERROR_NO_IDENTITY,       /* no claim 169, or one without ID and name */
   KS_CREDENTIAL_ERROR_KEY,               /* issuing side: the station key cannot be used */
   KS_CREDENTIAL_ERROR_DOES_NOT_FIT,      /* issuing side: too much data for the card's QR */
+  KS_CREDENTIAL_ERROR_REVOKED,           /* genuine, but its credential ID was revoked */
 } KsCredentialError;
 
 GQuark ks_credential_error_quark (void);

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
+#include "ks-cards.h"
 #include "ks-fingers.h"
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
@@ -571,6 +572,10 @@ set_state_locked (KsStore      *store,
   action = g_strconcat ("record-", ks_record_state_to_string (to), NULL);
   if (!ks_audit_append (store, actor, action, info->kp_id, reason, error))
     return FALSE;
+  /* A card already out for this record no longer stands for anything. */
+  if (to == KS_RECORD_STATE_REJECTED
+      && !_ks_cards_revoke_record (store, actor, info->id, KS_REVOCATION_REJECTED, error))
+    return FALSE;
   info->state = to;
   return TRUE;
 }
@@ -621,7 +626,76 @@ insert_record (KsStore    *store,
                           NULL, error);
 }
 
-/* A new version of a record awaiting review: the old fields are kept in record_versions. */
+/* Whether the record may get a new version, and whether that version supersedes an approved
+ * one. Called locked. An approved record may be corrected until the registry holds it (its
+ * outbox entry was not sent yet, or was refused): the new version goes back to review. */
+static gboolean
+check_editable (KsStore      *store,
+                KsRecordInfo *info,
+                gboolean     *supersedes,
+                GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *outbox = NULL;
+
+  *supersedes = FALSE;
+  if (info->state == KS_RECORD_STATE_SUBMITTED)
+    return TRUE;
+  if (info->decision == KS_RECORD_STATE_APPROVED && info->state != KS_RECORD_STATE_SYNCED)
+    {
+      stmt = _ks_store_prepare (store, "SELECT state FROM sync_outbox WHERE record_id = ?",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, info->id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        outbox = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      if (outbox == NULL || g_str_equal (outbox, "pending") || g_str_equal (outbox, "failed"))
+        {
+          *supersedes = TRUE;
+          return TRUE;
+        }
+    }
+  if (info->decision == KS_RECORD_STATE_APPROVED)
+    g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
+                 _("Record %s is already at the registry; it can no longer be edited at this "
+                   "station."),
+                 info->kp_id);
+  else
+    g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
+                 _("Record %s was already reviewed (%s); it can no longer be edited."),
+                 info->kp_id, ks_record_outcome_label (info->state, info->decision));
+  return FALSE;
+}
+
+/**
+ * ks_records_is_editable:
+ *
+ * Whether the record of @kp_id may be opened for a new version: while it awaits review, and
+ * once approved until the registry holds it. Editing an approved record sends it back to
+ * review and revokes its card.
+ */
+gboolean
+ks_records_is_editable (KsStore    *store,
+                        const char *kp_id,
+                        GError    **error)
+{
+  g_autoptr(KsRecordInfo) info = NULL;
+  gboolean supersedes, ok = FALSE;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  _ks_store_lock (store);
+  info = lookup_record (store, "kp_id", kp_id, error);
+  if (info != NULL)
+    ok = check_editable (store, info, &supersedes, error);
+  _ks_store_unlock (store);
+  return ok;
+}
+
+/* A new version of a record: the old fields are kept in record_versions. A version that
+ * corrects an approved record supersedes it: back to review, out of the sync queue, and its
+ * cards revoked, all in the caller's transaction. */
 static gboolean
 update_record (KsStore      *store,
                KsSession    *session,
@@ -633,15 +707,36 @@ update_record (KsStore      *store,
   g_autoptr(sqlite3_stmt) update = NULL;
   g_autofree char *json = ks_record_to_json (record);
   g_autofree char *cnic = digits_only (ks_record_get (record, KS_FIELD_CNIC));
-  g_autofree char *detail = g_strdup_printf ("version %d", info->version + 1);
+  g_autofree char *detail = NULL;
   gint64 now = ks_store_now (store);
+  gboolean supersedes;
 
-  if (info->state != KS_RECORD_STATE_SUBMITTED)
+  if (!check_editable (store, info, &supersedes, error))
+    return FALSE;
+  detail = supersedes ? g_strdup_printf ("version %d, supersedes the approved version %d",
+                                         info->version + 1, info->version)
+                      : g_strdup_printf ("version %d", info->version + 1);
+  if (supersedes)
     {
-      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
-                   _("Record %s was already reviewed (%s); it can no longer be edited."),
-                   info->kp_id, ks_record_state_get_label (info->state));
-      return FALSE;
+      g_autoptr(sqlite3_stmt) reopen = NULL;
+      g_autoptr(sqlite3_stmt) unqueue = NULL;
+
+      reopen = _ks_store_prepare (store,
+                                  "UPDATE records SET state = 'submitted', decision = NULL, "
+                                  "decided_by = NULL, decided_at = NULL, reason = NULL, "
+                                  "note = NULL, sync_error = NULL WHERE id = ?",
+                                  error);
+      unqueue = reopen ? _ks_store_prepare (store, "DELETE FROM sync_outbox WHERE record_id = ?",
+                                            error) : NULL;
+      if (unqueue == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (reopen, 1, info->id);
+      sqlite3_bind_int64 (unqueue, 1, info->id);
+      if (!_ks_store_step_done (store, reopen, error) || !_ks_store_step_done (store, unqueue,
+                                                                               error)
+          || !_ks_cards_revoke_record (store, ks_session_get_username (session), info->id,
+                                       KS_REVOCATION_SUPERSEDED, error))
+        return FALSE;
     }
 
   keep = _ks_store_prepare (store,

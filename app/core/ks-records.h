@@ -127,6 +127,9 @@ KsRecordInfo *ks_records_get_info (KsStore    *store,
 KsRecordInfo *ks_records_find_by_cnic (KsStore    *store,
                                        const char *cnic,
                                        GError    **error);
+gboolean      ks_records_is_editable (KsStore    *store,
+                                      const char *kp_id,
+                                      GError    **error);
 gboolean      ks_records_set_state (KsStore      *store,
                                     KsSession    *session,
                                     const char   *kp_id,

@@ -19,6 +19,7 @@
 
 #include "ks-audit.h"
 #include "ks-card-holder.h"
+#include "ks-cards.h"
 #include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-station-config-private.h"
@@ -595,7 +596,7 @@ ks_station_get_keys (KsStation *self,
  * ks_station_get_trust_list:
  *
  * The stations whose cards this station accepts: its own, and whatever trust lists were
- * imported. Only use it from the UI thread; give a worker a copy (ks_trust_list_merge() into a
+ * imported, with the cards this station revoked. Only use it from the UI thread; give a worker a copy (ks_trust_list_merge() into a
  * new list), since an import changes it in place.
  *
  * Returns: (transfer none): the trust list, or %NULL as for ks_station_get_keys()
@@ -605,8 +606,17 @@ ks_station_get_trust_list (KsStation *self,
                            GError   **error)
 {
   KsStationKeys *keys = ks_station_get_keys (self, error);
+  KsTrustList *trust;
 
-  return keys ? ks_station_keys_get_trust_list (keys) : NULL;
+  if (keys == NULL)
+    return NULL;
+  trust = ks_station_keys_get_trust_list (keys);
+  /* The cards this station revoked count here at once, before a sync brings them back in the
+   * registry's list. Merged in memory only: keys/trust.json holds what the registry said. */
+  if (!ks_cards_add_revocations (self->store, trust, ks_station_keys_get_station_code (keys),
+                                 error))
+    return NULL;
+  return trust;
 }
 
 /**
@@ -645,43 +655,38 @@ ks_station_import_trust_list (KsStation  *self,
 
 /**
  * ks_station_issue_card:
+ * @session: (nullable): who asks; %NULL for the command line
  *
- * Signs the card of an enrolled citizen with this station's key: the stored (normalised)
- * record, the registry as issuer, the card validity setting, SPECIMEN in training. Blocks (key
- * loading, signing): call it from a worker thread in the UI.
+ * Signs the card of an approved citizen with this station's key (ks_cards_issue()): the stored
+ * (normalised) record, the registry as issuer, the card validity setting, SPECIMEN in
+ * training. Refused with %KS_CARDS_ERROR_NOT_APPROVED for a record that awaits review or was
+ * rejected. Blocks (key loading, signing): call it from a worker thread in the UI.
  *
  * Returns: (transfer full): the card
  */
 KsCard *
 ks_station_issue_card (KsStation  *self,
+                       KsSession  *session,
                        const char *kp_id,
                        GError    **error)
 {
-  g_autoptr(KsRecord) record = NULL;
-  g_autoptr(KsCardHolder) holder = NULL;
   g_autofree char *registry = NULL;
   KsCardIssueOptions options = { 0 };
   KsStationKeys *keys;
 
   g_return_val_if_fail (KS_IS_STATION (self), NULL);
 
-  if (!(record = ks_records_load (self->store, kp_id, error)))
+  /* Refused before the keys are touched: a rejected record needs no key. */
+  if (!ks_cards_check_issuable (self->store, kp_id, error))
     return NULL;
   if (!(keys = ks_station_get_keys (self, error)))
     return NULL;
-  holder = ks_card_holder_from_record (record, kp_id, self->reference);
-  if (*ks_record_get (record, KS_FIELD_PHOTO) != '\0')
-    {
-      holder->photo_png = ks_photo_open (self->profile, ks_record_get (record, KS_FIELD_PHOTO),
-                                         error);
-      if (holder->photo_png == NULL)
-        return NULL;
-    }
   registry = ks_station_config_dup_string (self->config, "registry-url");
   options.issuer_uri = registry[0] ? registry : NULL;
   options.validity_years = ks_station_config_get_uint (self->config, "card-validity-years");
   options.specimen = ks_station_is_training (self);
-  return ks_card_issue (holder, keys, &options, error);
+  return ks_cards_issue (self->store, session, keys, self->reference, self->profile, kp_id,
+                         &options, error);
 }
 
 /**

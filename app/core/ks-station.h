@@ -73,6 +73,7 @@ KsSession  *ks_station_create_first_supervisor_finish (KsStation    *self,
                                                        GAsyncResult *result,
                                                        GError      **error);
 KsCard        *ks_station_issue_card (KsStation  *self,
+                                      KsSession  *session,
                                       const char *kp_id,
                                       GError    **error);
 KsStationKeys *ks_station_get_keys (KsStation *self,

@@ -220,6 +220,24 @@ static const char *const migrations[] = {
   "  WHERE EXISTS (SELECT 1 FROM accounts);",
   /* 7: nothing in SQL; see requeue_refused_records() below. */
   "",
+  /* 8: every signed card the station issued, by its credential ID (the card's CWT cti), and
+   * its revocation when the record was rejected or superseded after the card was issued. The
+   * revocations travel to the registry with sync (revocation_sent_at). Times in unix seconds,
+   * as the card and the trust list carry them. */
+  "CREATE TABLE cards ("
+  "  credential_id TEXT PRIMARY KEY,"
+  "  record_id INTEGER NOT NULL REFERENCES records (id),"
+  "  version INTEGER NOT NULL,"
+  "  kid TEXT NOT NULL,"
+  "  issued_at INTEGER NOT NULL,"
+  "  issued_by TEXT NOT NULL,"
+  "  revoked_at INTEGER,"
+  "  revoke_reason TEXT CHECK (revoke_reason IN ('rejected', 'superseded')),"
+  "  revocation_sent_at INTEGER"
+  ");"
+  "CREATE INDEX cards_record ON cards (record_id, revoked_at);"
+  "CREATE INDEX cards_unsent ON cards (revoked_at) WHERE revoked_at IS NOT NULL"
+  "  AND revocation_sent_at IS NULL;",
 };
 
 /* Version 7. Before payloads carried each identifier in one documented form, the registry

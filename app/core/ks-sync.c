@@ -26,6 +26,7 @@
 #include <json-glib/json-glib.h>
 #include <sodium.h>
 
+#include "ks-cards.h"
 #include "ks-records.h"
 #include "ks-store-private.h"
 #include "ks-sync-protocol.h"
@@ -155,6 +156,7 @@ typedef struct
   gint64 sent;
   gint64 acknowledged;
   gint64 failed;
+  KsTrustList *trust;       /* (nullable) the registry's trust list, fetched at the end */
 } Job;
 
 static void
@@ -170,6 +172,7 @@ job_free (Job *job)
     sodium_memzero (job->token, strlen (job->token));
   g_free (job->token);
   g_clear_error (&job->error);
+  g_clear_object (&job->trust);
   g_free (job);
 }
 
@@ -1178,6 +1181,67 @@ fetch_trust_list (Job *job)
       return;
     }
   ks_store_set_meta (job->self->store, "registry-trust-list", json, NULL);
+  job->trust = g_steal_pointer (&trust);
+}
+
+/* POST /v1/revocations: the cards this station took back (record rejected or superseded after
+ * the card was issued), so the registry lists them in the trust list every verifier fetches.
+ * Sent until acknowledged; sending one twice is harmless. */
+static gboolean
+send_revocations (Job     *job,
+                  GError **error)
+{
+  KsStore *store = job->self->store;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) revs = NULL;
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(JsonObject) answer = NULL;
+      g_autofree char *body = NULL;
+
+      revs = ks_cards_list_unsent_revocations (store, KS_CARDS_REVOCATIONS_PER_REQUEST, error);
+      if (revs == NULL)
+        return FALSE;
+      if (revs->len == 0)
+        return TRUE;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "revocations");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < revs->len; i++)
+        {
+          const KsCredentialRevocation *rev = g_ptr_array_index (revs, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "credential_id");
+          json_builder_add_string_value (b, rev->credential_id);
+          json_builder_set_member_name (b, "kp_id");
+          json_builder_add_string_value (b, rev->kp_id);
+          json_builder_set_member_name (b, "revoked_at");
+          json_builder_add_int_value (b, rev->revoked_at);
+          json_builder_set_member_name (b, "reason");
+          json_builder_add_string_value (b, rev->reason);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      body = json_to_string (root, FALSE);
+
+      if (!http_call (job, "POST", "/v1/revocations", body, TRUE, &answer, error))
+        return FALSE;
+      if (json_object_get_int_member_with_default (answer, "accepted", -1) != (gint64)revs->len)
+        {
+          g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_BAD_ANSWER,
+                       _("The registry did not confirm the revoked cards this station sent. "
+                         "They are sent again at the next sync."));
+          return FALSE;
+        }
+      if (!ks_cards_mark_revocations_sent (store, revs, error))
+        return FALSE;
+    }
 }
 
 static gboolean
@@ -1264,6 +1328,9 @@ run_job (Job *job)
           post_update (job);
         }
     }
+
+  if (job->error == NULL)
+    send_revocations (job, error);
 
   /* Verdicts the registry gives later (a 1:N check): ask a few times before the run ends,
    * so that what the station shows is what the registry holds. */
@@ -1401,6 +1468,14 @@ finish_job (gpointer data)
   gboolean was_run = job->code == NULL;
 
   set_connectivity (self, job->connectivity);
+  /* Here, on the thread that owns the keys, not in the worker: the window reads the same list. */
+  if (job->trust != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ks_station_keys_merge_trust_list (self->keys, job->trust, &error))
+        g_warning ("The registry's trust list was not saved: %s", error->message);
+    }
   if (was_run)
     {
       self->running = FALSE;

@@ -195,6 +195,19 @@ from_hex (const char *hex)
   return g_bytes_new_take (buf, len);
 }
 
+/**
+ * ks_credential_id_is_valid:
+ *
+ * Returns: whether @credential_id has the form the station gives its cards' IDs: 32 lowercase
+ *   or uppercase hex digits (16 random bytes)
+ */
+gboolean
+ks_credential_id_is_valid (const char *credential_id)
+{
+  return credential_id != NULL && strlen (credential_id) == KS_CREDENTIAL_ID_LENGTH
+         && strspn (credential_id, "0123456789abcdefABCDEF") == KS_CREDENTIAL_ID_LENGTH;
+}
+
 static char *
 time_to_iso (gint64 t)
 {
@@ -300,6 +313,7 @@ struct _KsTrustList
   GPtrArray *roots;        /* Root */
   GHashTable *certs;       /* kid -> KsStationCert */
   GHashTable *revoked;     /* kid set */
+  GHashTable *revoked_credentials; /* credential id -> KsCredentialRevocation */
 };
 
 G_DEFINE_TYPE (KsTrustList, ks_trust_list, G_TYPE_OBJECT)
@@ -319,6 +333,7 @@ ks_trust_list_finalize (GObject *object)
   g_clear_pointer (&self->roots, g_ptr_array_unref);
   g_clear_pointer (&self->certs, g_hash_table_unref);
   g_clear_pointer (&self->revoked, g_hash_table_unref);
+  g_clear_pointer (&self->revoked_credentials, g_hash_table_unref);
 
   G_OBJECT_CLASS (ks_trust_list_parent_class)->finalize (object);
 }
@@ -336,6 +351,9 @@ ks_trust_list_init (KsTrustList *self)
   self->certs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify)ks_station_cert_free);
   self->revoked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->revoked_credentials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                     (GDestroyNotify)
+                                                     ks_credential_revocation_free);
 }
 
 KsTrustList *
@@ -426,6 +444,104 @@ ks_trust_list_is_revoked (KsTrustList *self,
   return kid != NULL && g_hash_table_contains (self->revoked, kid);
 }
 
+KsCredentialRevocation *
+ks_credential_revocation_copy (const KsCredentialRevocation *rev)
+{
+  KsCredentialRevocation *copy;
+
+  g_return_val_if_fail (rev != NULL, NULL);
+
+  copy = g_new0 (KsCredentialRevocation, 1);
+  copy->credential_id = g_strdup (rev->credential_id);
+  copy->kp_id = g_strdup (rev->kp_id);
+  copy->station_code = g_strdup (rev->station_code);
+  copy->revoked_at = rev->revoked_at;
+  copy->reason = g_strdup (rev->reason);
+  return copy;
+}
+
+void
+ks_credential_revocation_free (KsCredentialRevocation *rev)
+{
+  if (rev == NULL)
+    return;
+  g_free (rev->credential_id);
+  g_free (rev->kp_id);
+  g_free (rev->station_code);
+  g_free (rev->reason);
+  g_free (rev);
+}
+
+/**
+ * ks_credential_revocation_reason_label:
+ *
+ * Returns: why a card was revoked, in words for the holder's verifier
+ */
+const char *
+ks_credential_revocation_reason_label (const char *reason)
+{
+  if (g_strcmp0 (reason, KS_REVOCATION_REJECTED) == 0)
+    return _("the supervisor rejected the record");
+  if (g_strcmp0 (reason, KS_REVOCATION_SUPERSEDED) == 0)
+    return _("the record was corrected and a new card replaces this one");
+  return reason ? reason : "?";
+}
+
+/**
+ * ks_trust_list_revoke_credential:
+ *
+ * Lists one card as revoked. The first revocation of a credential is kept: a later copy of the
+ * same entry (from another import) changes nothing, so merges never move a date.
+ */
+void
+ks_trust_list_revoke_credential (KsTrustList                  *self,
+                                 const KsCredentialRevocation *rev)
+{
+  KsCredentialRevocation *copy;
+  char *key;
+
+  g_return_if_fail (KS_IS_TRUST_LIST (self));
+  g_return_if_fail (rev != NULL && rev->credential_id != NULL);
+
+  /* Hex in any case names the same credential. */
+  key = g_ascii_strdown (rev->credential_id, -1);
+  if (g_hash_table_contains (self->revoked_credentials, key))
+    {
+      g_free (key);
+      return;
+    }
+  copy = ks_credential_revocation_copy (rev);
+  g_free (copy->credential_id);
+  copy->credential_id = g_strdup (key);
+  g_hash_table_insert (self->revoked_credentials, key, copy);
+}
+
+/**
+ * ks_trust_list_lookup_revocation:
+ *
+ * Returns: (nullable) (transfer none): the revocation of @credential_id, if it is listed
+ */
+const KsCredentialRevocation *
+ks_trust_list_lookup_revocation (KsTrustList *self,
+                                 const char  *credential_id)
+{
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (KS_IS_TRUST_LIST (self), NULL);
+
+  if (credential_id == NULL)
+    return NULL;
+  lower = g_ascii_strdown (credential_id, -1);
+  return g_hash_table_lookup (self->revoked_credentials, lower);
+}
+
+guint
+ks_trust_list_count_revocations (KsTrustList *self)
+{
+  g_return_val_if_fail (KS_IS_TRUST_LIST (self), 0);
+  return g_hash_table_size (self->revoked_credentials);
+}
+
 /**
  * ks_trust_list_merge:
  *
@@ -455,6 +571,9 @@ ks_trust_list_merge (KsTrustList *self,
   g_hash_table_iter_init (&iter, other->revoked);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     ks_trust_list_revoke (self, key);
+  g_hash_table_iter_init (&iter, other->revoked_credentials);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    ks_trust_list_revoke_credential (self, value);
 }
 
 static gboolean
@@ -585,6 +704,10 @@ ks_trust_list_add_list (KsTrustList *self,
   g_hash_table_iter_init (&iter, other->revoked);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     ks_trust_list_revoke (self, key);
+  /* Revoked cards only ever add to what is refused. */
+  g_hash_table_iter_init (&iter, other->revoked_credentials);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    ks_trust_list_revoke_credential (self, value);
   return TRUE;
 }
 
@@ -726,6 +849,7 @@ ks_trust_list_to_json (KsTrustList *self)
   g_autoptr(JsonNode) root_node = NULL;
   g_autoptr(GList) kids = NULL;
   g_autoptr(GList) revoked = NULL;
+  g_autoptr(GList) credentials = NULL;
 
   g_return_val_if_fail (KS_IS_TRUST_LIST (self), NULL);
 
@@ -767,6 +891,37 @@ ks_trust_list_to_json (KsTrustList *self)
   revoked = g_list_sort (g_hash_table_get_keys (self->revoked), (GCompareFunc)g_strcmp0);
   for (const GList *l = revoked; l; l = l->next)
     json_builder_add_string_value (b, l->data);
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "revoked_credentials");
+  json_builder_begin_array (b);
+  credentials = g_list_sort (g_hash_table_get_keys (self->revoked_credentials),
+                             (GCompareFunc)g_strcmp0);
+  for (const GList *l = credentials; l; l = l->next)
+    {
+      const KsCredentialRevocation *rev = g_hash_table_lookup (self->revoked_credentials,
+                                                               l->data);
+      g_autofree char *when = time_to_iso (rev->revoked_at);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "credential_id");
+      json_builder_add_string_value (b, rev->credential_id);
+      if (rev->kp_id != NULL)
+        {
+          json_builder_set_member_name (b, "kp_id");
+          json_builder_add_string_value (b, rev->kp_id);
+        }
+      if (rev->station_code != NULL)
+        {
+          json_builder_set_member_name (b, "station_code");
+          json_builder_add_string_value (b, rev->station_code);
+        }
+      json_builder_set_member_name (b, "revoked_at");
+      json_builder_add_string_value (b, when);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, rev->reason);
+      json_builder_end_object (b);
+    }
   json_builder_end_array (b);
   json_builder_end_object (b);
 
@@ -857,6 +1012,29 @@ ks_trust_list_new_from_data (const char *json,
       if (kid == NULL)
         return damaged (error);
       ks_trust_list_revoke (self, kid);
+    }
+
+  a = array_member (o, "revoked_credentials");
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    {
+      JsonNode *node = json_array_get_element (a, i);
+      KsCredentialRevocation rev = { 0 };
+      JsonObject *r;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return damaged (error);
+      r = json_node_get_object (node);
+      rev.credential_id = (char *)json_object_get_string_member_with_default (r, "credential_id",
+                                                                              NULL);
+      rev.kp_id = (char *)json_object_get_string_member_with_default (r, "kp_id", NULL);
+      rev.station_code = (char *)json_object_get_string_member_with_default (r, "station_code",
+                                                                             NULL);
+      rev.reason = (char *)json_object_get_string_member_with_default (r, "reason", NULL);
+      if (!ks_credential_id_is_valid (rev.credential_id) || rev.reason == NULL
+          || !iso_to_time (json_object_get_string_member_with_default (r, "revoked_at", NULL),
+                           &rev.revoked_at))
+        return damaged (error);
+      ks_trust_list_revoke_credential (self, &rev);
     }
 
   return g_steal_pointer (&self);
@@ -1264,6 +1442,28 @@ ks_station_keys_install_certificate (KsStationKeys       *self,
     g_unlink (root_path);
   }
   return TRUE;
+}
+
+/**
+ * ks_station_keys_merge_trust_list:
+ *
+ * Merges @other (the registry's list, fetched by sync) into the station's own trust list and
+ * saves it, so the window's verifier and `khyber-station verify` learn of other stations and
+ * of revoked cards.
+ */
+gboolean
+ks_station_keys_merge_trust_list (KsStationKeys *self,
+                                  KsTrustList   *other,
+                                  GError       **error)
+{
+  g_autofree char *trust_path = NULL;
+
+  g_return_val_if_fail (KS_IS_STATION_KEYS (self), FALSE);
+  g_return_val_if_fail (KS_IS_TRUST_LIST (other), FALSE);
+
+  ks_trust_list_merge (self->trust, other);
+  trust_path = g_build_filename (self->dir, "trust.json", NULL);
+  return ks_trust_list_save (self->trust, trust_path, error);
 }
 
 /**

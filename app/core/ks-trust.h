@@ -35,7 +35,29 @@ typedef struct
                               * another issuer's key; NULL: any (a Khyber Pass station) */
 } KsStationCert;
 
+/* A card taken back: its record was rejected or superseded after the card was issued. The
+ * issuing station lists it, the registry passes it on to every verifier in the trust list. */
+typedef struct
+{
+  char *credential_id;       /* the card's CWT cti, lowercase hex */
+  char *kp_id;               /* (nullable) the holder's Khyber Pass ID, for the verifier's message */
+  char *station_code;        /* (nullable) the station that revoked it, as the registry knows it */
+  gint64 revoked_at;         /* unix seconds */
+  char *reason;              /* "rejected" or "superseded" */
+} KsCredentialRevocation;
+
+/* A card's credential ID: 16 random bytes, written as hex. */
+#define KS_CREDENTIAL_ID_LENGTH 32
+
+#define KS_REVOCATION_REJECTED   "rejected"
+#define KS_REVOCATION_SUPERSEDED "superseded"
+
 GQuark         ks_trust_error_quark (void);
+
+gboolean                ks_credential_id_is_valid (const char *credential_id);
+KsCredentialRevocation *ks_credential_revocation_copy (const KsCredentialRevocation *rev);
+void                    ks_credential_revocation_free (KsCredentialRevocation *rev);
+const char             *ks_credential_revocation_reason_label (const char *reason);
 
 KsStationCert *ks_station_cert_new_signed (const char     *kid,
                                            const char     *station_code,
@@ -86,6 +108,11 @@ void                 ks_trust_list_revoke (KsTrustList *self,
                                            const char  *kid);
 gboolean             ks_trust_list_is_revoked (KsTrustList *self,
                                                const char  *kid);
+void                 ks_trust_list_revoke_credential (KsTrustList                  *self,
+                                                      const KsCredentialRevocation *rev);
+const KsCredentialRevocation *ks_trust_list_lookup_revocation (KsTrustList *self,
+                                                               const char  *credential_id);
+guint                ks_trust_list_count_revocations (KsTrustList *self);
 void                 ks_trust_list_merge (KsTrustList *self,
                                           KsTrustList *other);
 gboolean             ks_trust_list_add_list (KsTrustList *self,
@@ -129,6 +156,11 @@ gboolean             ks_station_keys_sign_detached (KsStationKeys *self,
                                                     guint8        *signature,
                                                     GError       **error);
 
+gboolean             ks_station_keys_merge_trust_list (KsStationKeys *self,
+                                                       KsTrustList   *other,
+                                                       GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsStationCert, ks_station_cert_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCredentialRevocation, ks_credential_revocation_free)
 
 G_END_DECLS
