@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "ks-sync-protocol.h"
@@ -205,6 +206,10 @@ test_biometrics_sealed (void)
   const guint8 *sealed;
   gsize sealed_len, got = 0;
   g_autofree guint8 *plain = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *box_hex = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  GStatBuf st_buf;
 
   ks_sync_engine_set_biometrics_func (st->engine, fake_template, NULL, NULL);
   g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
@@ -213,13 +218,21 @@ test_biometrics_sealed (void)
   g_assert_no_error (error);
   ks_test_assert_agreement (st, reg, 5);
 
+  /* The box key lives in the registry's key file (0600), never in its database. */
+  key_file = g_strconcat (reg->db, ".keys", NULL);
+  g_assert_cmpint (g_stat (key_file, &st_buf), ==, 0);
+  g_assert_cmpint (st_buf.st_mode & 0777, ==, 0600);
+  g_assert_true (g_key_file_load_from_file (kf, key_file, G_KEY_FILE_NONE, &error));
+  box_hex = g_key_file_get_string (kf, "registry", "box-secret-key", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk, box_hex, strlen (box_hex), NULL, &got,
+                                   NULL), ==, 0);
+  g_assert_cmpuint (got, ==, sizeof box_sk);
   g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_prepare_v2 (db, "SELECT value FROM secrets WHERE name = 'box-secret-key'", -1, &stmt,
-                      NULL);
+  sqlite3_prepare_v2 (db, "SELECT count(*) FROM secrets WHERE name LIKE '%secret-key'", -1,
+                      &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk,
-                                   (const char *)sqlite3_column_text (stmt, 0),
-                                   sqlite3_column_bytes (stmt, 0), NULL, &got, NULL), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_finalize (stmt);
   crypto_scalarmult_base (box_pk, box_sk);
 
@@ -367,6 +380,7 @@ raw_post (KsTestRegistry *reg,
   headers = curl_slist_append (headers, h_kid);
   headers = curl_slist_append (headers, h_ts);
   headers = curl_slist_append (headers, h_sig);
+  headers = curl_slist_append (headers, "Content-Type: application/json");
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);

@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 #define KS_SYNC_HEADER_TIMESTAMP "KP-Timestamp"
 #define KS_SYNC_HEADER_SIGNATURE "KP-Signature"
 
+/* Deepest nesting of arrays and objects either side accepts in a JSON document. The deepest
+ * legitimate one (a provisioning answer holding the trust list) nests 5 levels. */
+#define KS_SYNC_MAX_JSON_DEPTH 32
+
 char     *ks_sync_content_hash (const char *decision,
                                 const char *reason,
                                 const char *payload,
@@ -42,6 +46,11 @@ GBytes   *ks_sync_gzip (const guint8 *data,
                         gsize         len);
 GBytes   *ks_sync_gunzip (const guint8 *data,
                           gsize         len,
-                          gsize         max_len);
+                          gsize         max_len,
+                          gboolean     *too_large);
+gboolean  ks_sync_json_bounded (const char *data,
+                                gsize       len,
+                                guint       max_depth,
+                                gsize       max_tokens);
 
 G_END_DECLS
