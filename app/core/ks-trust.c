@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -25,6 +26,7 @@
 
 #include "ks-cbor.h"
 #include "ks-credential-error.h"
+#include "ks-sync-protocol.h"
 #include "ks-trust.h"
 
 #define TRUST_FORMAT "khyber-pass-trust-list"
@@ -584,7 +586,12 @@ ks_trust_list_new_from_data (const char *json,
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, len, NULL)
+  /* A trust list comes from a file or a registry: bound its nesting before json-glib recurses
+   * into it. Its size is bounded by whoever read it. */
+  if (len < 0)
+    len = strlen (json);
+  if (!ks_sync_json_bounded (json, len, KS_SYNC_MAX_JSON_DEPTH, G_MAXSIZE)
+      || !json_parser_load_from_data (parser, json, len, NULL)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return damaged (error);
