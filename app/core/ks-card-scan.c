@@ -291,10 +291,9 @@ scan_source_open (ScanSource *src,
       src->n_pages = poppler_document_get_n_pages (src->doc);
       if (src->n_pages > MAX_PAGES)
         {
-          g_autofree char *why = g_strdup_printf (
-            ngettext ("it has %d pages; a card’s PDF has at most %d page",
-                      "it has %d pages; a card’s PDF has at most %d pages", MAX_PAGES),
-            src->n_pages, MAX_PAGES);
+          /* Always more than 20: the English plural holds. */
+          g_autofree char *why = g_strdup_printf (_("it has %d pages; a card’s PDF has at most 20"),
+                                                  src->n_pages);
 
           scan_source_clear (src);
           return cannot_read (error, path, why);
