@@ -14,6 +14,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -512,6 +515,14 @@ ks_store_open_at_version (const char *path,
   self = g_object_new (KS_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
+  /* SQLite creates files 0644, and gives its -wal and -shm files the database's mode: a new
+   * database starts as an empty file of mode 0600, which SQLite takes as an empty database. */
+  {
+    int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd >= 0)
+      close (fd);
+  }
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
