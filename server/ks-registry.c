@@ -380,23 +380,14 @@ authenticate (Registry          *reg,
   return g_steal_pointer (&station);
 }
 
+/* json-glib recurses per nesting level without a limit: the bytes are checked first. */
 static JsonObject *
 parse_object (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  /* json-glib recurses per nesting level without a limit: the bytes are checked first. */
-  if (body == NULL
-      || !ks_sync_json_bounded (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                KS_SYNC_MAX_JSON_DEPTH, MAX_JSON_TOKENS)
-      || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                      g_bytes_get_size (body), NULL))
+  if (body == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
+  return ks_sync_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                               MAX_JSON_TOKENS);
 }
 
 static const char *

@@ -245,3 +245,32 @@ ks_sync_json_bounded (const char *data,
     }
   return TRUE;
 }
+
+/**
+ * ks_sync_parse_object:
+ * @max_tokens: see ks_sync_json_bounded(); the depth is KS_SYNC_MAX_JSON_DEPTH
+ *
+ * How either side reads a JSON body: bounded first, then parsed.
+ *
+ * Returns: (transfer full) (nullable): the document's object, %NULL when it is out of bounds,
+ *   not JSON, or not an object
+ */
+JsonObject *
+ks_sync_parse_object (const char *data,
+                      gsize       len,
+                      gsize       max_tokens)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (data == NULL || len == 0 || len > G_MAXSSIZE
+      || !ks_sync_json_bounded (data, len, KS_SYNC_MAX_JSON_DEPTH, max_tokens))
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}

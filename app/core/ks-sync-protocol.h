@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -52,5 +52,8 @@ gboolean  ks_sync_json_bounded (const char *data,
                                 gsize       len,
                                 guint       max_depth,
                                 gsize       max_tokens);
+JsonObject *ks_sync_parse_object (const char *data,
+                                  gsize       len,
+                                  gsize       max_tokens);
 
 G_END_DECLS

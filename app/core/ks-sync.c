@@ -417,18 +417,7 @@ set_http_error (Job        *job,
 static JsonObject *
 parse_answer (GByteArray *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (body->len == 0
-      || !ks_sync_json_bounded ((const char *)body->data, body->len, KS_SYNC_MAX_JSON_DEPTH,
-                                MAX_ANSWER_TOKENS)
-      || !json_parser_load_from_data (parser, (const char *)body->data, body->len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
+  return ks_sync_parse_object ((const char *)body->data, body->len, MAX_ANSWER_TOKENS);
 }
 
 static const char *
