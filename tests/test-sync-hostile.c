@@ -21,9 +21,9 @@
 #include "ks-test-sync.h"
 
 /* The station keeps at most 16 MB of an answer; the test's own answers are streamed from 1 MB
- * buffers. */
+ * buffers. Under ASan freed memory stays in its quarantine (256 MB) and counts as resident. */
 #define MAX_PEAK_GROWTH_MB 64
-#define MAX_PEAK_GROWTH_MB_SANITIZED 200
+#define MAX_PEAK_GROWTH_MB_SANITIZED 400
 
 typedef struct
 {
