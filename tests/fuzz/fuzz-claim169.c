@@ -24,12 +24,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
   /* Claim 169 is the CWT's member 169; a bare identity map is read as well. */
   map = cwt->type == KS_CBOR_MAP ? ks_cbor_map_lookup_int (cwt, 169) : NULL;
-  {
-    KsClaim169 *claim = ks_claim169_read (map ? map : cwt);
+  if (map == NULL)
+    map = cwt;
+  /* ks_claim169_read() takes a map (a precondition, not input checking): the credential code
+   * checks the type first, and so does this. */
+  if (map->type == KS_CBOR_MAP)
+    {
+      KsClaim169 *claim = ks_claim169_read (map);
 
-    if (claim != NULL)
-      ks_claim169_free (claim);
-  }
+      if (claim != NULL)
+        ks_claim169_free (claim);
+    }
   ks_cbor_free (cwt);
   return 0;
 }
