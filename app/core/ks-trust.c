@@ -232,10 +232,16 @@ cert_from_json (JsonNode *node)
   o = json_node_get_object (node);
 
   cert->kid = g_strdup (json_object_get_string_member_with_default (o, "kid", NULL));
+  /* json-glib gives NULL, not the default, for a member of another type ("alg": 1700, found
+   * by fuzz-trust): each is checked. */
   cert->station_code = g_strdup (json_object_get_string_member_with_default (o, "station_code",
                                                                              ""));
+  if (cert->station_code == NULL)
+    cert->station_code = g_strdup ("");
   cert->root_id = g_strdup (json_object_get_string_member_with_default (o, "root_id", NULL));
   alg = json_object_get_string_member_with_default (o, "alg", "EdDSA");
+  if (alg == NULL)
+    return NULL;
   cert->alg = g_str_equal (alg, "ES256") ? KS_COSE_ALG_ES256 : KS_COSE_ALG_EDDSA;
   cert->public_key = from_hex (json_object_get_string_member_with_default (o, "public_key",
                                                                            NULL));
