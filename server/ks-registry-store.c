@@ -28,6 +28,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 static const char schema[] =
   "PRAGMA journal_mode = WAL;"
   "PRAGMA synchronous = FULL;"
+  /* Deleted rows are overwritten, not left in free pages: the secret keys that once lived in
+   * this file are moved out to the key file and must not linger here. */
+  "PRAGMA secure_delete = ON;"
   "CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS provision_codes ("
   "  code TEXT PRIMARY KEY, used_by TEXT, used_at INTEGER);"
@@ -301,9 +304,20 @@ sqlite_set_secret (KsRegistryStore *store,
                    GError         **error)
 {
   SqliteStore *self = (SqliteStore *)store;
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT OR REPLACE INTO secrets (name, value) "
-                                          "VALUES (?, ?)");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
+  if (value == NULL)
+    {
+      /* Deleting: the checkpoint also empties the WAL, which still holds the old value. */
+      stmt = prepare (self, "DELETE FROM secrets WHERE name = ?");
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE
+          || sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                                        NULL) != SQLITE_OK)
+        return db_error (self, error);
+      return TRUE;
+    }
+  stmt = prepare (self, "INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)");
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_DONE)

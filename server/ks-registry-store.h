@@ -87,6 +87,7 @@ typedef struct
                                     const char                 *kid);
   char              *(*get_secret)(KsRegistryStore            *self,
                                    const char                 *name);
+  /* A NULL value deletes the secret. */
   gboolean (*set_secret)(KsRegistryStore *self,
                          const char      *name,
                          const char      *value,

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,17 +21,29 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "ks-registry-guard.h"
 #include "ks-registry-store.h"
 #include "ks-sync-protocol.h"
 #include "ks-trust.h"
 
 /* Records a batch or a status query may name: bounds the work one request can ask for. */
 #define MAX_RECORDS_PER_REQUEST 500
+/* Bodies once inflated: a batch of 500 records with their sealed fingers stays well under
+ * MAX_BODY_BYTES; provisioning, a status query (500 IDs) and the test faults need little. A
+ * body may arrive compressed to at most MAX_WIRE_BODY_MB (ks-registry-guard.c), and all
+ * bodies being received at once are held to MAX_BODIES_MB (both options). */
 #define MAX_BODY_BYTES (64 * 1024 * 1024)
+#define MAX_SMALL_BODY_BYTES (64 * 1024)
+#define MAX_WIRE_BODY_MB 64
+#define MAX_BODIES_MB 256
+/* Structural characters of one JSON body: 500 records take about 15,000. It bounds the nodes
+ * json-glib builds, which cost tens of bytes each (see ks_sync_json_bounded). */
+#define MAX_JSON_TOKENS 200000
 #define CERT_VALIDITY_SECONDS ((gint64)5 * 366 * 24 * 3600)
 
 typedef enum
@@ -63,6 +76,7 @@ static const char *const fault_names[] = {
 typedef struct
 {
   KsRegistryStore *store;
+  char *key_file;
   KsTrustList *trust;
   char *root_id;
   guint8 root_sk[crypto_sign_SECRETKEYBYTES];
@@ -125,33 +139,117 @@ answer_error (SoupServerMessage *msg,
 /* Keys and trust list *******************************************************************/
 
 static gboolean
-load_hex_secret (Registry   *reg,
+hex_key (GKeyFile   *kf,
+         const char *name,
+         guint8     *out,
+         gsize       len)
+{
+  g_autofree char *hex = g_key_file_get_string (kf, "registry", name, NULL);
+  gsize got = 0;
+  gboolean ok;
+
+  if (hex == NULL)
+    return FALSE;
+  ok = sodium_hex2bin (out, len, hex, strlen (hex), NULL, &got, NULL) == 0 && got == len;
+  sodium_memzero (hex, strlen (hex));
+  return ok;
+}
+
+/* Before the key file existed the keys lived in the database, in the secrets table: they are
+ * moved (or made, for a new registry) into the key file, and only then deleted from it. */
+static gboolean
+load_legacy_key (Registry   *reg,
                  const char *name,
                  guint8     *out,
                  gsize       len)
 {
   g_autofree char *hex = reg->store->vtable->get_secret (reg->store, name);
   gsize got = 0;
+  gboolean ok;
 
   if (hex == NULL)
     return FALSE;
-  return sodium_hex2bin (out, len, hex, strlen (hex), NULL, &got, NULL) == 0 && got == len;
+  ok = sodium_hex2bin (out, len, hex, strlen (hex), NULL, &got, NULL) == 0 && got == len;
+  sodium_memzero (hex, strlen (hex));
+  return ok;
 }
 
 static gboolean
-save_hex_secret (Registry     *reg,
-                 const char   *name,
-                 const guint8 *data,
-                 gsize         len,
-                 GError      **error)
+write_key_file (Registry *reg,
+                GError  **error)
 {
-  g_autofree char *hex = g_malloc (len * 2 + 1);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  char root_hex[sizeof reg->root_sk * 2 + 1];
+  char box_hex[sizeof reg->box_sk * 2 + 1];
+  g_autofree char *data = NULL;
+  gsize len = 0;
   gboolean ok;
 
-  sodium_bin2hex (hex, len * 2 + 1, data, len);
-  ok = reg->store->vtable->set_secret (reg->store, name, hex, error);
-  sodium_memzero (hex, len * 2);
+  sodium_bin2hex (root_hex, sizeof root_hex, reg->root_sk, sizeof reg->root_sk);
+  sodium_bin2hex (box_hex, sizeof box_hex, reg->box_sk, sizeof reg->box_sk);
+  g_key_file_set_comment (kf, NULL, NULL, " khyber-registry secret keys: keep this file 0600 "
+                          "and backed up apart from the database", NULL);
+  g_key_file_set_string (kf, "registry", "root-secret-key", root_hex);
+  g_key_file_set_string (kf, "registry", "box-secret-key", box_hex);
+  data = g_key_file_to_data (kf, &len, NULL);
+  /* Mode 0600 from the first byte: the box key opens every citizen's fingers. */
+  ok = g_file_set_contents_full (reg->key_file, data, len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error);
+  sodium_memzero (root_hex, sizeof root_hex);
+  sodium_memzero (box_hex, sizeof box_hex);
+  sodium_memzero (data, len);
   return ok;
+}
+
+static gboolean
+registry_read_key_file (Registry *reg,
+                        GError  **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+
+  if (!g_key_file_load_from_file (kf, reg->key_file, G_KEY_FILE_NONE, &local_error))
+    {
+      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "cannot read the key file %s: ", reg->key_file);
+          return FALSE;
+        }
+      /* No key file yet: move the keys out of the database, or make new ones. */
+      if (!load_legacy_key (reg, "root-secret-key", reg->root_sk, sizeof reg->root_sk))
+        {
+          guint8 root_pk[crypto_sign_PUBLICKEYBYTES];
+          crypto_sign_keypair (root_pk, reg->root_sk);
+        }
+      if (!load_legacy_key (reg, "box-secret-key", reg->box_sk, sizeof reg->box_sk))
+        crypto_box_keypair (reg->box_pk, reg->box_sk);
+      return write_key_file (reg, error)
+             && reg->store->vtable->set_secret (reg->store, "root-secret-key", NULL, error)
+             && reg->store->vtable->set_secret (reg->store, "box-secret-key", NULL, error);
+    }
+  if (!hex_key (kf, "root-secret-key", reg->root_sk, sizeof reg->root_sk)
+      || !hex_key (kf, "box-secret-key", reg->box_sk, sizeof reg->box_sk))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "the key file %s is damaged: "
+                   "restore it from its backup", reg->key_file);
+      return FALSE;
+    }
+  /* A key file someone made readable to others is put back to 0600, and said so. */
+  if (g_stat (reg->key_file, &st) == 0 && (st.st_mode & 077) != 0)
+    {
+      g_printerr ("khyber-registry: %s was readable by other users; set back to 0600\n",
+                  reg->key_file);
+      if (g_chmod (reg->key_file, 0600) != 0)
+        {
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                       "cannot make %s private: %s", reg->key_file, g_strerror (errno));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -162,18 +260,8 @@ registry_load_keys (Registry *reg,
   g_autofree char *trust_json = NULL;
   g_autofree char *pk_hash = NULL;
 
-  if (!load_hex_secret (reg, "root-secret-key", reg->root_sk, sizeof reg->root_sk))
-    {
-      crypto_sign_keypair (root_pk, reg->root_sk);
-      if (!save_hex_secret (reg, "root-secret-key", reg->root_sk, sizeof reg->root_sk, error))
-        return FALSE;
-    }
-  if (!load_hex_secret (reg, "box-secret-key", reg->box_sk, sizeof reg->box_sk))
-    {
-      crypto_box_keypair (reg->box_pk, reg->box_sk);
-      if (!save_hex_secret (reg, "box-secret-key", reg->box_sk, sizeof reg->box_sk, error))
-        return FALSE;
-    }
+  if (!registry_read_key_file (reg, error))
+    return FALSE;
   crypto_scalarmult_base (reg->box_pk, reg->box_sk);
   crypto_sign_ed25519_sk_to_pk (root_pk, reg->root_sk);
   pk_hash = ks_sync_sha256_hex (root_pk, sizeof root_pk);
@@ -194,15 +282,41 @@ registry_load_keys (Registry *reg,
 
 /* Station authentication ****************************************************************/
 
+/* The body, inflated when gzip: answers the request and returns %NULL when it is damaged
+ * (400), inflates past @max_len (a gzip bomb: 413) or is in another encoding (415). */
 static GBytes *
-request_body (SoupServerMessage *msg)
+request_body (SoupServerMessage *msg,
+              gsize              max_len)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autoptr(GBytes) raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+  gboolean too_large = FALSE;
+  GBytes *body;
 
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
-    return ks_sync_gunzip (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), MAX_BODY_BYTES);
+    {
+      body = ks_sync_gunzip (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), max_len,
+                             &too_large);
+      if (body == NULL && too_large)
+        answer_error (msg, 413, "too-large", "The request body inflates past what the "
+                      "registry accepts.");
+      else if (body == NULL)
+        answer_error (msg, 400, "bad-request", "The gzip body is damaged.");
+      return body;
+    }
+  if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
+    {
+      answer_error (msg, 415, "unsupported-media-type", "Bodies are sent as JSON, plain or "
+                    "with Content-Encoding: gzip.");
+      return NULL;
+    }
+  if (g_bytes_get_size (raw) > max_len)
+    {
+      answer_error (msg, 413, "too-large", "The request body is larger than the registry "
+                    "accepts.");
+      return NULL;
+    }
   return g_steal_pointer (&raw);
 }
 
@@ -240,11 +354,11 @@ check_signature (SoupServerMessage *msg,
   return TRUE;
 }
 
+/* The station named by the request's key ID, when its access token matches: checked from
+ * the headers alone, before the body is inflated or parsed. */
 static KsRegistryStation *
 authenticate (Registry          *reg,
-              SoupServerMessage *msg,
-              const char        *path,
-              GBytes            *body)
+              SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *kid = soup_message_headers_get_one (headers, KS_SYNC_HEADER_KEY_ID);
@@ -263,25 +377,17 @@ authenticate (Registry          *reg,
                     "registry, was revoked, or sent a wrong access token.");
       return NULL;
     }
-  if (!check_signature (msg, path, station->public_key_hex, body))
-    return NULL;
   return g_steal_pointer (&station);
 }
 
+/* json-glib recurses per nesting level without a limit: the bytes are checked first. */
 static JsonObject *
 parse_object (GBytes *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (body == NULL
-      || !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                      g_bytes_get_size (body), NULL))
+  if (body == NULL)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
+  return ks_sync_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                               MAX_JSON_TOKENS);
 }
 
 static const char *
@@ -346,8 +452,8 @@ handle_provision (SoupServer        *server,
                   gpointer           user_data)
 {
   Registry *reg = user_data;
-  g_autoptr(GBytes) body = request_body (msg);
-  g_autoptr(JsonObject) req = parse_object (body);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) req = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(KsStationCert) cert = NULL;
@@ -362,6 +468,11 @@ handle_provision (SoupServer        *server,
   gsize got = 0;
   JsonNode *trust_node;
 
+  /* Unauthenticated: the request itself carries the key that proves it, so it is parsed, but
+   * small and shallow. */
+  if (!(body = request_body (msg, MAX_SMALL_BODY_BYTES)))
+    return;
+  req = parse_object (body);
   code = req ? string_member (req, "code") : NULL;
   kid = req ? string_member (req, "kid") : NULL;
   station_code = req ? string_member (req, "station_code") : NULL;
@@ -537,10 +648,13 @@ handle_faults (SoupServer        *server,
                gpointer           user_data)
 {
   Registry *reg = user_data;
-  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(GBytes) body = request_body (msg, MAX_SMALL_BODY_BYTES);
   g_autoptr(JsonObject) req = parse_object (body);
   const char *mode = req ? string_member (req, "mode") : NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (body == NULL)
+    return;
 
   for (guint i = 0; mode && i < G_N_ELEMENTS (fault_names); i++)
     if (g_strcmp0 (mode, fault_names[i]) == 0)
@@ -708,7 +822,7 @@ handle_batch (SoupServer        *server,
               gpointer           user_data)
 {
   Registry *reg = user_data;
-  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(GBytes) body = NULL;
   g_autoptr(KsRegistryStation) station = NULL;
   g_autoptr(JsonObject) req = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -724,12 +838,11 @@ handle_batch (SoupServer        *server,
       answer_error (msg, 405, "bad-request", "Use POST.");
       return;
     }
-  if (body == NULL)
-    {
-      answer_error (msg, 400, "bad-request", "The gzip body is damaged.");
-      return;
-    }
-  if (!(station = authenticate (reg, msg, path, body)))
+  /* Who sends it first, from the headers; then the body, inflated within bounds; then the
+   * signature over it. Only a signed body is parsed. */
+  if (!(station = authenticate (reg, msg))
+      || !(body = request_body (msg, batch ? MAX_BODY_BYTES : MAX_SMALL_BODY_BYTES))
+      || !check_signature (msg, path, station->public_key_hex, body))
     return;
 
   fault = take_fault (reg);
@@ -873,7 +986,7 @@ handle_revocations (SoupServer        *server,
                     gpointer           user_data)
 {
   Registry *reg = user_data;
-  g_autoptr(GBytes) body = request_body (msg);
+  g_autoptr(GBytes) body = NULL;
   g_autoptr(KsRegistryStation) station = NULL;
   g_autoptr(JsonObject) req = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -888,12 +1001,10 @@ handle_revocations (SoupServer        *server,
       answer_error (msg, 405, "bad-request", "Use POST.");
       return;
     }
-  if (body == NULL)
-    {
-      answer_error (msg, 400, "bad-request", "The gzip body is damaged.");
-      return;
-    }
-  if (!(station = authenticate (reg, msg, path, body)))
+  /* The token first, the body (bounded) and its signature next, parsing last. */
+  if (!(station = authenticate (reg, msg))
+      || !(body = request_body (msg, MAX_SMALL_BODY_BYTES))
+      || !check_signature (msg, path, station->public_key_hex, body))
     return;
   req = parse_object (body);
   list_node = req ? json_object_get_member (req, "revocations") : NULL;
@@ -1003,15 +1114,22 @@ main (int    argc,
   g_auto(GStrv) codes = NULL;
   g_auto(GStrv) revoke = NULL;
   g_autofree char *db = NULL;
+  g_autofree char *key_file = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   gboolean listen_all = FALSE;
   int port = 8443;
+  int max_connections = 512, max_per_address = 32, header_timeout = 10, body_timeout = 30;
+  int max_body_mb = MAX_WIRE_BODY_MB, max_bodies_mb = MAX_BODIES_MB;
+  KsRegistryLimits limits = { 0 };
+  KsRegistryGuard *guard;
   Registry reg = { 0 };
   GSList *uris;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: any free port)", "PORT" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "SQLite database (default registry.db)", "FILE" },
+    { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file,
+      "The registry's secret keys, mode 0600 (default: the database's name + .keys)", "FILE" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate chain", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "PEM private key", "FILE" },
     { "provision-code", 0, 0, G_OPTION_ARG_STRING_ARRAY, &codes,
@@ -1019,6 +1137,19 @@ main (int    argc,
     { "revoke", 0, 0, G_OPTION_ARG_STRING_ARRAY, &revoke,
       "Revoke this station key id: refused from now on, listed in the trust list (repeatable)",
       "KID" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      "Connections open at once (default 512)", "N" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      "Connections open at once from one IP address (default 32)", "N" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      "Seconds a connection gets to send a request's head, TLS handshake included; also how "
+      "long an idle connection stays open (default 10)", "SECONDS" },
+    { "body-timeout", 0, 0, G_OPTION_ARG_INT, &body_timeout,
+      "Seconds of silence allowed while a body moves (default 30)", "SECONDS" },
+    { "max-body-mb", 0, 0, G_OPTION_ARG_INT, &max_body_mb,
+      "Megabytes one request body may have as sent (default 64)", "MB" },
+    { "max-bodies-mb", 0, 0, G_OPTION_ARG_INT, &max_bodies_mb,
+      "Megabytes of request bodies held at once, all clients (default 256)", "MB" },
     { "listen-all", 0, 0, G_OPTION_ARG_NONE, &listen_all,
       "Listen on every interface, not only loopback", NULL },
     { "test-faults", 0, 0, G_OPTION_ARG_NONE, &reg.test_faults,
@@ -1042,6 +1173,13 @@ main (int    argc,
                   "talk HTTPS.\n");
       return 2;
     }
+  if (max_connections < 1 || max_per_address < 1 || header_timeout < 1 || body_timeout < 1
+      || max_body_mb < 1 || max_bodies_mb < max_body_mb)
+    {
+      g_printerr ("khyber-registry: limits and timeouts must be at least 1, and "
+                  "--max-bodies-mb at least --max-body-mb.\n");
+      return 2;
+    }
   if (sodium_init () < 0)
     return 1;
 
@@ -1052,6 +1190,8 @@ main (int    argc,
       return 1;
     }
   reg.store = ks_registry_store_new_sqlite (db ? db : "registry.db", &error);
+  reg.key_file = key_file ? g_strdup (key_file) : g_strconcat (db ? db : "registry.db", ".keys",
+                                                               NULL);
   if (reg.store == NULL || !registry_load_keys (&reg, &error))
     {
       g_printerr ("khyber-registry: %s\n", error->message);
@@ -1071,6 +1211,13 @@ main (int    argc,
     }
 
   server = soup_server_new ("tls-certificate", tls, "server-header", "khyber-registry", NULL);
+  limits.max_connections = max_connections;
+  limits.max_connections_per_address = max_per_address;
+  limits.header_timeout_s = header_timeout;
+  limits.body_timeout_s = body_timeout;
+  limits.max_body_bytes = (gsize)max_body_mb * 1024 * 1024;
+  limits.max_bodies_bytes = (gsize)max_bodies_mb * 1024 * 1024;
+  guard = ks_registry_guard_new (server, &limits);
   soup_server_add_handler (server, "/v1/time", handle_time, &reg, NULL);
   soup_server_add_handler (server, "/v1/trust-list", handle_trust_list, &reg, NULL);
   soup_server_add_handler (server, "/v1/stations/provision", handle_provision, &reg, NULL);
@@ -1096,12 +1243,15 @@ main (int    argc,
   g_unix_signal_add (SIGTERM, quit_loop, loop);
   g_unix_signal_add (SIGINT, quit_loop, loop);
   g_main_loop_run (loop);
+  g_clear_object (&server);
+  ks_registry_guard_free (guard);
 
   sodium_memzero (reg.root_sk, sizeof reg.root_sk);
   sodium_memzero (reg.box_sk, sizeof reg.box_sk);
   g_clear_object (&reg.trust);
   g_free (reg.root_id);
   g_free (reg.registry_id);
+  g_free (reg.key_file);
   ks_registry_store_free (reg.store);
   return 0;
 }

@@ -177,16 +177,19 @@ ks_test_registry_fault (KsTestRegistry *reg,
                                            mode, count, delay_ms);
   g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
   CURL *curl = curl_easy_init ();
+  struct curl_slist *headers = curl_slist_append (NULL, "Content-Type: application/json");
   long status = 0;
 
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
   curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, discard);
   g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   g_assert_cmpint (status, ==, 200);
   curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
 }
 
 /* Straight from the registry's database: what it holds, not what it says. */

@@ -8,8 +8,12 @@
 
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+
 #include <glib/gstdio.h>
 #include <qrencode.h>
+#include <zlib.h>
 
 #include "ks-test-util.h"
 #include "ks-card.h"
@@ -434,6 +438,166 @@ test_card_command (Fixture      *f,
   }
 }
 
+static void
+append_chunk (GByteArray   *png,
+              const char   *type,
+              const guint8 *data,
+              gsize         len)
+{
+  guint32 be_len = GUINT32_TO_BE ((guint32)len);
+  guint32 crc = crc32 (0, (const Bytef *)type, 4);
+  guint32 be_crc;
+
+  crc = crc32 (crc, data, len);
+  be_crc = GUINT32_TO_BE (crc);
+  g_byte_array_append (png, (const guint8 *)&be_len, 4);
+  g_byte_array_append (png, (const guint8 *)type, 4);
+  g_byte_array_append (png, data, len);
+  g_byte_array_append (png, (const guint8 *)&be_crc, 4);
+}
+
+/* A valid, white, 1-bit PNG of @side x @side pixels: 20000 makes 400 million pixels in a file
+ * of some 60 KB. Made row by row, never whole. */
+static void
+write_huge_png (const char *path,
+                guint       side)
+{
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  gsize row_len = 1 + (side + 7) / 8;
+  g_autofree guint8 *row = g_malloc (row_len);
+  guint8 ihdr[13] = { 0 };
+  guint8 out[65536];
+  z_stream z = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_byte_array_append (png, (const guint8 *)"\x89PNG\r\n\x1a\n", 8);
+  *(guint32 *)(gpointer)ihdr = GUINT32_TO_BE (side);
+  *(guint32 *)(gpointer)(ihdr + 4) = GUINT32_TO_BE (side);
+  ihdr[8] = 1;   /* bit depth */
+  ihdr[9] = 0;   /* greyscale */
+  append_chunk (png, "IHDR", ihdr, sizeof ihdr);
+
+  memset (row, 0xff, row_len);
+  row[0] = 0;    /* filter: none */
+  g_assert_cmpint (deflateInit (&z, 9), ==, Z_OK);
+  for (guint y = 0; y < side; y++)
+    {
+      z.next_in = row;
+      z.avail_in = row_len;
+      do
+        {
+          z.next_out = out;
+          z.avail_out = sizeof out;
+          deflate (&z, y + 1 == side ? Z_FINISH : Z_NO_FLUSH);
+          g_byte_array_append (idat, out, sizeof out - z.avail_out);
+        }
+      while (z.avail_out == 0);
+    }
+  deflateEnd (&z);
+  append_chunk (png, "IDAT", idat->data, idat->len);
+  append_chunk (png, "IEND", NULL, 0);
+  g_file_set_contents (path, (const char *)png->data, png->len, &error);
+  g_assert_no_error (error);
+}
+
+/* A PDF of @n_pages blank pages of @side_pt points square, written as a few lines of text. */
+static void
+write_pdf (const char *path,
+           guint       n_pages,
+           guint       side_pt)
+{
+  g_autoptr(GString) pdf = g_string_new ("%PDF-1.4\n");
+  g_autoptr(GString) kids = g_string_new (NULL);
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GError) error = NULL;
+  gsize xref, offset;
+
+  for (guint i = 0; i < n_pages; i++)
+    g_string_append_printf (kids, "%u 0 R ", i + 3);
+  offset = pdf->len;
+  g_array_append_val (offsets, offset);
+  g_string_append (pdf, "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n");
+  offset = pdf->len;
+  g_array_append_val (offsets, offset);
+  g_string_append_printf (pdf, "2 0 obj << /Type /Pages /Kids [%s] /Count %u >> endobj\n",
+                          kids->str, n_pages);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      offset = pdf->len;
+      g_array_append_val (offsets, offset);
+      g_string_append_printf (pdf, "%u 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 %u %u] "
+                              ">> endobj\n", i + 3, side_pt, side_pt);
+    }
+  xref = pdf->len;
+  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f \n", offsets->len + 1);
+  for (guint i = 0; i < offsets->len; i++)
+    g_string_append_printf (pdf, "%010zu 00000 n \n", g_array_index (offsets, gsize, i));
+  g_string_append_printf (pdf, "trailer << /Size %u /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+                          offsets->len + 1, xref);
+  g_file_set_contents (path, pdf->str, pdf->len, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  const char *name;
+  int status;
+  const char *says;     /* in what verify writes to stderr */
+} HostileCase;
+
+/* Files made to exhaust verify: each is refused or read within bounds, with a message and the
+ * documented exit status, and verify's memory stays bounded (it took gigabytes, or crashed). */
+static void
+test_verify_hostile_files (Fixture      *f,
+                           gconstpointer data)
+{
+  static const HostileCase cases[] = {
+    { "fifo.png", KS_EXIT_NO_INPUT, "not a file" },
+    { "folder.png", KS_EXIT_NO_INPUT, "not a file" },
+    { "huge.png", KS_EXIT_NO_INPUT, "25 million pixels" },
+    { "big.pdf", KS_EXIT_NO_INPUT, "32 MB" },
+    { "poster.pdf", KS_EXIT_NOT_A_CARD, NULL },
+    { "book.pdf", KS_EXIT_NO_INPUT, "500 pages" },
+  };
+  struct rusage usage;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dir, cases[i].name, NULL);
+      g_autofree char *err = NULL;
+      int status;
+
+      if (g_str_equal (cases[i].name, "fifo.png"))
+        g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+      else if (g_str_equal (cases[i].name, "folder.png"))
+        g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+      else if (g_str_equal (cases[i].name, "huge.png"))
+        write_huge_png (path, 20000);
+      else if (g_str_equal (cases[i].name, "big.pdf"))
+        {
+          /* 33 MB, sparse: a PDF header, then nothing. */
+          g_assert_true (g_file_set_contents (path, "%PDF-1.4\n", -1, NULL));
+          g_assert_cmpint (truncate (path, 33 * 1024 * 1024), ==, 0);
+        }
+      else if (g_str_equal (cases[i].name, "poster.pdf"))
+        write_pdf (path, 1, 7800);
+      else
+        write_pdf (path, 500, 595);
+
+      status = run (NULL, &err, "verify", path, "--data-dir", f->dir, NULL);
+      g_test_message ("%s: %d: %s", cases[i].name, status, err);
+      g_assert_cmpint (status, ==, cases[i].status);
+      if (cases[i].says != NULL)
+        g_assert_nonnull (strstr (err, cases[i].says));
+    }
+
+  /* The largest any of them took: a card scan at 300 dpi takes about 100 MB. */
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &usage), ==, 0);
+  g_test_message ("peak RSS of verify: %ld MB", usage.ru_maxrss / 1024);
+  g_assert_cmpint (usage.ru_maxrss / 1024, <, g_getenv ("KS_TEST_QUICK") ? 1200 : 300);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -458,6 +622,8 @@ main (int   argc,
               fixture_setup, test_verify_revoked, fixture_teardown);
   g_test_add ("/cli/verify/bad-input", Fixture, NULL,
               fixture_setup, test_verify_bad_input, fixture_teardown);
+  g_test_add ("/cli/verify/hostile-files", Fixture, NULL,
+              fixture_setup, test_verify_hostile_files, fixture_teardown);
 
   return g_test_run ();
 }

@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include "ks-audit.h"
 #include "ks-profile.h"
+#include "ks-station.h"
 
 static void
 test_profile_names (void)
@@ -96,6 +98,71 @@ test_profile_not_writable (void)
     }
 }
 
+static guint
+mode_of (const char *dir,
+         const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* Names, CNICs and the audit log: readable by the station's user only, from the first start;
+ * a profile left readable to others (by hand, or by an earlier station) is set back and the
+ * change is in the audit log. */
+static void
+test_profile_private (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ks-profile-XXXXXX", NULL);
+  g_autofree char *profile_dir = g_build_filename (dir, "production", NULL);
+  g_autofree char *db = g_build_filename (profile_dir, "station.db", NULL);
+  g_autofree char *notes = g_build_filename (profile_dir, "notes", NULL);
+  g_autofree char *note = g_build_filename (notes, "n.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  KsStation *station;
+  const KsAuditEntry *entry = NULL;
+
+  /* A system with the usual umask: what made station.db 0644 before. */
+  umask (022);
+  station = ks_station_open ("production", dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mode_of (profile_dir, "."), ==, 0700);
+  g_assert_cmpuint (mode_of (profile_dir, "station.db"), ==, 0600);
+  g_assert_cmpuint (mode_of (profile_dir, "station.db-wal"), ==, 0600);
+  g_assert_cmpuint (mode_of (profile_dir, "station.db-shm"), ==, 0600);
+  g_assert_cmpint (ks_audit_count (ks_station_get_store (station)), >=, 0);
+  g_object_unref (station);
+
+  /* Opened up by hand, with a folder of its own. */
+  g_assert_cmpint (g_chmod (profile_dir, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (db, 0644), ==, 0);
+  g_assert_cmpint (g_mkdir (notes, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (note, "x", 1, NULL));
+  g_assert_cmpint (g_chmod (note, 0644), ==, 0);
+
+  station = ks_station_open ("production", dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mode_of (profile_dir, "."), ==, 0700);
+  g_assert_cmpuint (mode_of (profile_dir, "station.db"), ==, 0600);
+  g_assert_cmpuint (mode_of (profile_dir, "notes"), ==, 0700);
+  g_assert_cmpuint (mode_of (profile_dir, "notes/n.txt"), ==, 0600);
+
+  entries = ks_audit_list (ks_station_get_store (station), "production", 10, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    if (g_str_equal (((KsAuditEntry *)g_ptr_array_index (entries, i))->action,
+                     "permissions-repaired"))
+      entry = g_ptr_array_index (entries, i);
+  g_assert_nonnull (entry);
+  g_assert_nonnull (strstr (entry->detail, "station.db 0644→0600"));
+  g_assert_nonnull (strstr (entry->detail, "notes/n.txt 0644→0600"));
+  g_assert_true (ks_audit_verify (ks_station_get_store (station), NULL, &error));
+  g_object_unref (station);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -103,5 +170,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/profile/names", test_profile_names);
   g_test_add_func ("/profile/second-instance", test_profile_second_instance);
   g_test_add_func ("/profile/not-writable", test_profile_not_writable);
+  g_test_add_func ("/profile/private", test_profile_private);
   return g_test_run ();
 }

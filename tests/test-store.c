@@ -5,6 +5,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -258,6 +263,115 @@ test_store_transactions (void)
   }
 }
 
+static gboolean
+write_meta (KsStore *store,
+            guint    i,
+            GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("filler-%u", i);
+  g_autofree char *value = g_malloc (64 * 1024 + 1);
+
+  memset (value, 'a' + i % 26, 64 * 1024);
+  value[64 * 1024] = '\0';
+  if (!ks_store_begin (store, error))
+    return FALSE;
+  if (!ks_store_set_meta (store, key, value, error))
+    {
+      ks_store_rollback (store);
+      return FALSE;
+    }
+  return ks_store_commit (store, error);
+}
+
+/* Fills the rest of the volume, as another program would. */
+static void
+fill_disk (const char *path)
+{
+  static char block[64 * 1024];
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  while (write (fd, block, 512) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  close (fd);
+}
+
+/* A disk filled by someone else: the station still commits (it gives back its reserve), says
+ * "disk full" only once even that is used up, and commits again as soon as space is back, with
+ * an intact database. On a real small volume (tmpfs), so only as root. */
+static void
+test_store_disk_full (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ks-store-full-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "station.db", NULL);
+  g_autofree char *reserve = g_build_filename (dir, "station.db-reserve", NULL);
+  g_autofree char *filler = g_build_filename (dir, "filler", NULL);
+  g_autoptr(KsStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+  guint written = 0;
+
+  if (mount ("tmpfs", dir, "tmpfs", 0, "size=32m") != 0)
+    {
+      g_test_skip ("needs root to mount a small tmpfs");
+      return;
+    }
+
+  store = ks_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (reserve, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 8 * 1024 * 1024);
+
+  fill_disk (filler);
+  /* The volume is full: the next commits still succeed, in the reserve's room. */
+  g_assert_true (write_meta (store, written++, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (reserve, G_FILE_TEST_EXISTS));
+
+  /* Until even that is used: then the operator is told. */
+  while (write_meta (store, written, &error))
+    written++;
+  g_test_message ("%u commits of 64 KB after the disk filled", written);
+  g_assert_error (error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_WRITABLE);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_clear_error (&error);
+  g_assert_cmpuint (written, >=, 8);
+
+  /* Space comes back: the very next commit works, the reserve is made again, and the database
+   * is whole with every commit that was acknowledged. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  g_assert_true (write_meta (store, written++, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (reserve, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 8 * 1024 * 1024);
+  for (guint i = 0; i < written; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("filler-%u", i);
+      g_autofree char *value = ks_store_get_meta (store, key);
+
+      g_assert_nonnull (value);
+      g_assert_cmpuint (strlen (value), ==, 64 * 1024);
+    }
+  g_clear_object (&store);
+  {
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (db, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA integrity_check", -1, &stmt, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "ok");
+    sqlite3_finalize (stmt);
+    sqlite3_close (raw);
+  }
+  g_assert_cmpint (umount (dir), ==, 0);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -268,5 +382,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/refuses-newer", test_store_refuses_newer);
   g_test_add_func ("/store/refuses-corrupt", test_store_refuses_corrupt);
   g_test_add_func ("/store/transactions", test_store_transactions);
+  g_test_add_func ("/store/disk-full", test_store_disk_full);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <sodium.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "ks-audit.h"
@@ -201,6 +202,10 @@ test_biometrics_sealed (void)
   const guint8 *sealed;
   gsize sealed_len, got = 0;
   g_autofree guint8 *plain = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *box_hex = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  GStatBuf st_buf;
 
   ks_sync_engine_set_biometrics_func (st->engine, fake_template, NULL, NULL);
   g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
@@ -211,13 +216,21 @@ test_biometrics_sealed (void)
   g_assert_no_error (error);
   ks_test_assert_agreement (st, reg, 5);
 
+  /* The box key lives in the registry's key file (0600), never in its database. */
+  key_file = g_strconcat (reg->db, ".keys", NULL);
+  g_assert_cmpint (g_stat (key_file, &st_buf), ==, 0);
+  g_assert_cmpint (st_buf.st_mode & 0777, ==, 0600);
+  g_assert_true (g_key_file_load_from_file (kf, key_file, G_KEY_FILE_NONE, &error));
+  box_hex = g_key_file_get_string (kf, "registry", "box-secret-key", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk, box_hex, strlen (box_hex), NULL, &got,
+                                   NULL), ==, 0);
+  g_assert_cmpuint (got, ==, sizeof box_sk);
   g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_prepare_v2 (db, "SELECT value FROM secrets WHERE name = 'box-secret-key'", -1, &stmt,
-                      NULL);
+  sqlite3_prepare_v2 (db, "SELECT count(*) FROM secrets WHERE name LIKE '%secret-key'", -1,
+                      &stmt, NULL);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk,
-                                   (const char *)sqlite3_column_text (stmt, 0),
-                                   sqlite3_column_bytes (stmt, 0), NULL, &got, NULL), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_finalize (stmt);
   crypto_scalarmult_base (box_pk, box_sk);
 
@@ -365,6 +378,7 @@ raw_post (KsTestRegistry *reg,
   headers = curl_slist_append (headers, h_kid);
   headers = curl_slist_append (headers, h_ts);
   headers = curl_slist_append (headers, h_sig);
+  headers = curl_slist_append (headers, "Content-Type: application/json");
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
@@ -724,6 +738,78 @@ test_requeued_on_upgrade (void)
   ks_test_rm_rf (dir);
 }
 
+static char *
+key_file_value (const char *path,
+                const char *name)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error));
+  value = g_key_file_get_string (kf, "registry", name, &error);
+  g_assert_no_error (error);
+  return value;
+}
+
+/* A registry from before the key file kept its secret keys in the database: on its first start
+ * the keys move to the key file (0600), unchanged, and leave the database. */
+static void
+test_registry_keys_moved (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_file = g_strconcat (reg->db, ".keys", NULL);
+  g_autofree char *root_hex = NULL;
+  g_autofree char *box_hex = NULL;
+  g_autofree char *root_after = NULL;
+  g_autofree char *box_after = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GStatBuf st_buf;
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  ks_test_station_add (st, 0, 3, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  root_hex = key_file_value (key_file, "root-secret-key");
+  box_hex = key_file_value (key_file, "box-secret-key");
+
+  /* What the previous registry left: the keys in the secrets table, no key file. */
+  ks_test_registry_kill (reg);
+  g_assert_cmpint (g_unlink (key_file), ==, 0);
+  g_assert_cmpint (sqlite3_open (reg->db, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("INSERT INTO secrets VALUES ('root-secret-key', '%s'), "
+                         "('box-secret-key', '%s')", root_hex, box_hex);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  ks_test_registry_restart (reg);
+  ks_sync_engine_set_registry (st->engine, reg->url, ca);
+  g_assert_cmpint (g_stat (key_file, &st_buf), ==, 0);
+  g_assert_cmpint (st_buf.st_mode & 0777, ==, 0600);
+  root_after = key_file_value (key_file, "root-secret-key");
+  box_after = key_file_value (key_file, "box-secret-key");
+  g_assert_cmpstr (root_after, ==, root_hex);
+  g_assert_cmpstr (box_after, ==, box_hex);
+  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM secrets WHERE name LIKE "
+                                       "'%secret-key'", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* The same registry to its stations: the station's token and records still count. */
+  ks_test_station_add (st, 3, 3, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, 6);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -746,6 +832,7 @@ main (int    argc,
   g_test_add_func ("/sync/setup-errors", test_setup_errors);
   g_test_add_func ("/sync/registry-auth", test_registry_auth);
   g_test_add_func ("/sync/revoked-station", test_revoked_station);
+  g_test_add_func ("/sync/registry-keys-moved", test_registry_keys_moved);
   rc = g_test_run ();
   ks_test_registry_free (registry);
   return rc;

@@ -210,6 +210,24 @@ test_trust_damaged_files (Fixture      *f,
     }
   g_assert_null (ks_trust_list_new_from_file (missing, &error));
   g_assert_error (error, KS_TRUST_ERROR, KS_TRUST_ERROR_IO);
+
+  /* Nested 100,000 deep (a hostile file or registry): refused, not a stack overflow. */
+  {
+    GString *deep = g_string_new ("{\"format\": \"khyber-pass-trust-list\", \"roots\": ");
+    g_autofree char *json = NULL;
+    g_autoptr(GError) e = NULL;
+    g_autoptr(KsTrustList) list = NULL;
+
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (deep, ']');
+    g_string_append_c (deep, '}');
+    json = g_string_free (deep, FALSE);
+    list = ks_trust_list_new_from_data (json, -1, &e);
+    g_assert_null (list);
+    g_assert_error (e, KS_TRUST_ERROR, KS_TRUST_ERROR_INVALID);
+  }
 }
 
 static void

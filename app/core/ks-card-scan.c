@@ -11,7 +11,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <gio/gio.h>
@@ -19,6 +23,14 @@
 #include <zbar.h>
 
 #include "ks-card-scan.h"
+
+/* What verify reads at most, whoever hands it the file: a card scan is a few megabytes. A
+ * 442 KB PNG of 20000x20000 pixels took 3.4 GB, a 461-byte PDF with one 7800-point page 4 GB,
+ * a 500-page PDF crashed. 25 million pixels is A4 at 500 dpi; each costs 9 bytes while it is
+ * scanned (the image, its RGB copy, the grey plane). */
+#define MAX_FILE_BYTES (32 * 1024 * 1024)
+#define MAX_PIXELS (25 * 1000 * 1000)
+#define MAX_PAGES 20
 
 /**
  * ks_verdict_for_error:
@@ -130,17 +142,30 @@ cannot_read (GError    **error,
   return FALSE;
 }
 
+/* A page at @dpi, or smaller when that would pass MAX_PIXELS (a poster-sized page): a card's
+ * QR code stays readable, a hostile page stays bounded. %NULL when cairo has no memory. */
 static cairo_surface_t *
 render_pdf_page (PopplerPage *page,
                  double       dpi)
 {
-  double w_pt, h_pt;
+  double w_pt, h_pt, w_px, h_px;
   cairo_surface_t *surface;
   cairo_t *cr;
 
   poppler_page_get_size (page, &w_pt, &h_pt);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int)ceil (w_pt / 72.0 * dpi),
-                                        (int)ceil (h_pt / 72.0 * dpi));
+  w_pt = CLAMP (w_pt, 1, 1e6);
+  h_pt = CLAMP (h_pt, 1, 1e6);
+  w_px = w_pt / 72.0 * dpi;
+  h_px = h_pt / 72.0 * dpi;
+  if (w_px * h_px > MAX_PIXELS)
+    dpi *= 0.99 * sqrt (MAX_PIXELS / (w_px * h_px));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, MAX (1, (int)ceil (w_pt / 72.0 * dpi)),
+                                        MAX (1, (int)ceil (h_pt / 72.0 * dpi)));
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
@@ -150,9 +175,207 @@ render_pdf_page (PopplerPage *page,
   return surface;
 }
 
+/* The file's bytes, at most MAX_FILE_BYTES, from a regular file only: a FIFO or a device would
+ * block verify or feed it without end. O_NONBLOCK keeps open() from waiting on a FIFO. */
+static char *
+read_bounded (const char *path,
+              gsize      *len,
+              GError    **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize got = 0, capacity;
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("%s cannot be read: %s."),
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      cannot_read (error, path, _("it is not a file (a folder, a pipe or a device)"));
+      return NULL;
+    }
+  /* One byte more than allowed tells a file over the limit; a file that grows while it is
+   * read gets a bigger buffer, never more than that. */
+  capacity = MIN ((gsize)st.st_size, MAX_FILE_BYTES) + 1;
+  contents = g_malloc (capacity);
+  while (got <= MAX_FILE_BYTES)
+    {
+      gssize n;
+
+      if (got == capacity)
+        {
+          capacity = MAX_FILE_BYTES + 1;
+          contents = g_realloc (contents, capacity);
+        }
+      n = read (fd, contents + got, capacity - got);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved = errno;
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("%s cannot be read: %s."), path, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      got += n;
+    }
+  close (fd);
+  if (got > MAX_FILE_BYTES)
+    {
+      cannot_read (error, path, _("it is larger than 32 MB, far more than a card scan"));
+      return NULL;
+    }
+  *len = got;
+  return g_steal_pointer (&contents);
+}
+
+typedef struct
+{
+  const guint8 *data;
+  gsize len;
+  gsize pos;
+} PngReader;
+
+static cairo_status_t
+read_png (void          *closure,
+          unsigned char *out,
+          unsigned int   n)
+{
+  PngReader *r = closure;
+
+  if (r->len - r->pos < n)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (out, r->data + r->pos, n);
+  r->pos += n;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A file opened for scanning: a PDF's pages are rendered one at a time, when scanned. */
+typedef struct
+{
+  PopplerDocument *doc;
+  cairo_surface_t *png;
+  int n_pages;
+} ScanSource;
+
+static void
+scan_source_clear (ScanSource *src)
+{
+  g_clear_object (&src->doc);
+  g_clear_pointer (&src->png, cairo_surface_destroy);
+}
+
+static gboolean
+scan_source_open (ScanSource *src,
+                  const char *path,
+                  GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!(contents = read_bounded (path, &len, error)))
+    return FALSE;
+
+  if (len >= 5 && memcmp (contents, "%PDF-", 5) == 0)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+
+      src->doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
+      if (src->doc == NULL)
+        return cannot_read (error, path, local_error->message);
+      src->n_pages = poppler_document_get_n_pages (src->doc);
+      if (src->n_pages > MAX_PAGES)
+        {
+          /* Always more than 20: the English plural holds. */
+          g_autofree char *why = g_strdup_printf (_("it has %d pages; a card’s PDF has at most 20"),
+                                                  src->n_pages);
+
+          scan_source_clear (src);
+          return cannot_read (error, path, why);
+        }
+    }
+  else if (len >= 8 && memcmp (contents, "\x89PNG\r\n\x1a\n", 8) == 0)
+    {
+      PngReader reader = { (const guint8 *)contents, len, 0 };
+      guint64 width, height;
+
+      /* The size is in the IHDR chunk, right after the signature: checked before cairo
+       * decodes (and allocates) anything. */
+      if (len < 24 || memcmp (contents + 12, "IHDR", 4) != 0)
+        return cannot_read (error, path, _("the PNG image is damaged"));
+      width = (guint64)GUINT32_FROM_BE (*(const guint32 *)(gconstpointer)(contents + 16));
+      height = (guint64)GUINT32_FROM_BE (*(const guint32 *)(gconstpointer)(contents + 20));
+      if (width * height > MAX_PIXELS)
+        return cannot_read (error, path, _("the image has more than 25 million pixels; scan "
+                                           "the card at 300 dpi"));
+      src->png = cairo_image_surface_create_from_png_stream (read_png, &reader);
+      src->n_pages = 1;
+      if (cairo_surface_status (src->png) != CAIRO_STATUS_SUCCESS)
+        {
+          scan_source_clear (src);
+          return cannot_read (error, path, _("the PNG image is damaged"));
+        }
+    }
+  else if (len >= 3 && memcmp (contents, "\xff\xd8\xff", 3) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s is a JPEG image, which this station does not read. Save the scan as "
+                     "PNG or PDF and check it again."),
+                   path);
+      return FALSE;
+    }
+  else
+    return cannot_read (error, path, _("it is neither a PDF nor a PNG image"));
+  return TRUE;
+}
+
+/* Page @i as an image, or %NULL with an error when there is no memory to render it. */
+static cairo_surface_t *
+scan_source_page (ScanSource *src,
+                  int         i,
+                  double      dpi,
+                  const char *path,
+                  GError    **error)
+{
+  cairo_surface_t *image = NULL;
+
+  if (src->png != NULL)
+    return cairo_surface_reference (src->png);
+  {
+    /* poppler-glib 22.12 declares no autoptr cleanups: unref by hand. */
+    PopplerPage *page = poppler_document_get_page (src->doc, i);
+
+    if (page == NULL)
+      image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+    else
+      {
+        image = render_pdf_page (page, dpi);
+        g_object_unref (page);
+      }
+  }
+  if (image == NULL)
+    cannot_read (error, path, _("there is not enough memory to render it"));
+  return image;
+}
+
 /**
  * ks_card_scan_load_pages:
  * @dpi: resolution for PDF pages (a PNG is taken as it is)
+ *
+ * Reads at most 32 MB, from a regular file only; a PNG of more than 25 million pixels and a PDF
+ * of more than 20 pages are refused, and a PDF page that would pass 25 million pixels at @dpi
+ * is rendered smaller.
  *
  * Returns: (transfer full) (element-type cairo_surface_t): one image per page, or %NULL with a
  *   %G_IO_ERROR when the file cannot be read or is neither PDF nor PNG.
@@ -164,60 +387,24 @@ ks_card_scan_load_pages (const char *path,
 {
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                cairo_surface_destroy);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  gsize len;
+  ScanSource src = { 0 };
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
+  if (!scan_source_open (&src, path, error))
+    return NULL;
+  for (int i = 0; i < src.n_pages; i++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s cannot be read: %s."),
-                   path, local_error->message);
-      return NULL;
-    }
+      cairo_surface_t *image = scan_source_page (&src, i, dpi, path, error);
 
-  if (len >= 5 && memcmp (contents, "%PDF-", 5) == 0)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-      /* poppler-glib 22.12 declares no autoptr cleanups: unref by hand. */
-      PopplerDocument *doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
-
-      if (doc == NULL)
-        return cannot_read (error, path, local_error->message), NULL;
-      for (int i = 0; i < poppler_document_get_n_pages (doc); i++)
+      if (image == NULL)
         {
-          PopplerPage *page = poppler_document_get_page (doc, i);
-          if (page)
-            {
-              g_ptr_array_add (pages, render_pdf_page (page, dpi));
-              g_object_unref (page);
-            }
-        }
-      g_object_unref (doc);
-    }
-  else if (len >= 8 && memcmp (contents, "\x89PNG\r\n\x1a\n", 8) == 0)
-    {
-      cairo_surface_t *image = cairo_image_surface_create_from_png (path);
-
-      if (cairo_surface_status (image) != CAIRO_STATUS_SUCCESS)
-        {
-          cairo_surface_destroy (image);
-          return cannot_read (error, path, _("the PNG image is damaged")), NULL;
+          scan_source_clear (&src);
+          return NULL;
         }
       g_ptr_array_add (pages, image);
     }
-  else if (len >= 3 && memcmp (contents, "\xff\xd8\xff", 3) == 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s is a JPEG image, which this station does not read. Save the scan as "
-                     "PNG or PDF and check it again."),
-                   path);
-      return NULL;
-    }
-  else
-    return cannot_read (error, path, _("it is neither a PDF nor a PNG image")), NULL;
-
+  scan_source_clear (&src);
   return g_steal_pointer (&pages);
 }
 
@@ -243,17 +430,29 @@ ks_card_scan_image (cairo_surface_t *image)
   /* Whatever the surface's format, draw it onto an RGB24 one to read pixels from. */
   width = cairo_image_surface_get_width (image);
   height = cairo_image_surface_get_height (image);
-  if (width <= 0 || height <= 0)
+  if (width <= 0 || height <= 0 || (guint64)width * height > MAX_PIXELS
+      || cairo_surface_status (image) != CAIRO_STATUS_SUCCESS)
     return texts;
-  argb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  {
-    cairo_t *cr = cairo_create (argb);
-    cairo_set_source_rgb (cr, 1, 1, 1);
-    cairo_paint (cr);
-    cairo_set_source_surface (cr, image, 0, 0);
-    cairo_paint (cr);
-    cairo_destroy (cr);
-  }
+  /* A rendered PDF page is RGB24 already: read it as it is, not through a copy (100 MB at
+   * the largest page allowed). */
+  if (cairo_image_surface_get_format (image) == CAIRO_FORMAT_RGB24)
+    argb = cairo_surface_reference (image);
+  else
+    argb = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  if (cairo_surface_status (argb) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (argb);
+      return texts;
+    }
+  if (argb != image)
+    {
+      cairo_t *cr = cairo_create (argb);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      cairo_set_source_surface (cr, image, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+    }
   cairo_surface_flush (argb);
   data = cairo_image_surface_get_data (argb);
   stride = cairo_image_surface_get_stride (argb);
@@ -308,19 +507,29 @@ ks_card_scan_file (const char *path,
                    double      dpi,
                    GError    **error)
 {
-  g_autoptr(GPtrArray) pages = ks_card_scan_load_pages (path, dpi, error);
-  GPtrArray *texts;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  ScanSource src = { 0 };
 
-  if (pages == NULL)
+  if (!scan_source_open (&src, path, error))
     return NULL;
-  texts = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < pages->len; i++)
+  /* One page in memory at a time. */
+  for (int i = 0; i < src.n_pages; i++)
     {
-      g_autoptr(GPtrArray) found = ks_card_scan_image (g_ptr_array_index (pages, i));
+      cairo_surface_t *image = scan_source_page (&src, i, dpi, path, error);
+      g_autoptr(GPtrArray) found = NULL;
+
+      if (image == NULL)
+        {
+          scan_source_clear (&src);
+          return NULL;
+        }
+      found = ks_card_scan_image (image);
+      cairo_surface_destroy (image);
       for (guint k = 0; k < found->len; k++)
         g_ptr_array_add (texts, g_strdup (g_ptr_array_index (found, k)));
     }
-  return texts;
+  scan_source_clear (&src);
+  return g_steal_pointer (&texts);
 }
 
 /**

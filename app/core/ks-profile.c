@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -232,4 +233,71 @@ ks_profile_is_locked (KsProfile *self)
 {
   g_return_val_if_fail (KS_IS_PROFILE (self), FALSE);
   return self->lock_fd >= 0;
+}
+
+/* Folders 0700, files 0600, below @path (relative name @rel); a symbolic link is never followed
+ * and other kinds of file (the virtual scanner's socket) are left alone. */
+static void
+repair_tree (const char *path,
+             const char *rel,
+             GPtrArray  *repaired,
+             guint       depth)
+{
+  struct stat st;
+  mode_t want;
+
+  if (lstat (path, &st) != 0 || depth > 8)
+    return;
+  if (S_ISDIR (st.st_mode))
+    want = 0700;
+  else if (S_ISREG (st.st_mode))
+    want = 0600;
+  else
+    return;
+
+  if ((st.st_mode & 07777) != want)
+    {
+      if (chmod (path, want) == 0)
+        g_ptr_array_add (repaired, g_strdup_printf ("%s %04o→%04o", rel,
+                                                    (guint)(st.st_mode & 07777), (guint)want));
+      else
+        g_ptr_array_add (repaired, g_strdup_printf ("%s %04o (cannot change: %s)", rel,
+                                                    (guint)(st.st_mode & 07777),
+                                                    g_strerror (errno)));
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          g_autofree char *child_rel = g_build_filename (rel, name, NULL);
+
+          repair_tree (child, child_rel, repaired, depth + 1);
+        }
+    }
+}
+
+/**
+ * ks_profile_repair_permissions:
+ *
+ * The profile's folder holds names, CNICs, phone numbers, the audit log and the keys: only the
+ * station's own user may read it. A folder made 0755 by hand, or files written 0644 by an
+ * earlier station, are set back to 0700 and 0600.
+ *
+ * Returns: (transfer full) (element-type utf8): what was changed ("station.db 0644→0600"),
+ *   empty when nothing was
+ */
+GPtrArray *
+ks_profile_repair_permissions (KsProfile *self)
+{
+  GPtrArray *repaired = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (KS_IS_PROFILE (self), repaired);
+
+  repair_tree (self->dir, ".", repaired, 0);
+  return repaired;
 }

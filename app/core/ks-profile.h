@@ -41,5 +41,6 @@ char          *ks_profile_build_path (KsProfile  *self,
 gboolean       ks_profile_lock (KsProfile *self,
                                 GError   **error);
 gboolean       ks_profile_is_locked (KsProfile *self);
+GPtrArray     *ks_profile_repair_permissions (KsProfile *self);
 
 G_END_DECLS

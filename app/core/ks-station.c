@@ -143,6 +143,7 @@ ks_station_open (const char *profile_name,
   g_autoptr(KsStation) self = g_object_new (KS_TYPE_STATION, NULL);
   g_autofree char *db_path = NULL;
   g_autofree char *settings_path = NULL;
+  g_autoptr(GPtrArray) repaired = NULL;
 
   if (sodium_init () < 0)
     g_error ("libsodium could not start");
@@ -156,10 +157,23 @@ ks_station_open (const char *profile_name,
   if (self->profile == NULL || !ks_profile_lock (self->profile, error))
     return NULL;
 
+  /* Before the database opens, so its -wal and -shm files are covered too. */
+  repaired = ks_profile_repair_permissions (self->profile);
+
   db_path = ks_profile_build_path (self->profile, "station.db");
   self->store = ks_store_open (db_path, error);
   if (self->store == NULL)
     return NULL;
+  if (repaired->len > 0)
+    {
+      g_autofree char *detail = NULL;
+
+      g_ptr_array_add (repaired, NULL);
+      detail = g_strjoinv ("; ", (char **)repaired->pdata);
+      if (!ks_audit_append (self->store, "station", "permissions-repaired",
+                            ks_profile_get_name (self->profile), detail, error))
+        return NULL;
+    }
 
   /* The station's configuration is in its own database, so each data folder has its own. */
   self->config = ks_station_config_new (self->store, ks_profile_is_training (self->profile),

@@ -14,6 +14,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -32,6 +36,10 @@ struct _KsStore
    * lock from BEGIN to COMMIT so statements of two threads never interleave inside it. */
   GRecMutex lock;
   guint tx_depth;
+
+  /* Disk full: see reserve_release(). */
+  gboolean reserve_held;
+  gboolean disk_full;
 
   KsClockFunc clock;
   gpointer clock_data;
@@ -382,6 +390,8 @@ _ks_store_set_error (KsStore *self,
       break;
 
     case SQLITE_FULL:
+      if (self != NULL)
+        self->disk_full = TRUE;
       g_set_error (error, KS_STORE_ERROR, KS_STORE_ERROR_NOT_WRITABLE,
                    _("The disk is full. Free some space, then try again; nothing was lost."));
       break;
@@ -463,6 +473,83 @@ _ks_store_unlock (KsStore *self)
   g_rec_mutex_unlock (&self->lock);
 }
 
+/* Disk space held back for the moment the disk fills. Once the volume is full, SQLite cannot
+ * even checkpoint the WAL into the database (the database file may need to grow first), so a
+ * station whose own WAL filled the disk could stay "full" after everything else was deleted.
+ * The reserve, a pre-allocated file beside the database, is deleted when a transaction starts
+ * with less than a quarter of it free on the volume (and when a write fails for lack of space,
+ * after which the WAL is checkpointed and truncated), so the transaction has room; it is made
+ * again after a commit once there is room for it and more. 8 MB holds twice the WAL SQLite
+ * lets grow before it checkpoints (1000 pages of 4 KB). A failed COMMIT cannot simply be
+ * retried: SQLite rolls the transaction back when the disk is full. */
+#define RESERVE_BYTES (8 * 1024 * 1024)
+
+static guint64
+free_bytes (KsStore *self)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  struct statvfs vfs;
+
+  if (statvfs (dir, &vfs) != 0)
+    return G_MAXUINT64;
+  return (guint64)vfs.f_bavail * vfs.f_frsize;
+}
+
+static char *
+reserve_path (KsStore *self)
+{
+  return g_strconcat (self->path, "-reserve", NULL);
+}
+
+static void
+reserve_make (KsStore *self)
+{
+  g_autofree char *path = reserve_path (self);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0)
+    return;
+  /* posix_fallocate really allocates the blocks (a sparse file would free nothing). */
+  self->reserve_held = posix_fallocate (fd, 0, RESERVE_BYTES) == 0 && fsync (fd) == 0;
+  if (!self->reserve_held)
+    {
+      /* Half a reserve would take the last free blocks from the next write: none at all. */
+      if (ftruncate (fd, 0) != 0)
+        g_debug ("cannot empty %s", path);
+      g_unlink (path);
+    }
+  close (fd);
+}
+
+/* Returns: %TRUE when space was freed, so a write that failed for lack of it may be tried
+ * again once. */
+static gboolean
+reserve_release (KsStore *self)
+{
+  g_autofree char *path = reserve_path (self);
+  gboolean freed = g_unlink (path) == 0;
+
+  self->reserve_held = FALSE;
+  if (freed)
+    g_message ("The disk is full: the station released its reserve of %d MB to keep working",
+               RESERVE_BYTES / (1024 * 1024));
+  return freed;
+}
+
+/* After a write failed for lack of space, outside any transaction: with the room the reserve
+ * left, the WAL goes into the database and is truncated, giving its space back. */
+static void
+recover_from_full_disk (KsStore *self)
+{
+  if (!self->disk_full || self->tx_depth > 0)
+    return;
+  self->disk_full = FALSE;
+  reserve_release (self);
+  if (sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                                 NULL) != SQLITE_OK)
+    g_debug ("checkpoint after a full disk: %s", sqlite3_errmsg (self->db));
+}
+
 gboolean
 ks_store_exec (KsStore    *self,
                const char *sql,
@@ -474,13 +561,11 @@ ks_store_exec (KsStore    *self,
 
   g_rec_mutex_lock (&self->lock);
   rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-  g_rec_mutex_unlock (&self->lock);
   if (rc != SQLITE_OK)
-    {
-      _ks_store_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+    _ks_store_set_error (self, rc, error);
+  recover_from_full_disk (self);
+  g_rec_mutex_unlock (&self->lock);
+  return rc == SQLITE_OK;
 }
 
 /**
@@ -501,6 +586,8 @@ ks_store_begin (KsStore *self,
   g_rec_mutex_lock (&self->lock);
   if (self->tx_depth++ > 0)
     return TRUE;
+  if (self->reserve_held && free_bytes (self) < RESERVE_BYTES / 4)
+    reserve_release (self);
 
   rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -534,6 +621,13 @@ ks_store_commit (KsStore *self,
         }
     }
   self->tx_depth--;
+  if (self->tx_depth == 0)
+    {
+      recover_from_full_disk (self);
+      if (rc == SQLITE_OK && !self->reserve_held
+          && free_bytes (self) > RESERVE_BYTES + RESERVE_BYTES / 4)
+        reserve_make (self);
+    }
   g_rec_mutex_unlock (&self->lock);
   return rc == SQLITE_OK;
 }
@@ -549,6 +643,7 @@ ks_store_rollback (KsStore *self)
   if (sqlite3_get_autocommit (self->db) == 0)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   self->tx_depth--;
+  recover_from_full_disk (self);
   g_rec_mutex_unlock (&self->lock);
 }
 
@@ -620,6 +715,14 @@ ks_store_open_at_version (const char *path,
   self = g_object_new (KS_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
+  /* SQLite creates files 0644, and gives its -wal and -shm files the database's mode: a new
+   * database starts as an empty file of mode 0600, which SQLite takes as an empty database. */
+  {
+    int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd >= 0)
+      close (fd);
+  }
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -656,6 +759,7 @@ ks_store_open_at_version (const char *path,
 
   if (!migrate (self, version, error))
     return NULL;
+  reserve_make (self);
 
   return g_steal_pointer (&self);
 }

@@ -295,13 +295,16 @@ ks_sync_gzip (const guint8 *data,
 /**
  * ks_sync_gunzip:
  * @max_len: refuse to inflate past this (a small body must not become gigabytes)
+ * @too_large: (out) (optional): set to %TRUE when the bytes inflate past @max_len (a gzip
+ *   bomb, answered 413), %FALSE when they are damaged or fit
  *
  * Returns: (nullable): the inflated bytes, %NULL when damaged or too large
  */
 GBytes *
 ks_sync_gunzip (const guint8 *data,
                 gsize         len,
-                gsize         max_len)
+                gsize         max_len,
+                gboolean     *too_large)
 {
   z_stream z = { 0 };
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -324,7 +327,101 @@ ks_sync_gunzip (const guint8 *data,
         break;
     }
   inflateEnd (&z);
+  if (too_large != NULL)
+    *too_large = out->len > max_len;
   if (rc != Z_STREAM_END || out->len > max_len)
     return NULL;
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * ks_sync_json_bounded:
+ * @max_depth: the deepest nesting of arrays and objects allowed
+ * @max_tokens: the most structural characters (brackets, commas, colons) allowed, which
+ *   bounds the number of nodes a parser would build: 64 MB of `[1,1,1,...]` makes 32 million
+ *   nodes, several gigabytes in json-glib
+ *
+ * json-glib recurses once per level and has no limit of its own: 100,000 brackets (245 bytes
+ * gzipped) overflow the stack. This scan runs over the raw bytes before any parser sees them,
+ * in constant memory; it skips strings (escapes included) so brackets inside text do not count.
+ * It does not check that the document is valid JSON: the parser does that afterwards.
+ *
+ * Returns: %TRUE when the document stays within both bounds
+ */
+gboolean
+ks_sync_json_bounded (const char *data,
+                      gsize       len,
+                      guint       max_depth,
+                      gsize       max_tokens)
+{
+  guint depth = 0;
+  gsize tokens = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > max_depth || ++tokens > max_tokens)
+            return FALSE;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        case ',':
+        case ':':
+          if (++tokens > max_tokens)
+            return FALSE;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * ks_sync_parse_object:
+ * @max_tokens: see ks_sync_json_bounded(); the depth is KS_SYNC_MAX_JSON_DEPTH
+ *
+ * How either side reads a JSON body: bounded first, then parsed.
+ *
+ * Returns: (transfer full) (nullable): the document's object, %NULL when it is out of bounds,
+ *   not JSON, or not an object
+ */
+JsonObject *
+ks_sync_parse_object (const char *data,
+                      gsize       len,
+                      gsize       max_tokens)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (data == NULL || len == 0 || len > G_MAXSSIZE
+      || !ks_sync_json_bounded (data, len, KS_SYNC_MAX_JSON_DEPTH, max_tokens))
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
 }

@@ -37,6 +37,11 @@
 #define PROCESSING_POLLS 6
 #define DEFAULT_TIMEOUT_MS 30000
 #define CONNECT_TIMEOUT_MS 10000
+/* A registry's answer, after curl inflated it: the largest legitimate one is a trust list of
+ * some ten thousand stations (about 5 MB). A broken or hostile registry must not take the
+ * station's memory (a gzip bomb inflates a thousandfold) or its stack (JSON nesting). */
+#define MAX_ANSWER_BYTES (16 * 1024 * 1024)
+#define MAX_ANSWER_TOKENS (1024 * 1024)
 
 struct _KsSyncEngine
 {
@@ -248,7 +253,12 @@ collect_body (char  *data,
               size_t nmemb,
               void  *user_data)
 {
-  g_byte_array_append (user_data, (const guint8 *)data, size * nmemb);
+  GByteArray *received = user_data;
+
+  /* Returning less than given makes curl stop with CURLE_WRITE_ERROR. */
+  if (received->len + size * nmemb > MAX_ANSWER_BYTES)
+    return 0;
+  g_byte_array_append (received, (const guint8 *)data, size * nmemb);
   return size * nmemb;
 }
 
@@ -410,16 +420,7 @@ set_http_error (Job        *job,
 static JsonObject *
 parse_answer (GByteArray *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (body->len == 0
-      || !json_parser_load_from_data (parser, (const char *)body->data, body->len, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-  return json_object_ref (json_node_get_object (root));
+  return ks_sync_parse_object ((const char *)body->data, body->len, MAX_ANSWER_TOKENS);
 }
 
 static const char *
@@ -519,6 +520,7 @@ http_once (Job        *job,
                     (long)(job->timeout_ms + (body ? strlen (body) / 8 : 0)));
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)MIN (job->timeout_ms,
                                                                 CONNECT_TIMEOUT_MS));
+  curl_easy_setopt (curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)MAX_ANSWER_BYTES);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, received);
   curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
@@ -547,6 +549,19 @@ http_once (Job        *job,
     {
       if (error && *error == NULL)
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sync was stopped."));
+      return FALSE;
+    }
+  if (rc == CURLE_WRITE_ERROR || rc == CURLE_FILESIZE_EXCEEDED)
+    {
+      /* Over MAX_ANSWER_BYTES: the network works, the answer is unusable. */
+      g_autofree char *host = registry_host (job->url);
+
+      job->connectivity = KS_SYNC_CONNECTIVITY_ONLINE;
+      answer->retryable = TRUE;
+      g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_BAD_ANSWER,
+                   _("The registry at %s sent an answer that was cut short or damaged. The "
+                     "station will ask again. Nothing was lost."),
+                   host);
       return FALSE;
     }
   if (rc != CURLE_OK)
