@@ -153,6 +153,8 @@ ensure_station (KsStore    *store,
   g_assert_no_error (error);
   /* Tests run on any disk: the free-disk rule is tested on its own. */
   g_assert_true (ks_station_config_set_uint (config, session, "min-free-disk-mb", 0, &error));
+  /* Tests enroll hundreds at once: the awaiting-review rule is tested on its own (rules). */
+  g_assert_true (ks_station_config_set_uint (config, session, "max-awaiting-review", 0, &error));
   g_assert_no_error (error);
 }
 
