@@ -388,8 +388,37 @@ aligned_score (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b, guint ia,
   return quality * quality / ((double)overlap_a * overlap_b);
 }
 
+/* A fixed order between two templates, so that compare (a, b) == compare (b, a) exactly. */
+static int
+matcher_order (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
+{
+  if (a->n != b->n)
+    return a->n < b->n ? -1 : 1;
+  for (guint i = 0; i < a->n; i++)
+    {
+      const Cylinder *x = &a->cyl[i], *y = &b->cyl[i];
+      if (x->x != y->x)
+        return x->x < y->x ? -1 : 1;
+      if (x->y != y->y)
+        return x->y < y->y ? -1 : 1;
+      if (x->theta != y->theta)
+        return x->theta < y->theta ? -1 : 1;
+    }
+  return 0;
+}
+
+static double compare_ordered (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b);
+
 double
 ks_minutiae_compare (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  return matcher_order (a, b) <= 0 ? compare_ordered (a, b) : compare_ordered (b, a);
+}
+
+static double
+compare_ordered (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
 {
   g_autofree Pair *pairs = NULL;
   g_autofree double *lambda = NULL;
@@ -401,8 +430,6 @@ ks_minutiae_compare (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
   guint8 used_a[KS_MINUTIAE_MAX] = { 0 }, used_b[KS_MINUTIAE_MAX] = { 0 };
   double total = 0;
   guint taken = 0;
-
-  g_return_val_if_fail (a != NULL && b != NULL, 0);
 
   if (a->n == 0 || b->n == 0)
     return 0;
