@@ -283,6 +283,36 @@ cylinder_similarity (const Cylinder *a, const Cylinder *b)
   return 1.0 - (double)diff / (na + nb);
 }
 
+#define PREFILTER_N 12
+
+double
+ks_minutiae_prefilter (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
+{
+  double total = 0;
+  guint used_a = 0;
+
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  /* minutiae come sorted by quality: the first valid cylinders are the most reliable */
+  for (guint i = 0; i < a->n && used_a < PREFILTER_N; i++)
+    {
+      double best = 0;
+      guint used_b = 0;
+      if (!a->cyl[i].valid)
+        continue;
+      used_a++;
+      for (guint j = 0; j < b->n && used_b < 2 * PREFILTER_N; j++)
+        {
+          if (!b->cyl[j].valid)
+            continue;
+          used_b++;
+          best = MAX (best, cylinder_similarity (&a->cyl[i], &b->cyl[j]));
+        }
+      total += best;
+    }
+  return used_a ? total / used_a : 0;
+}
+
 typedef struct
 {
   float s;

@@ -19,6 +19,10 @@ gsize              ks_minutiae_matcher_size (const KsMinutiaeMatcher *matcher);
 /* Similarity 0-100, higher is more similar; symmetric. */
 double ks_minutiae_compare (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b);
 
+/* A cheap first look for 1:N searches (about 20x faster than ks_minutiae_compare): how well the
+ * best-quality cylinders of a find partners in b. Only good for ranking candidates. */
+double ks_minutiae_prefilter (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b);
+
 /* Calibration measured on real prints (see ks-minutiae-match.c). */
 double ks_minutiae_score_to_fmr (double score);
 double ks_minutiae_threshold_for_fmr (double fmr);
