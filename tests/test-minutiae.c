@@ -18,6 +18,7 @@
 
 #include "ks-fpsynth.h"
 #include "ks-minutiae-extract.h"
+#include "ks-minutiae-index.h"
 #include "ks-minutiae-match.h"
 #include "ks-test-util.h"
 
@@ -263,6 +264,37 @@ test_match_synthetic (void)
   g_assert_cmpfloat (ks_minutiae_compare (ma, ma), >, same);
 }
 
+/* The index finds a synthetic finger among others from another impression, and a cancelled
+ * search returns an error rather than a partial answer. */
+static void
+test_index (void)
+{
+  g_autoptr(KsMinutiaeIndex) index = ks_minutiae_index_new ();
+  g_autofree KsMinutiaeTemplate *probe = synthetic_template (7100 + 3, 1, 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint p = 0; p < 6; p++)
+    {
+      g_autofree KsMinutiaeTemplate *t = synthetic_template (7100 + p, 1, 0);
+      g_autofree char *id = g_strdup_printf ("person-%u", p);
+      ks_minutiae_index_add (index, t, id);
+    }
+  g_assert_cmpuint (ks_minutiae_index_get_size (index), ==, 6);
+  g_assert_cmpuint (ks_minutiae_index_get_memory (index), >, 6 * 1000);
+  found = ks_minutiae_index_search (index, probe, 3, cancellable, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 3);
+  g_assert_cmpstr (g_array_index (found, KsMinutiaeCandidate, 0).id, ==, "person-3");
+  g_assert_cmpfloat (g_array_index (found, KsMinutiaeCandidate, 0).score, >=,
+                     g_array_index (found, KsMinutiaeCandidate, 1).score);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_null (ks_minutiae_index_search (index, probe, 3, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* FVC protocol on real prints, one impression against one: genuine = all pairs of a finger,
  * impostor = all pairs of different fingers of the same set. */
 typedef struct
@@ -488,6 +520,7 @@ main (int argc, char **argv)
   g_test_add_func ("/minutiae/image/pgm", test_image_pgm);
   g_test_add_func ("/minutiae/calibration", test_calibration);
   g_test_add_func ("/minutiae/match/synthetic", test_match_synthetic);
+  g_test_add_func ("/minutiae/index", test_index);
   g_test_add_func ("/minutiae/cli", test_cli);
   g_test_add_func ("/minutiae/accuracy/fvc2000", test_accuracy_fvc2000);
   return g_test_run ();
