@@ -326,6 +326,69 @@ test_submit_moves_and_flags (Fixture      *f,
 }
 
 static void
+got_result (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* What the supervisor's record detail shows: every finger with its state, reason and kept
+ * impression; an operator who did not enrol the citizen is refused. */
+static void
+test_review_access (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fingers = NULL;
+  g_autoptr(KsAccount) other = NULL;
+  g_autoptr(KsSession) other_session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *kp_id = NULL;
+  gint64 draft = new_draft (f, "17301-5555555-5", 0);
+  const KsFingerCapture *thumb;
+  const KsFingerCapture *index;
+
+  save (f, draft, captured (FP_FINGER_RIGHT_THUMB, KS_FINGER_FORCED));
+  save (f, draft, missing (FP_FINGER_LEFT_INDEX, "bandaged"));
+  kp_id = submit (f, draft, "17301-5555555-5", &error);
+  g_assert_no_error (error);
+
+  fingers = ks_fingers_load_for_review (f->store, f->vault, f->session, kp_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fingers->len, ==, 2);
+  index = fingers->pdata[0];
+  thumb = fingers->pdata[1];
+  g_assert_cmpint (thumb->finger, ==, FP_FINGER_RIGHT_THUMB);
+  g_assert_cmpint (thumb->status, ==, KS_FINGER_FORCED);
+  g_assert_cmpuint (thumb->tries, ==, 3);
+  g_assert_true (g_bytes_equal (thumb->image, real_image));
+  g_assert_cmpint (index->status, ==, KS_FINGER_MISSING);
+  g_assert_cmpstr (index->reason, ==, "bandaged");
+  g_assert_null (index->image);
+
+  /* The same from a worker thread, as the Review page asks. */
+  ks_fingers_load_for_review_async (f->store, f->vault, f->session, kp_id, NULL, got_result,
+                                    &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&fingers, g_ptr_array_unref);
+  fingers = ks_fingers_load_for_review_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fingers->len, ==, 2);
+
+  /* Another operator may not open this citizen's fingers. */
+  other = ks_accounts_add (f->store, f->session, "imran.op", "Imran Ali", KS_ROLE_OPERATOR,
+                           "operator-pw", &error);
+  g_assert_no_error (error);
+  other_session = ks_session_new (f->store, other, FALSE);
+  g_clear_pointer (&fingers, g_ptr_array_unref);
+  fingers = ks_fingers_load_for_review (f->store, f->vault, other_session, kp_id, &error);
+  g_assert_null (fingers);
+  g_assert_nonnull (error);
+}
+
+static void
 test_failed_submit_keeps_fingers (Fixture      *f,
                                   gconstpointer data)
 {
@@ -532,6 +595,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/fingers/save-load", test_save_load);
   ADD ("/fingers/other-key-refused", test_other_key_refused);
+  ADD ("/fingers/review-access", test_review_access);
   ADD ("/fingers/submit-moves-and-flags", test_submit_moves_and_flags);
   ADD ("/fingers/failed-submit-keeps-fingers", test_failed_submit_keeps_fingers);
   ADD ("/fingers/edit-replaces-or-keeps", test_edit_replaces_or_keeps);

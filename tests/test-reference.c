@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ks-record-validate.h"
 #include "ks-reference.h"
 #include "ks-validate.h"
 
@@ -71,6 +72,7 @@ test_reference_districts (void)
     { "Shangla", "malakand", FALSE },
     { "Buner", "malakand", FALSE },
     { "Upper Dir", "malakand", FALSE },
+    { "Central Dir", "malakand", FALSE },
     { "Lower Dir", "malakand", FALSE },
     { "Upper Chitral", "malakand", FALSE },
     { "Lower Chitral", "malakand", FALSE },
@@ -209,11 +211,60 @@ test_reference_services (void)
   g_assert_null (ks_reference_lookup_service (ref, "nope"));
 }
 
+/* Central Dir (January 2023, from Upper Dir): its five tehsils are offered under it; Wari and
+ * Larjam keep their old Upper Dir codes for older records, no longer offered there, and a
+ * record that still names one is told where it went. */
+static void
+test_reference_central_dir (void)
+{
+  g_autoptr(KsReference) ref = load_shipped ();
+  static const char *tehsils[] = { "Wari", "Larjam", "Akhagram", "Nahag Dara", "Sahibabad" };
+  const KsDistrict *central = ks_reference_lookup_district (ref, "CDR");
+  const KsDistrict *upper = ks_reference_lookup_district (ref, "UDR");
+  const KsTehsil *old_wari = ks_reference_lookup_tehsil (ref, "UDR-04");
+
+  g_assert_nonnull (central);
+  g_assert_cmpstr (central->name_en, ==, "Central Dir");
+  g_assert_cmpstr (central->division->id, ==, "malakand");
+  g_assert_cmpuint (central->tehsils->len, ==, G_N_ELEMENTS (tehsils));
+  for (guint i = 0; i < G_N_ELEMENTS (tehsils); i++)
+    g_assert_cmpstr (((KsTehsil *)central->tehsils->pdata[i])->name_en, ==, tehsils[i]);
+
+  g_assert_nonnull (old_wari);
+  g_assert_cmpstr (old_wari->moved_to, ==, "CDR-01");
+  /* A form still naming Upper Dir's Wari is told where Wari is now. */
+  {
+    g_autoptr(KsRecord) record = ks_record_new ();
+    g_autoptr(GError) error = NULL;
+
+    ks_record_set (record, KS_FIELD_DISTRICT, "UDR");
+    ks_record_set (record, KS_FIELD_TEHSIL, "UDR-04");
+    g_assert_cmpint (ks_record_check_field (record, KS_FIELD_TEHSIL, ref, NULL, NULL, &error), ==,
+                     KS_VALIDATE_INVALID);
+    g_assert_nonnull (strstr (error->message, "Central Dir"));
+    g_clear_error (&error);
+    ks_record_set (record, KS_FIELD_DISTRICT, "CDR");
+    ks_record_set (record, KS_FIELD_TEHSIL, "CDR-01");
+    g_assert_cmpint (ks_record_check_field (record, KS_FIELD_TEHSIL, ref, NULL, NULL, &error), ==,
+                     KS_VALIDATE_OK);
+    g_assert_no_error (error);
+  }
+  g_assert_true (old_wari->district == upper);
+  for (guint i = 0; i < upper->tehsils->len; i++)
+    {
+      const KsTehsil *t = upper->tehsils->pdata[i];
+      g_assert_null (t->moved_to);
+      g_assert_cmpstr (t->name_en, !=, "Wari");
+      g_assert_cmpstr (t->name_en, !=, "Larjam");
+    }
+}
+
 static void
 test_reference_reasons (void)
 {
   g_autoptr(KsReference) ref = load_shipped ();
-  static const char *fingers[] = { "amputated", "injured", "bandaged", "other" };
+  static const char *fingers[] = { "amputated", "injured", "bandaged", "equipment-fault",
+                                   "other" };
   GPtrArray *rejections = ks_reference_get_rejection_reasons (ref);
 
   g_assert_cmpuint (ks_reference_get_missing_finger_reasons (ref)->len, ==,
@@ -228,6 +279,7 @@ test_reference_reasons (void)
   /* Only an amputation means the finger will never be captured. */
   g_assert_true (ks_reference_lookup_missing_finger_reason (ref, "amputated")->permanent);
   g_assert_false (ks_reference_lookup_missing_finger_reason (ref, "bandaged")->permanent);
+  g_assert_false (ks_reference_lookup_missing_finger_reason (ref, "equipment-fault")->permanent);
 
   g_assert_cmpuint (rejections->len, >=, 5);
   g_assert_nonnull (ks_reference_lookup_rejection_reason (ref, "other"));
@@ -432,6 +484,7 @@ main (int   argc,
 
   g_test_add_func ("/reference/districts", test_reference_districts);
   g_test_add_func ("/reference/services", test_reference_services);
+  g_test_add_func ("/reference/central-dir", test_reference_central_dir);
   g_test_add_func ("/reference/reasons", test_reference_reasons);
   g_test_add_func ("/reference/broken", test_reference_broken);
   g_test_add_func ("/reference/data-dir", test_reference_data_dir);

@@ -16,7 +16,9 @@
 #include "ks-fingerprint-step.h"
 #include "ks-fingers.h"
 #include "ks-records.h"
+#include "ks-review-page-private.h"
 #include "ks-test-ui.h"
+#include "ks-window.h"
 #include "ks-verify-page.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -257,6 +259,11 @@ test_capture_four (Fixture      *f,
   KS_TEST_WAIT_UNTIL (finger_done (f, FP_FINGER_RIGHT_THUMB), 30000);
   assert_finger (f, FP_FINGER_RIGHT_THUMB, KS_FINGER_CAPTURED, 1);
   g_assert_cmpstr (button_name (f, FP_FINGER_RIGHT_THUMB), ==, "Right thumb, captured (good)");
+  /* The panel describes the finger the hands now highlight, not the one just done: its
+   * heading, its state and its buttons act on the left thumb. */
+  g_assert_nonnull (find_label (root, "Left thumb"));
+  g_assert_null (find_label (root, "Right thumb"));
+  g_assert_nonnull (find_label (root, "Not captured yet"));
 
   /* Left thumb (focused next): a partial placement is poor and captured again by itself. */
   g_assert_true (gtk_widget_has_focus (ks_fingerprint_step_get_finger_button (f->step,
@@ -277,6 +284,9 @@ test_capture_four (Fixture      *f,
   shot (f, "fingerprint-poor");
   click (find_button (root, "Keep Best Capture"));
   assert_finger (f, FP_FINGER_RIGHT_INDEX, KS_FINGER_FORCED, 3);
+  g_assert_nonnull (find_label (root, "Left index finger"));
+  g_assert_null (find_label (root, "Right index finger"));
+  g_assert_null (find_button (root, "Keep Best Capture"));
   g_assert_cmpstr (button_name (f, FP_FINGER_RIGHT_INDEX), ==,
                    "Right index finger, kept after 3 poor tries (poor)");
 
@@ -288,7 +298,11 @@ test_capture_four (Fixture      *f,
   {
     GtkDropDown *reasons = GTK_DROP_DOWN (ks_test_find_by_type (root, GTK_TYPE_DROP_DOWN, 0));
     g_assert_nonnull (reasons);
-    gtk_drop_down_set_selected (reasons, 2);
+    /* No reason is chosen for the operator, and none can be confirmed before one is. */
+    g_assert_cmpuint (gtk_drop_down_get_selected (reasons), ==, 0);
+    g_assert_false (gtk_widget_is_sensitive (find_button (root, "Mark Missing")));
+    gtk_drop_down_set_selected (reasons, 3);
+    g_assert_true (gtk_widget_is_sensitive (find_button (root, "Mark Missing")));
   }
   shot (f, "fingerprint-missing");
   click (find_button (root, "Mark Missing"));
@@ -509,6 +523,34 @@ test_edit_flags_swapped_finger (Fixture      *f,
   again = submit_draft (f, f->draft);
   g_assert_cmpstr (again, ==, kp_id);
   g_assert_cmpint (record_flags (f, kp_id), ==, KS_RECORD_FLAG_DUPLICATE_WARNING);
+
+  /* The supervisor's record detail shows the four fingers: each finger's state, quality and
+   * the impression kept. */
+  {
+    KsWindow *window = ks_window_new (NULL, f->station);
+    GtkWidget *root = GTK_WIDGET (window);
+    KsReviewPage *page;
+    GtkWidget *slot;
+
+    gtk_window_set_default_size (GTK_WINDOW (window), 1240, 900);
+    gtk_window_present (GTK_WINDOW (window));
+    ks_window_session_started (window, f->session);
+    gtk_widget_activate_action (root, "win.section", "s", "review");
+    ks_test_iterate (200);
+    page = KS_REVIEW_PAGE (ks_test_find_by_type (root, KS_TYPE_REVIEW_PAGE, 0));
+    g_assert_nonnull (page);
+    ks_review_page_show_record (page, kp_id);
+    slot = GTK_WIDGET (ks_review_page_get_fingerprint_slot (page));
+    KS_TEST_WAIT_UNTIL (ks_test_find_by_type (slot, GTK_TYPE_PICTURE, 3) != NULL, 10000);
+    g_assert_nonnull (ks_test_find_by_type (slot, ADW_TYPE_ACTION_ROW, 3));
+    g_assert_null (ks_test_find_by_type (slot, ADW_TYPE_ACTION_ROW, 4));
+    g_assert_nonnull (find_label (slot, "Right thumb, captured"));
+    g_assert_nonnull (find_label (slot, "Left index finger, captured"));
+    ks_test_iterate (200);
+    g_free (ks_test_screenshot (slot, "review-detail-fingers"));
+    gtk_window_destroy (GTK_WINDOW (window));
+    ks_test_iterate (100);
+  }
 }
 
 static void

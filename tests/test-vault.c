@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "fp-test-util.h"
+#include "ks-fingerprint-service.h"
 #include "ks-vault.h"
 
 static void
@@ -214,11 +215,20 @@ test_sqlite_holds_no_plaintext (void)
   g_rmdir (dir);
 }
 
+/* Error domains print as their names (a formatter once turned them into "ks - vault - ..."). */
+static void
+test_error_domains (void)
+{
+  g_assert_cmpstr (g_quark_to_string (KS_VAULT_ERROR), ==, "ks-vault-error-quark");
+  g_assert_cmpstr (g_quark_to_string (KS_FINGERPRINT_ERROR), ==, "ks-fingerprint-error-quark");
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/vault/key-file", test_key_file);
+  g_test_add_func ("/vault/error-domains", test_error_domains);
   g_test_add_func ("/vault/tamper-and-context", test_tamper_and_context);
   g_test_add_func ("/vault/sqlite-holds-no-plaintext", test_sqlite_holds_no_plaintext);
   return g_test_run ();

@@ -15,6 +15,7 @@
 
 #include "ks-account-dialog.h"
 #include "ks-accounts.h"
+#include "ks-ui-util.h"
 
 struct _KsAccountDialog
 {
@@ -248,6 +249,8 @@ ks_account_dialog_init (KsAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  ks_ui_drop_focus_on_close (GTK_WINDOW (self));
+  ks_ui_skip_reveal_buttons (GTK_WIDGET (self));
 }
 
 /**

@@ -1868,6 +1868,10 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new",
                                        NULL);
+  /* Next and Back on the same keys in every language: a translated "_Next" puts its mnemonic
+   * on a letter of its own script, which Alt+N does not reach. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_ALT_MASK, "enroll.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_ALT_MASK, "enroll.back", NULL);
 }
 
 /* Sets left-to-right on a widget and everything inside it. */

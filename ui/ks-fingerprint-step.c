@@ -64,6 +64,7 @@ struct _KsFingerprintStep
   GtkButton *cancel_button;
   GtkBox *missing_box;
   GtkDropDown *reason_drop_down;
+  GtkButton *missing_confirm_button;
   GtkSpinner *check_spinner;
   GtkLabel *summary_label;
 
@@ -962,18 +963,22 @@ finish_finger (KsFingerprintStep *self,
   clear_tries (self);
   if (capture->status != KS_FINGER_FORCED)
     show_attempt (self, NULL);
-  update_all (self);
-  show_selected (self);
-  g_signal_emit (self, signals[CHANGED], 0);
 
-  /* On to the next finger still needed: one Space starts it. */
+  /* On to the next finger still needed, and the panel with it: its heading, state and buttons
+   * describe the finger the hands highlight (one Space starts it). With none left, the panel
+   * stays on the finger just done. */
   next = next_pending (self);
   if (next != 0)
     {
-      self->selected = next;
-      update_all (self);
+      select_finger (self, next);
       gtk_widget_grab_focus (self->finger_buttons[next]);
     }
+  else
+    {
+      update_all (self);
+      show_selected (self);
+    }
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void
@@ -1047,9 +1052,19 @@ on_missing_clicked (KsFingerprintStep *self)
 {
   gboolean show = !gtk_widget_get_visible (GTK_WIDGET (self->missing_box));
 
+  /* Nothing is chosen for the operator (not even the last citizen's reason): the first entry
+   * asks for a choice, and Mark Missing waits for one. */
+  gtk_drop_down_set_selected (self->reason_drop_down, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->missing_box), show);
   if (show)
     gtk_widget_grab_focus (GTK_WIDGET (self->reason_drop_down));
+}
+
+static void
+on_reason_selected (KsFingerprintStep *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->missing_confirm_button),
+                            gtk_drop_down_get_selected (self->reason_drop_down) > 0);
 }
 
 static void
@@ -1062,8 +1077,10 @@ on_missing_confirm_clicked (KsFingerprintStep *self)
   if (self->station == NULL || self->selected == 0)
     return;
   reasons = ks_reference_get_missing_finger_reasons (ks_station_get_reference (self->station));
-  if (index >= reasons->len)
+  /* Entry 0 is "Choose why…", then the reasons in their file's order. */
+  if (index == 0 || index == GTK_INVALID_LIST_POSITION || index - 1 >= reasons->len)
     return;
+  index--;
   cancel_capture (self);
   capture = ks_finger_capture_new (self->selected);
   capture->status = KS_FINGER_MISSING;
@@ -1581,6 +1598,7 @@ ks_fingerprint_step_class_init (KsFingerprintStepClass *klass)
   BIND (cancel_button);
   BIND (missing_box);
   BIND (reason_drop_down);
+  BIND (missing_confirm_button);
   BIND (check_spinner);
   BIND (summary_label);
 #undef BIND
@@ -1590,6 +1608,7 @@ ks_fingerprint_step_class_init (KsFingerprintStepClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_keep_best_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_missing_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_missing_confirm_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_reason_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_place_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_place_all_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_lift_clicked);
@@ -1668,6 +1687,7 @@ ks_fingerprint_step_set_station (KsFingerprintStep    *self,
   self->service = g_object_ref (service);
 
   reasons = ks_reference_get_missing_finger_reasons (ks_station_get_reference (station));
+  gtk_string_list_append (reasons_model, _("Choose why…"));
   for (guint i = 0; i < reasons->len; i++)
     {
       const KsReason *reason = reasons->pdata[i];
@@ -1676,6 +1696,8 @@ ks_fingerprint_step_set_station (KsFingerprintStep    *self,
       gtk_string_list_append (reasons_model, text);
     }
   gtk_drop_down_set_model (self->reason_drop_down, G_LIST_MODEL (reasons_model));
+  gtk_drop_down_set_selected (self->reason_drop_down, 0);
+  on_reason_selected (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->reason_drop_down),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Why the finger is missing"),
                                   -1);

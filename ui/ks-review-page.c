@@ -24,9 +24,11 @@
 #include "ks-card-view.h"
 #include "ks-consent.h"
 #include "ks-day-report.h"
+#include "ks-fingers.h"
 #include "ks-l10n.h"
 #include "ks-review-page-private.h"
 #include "ks-station-rules.h"
+#include "ks-ui-util.h"
 
 /* Rows the day report shows on screen per list; the CSV always has them all. */
 #define REPORT_MAX_ROWS 200
@@ -791,6 +793,189 @@ show_card (KsReviewPage *self,
   g_task_run_in_thread (task, card_thread);
 }
 
+/* The record's fingers, as the supervisor checks them before deciding: each finger's state,
+ * missing reason, quality, tries and the impression kept. Opened off the UI thread by core,
+ * shown if the same record is still open. */
+static GtkWidget *
+finger_picture (const KsFingerCapture *c)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) rgb = NULL;
+  GtkWidget *picture = gtk_picture_new ();
+  const guint8 *src;
+  guint8 *dst;
+  gsize n;
+
+  gtk_widget_set_size_request (picture, 72, 72);
+  gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (picture, 6);
+  gtk_widget_set_margin_bottom (picture, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Fingerprint impression"), -1);
+  n = (gsize)c->width * c->height;
+  if (c->image == NULL || n == 0 || g_bytes_get_size (c->image) < n)
+    return picture;
+  /* GTK 4.8 has no 8-bit grey texture format: spread each grey byte over R, G and B. */
+  src = g_bytes_get_data (c->image, NULL);
+  dst = g_malloc (n * 3);
+  for (gsize i = 0; i < n; i++)
+    dst[3 * i] = dst[3 * i + 1] = dst[3 * i + 2] = src[i];
+  rgb = g_bytes_new_take (dst, n * 3);
+  texture = gdk_memory_texture_new (c->width, c->height, GDK_MEMORY_R8G8B8, rgb, c->width * 3);
+  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+  return picture;
+}
+
+static char *
+finger_summary (KsReviewPage          *self,
+                const KsFingerCapture *c)
+{
+  const char *label = ks_finger_get_label (c->finger);
+  g_autofree char *grade = g_utf8_strdown (ks_fp_grade_to_string (c->quality.grade), -1);
+  g_autofree char *text = NULL;
+
+  switch (c->status)
+    {
+    case KS_FINGER_MISSING:
+      {
+        const KsReason *reason = self->reference != NULL
+                                   ? ks_reference_lookup_missing_finger_reason (self->reference,
+                                                                                c->reason)
+                                   : NULL;
+        g_autofree char *why = reason ? g_strdup_printf (_("%s (%s)"), reason->label_en,
+                                                         reason->label_ur)
+                                      : g_strdup (c->reason ? c->reason : "");
+
+        /* Translators: "Left thumb, missing (Amputated)" */
+        text = g_strdup_printf (_("%s, missing (%s)"), label, why);
+      }
+      break;
+    case KS_FINGER_FORCED:
+      /* Translators: "Left thumb, kept after 3 poor tries (poor)" */
+      text = g_strdup_printf (_("%s, kept after %u poor tries (%s)"), label, c->tries, grade);
+      break;
+    case KS_FINGER_CAPTURED:
+    default:
+      /* Translators: "Left thumb, captured (good)" */
+      text = g_strdup_printf (_("%s, captured (%s)"), label, grade);
+      break;
+    }
+  return g_steal_pointer (&text);
+}
+
+typedef struct
+{
+  KsReviewPage *self;
+  char *kp_id;
+} FingersLoad;
+
+static void
+fingers_load_free (FingersLoad *load)
+{
+  g_object_unref (load->self);
+  g_free (load->kp_id);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FingersLoad, fingers_load_free)
+
+static void
+fingers_loaded (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FingersLoad) load = user_data;
+  KsReviewPage *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fingers = ks_fingers_load_for_review_finish (result, &error);
+  const char *kp_id = load->kp_id;
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (kp_id, self->detail_kp_id) != 0)
+    return;
+  if (fingers == NULL || fingers->len == 0)
+    {
+      g_autofree char *text = fingers == NULL
+        ? g_strdup_printf (_("The fingerprints could not be opened: %s"), error->message)
+        : g_strdup (_("No fingerprints were taken for this record."));
+
+      child = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+      gtk_widget_add_css_class (child, fingers == NULL ? "error" : "dim-label");
+      adw_bin_set_child (self->fingerprint_slot, child);
+      return;
+    }
+
+  child = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (child), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (child, "boxed-list");
+  for (guint i = 0; i < fingers->len; i++)
+    {
+      const KsFingerCapture *c = fingers->pdata[i];
+      g_autofree char *summary = finger_summary (self, c);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *tries = NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary);
+      if (c->status != KS_FINGER_MISSING)
+        {
+          /* Translators: how often the finger was placed, and what the reader counted */
+          tries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u try, %u minutiae",
+                                                "%u tries, %u minutiae", c->tries),
+                                   c->tries, c->quality.n_minutiae);
+          if (c->duplicate)
+            {
+              /* Translators: "1 try, 52 minutiae; the same as another finger on record" */
+              g_autofree char *both = g_strdup_printf (_("%s; the same as another finger on "
+                                                         "record"), tries);
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (row), both);
+            }
+          else
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), tries);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), finger_picture (c));
+        }
+      if (c->status != KS_FINGER_CAPTURED || c->duplicate)
+        {
+          GtkWidget *flag = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          gtk_widget_add_css_class (flag, "warning");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (flag), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Needs the supervisor’s attention"), -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), flag);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (child), row);
+    }
+  adw_bin_set_child (self->fingerprint_slot, child);
+}
+
+static void
+show_fingers (KsReviewPage *self,
+              const char   *kp_id)
+{
+  g_autoptr(GError) error = NULL;
+  KsVault *vault = ks_station_get_biometrics_vault (self->station, &error);
+  FingersLoad *load;
+
+  if (vault == NULL || self->session == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The fingerprints could not be opened: %s"),
+                                               error ? error->message : _("nobody is signed in"));
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      adw_bin_set_child (self->fingerprint_slot, label);
+      return;
+    }
+  adw_bin_set_child (self->fingerprint_slot, gtk_spinner_new ());
+  gtk_spinner_start (GTK_SPINNER (adw_bin_get_child (self->fingerprint_slot)));
+  load = g_new0 (FingersLoad, 1);
+  load->self = g_object_ref (self);
+  load->kp_id = g_strdup (kp_id);
+  ks_fingers_load_for_review_async (ks_station_get_store (self->station), vault, self->session,
+                                    kp_id, self->cancellable, fingers_loaded, load);
+}
+
 /**
  * ks_review_page_show_record:
  *
@@ -919,6 +1104,7 @@ ks_review_page_show_record (KsReviewPage *self,
   fill_audit (self, kp_id);
   update_detail_actions (self);
   show_card (self, kp_id);
+  show_fingers (self, kp_id);
   gtk_stack_set_visible_child_name (self->main_stack, "records");
   gtk_stack_set_visible_child_name (self->records_stack, "detail");
 }
@@ -1100,6 +1286,14 @@ on_password_response (AdwMessageDialog *dialog,
 }
 
 static void
+on_password_activated (AdwMessageDialog *dialog)
+{
+  /* Emits "response" (deciding) like a click on the button, then closes the dialog. */
+  adw_message_dialog_response (dialog, "decide");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
 ask_password (KsReviewPage *self,
               Decision     *d)
 {
@@ -1158,6 +1352,11 @@ ask_password (KsReviewPage *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "decision", d, (GDestroyNotify)decision_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), NULL);
+  /* Enter in the password confirms, as the default button would. */
+  g_signal_connect_swapped (password, "entry-activated", G_CALLBACK (on_password_activated),
+                            dialog);
+  ks_ui_drop_focus_on_close (GTK_WINDOW (dialog));
+  ks_ui_skip_reveal_buttons (list);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (password);
 }

@@ -237,6 +237,71 @@ ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
  * training window, @window gets the training banner (as a message dialog's extra child, or
  * under an AdwWindow's header bar) and the `training` style.
  */
+static gboolean
+drop_focus_on_close_request (GtkWindow *window)
+{
+  gtk_window_set_focus (window, NULL);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+drop_focus_on_destroy (GtkWindow *window)
+{
+  gtk_window_set_focus (window, NULL);
+}
+
+/**
+ * ks_ui_drop_focus_on_close:
+ *
+ * Takes the keyboard focus off @window's widgets as it closes or is destroyed, while they are
+ * all still alive. libadwaita 1.2's AdwPasswordEntryRow follows its text's #GtkWidget:has-focus
+ * without holding a reference to itself: a window closed (Esc) while that text has the focus
+ * leaves the text to tell the freed row it lost the focus later, and GTK crashes on the next
+ * click ("invalid unclassed pointer in cast to 'GtkEditable'"). Every window with a password
+ * row calls this.
+ */
+void
+ks_ui_drop_focus_on_close (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  g_signal_connect (window, "close-request", G_CALLBACK (drop_focus_on_close_request), NULL);
+  g_signal_connect (window, "destroy", G_CALLBACK (drop_focus_on_destroy), NULL);
+}
+
+static void
+unfocus_buttons (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    gtk_widget_set_focusable (widget, FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    unfocus_buttons (child);
+}
+
+/**
+ * ks_ui_skip_reveal_buttons:
+ *
+ * Takes the "show text" button of every password row under @root out of the Tab order: Tab
+ * from a password goes on to the next field or button, and characters typed after it are not
+ * lost on a button. The button still works with the pointer, and the text's context menu
+ * still offers Show Text.
+ */
+void
+ks_ui_skip_reveal_buttons (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (ADW_IS_PASSWORD_ENTRY_ROW (root))
+    {
+      unfocus_buttons (root);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    ks_ui_skip_reveal_buttons (child);
+}
+
 void
 ks_ui_mark_training (GtkWindow *window)
 {

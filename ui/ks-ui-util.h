@@ -23,6 +23,8 @@ void         ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
                                            const char  *code);
 GtkDropDown *ks_tehsil_drop_down_new (void);
 void         ks_ui_mark_training (GtkWindow *window);
+void         ks_ui_drop_focus_on_close (GtkWindow *window);
+void         ks_ui_skip_reveal_buttons (GtkWidget *root);
 void         ks_ui_toast (GtkWidget  *widget,
                           const char *message);
 void         ks_ui_show_error (GtkWidget  *widget,

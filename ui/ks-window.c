@@ -24,6 +24,7 @@
 #include "ks-signin-page.h"
 #include "ks-verify-page.h"
 #include "ks-sync-page.h"
+#include "ks-ui-util.h"
 #include "ks-window.h"
 
 struct _KsWindow
@@ -52,6 +53,7 @@ struct _KsWindow
   gint64 last_activity;
   guint idle_timer;
   guint idle_lock_seconds;
+  GtkWidget *focus_before_lock; /* weak: the last focus in a section (not in a menu) */
 };
 
 enum {
@@ -79,6 +81,35 @@ set_mode (KsWindow   *self,
     ks_signin_page_reset (self->signin_page);
   else if (g_str_equal (mode, "setup"))
     ks_setup_page_reset (self->setup_page);
+}
+
+/* The main screen takes the keyboard where the operator left it before a lock, else on the
+ * first control of the section shown: never on the header bar's menu, where Enter would open
+ * the menu instead of going on. */
+static void
+focus_main (KsWindow *self)
+{
+  GtkWidget *focus = self->focus_before_lock;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->view_stack)) &&
+      gtk_widget_is_drawable (focus) && gtk_widget_grab_focus (focus))
+    {
+      g_clear_weak_pointer (&self->focus_before_lock);
+      return;
+    }
+  g_clear_weak_pointer (&self->focus_before_lock);
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_widget_child_focus (GTK_WIDGET (self->view_stack), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+on_focus_changed (KsWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus != NULL && g_str_equal (ks_window_get_mode (self), "main") &&
+      gtk_widget_is_ancestor (focus, GTK_WIDGET (self->view_stack)))
+    g_set_weak_pointer (&self->focus_before_lock, focus);
 }
 
 const char *
@@ -178,6 +209,8 @@ ks_window_session_started (KsWindow  *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "enroll");
   note_activity (self);
   set_mode (self, "main");
+  g_clear_weak_pointer (&self->focus_before_lock);
+  focus_main (self);
 }
 
 static void
@@ -301,6 +334,7 @@ on_unlocked (KsWindow *self)
 {
   note_activity (self);
   set_mode (self, "main");
+  focus_main (self);
 }
 
 static void
@@ -434,6 +468,7 @@ ks_window_dispose (GObject *object)
   KsWindow *self = (KsWindow *)object;
 
   g_clear_handle_id (&self->idle_timer, g_source_remove);
+  g_clear_weak_pointer (&self->focus_before_lock);
   gtk_widget_dispose_template (GTK_WIDGET (self), KS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (ks_window_parent_class)->dispose (object);
@@ -565,6 +600,11 @@ ks_window_init (KsWindow *self)
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Sign-in, set-up and lock hold password rows: a rebuild (language switch) destroys the
+   * window with one of them focused. */
+  ks_ui_drop_focus_on_close (GTK_WINDOW (self));
+  ks_ui_skip_reveal_buttons (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
 
   self->window_settings = g_settings_new (APP_ID);
 

@@ -96,7 +96,7 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE (KsFingerprintService, ks_fingerprint_service, G_TYPE_OBJECT)
-G_DEFINE_QUARK (ks - fingerprint - error - quark, ks_fingerprint_error)
+G_DEFINE_QUARK (ks-fingerprint-error-quark, ks_fingerprint_error)
 
 static void
 attach_idle (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)

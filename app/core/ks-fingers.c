@@ -410,6 +410,118 @@ ks_fingers_load_record (KsStore *store,
                        record_id, error);
 }
 
+/**
+ * ks_fingers_load_for_review:
+ * @kp_id: the record's Khyber Pass ID
+ *
+ * The record's fingers as a supervisor checks them before deciding: each finger's state,
+ * missing reason, quality, tries and the impression kept, opened from the sealed store. A
+ * supervisor sees every record's; an operator only the records they enrolled.
+ *
+ * Returns: (transfer full) (element-type KsFingerCapture): the fingers, in finger order (empty
+ *   for a record with none), or %NULL with @error set
+ */
+GPtrArray *
+ks_fingers_load_for_review (KsStore    *store,
+                            KsVault    *vault,
+                            KsSession  *session,
+                            const char *kp_id,
+                            GError    **error)
+{
+  g_autoptr(KsRecordInfo) info = NULL;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+  g_return_val_if_fail (KS_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (KS_IS_SESSION (session), NULL);
+  g_return_val_if_fail (kp_id != NULL, NULL);
+
+  info = ks_records_get_info (store, kp_id, error);
+  if (info == NULL)
+    return NULL;
+  if (g_strcmp0 (info->operator, ks_session_get_username (session)) != 0 &&
+      !ks_session_require (session, KS_PERMISSION_REVIEW, error))
+    return NULL;
+  return ks_fingers_load_record (store, vault, info->id, error);
+}
+
+typedef struct
+{
+  KsStore *store;
+  KsVault *vault;
+  KsSession *session;
+  char *kp_id;
+} ReviewLoad;
+
+static void
+review_load_free (ReviewLoad *load)
+{
+  g_object_unref (load->store);
+  g_object_unref (load->vault);
+  g_object_unref (load->session);
+  g_free (load->kp_id);
+  g_free (load);
+}
+
+static void
+review_load_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ReviewLoad *load = task_data;
+  GError *error = NULL;
+  GPtrArray *fingers;
+
+  fingers = ks_fingers_load_for_review (load->store, load->vault, load->session, load->kp_id,
+                                        &error);
+  if (fingers == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, fingers, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * ks_fingers_load_for_review_async:
+ *
+ * ks_fingers_load_for_review() in a worker thread: opening the sealed impressions never holds
+ * up the screen.
+ */
+void
+ks_fingers_load_for_review_async (KsStore            *store,
+                                  KsVault            *vault,
+                                  KsSession          *session,
+                                  const char         *kp_id,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReviewLoad *load;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_VAULT (vault));
+  g_return_if_fail (KS_IS_SESSION (session));
+  g_return_if_fail (kp_id != NULL);
+
+  load = g_new0 (ReviewLoad, 1);
+  load->store = g_object_ref (store);
+  load->vault = g_object_ref (vault);
+  load->session = g_object_ref (session);
+  load->kp_id = g_strdup (kp_id);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_fingers_load_for_review_async);
+  g_task_set_task_data (task, load, (GDestroyNotify)review_load_free);
+  g_task_run_in_thread (task, review_load_thread);
+}
+
+GPtrArray *
+ks_fingers_load_for_review_finish (GAsyncResult *result,
+                                   GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static gboolean
 exec_ids (KsStore    *store,
           const char *sql,

@@ -248,6 +248,17 @@ ks_record_check_field (KsRecord    *record,
       {
         const KsTehsil *tehsil = ks_reference_lookup_tehsil (reference, value);
 
+        if (tehsil != NULL && tehsil->moved_to != NULL)
+          {
+            const KsTehsil *now = ks_reference_lookup_tehsil (reference, tehsil->moved_to);
+            g_autofree char *message = NULL;
+
+            /* Translators: "Wari is now in Central Dir district: choose Central Dir, then Wari." */
+            message = g_strdup_printf (_("%s is now in %s district: choose %s, then %s."),
+                                       tehsil->name_en, now->district->name_en,
+                                       now->district->name_en, now->name_en);
+            return invalid (error, message);
+          }
         if (tehsil == NULL ||
             g_strcmp0 (tehsil->district->code, ks_record_get (record, KS_FIELD_DISTRICT)) != 0)
           return invalid (error, _("Choose the tehsil, within the chosen district."));

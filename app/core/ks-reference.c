@@ -355,11 +355,19 @@ parse_tehsils (Loader     *loader,
         return fail (error, KS_REFERENCE_ERROR_INVALID, loader->file,
                      "tehsil code “%s” is not “%s-” and two digits", tehsil->code,
                      district->code);
+      if (json_object_has_member (object, "moved_to") &&
+          !(tehsil->moved_to = get_string (loader, object, "moved_to", where, error)))
+        return FALSE;
       if (!g_hash_table_insert (self->tehsil_by_code, (gpointer)tehsil->code, tehsil))
         return fail (error, KS_REFERENCE_ERROR_INVALID, loader->file,
                      "tehsil code %s appears twice", tehsil->code);
-      g_ptr_array_add (district->tehsils, tehsil);
+      /* A tehsil that moved stays for lookups (older records) but is no longer offered. */
+      if (tehsil->moved_to == NULL)
+        g_ptr_array_add (district->tehsils, tehsil);
     }
+  if (district->tehsils->len == 0)
+    return fail (error, KS_REFERENCE_ERROR_INVALID, loader->file,
+                 "district %s has no current tehsil", district->code);
   return TRUE;
 }
 
@@ -601,6 +609,21 @@ ks_reference_load (const char *dir,
       !load_reasons (&loader, dir, MISSING_FINGERS_FILE, self->missing_finger_reasons,
                      self->missing_finger_by_id, error))
     return NULL;
+  /* Every tehsil that moved names a current one. */
+  for (guint i = 0; i < self->tehsils->len; i++)
+    {
+      const KsTehsil *tehsil = self->tehsils->pdata[i];
+      const KsTehsil *now = tehsil->moved_to
+        ? g_hash_table_lookup (self->tehsil_by_code, tehsil->moved_to) : NULL;
+
+      if (tehsil->moved_to != NULL && (now == NULL || now->moved_to != NULL))
+        {
+          fail (error, KS_REFERENCE_ERROR_INVALID, DISTRICTS_FILE,
+                "tehsil %s moved to “%s”, which is not a current tehsil", tehsil->code,
+                tehsil->moved_to);
+          return NULL;
+        }
+    }
 
   return g_steal_pointer (&self);
 }

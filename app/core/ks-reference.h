@@ -31,6 +31,8 @@ struct _KsTehsil
   const char       *name_en;
   const char       *name_ur;
   const KsDistrict *district;
+  const char       *moved_to;  /* the code it has had since it moved to another district
+                                * (older records still name it); NULL for a current tehsil */
 };
 
 struct _KsDistrict

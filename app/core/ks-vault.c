@@ -38,7 +38,7 @@ struct _KsVault
 };
 
 G_DEFINE_TYPE (KsVault, ks_vault, G_TYPE_OBJECT)
-G_DEFINE_QUARK (ks - vault - error - quark, ks_vault_error)
+G_DEFINE_QUARK (ks-vault-error-quark, ks_vault_error)
 
 static void
 ks_vault_finalize (GObject *object)
