@@ -10,6 +10,6 @@
 G_BEGIN_DECLS
 
 gboolean ks_paths_running_uninstalled (void);
-char    *ks_paths_source_data_dir     (void);
+char    *ks_paths_source_data_dir (void);
 
 G_END_DECLS
