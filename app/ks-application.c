@@ -16,6 +16,7 @@
 #include "ks-application.h"
 #include "ks-error-window.h"
 #include "ks-language.h"
+#include "ks-paths.h"
 #include "ks-station.h"
 #include "ks-training-registry.h"
 #include "ks-window.h"
@@ -166,7 +167,7 @@ about_action (GSimpleAction *action,
 
   adw_show_about_window (gtk_application_get_active_window (app),
                          "application-name", _("Khyber Pass Station"),
-                         "application-icon", "contact-new-symbolic",
+                         "application-icon", APP_ID,
                          "developer-name", _("Khyber Pass Station developers"),
                          "version", PACKAGE_VERSION,
                          "comments",
@@ -199,6 +200,20 @@ ks_application_startup (GApplication *app)
   const char *quit_accels[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (ks_application_parent_class)->startup (app);
+
+  /* From the build folder, the icons come from the source tree; installed, from hicolor. */
+  {
+    g_autofree char *source = ks_paths_source_data_dir ();
+
+    if (source != NULL)
+      {
+        g_autofree char *icons = g_build_filename (source, "icons", NULL);
+
+        gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                        icons);
+      }
+  }
+  gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

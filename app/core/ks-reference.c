@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "ks-paths.h"
 #include "ks-reference.h"
 
 #define DISTRICTS_FILE        "kp-districts.json"
@@ -632,7 +633,7 @@ ks_reference_load (const char *dir,
  * ks_reference_find_data_dir:
  *
  * Where the reference files are: `$KS_DATA_DIR/reference` when the variable is set, else the
- * source tree's `data/reference` when it exists (an uninstalled build), else the installed
+ * source tree's `data/reference` when the program runs from its build folder, else the installed
  * `$datadir/khyber-station/reference`.
  *
  * Returns: (transfer full): the folder
@@ -646,9 +647,9 @@ ks_reference_find_data_dir (void)
   if (env != NULL && *env != '\0')
     return g_build_filename (env, "reference", NULL);
 
-  source = g_build_filename (SOURCE_DATADIR, "reference", DISTRICTS_FILE, NULL);
-  if (g_file_test (source, G_FILE_TEST_IS_REGULAR))
-    return g_build_filename (SOURCE_DATADIR, "reference", NULL);
+  source = ks_paths_source_data_dir ();
+  if (source != NULL)
+    return g_build_filename (source, "reference", NULL);
 
   return g_build_filename (DATADIR, "reference", NULL);
 }
