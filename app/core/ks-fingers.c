@@ -438,8 +438,11 @@ ks_fingers_load_for_review (KsStore    *store,
   info = ks_records_get_info (store, kp_id, error);
   if (info == NULL)
     return NULL;
-  if (g_strcmp0 (info->operator, ks_session_get_username (session)) != 0 &&
-      !ks_session_require (session, KS_PERMISSION_REVIEW, error))
+  /* Their own records for the operator who enrolled them (while their account is active);
+   * every record for a supervisor. */
+  if (g_strcmp0 (info->operator, ks_session_get_username (session)) == 0
+      ? !ks_session_require_active (session, error)
+      : !ks_session_require (session, KS_PERMISSION_REVIEW, error))
     return NULL;
   return ks_fingers_load_record (store, vault, info->id, error);
 }
