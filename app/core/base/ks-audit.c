@@ -21,42 +21,8 @@
 
 G_DEFINE_QUARK (ks-audit-error-quark, ks_audit_error)
 
-/* The genesis link: the prev_hash of the first entry. */
+/* The genesis link: the prev_hash of the first entry (as in ks-store.c). */
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
-
-static void
-checksum_add_field (GChecksum  *sum,
-                    const char *text)
-{
-  /* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
-  guint32 len = GUINT32_TO_BE ((guint32)strlen (text));
-
-  g_checksum_update (sum, (const guchar *)&len, sizeof len);
-  g_checksum_update (sum, (const guchar *)text, strlen (text));
-}
-
-static char *
-entry_hash (const char *prev_hash,
-            gint64      seq,
-            gint64      at,
-            const char *actor,
-            const char *action,
-            const char *subject,
-            const char *detail)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
-  g_autofree char *at_text = g_strdup_printf ("%" G_GINT64_FORMAT, at);
-
-  checksum_add_field (sum, prev_hash);
-  checksum_add_field (sum, seq_text);
-  checksum_add_field (sum, at_text);
-  checksum_add_field (sum, actor);
-  checksum_add_field (sum, action);
-  checksum_add_field (sum, subject);
-  checksum_add_field (sum, detail);
-  return g_strdup (g_checksum_get_string (sum));
-}
 
 /**
  * ks_audit_append:
@@ -76,73 +42,10 @@ ks_audit_append (KsStore    *store,
                  const char *detail,
                  GError    **error)
 {
-  g_autoptr(sqlite3_stmt) head = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autofree char *prev_hash = NULL;
-  g_autofree char *hash = NULL;
-  gint64 seq = 1;
-  gint64 at;
-
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
   g_return_val_if_fail (actor != NULL && action != NULL, FALSE);
 
-  if (subject == NULL)
-    subject = "";
-  if (detail == NULL)
-    detail = "";
-
-  if (!ks_store_begin (store, error))
-    return FALSE;
-
-  head = _ks_store_prepare (store, "SELECT seq, hash FROM audit_head WHERE id = 1", error);
-  if (head == NULL)
-    goto fail;
-  if (sqlite3_step (head) == SQLITE_ROW)
-    {
-      seq = sqlite3_column_int64 (head, 0) + 1;
-      prev_hash = g_strdup ((const char *)sqlite3_column_text (head, 1));
-    }
-  else
-    prev_hash = g_strdup (GENESIS_HASH);
-
-  at = ks_store_now (store);
-  hash = entry_hash (prev_hash, seq, at, actor, action, subject, detail);
-
-  insert = _ks_store_prepare (store,
-                              "INSERT INTO audit (seq, at, actor, action, subject, detail, "
-                              "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              error);
-  if (insert == NULL)
-    goto fail;
-  sqlite3_bind_int64 (insert, 1, seq);
-  sqlite3_bind_int64 (insert, 2, at);
-  sqlite3_bind_text (insert, 3, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 4, action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 5, subject, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 6, detail, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 7, prev_hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (insert, 8, hash, -1, SQLITE_STATIC);
-  if (!_ks_store_step_done (store, insert, error))
-    goto fail;
-
-  update = _ks_store_prepare (store,
-                              "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
-                              "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, "
-                              "hash = excluded.hash",
-                              error);
-  if (update == NULL)
-    goto fail;
-  sqlite3_bind_int64 (update, 1, seq);
-  sqlite3_bind_text (update, 2, hash, -1, SQLITE_STATIC);
-  if (!_ks_store_step_done (store, update, error))
-    goto fail;
-
-  return ks_store_commit (store, error);
-
-fail:
-  ks_store_rollback (store);
-  return FALSE;
+  return _ks_store_audit_append (store, actor, action, subject, detail, error);
 }
 
 static gboolean
@@ -212,11 +115,11 @@ ks_audit_verify (KsStore *store,
           ok = chain_broken (error, bad_seq, seq, _("it does not follow the entry before it"));
           goto out;
         }
-      computed = entry_hash (prev_hash, seq, sqlite3_column_int64 (rows, 1),
-                             (const char *)sqlite3_column_text (rows, 2),
-                             (const char *)sqlite3_column_text (rows, 3),
-                             (const char *)sqlite3_column_text (rows, 4),
-                             (const char *)sqlite3_column_text (rows, 5));
+      computed = _ks_store_audit_entry_hash (prev_hash, seq, sqlite3_column_int64 (rows, 1),
+                                             (const char *)sqlite3_column_text (rows, 2),
+                                             (const char *)sqlite3_column_text (rows, 3),
+                                             (const char *)sqlite3_column_text (rows, 4),
+                                             (const char *)sqlite3_column_text (rows, 5));
       if (g_strcmp0 (computed, hash) != 0)
         {
           ok = chain_broken (error, bad_seq, seq, _("its contents were changed"));

@@ -27,4 +27,19 @@ void          _ks_store_unlock (KsStore *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* The audit chain's writing half: ks_audit_append() and the store's own upgrade steps. */
+gboolean      _ks_store_audit_append (KsStore    *self,
+                                      const char *actor,
+                                      const char *action,
+                                      const char *subject,
+                                      const char *detail,
+                                      GError    **error);
+char         *_ks_store_audit_entry_hash (const char *prev_hash,
+                                          gint64      seq,
+                                          gint64      at,
+                                          const char *actor,
+                                          const char *action,
+                                          const char *subject,
+                                          const char *detail);
+
 G_END_DECLS

@@ -21,7 +21,6 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "ks-audit.h"
 #include "ks-store-private.h"
 
 struct _KsStore
@@ -49,6 +48,124 @@ G_DEFINE_TYPE (KsStore, ks_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (ks-store-error-quark, ks_store_error)
 
 /* Each entry takes the schema from version N to N+1. Never edit a released entry: add one. */
+/* The audit chain's writing half (ks-audit.c reads and verifies it). It lives with the store
+ * because the store's own upgrade steps write audit entries, and the audit needs the store:
+ * keeping both halves in one module would be a cycle. */
+/* The genesis link: the prev_hash of the first entry. */
+#define AUDIT_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+static void
+checksum_add_field (GChecksum  *sum,
+                    const char *text)
+{
+  /* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
+  guint32 len = GUINT32_TO_BE ((guint32)strlen (text));
+
+  g_checksum_update (sum, (const guchar *)&len, sizeof len);
+  g_checksum_update (sum, (const guchar *)text, strlen (text));
+}
+
+char *
+_ks_store_audit_entry_hash (const char *prev_hash,
+                            gint64      seq,
+                            gint64      at,
+                            const char *actor,
+                            const char *action,
+                            const char *subject,
+                            const char *detail)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  g_autofree char *at_text = g_strdup_printf ("%" G_GINT64_FORMAT, at);
+
+  checksum_add_field (sum, prev_hash);
+  checksum_add_field (sum, seq_text);
+  checksum_add_field (sum, at_text);
+  checksum_add_field (sum, actor);
+  checksum_add_field (sum, action);
+  checksum_add_field (sum, subject);
+  checksum_add_field (sum, detail);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* ks_audit_append() */
+gboolean
+_ks_store_audit_append (KsStore    *store,
+                        const char *actor,
+                        const char *action,
+                        const char *subject,
+                        const char *detail,
+                        GError    **error)
+{
+  g_autoptr(sqlite3_stmt) head = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autofree char *prev_hash = NULL;
+  g_autofree char *hash = NULL;
+  gint64 seq = 1;
+  gint64 at;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (actor != NULL && action != NULL, FALSE);
+
+  if (subject == NULL)
+    subject = "";
+  if (detail == NULL)
+    detail = "";
+
+  if (!ks_store_begin (store, error))
+    return FALSE;
+
+  head = _ks_store_prepare (store, "SELECT seq, hash FROM audit_head WHERE id = 1", error);
+  if (head == NULL)
+    goto fail;
+  if (sqlite3_step (head) == SQLITE_ROW)
+    {
+      seq = sqlite3_column_int64 (head, 0) + 1;
+      prev_hash = g_strdup ((const char *)sqlite3_column_text (head, 1));
+    }
+  else
+    prev_hash = g_strdup (AUDIT_GENESIS_HASH);
+
+  at = ks_store_now (store);
+  hash = _ks_store_audit_entry_hash (prev_hash, seq, at, actor, action, subject, detail);
+
+  insert = _ks_store_prepare (store,
+                              "INSERT INTO audit (seq, at, actor, action, subject, detail, "
+                              "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              error);
+  if (insert == NULL)
+    goto fail;
+  sqlite3_bind_int64 (insert, 1, seq);
+  sqlite3_bind_int64 (insert, 2, at);
+  sqlite3_bind_text (insert, 3, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 4, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 5, subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 6, detail, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 7, prev_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (insert, 8, hash, -1, SQLITE_STATIC);
+  if (!_ks_store_step_done (store, insert, error))
+    goto fail;
+
+  update = _ks_store_prepare (store,
+                              "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) "
+                              "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, "
+                              "hash = excluded.hash",
+                              error);
+  if (update == NULL)
+    goto fail;
+  sqlite3_bind_int64 (update, 1, seq);
+  sqlite3_bind_text (update, 2, hash, -1, SQLITE_STATIC);
+  if (!_ks_store_step_done (store, update, error))
+    goto fail;
+
+  return ks_store_commit (store, error);
+
+fail:
+  ks_store_rollback (store);
+  return FALSE;
+}
+
 static const char *const migrations[] = {
   /* 1: station facts, operator accounts, the hash-chained audit log */
   "CREATE TABLE meta ("
@@ -306,10 +423,11 @@ requeue_refused_records (KsStore *self,
       sqlite3_bind_int64 (outbox, 1, id);
       if (!_ks_store_step_done (self, record, error)
           || !_ks_store_step_done (self, outbox, error)
-          || !ks_audit_append (self, "station", "record-queued", g_ptr_array_index (kp_ids, i),
-                               "queued again on upgrade: refused by the registry before "
-                               "identifiers were sent in one form",
-                               error))
+          || !_ks_store_audit_append (self, "station", "record-queued",
+                                      g_ptr_array_index (kp_ids, i),
+                                      "queued again on upgrade: refused by the registry before "
+                                      "identifiers were sent in one form",
+                                      error))
         return FALSE;
     }
   return TRUE;

@@ -26,7 +26,7 @@
 
 #include "ks-cbor.h"
 #include "ks-credential-error.h"
-#include "ks-sync-protocol.h"
+#include "ks-json-bounds.h"
 #include "ks-trust.h"
 
 #define TRUST_FORMAT "khyber-pass-trust-list"
@@ -974,7 +974,7 @@ ks_trust_list_new_from_data (const char *json,
    * into it. Its size is bounded by whoever read it. */
   if (len < 0)
     len = strlen (json);
-  if (!ks_sync_json_bounded (json, len, KS_SYNC_MAX_JSON_DEPTH, G_MAXSIZE)
+  if (!ks_json_bounded (json, len, KS_JSON_MAX_DEPTH, G_MAXSIZE)
       || !json_parser_load_from_data (parser, json, len, NULL)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

@@ -23,7 +23,7 @@
 #include "ks-audit.h"
 #include "ks-station-config-private.h"
 #include "ks-store-private.h"
-#include "ks-training.h"
+#include "ks-registry-address.h"
 
 typedef enum
 {

@@ -8,27 +8,13 @@
 #include <gio/gio.h>
 
 #include "ks-records.h"
+#include "ks-registry-address.h"
 #include "ks-reference.h"
 #include "ks-session.h"
 #include "ks-store.h"
 
 G_BEGIN_DECLS
 
-#define KS_TRAINING_ERROR (ks_training_error_quark ())
-
-typedef enum
-{
-  KS_TRAINING_ERROR_NOT_TRAINING = 1,
-  KS_TRAINING_ERROR_REMOTE_REGISTRY,
-  KS_TRAINING_ERROR_BAD_ADDRESS,
-  KS_TRAINING_ERROR_NO_NAMES,
-} KsTrainingError;
-
-GQuark    ks_training_error_quark (void);
-gboolean  ks_registry_url_check (gboolean      training,
-                                 const char   *url,
-                                 GCancellable *cancellable,
-                                 GError      **error);
 gboolean  ks_training_wipe_store (KsStore   *store,
                                   KsSession *session,
                                   GError   **error);

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ks-json-bounds.h"
 #include "ks-record.h"
 
 G_BEGIN_DECLS
@@ -22,9 +23,8 @@ char       *ks_sync_payload_new (KsRecord *record);
 const char *ks_sync_payload_check (const char *payload,
                                    char      **id_number);
 
-/* Deepest nesting of arrays and objects either side accepts in a JSON document. The deepest
- * legitimate one (a provisioning answer holding the trust list) nests 5 levels. */
-#define KS_SYNC_MAX_JSON_DEPTH 32
+/* Deepest nesting of arrays and objects either side accepts in a JSON document. */
+#define KS_SYNC_MAX_JSON_DEPTH KS_JSON_MAX_DEPTH
 
 char     *ks_sync_content_hash (const char *decision,
                                 const char *reason,
@@ -54,10 +54,6 @@ GBytes   *ks_sync_gunzip (const guint8 *data,
                           gsize         len,
                           gsize         max_len,
                           gboolean     *too_large);
-gboolean  ks_sync_json_bounded (const char *data,
-                                gsize       len,
-                                guint       max_depth,
-                                gsize       max_tokens);
 JsonObject *ks_sync_parse_object (const char *data,
                                   gsize       len,
                                   gsize       max_tokens);
