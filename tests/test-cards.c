@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-card-scan.h"

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ks-account-admin.h"
 #include "ks-audit.h"
 #include "ks-consent.h"
 #include "ks-draft-saver.h"

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "ks-account-admin.h"
 #include "ks-audit.h"
 #include "ks-day-report.h"
 #include "ks-record-list.h"

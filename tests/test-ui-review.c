@@ -9,6 +9,7 @@
 #include "config.h"
 
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-card-view.h"
 #include "ks-cards.h"

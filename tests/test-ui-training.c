@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-enroll-page.h"

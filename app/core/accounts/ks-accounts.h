@@ -32,8 +32,6 @@ typedef enum
 #define KS_LOCKOUT_ATTEMPTS    5
 #define KS_LOCKOUT_SECONDS     (5 * 60)
 
-typedef struct _KsSession KsSession;
-
 GQuark      ks_accounts_error_quark (void);
 gboolean    ks_accounts_check_password_strength (const char *password,
                                                  GError    **error);
@@ -56,26 +54,5 @@ GPtrArray  *ks_accounts_list (KsStore *store,
                               GError **error);
 guint       ks_accounts_count_role (KsStore *store,
                                     KsRole   role);
-KsAccount  *ks_accounts_add (KsStore    *store,
-                             KsSession  *actor,
-                             const char *username,
-                             const char *full_name,
-                             KsRole      role,
-                             const char *password,
-                             GError    **error);
-gboolean    ks_accounts_reset_password (KsStore    *store,
-                                        KsSession  *actor,
-                                        const char *username,
-                                        const char *new_password,
-                                        GError    **error);
-gboolean    ks_accounts_set_disabled (KsStore    *store,
-                                      KsSession  *actor,
-                                      const char *username,
-                                      gboolean    disabled,
-                                      GError    **error);
-gboolean    ks_accounts_set_language (KsStore    *store,
-                                      KsSession  *actor,
-                                      const char *language,
-                                      GError    **error);
 
 G_END_DECLS

@@ -65,13 +65,6 @@ gboolean    ks_cards_add_revocations (KsStore     *store,
                                       GError     **error);
 void        ks_card_info_free (KsCardInfo *info);
 
-/* For ks-records.c, inside its transaction */
-gboolean    _ks_cards_revoke_record (KsStore    *store,
-                                     const char *actor,
-                                     gint64      record_id,
-                                     const char *reason,
-                                     GError    **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCardInfo, ks_card_info_free)
 
 G_END_DECLS

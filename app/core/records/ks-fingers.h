@@ -73,24 +73,6 @@ GPtrArray       *ks_fingers_load_record (KsStore *store,
                                          KsVault *vault,
                                          gint64   record_id,
                                          GError **error);
-GPtrArray       *ks_fingers_load_for_review (KsStore    *store,
-                                             KsVault    *vault,
-                                             KsSession  *session,
-                                             const char *kp_id,
-                                             GError    **error);
-void             ks_fingers_load_for_review_async (KsStore            *store,
-                                                   KsVault            *vault,
-                                                   KsSession          *session,
-                                                   const char         *kp_id,
-                                                   GCancellable       *cancellable,
-                                                   GAsyncReadyCallback callback,
-                                                   gpointer            user_data);
-GPtrArray       *ks_fingers_load_for_review_finish (GAsyncResult *result,
-                                                    GError      **error);
-GBytes          *ks_fingers_export_for_registry (KsStore    *store,
-                                                 KsVault    *vault,
-                                                 const char *kp_id,
-                                                 GError    **error);
 gboolean         ks_fingers_copy_record_to_draft (KsStore *store,
                                                   gint64   record_id,
                                                   gint64   draft_id,

@@ -15,7 +15,6 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
-#include "ks-cards.h"
 #include "ks-fingers.h"
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
@@ -23,6 +22,7 @@
 #include "ks-station-config.h"
 #include "ks-station-rules.h"
 #include "ks-store-private.h"
+#include "ks-trust.h"
 
 G_DEFINE_QUARK (ks-records-error-quark, ks_records_error)
 
@@ -411,6 +411,63 @@ ks_records_get_info (KsStore    *store,
   return info;
 }
 
+/* revoke_record_cards:
+ * @reason: %KS_REVOCATION_REJECTED or %KS_REVOCATION_SUPERSEDED
+ *
+ * Revokes every standing card of the record, one audit entry each ("card-revoked"). Runs
+ * inside the caller's transaction, the one that rejects or supersedes the record. The cards
+ * table is read by ks-cards.c; the record's own state changes revoke its cards here, so records
+ * need not include the card layer above them.
+ */
+static gboolean
+revoke_record_cards (KsStore    *store,
+                     const char *actor,
+                     gint64      record_id,
+                     const char *reason,
+                     GError    **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) kp_ids = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = ks_store_now (store) / G_USEC_PER_SEC;
+
+  select = _ks_store_prepare (store,
+                              "SELECT c.credential_id, r.kp_id FROM cards c JOIN records r "
+                              "ON r.id = c.record_id WHERE c.record_id = ? "
+                              "AND c.revoked_at IS NULL",
+                              error);
+  if (select == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (select, 1, record_id);
+  while (sqlite3_step (select) == SQLITE_ROW)
+    {
+      g_ptr_array_add (ids, g_strdup ((const char *)sqlite3_column_text (select, 0)));
+      g_ptr_array_add (kp_ids, g_strdup ((const char *)sqlite3_column_text (select, 1)));
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(sqlite3_stmt) update = NULL;
+      g_autofree char *detail = g_strdup_printf ("credential %s: %s",
+                                                 (char *)g_ptr_array_index (ids, i), reason);
+
+      update = _ks_store_prepare (store,
+                                  "UPDATE cards SET revoked_at = ?, revoke_reason = ? "
+                                  "WHERE credential_id = ?",
+                                  error);
+      if (update == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (update, 1, now);
+      sqlite3_bind_text (update, 2, reason, -1, SQLITE_STATIC);
+      sqlite3_bind_text (update, 3, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
+      if (!_ks_store_step_done (store, update, error)
+          || !ks_audit_append (store, actor, "card-revoked", g_ptr_array_index (kp_ids, i),
+                               detail, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * ks_records_find_by_cnic:
  * @cnic: 13 digits, with or without dashes
@@ -574,7 +631,7 @@ set_state_locked (KsStore      *store,
     return FALSE;
   /* A card already out for this record no longer stands for anything. */
   if (to == KS_RECORD_STATE_REJECTED
-      && !_ks_cards_revoke_record (store, actor, info->id, KS_REVOCATION_REJECTED, error))
+      && !revoke_record_cards (store, actor, info->id, KS_REVOCATION_REJECTED, error))
     return FALSE;
   info->state = to;
   return TRUE;
@@ -734,8 +791,8 @@ update_record (KsStore      *store,
       sqlite3_bind_int64 (unqueue, 1, info->id);
       if (!_ks_store_step_done (store, reopen, error) || !_ks_store_step_done (store, unqueue,
                                                                                error)
-          || !_ks_cards_revoke_record (store, ks_session_get_username (session), info->id,
-                                       KS_REVOCATION_SUPERSEDED, error))
+          || !revoke_record_cards (store, ks_session_get_username (session), info->id,
+                                   KS_REVOCATION_SUPERSEDED, error))
         return FALSE;
     }
 

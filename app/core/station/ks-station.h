@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ks-account-admin.h"
 #include "ks-card.h"
 #include "ks-fingerprint-service.h"
 #include "ks-profile.h"
