@@ -114,7 +114,7 @@ test_quality_grades (void)
 static char *
 tool_path (void)
 {
-  return g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "app", "core", "tools",
+  return g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "app", "tools",
                            "khyber-fingerprint-synth", NULL);
 }
 

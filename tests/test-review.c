@@ -13,7 +13,7 @@
 #include "ks-audit.h"
 #include "ks-day-report.h"
 #include "ks-record-list.h"
-#include "ks-records-private.h"
+#include "ks-test-fixture.h"
 #include "ks-session.h"
 #include "ks-station-rules.h"
 #include "ks-sync-protocol.h"
@@ -21,7 +21,7 @@
 #include "ks-test-util.h"
 #include "ks-vault.h"
 
-/* _ks_records_insert_many() numbers records from 1; its record x has these fields. */
+/* ks_test_records_insert_many() numbers records from 1; its record x has these fields. */
 #define FIXTURE_BASE (G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC)   /* 2025-11-24 16:00 UTC */
 
 static const char *const first_names[] = {
@@ -169,7 +169,7 @@ insert (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (_ks_records_insert_many (f->store, 1, count, operator, &error));
+  g_assert_true (ks_test_records_insert_many (f->store, 1, count, operator, &error));
   g_assert_no_error (error);
 }
 

@@ -46,8 +46,8 @@ ks_accounts_add (KsStore    *store,
   if (!ks_store_begin (store, error))
     return NULL;
   account = _ks_accounts_insert (store, ks_session_get_username (actor),
-                            ks_account_get_id (ks_session_get_account (actor)),
-                            username, full_name, role, hash, error);
+                                 ks_account_get_id (ks_session_get_account (actor)),
+                                 username, full_name, role, hash, error);
   if (account == NULL)
     {
       ks_store_rollback (store);

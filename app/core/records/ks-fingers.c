@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ks-fingers.h"
+#include "ks-record.h"
 #include "ks-store-private.h"
 
 #define FINGER_COLUMNS \
@@ -486,6 +487,10 @@ ks_fingers_move_to_record (KsStore *store,
                   draft_id, record_id, error)))
     return FALSE;
 
+  /* Spelled into the SQL: a missing definition must not become a column name. */
+#ifndef KS_RECORD_FLAG_FORCED_FINGER
+#error "KS_RECORD_FLAG_* come from ks-record.h"
+#endif
   return exec_ids (store,
                    "UPDATE records SET flags = (flags & ~7) | "
                    "(SELECT coalesce (max (status = 'forced'), 0) * "

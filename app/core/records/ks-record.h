@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* records.flags: what a supervisor must look at before deciding. Shown as words, never only as
+ * a colour. Forced and missing fingers need an explicit second confirmation to approve. */
+#define KS_RECORD_FLAG_FORCED_FINGER     (1 << 0)
+#define KS_RECORD_FLAG_MISSING_FINGER    (1 << 1)
+#define KS_RECORD_FLAG_DUPLICATE_WARNING (1 << 2)
+#define KS_RECORD_FLAGS_EXCEPTIONS       (KS_RECORD_FLAG_FORCED_FINGER | \
+                                          KS_RECORD_FLAG_MISSING_FINGER)
+
 typedef enum
 {
   KS_RECORD_STATE_SUBMITTED = 1,

@@ -27,14 +27,6 @@ typedef enum
   KS_RECORDS_ERROR_SELF_APPROVAL,
 } KsRecordsError;
 
-/* records.flags: what a supervisor must look at before deciding. Shown as words, never only as
- * a colour. Forced and missing fingers need an explicit second confirmation to approve. */
-#define KS_RECORD_FLAG_FORCED_FINGER     (1 << 0)
-#define KS_RECORD_FLAG_MISSING_FINGER    (1 << 1)
-#define KS_RECORD_FLAG_DUPLICATE_WARNING (1 << 2)
-#define KS_RECORD_FLAGS_EXCEPTIONS       (KS_RECORD_FLAG_FORCED_FINGER | \
-                                          KS_RECORD_FLAG_MISSING_FINGER)
-
 /* Decisions on a batch of records are refused beyond this many: a supervisor who selected
  * more has most likely selected everything by mistake. */
 #define KS_RECORDS_MAX_BATCH 10000
