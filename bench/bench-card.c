@@ -12,6 +12,7 @@
 
 #include "ks-card.h"
 #include "ks-card-scan.h"
+#include "ks-card-testing.h"
 
 static KsCardHolder *
 sample_holder (void)

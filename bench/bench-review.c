@@ -19,6 +19,8 @@
 #include "ks-accounts.h"
 #include "ks-record-list.h"
 #include "ks-test-fixture.h"
+#include "ks-record-list-testing.h"
+#include "ks-records-testing.h"
 
 static double
 ms_since (gint64 start)

@@ -12,6 +12,7 @@
 #include "ks-audit.h"
 #include "ks-session.h"
 #include "ks-store.h"
+#include "ks-store-testing.h"
 
 typedef struct
 {

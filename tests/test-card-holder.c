@@ -14,6 +14,7 @@
 #include "ks-card-holder.h"
 #include "ks-card-scan.h"
 #include "ks-station.h"
+#include "ks-card-testing.h"
 
 static KsRecord *
 sample_record (void)

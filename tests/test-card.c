@@ -13,6 +13,7 @@
 #include "ks-test-util.h"
 #include "ks-card.h"
 #include "ks-card-scan.h"
+#include "ks-card-testing.h"
 
 typedef struct
 {

@@ -22,6 +22,8 @@
 #include "ks-records.h"
 #include "ks-test-sync.h"
 #include "ks-test-util.h"
+#include "ks-card-testing.h"
+#include "ks-trust-testing.h"
 
 typedef struct
 {

@@ -22,6 +22,7 @@
 #include "ks-consent.h"
 #include "ks-records.h"
 #include "ks-station.h"
+#include "ks-card-testing.h"
 
 static const char *program;
 

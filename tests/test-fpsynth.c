@@ -10,6 +10,7 @@
 
 #include "ks-fp-quality.h"
 #include "ks-fpsynth.h"
+#include "ks-fpsynth-testing.h"
 
 static void
 test_deterministic (void)

@@ -17,6 +17,11 @@
 #include "ks-records.h"
 #include "ks-session.h"
 #include "ks-test-util.h"
+#include "ks-audit-testing.h"
+#include "ks-store-testing.h"
+#include "ks-draft-saver-testing.h"
+#include "ks-kpid-testing.h"
+#include "ks-records-testing.h"
 
 typedef struct
 {

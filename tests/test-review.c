@@ -20,6 +20,10 @@
 #include "ks-test-enroll.h"
 #include "ks-test-util.h"
 #include "ks-vault.h"
+#include "ks-audit-testing.h"
+#include "ks-store-testing.h"
+#include "ks-record-list-testing.h"
+#include "ks-records-testing.h"
 
 /* ks_test_records_insert_many() numbers records from 1; its record x has these fields. */
 #define FIXTURE_BASE (G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC)   /* 2025-11-24 16:00 UTC */

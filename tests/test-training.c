@@ -13,6 +13,8 @@
 #include "ks-station.h"
 #include "ks-training.h"
 #include "ks-validate.h"
+#include "ks-l10n-testing.h"
+#include "ks-records-testing.h"
 
 /* ------------------------------------------------------------------------------------------ */
 

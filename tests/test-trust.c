@@ -13,6 +13,7 @@
 #include "ks-test-util.h"
 #include "ks-claim169.h"
 #include "ks-trust.h"
+#include "ks-trust-testing.h"
 
 typedef struct
 {

@@ -21,6 +21,7 @@
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
+#include "ks-records-testing.h"
 
 static KsWindow *
 new_window (KsStation *station)

@@ -18,6 +18,8 @@
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
+#include "ks-record-list-testing.h"
+#include "ks-records-testing.h"
 
 #define N_RECORDS 300
 

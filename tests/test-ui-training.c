@@ -21,6 +21,7 @@
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
 #include "ks-window.h"
+#include "ks-records-testing.h"
 
 typedef struct
 {

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
+#include "ks-audit-testing.h"
 #include "ks-store-private.h"
 
 G_DEFINE_QUARK (ks-audit-error-quark, ks_audit_error)

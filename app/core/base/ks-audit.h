@@ -41,7 +41,6 @@ GPtrArray    *ks_audit_list (KsStore    *store,
                              const char *subject,
                              guint       limit,
                              GError    **error);
-gint64        ks_audit_count (KsStore *store);
 void          ks_audit_entry_free (KsAuditEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsAuditEntry, ks_audit_entry_free)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ks-l10n.h"
+#include "ks-l10n-testing.h"
 
 #define LRI "\xe2\x81\xa6"     /* U+2066 LEFT-TO-RIGHT ISOLATE */
 #define PDI "\xe2\x81\xa9"     /* U+2069 POP DIRECTIONAL ISOLATE */

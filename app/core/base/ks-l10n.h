@@ -18,7 +18,6 @@ typedef struct
 
 const KsLanguage *ks_languages_get (guint *n_languages);
 const KsLanguage *ks_language_lookup (const char *code);
-gboolean          ks_language_is_rtl (const char *code);
 char             *ks_bidi_isolate_ltr (const char *text);
 char             *ks_format_date (const GDate *date);
 char             *ks_format_iso_date (const char *iso_date);

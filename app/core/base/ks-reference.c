@@ -21,6 +21,7 @@
 
 #include "ks-paths.h"
 #include "ks-reference.h"
+#include "ks-reference-testing.h"
 
 #define DISTRICTS_FILE        "kp-districts.json"
 #define SERVICES_FILE         "services.json"

@@ -83,8 +83,6 @@ KsReference      *ks_reference_load_default (GError **error);
 KsReference      *ks_reference_ref (KsReference *self);
 void              ks_reference_unref (KsReference *self);
 
-const char       *ks_reference_get_source (KsReference *self);
-const char       *ks_reference_get_as_of (KsReference *self);
 
 GPtrArray        *ks_reference_get_divisions (KsReference *self);
 GPtrArray        *ks_reference_get_districts (KsReference *self);

@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "ks-store-private.h"
+#include "ks-store-testing.h"
 
 struct _KsStore
 {

@@ -37,11 +37,7 @@ KsStore    *ks_store_open_at_version (const char *path,
                                       int         version,
                                       GError    **error);
 const char *ks_store_get_path (KsStore *self);
-int         ks_store_get_version (KsStore *self);
 gint64      ks_store_now (KsStore *self);
-void        ks_store_set_clock (KsStore    *self,
-                                KsClockFunc func,
-                                gpointer    user_data);
 gboolean    ks_store_begin (KsStore *self,
                             GError **error);
 gboolean    ks_store_commit (KsStore *self,

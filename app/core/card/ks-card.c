@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "ks-card.h"
+#include "ks-card-testing.h"
 
 #define MM_PER_INCH 25.4
 #define PT_PER_MM (72.0 / MM_PER_INCH)

@@ -64,15 +64,10 @@ KsCard          *ks_card_issue (const KsCardHolder       *holder,
                                 GError                  **error);
 KsCard          *ks_card_ref (KsCard *card);
 void             ks_card_free (KsCard *card);
-const char      *ks_card_get_qr_text (KsCard *card);
 const char      *ks_card_get_kp_id (KsCard *card);
 const char      *ks_card_get_credential_id (KsCard *card);
 gboolean         ks_card_is_specimen (KsCard *card);
 gint64           ks_card_get_issued_at (KsCard *card);
-gint64           ks_card_get_expires_at (KsCard *card);
-int              ks_card_get_qr_version (KsCard *card);
-char             ks_card_get_qr_level (KsCard *card);
-double           ks_card_get_qr_module_mm (KsCard *card);
 void             ks_card_set_photo_surface (KsCard          *card,
                                             cairo_surface_t *photo);
 

@@ -30,7 +30,6 @@ KsSlip      *ks_slip_new_for_record (KsStore    *store,
                                      GError    **error);
 void         ks_slip_free (KsSlip *slip);
 const char  *ks_slip_get_kp_id (KsSlip *slip);
-const char  *ks_slip_get_qr_text (KsSlip *slip);
 void         ks_slip_render (KsSlip  *slip,
                              cairo_t *cr);
 gboolean     ks_slip_write_file (KsSlip     *slip,

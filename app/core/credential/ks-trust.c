@@ -28,6 +28,7 @@
 #include "ks-credential-error.h"
 #include "ks-json-bounds.h"
 #include "ks-trust.h"
+#include "ks-trust-testing.h"
 
 #define TRUST_FORMAT "khyber-pass-trust-list"
 #define CERT_CONTEXT "KhyberPassStationCert"

@@ -112,7 +112,6 @@ void                 ks_trust_list_revoke_credential (KsTrustList               
                                                       const KsCredentialRevocation *rev);
 const KsCredentialRevocation *ks_trust_list_lookup_revocation (KsTrustList *self,
                                                                const char  *credential_id);
-guint                ks_trust_list_count_revocations (KsTrustList *self);
 void                 ks_trust_list_merge (KsTrustList *self,
                                           KsTrustList *other);
 gboolean             ks_trust_list_add_list (KsTrustList *self,
@@ -140,7 +139,6 @@ KsStationKeys       *ks_station_keys_load_or_create (const char          *dir,
 const char          *ks_station_keys_get_kid (KsStationKeys *self);
 const char          *ks_station_keys_get_station_code (KsStationKeys *self);
 GBytes              *ks_station_keys_get_public_key (KsStationKeys *self);
-const KsStationCert *ks_station_keys_get_certificate (KsStationKeys *self);
 gboolean             ks_station_keys_is_development (KsStationKeys *self);
 KsTrustList         *ks_station_keys_get_trust_list (KsStationKeys *self);
 gboolean             ks_station_keys_install_certificate (KsStationKeys       *self,

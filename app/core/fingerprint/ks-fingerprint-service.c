@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-fingerprint-service.h"
+#include "ks-fingerprint-service-testing.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 

@@ -63,11 +63,8 @@ GQuark ks_fingerprint_error_quark (void);
 KsFingerprintService *ks_fingerprint_service_new (void);
 gboolean ks_fingerprint_service_has_reader (KsFingerprintService *self);
 const char *ks_fingerprint_service_get_reader_name (KsFingerprintService *self);
-const char *ks_fingerprint_service_get_reader_driver (KsFingerprintService *self);
 guint ks_fingerprint_service_get_n_enroll_stages (KsFingerprintService *self);
 guint ks_fingerprint_service_get_timeout (KsFingerprintService *self);
-void ks_fingerprint_service_set_timeout (KsFingerprintService *self, guint seconds);
-gboolean ks_fingerprint_service_is_busy (KsFingerprintService *self);
 
 void ks_fingerprint_service_enroll_async (KsFingerprintService *self, FpFinger finger,
                                           const char *username, GCancellable *cancellable,

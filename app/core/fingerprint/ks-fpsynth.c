@@ -30,6 +30,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-fpsynth.h"
+#include "ks-fpsynth-testing.h"
 
 /* Master: larger than an impression so rotation and translation never reach its edge. */
 #define MASTER_W 360

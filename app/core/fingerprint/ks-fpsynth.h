@@ -31,7 +31,6 @@ typedef struct _KsFpSynthFinger KsFpSynthFinger;
 KsFpSynthFinger *ks_fpsynth_finger_new (guint64 person, guint finger);
 KsFpSynthFinger *ks_fpsynth_finger_ref (KsFpSynthFinger *self);
 void ks_fpsynth_finger_unref (KsFpSynthFinger *self);
-KsFpSynthClass ks_fpsynth_finger_get_class (KsFpSynthFinger *self);
 GBytes *ks_fpsynth_finger_render (KsFpSynthFinger *self, guint impression, KsFpSynthVariant variant,
                                   guint *width, guint *height);
 GBytes *ks_fpsynth_generate (guint64 person, guint finger, guint impression,

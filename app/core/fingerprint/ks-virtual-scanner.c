@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-virtual-scanner.h"
+#include "ks-virtual-scanner-testing.h"
 
 typedef struct
 {

@@ -21,16 +21,11 @@ KsVirtualScanner *ks_virtual_scanner_new (const char *socket_path);
 void ks_virtual_scanner_attach (KsVirtualScanner *self, KsFingerprintService *service);
 void ks_virtual_scanner_queue_image (KsVirtualScanner *self, GBytes *grey, guint width,
                                      guint height);
-void ks_virtual_scanner_queue_synthetic (KsVirtualScanner *self, KsFpSynthFinger *finger,
-                                         guint impression, KsFpSynthVariant variant);
 guint ks_virtual_scanner_get_n_queued (KsVirtualScanner *self);
 void ks_virtual_scanner_clear_queue (KsVirtualScanner *self);
 gboolean ks_virtual_scanner_press (KsVirtualScanner *self, GBytes *grey, guint width, guint height,
                                    GError **error);
-gboolean ks_virtual_scanner_unplug (KsVirtualScanner *self, GError **error);
 gboolean ks_virtual_scanner_inject_error (KsVirtualScanner *self, FpDeviceError code,
-                                          GError **error);
-gboolean ks_virtual_scanner_inject_retry (KsVirtualScanner *self, FpDeviceRetry code,
                                           GError **error);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 
 #include "ks-audit.h"
 #include "ks-station-config-private.h"
+#include "ks-station-config-testing.h"
 #include "ks-store-private.h"
 #include "ks-registry-address.h"
 

@@ -52,8 +52,6 @@ char           **ks_station_config_dup_strv (KsStationConfig *self,
                                              const char      *key);
 guint            ks_station_config_get_uint (KsStationConfig *self,
                                              const char      *key);
-gboolean         ks_station_config_get_boolean (KsStationConfig *self,
-                                                const char      *key);
 gboolean         ks_station_config_set_value (KsStationConfig *self,
                                               KsSession       *session,
                                               const char      *key,

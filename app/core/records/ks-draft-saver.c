@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "ks-draft-saver.h"
+#include "ks-draft-saver-testing.h"
 #include "ks-records.h"
 
 struct _KsDraftSaver

@@ -27,7 +27,6 @@ void          ks_draft_saver_update (KsDraftSaver *self,
                                      int           step);
 gboolean      ks_draft_saver_flush (KsDraftSaver *self,
                                     GError      **error);
-guint         ks_draft_saver_get_writes (KsDraftSaver *self);
 void          ks_draft_saver_stop (KsDraftSaver *self);
 
 G_END_DECLS

@@ -28,6 +28,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-kpid.h"
+#include "ks-kpid-testing.h"
 
 G_DEFINE_QUARK (ks-kpid-error-quark, ks_kpid_error)
 

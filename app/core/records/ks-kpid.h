@@ -45,7 +45,6 @@ gboolean  ks_kpid_parse (const char *text,
                          char      **station,
                          guint32    *sequence,
                          GError    **error);
-gboolean  ks_kpid_is_valid (const char *text);
 
 char      ks_kpid_check_char (const char *payload,
                               gssize      length);

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "ks-record-list.h"
+#include "ks-record-list-testing.h"
 #include "ks-store-private.h"
 
 #define PAGE_SIZE 200

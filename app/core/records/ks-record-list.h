@@ -42,10 +42,7 @@ G_DECLARE_FINAL_TYPE (KsRecordRow, ks_record_row, KS, RECORD_ROW, GObject)
 
 const char    *ks_record_row_get_kp_id (KsRecordRow *self);
 const char    *ks_record_row_get_cnic (KsRecordRow *self);
-const char    *ks_record_row_get_full_name (KsRecordRow *self);
 const char    *ks_record_row_get_full_name_ur (KsRecordRow *self);
-const char    *ks_record_row_get_district (KsRecordRow *self);
-const char    *ks_record_row_get_operator (KsRecordRow *self);
 gint64         ks_record_row_get_submitted_at (KsRecordRow *self);
 KsRecordState  ks_record_row_get_state (KsRecordRow *self);
 KsRecordState  ks_record_row_get_decision (KsRecordRow *self);
@@ -60,8 +57,6 @@ KsRecordList  *ks_record_list_new (KsStore              *store);
 void           ks_record_list_set_sort (KsRecordList *self,
                                         KsRecordSort  sort,
                                         gboolean      descending);
-KsRecordSort   ks_record_list_get_sort (KsRecordList *self,
-                                        gboolean     *descending);
 void           ks_record_list_set_filter (KsRecordList         *self,
                                           const KsRecordFilter *filter);
 void           ks_record_list_set_filter_async (KsRecordList         *self,
@@ -74,6 +69,5 @@ gboolean       ks_record_list_set_filter_finish (KsRecordList *self,
                                                  GError      **error);
 void           ks_record_list_refresh (KsRecordList *self);
 const GError  *ks_record_list_get_error (KsRecordList *self);
-guint          ks_record_list_get_n_cached (KsRecordList *self);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-record.h"
+#include "ks-record-testing.h"
 
 struct _KsRecord
 {

@@ -68,7 +68,6 @@ const char   *ks_record_get (KsRecord *self,
 void          ks_record_set (KsRecord   *self,
                              KsField     field,
                              const char *value);
-const char   *ks_field_get_name (KsField field);
 char         *ks_record_to_json (KsRecord *self);
 KsRecord     *ks_record_new_from_json (const char *json,
                                        GError    **error);

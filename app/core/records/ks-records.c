@@ -19,6 +19,7 @@
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
+#include "ks-records-testing.h"
 #include "ks-station-config.h"
 #include "ks-station-rules.h"
 #include "ks-store-private.h"

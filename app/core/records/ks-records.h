@@ -137,9 +137,6 @@ gboolean      ks_records_decide_batch (KsStore           *store,
                                        const char        *note,
                                        gboolean           confirmed_exceptions,
                                        GError           **error);
-gboolean      ks_records_count_by_state (KsStore      *store,
-                                         KsRecordState state,
-                                         gint64       *count);
 void          ks_record_info_free (KsRecordInfo *info);
 char         *ks_record_flags_to_string (guint flags);
 char         *ks_record_flags_describe (guint flags);

@@ -34,6 +34,7 @@
 #include "ks-sync.h"
 #include "ks-training.h"
 #include "ks-training-registry.h"
+#include "ks-training-registry-testing.h"
 
 /* How long a registry gets to finish its requests after SIGTERM before it is killed. */
 #define STOP_GRACE_MS 5000

@@ -26,8 +26,5 @@ KsTrainingRegistry *ks_training_registry_start_finish (KsStation    *station,
                                                        GAsyncResult *result,
                                                        GError      **error);
 void                ks_training_registry_stop (KsTrainingRegistry *self);
-const char         *ks_training_registry_get_url (KsTrainingRegistry *self);
-const char         *ks_training_registry_get_ca_file (KsTrainingRegistry *self);
-GPid                ks_training_registry_get_pid (KsTrainingRegistry *self);
 
 G_END_DECLS

@@ -31,6 +31,7 @@
 #include "ks-store-private.h"
 #include "ks-sync-protocol.h"
 #include "ks-sync.h"
+#include "ks-sync-testing.h"
 
 /* The registry takes at most 500 IDs per status query. */
 #define STATUS_CHUNK 500

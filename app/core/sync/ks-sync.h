@@ -75,12 +75,6 @@ void                ks_sync_engine_set_batch_size (KsSyncEngine *self,
                                                    guint         batch_size);
 void                ks_sync_engine_set_interval (KsSyncEngine *self,
                                                  guint         minutes);
-void                ks_sync_engine_set_timeout (KsSyncEngine *self,
-                                                guint         timeout_ms);
-void                ks_sync_engine_set_backoff (KsSyncEngine *self,
-                                                guint         base_ms,
-                                                guint         max_ms,
-                                                guint         max_attempts);
 void                ks_sync_engine_set_biometrics_func (KsSyncEngine        *self,
                                                         KsSyncBiometricsFunc func,
                                                         gpointer             user_data,
