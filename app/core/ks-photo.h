@@ -20,4 +20,20 @@ GBytes *ks_photo_open (KsProfile  *profile,
                        const char *sealed,
                        GError    **error);
 
+void    ks_photo_import_async (KsProfile          *profile,
+                               GFile              *file,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data);
+char   *ks_photo_import_finish (GAsyncResult *result,
+                                GBytes      **png,
+                                GError      **error);
+void    ks_photo_open_async (KsProfile          *profile,
+                             const char         *sealed,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data);
+GBytes *ks_photo_open_finish (GAsyncResult *result,
+                              GError      **error);
+
 G_END_DECLS
