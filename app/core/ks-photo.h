@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "ks-profile.h"
 
 G_BEGIN_DECLS

@@ -1010,8 +1010,12 @@ ks_station_create_draft_finish (KsStation    *self,
                                 GAsyncResult *result,
                                 GError      **error)
 {
+  gssize draft;
+
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
-  return MAX (g_task_propagate_int (G_TASK (result), error), 0);
+
+  draft = g_task_propagate_int (G_TASK (result), error);
+  return draft > 0 ? draft : 0;
 }
 
 static void
