@@ -64,21 +64,21 @@ show_identity_warning (KsEnrollPage *self)
 }
 
 static void
-on_existing_response (AdwMessageDialog *dialog,
-                      const char       *response,
-                      KsEnrollPage     *self)
+record_loaded (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  const char *kp_id = g_object_get_data (G_OBJECT (dialog), "kp-id");
+  g_autoptr(KsEnrollPending) pending = user_data;
+  KsEnrollPage *self = pending->page;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsRecord) record = NULL;
   g_autoptr(KsRecordInfo) info = NULL;
+  g_autoptr(KsRecord) record = ks_station_load_record_finish (KS_STATION (object), result, &info,
+                                                              &error);
 
-  if (!g_str_equal (response, "edit"))
+  if (!_ks_enroll_pending_is_current (pending, error))
     return;
-
-  /* The citizen is already enrolled: continue with their record, not a second one. */
-  if (!(record = ks_records_load (ks_station_get_store (self->station), kp_id, &error)) ||
-      !(info = ks_records_get_info (ks_station_get_store (self->station), kp_id, &error)))
+  self->busy = FALSE;
+  if (record == NULL)
     {
       _ks_enroll_page_show_step_message (self, error->message, -1);
       return;
@@ -88,30 +88,35 @@ on_existing_response (AdwMessageDialog *dialog,
       gint64 draft = ks_draft_saver_get_draft_id (self->saver);
       ks_draft_saver_stop (self->saver);
       g_clear_object (&self->saver);
-      ks_drafts_discard (ks_station_get_store (self->station), self->session, draft, NULL);
+      ks_station_discard_draft_async (self->station, self->session, draft, NULL, NULL, NULL);
     }
   _ks_enroll_page_start_draft (self, record, info->id, KS_ENROLL_STEP_PERSONAL);
 }
 
-/* A CNIC already at this station opens that record instead of a second enrollment. */
-static gboolean
-check_existing_cnic (KsEnrollPage *self)
+static void
+on_existing_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      KsEnrollPage     *self)
 {
-  g_autoptr(KsRecordInfo) existing = NULL;
-  g_autoptr(KsDraftInfo) draft = NULL;
-  g_autoptr(KsRecord) ignored = NULL;
+  const char *kp_id = g_object_get_data (G_OBJECT (dialog), "kp-id");
+
+  if (!g_str_equal (response, "edit") || self->busy)
+    return;
+
+  /* The citizen is already enrolled: continue with their record, not a second one. */
+  self->busy = TRUE;
+  ks_station_load_record_async (self->station, kp_id, self->cancellable, record_loaded,
+                                _ks_enroll_pending_new (self, NULL, 0));
+}
+
+/* Tells the operator the citizen is enrolled here already, and offers to open that record. */
+static void
+show_enrolled (KsEnrollPage *self,
+               KsEnrolled   *enrolled)
+{
+  KsRecordInfo *existing = enrolled->info;
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
-
-  existing = ks_records_find_by_cnic (ks_station_get_store (self->station),
-                                      ks_record_get (self->record, KS_FIELD_CNIC), NULL);
-  if (existing == NULL)
-    return TRUE;
-  if (self->saver != NULL)
-    ignored = ks_drafts_load (ks_station_get_store (self->station),
-                              ks_draft_saver_get_draft_id (self->saver), &draft, NULL);
-  if (draft != NULL && draft->record_id == existing->id)
-    return TRUE;
 
   /* Translators: %s are a name, a Khyber Pass ID and a record state */
   body = g_strdup_printf (_("%s is already enrolled at this station as %s (%s). A citizen is "
@@ -123,8 +128,7 @@ check_existing_cnic (KsEnrollPage *self)
                                                 _("Already Enrolled"), body));
   ks_ui_mark_training (GTK_WINDOW (dialog));
   adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  if (existing->decision == KS_RECORD_STATE_APPROVED &&
-      ks_records_is_editable (ks_station_get_store (self->station), existing->kp_id, NULL))
+  if (existing->decision == KS_RECORD_STATE_APPROVED && enrolled->editable)
     {
       g_autofree char *more = g_strconcat (body, " ",
                                            _("A correction is a new version that goes back to "
@@ -133,7 +137,7 @@ check_existing_cnic (KsEnrollPage *self)
 
       adw_message_dialog_set_body (dialog, more);
     }
-  if (ks_records_is_editable (ks_station_get_store (self->station), existing->kp_id, NULL))
+  if (enrolled->editable)
     {
       adw_message_dialog_add_response (dialog, "edit", _("_Open Record"));
       adw_message_dialog_set_response_appearance (dialog, "edit", ADW_RESPONSE_SUGGESTED);
@@ -142,7 +146,27 @@ check_existing_cnic (KsEnrollPage *self)
   g_object_set_data_full (G_OBJECT (dialog), "kp-id", g_strdup (existing->kp_id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_existing_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  return FALSE;
+}
+
+/* A CNIC already at this station opens that record instead of a second enrollment. */
+static void
+enrolled_checked (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KsEnrollPending) pending = user_data;
+  KsEnrollPage *self = pending->page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsEnrolled) enrolled = ks_station_find_enrolled_finish (KS_STATION (object), result,
+                                                                    &error);
+
+  if (!_ks_enroll_pending_is_current (pending, error))
+    return;
+  self->busy = FALSE;
+  if (enrolled != NULL)
+    show_enrolled (self, enrolled);
+  else if (self->step == KS_ENROLL_STEP_IDENTITY)
+    _ks_enroll_page_go_to_step (self, KS_ENROLL_STEP_PERSONAL);
 }
 
 static void submit (KsEnrollPage *self);
@@ -234,9 +258,12 @@ next_action (GtkWidget  *widget,
     {
     case KS_ENROLL_STEP_IDENTITY:
       show_identity_warning (self);
-      if (!check_existing_cnic (self))
-        return;
-      break;
+      self->busy = TRUE;
+      ks_station_find_enrolled_async (self->station, ks_record_get (self->record, KS_FIELD_CNIC),
+                                      self->saver ? ks_draft_saver_get_draft_id (self->saver) : 0,
+                                      self->cancellable, enrolled_checked,
+                                      _ks_enroll_pending_new (self, NULL, 0));
+      return;
 
     case KS_ENROLL_STEP_REVIEW:
       /* Everything once more, in order: the first wrong field is the one shown. */
@@ -287,7 +314,7 @@ new_action (GtkWidget  *widget,
   KsEnrollPage *self = KS_ENROLL_PAGE (widget);
   g_autoptr(KsRecord) record = NULL;
 
-  if (self->station == NULL || self->session == NULL)
+  if (self->station == NULL || self->session == NULL || self->busy)
     return;
   record = ks_record_new ();
   /* Start with no gender chosen: the operator picks it from the card. */
@@ -322,16 +349,29 @@ on_resume_draft (KsEnrollPage *self,
 }
 
 static void
+draft_discarded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KsEnrollPending) pending = user_data;
+  KsEnrollPage *self = pending->page;
+  g_autoptr(GError) error = NULL;
+
+  ks_station_discard_draft_finish (KS_STATION (object), result, &error);
+  if (!_ks_enroll_pending_is_current (pending, error))
+    return;
+  if (error != NULL)
+    ks_enroll_start_show_message (self->start_page, error->message);
+  else
+    _ks_enroll_page_refresh_start (self);
+}
+
+static void
 on_discard_draft (KsEnrollPage *self,
                   gint64        draft)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!ks_drafts_discard (ks_station_get_store (self->station), self->session, draft, &error))
-    {
-      ks_enroll_start_show_message (self->start_page, error->message);
-    }
-  _ks_enroll_page_refresh_start (self);
+  ks_station_discard_draft_async (self->station, self->session, draft, self->cancellable,
+                                  draft_discarded, _ks_enroll_pending_new (self, NULL, 0));
 }
 
 /* Submit ******************************************************************************/
@@ -434,19 +474,26 @@ submit_done (GObject      *object,
   g_clear_object (&self->record);
 }
 
-/* The record goes to the store in a worker thread (KsStation): the form waits, responsive. */
+/* The draft is written: now the record goes to the store. */
 static void
-submit (KsEnrollPage *self)
+draft_flushed (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
+  g_autoptr(KsEnrollPending) pending = user_data;
+  KsEnrollPage *self = pending->page;
   g_autoptr(GError) error = NULL;
   Submitting *submitting;
 
-  if (self->busy || self->saver == NULL)
+  if (!ks_draft_saver_flush_finish (KS_DRAFT_SAVER (object), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
-  /* Write the draft first: if the submit fails, the form is exactly as the operator left it. */
-  if (!ks_draft_saver_flush (self->saver, &error))
+  if (!_ks_enroll_pending_is_current (pending, error) || self->saver != KS_DRAFT_SAVER (object))
+    return;
+  if (error != NULL)
     {
+      self->busy = FALSE;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.next", TRUE);
       _ks_enroll_page_show_step_message (self, error->message, -1);
       return;
     }
@@ -456,11 +503,23 @@ submit (KsEnrollPage *self)
   submitting->draft_id = ks_draft_saver_get_draft_id (self->saver);
   ks_draft_saver_stop (self->saver);
   g_clear_object (&self->saver);
+  ks_station_submit_async (self->station, self->session, submitting->draft_id, self->record,
+                           self->cancellable, submit_done, submitting);
+}
+
+/* The record goes to the store in a worker thread (KsStation): the form waits, responsive.
+ * The draft is written first: if the submit fails, the form is exactly as the operator left
+ * it. */
+static void
+submit (KsEnrollPage *self)
+{
+  if (self->busy || self->saver == NULL)
+    return;
 
   self->busy = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.next", FALSE);
-  ks_station_submit_async (self->station, self->session, submitting->draft_id, self->record,
-                           self->cancellable, submit_done, submitting);
+  ks_draft_saver_flush_async (self->saver, self->cancellable, draft_flushed,
+                              _ks_enroll_pending_new (self, NULL, 0));
 }
 
 /* Class ******************************************************************************/

@@ -83,6 +83,7 @@ struct _KsEnrollPage
   GCancellable *cancellable;
   char *submitted_id;
   KsEnrollStep step;
+  guint serial;                 /* a new session or draft: answers to older calls are stale */
   gboolean loading;
   gboolean busy;
 
@@ -112,6 +113,23 @@ void _ks_enroll_page_start_draft (KsEnrollPage *self,
 void _ks_enroll_page_resume_draft (KsEnrollPage *self,
                                    gint64        draft_id);
 void _ks_enroll_page_refresh_start (KsEnrollPage *self);
+
+/* What a store call from the wizard (in a worker thread, KsStation) comes back to. */
+typedef struct
+{
+  KsEnrollPage *page;
+  guint serial;
+  KsRecord *record;
+  KsEnrollStep step;
+} KsEnrollPending;
+
+KsEnrollPending *_ks_enroll_pending_new (KsEnrollPage *self,
+                                         KsRecord     *record,
+                                         KsEnrollStep  step);
+void             _ks_enroll_pending_free (KsEnrollPending *pending);
+gboolean         _ks_enroll_pending_is_current (KsEnrollPending *pending,
+                                                const GError    *error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsEnrollPending, _ks_enroll_pending_free)
 
 /* ks-enroll-page-actions.c */
 void _ks_enroll_page_class_actions_init (GtkWidgetClass *widget_class);

@@ -19,7 +19,6 @@
 #include "ks-enroll-page-private.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
-#include "ks-station-rules.h"
 
 G_DEFINE_FINAL_TYPE (KsEnrollPage, ks_enroll_page, ADW_TYPE_BIN)
 
@@ -826,6 +825,10 @@ ks_enroll_page_set_session (KsEnrollPage *self,
       ks_fingerprint_step_set_draft (self->fingerprint_step, 0);
     }
   g_set_object (&self->session, session);
+  /* Whatever the last operator's page was waiting for no longer matters. */
+  self->serial++;
+  self->busy = FALSE;
+  ks_enroll_start_set_drafts (self->start_page, NULL, NULL);
   _ks_enroll_page_refresh_start (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "start");
   if (session != NULL)
