@@ -22,6 +22,8 @@
 #include "ks-cards.h"
 #include "ks-photo.h"
 #include "ks-records.h"
+#include "ks-slip.h"
+#include "ks-station-rules.h"
 #include "ks-station-config-private.h"
 #include "ks-station.h"
 #include "ks-training.h"
@@ -701,6 +703,575 @@ ks_station_issue_card (KsStation  *self,
   options.specimen = ks_station_is_training (self);
   return ks_cards_issue (self->store, session, keys, self->reference, self->profile, kp_id,
                          &options, error);
+}
+
+/* Submitting an enrollment ***********************************************************/
+
+void
+ks_submission_free (KsSubmission *submission)
+{
+  if (submission == NULL)
+    return;
+  g_free (submission->kp_id);
+  g_clear_pointer (&submission->slip, ks_slip_free);
+  g_clear_error (&submission->slip_error);
+  g_clear_pointer (&submission->card, ks_card_free);
+  g_clear_error (&submission->card_error);
+  g_free (submission);
+}
+
+typedef struct
+{
+  KsSession *session;
+  KsRecord *record;
+  gint64 draft_id;
+} SubmitJob;
+
+static void
+submit_job_free (SubmitJob *job)
+{
+  g_clear_object (&job->session);
+  g_clear_object (&job->record);
+  g_free (job);
+}
+
+static void
+submit_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  SubmitJob *job = task_data;
+  /* District, station code, approval policy and station rules: ks_records_submit() reads
+   * them itself. */
+  KsSubmitOptions options = { NULL };
+  g_autoptr(KsSubmission) submission = g_new0 (KsSubmission, 1);
+  GError *error = NULL;
+
+  submission->kp_id = ks_records_submit (self->store, job->session, job->draft_id, job->record,
+                                         self->reference, &options, &error);
+  if (submission->kp_id == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The record is stored; the slip and (when approval is off, so the record is approved
+   * already) the card are separate steps: if either fails, the record stays and they can be
+   * made later from Review. */
+  submission->slip = ks_slip_new_for_record (self->store, submission->kp_id,
+                                             ks_station_is_training (self),
+                                             &submission->slip_error);
+  submission->approved = ks_cards_check_issuable (self->store, submission->kp_id, NULL);
+  if (submission->approved)
+    submission->card = ks_station_issue_card (self, job->session, submission->kp_id,
+                                              &submission->card_error);
+  g_task_return_pointer (task, g_steal_pointer (&submission), (GDestroyNotify)ks_submission_free);
+}
+
+/**
+ * ks_station_submit_async:
+ * @session: the operator who enrolled the citizen
+ * @draft_id: the draft the record was saved as (it goes when the record is stored)
+ * @record: the record as the wizard filled it; copied
+ *
+ * Submits an enrollment in a worker thread (ks_records_submit()), then makes the citizen's
+ * slip and, when the record is approved at once, the signed card.
+ */
+void
+ks_station_submit_async (KsStation          *self,
+                         KsSession          *session,
+                         gint64              draft_id,
+                         KsRecord           *record,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SubmitJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (KS_IS_SESSION (session));
+  g_return_if_fail (KS_IS_RECORD (record));
+
+  job = g_new0 (SubmitJob, 1);
+  job->session = g_object_ref (session);
+  job->record = ks_record_copy (record);
+  job->draft_id = draft_id;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_submit_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)submit_job_free);
+  g_task_run_in_thread (task, submit_thread);
+}
+
+/**
+ * ks_station_submit_finish:
+ *
+ * Returns: (transfer full): what the submit gave, or %NULL when the record was not stored
+ *   (the draft is still there)
+ */
+KsSubmission *
+ks_station_submit_finish (KsStation    *self,
+                          GAsyncResult *result,
+                          GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_station_submit_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The enrollment wizard's store work *************************************************/
+
+/* Every call below reads or writes the store (and the rules look at the disk): the wizard
+ * asks for them from the UI thread, so they run in a worker thread. */
+
+void
+ks_enroll_status_free (KsEnrollStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->refusal);
+  g_clear_pointer (&status->mine, g_ptr_array_unref);
+  g_clear_pointer (&status->stale, g_ptr_array_unref);
+  g_free (status);
+}
+
+void
+ks_enrolled_free (KsEnrolled *enrolled)
+{
+  if (enrolled == NULL)
+    return;
+  g_clear_pointer (&enrolled->info, ks_record_info_free);
+  g_free (enrolled);
+}
+
+typedef struct
+{
+  KsSession *session;
+  KsRecord *record;
+  gint64 record_id;
+  gint64 draft_id;
+  char *text;                   /* a CNIC or a Khyber Pass ID */
+  KsDraftInfo *draft_info;      /* out */
+  KsRecordInfo *record_info;    /* out */
+} EnrollJob;
+
+static void
+enroll_job_free (EnrollJob *job)
+{
+  g_clear_object (&job->session);
+  g_clear_object (&job->record);
+  g_free (job->text);
+  g_clear_pointer (&job->draft_info, ks_draft_info_free);
+  g_clear_pointer (&job->record_info, ks_record_info_free);
+  g_free (job);
+}
+
+static void
+run_enroll_job (KsStation          *self,
+                EnrollJob          *job,
+                gpointer            source_tag,
+                GTaskThreadFunc     thread,
+                GCancellable       *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer            user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, (GDestroyNotify)enroll_job_free);
+  g_task_run_in_thread (task, thread);
+}
+
+static void
+enroll_status_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EnrollJob *job = task_data;
+  g_autoptr(KsEnrollStatus) status = g_new0 (KsEnrollStatus, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_path_get_dirname (ks_store_get_path (self->store));
+  KsStationRules rules;
+
+  /* The station's rules (too many records awaiting review, no sync for too long, disk nearly
+   * full) stop new enrollments; drafts can still be opened. */
+  ks_station_rules_from_config (&rules, self->config);
+  status->allowed = ks_station_rules_check (self->store, &rules, data_dir, &error);
+  if (!status->allowed)
+    status->refusal = g_strdup (error->message);
+  status->mine = ks_drafts_list_mine (self->store, job->session, NULL);
+  if (ks_session_can (job->session, KS_PERMISSION_SEE_STALE_DRAFTS))
+    status->stale = ks_drafts_list_stale (self->store, job->session,
+                                          ks_station_config_get_uint (self->config,
+                                                                      "stale-draft-days"),
+                                          NULL);
+  g_task_return_pointer (task, g_steal_pointer (&status), (GDestroyNotify)ks_enroll_status_free);
+}
+
+/**
+ * ks_station_enroll_status_async:
+ * @session: the operator at the enrollment start page
+ *
+ * What the start page shows: whether the station's rules allow a new enrollment (and why
+ * not), the operator's drafts and, for supervisors, the stale drafts.
+ */
+void
+ks_station_enroll_status_async (KsStation          *self,
+                                KsSession          *session,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  EnrollJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (KS_IS_SESSION (session));
+
+  job = g_new0 (EnrollJob, 1);
+  job->session = g_object_ref (session);
+  run_enroll_job (self, job, ks_station_enroll_status_async, enroll_status_thread, cancellable,
+                  callback, user_data);
+}
+
+/**
+ * ks_station_enroll_status_finish:
+ *
+ * Returns: (transfer full): the status
+ */
+KsEnrollStatus *
+ks_station_enroll_status_finish (KsStation    *self,
+                                 GAsyncResult *result,
+                                 GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+create_draft_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EnrollJob *job = task_data;
+  GError *error = NULL;
+  gint64 draft = ks_drafts_create (self->store, job->session, job->record, job->record_id,
+                                   &error);
+
+  if (draft == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, draft);
+}
+
+/**
+ * ks_station_create_draft_async:
+ * @record: the record to start from; copied
+ * @record_id: the stored record the draft corrects, or 0 for a new enrollment
+ *
+ * ks_drafts_create() in a worker thread.
+ */
+void
+ks_station_create_draft_async (KsStation          *self,
+                               KsSession          *session,
+                               KsRecord           *record,
+                               gint64              record_id,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  EnrollJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (KS_IS_SESSION (session));
+  g_return_if_fail (KS_IS_RECORD (record));
+
+  job = g_new0 (EnrollJob, 1);
+  job->session = g_object_ref (session);
+  job->record = ks_record_copy (record);
+  job->record_id = record_id;
+  run_enroll_job (self, job, ks_station_create_draft_async, create_draft_thread, cancellable,
+                  callback, user_data);
+}
+
+/**
+ * ks_station_create_draft_finish:
+ *
+ * Returns: the new draft's id, or 0 with @error set
+ */
+gint64
+ks_station_create_draft_finish (KsStation    *self,
+                                GAsyncResult *result,
+                                GError      **error)
+{
+  gssize draft;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  draft = g_task_propagate_int (G_TASK (result), error);
+  return draft > 0 ? draft : 0;
+}
+
+static void
+load_draft_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EnrollJob *job = task_data;
+  GError *error = NULL;
+  KsRecord *record = ks_drafts_load (self->store, job->draft_id, &job->draft_info, &error);
+
+  if (record == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, record, g_object_unref);
+}
+
+/**
+ * ks_station_load_draft_async:
+ *
+ * ks_drafts_load() in a worker thread.
+ */
+void
+ks_station_load_draft_async (KsStation          *self,
+                             gint64              draft_id,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  EnrollJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+
+  job = g_new0 (EnrollJob, 1);
+  job->draft_id = draft_id;
+  run_enroll_job (self, job, ks_station_load_draft_async, load_draft_thread, cancellable,
+                  callback, user_data);
+}
+
+/**
+ * ks_station_load_draft_finish:
+ * @info: (out) (optional) (transfer full): the draft's details
+ *
+ * Returns: (transfer full): the draft's record
+ */
+KsRecord *
+ks_station_load_draft_finish (KsStation    *self,
+                              GAsyncResult *result,
+                              KsDraftInfo **info,
+                              GError      **error)
+{
+  KsRecord *record;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  record = g_task_propagate_pointer (G_TASK (result), error);
+  if (record != NULL && info != NULL)
+    {
+      EnrollJob *job = g_task_get_task_data (G_TASK (result));
+      *info = g_steal_pointer (&job->draft_info);
+    }
+  return record;
+}
+
+static void
+discard_draft_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EnrollJob *job = task_data;
+  GError *error = NULL;
+
+  if (!ks_drafts_discard (self->store, job->session, job->draft_id, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_station_discard_draft_async:
+ *
+ * ks_drafts_discard() in a worker thread.
+ */
+void
+ks_station_discard_draft_async (KsStation          *self,
+                                KsSession          *session,
+                                gint64              draft_id,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  EnrollJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (KS_IS_SESSION (session));
+
+  job = g_new0 (EnrollJob, 1);
+  job->session = g_object_ref (session);
+  job->draft_id = draft_id;
+  run_enroll_job (self, job, ks_station_discard_draft_async, discard_draft_thread, cancellable,
+                  callback, user_data);
+}
+
+gboolean
+ks_station_discard_draft_finish (KsStation    *self,
+                                 GAsyncResult *result,
+                                 GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+find_enrolled_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EnrollJob *job = task_data;
+  g_autoptr(KsEnrolled) enrolled = NULL;
+  g_autoptr(KsRecordInfo) existing = ks_records_find_by_cnic (self->store, job->text, NULL);
+  g_autoptr(KsDraftInfo) draft = NULL;
+  g_autoptr(KsRecord) ignored = NULL;
+
+  if (existing == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  /* The draft already corrects that record: it is the same citizen, not a second one. */
+  if (job->draft_id > 0)
+    ignored = ks_drafts_load (self->store, job->draft_id, &draft, NULL);
+  if (draft != NULL && draft->record_id == existing->id)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  enrolled = g_new0 (KsEnrolled, 1);
+  enrolled->editable = ks_records_is_editable (self->store, existing->kp_id, NULL);
+  enrolled->info = g_steal_pointer (&existing);
+  g_task_return_pointer (task, g_steal_pointer (&enrolled), (GDestroyNotify)ks_enrolled_free);
+}
+
+/**
+ * ks_station_find_enrolled_async:
+ * @cnic: the CNIC or B-form number typed in the wizard
+ * @draft_id: the draft being filled, or 0
+ *
+ * Looks for a citizen already enrolled at this station with @cnic, other than the record
+ * the draft corrects.
+ */
+void
+ks_station_find_enrolled_async (KsStation          *self,
+                                const char         *cnic,
+                                gint64              draft_id,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  EnrollJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (cnic != NULL);
+
+  job = g_new0 (EnrollJob, 1);
+  job->text = g_strdup (cnic);
+  job->draft_id = draft_id;
+  run_enroll_job (self, job, ks_station_find_enrolled_async, find_enrolled_thread, cancellable,
+                  callback, user_data);
+}
+
+/**
+ * ks_station_find_enrolled_finish:
+ *
+ * Returns: (transfer full) (nullable): the citizen's record, or %NULL (and no error) when the
+ *   citizen is not enrolled here yet
+ */
+KsEnrolled *
+ks_station_find_enrolled_finish (KsStation    *self,
+                                 GAsyncResult *result,
+                                 GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+load_record_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EnrollJob *job = task_data;
+  GError *error = NULL;
+  g_autoptr(KsRecord) record = NULL;
+
+  if (!(record = ks_records_load (self->store, job->text, &error)) ||
+      !(job->record_info = ks_records_get_info (self->store, job->text, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&record), g_object_unref);
+}
+
+/**
+ * ks_station_load_record_async:
+ * @kp_id: a stored record's Khyber Pass ID
+ *
+ * ks_records_load() and ks_records_get_info() in a worker thread.
+ */
+void
+ks_station_load_record_async (KsStation          *self,
+                              const char         *kp_id,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  EnrollJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (kp_id != NULL);
+
+  job = g_new0 (EnrollJob, 1);
+  job->text = g_strdup (kp_id);
+  run_enroll_job (self, job, ks_station_load_record_async, load_record_thread, cancellable,
+                  callback, user_data);
+}
+
+/**
+ * ks_station_load_record_finish:
+ * @info: (out) (optional) (transfer full): the record's state and details
+ *
+ * Returns: (transfer full): the record
+ */
+KsRecord *
+ks_station_load_record_finish (KsStation     *self,
+                               GAsyncResult  *result,
+                               KsRecordInfo **info,
+                               GError       **error)
+{
+  KsRecord *record;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  record = g_task_propagate_pointer (G_TASK (result), error);
+  if (record != NULL && info != NULL)
+    {
+      EnrollJob *job = g_task_get_task_data (G_TASK (result));
+      *info = g_steal_pointer (&job->record_info);
+    }
+  return record;
 }
 
 /**
