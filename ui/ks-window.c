@@ -403,7 +403,7 @@ open_card_action (GtkWidget  *widget,
 static void
 update_registry_indicator (KsWindow *self)
 {
-  gboolean online = ks_sync_page_get_online (self->sync_page);
+  gboolean online = ks_station_get_online (self->station);
   const char *text = online ? _("Registry online") : _("Registry not reached");
 
   gtk_image_set_from_icon_name (self->registry_indicator,
@@ -451,7 +451,8 @@ ks_window_constructed (GObject *object)
   ks_settings_page_set_station (self->settings_page, self->station);
   ks_enroll_page_set_station (self->enroll_page, self->station);
   ks_verify_page_set_station (self->verify_page, self->station);
-  g_signal_connect_object (self->sync_page, "notify::online",
+  /* "online" belongs to the station's sync engine, which outlives this window. */
+  g_signal_connect_object (self->station, "notify::online",
                            G_CALLBACK (update_registry_indicator), self, G_CONNECT_SWAPPED);
   ks_sync_page_set_station (self->sync_page, self->station);
   update_registry_indicator (self);

@@ -20,6 +20,7 @@
 #include "ks-audit.h"
 #include "ks-card-holder.h"
 #include "ks-cards.h"
+#include "ks-fingers.h"
 #include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-station-config-private.h"
@@ -46,11 +47,18 @@ struct _KsStation
   KsFingerprintService *fingerprint_service;
   KsVirtualScanner *virtual_scanner;
   KsVault *biometrics_vault;
+
+  /* The one sync engine of this run, made once its keys are loaded
+   * (ks_station_load_sync_engine_async()): it outlives the windows, so a language switch does
+   * not stop a sync. */
+  KsSyncEngine *sync_engine;
 };
 
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_SYNC_ENGINE,
+  PROP_ONLINE,
   N_PROPS
 };
 
@@ -63,6 +71,10 @@ ks_station_dispose (GObject *object)
 {
   KsStation *self = (KsStation *)object;
 
+  /* A job holds the engine: without the cancel, its run would go on after the station. */
+  if (self->sync_engine != NULL)
+    ks_sync_engine_cancel (self->sync_engine);
+  g_clear_object (&self->sync_engine);
   g_clear_object (&self->session);
   g_clear_object (&self->virtual_scanner);
   g_clear_object (&self->fingerprint_service);
@@ -101,6 +113,14 @@ ks_station_get_property (GObject    *object,
       g_value_set_object (value, self->session);
       break;
 
+    case PROP_SYNC_ENGINE:
+      g_value_set_object (value, self->sync_engine);
+      break;
+
+    case PROP_ONLINE:
+      g_value_set_boolean (value, ks_station_get_online (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -118,6 +138,22 @@ ks_station_class_init (KsStationClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, KS_TYPE_SESSION,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * KsStation:sync-engine:
+   *
+   * The station's sync engine, %NULL until ks_station_load_sync_engine_async() made it.
+   */
+  properties[PROP_SYNC_ENGINE] =
+    g_param_spec_object ("sync-engine", NULL, NULL, KS_TYPE_SYNC_ENGINE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * KsStation:online:
+   *
+   * %TRUE while the registry answered the sync engine's last request.
+   */
+  properties[PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -836,7 +872,8 @@ ks_station_get_virtual_scanner (KsStation *self)
  * ks_station_get_biometrics_vault:
  *
  * The key that seals fingerprint templates and images, `keys/biometrics.key` in the profile
- * folder (made on first use, owner-only), outside the database.
+ * folder (made on first use, owner-only), outside the database. Safe to call from a worker
+ * thread.
  *
  * Returns: (transfer none): the vault, or %NULL when the key cannot be read or made
  */
@@ -844,8 +881,12 @@ KsVault *
 ks_station_get_biometrics_vault (KsStation *self,
                                  GError   **error)
 {
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (KS_IS_STATION (self), NULL);
 
+  /* The sync engine's loader opens it from a worker thread. */
+  locker = g_mutex_locker_new (&self->keys_lock);
   if (self->biometrics_vault == NULL)
     {
       g_autofree char *dir = ks_profile_build_path (self->profile, "keys");
@@ -864,4 +905,203 @@ ks_station_get_biometrics_vault (KsStation *self,
       self->biometrics_vault = ks_vault_open (path, error);
     }
   return self->biometrics_vault;
+}
+
+/* The sync engine ******************************************************************/
+
+/* What the sync worker reads a record's fingers with: its own references, because it runs on
+ * the engine's thread. */
+typedef struct
+{
+  KsStore *store;
+  KsVault *vault;
+} BiometricsSource;
+
+static void
+biometrics_source_free (BiometricsSource *source)
+{
+  g_clear_object (&source->store);
+  g_clear_object (&source->vault);
+  g_free (source);
+}
+
+static GBytes *
+record_biometrics (const char *kp_id,
+                   gpointer    user_data)
+{
+  BiometricsSource *source = user_data;
+  g_autoptr(GError) error = NULL;
+  GBytes *blob = ks_fingers_export_for_registry (source->store, source->vault, kp_id, &error);
+
+  if (error != NULL)
+    g_debug ("Fingers of %s not sent: %s", kp_id, error->message);
+  return blob;
+}
+
+static void
+on_sync_connectivity (KsStation *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+}
+
+/* On the caller's thread: the engine answers on the context it was made in. */
+static KsSyncEngine *
+adopt_sync_engine (KsStation     *self,
+                   KsStationKeys *keys,
+                   KsVault       *vault)
+{
+  if (self->sync_engine != NULL)
+    return self->sync_engine;
+
+  self->sync_engine = ks_sync_engine_new (self->store, keys);
+  /* Each record's fingers travel with it, sealed by the engine to the registry's key. */
+  if (vault != NULL)
+    {
+      BiometricsSource *source = g_new0 (BiometricsSource, 1);
+
+      source->store = g_object_ref (self->store);
+      source->vault = g_object_ref (vault);
+      ks_sync_engine_set_biometrics_func (self->sync_engine, record_biometrics, source,
+                                          (GDestroyNotify)biometrics_source_free);
+    }
+  ks_station_config_bind (self->config, "registry-url", self->sync_engine, "registry-url");
+  ks_station_config_bind (self->config, "registry-ca-file", self->sync_engine, "ca-file");
+  ks_station_config_bind (self->config, "sync-batch-size", self->sync_engine, "batch-size");
+  ks_station_config_bind (self->config, "sync-interval-minutes", self->sync_engine,
+                          "interval-minutes");
+  g_signal_connect_object (self->sync_engine, "notify::connectivity",
+                           G_CALLBACK (on_sync_connectivity), self, G_CONNECT_SWAPPED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+  return self->sync_engine;
+}
+
+typedef struct
+{
+  KsStationKeys *keys;
+  KsVault *vault;
+} EngineParts;
+
+static void
+engine_parts_free (EngineParts *parts)
+{
+  g_clear_object (&parts->keys);
+  g_clear_object (&parts->vault);
+  g_free (parts);
+}
+
+static void
+load_engine_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  EngineParts *parts = g_new0 (EngineParts, 1);
+  GError *error = NULL;
+  KsStationKeys *keys = ks_station_get_keys (self, &error);
+
+  if (keys == NULL)
+    {
+      engine_parts_free (parts);
+      g_task_return_error (task, error);
+      return;
+    }
+  parts->keys = g_object_ref (keys);
+  /* Without the biometrics key the records still sync, without their fingers. */
+  parts->vault = ks_station_get_biometrics_vault (self, NULL);
+  if (parts->vault != NULL)
+    g_object_ref (parts->vault);
+  g_task_return_pointer (task, parts, (GDestroyNotify)engine_parts_free);
+}
+
+static void
+load_engine_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KsStation *self = KS_STATION (source);
+  EngineParts *parts;
+  GError *error = NULL;
+
+  parts = g_task_propagate_pointer (G_TASK (result), &error);
+  if (parts == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_object_ref (adopt_sync_engine (self, parts->keys, parts->vault)),
+                         g_object_unref);
+  engine_parts_free (parts);
+}
+
+/**
+ * ks_station_load_sync_engine_async:
+ *
+ * Makes the station's sync engine, once per run: the station's keys (read, or made at first
+ * need) and the biometrics key are loaded in a worker thread, then the engine is made on the
+ * caller's thread and bound to the station's configuration (registry, batch size, interval).
+ * Call it from the thread whose main context should receive the engine's notifications. A
+ * second call returns the same engine.
+ */
+void
+ks_station_load_sync_engine_async (KsStation          *self,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (KS_IS_STATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_load_sync_engine_async);
+  if (self->sync_engine != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (self->sync_engine), g_object_unref);
+      return;
+    }
+  worker = g_task_new (self, cancellable, load_engine_done, g_steal_pointer (&task));
+  g_task_run_in_thread (worker, load_engine_thread);
+}
+
+/**
+ * ks_station_load_sync_engine_finish:
+ *
+ * Returns: (transfer full): the sync engine, or %NULL when the station's keys cannot be read
+ *   or made (the message says what to do)
+ */
+KsSyncEngine *
+ks_station_load_sync_engine_finish (KsStation    *self,
+                                    GAsyncResult *result,
+                                    GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ks_station_get_sync_engine:
+ *
+ * Returns: (transfer none) (nullable): the sync engine, once loaded
+ */
+KsSyncEngine *
+ks_station_get_sync_engine (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+  return self->sync_engine;
+}
+
+/**
+ * ks_station_get_online:
+ *
+ * Returns: %TRUE while the registry answered the sync engine's last request
+ */
+gboolean
+ks_station_get_online (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), FALSE);
+  return self->sync_engine != NULL &&
+         ks_sync_engine_get_connectivity (self->sync_engine) == KS_SYNC_CONNECTIVITY_ONLINE;
 }

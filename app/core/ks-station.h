@@ -14,6 +14,7 @@
 #include "ks-session.h"
 #include "ks-station-config.h"
 #include "ks-store.h"
+#include "ks-sync.h"
 #include "ks-trust.h"
 #include "ks-vault.h"
 #include "ks-virtual-scanner.h"
@@ -94,5 +95,15 @@ KsFingerprintService *ks_station_get_fingerprint_service (KsStation *self);
 KsVirtualScanner     *ks_station_get_virtual_scanner (KsStation *self);
 KsVault              *ks_station_get_biometrics_vault (KsStation *self,
                                                        GError   **error);
+
+KsSyncEngine         *ks_station_get_sync_engine (KsStation *self);
+void                  ks_station_load_sync_engine_async (KsStation          *self,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+KsSyncEngine         *ks_station_load_sync_engine_finish (KsStation    *self,
+                                                          GAsyncResult *result,
+                                                          GError      **error);
+gboolean              ks_station_get_online (KsStation *self);
 
 G_END_DECLS
