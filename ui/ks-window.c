@@ -50,6 +50,7 @@ struct _KsWindow
   /* Owned */
   KsStation *station;
   GSettings *window_settings;
+  GCancellable *cancellable;    /* the window's requests to core; cancelled on dispose */
   gint64 last_activity;
   guint idle_timer;
   guint idle_lock_seconds;
@@ -269,6 +270,18 @@ on_language_chosen (KsWindow   *self,
   recreate_soon (self, TRUE);
 }
 
+/* Not cancelled with the window: the window is rebuilt for the language right after. */
+static void
+language_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_accounts_change_finish (KS_STORE (source), result, &error))
+    g_warning ("Could not save the operator’s language: %s", error->message);
+}
+
 /* Each operator works in their own language: a language picked on the sign-in screen becomes
  * theirs; otherwise the one saved with their account is applied as they sign in. */
 static void
@@ -277,16 +290,14 @@ on_signed_in (KsWindow  *self,
 {
   const char *saved = ks_account_get_language (ks_session_get_account (session));
   const char *current = ks_language_get_applied ();
-  g_autoptr(GError) error = NULL;
 
   ks_window_session_started (self, session);
 
   if (ks_signin_page_get_language_chosen (self->signin_page) || *saved == '\0')
     {
-      if (*current != '\0' && g_strcmp0 (saved, current) != 0 &&
-          !ks_accounts_set_language (ks_station_get_store (self->station), session, current,
-                                     &error))
-        g_warning ("Could not save the operator’s language: %s", error->message);
+      if (*current != '\0' && g_strcmp0 (saved, current) != 0)
+        ks_accounts_set_language_async (ks_station_get_store (self->station), session, current,
+                                        NULL, language_saved, NULL);
     }
   else if (ks_language_lookup (saved) != NULL && g_strcmp0 (saved, current) != 0)
     {
@@ -303,6 +314,17 @@ on_switch_profile (KsWindow   *self,
 
   if (ks_window_switch_profile (self, profile, &error) == NULL)
     ks_window_show_toast (self, error->message);
+}
+
+static void
+lock_recorded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_session_lock_finish (KS_SESSION (source), result, &error))
+    g_warning ("Could not record the lock: %s", error->message);
 }
 
 void
@@ -323,9 +345,8 @@ ks_window_lock (KsWindow *self)
       g_warning ("Could not save the draft before locking: %s", error->message);
       g_clear_error (&error);
     }
-  /* Even if the audit entry cannot be written (disk full), the screen still locks. */
-  if (!ks_session_lock (session, &error))
-    g_warning ("Could not record the lock: %s", error->message);
+  /* Locked at once; even if the audit entry cannot be written (disk full), the screen locks. */
+  ks_session_lock_async (session, NULL, lock_recorded, NULL);
   ks_lock_page_set_session (self->lock_page, session);
   set_mode (self, "locked");
 }
@@ -339,13 +360,23 @@ on_unlocked (KsWindow *self)
 }
 
 static void
+sign_out_recorded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_session_sign_out_finish (KS_SESSION (source), result, &error))
+    g_warning ("Could not record the sign-out: %s", error->message);
+}
+
+static void
 sign_out (KsWindow *self)
 {
   KsSession *session = ks_station_get_session (self->station);
-  g_autoptr(GError) error = NULL;
 
-  if (session != NULL && !ks_session_sign_out (session, &error))
-    g_warning ("Could not record the sign-out: %s", error->message);
+  if (session != NULL)
+    ks_session_sign_out_async (session, NULL, sign_out_recorded, NULL);
   ks_enroll_page_set_session (self->enroll_page, NULL);
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
@@ -417,10 +448,26 @@ update_registry_indicator (KsWindow *self)
 }
 
 static void
+setup_checked (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean needs_setup = ks_station_needs_setup_finish (KS_STATION (source), result, &error);
+
+  /* Cancelled with the window; or someone signed in meanwhile (a rebuilt window). */
+  if (error != NULL || !g_str_equal (ks_window_get_mode (self), "opening"))
+    return;
+  gtk_stack_set_visible_child_full (self->mode_stack, needs_setup ? "setup" : "sign-in",
+                                    GTK_STACK_TRANSITION_TYPE_NONE);
+  set_mode (self, needs_setup ? "setup" : "sign-in");
+}
+
+static void
 ks_window_constructed (GObject *object)
 {
   KsWindow *self = (KsWindow *)object;
-  KsStore *store = ks_station_get_store (self->station);
 
   G_OBJECT_CLASS (ks_window_parent_class)->constructed (object);
 
@@ -458,7 +505,12 @@ ks_window_constructed (GObject *object)
   update_registry_indicator (self);
   ks_review_page_set_station (self->review_page, self->station);
 
-  set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
+  /* Set-up or sign-in, once the station read whether it has accounts: a blank page till then
+   * (a few milliseconds), with no crossfade from it. */
+  gtk_stack_set_visible_child_full (self->mode_stack, "opening", GTK_STACK_TRANSITION_TYPE_NONE);
+  set_mode (self, "opening");
+  ks_station_needs_setup_async (self->station, self->cancellable, setup_checked,
+                                g_object_ref (self));
 
   note_activity (self);
   _ks_window_set_idle_lock_seconds (self, 0);
@@ -469,6 +521,8 @@ ks_window_dispose (GObject *object)
 {
   KsWindow *self = (KsWindow *)object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->idle_timer, g_source_remove);
   g_clear_weak_pointer (&self->focus_before_lock);
   gtk_widget_dispose_template (GTK_WIDGET (self), KS_TYPE_WINDOW);
@@ -609,6 +663,7 @@ ks_window_init (KsWindow *self)
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
 
   self->window_settings = g_settings_new (APP_ID);
+  self->cancellable = g_cancellable_new ();
 
   /* Capture phase: the window sees activity before any child consumes the event. */
   key = gtk_event_controller_key_new ();

@@ -814,6 +814,53 @@ ks_station_reset_training (KsStation *self,
   return ks_station_get_keys (self, error) != NULL;
 }
 
+static void
+reset_training_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!ks_station_reset_training (source_object, task_data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_station_reset_training_async:
+ * @session: a trainer's session
+ *
+ * ks_station_reset_training() in a worker thread (the store, the key files, new keys).
+ */
+void
+ks_station_reset_training_async (KsStation          *self,
+                                 KsSession          *session,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (KS_IS_SESSION (session));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_reset_training_async);
+  g_task_set_task_data (task, g_object_ref (session), g_object_unref);
+  g_task_run_in_thread (task, reset_training_thread);
+}
+
+gboolean
+ks_station_reset_training_finish (KsStation    *self,
+                                  GAsyncResult *result,
+                                  GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * ks_station_get_fingerprint_service:
  *
@@ -905,6 +952,52 @@ ks_station_get_biometrics_vault (KsStation *self,
       self->biometrics_vault = ks_vault_open (path, error);
     }
   return self->biometrics_vault;
+}
+
+static void
+needs_setup_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+
+  g_task_return_boolean (task, ks_accounts_needs_setup (self->store));
+}
+
+/**
+ * ks_station_needs_setup_async:
+ *
+ * Whether the station still waits for its first supervisor (ks_accounts_needs_setup()), read
+ * in a worker thread.
+ */
+void
+ks_station_needs_setup_async (KsStation          *self,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_STATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_needs_setup_async);
+  g_task_run_in_thread (task, needs_setup_thread);
+}
+
+/**
+ * ks_station_needs_setup_finish:
+ *
+ * Returns: %TRUE when no account exists yet; %FALSE with @error set when cancelled
+ */
+gboolean
+ks_station_needs_setup_finish (KsStation    *self,
+                               GAsyncResult *result,
+                               GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* The sync engine ******************************************************************/

@@ -91,10 +91,26 @@ gboolean       ks_station_check_registry_url (KsStation    *self,
 gboolean       ks_station_reset_training (KsStation *self,
                                           KsSession *session,
                                           GError   **error);
+void           ks_station_reset_training_async (KsStation          *self,
+                                                KsSession          *session,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+gboolean       ks_station_reset_training_finish (KsStation    *self,
+                                                 GAsyncResult *result,
+                                                 GError      **error);
 KsFingerprintService *ks_station_get_fingerprint_service (KsStation *self);
 KsVirtualScanner     *ks_station_get_virtual_scanner (KsStation *self);
 KsVault              *ks_station_get_biometrics_vault (KsStation *self,
                                                        GError   **error);
+
+void                  ks_station_needs_setup_async (KsStation          *self,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean              ks_station_needs_setup_finish (KsStation    *self,
+                                                     GAsyncResult *result,
+                                                     GError      **error);
 
 KsSyncEngine         *ks_station_get_sync_engine (KsStation *self);
 void                  ks_station_load_sync_engine_async (KsStation          *self,
