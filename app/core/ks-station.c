@@ -646,8 +646,9 @@ ks_station_get_keys (KsStation *self,
  * ks_station_get_trust_list:
  *
  * The stations whose cards this station accepts: its own, and whatever trust lists were
- * imported, with the cards this station revoked. Only use it from the UI thread; give a worker a copy (ks_trust_list_merge() into a
- * new list), since an import changes it in place.
+ * imported, with the cards this station revoked. The list changes in place when a sync brings
+ * the registry's (on the thread that runs the sync engine) or a file is imported: a worker
+ * takes a copy with ks_station_dup_trust_list() instead.
  *
  * Returns: (transfer none): the trust list, or %NULL as for ks_station_get_keys()
  */
@@ -657,16 +658,48 @@ ks_station_get_trust_list (KsStation *self,
 {
   KsStationKeys *keys = ks_station_get_keys (self, error);
   KsTrustList *trust;
+  gboolean ok;
 
   if (keys == NULL)
     return NULL;
-  trust = ks_station_keys_get_trust_list (keys);
+  trust = ks_station_keys_lock_trust_list (keys);
   /* The cards this station revoked count here at once, before a sync brings them back in the
    * registry's list. Merged in memory only: keys/trust.json holds what the registry said. */
-  if (!ks_cards_add_revocations (self->store, trust, ks_station_keys_get_station_code (keys),
-                                 error))
+  ok = ks_cards_add_revocations (self->store, trust, ks_station_keys_get_station_code (keys),
+                                 error);
+  ks_station_keys_unlock_trust_list (keys);
+  return ok ? trust : NULL;
+}
+
+/**
+ * ks_station_dup_trust_list:
+ *
+ * A copy of ks_station_get_trust_list(), made under the trust list's lock: safe from any
+ * thread, and no import or sync changes it while a card is checked with it.
+ *
+ * Returns: (transfer full): the copy, or %NULL as for ks_station_get_keys()
+ */
+KsTrustList *
+ks_station_dup_trust_list (KsStation *self,
+                           GError   **error)
+{
+  g_autoptr(KsTrustList) copy = NULL;
+  KsStationKeys *keys;
+  KsTrustList *trust;
+  gboolean ok;
+
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  if ((keys = ks_station_get_keys (self, error)) == NULL)
     return NULL;
-  return trust;
+  copy = ks_trust_list_new ();
+  trust = ks_station_keys_lock_trust_list (keys);
+  ok = ks_cards_add_revocations (self->store, trust, ks_station_keys_get_station_code (keys),
+                                 error);
+  if (ok)
+    ks_trust_list_merge (copy, trust);
+  ks_station_keys_unlock_trust_list (keys);
+  return ok ? g_steal_pointer (&copy) : NULL;
 }
 
 /**
@@ -676,7 +709,7 @@ ks_station_get_trust_list (KsStation *self,
  * Merges the file into the station's trust list and saves it, so an offline station learns of
  * other stations (and of revoked keys) from a file carried to it. A damaged file changes
  * nothing, and neither does one that would replace or shadow a key already trusted
- * (ks_trust_list_add_list()).
+ * (ks_trust_list_add_list()). Safe from a worker thread (ks_station_import_trust_list_async()).
  */
 gboolean
 ks_station_import_trust_list (KsStation  *self,
@@ -685,22 +718,227 @@ ks_station_import_trust_list (KsStation  *self,
 {
   g_autoptr(KsTrustList) imported = NULL;
   g_autofree char *trust_path = NULL;
+  KsStationKeys *keys;
   KsTrustList *trust;
+  gboolean ok;
 
   g_return_val_if_fail (KS_IS_STATION (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  trust = ks_station_get_trust_list (self, error);
-  if (trust == NULL)
+  if ((keys = ks_station_get_keys (self, error)) == NULL)
     return FALSE;
   imported = ks_trust_list_new_from_file (path, error);
   if (imported == NULL)
     return FALSE;
 
-  if (!ks_trust_list_add_list (trust, imported, error))
-    return FALSE;
   trust_path = ks_profile_build_path (self->profile, "keys" G_DIR_SEPARATOR_S "trust.json");
-  return ks_trust_list_save (trust, trust_path, error);
+  trust = ks_station_keys_lock_trust_list (keys);
+  ok = ks_cards_add_revocations (self->store, trust, ks_station_keys_get_station_code (keys),
+                                 error) &&
+       ks_trust_list_add_list (trust, imported, error) &&
+       ks_trust_list_save (trust, trust_path, error);
+  ks_station_keys_unlock_trust_list (keys);
+  return ok;
+}
+
+typedef struct
+{
+  char *path;           /* a file to check or import; NULL: the camera */
+  char *actor;          /* import: who, for the audit log */
+} CardFileJob;
+
+static void
+card_file_job_free (CardFileJob *job)
+{
+  g_free (job->path);
+  g_free (job->actor);
+  g_free (job);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  CardFileJob *job = task_data;
+  g_autofree char *base = g_path_get_basename (job->path);
+  GError *error = NULL;
+
+  if (!ks_station_import_trust_list (self, job->path, &error) ||
+      !ks_audit_append (self->store, job->actor, "trust-list-imported", "", base, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_station_import_trust_list_async:
+ * @session: (nullable): who imports; %NULL names the station in the audit log
+ *
+ * ks_station_import_trust_list() and its audit entry, in a worker thread.
+ */
+void
+ks_station_import_trust_list_async (KsStation          *self,
+                                    KsSession          *session,
+                                    const char         *path,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CardFileJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_import_trust_list_async);
+  job = g_new0 (CardFileJob, 1);
+  job->path = g_strdup (path);
+  job->actor = g_strdup (session ? ks_session_get_username (session) : "station");
+  g_task_set_task_data (task, job, (GDestroyNotify)card_file_job_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+gboolean
+ks_station_import_trust_list_finish (KsStation    *self,
+                                     GAsyncResult *result,
+                                     GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* How long the camera looks for a QR code before giving up. */
+#define CAMERA_TIMEOUT_MS 20000
+
+typedef struct
+{
+  KsVerifyResult *result;
+  gboolean issued_here;
+  char *trust_problem;
+} Verification;
+
+static void
+verification_free (Verification *v)
+{
+  g_clear_pointer (&v->result, ks_verify_result_free);
+  g_free (v->trust_problem);
+  g_free (v);
+}
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  CardFileJob *job = task_data;
+  g_autoptr(KsTrustList) trust = NULL;
+  g_autoptr(GError) trust_error = NULL;
+  Verification *v;
+  GError *error = NULL;
+  KsVerifyOptions opts;
+  KsVerifyResult *result;
+
+  /* A copy: an import or a sync may change the station's list while this runs. Without it
+   * (a damaged key folder) the check still runs, and says so. */
+  trust = ks_station_dup_trust_list (self, &trust_error);
+  if (trust == NULL)
+    trust = ks_trust_list_new ();
+  ks_verify_options_init (&opts);
+  opts.trust = trust;
+
+  if (job->path == NULL)
+    {
+      g_autofree char *text = ks_card_scan_camera ("/dev/video0", CAMERA_TIMEOUT_MS, &error);
+
+      result = text ? ks_card_verify_text (text, &opts) : NULL;
+    }
+  else
+    result = ks_card_verify_file (job->path, &opts, &error);
+  if (result == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  v = g_new0 (Verification, 1);
+  v->result = result;
+  v->trust_problem = trust_error ? g_strdup (trust_error->message) : NULL;
+  if (result->credential != NULL && result->credential->station_code != NULL)
+    {
+      KsStationKeys *keys = ks_station_get_keys (self, NULL);
+
+      v->issued_here = keys != NULL &&
+                       g_strcmp0 (ks_station_keys_get_station_code (keys),
+                                  result->credential->station_code) == 0;
+    }
+  g_task_return_pointer (task, v, (GDestroyNotify)verification_free);
+}
+
+/**
+ * ks_station_verify_card_async:
+ * @path: (nullable): a PNG (photo or scan) or PDF of a card; %NULL to read the first QR code
+ *   the camera sees
+ *
+ * Checks a card against a copy of the station's trust list, in a worker thread: reading a
+ * 300 dpi PDF and searching it for the QR takes a good part of a second.
+ */
+void
+ks_station_verify_card_async (KsStation          *self,
+                              const char         *path,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CardFileJob *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_verify_card_async);
+  job = g_new0 (CardFileJob, 1);
+  job->path = g_strdup (path);
+  g_task_set_task_data (task, job, (GDestroyNotify)card_file_job_free);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+/**
+ * ks_station_verify_card_finish:
+ * @issued_here: (out) (optional): whether this station issued the card
+ * @trust_problem: (out) (optional) (transfer full): why the trust list could not be read, or
+ *   %NULL; the card was then checked against an empty list
+ *
+ * Returns: (transfer full): the verdict, or %NULL with @error set when the file or the camera
+ *   gave nothing to check
+ */
+KsVerifyResult *
+ks_station_verify_card_finish (KsStation    *self,
+                               GAsyncResult *result,
+                               gboolean     *issued_here,
+                               char        **trust_problem,
+                               GError      **error)
+{
+  Verification *v;
+  KsVerifyResult *verdict;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  v = g_task_propagate_pointer (G_TASK (result), error);
+  if (v == NULL)
+    return NULL;
+  if (issued_here != NULL)
+    *issued_here = v->issued_here;
+  if (trust_problem != NULL)
+    *trust_problem = g_steal_pointer (&v->trust_problem);
+  verdict = g_steal_pointer (&v->result);
+  verification_free (v);
+  return verdict;
 }
 
 /**
@@ -998,6 +1236,130 @@ ks_station_needs_setup_finish (KsStation    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  FpPrint *print;
+  FpFinger finger;
+} CardTemplate;
+
+static void
+card_template_free (CardTemplate *t)
+{
+  g_clear_object (&t->print);
+  g_free (t);
+}
+
+static void
+card_template_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  const char *kp_id = task_data;
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autoptr(GPtrArray) fingers = NULL;
+  KsFingerCapture *chosen = NULL;
+  CardTemplate *t;
+  GError *error = NULL;
+  KsVault *vault;
+
+  info = ks_records_get_info (self->store, kp_id, NULL);
+  if (info == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("This card’s holder is not enrolled at this station, so there "
+                                 "are no fingerprints to compare."));
+      return;
+    }
+  vault = ks_station_get_biometrics_vault (self, &error);
+  if (vault != NULL)
+    fingers = ks_fingers_load_record (self->store, vault, info->id, &error);
+  if (fingers == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The first finger with a template, in the order of the capture set (thumbs first). */
+  for (guint i = 0; i < fingers->len && chosen == NULL; i++)
+    {
+      KsFingerCapture *c = fingers->pdata[i];
+      if (c->template_blob != NULL && g_bytes_get_size (c->template_blob) > 0)
+        chosen = c;
+    }
+  if (chosen == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("No fingerprint was enrolled for this holder."));
+      return;
+    }
+  t = g_new0 (CardTemplate, 1);
+  t->finger = chosen->finger;
+  /* fp_print_deserialize() aborts on an empty blob: checked above. */
+  t->print = fp_print_deserialize (g_bytes_get_data (chosen->template_blob, NULL),
+                                   g_bytes_get_size (chosen->template_blob), &error);
+  if (t->print == NULL)
+    {
+      card_template_free (t);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, t, (GDestroyNotify)card_template_free);
+}
+
+/**
+ * ks_station_load_card_template_async:
+ * @kp_id: the Khyber Pass ID on a card this station issued
+ *
+ * The holder's first enrolled fingerprint template (thumbs first), decrypted in a worker
+ * thread, for a 1:1 check of the person holding the card.
+ */
+void
+ks_station_load_card_template_async (KsStation          *self,
+                                     const char         *kp_id,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (kp_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_load_card_template_async);
+  g_task_set_task_data (task, g_strdup (kp_id), g_free);
+  g_task_run_in_thread (task, card_template_thread);
+}
+
+/**
+ * ks_station_load_card_template_finish:
+ * @finger: (out): which finger the template is of
+ *
+ * Returns: (transfer full): the template, or %NULL with @error set: the holder is not enrolled
+ *   here, or has no fingerprint, or the biometrics key is missing
+ */
+FpPrint *
+ks_station_load_card_template_finish (KsStation    *self,
+                                      GAsyncResult *result,
+                                      FpFinger     *finger,
+                                      GError      **error)
+{
+  CardTemplate *t;
+  FpPrint *print;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  t = g_task_propagate_pointer (G_TASK (result), error);
+  if (t == NULL)
+    return NULL;
+  if (finger != NULL)
+    *finger = t->finger;
+  print = g_steal_pointer (&t->print);
+  card_template_free (t);
+  return print;
 }
 
 /* The sync engine ******************************************************************/

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ks-card-scan.h"
 #include "ks-card.h"
 #include "ks-fingerprint-service.h"
 #include "ks-profile.h"
@@ -81,9 +82,30 @@ KsStationKeys *ks_station_get_keys (KsStation *self,
                                     GError   **error);
 KsTrustList   *ks_station_get_trust_list (KsStation *self,
                                           GError   **error);
+KsTrustList   *ks_station_dup_trust_list (KsStation *self,
+                                          GError   **error);
 gboolean       ks_station_import_trust_list (KsStation  *self,
                                              const char *path,
                                              GError    **error);
+void           ks_station_import_trust_list_async (KsStation          *self,
+                                                   KsSession          *session,
+                                                   const char         *path,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean       ks_station_import_trust_list_finish (KsStation    *self,
+                                                    GAsyncResult *result,
+                                                    GError      **error);
+void           ks_station_verify_card_async (KsStation          *self,
+                                             const char         *path,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data);
+KsVerifyResult *ks_station_verify_card_finish (KsStation    *self,
+                                               GAsyncResult *result,
+                                               gboolean     *issued_here,
+                                               char        **trust_problem,
+                                               GError      **error);
 gboolean       ks_station_check_registry_url (KsStation    *self,
                                               const char   *url,
                                               GCancellable *cancellable,
@@ -111,6 +133,16 @@ void                  ks_station_needs_setup_async (KsStation          *self,
 gboolean              ks_station_needs_setup_finish (KsStation    *self,
                                                      GAsyncResult *result,
                                                      GError      **error);
+
+void                  ks_station_load_card_template_async (KsStation          *self,
+                                                           const char         *kp_id,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+FpPrint              *ks_station_load_card_template_finish (KsStation    *self,
+                                                            GAsyncResult *result,
+                                                            FpFinger     *finger,
+                                                            GError      **error);
 
 KsSyncEngine         *ks_station_get_sync_engine (KsStation *self);
 void                  ks_station_load_sync_engine_async (KsStation          *self,
