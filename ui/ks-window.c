@@ -307,13 +307,23 @@ on_signed_in (KsWindow  *self,
 }
 
 static void
+profile_switched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KsWindow *self = KS_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (ks_window_switch_profile_finish (self, result, &error) == NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ks_window_show_toast (self, error->message);
+}
+
+static void
 on_switch_profile (KsWindow   *self,
                    const char *profile)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (ks_window_switch_profile (self, profile, &error) == NULL)
-    ks_window_show_toast (self, error->message);
+  ks_window_switch_profile_async (self, profile, self->cancellable, profile_switched, NULL);
 }
 
 static void
@@ -746,37 +756,70 @@ ks_window_recreate (KsWindow *self)
   return window;
 }
 
+static void
+station_opened (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KsWindow *self = g_task_get_source_object (task);
+  g_autoptr(KsStation) station = NULL;
+  GError *error = NULL;
+
+  station = ks_station_open_finish (result, &error);
+  if (station == NULL)
+    g_task_return_error (task, error);
+  else if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                             "The window closed while the profile opened.");
+  else
+    g_task_return_pointer (task, replace_window (self, station), NULL);
+}
+
 /**
- * ks_window_switch_profile:
+ * ks_window_switch_profile_async:
  * @profile: `training` or `production`
  *
- * Opens @profile in the same data folder and replaces @self with its window, showing its
- * sign-in (or set-up) screen. The current station is closed, releasing its profile, so one can
- * go back and forth. Only offered when nobody is signed in.
- *
- * Returns: (transfer none) (nullable): the new window, or %NULL (and @self untouched) when the
- *   profile cannot be opened
+ * Opens @profile in the same data folder (in a worker thread: ks_station_open_async()) and
+ * replaces @self with its window, showing its sign-in (or set-up) screen. The current station
+ * is closed, releasing its profile, so one can go back and forth. Only offered when nobody is
+ * signed in.
  */
-KsWindow *
-ks_window_switch_profile (KsWindow   *self,
-                          const char *profile,
-                          GError    **error)
+void
+ks_window_switch_profile_async (KsWindow           *self,
+                                const char         *profile,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
-  g_autoptr(KsStation) station = NULL;
+  g_autoptr(GTask) task = NULL;
   g_autoptr(GFile) dir = NULL;
   g_autoptr(GFile) parent = NULL;
   g_autofree char *data_dir = NULL;
 
-  g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
-  g_return_val_if_fail (ks_station_get_session (self->station) == NULL, NULL);
+  g_return_if_fail (KS_IS_WINDOW (self));
+  g_return_if_fail (ks_station_get_session (self->station) == NULL);
 
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_window_switch_profile_async);
   /* Profiles are folders side by side: <data dir>/production, <data dir>/training. */
   dir = g_file_new_for_path (ks_profile_get_dir (ks_station_get_profile (self->station)));
   parent = g_file_get_parent (dir);
   data_dir = g_file_get_path (parent);
+  ks_station_open_async (profile, data_dir, cancellable, station_opened, g_steal_pointer (&task));
+}
 
-  station = ks_station_open (profile, data_dir, error);
-  if (station == NULL)
-    return NULL;
-  return replace_window (self, station);
+/**
+ * ks_window_switch_profile_finish:
+ *
+ * Returns: (transfer none) (nullable): the new window, or %NULL (and the old window untouched)
+ *   when the profile cannot be opened
+ */
+KsWindow *
+ks_window_switch_profile_finish (KsWindow     *self,
+                                 GAsyncResult *result,
+                                 GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

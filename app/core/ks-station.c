@@ -229,6 +229,76 @@ ks_station_open (const char *profile_name,
   return g_steal_pointer (&self);
 }
 
+typedef struct
+{
+  char *profile_name;
+  char *data_dir;
+} OpenJob;
+
+static void
+open_job_free (OpenJob *job)
+{
+  g_free (job->profile_name);
+  g_free (job->data_dir);
+  g_free (job);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenJob *job = task_data;
+  GError *error = NULL;
+  KsStation *station = ks_station_open (job->profile_name, job->data_dir, &error);
+
+  if (station == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, station, g_object_unref);
+}
+
+/**
+ * ks_station_open_async:
+ *
+ * ks_station_open() in a worker thread (the profile lock, the database and its migrations).
+ * The station's preferences (GSettings) then notify on the global default main context.
+ */
+void
+ks_station_open_async (const char         *profile_name,
+                       const char         *data_dir,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpenJob *job;
+
+  g_return_if_fail (profile_name != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_open_async);
+  job = g_new0 (OpenJob, 1);
+  job->profile_name = g_strdup (profile_name);
+  job->data_dir = g_strdup (data_dir);
+  g_task_set_task_data (task, job, (GDestroyNotify)open_job_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/**
+ * ks_station_open_finish:
+ *
+ * Returns: (transfer full): the station, or %NULL with @error set as for ks_station_open()
+ */
+KsStation *
+ks_station_open_finish (GAsyncResult *result,
+                        GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 KsProfile *
 ks_station_get_profile (KsStation *self)
 {

@@ -29,6 +29,13 @@ G_DECLARE_FINAL_TYPE (KsStation, ks_station, KS, STATION, GObject)
 KsStation  *ks_station_open (const char  *profile_name,
                              const char  *data_dir,
                              GError     **error);
+void        ks_station_open_async (const char         *profile_name,
+                                   const char         *data_dir,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+KsStation  *ks_station_open_finish (GAsyncResult *result,
+                                    GError      **error);
 KsProfile  *ks_station_get_profile (KsStation *self);
 KsStore    *ks_station_get_store (KsStation *self);
 KsStationConfig *ks_station_get_config (KsStation *self);
