@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "ks-account.h"
 #include "ks-store.h"
 
@@ -54,5 +56,14 @@ GPtrArray  *ks_accounts_list (KsStore *store,
                               GError **error);
 guint       ks_accounts_count_role (KsStore *store,
                                     KsRole   role);
+
+/* ks_accounts_list() in a worker thread, for the UI. */
+void        ks_accounts_list_async (KsStore            *store,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+GPtrArray  *ks_accounts_list_finish (KsStore      *store,
+                                     GAsyncResult *result,
+                                     GError      **error);
 
 G_END_DECLS

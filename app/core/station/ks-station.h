@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "ks-account-admin.h"
+#include "ks-card-scan.h"
 #include "ks-card.h"
 #include "ks-fingerprint-service.h"
 #include "ks-profile.h"
@@ -18,6 +19,7 @@
 #include "ks-slip.h"
 #include "ks-station-config.h"
 #include "ks-store.h"
+#include "ks-sync.h"
 #include "ks-trust.h"
 #include "ks-vault.h"
 #include "ks-virtual-scanner.h"
@@ -87,6 +89,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsEnrolled, ks_enrolled_free)
 KsStation  *ks_station_open (const char  *profile_name,
                              const char  *data_dir,
                              GError     **error);
+void        ks_station_open_async (const char         *profile_name,
+                                   const char         *data_dir,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+KsStation  *ks_station_open_finish (GAsyncResult *result,
+                                    GError      **error);
 KsProfile  *ks_station_get_profile (KsStation *self);
 KsStore    *ks_station_get_store (KsStation *self);
 KsStationConfig *ks_station_get_config (KsStation *self);
@@ -204,9 +213,30 @@ KsStationKeys *ks_station_get_keys (KsStation *self,
                                     GError   **error);
 KsTrustList   *ks_station_get_trust_list (KsStation *self,
                                           GError   **error);
+KsTrustList   *ks_station_dup_trust_list (KsStation *self,
+                                          GError   **error);
 gboolean       ks_station_import_trust_list (KsStation  *self,
                                              const char *path,
                                              GError    **error);
+void           ks_station_import_trust_list_async (KsStation          *self,
+                                                   KsSession          *session,
+                                                   const char         *path,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean       ks_station_import_trust_list_finish (KsStation    *self,
+                                                    GAsyncResult *result,
+                                                    GError      **error);
+void           ks_station_verify_card_async (KsStation          *self,
+                                             const char         *path,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data);
+KsVerifyResult *ks_station_verify_card_finish (KsStation    *self,
+                                               GAsyncResult *result,
+                                               gboolean     *issued_here,
+                                               char        **trust_problem,
+                                               GError      **error);
 gboolean       ks_station_check_registry_url (KsStation    *self,
                                               const char   *url,
                                               GCancellable *cancellable,
@@ -214,9 +244,45 @@ gboolean       ks_station_check_registry_url (KsStation    *self,
 gboolean       ks_station_reset_training (KsStation *self,
                                           KsSession *session,
                                           GError   **error);
+void           ks_station_reset_training_async (KsStation          *self,
+                                                KsSession          *session,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+gboolean       ks_station_reset_training_finish (KsStation    *self,
+                                                 GAsyncResult *result,
+                                                 GError      **error);
 KsFingerprintService *ks_station_get_fingerprint_service (KsStation *self);
 KsVirtualScanner     *ks_station_get_virtual_scanner (KsStation *self);
 KsVault              *ks_station_get_biometrics_vault (KsStation *self,
                                                        GError   **error);
+
+void                  ks_station_needs_setup_async (KsStation          *self,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean              ks_station_needs_setup_finish (KsStation    *self,
+                                                     GAsyncResult *result,
+                                                     GError      **error);
+
+void                  ks_station_load_card_template_async (KsStation          *self,
+                                                           const char         *kp_id,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+FpPrint              *ks_station_load_card_template_finish (KsStation    *self,
+                                                            GAsyncResult *result,
+                                                            FpFinger     *finger,
+                                                            GError      **error);
+
+KsSyncEngine         *ks_station_get_sync_engine (KsStation *self);
+void                  ks_station_load_sync_engine_async (KsStation          *self,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+KsSyncEngine         *ks_station_load_sync_engine_finish (KsStation    *self,
+                                                          GAsyncResult *result,
+                                                          GError      **error);
+gboolean              ks_station_get_online (KsStation *self);
 
 G_END_DECLS
