@@ -16,8 +16,9 @@
  * record itself), the station shows each acknowledged, and nothing reached the registry that
  * the station did not decide.
  *
- * 20 kills by default; KS_SOAK_SYNC_KILLS=200 for a longer soak (test-sync-faults' kill soak
- * reads it too).
+ * 20 kills by default (20-40 s); KS_SOAK_SYNC_KILLS=80 for a longer soak (about 3 minutes, the
+ * store grows each round; add meson test's --timeout-multiplier beyond). test-sync-faults' kill
+ * soak reads the same variable.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
