@@ -677,3 +677,585 @@ ks_fingers_export_for_registry (KsStore    *store,
   json = json_to_string (root, FALSE);
   return g_bytes_new_take (json, strlen (json));
 }
+
+/* ---- The enrollment wizard's finger work, off the UI thread ---------------------------- */
+
+/**
+ * ks_finger_capture_copy:
+ *
+ * Returns: (transfer full): a copy of @capture sharing its (immutable) template and image bytes
+ */
+KsFingerCapture *
+ks_finger_capture_copy (const KsFingerCapture *capture)
+{
+  KsFingerCapture *copy;
+
+  g_return_val_if_fail (capture != NULL, NULL);
+
+  copy = ks_finger_capture_new (capture->finger);
+  *copy = *capture;
+  copy->reason = g_strdup (capture->reason);
+  copy->capture_id = g_strdup (capture->capture_id);
+  copy->template_blob = capture->template_blob ? g_bytes_ref (capture->template_blob) : NULL;
+  copy->image = capture->image ? g_bytes_ref (capture->image) : NULL;
+  return copy;
+}
+
+/**
+ * ks_fingers_open_draft:
+ *
+ * The fingers of @draft_id; the draft of an edit that has none yet starts with the fingers on
+ * record (copied into the draft, so the operator does not capture them again).
+ *
+ * Returns: (transfer full) (element-type KsFingerCapture): the fingers, or %NULL with @error
+ */
+GPtrArray *
+ks_fingers_open_draft (KsStore *store,
+                       KsVault *vault,
+                       gint64   draft_id,
+                       GError **error)
+{
+  g_autoptr(GPtrArray) fingers = NULL;
+  g_autoptr(KsDraftInfo) info = NULL;
+  g_autoptr(KsRecord) record = NULL;
+
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+  g_return_val_if_fail (KS_IS_VAULT (vault), NULL);
+
+  fingers = ks_fingers_load_draft (store, vault, draft_id, error);
+  if (fingers == NULL || fingers->len > 0)
+    return g_steal_pointer (&fingers);
+  record = ks_drafts_load (store, draft_id, &info, NULL);
+  /* A copy that fails leaves the draft without fingers: the operator captures them anew. */
+  if (record == NULL || info->record_id <= 0 ||
+      !ks_fingers_copy_record_to_draft (store, info->record_id, draft_id, NULL))
+    return g_steal_pointer (&fingers);
+  return ks_fingers_load_draft (store, vault, draft_id, error);
+}
+
+/* Capture: one try of one finger ----------------------------------------------------------- */
+
+/* One impression of a try: what the reader saw at one enrolment stage. */
+typedef struct
+{
+  KsFpQuality quality;
+  GBytes *image;
+  guint width;
+  guint height;
+} Shot;
+
+static void
+shot_free (gpointer data)
+{
+  Shot *shot = data;
+
+  g_clear_pointer (&shot->image, g_bytes_unref);
+  g_free (shot);
+}
+
+static int
+compare_shots (gconstpointer a,
+               gconstpointer b)
+{
+  const Shot *sa = *(Shot * const *)a, *sb = *(Shot * const *)b;
+
+  return ks_fp_quality_compare (&sa->quality, &sb->quality);
+}
+
+typedef struct
+{
+  GTask *task;
+  FpFinger finger;
+  GPtrArray *shots;
+  KsFingerprintProgressFunc progress;
+  gpointer progress_data;
+} CaptureJob;
+
+static void
+capture_job_free (CaptureJob *job)
+{
+  g_clear_object (&job->task);
+  g_clear_pointer (&job->shots, g_ptr_array_unref);
+  g_free (job);
+}
+
+/* Freed at low priority, after the progress reports the service queued before its result. */
+static gboolean
+capture_job_free_later (gpointer data)
+{
+  capture_job_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+capture_progress (KsFingerprintService        *service,
+                  const KsFingerprintProgress *progress,
+                  gpointer                     user_data)
+{
+  CaptureJob *job = user_data;
+
+  if (progress->event == KS_FINGERPRINT_EVENT_STAGE_DONE && job->task != NULL)
+    {
+      Shot *shot = g_new0 (Shot, 1);
+
+      shot->quality = progress->quality;
+      shot->image = progress->image ? g_bytes_ref (progress->image) : NULL;
+      shot->width = progress->width;
+      shot->height = progress->height;
+      g_ptr_array_add (job->shots, shot);
+    }
+  if (job->progress != NULL)
+    job->progress (service, progress, job->progress_data);
+}
+
+static void
+capture_enrolled (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CaptureJob *job = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&job->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) print = NULL;
+  g_autofree guchar *blob = NULL;
+  gsize blob_len = 0;
+  KsFingerCapture *capture;
+  Shot *median;
+
+  g_idle_add_full (G_PRIORITY_LOW, capture_job_free_later, job, NULL);
+
+  print = ks_fingerprint_service_enroll_finish (KS_FINGERPRINT_SERVICE (object), result, &error);
+  if (print == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!fp_print_serialize (print, &blob, &blob_len, &error) || job->shots->len == 0)
+    {
+      g_task_return_new_error (task, KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNEXPECTED,
+                               _("The reader’s capture could not be kept. Press Retry."));
+      return;
+    }
+
+  /* The try is as good as its median impression, whose picture is the one kept. */
+  g_ptr_array_sort (job->shots, compare_shots);
+  median = job->shots->pdata[job->shots->len / 2];
+  capture = ks_finger_capture_new (job->finger);
+  capture->quality = median->quality;
+  capture->image = median->image ? g_bytes_ref (median->image) : NULL;
+  capture->width = median->width;
+  capture->height = median->height;
+  capture->template_blob = g_bytes_new_take (g_steal_pointer (&blob), blob_len);
+  capture->tries = 1;
+  capture->status = KS_FINGER_CAPTURED;
+  g_task_return_pointer (task, capture, (GDestroyNotify)ks_finger_capture_free);
+}
+
+/**
+ * ks_fingers_capture_async:
+ * @progress: (nullable): told of every reader event, as ks_fingerprint_service_enroll_async()
+ *   tells it; it may still be called (at default priority) just after @callback
+ *
+ * Takes one try of @finger through the reader's enrolment stages on @service's thread. The try
+ * is graded by its median stage, so one bad placement does not sink four good ones and one lucky
+ * placement does not carry four bad ones; the median impression is the picture kept.
+ */
+void
+ks_fingers_capture_async (KsFingerprintService     *service,
+                          FpFinger                  finger,
+                          GCancellable             *cancellable,
+                          KsFingerprintProgressFunc progress,
+                          gpointer                  progress_data,
+                          GAsyncReadyCallback       callback,
+                          gpointer                  user_data)
+{
+  CaptureJob *job;
+
+  g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (service));
+  g_return_if_fail (FP_FINGER_IS_VALID (finger));
+
+  job = g_new0 (CaptureJob, 1);
+  job->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, ks_fingers_capture_async);
+  job->finger = finger;
+  job->shots = g_ptr_array_new_with_free_func (shot_free);
+  job->progress = progress;
+  job->progress_data = progress_data;
+  ks_fingerprint_service_enroll_async (service, finger, NULL, cancellable, capture_progress, job,
+                                       capture_enrolled, job);
+}
+
+/**
+ * ks_fingers_capture_finish:
+ *
+ * Returns: (transfer full): the try, status %KS_FINGER_CAPTURED and 1 try, any grade
+ */
+KsFingerCapture *
+ks_fingers_capture_finish (GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Saving one finger ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  KsStore *store;
+  KsVault *vault;
+  gint64 draft_id;
+  KsFingerCapture *capture;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->vault);
+  ks_finger_capture_free (job->capture);
+  g_free (job);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  GError *error = NULL;
+
+  if (ks_fingers_save_draft (job->store, job->vault, job->draft_id, job->capture, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * ks_fingers_save_draft_async:
+ *
+ * ks_fingers_save_draft() in a worker thread (sealing, and SQLite syncing to disk), on a copy of
+ * @capture.
+ */
+void
+ks_fingers_save_draft_async (KsStore               *store,
+                             KsVault               *vault,
+                             gint64                 draft_id,
+                             const KsFingerCapture *capture,
+                             GCancellable          *cancellable,
+                             GAsyncReadyCallback    callback,
+                             gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_VAULT (vault));
+  g_return_if_fail (capture != NULL);
+
+  job = g_new0 (SaveJob, 1);
+  job->store = g_object_ref (store);
+  job->vault = g_object_ref (vault);
+  job->draft_id = draft_id;
+  job->capture = ks_finger_capture_copy (capture);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_fingers_save_draft_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)save_job_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+ks_fingers_save_draft_finish (GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The duplicate check ------------------------------------------------------------------------ */
+
+void
+ks_finger_check_free (KsFingerCheck *check)
+{
+  if (check == NULL)
+    return;
+  g_clear_pointer (&check->on_record, g_array_unref);
+  g_free (check);
+}
+
+typedef struct
+{
+  KsFingerprintService *service;
+  KsStore *store;
+  KsVault *vault;             /* nullable: then only the new fingers are compared */
+  gint64 draft_id;
+  GPtrArray *captures;        /* KsFingerCapture, the draft's fingers as the wizard holds them */
+  GPtrArray *new_prints;      /* FpPrint */
+  GArray *new_fingers;        /* FpFinger per new print */
+  GPtrArray *existing_prints; /* FpPrint on record for the draft's CNIC */
+  GArray *existing_fingers;   /* FpFinger per print on record */
+  KsFingerCheck *check;
+} CheckJob;
+
+static void
+check_job_free (CheckJob *job)
+{
+  g_clear_object (&job->service);
+  g_clear_object (&job->store);
+  g_clear_object (&job->vault);
+  g_clear_pointer (&job->captures, g_ptr_array_unref);
+  g_clear_pointer (&job->new_prints, g_ptr_array_unref);
+  g_clear_pointer (&job->new_fingers, g_array_unref);
+  g_clear_pointer (&job->existing_prints, g_ptr_array_unref);
+  g_clear_pointer (&job->existing_fingers, g_array_unref);
+  g_clear_pointer (&job->check, ks_finger_check_free);
+  g_free (job);
+}
+
+static FpPrint *
+print_from_capture (const KsFingerCapture *c)
+{
+  g_autoptr(GError) error = NULL;
+  FpPrint *print;
+
+  /* fp_print_deserialize() aborts on an empty blob. */
+  if (c == NULL || c->template_blob == NULL || g_bytes_get_size (c->template_blob) == 0)
+    return NULL;
+  print = fp_print_deserialize (g_bytes_get_data (c->template_blob, NULL),
+                                g_bytes_get_size (c->template_blob), &error);
+  if (print == NULL)
+    g_debug ("Template of finger %d unreadable: %s", c->finger, error->message);
+  return print;
+}
+
+/* Worker thread: the new prints, and those already on record for the draft's CNIC (an edit, or
+ * a citizen enrolled before), opened with the biometrics key. */
+static void
+check_prepare_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  CheckJob *job = task_data;
+  g_autoptr(KsDraftInfo) info = NULL;
+  g_autoptr(KsRecord) record = NULL;
+  g_autoptr(KsRecordInfo) enrolled = NULL;
+  g_autoptr(GPtrArray) fingers = NULL;
+
+  for (guint i = 0; i < job->captures->len; i++)
+    {
+      const KsFingerCapture *c = job->captures->pdata[i];
+      FpPrint *print = print_from_capture (c);
+
+      if (print != NULL)
+        {
+          g_ptr_array_add (job->new_prints, print);
+          g_array_append_val (job->new_fingers, c->finger);
+        }
+    }
+
+  if (job->draft_id > 0)
+    record = ks_drafts_load (job->store, job->draft_id, &info, NULL);
+  if (record != NULL && job->vault != NULL && info->cnic != NULL && *info->cnic != '\0')
+    enrolled = ks_records_find_by_cnic (job->store, info->cnic, NULL);
+  if (enrolled != NULL)
+    fingers = ks_fingers_load_record (job->store, job->vault, enrolled->id, NULL);
+  for (guint i = 0; fingers && i < fingers->len; i++)
+    {
+      KsFingerCapture *c = fingers->pdata[i];
+      FpPrint *print = print_from_capture (c);
+
+      if (print != NULL)
+        {
+          g_ptr_array_add (job->existing_prints, print);
+          g_array_append_val (job->existing_fingers, c->finger);
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Worker thread: the draft keeps the record matches for submit to flag, and loses both fingers
+ * of a pair that is one finger. */
+static void
+check_store_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  CheckJob *job = task_data;
+  KsFingerCheck *check = job->check;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_fingers_set_duplicates (job->store, job->draft_id,
+                                  (const FpFinger *)(gpointer)check->on_record->data,
+                                  check->on_record->len, &error))
+    g_debug ("Duplicate flags not stored: %s", error->message);
+  if (check->same_a != 0)
+    {
+      FpFinger pair[2] = { check->same_a, check->same_b };
+
+      for (guint i = 0; i < 2; i++)
+        if (!ks_fingers_remove_draft_finger (job->store, job->draft_id, pair[i], NULL))
+          g_debug ("Finger %d of draft %" G_GINT64_FORMAT " not removed", pair[i], job->draft_id);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+check_stored (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckJob *job = g_task_get_task_data (task);
+
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  g_task_return_pointer (task, g_steal_pointer (&job->check), (GDestroyNotify)ks_finger_check_free);
+}
+
+static void
+check_compared (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GTask) store_task = NULL;
+  KsFingerCheck *check;
+
+  found = ks_fingerprint_service_check_duplicates_finish (KS_FINGERPRINT_SERVICE (object), result,
+                                                          &error);
+  if (found == NULL || g_task_return_error_if_cancelled (task))
+    {
+      if (found == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  check = job->check = g_new0 (KsFingerCheck, 1);
+  check->on_record = g_array_new (FALSE, FALSE, sizeof (FpFinger));
+  for (guint i = 0; i < found->len; i++)
+    {
+      const KsFpDuplicate *d = &g_array_index (found, KsFpDuplicate, i);
+      FpFinger finger = g_array_index (job->new_fingers, FpFinger, d->new_index);
+
+      if (d->kind == KS_FP_DUPLICATE_NEW && check->same_a == 0)
+        {
+          check->same_a = finger;
+          check->same_b = g_array_index (job->new_fingers, FpFinger, d->other_index);
+        }
+      /* The record on file is this citizen's: its right thumb matching the new right thumb
+       * confirms the edit. A new finger equal to ANOTHER finger on record means fingers were
+       * swapped or one was placed twice: that is flagged for the supervisor. */
+      else if (d->kind == KS_FP_DUPLICATE_EXISTING &&
+               g_array_index (job->existing_fingers, FpFinger, d->other_index) != finger)
+        {
+          g_array_append_val (check->on_record, finger);
+          check->record_new = finger;
+          check->record_old = g_array_index (job->existing_fingers, FpFinger, d->other_index);
+        }
+    }
+
+  if (job->draft_id <= 0)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&job->check),
+                             (GDestroyNotify)ks_finger_check_free);
+      return;
+    }
+  store_task = g_task_new (NULL, NULL, check_stored, g_object_ref (task));
+  g_task_set_source_tag (store_task, check_store_thread);
+  g_task_set_task_data (store_task, job, NULL);
+  g_task_run_in_thread (store_task, check_store_thread);
+}
+
+static void
+check_prepared (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CheckJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  ks_fingerprint_service_check_duplicates_async (job->service, job->new_prints,
+                                                 job->existing_prints,
+                                                 g_task_get_cancellable (task), check_compared,
+                                                 g_object_ref (task));
+}
+
+/**
+ * ks_fingers_check_draft_async:
+ * @vault: (nullable): the biometrics key; without it only the new fingers are compared
+ * @draft_id: the draft the fingers belong to, or 0 for none
+ * @captures: (element-type KsFingerCapture): the draft's fingers as the wizard holds them
+ *
+ * Compares each new finger with the others (the same finger placed twice) and with the fingers
+ * already on record for the draft's CNIC. The templates are opened in a worker thread and
+ * compared on @service's thread (bozorth3 keeps global state: one comparison at a time). The
+ * draft then keeps the matches with the record for submit to flag, and loses both fingers of a
+ * pair that is one finger, for recapture. Nothing is written once @cancellable is cancelled.
+ */
+void
+ks_fingers_check_draft_async (KsFingerprintService *service,
+                              KsStore              *store,
+                              KsVault              *vault,
+                              gint64                draft_id,
+                              GPtrArray            *captures,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) prepare = NULL;
+  CheckJob *job;
+
+  g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (service));
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (vault == NULL || KS_IS_VAULT (vault));
+  g_return_if_fail (captures != NULL);
+
+  job = g_new0 (CheckJob, 1);
+  job->service = g_object_ref (service);
+  job->store = g_object_ref (store);
+  job->vault = vault ? g_object_ref (vault) : NULL;
+  job->draft_id = draft_id;
+  job->captures = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_finger_capture_free);
+  for (guint i = 0; i < captures->len; i++)
+    g_ptr_array_add (job->captures, ks_finger_capture_copy (captures->pdata[i]));
+  job->new_prints = g_ptr_array_new_with_free_func (g_object_unref);
+  job->new_fingers = g_array_new (FALSE, FALSE, sizeof (FpFinger));
+  job->existing_prints = g_ptr_array_new_with_free_func (g_object_unref);
+  job->existing_fingers = g_array_new (FALSE, FALSE, sizeof (FpFinger));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_fingers_check_draft_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)check_job_free);
+
+  prepare = g_task_new (NULL, NULL, check_prepared, g_object_ref (task));
+  g_task_set_source_tag (prepare, check_prepare_thread);
+  g_task_set_task_data (prepare, job, NULL);
+  g_task_run_in_thread (prepare, check_prepare_thread);
+}
+
+/**
+ * ks_fingers_check_draft_finish:
+ *
+ * Returns: (transfer full): what the comparison found, or %NULL with @error
+ */
+KsFingerCheck *
+ks_fingers_check_draft_finish (GAsyncResult *result,
+                               GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -7,6 +7,7 @@
 
 #include <fprint.h>
 
+#include "ks-fingerprint-service.h"
 #include "ks-fp-quality.h"
 #include "ks-session.h"
 #include "ks-store.h"
@@ -100,6 +101,53 @@ gboolean         ks_fingers_move_to_record (KsStore *store,
                                             gint64   record_id,
                                             GError **error);
 
+/* What the duplicate check found among a draft's fingers (ks_fingers_check_draft_async()). */
+typedef struct
+{
+  FpFinger same_a;      /* two new fingers that are one finger (both dropped), or 0 */
+  FpFinger same_b;
+  GArray *on_record;    /* FpFinger: new fingers equal to ANOTHER finger on record (flagged) */
+  FpFinger record_new;  /* the last of those, and the finger on record it equals; or 0 */
+  FpFinger record_old;
+} KsFingerCheck;
+
+void             ks_finger_check_free (KsFingerCheck *check);
+
+KsFingerCapture *ks_finger_capture_copy (const KsFingerCapture *capture);
+GPtrArray       *ks_fingers_open_draft (KsStore *store,
+                                        KsVault *vault,
+                                        gint64   draft_id,
+                                        GError **error);
+void             ks_fingers_capture_async (KsFingerprintService     *service,
+                                           FpFinger                  finger,
+                                           GCancellable             *cancellable,
+                                           KsFingerprintProgressFunc progress,
+                                           gpointer                  progress_data,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data);
+KsFingerCapture *ks_fingers_capture_finish (GAsyncResult *result,
+                                            GError      **error);
+void             ks_fingers_save_draft_async (KsStore               *store,
+                                              KsVault               *vault,
+                                              gint64                 draft_id,
+                                              const KsFingerCapture *capture,
+                                              GCancellable          *cancellable,
+                                              GAsyncReadyCallback    callback,
+                                              gpointer               user_data);
+gboolean         ks_fingers_save_draft_finish (GAsyncResult *result,
+                                               GError      **error);
+void             ks_fingers_check_draft_async (KsFingerprintService *service,
+                                               KsStore              *store,
+                                               KsVault              *vault,
+                                               gint64                draft_id,
+                                               GPtrArray            *captures,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KsFingerCheck   *ks_fingers_check_draft_finish (GAsyncResult *result,
+                                                GError      **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsFingerCapture, ks_finger_capture_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsFingerCheck, ks_finger_check_free)
 
 G_END_DECLS
