@@ -432,7 +432,7 @@ on_duplicates_checked (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(KsFingerCheck) check = NULL;
 
-  check = ks_fingers_check_draft_finish (result, &error);
+  check = ks_duplicate_search_check_draft_finish (KS_DUPLICATE_SEARCH (object), result, &error);
   if (self->station == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "disposed");
@@ -494,8 +494,8 @@ on_duplicates_checked (GObject      *object,
  * ks_fingerprint_step_check_duplicates_async:
  *
  * Compares each new finger with the others (the same finger placed twice) and with the fingers
- * already on record for the draft's CNIC (ks_fingers_check_draft_async(): off the UI thread); a
- * spinner runs meanwhile. Two new fingers that are one finger are both dropped for recapture and
+ * already on record for the draft's CNIC, with the station's duplicate search (off the UI
+ * thread); a spinner runs meanwhile. Two new fingers that are one finger are both dropped for recapture and
  * the result is an error; a match with the record is kept with the draft, for submit to flag.
  */
 void
@@ -536,10 +536,9 @@ ks_fingerprint_step_check_duplicates_async (KsFingerprintStep  *self,
   gtk_spinner_start (self->check_spinner);
   gtk_label_set_label (self->summary_label, _("Comparing the fingers with each other…"));
   _ks_fingerprint_step_update_all (self);
-  ks_fingers_check_draft_async (self->service, ks_station_get_store (self->station),
-                                ks_station_get_biometrics_vault (self->station, NULL),
-                                self->draft_id, captures, self->check_cancellable,
-                                on_duplicates_checked, g_steal_pointer (&task));
+  ks_duplicate_search_check_draft_async (ks_station_get_duplicate_search (self->station),
+                                         self->draft_id, captures, self->check_cancellable,
+                                         on_duplicates_checked, g_steal_pointer (&task));
 }
 
 gboolean

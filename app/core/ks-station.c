@@ -20,6 +20,7 @@
 #include "ks-audit.h"
 #include "ks-card-holder.h"
 #include "ks-cards.h"
+#include "ks-duplicate-search.h"
 #include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-station-config-private.h"
@@ -46,6 +47,7 @@ struct _KsStation
   KsFingerprintService *fingerprint_service;
   KsVirtualScanner *virtual_scanner;
   KsVault *biometrics_vault;
+  KsDuplicateSearch *duplicate_search;
 };
 
 enum {
@@ -64,6 +66,7 @@ ks_station_dispose (GObject *object)
   KsStation *self = (KsStation *)object;
 
   g_clear_object (&self->session);
+  g_clear_object (&self->duplicate_search);
   g_clear_object (&self->virtual_scanner);
   g_clear_object (&self->fingerprint_service);
   g_clear_object (&self->biometrics_vault);
@@ -864,4 +867,27 @@ ks_station_get_biometrics_vault (KsStation *self,
       self->biometrics_vault = ks_vault_open (path, error);
     }
   return self->biometrics_vault;
+}
+
+/**
+ * ks_station_get_duplicate_search:
+ *
+ * The station's search for a finger captured twice or already on record, made on first call
+ * with the fingerprint service (call it on the main thread). It opens the fingers on record with
+ * the biometrics key once the station has one.
+ *
+ * Returns: (transfer none): the search
+ */
+KsDuplicateSearch *
+ks_station_get_duplicate_search (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  if (self->duplicate_search == NULL)
+    self->duplicate_search = ks_duplicate_search_new (ks_station_get_fingerprint_service (self),
+                                                      self->store);
+  if (ks_duplicate_search_get_vault (self->duplicate_search) == NULL)
+    ks_duplicate_search_set_vault (self->duplicate_search,
+                                   ks_station_get_biometrics_vault (self, NULL));
+  return self->duplicate_search;
 }

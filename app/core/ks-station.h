@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "ks-card.h"
+#include "ks-duplicate-search.h"
 #include "ks-fingerprint-service.h"
 #include "ks-profile.h"
 #include "ks-reference.h"
@@ -94,5 +95,6 @@ KsFingerprintService *ks_station_get_fingerprint_service (KsStation *self);
 KsVirtualScanner     *ks_station_get_virtual_scanner (KsStation *self);
 KsVault              *ks_station_get_biometrics_vault (KsStation *self,
                                                        GError   **error);
+KsDuplicateSearch    *ks_station_get_duplicate_search (KsStation *self);
 
 G_END_DECLS
