@@ -27,6 +27,7 @@
 #include "ks-consent.h"
 #include "ks-day-report.h"
 #include "ks-fingers.h"
+#include "ks-record-fingers.h"
 #include "ks-l10n.h"
 #include "ks-review-page-private.h"
 #include "ks-station-rules.h"
