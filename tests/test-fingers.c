@@ -11,6 +11,7 @@
 #include "fp-test-util.h"
 #include "ks-account-admin.h"
 #include "ks-consent.h"
+#include "ks-duplicate-search.h"
 #include "ks-fingers.h"
 #include "ks-record-fingers.h"
 #include "ks-records.h"
@@ -591,6 +592,107 @@ enroll_real_template (void)
   real_image = ks_fpsynth_finger_render (finger, 0, KS_FPSYNTH_NORMAL, &real_width, &real_height);
 }
 
+static void
+save_async (Fixture         *f,
+            gint64           draft,
+            KsFingerCapture *capture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsFingerCapture) owned = capture;
+  GAsyncResult *result = NULL;
+
+  ks_fingers_save_draft_async (f->store, f->vault, draft, owned, NULL, fpt_store_result, &result);
+  g_assert_true (ks_fingers_save_draft_finish (fpt_wait (&result), &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+}
+
+static KsFingerCheck *
+check_draft (KsDuplicateSearch *search,
+             gint64             draft,
+             GPtrArray         *captures)
+{
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+  KsFingerCheck *check;
+
+  ks_duplicate_search_check_draft_async (search, draft, captures, NULL, fpt_store_result,
+                                         &result);
+  check = ks_duplicate_search_check_draft_finish (search, fpt_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+  g_object_unref (result);
+  return check;
+}
+
+static void
+test_duplicate_search (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsFingerprintService) service = ks_fingerprint_service_new ();
+  g_autoptr(KsDuplicateSearch) search = ks_duplicate_search_new (service, f->store);
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autofree char *kp_id = NULL;
+  gint64 draft = new_draft (f, "17301-1234567-1", 0);
+
+  ks_duplicate_search_set_vault (search, f->vault);
+
+  /* One finger placed for both thumbs: both are dropped from the draft for recapture. */
+  save_async (f, draft, captured (FP_FINGER_RIGHT_THUMB, KS_FINGER_CAPTURED));
+  save_async (f, draft, captured (FP_FINGER_LEFT_THUMB, KS_FINGER_CAPTURED));
+  save_async (f, draft, missing (FP_FINGER_RIGHT_INDEX, "bandaged"));
+  {
+    g_autoptr(GPtrArray) fingers = ks_fingers_open_draft (f->store, f->vault, draft, &error);
+    g_autoptr(KsFingerCheck) check = NULL;
+    g_autoptr(GPtrArray) left = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (fingers->len, ==, 3);
+    check = check_draft (search, draft, fingers);
+    g_assert_cmpint (MIN (check->same_a, check->same_b), ==, FP_FINGER_LEFT_THUMB);
+    g_assert_cmpint (MAX (check->same_a, check->same_b), ==, FP_FINGER_RIGHT_THUMB);
+    g_assert_cmpuint (check->on_record->len, ==, 0);
+    left = ks_fingers_load_draft (f->store, f->vault, draft, &error);
+    g_assert_cmpuint (left->len, ==, 1);
+    g_assert_cmpint (((KsFingerCapture *)left->pdata[0])->finger, ==, FP_FINGER_RIGHT_INDEX);
+  }
+
+  /* Enrolled with the right thumb; the edit starts with it, and a new left index finger that
+   * equals it is flagged (the right thumb matching itself only confirms the citizen). */
+  save_async (f, draft, captured (FP_FINGER_RIGHT_THUMB, KS_FINGER_CAPTURED));
+  kp_id = submit (f, draft, "17301-1234567-1", &error);
+  g_assert_no_error (error);
+  info = ks_records_get_info (f->store, kp_id, &error);
+  g_assert_no_error (error);
+  {
+    gint64 edit = new_draft (f, "17301-1234567-1", info->id);
+    g_autoptr(GPtrArray) fingers = ks_fingers_open_draft (f->store, f->vault, edit, &error);
+    g_autoptr(GPtrArray) captures = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)ks_finger_capture_free);
+    g_autoptr(GPtrArray) stored = NULL;
+    g_autoptr(KsFingerCheck) check = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (fingers->len, ==, 2);
+    save_async (f, edit, captured (FP_FINGER_LEFT_INDEX, KS_FINGER_CAPTURED));
+    g_ptr_array_add (captures, captured (FP_FINGER_LEFT_INDEX, KS_FINGER_CAPTURED));
+    check = check_draft (search, edit, captures);
+    g_assert_cmpint (check->same_a, ==, 0);
+    g_assert_cmpuint (check->on_record->len, ==, 1);
+    g_assert_cmpint (check->record_new, ==, FP_FINGER_LEFT_INDEX);
+    g_assert_cmpint (check->record_old, ==, FP_FINGER_RIGHT_THUMB);
+    stored = ks_fingers_load_draft (f->store, f->vault, edit, &error);
+    for (guint i = 0; i < stored->len; i++)
+      {
+        KsFingerCapture *c = stored->pdata[i];
+        g_assert_cmpint (c->duplicate, ==, c->finger == FP_FINGER_LEFT_INDEX);
+      }
+  }
+  g_clear_object (&search);
+  fpt_finalize_service (g_steal_pointer (&service));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -608,6 +710,7 @@ main (int argc, char *argv[])
   ADD ("/fingers/failed-submit-keeps-fingers", test_failed_submit_keeps_fingers);
   ADD ("/fingers/edit-replaces-or-keeps", test_edit_replaces_or_keeps);
   ADD ("/fingers/encrypted-at-rest", test_encrypted_at_rest);
+  ADD ("/fingers/duplicate-search", test_duplicate_search);
 #undef ADD
   rc = g_test_run ();
   g_bytes_unref (real_template);

@@ -606,3 +606,82 @@ ks_fpsynth_write_png (GBytes *grey, guint width, guint height, const char *path,
     }
   return TRUE;
 }
+
+typedef struct
+{
+  guint64 person;
+  guint finger;
+  guint impression;
+  guint count;
+  KsFpSynthVariant variant;
+  GPtrArray *images; /* GBytes */
+  guint width;
+  guint height;
+} RenderJob;
+
+static void
+render_job_free (RenderJob *job)
+{
+  g_clear_pointer (&job->images, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+render_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  RenderJob *job = task_data;
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (job->person, job->finger);
+
+  job->images = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  for (guint i = 0; i < job->count; i++)
+    g_ptr_array_add (job->images, ks_fpsynth_finger_render (finger, job->impression + i,
+                                                            job->variant, &job->width,
+                                                            &job->height));
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_fpsynth_render_async:
+ *
+ * Renders impressions @first_impression .. @first_impression + @count - 1 of one synthetic
+ * finger in a worker thread: growing a finger takes about half a second.
+ */
+void
+ks_fpsynth_render_async (guint64 person, guint finger, guint first_impression, guint count,
+                         KsFpSynthVariant variant, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  RenderJob *job = g_new0 (RenderJob, 1);
+
+  job->person = person;
+  job->finger = finger;
+  job->impression = first_impression;
+  job->count = count;
+  job->variant = variant;
+  g_task_set_source_tag (task, ks_fpsynth_render_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)render_job_free);
+  g_task_run_in_thread (task, render_thread);
+}
+
+/**
+ * ks_fpsynth_render_finish:
+ * @width: (out): of every impression
+ * @height: (out):
+ *
+ * Returns: (transfer full) (element-type GBytes): 8-bit grey impressions, in order
+ */
+GPtrArray *
+ks_fpsynth_render_finish (GAsyncResult *result, guint *width, guint *height, GError **error)
+{
+  RenderJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job = g_task_get_task_data (G_TASK (result));
+  *width = job->width;
+  *height = job->height;
+  return g_ptr_array_ref (job->images);
+}

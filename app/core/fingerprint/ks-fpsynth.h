@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -37,6 +37,12 @@ GBytes *ks_fpsynth_generate (guint64 person, guint finger, guint impression,
                              KsFpSynthVariant variant, guint *width, guint *height);
 gboolean ks_fpsynth_write_png (GBytes *grey, guint width, guint height, const char *path,
                                GError **error);
+
+void ks_fpsynth_render_async (guint64 person, guint finger, guint first_impression, guint count,
+                              KsFpSynthVariant variant, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *ks_fpsynth_render_finish (GAsyncResult *result, guint *width, guint *height,
+                                     GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsFpSynthFinger, ks_fpsynth_finger_unref)
 

@@ -503,3 +503,266 @@ ks_fingers_move_to_record (KsStore *store,
                    "WHERE id = ?2 AND ?1 = ?1",
                    draft_id, record_id, error);
 }
+
+/* ---- The enrollment wizard's finger work, off the UI thread ---------------------------- */
+
+/**
+ * ks_finger_capture_copy:
+ *
+ * Returns: (transfer full): a copy of @capture sharing its (immutable) template and image bytes
+ */
+KsFingerCapture *
+ks_finger_capture_copy (const KsFingerCapture *capture)
+{
+  KsFingerCapture *copy;
+
+  g_return_val_if_fail (capture != NULL, NULL);
+
+  copy = ks_finger_capture_new (capture->finger);
+  *copy = *capture;
+  copy->reason = g_strdup (capture->reason);
+  copy->capture_id = g_strdup (capture->capture_id);
+  copy->template_blob = capture->template_blob ? g_bytes_ref (capture->template_blob) : NULL;
+  copy->image = capture->image ? g_bytes_ref (capture->image) : NULL;
+  return copy;
+}
+
+/* Capture: one try of one finger ----------------------------------------------------------- */
+
+/* One impression of a try: what the reader saw at one enrolment stage. */
+typedef struct
+{
+  KsFpQuality quality;
+  GBytes *image;
+  guint width;
+  guint height;
+} Shot;
+
+static void
+shot_free (gpointer data)
+{
+  Shot *shot = data;
+
+  g_clear_pointer (&shot->image, g_bytes_unref);
+  g_free (shot);
+}
+
+static int
+compare_shots (gconstpointer a,
+               gconstpointer b)
+{
+  const Shot *sa = *(Shot * const *)a, *sb = *(Shot * const *)b;
+
+  return ks_fp_quality_compare (&sa->quality, &sb->quality);
+}
+
+typedef struct
+{
+  GTask *task;
+  FpFinger finger;
+  GPtrArray *shots;
+  KsFingerprintProgressFunc progress;
+  gpointer progress_data;
+} CaptureJob;
+
+static void
+capture_job_free (CaptureJob *job)
+{
+  g_clear_object (&job->task);
+  g_clear_pointer (&job->shots, g_ptr_array_unref);
+  g_free (job);
+}
+
+/* Freed at low priority, after the progress reports the service queued before its result. */
+static gboolean
+capture_job_free_later (gpointer data)
+{
+  capture_job_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+capture_progress (KsFingerprintService        *service,
+                  const KsFingerprintProgress *progress,
+                  gpointer                     user_data)
+{
+  CaptureJob *job = user_data;
+
+  if (progress->event == KS_FINGERPRINT_EVENT_STAGE_DONE && job->task != NULL)
+    {
+      Shot *shot = g_new0 (Shot, 1);
+
+      shot->quality = progress->quality;
+      shot->image = progress->image ? g_bytes_ref (progress->image) : NULL;
+      shot->width = progress->width;
+      shot->height = progress->height;
+      g_ptr_array_add (job->shots, shot);
+    }
+  if (job->progress != NULL)
+    job->progress (service, progress, job->progress_data);
+}
+
+static void
+capture_enrolled (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CaptureJob *job = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&job->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) print = NULL;
+  g_autofree guchar *blob = NULL;
+  gsize blob_len = 0;
+  KsFingerCapture *capture;
+  Shot *median;
+
+  g_idle_add_full (G_PRIORITY_LOW, capture_job_free_later, job, NULL);
+
+  print = ks_fingerprint_service_enroll_finish (KS_FINGERPRINT_SERVICE (object), result, &error);
+  if (print == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!fp_print_serialize (print, &blob, &blob_len, &error) || job->shots->len == 0)
+    {
+      g_task_return_new_error (task, KS_FINGERPRINT_ERROR, KS_FINGERPRINT_ERROR_UNEXPECTED,
+                               _("The reader’s capture could not be kept. Press Retry."));
+      return;
+    }
+
+  /* The try is as good as its median impression, whose picture is the one kept. */
+  g_ptr_array_sort (job->shots, compare_shots);
+  median = job->shots->pdata[job->shots->len / 2];
+  capture = ks_finger_capture_new (job->finger);
+  capture->quality = median->quality;
+  capture->image = median->image ? g_bytes_ref (median->image) : NULL;
+  capture->width = median->width;
+  capture->height = median->height;
+  capture->template_blob = g_bytes_new_take (g_steal_pointer (&blob), blob_len);
+  capture->tries = 1;
+  capture->status = KS_FINGER_CAPTURED;
+  g_task_return_pointer (task, capture, (GDestroyNotify)ks_finger_capture_free);
+}
+
+/**
+ * ks_fingers_capture_async:
+ * @progress: (nullable): told of every reader event, as ks_fingerprint_service_enroll_async()
+ *   tells it; it may still be called (at default priority) just after @callback
+ *
+ * Takes one try of @finger through the reader's enrolment stages on @service's thread. The try
+ * is graded by its median stage, so one bad placement does not sink four good ones and one lucky
+ * placement does not carry four bad ones; the median impression is the picture kept.
+ */
+void
+ks_fingers_capture_async (KsFingerprintService     *service,
+                          FpFinger                  finger,
+                          GCancellable             *cancellable,
+                          KsFingerprintProgressFunc progress,
+                          gpointer                  progress_data,
+                          GAsyncReadyCallback       callback,
+                          gpointer                  user_data)
+{
+  CaptureJob *job;
+
+  g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (service));
+  g_return_if_fail (FP_FINGER_IS_VALID (finger));
+
+  job = g_new0 (CaptureJob, 1);
+  job->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, ks_fingers_capture_async);
+  job->finger = finger;
+  job->shots = g_ptr_array_new_with_free_func (shot_free);
+  job->progress = progress;
+  job->progress_data = progress_data;
+  ks_fingerprint_service_enroll_async (service, finger, NULL, cancellable, capture_progress, job,
+                                       capture_enrolled, job);
+}
+
+/**
+ * ks_fingers_capture_finish:
+ *
+ * Returns: (transfer full): the try, status %KS_FINGER_CAPTURED and 1 try, any grade
+ */
+KsFingerCapture *
+ks_fingers_capture_finish (GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Saving one finger ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  KsStore *store;
+  KsVault *vault;
+  gint64 draft_id;
+  KsFingerCapture *capture;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_clear_object (&job->store);
+  g_clear_object (&job->vault);
+  ks_finger_capture_free (job->capture);
+  g_free (job);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  GError *error = NULL;
+
+  if (ks_fingers_save_draft (job->store, job->vault, job->draft_id, job->capture, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * ks_fingers_save_draft_async:
+ *
+ * ks_fingers_save_draft() in a worker thread (sealing, and SQLite syncing to disk), on a copy of
+ * @capture.
+ */
+void
+ks_fingers_save_draft_async (KsStore               *store,
+                             KsVault               *vault,
+                             gint64                 draft_id,
+                             const KsFingerCapture *capture,
+                             GCancellable          *cancellable,
+                             GAsyncReadyCallback    callback,
+                             gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_VAULT (vault));
+  g_return_if_fail (capture != NULL);
+
+  job = g_new0 (SaveJob, 1);
+  job->store = g_object_ref (store);
+  job->vault = g_object_ref (vault);
+  job->draft_id = draft_id;
+  job->capture = ks_finger_capture_copy (capture);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_fingers_save_draft_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)save_job_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+ks_fingers_save_draft_finish (GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

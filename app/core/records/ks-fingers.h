@@ -7,6 +7,7 @@
 
 #include <fprint.h>
 
+#include "ks-fingerprint-service.h"
 #include "ks-fp-quality.h"
 #include "ks-session.h"
 #include "ks-store.h"
@@ -81,6 +82,26 @@ gboolean         ks_fingers_move_to_record (KsStore *store,
                                             gint64   draft_id,
                                             gint64   record_id,
                                             GError **error);
+
+KsFingerCapture *ks_finger_capture_copy (const KsFingerCapture *capture);
+void             ks_fingers_capture_async (KsFingerprintService     *service,
+                                           FpFinger                  finger,
+                                           GCancellable             *cancellable,
+                                           KsFingerprintProgressFunc progress,
+                                           gpointer                  progress_data,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data);
+KsFingerCapture *ks_fingers_capture_finish (GAsyncResult *result,
+                                            GError      **error);
+void             ks_fingers_save_draft_async (KsStore               *store,
+                                              KsVault               *vault,
+                                              gint64                 draft_id,
+                                              const KsFingerCapture *capture,
+                                              GCancellable          *cancellable,
+                                              GAsyncReadyCallback    callback,
+                                              gpointer               user_data);
+gboolean         ks_fingers_save_draft_finish (GAsyncResult *result,
+                                               GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsFingerCapture, ks_finger_capture_free)
 

@@ -22,6 +22,7 @@
 #include "ks-cards.h"
 #include "ks-fingers.h"
 #include "ks-record-fingers.h"
+#include "ks-duplicate-search.h"
 #include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-slip.h"
@@ -55,6 +56,7 @@ struct _KsStation
    * (ks_station_load_sync_engine_async()): it outlives the windows, so a language switch does
    * not stop a sync. */
   KsSyncEngine *sync_engine;
+  KsDuplicateSearch *duplicate_search;
 };
 
 enum {
@@ -79,6 +81,7 @@ ks_station_dispose (GObject *object)
     ks_sync_engine_cancel (self->sync_engine);
   g_clear_object (&self->sync_engine);
   g_clear_object (&self->session);
+  g_clear_object (&self->duplicate_search);
   g_clear_object (&self->virtual_scanner);
   g_clear_object (&self->fingerprint_service);
   g_clear_object (&self->biometrics_vault);
@@ -2201,4 +2204,27 @@ ks_station_get_online (KsStation *self)
   g_return_val_if_fail (KS_IS_STATION (self), FALSE);
   return self->sync_engine != NULL &&
          ks_sync_engine_get_connectivity (self->sync_engine) == KS_SYNC_CONNECTIVITY_ONLINE;
+}
+
+/**
+ * ks_station_get_duplicate_search:
+ *
+ * The station's search for a finger captured twice or already on record, made on first call
+ * with the fingerprint service (call it on the main thread). It opens the fingers on record with
+ * the biometrics key once the station has one.
+ *
+ * Returns: (transfer none): the search
+ */
+KsDuplicateSearch *
+ks_station_get_duplicate_search (KsStation *self)
+{
+  g_return_val_if_fail (KS_IS_STATION (self), NULL);
+
+  if (self->duplicate_search == NULL)
+    self->duplicate_search = ks_duplicate_search_new (ks_station_get_fingerprint_service (self),
+                                                      self->store);
+  if (ks_duplicate_search_get_vault (self->duplicate_search) == NULL)
+    ks_duplicate_search_set_vault (self->duplicate_search,
+                                   ks_station_get_biometrics_vault (self, NULL));
+  return self->duplicate_search;
 }

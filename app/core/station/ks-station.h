@@ -10,6 +10,7 @@
 #include "ks-account-admin.h"
 #include "ks-card-scan.h"
 #include "ks-card.h"
+#include "ks-duplicate-search.h"
 #include "ks-fingerprint-service.h"
 #include "ks-profile.h"
 #include "ks-record.h"
@@ -256,6 +257,7 @@ KsFingerprintService *ks_station_get_fingerprint_service (KsStation *self);
 KsVirtualScanner     *ks_station_get_virtual_scanner (KsStation *self);
 KsVault              *ks_station_get_biometrics_vault (KsStation *self,
                                                        GError   **error);
+KsDuplicateSearch    *ks_station_get_duplicate_search (KsStation *self);
 
 void                  ks_station_needs_setup_async (KsStation          *self,
                                                     GCancellable       *cancellable,
