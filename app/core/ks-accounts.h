@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "ks-account.h"
 #include "ks-store.h"
 
@@ -54,6 +56,12 @@ KsAccount  *ks_accounts_lookup (KsStore    *store,
                                 GError    **error);
 GPtrArray  *ks_accounts_list (KsStore *store,
                               GError **error);
+void        ks_accounts_list_async (KsStore            *store,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+GPtrArray  *ks_accounts_list_finish (GAsyncResult *result,
+                                     GError      **error);
 guint       ks_accounts_count_role (KsStore *store,
                                     KsRole   role);
 KsAccount  *ks_accounts_add (KsStore    *store,

@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "ks-store.h"
 
 G_BEGIN_DECLS
@@ -41,6 +43,14 @@ GPtrArray    *ks_audit_list (KsStore    *store,
                              const char *subject,
                              guint       limit,
                              GError    **error);
+void          ks_audit_list_async (KsStore            *store,
+                                   const char         *subject,
+                                   guint               limit,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+GPtrArray    *ks_audit_list_finish (GAsyncResult *result,
+                                    GError      **error);
 gint64        ks_audit_count (KsStore *store);
 void          ks_audit_entry_free (KsAuditEntry *entry);
 
