@@ -1,8 +1,8 @@
 /* ks-review-page-actions.c: the Review page's actions: decisions and navigation
  *
  * Every action of the page is installed here, and _ks_review_page_actions_update() alone says
- * which of them work now. Decisions ask for the supervisor's password once per batch; Argon2
- * and the batch's transaction run in a worker thread so the window keeps drawing.
+ * which of them work now. Decisions ask for the supervisor's password once per batch; core
+ * checks it (Argon2) and decides the batch in a worker thread so the window keeps drawing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,23 +12,21 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 
 #include "ks-review-page-private.h"
 #include "ks-ui-util.h"
 
 /* Decisions **************************************************************************/
 
+/* What the supervisor is deciding, while the dialogs ask for the reason and the password. */
 typedef struct
 {
-  KsReviewPage *self;          /* (unowned): the task holds a reference */
-  KsStore *store;
-  KsSession *session;
+  KsReviewPage *self;
+  KsSession *session;          /* who started it, even if the screen locks meanwhile */
   GStrv kp_ids;
   KsRecordState to;
   char *reason;
   char *note;
-  char *password;
   guint n_exceptions;
   gboolean confirmed_exceptions;
 } Decision;
@@ -36,12 +34,7 @@ typedef struct
 static void
 decision_free (Decision *d)
 {
-  if (d->password != NULL)
-    {
-      sodium_memzero (d->password, strlen (d->password));
-      g_free (d->password);
-    }
-  g_clear_object (&d->store);
+  g_clear_object (&d->self);
   g_clear_object (&d->session);
   g_strfreev (d->kp_ids);
   g_free (d->reason);
@@ -52,46 +45,23 @@ decision_free (Decision *d)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Decision, decision_free)
 
 static void
-decide_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Decision *d = task_data;
-  g_autoptr(KsAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* The password proves the supervisor is still the one at the keyboard. */
-  account = ks_accounts_authenticate (d->store, ks_session_get_username (d->session),
-                                      d->password, &error);
-  sodium_memzero (d->password, strlen (d->password));
-  if (account == NULL ||
-      !ks_records_decide_batch (d->store, d->session, (const char *const *)d->kp_ids, d->to,
-                                d->reason, d->note, d->confirmed_exceptions, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 on_decided (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  KsReviewPage *self = KS_REVIEW_PAGE (object);
-  Decision *d = g_task_get_task_data (G_TASK (result));
+  g_autoptr(Decision) d = user_data;
+  KsReviewPage *self = d->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   g_autofree char *kp_id = NULL;
   guint n = g_strv_length (d->kp_ids);
+  gboolean decided = ks_station_decide_finish (KS_STATION (object), result, &error);
 
   /* The page went away while the worker ran (dispose cancelled it): nothing to show. */
   if (self->station == NULL)
     return;
   self->deciding = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!decided)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         ks_ui_toast (GTK_WIDGET (self), error->message);
@@ -115,17 +85,23 @@ on_decided (GObject      *object,
     ks_review_page_show_record (self, kp_id);
 }
 
+/* Core checks the password and decides in a worker thread; @password is copied there. */
 static void
 run_decision (KsReviewPage *self,
-              Decision     *d)
+              Decision     *d,
+              const char   *password)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_decided, NULL);
-
-  g_task_set_source_tag (task, run_decision);
-  g_task_set_task_data (task, d, (GDestroyNotify)decision_free);
+  /* The window was rebuilt (another language) while the dialog was open. */
+  if (self->station == NULL)
+    {
+      decision_free (d);
+      return;
+    }
   self->deciding = TRUE;
   _ks_review_page_actions_update (self);
-  g_task_run_in_thread (task, decide_thread);
+  ks_station_decide_async (self->station, d->session, password,
+                           (const char *const *)d->kp_ids, d->to, d->reason, d->note,
+                           d->confirmed_exceptions, self->cancellable, on_decided, d);
 }
 
 /* The dialog owns the decision until the supervisor confirms it: a dialog closed any other
@@ -148,9 +124,6 @@ on_password_response (AdwMessageDialog *dialog,
     return;
   self = d->self;
 
-  d->password = g_strdup (gtk_editable_get_text (password));
-  /* The entry keeps its own copy of the text: clear it now, not when GC gets to it. */
-  gtk_editable_set_text (password, "");
   if (note != NULL)
     d->note = g_strdup (gtk_editable_get_text (note));
   if (reason_row != NULL && self->reference != NULL)
@@ -161,7 +134,9 @@ on_password_response (AdwMessageDialog *dialog,
       if (index < reasons->len)
         d->reason = g_strdup (((KsReason *)g_ptr_array_index (reasons, index))->id);
     }
-  run_decision (self, g_steal_pointer (&owned));
+  run_decision (self, g_steal_pointer (&owned), gtk_editable_get_text (password));
+  /* The entry keeps its own copy of the text: clear it now, not when GC gets to it. */
+  gtk_editable_set_text (password, "");
 }
 
 static void
@@ -265,8 +240,7 @@ start_decision (KsReviewPage *self,
 {
   Decision *d = g_new0 (Decision, 1);
 
-  d->self = self;
-  d->store = g_object_ref (ks_station_get_store (self->station));
+  d->self = g_object_ref (self);
   d->session = g_object_ref (self->session);
   d->kp_ids = kp_ids;
   d->to = to;

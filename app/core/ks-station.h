@@ -10,6 +10,7 @@
 #include "ks-card.h"
 #include "ks-fingerprint-service.h"
 #include "ks-profile.h"
+#include "ks-records.h"
 #include "ks-reference.h"
 #include "ks-session.h"
 #include "ks-station-config.h"
@@ -83,6 +84,20 @@ KsTrustList   *ks_station_get_trust_list (KsStation *self,
 gboolean       ks_station_import_trust_list (KsStation  *self,
                                              const char *path,
                                              GError    **error);
+void           ks_station_decide_async (KsStation          *self,
+                                        KsSession          *session,
+                                        const char         *password,
+                                        const char *const  *kp_ids,
+                                        KsRecordState       to,
+                                        const char         *reason,
+                                        const char         *note,
+                                        gboolean            confirmed_exceptions,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
+gboolean       ks_station_decide_finish (KsStation    *self,
+                                         GAsyncResult *result,
+                                         GError      **error);
 gboolean       ks_station_check_registry_url (KsStation    *self,
                                               const char   *url,
                                               GCancellable *cancellable,
