@@ -12,13 +12,14 @@
 
 #include "ks-card.h"
 #include "ks-card-scan.h"
+#include "ks-card-testing.h"
 
 static KsCardHolder *
 sample_holder (void)
 {
   KsCardHolder *h = ks_card_holder_new ();
 
-  h->kp_id = g_strdup ("KP-PSH-01-000123-7");
+  h->kp_id = g_strdup ("PEW-A01-0000123-N");
   h->full_name = g_strdup ("Gul Bano Khan");
   h->full_name_ur = g_strdup ("گل بانو خان");
   h->father_name = g_strdup ("Sher Ali Khan");

@@ -22,6 +22,7 @@
 
 #include "ks-minutiae-extract.h"
 #include "ks-minutiae-index.h"
+#include "ks-minutiae-index-testing.h"
 
 typedef struct
 {

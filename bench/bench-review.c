@@ -18,7 +18,9 @@
 
 #include "ks-accounts.h"
 #include "ks-record-list.h"
-#include "ks-records-private.h"
+#include "ks-test-fixture.h"
+#include "ks-record-list-testing.h"
+#include "ks-records-testing.h"
 
 static double
 ms_since (gint64 start)
@@ -98,7 +100,7 @@ main (int   argc,
   if (have < count)
     {
       start = g_get_monotonic_time ();
-      if (!_ks_records_insert_many (store, (guint)have + 1, count - (guint)have, NULL, &error))
+      if (!ks_test_records_insert_many (store, (guint)have + 1, count - (guint)have, NULL, &error))
         g_error ("%s", error->message);
       g_print ("  fill database             %8.1f ms\n", ms_since (start));
     }

@@ -22,6 +22,7 @@
 
 #include "ks-sync-protocol.h"
 #include "ks-test-sync.h"
+#include "ks-sync-testing.h"
 
 #define TEMPLATES 4
 #define TEMPLATE_BYTES 6144

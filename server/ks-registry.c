@@ -42,7 +42,7 @@
 #define MAX_WIRE_BODY_MB 64
 #define MAX_BODIES_MB 256
 /* Structural characters of one JSON body: 500 records take about 15,000. It bounds the nodes
- * json-glib builds, which cost tens of bytes each (see ks_sync_json_bounded). */
+ * json-glib builds, which cost tens of bytes each (see ks_json_bounded). */
 #define MAX_JSON_TOKENS 200000
 #define CERT_VALIDITY_SECONDS ((gint64)5 * 366 * 24 * 3600)
 

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "fp-test-util.h"
+#include "ks-virtual-scanner-testing.h"
 
 /* KS_TEST_QUICK=1 (set for sanitizer runs) tests fewer fingers; the normal run does them all. */
 gboolean

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-consent.h"
 #include "ks-station-config.h"

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "ks-test-sync.h"
+#include "ks-sync-testing.h"
 
 const char *
 ks_test_pki_dir (void)

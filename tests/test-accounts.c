@@ -7,10 +7,12 @@
 
 #include <sqlite3.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-session.h"
 #include "ks-store.h"
+#include "ks-store-testing.h"
 
 typedef struct
 {

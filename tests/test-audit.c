@@ -7,6 +7,7 @@
 
 #include "ks-audit.h"
 #include "ks-store.h"
+#include "ks-audit-testing.h"
 
 static KsStore *
 store_with_entries (guint n)

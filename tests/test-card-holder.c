@@ -14,6 +14,7 @@
 #include "ks-card-holder.h"
 #include "ks-card-scan.h"
 #include "ks-station.h"
+#include "ks-card-testing.h"
 
 static KsRecord *
 sample_record (void)
@@ -52,9 +53,9 @@ test_holder_from_record (void)
       g_autoptr(KsCardHolder) h = NULL;
 
       ks_record_set (rec, KS_FIELD_GENDER, genders[i].gender);
-      h = ks_card_holder_from_record (rec, "KP-PEW-01-000123-7", ref);
+      h = ks_card_holder_from_record (rec, "PEW-A01-0000123-N", ref);
       g_assert_cmpint (h->gender, ==, genders[i].code);
-      g_assert_cmpstr (h->kp_id, ==, "KP-PEW-01-000123-7");
+      g_assert_cmpstr (h->kp_id, ==, "PEW-A01-0000123-N");
       g_assert_cmpstr (h->full_name, ==, "Gul Bano Khan");
       g_assert_cmpstr (h->full_name_ur, ==, "گل بانو خان");
       g_assert_cmpstr (h->father_name, ==, "Sher Ali Khan");
@@ -74,7 +75,7 @@ test_holder_from_record (void)
     g_autoptr(KsCardHolder) h = NULL;
 
     ks_record_set (rec, KS_FIELD_ADDRESS_LINE2, "");
-    h = ks_card_holder_from_record (rec, "KP-PEW-01-000123-7", NULL);
+    h = ks_card_holder_from_record (rec, "PEW-A01-0000123-N", NULL);
     g_assert_cmpstr (h->district_name, ==, "PEW");
     g_assert_cmpstr (h->address, ==, "House 12, Street 4\nPEW-01, PEW");
   }
@@ -115,7 +116,7 @@ static KsCard *
 issue_card (KsStationKeys *keys)
 {
   g_autoptr(KsRecord) rec = sample_record ();
-  g_autoptr(KsCardHolder) h = ks_card_holder_from_record (rec, "KP-PEW-01-000123-7", NULL);
+  g_autoptr(KsCardHolder) h = ks_card_holder_from_record (rec, "PEW-A01-0000123-N", NULL);
   g_autoptr(GError) error = NULL;
   KsCard *card = ks_card_issue (h, keys, NULL, &error);
 
@@ -238,10 +239,10 @@ test_audit_print (Fixture      *f,
       g_autoptr(GPtrArray) list = NULL;
       KsAuditEntry *last;
 
-      g_assert_true (ks_card_audit_print (store, session, "KP-PEW-01-000123-7", cases[i].what,
+      g_assert_true (ks_card_audit_print (store, session, "PEW-A01-0000123-N", cases[i].what,
                                           &error));
       g_assert_no_error (error);
-      list = ks_audit_list (store, "KP-PEW-01-000123-7", 0, &error);
+      list = ks_audit_list (store, "PEW-A01-0000123-N", 0, &error);
       g_assert_cmpuint (list->len, ==, i + 1);
       last = g_ptr_array_index (list, 0);   /* newest first */
       g_assert_cmpstr (last->actor, ==, "amina.sup");
@@ -250,9 +251,9 @@ test_audit_print (Fixture      *f,
     }
 
   /* From the command line: no session, the station is the actor and the OS user is named. */
-  g_assert_true (ks_card_audit_print (store, NULL, "KP-PEW-01-000124-5", KS_CARD_OUTPUT_PDF,
+  g_assert_true (ks_card_audit_print (store, NULL, "PEW-A01-0000124-K", KS_CARD_OUTPUT_PDF,
                                       &error));
-  entries = ks_audit_list (store, "KP-PEW-01-000124-5", 0, &error);
+  entries = ks_audit_list (store, "PEW-A01-0000124-K", 0, &error);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->actor, ==, "station");
   g_assert_nonnull (strstr (((KsAuditEntry *)entries->pdata[0])->detail, g_get_user_name ()));

@@ -13,6 +13,7 @@
 #include "ks-test-util.h"
 #include "ks-card.h"
 #include "ks-card-scan.h"
+#include "ks-card-testing.h"
 
 typedef struct
 {
@@ -26,7 +27,7 @@ sample_holder (void)
 {
   KsCardHolder *h = ks_card_holder_new ();
 
-  h->kp_id = g_strdup ("KP-PSH-01-000123-7");
+  h->kp_id = g_strdup ("PEW-A01-0000123-N");
   h->full_name = g_strdup ("Gul Bano Khan");
   h->full_name_ur = g_strdup ("گل بانو خان");
   h->father_name = g_strdup ("Sher Ali Khan");
@@ -79,7 +80,7 @@ assert_valid_card (KsVerifyResult *result)
   if (result->verdict != KS_VERDICT_VALID)
     g_error ("verdict %s: %s", ks_verdict_to_string (result->verdict), result->message);
   g_assert_nonnull (result->credential);
-  g_assert_cmpstr (result->credential->claim->id, ==, "KP-PSH-01-000123-7");
+  g_assert_cmpstr (result->credential->claim->id, ==, "PEW-A01-0000123-N");
   g_assert_cmpstr (result->credential->claim->full_name, ==, "Gul Bano Khan");
   g_assert_cmpstr (result->credential->claim->secondary_full_name, ==, "گل بانو خان");
   g_assert_cmpstr (result->credential->claim->secondary_language, ==, "urd");

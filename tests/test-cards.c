@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-card-scan.h"
@@ -21,6 +22,8 @@
 #include "ks-records.h"
 #include "ks-test-sync.h"
 #include "ks-test-util.h"
+#include "ks-card-testing.h"
+#include "ks-trust-testing.h"
 
 typedef struct
 {

@@ -22,6 +22,7 @@
 #include "ks-consent.h"
 #include "ks-records.h"
 #include "ks-station.h"
+#include "ks-card-testing.h"
 
 static const char *program;
 
@@ -45,7 +46,7 @@ fixture_setup (Fixture      *f,
   g_assert_no_error (error);
 
   f->holder = ks_card_holder_new ();
-  f->holder->kp_id = g_strdup ("KP-PEW-01-000123-7");
+  f->holder->kp_id = g_strdup ("PEW-A01-0000123-N");
   f->holder->full_name = g_strdup ("Gul Bano Khan");
   f->holder->full_name_ur = g_strdup ("گل بانو خان");
   f->holder->date_of_birth = g_strdup ("1990-03-21");
@@ -128,7 +129,7 @@ test_verify_own_card (Fixture      *f,
       /* The station's own trust list, found through --data-dir, accepts its cards. */
       g_assert_cmpint (run (&out, &err, "verify", card, "--data-dir", f->dir, NULL), ==, 0);
       g_assert_true (g_str_has_prefix (out, "Valid\n"));
-      g_assert_nonnull (strstr (out, "KP-PEW-01-000123-7"));
+      g_assert_nonnull (strstr (out, "PEW-A01-0000123-N"));
       g_assert_nonnull (strstr (out, "Gul Bano Khan"));
       g_assert_nonnull (strstr (out, "گل بانو خان"));
       g_assert_nonnull (strstr (out, "1990-03-21"));
@@ -277,7 +278,7 @@ test_verify_revoked (Fixture      *f,
   g_assert_no_error (error);
   g_assert_true (ks_card_write_file (card, png, &error));
   rev.credential_id = (char *)ks_card_get_credential_id (card);
-  rev.kp_id = (char *)"KP-PEW-01-000123-7";
+  rev.kp_id = (char *)"PEW-A01-0000123-N";
   rev.station_code = (char *)"A01";
   rev.revoked_at = 1796299200;  /* 2026-12-03 12:00 UTC */
   rev.reason = (char *)KS_REVOCATION_REJECTED;
@@ -314,8 +315,8 @@ test_verify_bad_input (Fixture      *f,
     { { "verify", card, card, NULL }, KS_EXIT_USAGE },
     { { "verify", card, "--profile=staging", NULL }, KS_EXIT_USAGE },
     { { "verify", card, "--no-such-option", NULL }, KS_EXIT_USAGE },
-    { { "card", "--id", "KP-PEW-01-000123-7", NULL }, KS_EXIT_USAGE },
-    { { "card", "--id", "KP-PEW-01-000123-7", "--output=card.txt" }, KS_EXIT_USAGE },
+    { { "card", "--id", "PEW-A01-0000123-N", NULL }, KS_EXIT_USAGE },
+    { { "card", "--id", "PEW-A01-0000123-N", "--output=card.txt" }, KS_EXIT_USAGE },
   };
 
   cairo_surface_write_to_png (s, blank);

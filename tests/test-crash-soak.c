@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-consent.h"

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "fp-test-util.h"
+#include "ks-fingerprint-service-testing.h"
 
 static KsFingerprintService *service;
 static char *socket_path;

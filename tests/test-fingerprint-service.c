@@ -8,6 +8,8 @@
 #include <cairo.h>
 
 #include "fp-test-util.h"
+#include "ks-fingerprint-service-testing.h"
+#include "ks-virtual-scanner-testing.h"
 
 static FptRig *rig;
 

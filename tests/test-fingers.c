@@ -9,8 +9,10 @@
 #include <sqlite3.h>
 
 #include "fp-test-util.h"
+#include "ks-account-admin.h"
 #include "ks-consent.h"
 #include "ks-fingers.h"
+#include "ks-record-fingers.h"
 #include "ks-records.h"
 #include "ks-session.h"
 #include "ks-test-util.h"

@@ -10,6 +10,7 @@
 
 #include "ks-fp-quality.h"
 #include "ks-fpsynth.h"
+#include "ks-fpsynth-testing.h"
 
 static void
 test_deterministic (void)
@@ -114,7 +115,7 @@ test_quality_grades (void)
 static char *
 tool_path (void)
 {
-  return g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "app", "core", "tools",
+  return g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "app", "tools",
                            "khyber-fingerprint-synth", NULL);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ks-kpid.h"
+#include "ks-kpid-testing.h"
 
 #define N_SYMBOLS 36
 #define N_GENERATED 2000

@@ -21,6 +21,7 @@
 #include "ks-minutiae-index.h"
 #include "ks-minutiae-match.h"
 #include "ks-test-util.h"
+#include "ks-minutiae-index-testing.h"
 
 static KsGreyImage *
 synthetic_image (guint64 person, guint finger, guint impression)

@@ -11,6 +11,7 @@
 #include "ks-audit.h"
 #include "ks-profile.h"
 #include "ks-station.h"
+#include "ks-audit-testing.h"
 
 static void
 test_profile_names (void)

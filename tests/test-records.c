@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ks-account-admin.h"
 #include "ks-audit.h"
 #include "ks-consent.h"
 #include "ks-draft-saver.h"
@@ -16,6 +17,11 @@
 #include "ks-records.h"
 #include "ks-session.h"
 #include "ks-test-util.h"
+#include "ks-audit-testing.h"
+#include "ks-store-testing.h"
+#include "ks-draft-saver-testing.h"
+#include "ks-kpid-testing.h"
+#include "ks-records-testing.h"
 
 typedef struct
 {

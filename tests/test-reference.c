@@ -12,6 +12,7 @@
 #include "ks-record-validate.h"
 #include "ks-reference.h"
 #include "ks-validate.h"
+#include "ks-reference-testing.h"
 
 #define SHIPPED_DIR SOURCE_DATADIR "/reference"
 

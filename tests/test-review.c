@@ -9,18 +9,23 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "ks-account-admin.h"
 #include "ks-audit.h"
 #include "ks-day-report.h"
 #include "ks-record-list.h"
-#include "ks-records-private.h"
+#include "ks-test-fixture.h"
 #include "ks-session.h"
 #include "ks-station-rules.h"
 #include "ks-sync-protocol.h"
 #include "ks-test-enroll.h"
 #include "ks-test-util.h"
 #include "ks-vault.h"
+#include "ks-audit-testing.h"
+#include "ks-store-testing.h"
+#include "ks-record-list-testing.h"
+#include "ks-records-testing.h"
 
-/* _ks_records_insert_many() numbers records from 1; its record x has these fields. */
+/* ks_test_records_insert_many() numbers records from 1; its record x has these fields. */
 #define FIXTURE_BASE (G_GINT64_CONSTANT (1764000000) * G_USEC_PER_SEC)   /* 2025-11-24 16:00 UTC */
 
 static const char *const first_names[] = {
@@ -168,7 +173,7 @@ insert (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (_ks_records_insert_many (f->store, 1, count, operator, &error));
+  g_assert_true (ks_test_records_insert_many (f->store, 1, count, operator, &error));
   g_assert_no_error (error);
 }
 

@@ -18,6 +18,10 @@
 #include "ks-station-rules.h"
 #include "ks-station.h"
 #include "ks-test-util.h"
+#include "ks-audit-testing.h"
+#include "ks-store-testing.h"
+#include "ks-station-config-testing.h"
+#include "ks-records-testing.h"
 
 /* A citizen as the enrollment wizard fills the record: CNIC typed with dashes, phone as
  * typed. @n makes the CNIC unique (an odd last digit: a man's CNIC). */

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "ks-store.h"
+#include "ks-store-testing.h"
 
 /* Data an earlier station would have written at each schema version (index = version - 1):
  * after the upgrade to the latest version it must all still be there. */

@@ -20,6 +20,7 @@
 
 #include "fp-test-util.h"
 #include "ks-fpsynth.h"
+#include "ks-record-fingers.h"
 #include "ks-station.h"
 #include "ks-sync-protocol.h"
 #include "ks-test-sync.h"

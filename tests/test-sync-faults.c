@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "ks-test-sync.h"
+#include "ks-sync-testing.h"
 
 #define N_RECORDS 45    /* three batches of 20 */
 

@@ -19,6 +19,8 @@
 #include "ks-sync-protocol.h"
 #include "ks-test-sync.h"
 #include "ks-test-util.h"
+#include "ks-store-testing.h"
+#include "ks-record-testing.h"
 
 static KsTestRegistry *registry;
 

@@ -26,6 +26,7 @@
 #include "ks-test-enroll.h"
 #include "ks-training.h"
 #include "ks-training-registry.h"
+#include "ks-training-registry-testing.h"
 
 typedef struct
 {

@@ -13,6 +13,7 @@
 #include "ks-test-util.h"
 #include "ks-claim169.h"
 #include "ks-trust.h"
+#include "ks-trust-testing.h"
 
 typedef struct
 {
@@ -57,7 +58,7 @@ sign_card (KsStationKeys *keys,
   g_autoptr(GError) error = NULL;
   char *text;
 
-  claim->id = g_strdup ("KP-PSH-01-000001-3");
+  claim->id = g_strdup ("PEW-A01-0000001-Q");
   claim->full_name = g_strdup ("Test Holder");
   text = ks_credential_sign (claim, "https://registry.kp.gov.pk", issued_at,
                              issued_at + 365 * 86400, keys, &error);

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
 #include "ks-test-ui.h"

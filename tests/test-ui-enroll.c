@@ -24,6 +24,8 @@
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
 #include "ks-window.h"
+#include "ks-slip-testing.h"
+#include "ks-virtual-scanner-testing.h"
 
 typedef struct
 {

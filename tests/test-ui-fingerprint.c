@@ -21,6 +21,7 @@
 #include "ks-test-util.h"
 #include "ks-window.h"
 #include "ks-verify-page.h"
+#include "ks-virtual-scanner-testing.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 

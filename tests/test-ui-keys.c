@@ -17,10 +17,11 @@
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
 #include "ks-language.h"
-#include "ks-records-private.h"
+#include "ks-test-fixture.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
+#include "ks-records-testing.h"
 
 static KsWindow *
 new_window (KsStation *station)
@@ -150,7 +151,7 @@ test_review_escape (void)
       g_test_skip ("xdotool and an X display are needed for real key events");
       return;
     }
-  g_assert_true (_ks_records_insert_many (ks_station_get_store (station), 1, 20, NULL, &error));
+  g_assert_true (ks_test_records_insert_many (ks_station_get_store (station), 1, 20, NULL, &error));
   g_assert_no_error (error);
 
   window = new_window (station);

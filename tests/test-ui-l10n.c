@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
 #include "ks-language.h"

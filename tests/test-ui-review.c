@@ -9,14 +9,17 @@
 #include "config.h"
 
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-card-view.h"
 #include "ks-cards.h"
 #include "ks-slip-view.h"
-#include "ks-records-private.h"
+#include "ks-test-fixture.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
+#include "ks-record-list-testing.h"
+#include "ks-records-testing.h"
 
 #define N_RECORDS 300
 
@@ -153,7 +156,7 @@ test_review (void)
   operator = ks_accounts_add (store, session, "omar.op", "Omar Khan", KS_ROLE_OPERATOR,
                               "operator-pass", &error);
   g_assert_no_error (error);
-  g_assert_true (_ks_records_insert_many (store, 1, N_RECORDS, NULL, &error));
+  g_assert_true (ks_test_records_insert_many (store, 1, N_RECORDS, NULL, &error));
   g_assert_no_error (error);
   /* Flags where the screenshot and the decisions below see them. */
   g_assert_true (ks_store_exec (store, "UPDATE records SET flags = 2 WHERE id IN (5, 299);"

@@ -13,6 +13,7 @@
 #include "ks-error-window.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
+#include "ks-station-config-testing.h"
 
 static void
 type_into (GtkWidget  *root,

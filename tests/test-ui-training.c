@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-enroll-page.h"
@@ -20,6 +21,7 @@
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
 #include "ks-window.h"
+#include "ks-records-testing.h"
 
 typedef struct
 {

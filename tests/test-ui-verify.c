@@ -34,7 +34,7 @@ sample_holder (void)
 {
   KsCardHolder *h = ks_card_holder_new ();
 
-  h->kp_id = g_strdup ("KP-PEW-01-000123-7");
+  h->kp_id = g_strdup ("PEW-A01-0000123-N");
   h->full_name = g_strdup ("Gul Bano Khan");
   h->full_name_ur = g_strdup ("گل بانو خان");
   h->father_name = g_strdup ("Sher Ali Khan");
@@ -187,7 +187,7 @@ test_verify_valid (Fixture      *f,
       g_assert_cmpint (verdict, ==, KS_VERDICT_VALID);
       g_assert_cmpstr (verdict_text (root), ==, "Valid");
       /* The holder's details and the issuing station are on screen. */
-      g_assert_true (shows_text (root, "KP-PEW-01-000123-7"));
+      g_assert_true (shows_text (root, "PEW-A01-0000123-N"));
       g_assert_true (shows_text (root, "Gul Bano Khan"));
       g_assert_true (shows_text (root, "گل بانو خان"));
       g_assert_true (shows_text (root, "21-03-1990"));   /* day first */
@@ -343,7 +343,7 @@ test_card_view (Fixture      *f,
   g_assert_true (ks_card_view_export (view, pdf, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
-  entries = ks_audit_list (ks_station_get_store (f->station), "KP-PEW-01-000123-7", 0, &error);
+  entries = ks_audit_list (ks_station_get_store (f->station), "PEW-A01-0000123-N", 0, &error);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->action, ==, "card-exported");
   g_assert_cmpstr (((KsAuditEntry *)entries->pdata[0])->actor, ==, "amina.sup");
@@ -354,7 +354,7 @@ test_card_view (Fixture      *f,
   g_assert_false (ks_card_view_export (view, bad, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  entries = ks_audit_list (ks_station_get_store (f->station), "KP-PEW-01-000123-7", 0, &error);
+  entries = ks_audit_list (ks_station_get_store (f->station), "PEW-A01-0000123-N", 0, &error);
   g_assert_cmpuint (entries->len, ==, 1);
 }
 

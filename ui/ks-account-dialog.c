@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "ks-account-dialog.h"
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-ui-util.h"
 

@@ -19,6 +19,7 @@
 #include "ks-cards.h"
 #include "ks-consent.h"
 #include "ks-fingers.h"
+#include "ks-record-fingers.h"
 #include "ks-l10n.h"
 #include "ks-record-detail.h"
 #include "ks-review-util.h"

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-account-dialog.h"
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-records.h"
 #include "ks-settings-page.h"

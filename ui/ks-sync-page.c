@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-fingers.h"
+#include "ks-record-fingers.h"
 #include "ks-sync-page.h"
 
 struct _KsSyncPage

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
 #include "ks-l10n.h"

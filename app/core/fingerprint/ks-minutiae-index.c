@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ks-minutiae-index.h"
+#include "ks-minutiae-index-testing.h"
 #include "ks-minutiae-match.h"
 
 #define SHORTLIST_MIN 64

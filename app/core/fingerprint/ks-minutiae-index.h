@@ -23,8 +23,6 @@ KsMinutiaeIndex *ks_minutiae_index_new (void);
 void             ks_minutiae_index_free (KsMinutiaeIndex *index);
 void             ks_minutiae_index_add (KsMinutiaeIndex *index, const KsMinutiaeTemplate *tmpl,
                                         const char *id);
-guint            ks_minutiae_index_get_size (KsMinutiaeIndex *index);
-gsize            ks_minutiae_index_get_memory (KsMinutiaeIndex *index);
 
 /* The best candidates, highest score first (at most top); NULL with G_IO_ERROR_CANCELLED when
  * cancelled. Safe to call from several threads as long as nobody adds meanwhile. */

@@ -1,0 +1,25 @@
+/* ks-l10n.h: the station's languages, bidirectional text and dates as operators read them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *code;            /* "en", "ur", "ps": gettext's LANGUAGE and the accounts column */
+  const char *native_name;     /* the name in the language itself: "اردو" */
+  gboolean rtl;
+} KsLanguage;
+
+const KsLanguage *ks_languages_get (guint *n_languages);
+const KsLanguage *ks_language_lookup (const char *code);
+char             *ks_bidi_isolate_ltr (const char *text);
+char             *ks_format_date (const GDate *date);
+char             *ks_format_iso_date (const char *iso_date);
+
+G_END_DECLS
