@@ -35,6 +35,7 @@ struct _KsApplication
 
   /* owned */
   GCancellable *cancellable;
+  gboolean opening;             /* the station is opening: no second one on a second activate */
 
   /* borrowed: owned by its station; stopped here at shutdown in case the station outlives us */
   KsTrainingRegistry *training_registry;
@@ -117,18 +118,44 @@ on_window_added (KsApplication *self,
 }
 
 static void
+station_opened (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KsApplication) self = user_data;
+  g_autoptr(KsStation) station = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+
+  self->opening = FALSE;
+  station = ks_station_open_finish (result, &error);
+  if (station == NULL)
+    {
+      /* Said on the terminal too, for whoever started the station from one. */
+      g_printerr ("%s\n", error->message);
+      window = GTK_WINDOW (ks_error_window_new (GTK_APPLICATION (self), error));
+    }
+  else
+    window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (self), station));
+
+  gtk_window_present (window);
+  /* The window holds the application from now on. */
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
 ks_application_activate (GApplication *app)
 {
   KsApplication *self = KS_APPLICATION (app);
-  g_autoptr(GError) error = NULL;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_autoptr(KsStation) station = NULL;
 
   if (window != NULL)
     {
       gtk_window_present (window);
       return;
     }
+  if (self->opening)
+    return;
 
   /* The language last chosen on this profile's sign-in screen, applied before anything is
    * shown (the error window too, if the station cannot open). */
@@ -143,18 +170,12 @@ ks_application_activate (GApplication *app)
   }
 
   /* The window owns the station: switching to the other profile closes this one, so the
-   * application keeps no reference of its own. */
-  station = ks_station_open (self->profile, self->data_dir, &error);
-  if (station == NULL)
-    {
-      /* Said on the terminal too, for whoever started the station from one. */
-      g_printerr ("%s\n", error->message);
-      window = GTK_WINDOW (ks_error_window_new (GTK_APPLICATION (app), error));
-    }
-  else
-    window = GTK_WINDOW (ks_window_new (GTK_APPLICATION (app), station));
-
-  gtk_window_present (window);
+   * application keeps no reference of its own. The database opens (and migrates) in a worker
+   * thread; the application waits for it without a window. */
+  self->opening = TRUE;
+  g_application_hold (app);
+  ks_station_open_async (self->profile, self->data_dir, NULL, station_opened,
+                         g_object_ref (self));
 }
 
 static void

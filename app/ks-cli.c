@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "ks-card-audit.h"
 #include "ks-card-holder.h"
@@ -318,17 +317,10 @@ card_command (int    argc,
         g_printerr ("%s\n", error->message);
         return KS_EXIT_NOT_APPROVED;
       }
-    if (card == NULL || !ks_card_write_file (card, output, &error))
+    /* An export that cannot be audited is not left behind (ks_card_export()). */
+    if (card == NULL || !ks_card_export (ks_station_get_store (station), NULL, card, output,
+                                         &error))
       {
-        g_printerr ("%s\n", error->message);
-        return 1;
-      }
-    if (!ks_card_audit_print (ks_station_get_store (station), NULL, kp_id,
-                              g_str_has_suffix (output, ".pdf") || g_str_has_suffix (output, ".PDF")
-                              ? KS_CARD_OUTPUT_PDF : KS_CARD_OUTPUT_PNG, &error))
-      {
-        /* An export that cannot be audited is not left behind. */
-        g_unlink (output);
         g_printerr ("%s\n", error->message);
         return 1;
       }

@@ -460,6 +460,91 @@ test_idle_connections_then_sync (void)
   ks_test_assert_agreement (st, abuse_registry (), 30);
 }
 
+/* A connection to @reg from the loopback address @from (127.0.0.x: all of 127/8 is this
+ * computer, so each is another client address to the registry). */
+static GSocketConnection *
+tcp_connect_from (KsTestRegistry *reg,
+                  const char     *from)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (from);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (inet, 0);
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *conn;
+
+  g_socket_client_set_timeout (client, 30);
+  g_socket_client_set_local_address (client, local);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", reg->port, NULL, &error);
+  g_assert_no_error (error);
+  return conn;
+}
+
+/* The cap on connections in all, whatever their address (--max-connections): six idle
+ * connections from three addresses, each address under its own cap, fill a registry capped at
+ * six; the seventh, from a fourth address, is shut at once while the six stay open. Once they
+ * are closed, a station syncs as usual. */
+#define MAX_CONNECTIONS 6
+static void
+test_total_connection_cap (void)
+{
+  static const char *const args[] = { "--max-connections", G_STRINGIFY (MAX_CONNECTIONS),
+                                      "--max-connections-per-address", "4",
+                                      /* Longer than the test: the six stay open for it. */
+                                      "--header-timeout", "60", NULL };
+  static const char *const from[] = { "127.0.0.2", "127.0.0.3", "127.0.0.4" };
+  g_autoptr(KsTestRegistry) reg = g_new0 (KsTestRegistry, 1);
+  g_autoptr(KsTestStation) st = NULL;
+  g_autoptr(GSocketConnection) extra = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *conns[MAX_CONNECTIONS];
+  gint64 start, shut_ms;
+
+  reg->dir = g_dir_make_tmp ("ks-registry-XXXXXX", NULL);
+  reg->db = g_build_filename (reg->dir, "registry.db", NULL);
+  reg->extra_args = g_strdupv ((char **)args);
+  ks_test_registry_restart (reg);
+
+  for (guint i = 0; i < MAX_CONNECTIONS; i++)
+    conns[i] = tcp_connect_from (reg, from[i % G_N_ELEMENTS (from)]);
+  start = g_get_monotonic_time ();
+  extra = tcp_connect_from (reg, "127.0.0.5");
+  /* Refused at once: well before any timeout of the registry's. */
+  g_assert_true (closed_by_peer (g_socket_connection_get_socket (extra), 3 * G_USEC_PER_SEC));
+  shut_ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("connection over the cap of %d shut after %" G_GINT64_FORMAT " ms",
+                  MAX_CONNECTIONS, shut_ms);
+  /* The six under the cap were not touched. */
+  for (guint i = 0; i < MAX_CONNECTIONS; i++)
+    g_assert_false (closed_by_peer (g_socket_connection_get_socket (conns[i]), 1000));
+
+  for (guint i = 0; i < MAX_CONNECTIONS; i++)
+    g_object_unref (conns[i]);
+  g_clear_object (&extra);
+
+  /* Their places are free again within a moment (the registry notices a closed socket on its
+   * next sweep, every 250 ms), not after the header timeout. */
+  start = g_get_monotonic_time ();
+  for (;;)
+    {
+      g_autoptr(GSocketConnection) probe = tcp_connect_from (reg, "127.0.0.6");
+
+      if (!closed_by_peer (g_socket_connection_get_socket (probe), 300 * 1000))
+        break;
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+    }
+  g_test_message ("places free again after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+
+  /* A station provisions and syncs (one connection per run). */
+  st = ks_test_station_new (NULL, reg);
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_no_error (error);
+  ks_test_station_add (st, 0, 25, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, 25);
+}
+
 /* Last: the registry's peak memory over everything above. */
 static void
 test_peak_memory (void)
@@ -501,6 +586,7 @@ main (int    argc,
   g_test_add_func ("/registry-abuse/slow-headers", test_slow_headers);
   g_test_add_func ("/registry-abuse/idle-connections-then-sync",
                    test_idle_connections_then_sync);
+  g_test_add_func ("/registry-abuse/total-connection-cap", test_total_connection_cap);
   g_test_add_func ("/registry-abuse/peak-memory", test_peak_memory);
   ret = g_test_run ();
   g_clear_pointer (&registry, ks_test_registry_free);

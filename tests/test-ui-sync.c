@@ -1,7 +1,8 @@
 /* test-ui-sync.c: the Sync section against the loopback registry
  *
  * Provisioning with a code, Sync Now, the counts and the progress, a refused record with its
- * reason and Retry, and the online indicator; a screenshot of the page with a refused record.
+ * reason and Retry, and the online indicator; a screenshot of the page with a refused record. A
+ * sync started from the window keeps running when a language switch rebuilds the window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,10 +11,12 @@
 
 #include <string.h>
 
+#include "ks-language.h"
 #include "ks-station.h"
 #include "ks-sync-page.h"
 #include "ks-test-sync.h"
 #include "ks-test-ui.h"
+#include "ks-window.h"
 
 static gboolean
 label_shows (GtkWidget  *root,
@@ -88,6 +91,9 @@ test_sync_page (void)
   ks_sync_page_set_station (sync_page, station);
   gtk_window_present (GTK_WINDOW (window));
   ks_test_iterate (100);
+  /* The station loads its keys and the page reads the counts off the UI thread. */
+  KS_TEST_WAIT_UNTIL (ks_sync_page_get_engine (sync_page) != NULL && label_shows (window, "21"),
+                      10000);
 
   engine = ks_sync_page_get_engine (sync_page);
   g_assert_nonnull (engine);
@@ -114,6 +120,7 @@ test_sync_page (void)
   g_assert_true (ks_sync_engine_get_running (engine));
   KS_TEST_WAIT_UNTIL (!ks_sync_engine_get_running (engine), 30000);
   ks_test_iterate (100);
+  KS_TEST_WAIT_UNTIL (label_shows (window, refused_id), 10000);
 
   g_assert_true (ks_sync_engine_get_counts (engine, &counts, NULL));
   g_assert_cmpint (counts.acknowledged, ==, 20);
@@ -132,6 +139,8 @@ test_sync_page (void)
   g_assert_nonnull (retry);
   g_signal_emit_by_name (retry, "clicked");
   ks_test_iterate (50);
+  /* The record goes back to the queue in a worker thread; the list empties when it did. */
+  KS_TEST_WAIT_UNTIL (!label_shows (window, refused_id), 10000);
   g_assert_true (ks_sync_engine_get_counts (engine, &counts, NULL));
   g_assert_cmpint (counts.failed, ==, 0);
   g_assert_cmpint (counts.pending, ==, 1);
@@ -141,6 +150,7 @@ test_sync_page (void)
   gtk_widget_activate_action (GTK_WIDGET (sync_page), "sync.run", NULL);
   KS_TEST_WAIT_UNTIL (!ks_sync_engine_get_running (engine), 60000);
   ks_test_iterate (100);
+  KS_TEST_WAIT_UNTIL (label_shows (window, "cannot reach the registry"), 10000);
   g_assert_false (ks_sync_page_get_online (sync_page));
   g_assert_true (label_shows (window, "cannot reach the registry"));
   g_free (ks_test_screenshot (window, "sync-offline"));
@@ -149,10 +159,94 @@ test_sync_page (void)
   ks_test_iterate (50);
 }
 
+static void
+got_result (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* The station owns the sync engine: the operator presses Sync Now, then switches the language
+ * (which rebuilds the window); the run goes on to the end in the new window. */
+static void
+test_sync_survives_language_switch (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autofree char *dir = ks_test_tmpdir ();
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autoptr(KsStation) station = NULL;
+  g_autoptr(KsSession) supervisor = NULL;
+  g_autoptr(KsReference) reference = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  KsStationConfig *config;
+  KsSyncEngine *engine;
+  KsWindow *window;
+  GtkWidget *sync_page;
+  KsSyncCounts counts;
+
+  station = ks_station_open ("production", dir, &error);
+  g_assert_no_error (error);
+  supervisor = ks_station_set_up (station, "amina.sup", "Amina Yousafzai", "correct horse", "PEW",
+                                  "A01", &error);
+  g_assert_no_error (error);
+  config = ks_station_get_config (station);
+  g_assert_true (ks_station_config_set_string (config, supervisor, "registry-url", reg->url, NULL));
+  g_assert_true (ks_station_config_set_string (config, supervisor, "registry-ca-file", ca, NULL));
+  g_assert_true (ks_station_config_set_uint (config, supervisor, "sync-batch-size", 5, NULL));
+  g_assert_true (ks_station_config_set_uint (config, supervisor, "sync-interval-minutes", 0, NULL));
+  reference = ks_reference_load_default (&error);
+  g_assert_no_error (error);
+  g_ptr_array_unref (ks_test_enroll_many (ks_station_get_store (station), reference, "A01", 0,
+                                          30, KS_RECORD_STATE_APPROVED));
+
+  window = ks_window_new (NULL, station);
+  gtk_window_present (GTK_WINDOW (window));
+  ks_window_session_started (window, supervisor);
+  KS_TEST_WAIT_UNTIL (ks_station_get_sync_engine (station) != NULL, 10000);
+  engine = ks_station_get_sync_engine (station);
+  ks_sync_engine_provision_async (engine, KS_TEST_CODE, NULL, got_result, &result);
+  KS_TEST_WAIT_UNTIL (result != NULL, 20000);
+  g_assert_true (ks_sync_engine_provision_finish (engine, result, &error));
+  g_assert_no_error (error);
+  KS_TEST_WAIT_UNTIL (ks_station_get_online (station), 10000);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "sync");
+  ks_test_iterate (50);
+  sync_page = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_SYNC_PAGE, 0);
+  g_assert_nonnull (sync_page);
+  /* The registry answers the first batches slowly: the run is still sending when the old
+   * window closes. */
+  ks_test_registry_fault (reg, "slow", 3, 400);
+  gtk_widget_activate_action (sync_page, "sync.run", NULL);
+  g_assert_true (ks_sync_engine_get_running (engine));
+
+  ks_language_apply ("ur");
+  window = ks_window_recreate (window);
+  g_assert_true (ks_station_get_sync_engine (station) == engine);
+  g_assert_true (ks_sync_engine_get_running (engine));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "sync");
+  ks_test_iterate (50);
+  sync_page = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_SYNC_PAGE, 0);
+  g_assert_true (ks_sync_page_get_engine (KS_SYNC_PAGE (sync_page)) == engine);
+
+  KS_TEST_WAIT_UNTIL (!ks_sync_engine_get_running (engine), 60000);
+  g_assert_null (ks_sync_engine_get_last_error (engine));
+  g_assert_true (ks_sync_engine_get_counts (engine, &counts, NULL));
+  g_assert_cmpint (counts.acknowledged, ==, 30);
+  g_assert_true (ks_station_get_online (station));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_language_apply ("en");
+  ks_test_iterate (50);
+}
+
 int
 main (int argc, char *argv[])
 {
   ks_test_ui_init (&argc, &argv);
   g_test_add_func ("/ui/sync/page", test_sync_page);
+  g_test_add_func ("/ui/sync/language-switch", test_sync_survives_language_switch);
   return g_test_run ();
 }

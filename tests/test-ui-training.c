@@ -225,6 +225,8 @@ test_classroom_tools (Fixture      *f,
 
   adw_message_dialog_response (dialog, "reset");
   ks_test_iterate (100);
+  /* The reset runs in a worker thread. */
+  KS_TEST_WAIT_UNTIL (submitted (f) == 0, 30000);
   g_assert_cmpint (submitted (f), ==, 0);
   /* The trainer is still signed in and can carry on. */
   g_assert_cmpstr (ks_window_get_mode (f->window), ==, "main");

@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 
 #include "ks-account-dialog.h"
 #include "ks-account-admin.h"
@@ -49,56 +48,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (KsAccountDialog, ks_account_dialog, ADW_TYPE_WINDOW)
 
-typedef struct
-{
-  KsStore *store;
-  KsSession *session;
-  char *username;
-  char *full_name;
-  char *password;
-  KsRole role;
-  gboolean reset;
-} SaveJob;
-
-static void
-save_job_free (SaveJob *job)
-{
-  g_clear_object (&job->store);
-  g_clear_object (&job->session);
-  g_free (job->username);
-  g_free (job->full_name);
-  sodium_memzero (job->password, strlen (job->password));
-  g_free (job->password);
-  g_free (job);
-}
-
-/* Argon2id hashing takes about 0.1 s: off the UI thread. */
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-  gboolean ok;
-
-  if (job->reset)
-    ok = ks_accounts_reset_password (job->store, job->session, job->username, job->password,
-                                     &error);
-  else
-    {
-      g_autoptr(KsAccount) account = ks_accounts_add (job->store, job->session, job->username,
-                                                      job->full_name, job->role, job->password,
-                                                      &error);
-      ok = account != NULL;
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 show_message (KsAccountDialog *self,
               const char      *message,
@@ -110,15 +59,12 @@ show_message (KsAccountDialog *self,
     gtk_widget_grab_focus (GTK_WIDGET (focus));
 }
 
+/* The store's answer, from a worker thread (Argon2id takes about 0.1 s). */
 static void
-save_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+save_done (KsAccountDialog *self,
+           GError          *error)
 {
-  g_autoptr(KsAccountDialog) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       AdwEntryRow *focus = self->full_name_row;
 
@@ -140,6 +86,30 @@ save_done (GObject      *object,
 }
 
 static void
+added (GObject      *source,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  g_autoptr(KsAccountDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsAccount) account = ks_accounts_add_finish (KS_STORE (source), result, &error);
+
+  save_done (self, error);
+}
+
+static void
+password_reset (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KsAccountDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ks_accounts_change_finish (KS_STORE (source), result, &error);
+  save_done (self, error);
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
@@ -148,9 +118,8 @@ save_action (GtkWidget  *widget,
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_row));
   const KsRole roles[] = { KS_ROLE_OPERATOR, KS_ROLE_SUPERVISOR, KS_ROLE_TRAINER };
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  SaveJob *job;
+  KsStore *store;
   guint selected;
 
   if (self->busy)
@@ -168,29 +137,24 @@ save_action (GtkWidget  *widget,
       return;
     }
 
-  job = g_new0 (SaveJob, 1);
-  job->store = g_object_ref (ks_station_get_store (self->station));
-  job->session = g_object_ref (self->session);
-  job->password = g_strdup (password);
-  job->reset = self->account != NULL;
-  if (self->account != NULL)
-    job->username = g_strdup (ks_account_get_username (self->account));
-  else
-    {
-      job->username = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
-      job->full_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->full_name_row)));
-      selected = adw_combo_row_get_selected (self->role_row);
-      job->role = roles[MIN (selected, G_N_ELEMENTS (roles) - 1)];
-    }
-
   show_message (self, NULL, NULL);
   self->busy = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.save", FALSE);
 
-  task = g_task_new (self, self->cancellable, save_done, g_object_ref (self));
-  g_task_set_source_tag (task, save_action);
-  g_task_set_task_data (task, job, (GDestroyNotify)save_job_free);
-  g_task_run_in_thread (task, save_thread);
+  store = ks_station_get_store (self->station);
+  if (self->account != NULL)
+    ks_accounts_reset_password_async (store, self->session,
+                                      ks_account_get_username (self->account), password,
+                                      self->cancellable, password_reset, g_object_ref (self));
+  else
+    {
+      selected = adw_combo_row_get_selected (self->role_row);
+      ks_accounts_add_async (store, self->session,
+                             gtk_editable_get_text (GTK_EDITABLE (self->username_row)),
+                             gtk_editable_get_text (GTK_EDITABLE (self->full_name_row)),
+                             roles[MIN (selected, G_N_ELEMENTS (roles) - 1)], password,
+                             self->cancellable, added, g_object_ref (self));
+    }
 }
 
 static void

@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "ks-card-audit.h"
 #include "ks-card-view.h"
@@ -36,6 +35,7 @@ struct _KsCardView
   KsStation *station;
   KsCard *card;
   GtkNativeDialog *save_dialog;
+  GCancellable *cancellable;  /* the view's requests to core; cancelled on dispose */
 };
 
 G_DEFINE_FINAL_TYPE (KsCardView, ks_card_view, GTK_TYPE_WIDGET)
@@ -109,51 +109,85 @@ draw_func (GtkDrawingArea *area,
   draw_side (self->card, cr, FALSE);
 }
 
-static gboolean
-audit (KsCardView *self,
-       const char *what,
-       GError    **error)
+static void
+exported (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
-  if (self->station == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("This card view is not connected to a station, so the copy cannot "
-                             "be recorded. Open the card from the Enroll or Review section."));
-      return FALSE;
-    }
-  return ks_card_audit_print (ks_station_get_store (self->station),
-                              ks_station_get_session (self->station),
-                              ks_card_get_kp_id (self->card), what, error);
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!ks_card_export_finish (KS_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /**
- * ks_card_view_export:
+ * ks_card_view_export_async:
  * @path: a `.pdf` or `.png` file
  *
  * Writes the card to @path (the format follows the name) and records the export in the audit
- * log. When the audit entry cannot be written, the file is deleted again and an error returned.
+ * log, in a worker thread (ks_card_export_async()). When the audit entry cannot be written,
+ * the file is deleted again and an error returned.
  */
-gboolean
-ks_card_view_export (KsCardView *self,
-                     const char *path,
-                     GError    **error)
+void
+ks_card_view_export_async (KsCardView         *self,
+                           const char         *path,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
-  g_autofree char *lower = NULL;
+  g_autoptr(GTask) task = NULL;
 
-  g_return_val_if_fail (KS_IS_CARD_VIEW (self), FALSE);
-  g_return_val_if_fail (self->card != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_if_fail (KS_IS_CARD_VIEW (self));
+  g_return_if_fail (self->card != NULL);
+  g_return_if_fail (path != NULL);
 
-  lower = g_ascii_strdown (path, -1);
-  if (!ks_card_write_file (self->card, path, error))
-    return FALSE;
-  if (!audit (self, g_str_has_suffix (lower, ".pdf") ? KS_CARD_OUTPUT_PDF : KS_CARD_OUTPUT_PNG,
-              error))
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_card_view_export_async);
+  if (self->station == NULL)
     {
-      g_unlink (path);
-      return FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               _("This card view is not connected to a station, so the copy "
+                                 "cannot be recorded. Open the card from the Enroll or Review "
+                                 "section."));
+      return;
     }
-  return TRUE;
+  ks_card_export_async (ks_station_get_store (self->station),
+                        ks_station_get_session (self->station), self->card, path, cancellable,
+                        exported, g_steal_pointer (&task));
+}
+
+gboolean
+ks_card_view_export_finish (KsCardView   *self,
+                            GAsyncResult *result,
+                            GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+saved (GObject      *source,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  KsCardView *self = KS_CARD_VIEW (source);
+  g_autofree char *base = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_card_view_export_finish (self, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ks_ui_show_error (GTK_WIDGET (self), _("Card Not Saved"), error->message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Card saved as %s"), base);
+
+      ks_ui_toast (GTK_WIDGET (self), message);
+    }
 }
 
 static void
@@ -162,7 +196,6 @@ on_save_response (KsCardView           *self,
                   GtkFileChooserNative *dialog)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT && self->card != NULL)
@@ -172,16 +205,9 @@ on_save_response (KsCardView           *self,
       if (path == NULL)
         ks_ui_show_error (GTK_WIDGET (self), _("Cannot Save Here"),
                           _("Choose a folder on this computer or on a USB drive."));
-      else if (!ks_card_view_export (self, path, &error))
-        ks_ui_show_error (GTK_WIDGET (self), _("Card Not Saved"), error->message);
       else
-        {
-          g_autofree char *message = NULL;
-          g_autofree char *base = g_file_get_basename (file);
-
-          message = g_strdup_printf (_("Card saved as %s"), base);
-          ks_ui_toast (GTK_WIDGET (self), message);
-        }
+        ks_card_view_export_async (self, path, self->cancellable, saved,
+                                   g_file_get_basename (file));
     }
   g_clear_object (&self->save_dialog);
 }
@@ -190,7 +216,7 @@ on_save_response (KsCardView           *self,
  * ks_card_view_save:
  * @format: "pdf" or "png"
  *
- * Asks where to save the card, then writes and audits it (ks_card_view_export()).
+ * Asks where to save the card, then writes and audits it (ks_card_view_export_async()).
  */
 void
 ks_card_view_save (KsCardView *self,
@@ -247,6 +273,24 @@ on_preview (GtkPrintOperation        *operation,
   return FALSE;
 }
 
+/* The copy is recorded even when the view closed meanwhile; only the message is skipped. */
+static void
+print_recorded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KsCardView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_card_audit_print_finish (KS_STORE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ks_ui_show_error (GTK_WIDGET (self), _("Print Not Recorded"), error->message);
+    }
+  else
+    ks_ui_toast (GTK_WIDGET (self), _("Card sent to the printer"));
+}
+
 static void
 on_print_done (GtkPrintOperation      *operation,
                GtkPrintOperationResult result,
@@ -263,15 +307,11 @@ on_print_done (GtkPrintOperation      *operation,
                           "The printer reported an error. Check it and print again."));
     }
   else if (result == GTK_PRINT_OPERATION_RESULT_APPLY && !state->previewed)
-    {
-      if (!ks_card_audit_print (ks_station_get_store (self->station),
-                                ks_station_get_session (self->station),
-                                ks_card_get_kp_id (state->card),
-                                ks_card_print_layout_to_output (state->layout), &error))
-        ks_ui_show_error (GTK_WIDGET (self), _("Print Not Recorded"), error->message);
-      else
-        ks_ui_toast (GTK_WIDGET (self), _("Card sent to the printer"));
-    }
+    ks_card_audit_print_async (ks_station_get_store (self->station),
+                               ks_station_get_session (self->station),
+                               ks_card_get_kp_id (state->card),
+                               ks_card_print_layout_to_output (state->layout), self->cancellable,
+                               print_recorded, g_object_ref (self));
   g_object_unref (operation);
 }
 
@@ -386,6 +426,8 @@ ks_card_view_dispose (GObject *object)
   KsCardView *self = (KsCardView *)object;
   GtkWidget *child;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->save_dialog != NULL)
     gtk_native_dialog_destroy (self->save_dialog);
   g_clear_object (&self->save_dialog);
@@ -431,6 +473,7 @@ static void
 ks_card_view_init (KsCardView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (
                                                                                    self))),
                                   GTK_ORIENTATION_VERTICAL);

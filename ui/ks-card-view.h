@@ -28,8 +28,13 @@ void       ks_card_view_print (KsCardView       *self,
                                GtkWindow        *parent);
 void       ks_card_view_save (KsCardView *self,
                               const char *format);
-gboolean   ks_card_view_export (KsCardView *self,
-                                const char *path,
-                                GError    **error);
+void       ks_card_view_export_async (KsCardView         *self,
+                                      const char         *path,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+gboolean   ks_card_view_export_finish (KsCardView   *self,
+                                       GAsyncResult *result,
+                                       GError      **error);
 
 G_END_DECLS

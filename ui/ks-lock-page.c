@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-lock-page.h"
+#include "ks-password-form.h"
 
 struct _KsLockPage
 {
@@ -17,10 +18,7 @@ struct _KsLockPage
 
   /* Template widgets */
   AdwStatusPage *status_page;
-  AdwEntryRow *password_row;
-  GtkLabel *message_label;
-  GtkSpinner *spinner;
-
+  KsPasswordForm *form;
   /* Owned */
   KsStation *station;
   GCancellable *cancellable;
@@ -38,19 +36,11 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (KsLockPage, ks_lock_page, ADW_TYPE_BIN)
 
 static void
-show_message (KsLockPage *self,
-              const char *message)
-{
-  gtk_label_set_label (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
-}
-
-static void
 set_busy (KsLockPage *self,
           gboolean    busy)
 {
   self->busy = busy;
-  gtk_spinner_set_spinning (self->spinner, busy);
+  ks_password_form_set_busy (self->form, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lock.unlock", !busy);
 }
 
@@ -67,15 +57,12 @@ unlock_done (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_busy (self, FALSE);
-      /* Clear first: clearing counts as an edit, and edits hide the message. */
-      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-      show_message (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      ks_password_form_failed (self->form, error->message);
       return;
     }
 
   set_busy (self, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  ks_password_form_clear_password (self->form);
   g_signal_emit (self, signals[UNLOCKED], 0);
 }
 
@@ -85,20 +72,13 @@ unlock_action (GtkWidget  *widget,
                GVariant   *param)
 {
   KsLockPage *self = KS_LOCK_PAGE (widget);
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
-  if (self->busy || self->station == NULL)
+  if (self->busy || self->station == NULL || !ks_password_form_check (self->form))
     return;
-  if (*password == '\0')
-    {
-      show_message (self, _("Enter your password."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-      return;
-    }
-  show_message (self, NULL);
+  ks_password_form_show_message (self->form, NULL);
   set_busy (self, TRUE);
-  ks_station_unlock_async (self->station, password, self->cancellable, unlock_done,
-                           g_object_ref (self));
+  ks_station_unlock_async (self->station, ks_password_form_get_password (self->form),
+                           self->cancellable, unlock_done, g_object_ref (self));
 }
 
 static void
@@ -112,21 +92,8 @@ sign_out_action (GtkWidget  *widget,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_busy (self, FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  ks_password_form_clear_password (self->form);
   g_signal_emit (self, signals[SIGN_OUT], 0);
-}
-
-static void
-on_changed (KsLockPage *self)
-{
-  if (!self->busy)
-    show_message (self, NULL);
-}
-
-static void
-on_activated (KsLockPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "lock.unlock", NULL);
 }
 
 static void
@@ -159,12 +126,7 @@ ks_lock_page_class_init (KsLockPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-lock-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KsLockPage, status_page);
-  gtk_widget_class_bind_template_child (widget_class, KsLockPage, password_row);
-  gtk_widget_class_bind_template_child (widget_class, KsLockPage, message_label);
-  gtk_widget_class_bind_template_child (widget_class, KsLockPage, spinner);
-  gtk_widget_class_bind_template_callback (widget_class, on_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_activated);
-
+  gtk_widget_class_bind_template_child (widget_class, KsLockPage, form);
   gtk_widget_class_install_action (widget_class, "lock.unlock", NULL, unlock_action);
   gtk_widget_class_install_action (widget_class, "lock.sign-out", NULL, sign_out_action);
 }
@@ -172,6 +134,7 @@ ks_lock_page_class_init (KsLockPageClass *klass)
 static void
 ks_lock_page_init (KsLockPage *self)
 {
+  g_type_ensure (KS_TYPE_PASSWORD_FORM);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 }
@@ -197,7 +160,5 @@ ks_lock_page_set_session (KsLockPage *self,
                                    "where you left off; nothing was lost."),
                                  ks_account_get_full_name (ks_session_get_account (session)));
   adw_status_page_set_description (self->status_page, description);
-  show_message (self, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+  ks_password_form_reset (self->form);
 }

@@ -586,7 +586,7 @@ on_accounts_listed (GObject      *object,
 {
   g_autoptr(KsReviewPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) accounts = ks_accounts_list_finish (result, &error);
+  g_autoptr(GPtrArray) accounts = ks_accounts_list_finish (KS_STORE (object), result, &error);
   GtkStringList *operators;
 
   /* Another person signed in meanwhile (a newer list comes), or the page went away. */

@@ -49,6 +49,8 @@ struct _KsSettingsPage
   /* Owned */
   KsStation *station;
   KsSession *session;
+  GCancellable *cancellable;       /* the page's requests to core; cancelled on dispose */
+  GCancellable *list_cancellable;  /* the accounts read under way; a newer one replaces it */
 };
 
 G_DEFINE_FINAL_TYPE (KsSettingsPage, ks_settings_page, ADW_TYPE_BIN)
@@ -91,23 +93,38 @@ on_reset_clicked (GtkButton *button,
 }
 
 static void
+disabled_set (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KsSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_accounts_change_finish (KS_STORE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      ks_ui_toast (GTK_WIDGET (self), error->message);
+    }
+  /* Rebuild from the store, so the rows show what is stored, also after a refusal. */
+  refresh_accounts (self);
+}
+
+static void
 on_enabled_toggled (GtkSwitch  *toggle,
                     GParamSpec *pspec,
                     KsAccount  *account)
 {
   KsSettingsPage *self =
     KS_SETTINGS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (toggle), KS_TYPE_SETTINGS_PAGE));
-  g_autoptr(GError) error = NULL;
   gboolean disabled = !gtk_switch_get_active (toggle);
 
-  if (disabled == ks_account_get_disabled (account))
+  if (disabled == ks_account_get_disabled (account) || self->session == NULL)
     return;
 
-  if (!ks_accounts_set_disabled (ks_station_get_store (self->station), self->session,
-                                 ks_account_get_username (account), disabled, &error))
-    ks_ui_toast (GTK_WIDGET (self), error->message);
-  /* Rebuild from the store, so the rows show what is stored, also after a refusal. */
-  refresh_accounts (self);
+  ks_accounts_set_disabled_async (ks_station_get_store (self->station), self->session,
+                                  ks_account_get_username (account), disabled, self->cancellable,
+                                  disabled_set, g_object_ref (self));
 }
 
 /* Station configuration ******************************************************************/
@@ -341,34 +358,16 @@ on_station_code_apply (KsSettingsPage *self)
 #define N_SAMPLES 20
 
 static void
-samples_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  KsSettingsPage *self = source_object;
-  KsSubmitOptions options = { NULL };
-  GError *error = NULL;
-  guint added;
-
-  added = ks_training_generate_samples (ks_station_get_store (self->station), self->session,
-                                        ks_station_get_reference (self->station), &options,
-                                        N_SAMPLES, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, added);
-}
-
-static void
-samples_done (GObject      *object,
+samples_done (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  KsSettingsPage *self = KS_SETTINGS_PAGE (object);
+  g_autoptr(KsSettingsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  gssize added = g_task_propagate_int (G_TASK (result), &error);
+  guint added = ks_training_generate_samples_finish (KS_STORE (source), result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-samples", TRUE);
   if (error != NULL)
     ks_ui_toast (GTK_WIDGET (self), error->message);
@@ -390,15 +389,31 @@ add_samples_action (GtkWidget  *widget,
                     GVariant   *param)
 {
   KsSettingsPage *self = KS_SETTINGS_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
 
   if (self->station == NULL || self->session == NULL)
     return;
-  /* Twenty submissions take a moment (each is its own transaction): not on the UI thread. */
+  /* Twenty submissions take a moment (each is its own transaction): in a worker thread. */
   gtk_widget_action_set_enabled (widget, "settings.add-samples", FALSE);
-  task = g_task_new (self, NULL, samples_done, NULL);
-  g_task_set_source_tag (task, add_samples_action);
-  g_task_run_in_thread (task, samples_thread);
+  ks_training_generate_samples_async (ks_station_get_store (self->station), self->session,
+                                      ks_station_get_reference (self->station), N_SAMPLES,
+                                      self->cancellable, samples_done, g_object_ref (self));
+}
+
+static void
+training_reset (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KsSettingsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_station_reset_training_finish (KS_STATION (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ks_ui_toast (GTK_WIDGET (self), error->message);
+    }
+  else
+    ks_ui_toast (GTK_WIDGET (self), _("The training data is gone. The class can start afresh."));
 }
 
 static void
@@ -406,14 +421,10 @@ on_reset_response (AdwMessageDialog *dialog,
                    const char       *response,
                    KsSettingsPage   *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!g_str_equal (response, "reset") || self->station == NULL || self->session == NULL)
     return;
-  if (!ks_station_reset_training (self->station, self->session, &error))
-    ks_ui_toast (GTK_WIDGET (self), error->message);
-  else
-    ks_ui_toast (GTK_WIDGET (self), _("The training data is gone. The class can start afresh."));
+  ks_station_reset_training_async (self->station, self->session, self->cancellable,
+                                   training_reset, g_object_ref (self));
 }
 
 static void
@@ -489,27 +500,49 @@ create_account_row (KsSettingsPage *self,
 }
 
 static void
-refresh_accounts (KsSettingsPage *self)
+accounts_listed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
+  g_autoptr(KsSettingsPage) self = user_data;
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list))))
-    gtk_list_box_remove (self->accounts_list, child);
-
-  if (self->station == NULL || self->session == NULL ||
-      !ks_session_can (self->session, KS_PERMISSION_MANAGE_ACCOUNTS))
+  accounts = ks_accounts_list_finish (KS_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
-  accounts = ks_accounts_list (ks_station_get_store (self->station), &error);
   if (accounts == NULL)
     {
       ks_ui_toast (GTK_WIDGET (self), error->message);
       return;
     }
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list))))
+    gtk_list_box_remove (self->accounts_list, child);
   for (guint i = 0; i < accounts->len; i++)
     gtk_list_box_append (self->accounts_list, create_account_row (self, accounts->pdata[i]));
+}
+
+/* The rows go at once; the accounts are read in a worker thread and shown when they come. */
+static void
+refresh_accounts (KsSettingsPage *self)
+{
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+
+  if (self->station == NULL || self->session == NULL ||
+      !ks_session_can (self->session, KS_PERMISSION_MANAGE_ACCOUNTS))
+    {
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->accounts_list))))
+        gtk_list_box_remove (self->accounts_list, child);
+      return;
+    }
+
+  self->list_cancellable = g_cancellable_new ();
+  ks_accounts_list_async (ks_station_get_store (self->station), self->list_cancellable,
+                          accounts_listed, g_object_ref (self));
 }
 
 /* The district setting and its picker follow each other (a binding cannot map a code to a
@@ -564,6 +597,10 @@ ks_settings_page_dispose (GObject *object)
 {
   KsSettingsPage *self = (KsSettingsPage *)object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->station);
   /* No gtk_widget_dispose_template(): the template's root is AdwBin's child, and AdwBin
@@ -610,6 +647,7 @@ static void
 ks_settings_page_init (KsSettingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 void

@@ -14,6 +14,7 @@
 
 #include "ks-l10n.h"
 #include "ks-language.h"
+#include "ks-password-form.h"
 #include "ks-signin-page.h"
 
 struct _KsSigninPage
@@ -22,10 +23,7 @@ struct _KsSigninPage
 
   /* Template widgets */
   GtkLabel *station_label;
-  AdwEntryRow *username_row;
-  AdwEntryRow *password_row;
-  GtkLabel *message_label;
-  GtkSpinner *spinner;
+  KsPasswordForm *form;
   AdwComboRow *language_row;
   GtkButton *profile_button;
 
@@ -49,19 +47,11 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (KsSigninPage, ks_signin_page, ADW_TYPE_BIN)
 
 static void
-show_message (KsSigninPage *self,
-              const char   *message)
-{
-  gtk_label_set_label (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
-}
-
-static void
 set_busy (KsSigninPage *self,
           gboolean      busy)
 {
   self->busy = busy;
-  gtk_spinner_set_spinning (self->spinner, busy);
+  ks_password_form_set_busy (self->form, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "signin.sign-in", !busy);
 }
 
@@ -81,14 +71,11 @@ sign_in_done (GObject      *object,
 
   if (session == NULL)
     {
-      /* Clear first: clearing counts as an edit, and edits hide the message. */
-      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-      show_message (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      ks_password_form_failed (self->form, error->message);
       return;
     }
 
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  ks_password_form_clear_password (self->form);
   g_signal_emit (self, signals[SIGNED_IN], 0, session);
 }
 
@@ -98,48 +85,14 @@ sign_in_action (GtkWidget  *widget,
                 GVariant   *param)
 {
   KsSigninPage *self = KS_SIGNIN_PAGE (widget);
-  const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
-  if (self->busy || self->station == NULL)
+  if (self->busy || self->station == NULL || !ks_password_form_check (self->form))
     return;
-
-  if (*username == '\0')
-    {
-      show_message (self, _("Enter your user name."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
-      return;
-    }
-  if (*password == '\0')
-    {
-      show_message (self, _("Enter your password."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-      return;
-    }
-
-  show_message (self, NULL);
+  ks_password_form_show_message (self->form, NULL);
   set_busy (self, TRUE);
-  ks_station_sign_in_async (self->station, username, password, self->cancellable, sign_in_done,
-                            g_object_ref (self));
-}
-
-static void
-on_changed (KsSigninPage *self)
-{
-  if (!self->busy)
-    show_message (self, NULL);
-}
-
-static void
-on_username_activated (KsSigninPage *self)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
-}
-
-static void
-on_password_activated (KsSigninPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "signin.sign-in", NULL);
+  ks_station_sign_in_async (self->station, ks_password_form_get_username (self->form),
+                            ks_password_form_get_password (self->form), self->cancellable,
+                            sign_in_done, g_object_ref (self));
 }
 
 /* The drop-down shows the language in use; picking another asks the window to rebuild itself
@@ -224,16 +177,9 @@ ks_signin_page_class_init (KsSigninPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-signin-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KsSigninPage, station_label);
-  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, username_row);
-  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, password_row);
-  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, message_label);
-  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KsSigninPage, form);
   gtk_widget_class_bind_template_child (widget_class, KsSigninPage, language_row);
   gtk_widget_class_bind_template_child (widget_class, KsSigninPage, profile_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_username_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_password_activated);
-
   gtk_widget_class_install_action (widget_class, "signin.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "signin.switch-profile", NULL,
                                    switch_profile_action);
@@ -246,6 +192,7 @@ ks_signin_page_init (KsSigninPage *self)
   const KsLanguage *languages;
   guint n = 0;
 
+  g_type_ensure (KS_TYPE_PASSWORD_FORM);
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
@@ -306,10 +253,7 @@ ks_signin_page_reset (KsSigninPage *self)
   update_station_label (self);
   select_applied_language (self);
   self->language_chosen = FALSE;
-  gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  show_message (self, NULL);
-  gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+  ks_password_form_reset (self->form);
 }
 
 /**

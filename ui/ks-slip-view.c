@@ -32,6 +32,7 @@ struct _KsSlipView
   /* Owned */
   KsSlip *slip;
   GtkNativeDialog *save_dialog;
+  GCancellable *cancellable;  /* the view's requests to core; cancelled on dispose */
 };
 
 G_DEFINE_FINAL_TYPE (KsSlipView, ks_slip_view, GTK_TYPE_WIDGET)
@@ -127,12 +128,25 @@ print_action (GtkWidget  *widget,
 }
 
 static void
+slip_saved (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KsSlipView) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (ks_slip_write_file_finish (result, &error))
+    ks_ui_toast (GTK_WIDGET (self), _("Slip saved"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ks_ui_show_error (GTK_WIDGET (self), _("Slip Not Saved"), error->message);
+}
+
+static void
 on_save_response (KsSlipView           *self,
                   int                   response,
                   GtkFileChooserNative *dialog)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT && self->slip != NULL)
@@ -142,10 +156,9 @@ on_save_response (KsSlipView           *self,
       if (path == NULL)
         ks_ui_show_error (GTK_WIDGET (self), _("Cannot Save Here"),
                           _("Choose a folder on this computer or on a USB drive."));
-      else if (!ks_slip_write_file (self->slip, path, &error))
-        ks_ui_show_error (GTK_WIDGET (self), _("Slip Not Saved"), error->message);
       else
-        ks_ui_toast (GTK_WIDGET (self), _("Slip saved"));
+        ks_slip_write_file_async (self->slip, path, self->cancellable, slip_saved,
+                                  g_object_ref (self));
     }
   g_clear_object (&self->save_dialog);
 }
@@ -186,6 +199,8 @@ ks_slip_view_dispose (GObject *object)
   KsSlipView *self = (KsSlipView *)object;
   GtkWidget *child;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->save_dialog != NULL)
     gtk_native_dialog_destroy (self->save_dialog);
   g_clear_object (&self->save_dialog);
@@ -229,6 +244,7 @@ static void
 ks_slip_view_init (KsSlipView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (
                                                                                    self))),
                                   GTK_ORIENTATION_VERTICAL);

@@ -1,8 +1,9 @@
 /* ks-sync-page.c: the Sync section: counts, progress, refused records, Sync Now
  *
- * The page owns the station's KsSyncEngine (the engine does the work on its own thread; this
- * page only shows its state and forwards the operator's requests) and binds the engine to the
- * station settings, so automatic sync keeps running whichever section is shown.
+ * The station owns the sync engine (ks_station_load_sync_engine_async()): it does the work on its
+ * own thread and keeps running when the window is rebuilt for another language. This page only
+ * shows its state (counts and refused records read off the UI thread) and forwards the
+ * operator's requests: sync now, provision, retry.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,8 +14,6 @@
 
 #include <glib/gi18n.h>
 
-#include "ks-fingers.h"
-#include "ks-record-fingers.h"
 #include "ks-sync-page.h"
 
 struct _KsSyncPage
@@ -38,8 +37,10 @@ struct _KsSyncPage
 
   /* Owned */
   KsStation *station;
-  KsSyncEngine *engine;
-  GCancellable *cancellable;
+  KsSyncEngine *engine;       /* the station's, once loaded */
+  GCancellable *cancellable;  /* this page's own requests: loading, provisioning, retry */
+  GCancellable *status_cancellable; /* the status read under way; a newer one replaces it */
+  KsSyncStatus *status;       /* the last status read, NULL before the first */
   char *message;              /* an error of the page's own (provisioning, keys) */
 };
 
@@ -87,10 +88,10 @@ failure_row (KsSyncPage          *self,
 }
 
 static void
-refresh (KsSyncPage *self)
+show_status (KsSyncPage *self)
 {
   KsSyncCounts counts = { 0 };
-  g_autoptr(GPtrArray) failed = NULL;
+  GPtrArray *failed = NULL;
   GtkWidget *child;
   const char *error = NULL;
   gboolean running = FALSE;
@@ -102,14 +103,16 @@ refresh (KsSyncPage *self)
     return;
   if (self->engine != NULL)
     {
-      ks_sync_engine_get_counts (self->engine, &counts, NULL);
-      failed = ks_sync_engine_list_failed (self->engine, NULL);
       error = ks_sync_engine_get_last_error (self->engine);
       running = ks_sync_engine_get_running (self->engine);
       last = ks_sync_engine_get_last_success (self->engine);
       connectivity = ks_sync_engine_get_connectivity (self->engine);
-      gtk_widget_set_visible (GTK_WIDGET (self->code_row),
-                              !ks_sync_engine_is_provisioned (self->engine));
+    }
+  if (self->status != NULL)
+    {
+      counts = self->status->counts;
+      failed = self->status->failed;
+      gtk_widget_set_visible (GTK_WIDGET (self->code_row), !self->status->provisioned);
     }
   if (self->message != NULL)
     error = self->message;
@@ -160,6 +163,48 @@ refresh (KsSyncPage *self)
 }
 
 static void
+status_loaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KsSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KsSyncStatus *status;
+
+  status = ks_sync_engine_load_status_finish (KS_SYNC_ENGINE (source), result, &error);
+  /* Replaced by a newer read, or the page went away: nothing to show. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->station == NULL)
+    {
+      g_clear_pointer (&status, ks_sync_status_free);
+      return;
+    }
+  if (status == NULL)
+    g_warning ("Could not read the sync queue: %s", error->message);
+  else
+    {
+      g_clear_pointer (&self->status, ks_sync_status_free);
+      self->status = status;
+    }
+  show_status (self);
+}
+
+/* Shows what the engine knows now, and reads the store's counts in a worker thread. */
+static void
+refresh (KsSyncPage *self)
+{
+  if (self->station == NULL)
+    return;
+  show_status (self);
+  if (self->engine == NULL)
+    return;
+  g_cancellable_cancel (self->status_cancellable);
+  g_clear_object (&self->status_cancellable);
+  self->status_cancellable = g_cancellable_new ();
+  ks_sync_engine_load_status_async (self->engine, self->status_cancellable, status_loaded,
+                                    g_object_ref (self));
+}
+
+static void
 on_progress (KsSyncPage *self)
 {
   double fraction;
@@ -187,107 +232,110 @@ static void
 on_connectivity (KsSyncPage *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
-  refresh (self);
+  show_status (self);
 }
 
-/* What the sync worker reads a record's fingers with: its own references, because it runs on
- * the engine's thread. */
-typedef struct
-{
-  KsStore *store;
-  KsVault *vault;
-} BiometricsSource;
-
+/* The station made its engine (here or for another window): show it from now on. */
 static void
-biometrics_source_free (BiometricsSource *source)
+take_engine (KsSyncPage   *self,
+             KsSyncEngine *engine)
 {
-  g_clear_object (&source->store);
-  g_clear_object (&source->vault);
-  g_free (source);
-}
-
-static GBytes *
-record_biometrics (const char *kp_id,
-                   gpointer    user_data)
-{
-  BiometricsSource *source = user_data;
-  g_autoptr(GError) error = NULL;
-  GBytes *blob = ks_fingers_export_for_registry (source->store, source->vault, kp_id, &error);
-
-  if (error != NULL)
-    g_debug ("Fingers of %s not sent: %s", kp_id, error->message);
-  return blob;
-}
-
-static gboolean
-ensure_engine (KsSyncPage *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KsStationKeys) keys = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *code = NULL;
-  KsStationConfig *config;
-
-  if (self->engine != NULL)
-    return TRUE;
-  if (self->station == NULL)
-    return FALSE;
-
-  config = ks_station_get_config (self->station);
-  dir = ks_profile_build_path (ks_station_get_profile (self->station), "keys");
-  code = ks_station_config_dup_string (config, "station-code");
-  keys = ks_station_keys_load_or_create (dir, code, &error);
-  if (keys == NULL)
-    {
-      g_free (self->message);
-      self->message = g_strdup (error->message);
-      refresh (self);
-      return FALSE;
-    }
-
-  self->engine = ks_sync_engine_new (ks_station_get_store (self->station), keys);
-  /* Each record's fingers travel with it, sealed by the engine to the registry's key. */
-  {
-    KsVault *vault = ks_station_get_biometrics_vault (self->station, NULL);
-
-    if (vault != NULL)
-      {
-        BiometricsSource *source = g_new0 (BiometricsSource, 1);
-
-        source->store = g_object_ref (ks_station_get_store (self->station));
-        source->vault = g_object_ref (vault);
-        ks_sync_engine_set_biometrics_func (self->engine, record_biometrics, source,
-                                            (GDestroyNotify)biometrics_source_free);
-      }
-  }
-  ks_station_config_bind (config, "registry-url", self->engine, "registry-url");
-  ks_station_config_bind (config, "registry-ca-file", self->engine, "ca-file");
-  ks_station_config_bind (config, "sync-batch-size", self->engine, "batch-size");
-  ks_station_config_bind (config, "sync-interval-minutes", self->engine, "interval-minutes");
+  if (self->engine == engine || self->station == NULL)
+    return;
+  g_set_object (&self->engine, engine);
   g_signal_connect_object (self->engine, "changed", G_CALLBACK (refresh), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::progress", G_CALLBACK (on_progress), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::running", G_CALLBACK (on_running), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->engine, "notify::last-error", G_CALLBACK (refresh), self,
+  g_signal_connect_object (self->engine, "notify::last-error", G_CALLBACK (show_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::connectivity", G_CALLBACK (on_connectivity),
                            self, G_CONNECT_SWAPPED);
+  /* A run the station started before this page existed (a language switch rebuilt the window)
+   * shows its progress at once. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
+                          ks_sync_engine_get_running (self->engine));
+  on_progress (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
-  return TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+  refresh (self);
 }
 
 static void
-run_done (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+on_station_engine (KsSyncPage *self)
 {
-  g_autoptr(KsSyncPage) self = user_data;
+  KsSyncEngine *engine = self->station ? ks_station_get_sync_engine (self->station) : NULL;
 
-  /* The message is the engine's last-error, shown by refresh(). */
-  ks_sync_engine_run_finish (KS_SYNC_ENGINE (source), result, NULL);
-  refresh (self);
+  if (engine != NULL)
+    take_engine (self, engine);
+}
+
+/* What the page asked for once the engine is there. */
+typedef enum
+{
+  THEN_SHOW,
+  THEN_RUN,
+  THEN_PROVISION,
+} Then;
+
+typedef struct
+{
+  KsSyncPage *self;
+  Then then;
+  char *code;
+} EngineWait;
+
+static void start_provisioning (KsSyncPage *self,
+                                const char *code);
+
+static void
+engine_loaded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EngineWait *wait = user_data;
+  g_autoptr(KsSyncPage) self = wait->self;
+  g_autofree char *code = wait->code;
+  Then then = wait->then;
+  g_autoptr(KsSyncEngine) engine = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (wait);
+  engine = ks_station_load_sync_engine_finish (KS_STATION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->station == NULL)
+    return;
+  if (engine == NULL)
+    {
+      g_free (self->message);
+      self->message = g_strdup (error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), TRUE);
+      show_status (self);
+      return;
+    }
+  take_engine (self, engine);
+  if (then == THEN_RUN && !ks_sync_engine_get_running (engine))
+    ks_sync_engine_run_async (engine, NULL, NULL, NULL);
+  else if (then == THEN_PROVISION)
+    start_provisioning (self, code);
+}
+
+/* The station's keys may need loading first (a file read, or making them): never here. */
+static void
+with_engine (KsSyncPage *self,
+             Then        then,
+             const char *code)
+{
+  EngineWait *wait;
+
+  if (self->station == NULL)
+    return;
+  wait = g_new0 (EngineWait, 1);
+  wait->self = g_object_ref (self);
+  wait->then = then;
+  wait->code = g_strdup (code);
+  ks_station_load_sync_engine_async (self->station, self->cancellable, engine_loaded, wait);
 }
 
 static void
@@ -298,9 +346,15 @@ sync_run_action (GtkWidget  *widget,
   KsSyncPage *self = KS_SYNC_PAGE (widget);
 
   g_clear_pointer (&self->message, g_free);
-  if (!ensure_engine (self) || ks_sync_engine_get_running (self->engine))
-    return;
-  ks_sync_engine_run_async (self->engine, self->cancellable, run_done, g_object_ref (self));
+  /* The run belongs to the engine, not to this page: closing the page (a language switch
+   * rebuilds the window) does not cancel it. */
+  if (self->engine != NULL)
+    {
+      if (!ks_sync_engine_get_running (self->engine))
+        ks_sync_engine_run_async (self->engine, NULL, NULL, NULL);
+    }
+  else
+    with_engine (self, THEN_RUN, NULL);
 }
 
 static void
@@ -327,30 +381,58 @@ provision_done (GObject      *source,
 }
 
 static void
+start_provisioning (KsSyncPage *self,
+                    const char *code)
+{
+  ks_sync_engine_provision_async (self->engine, code, self->cancellable, provision_done,
+                                  g_object_ref (self));
+}
+
+static void
 on_code_apply (KsSyncPage *self)
 {
   const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_row));
 
   g_clear_pointer (&self->message, g_free);
-  if (code == NULL || *code == '\0' || !ensure_engine (self))
+  if (code == NULL || *code == '\0' || self->station == NULL)
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->code_row), FALSE);
-  ks_sync_engine_provision_async (self->engine, code, self->cancellable, provision_done,
-                                  g_object_ref (self));
+  if (self->engine != NULL)
+    start_provisioning (self, code);
+  else
+    with_engine (self, THEN_PROVISION, code);
+}
+
+static void
+retry_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KsSyncPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* On success the engine says "changed", and the page reads the counts again. */
+  if (ks_sync_engine_retry_finish (KS_SYNC_ENGINE (source), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->station == NULL)
+    return;
+  g_free (self->message);
+  self->message = g_strdup (error->message);
+  show_status (self);
 }
 
 static void
 on_retry_clicked (KsSyncPage *self,
                   GtkButton  *button)
 {
-  g_autoptr(GError) error = NULL;
   const char *kp_id = g_object_get_data (G_OBJECT (button), "kp-id");
+  KsSession *session = self->station ? ks_station_get_session (self->station) : NULL;
 
   g_clear_pointer (&self->message, g_free);
-  if (self->engine != NULL &&
-      !ks_sync_engine_retry (self->engine, ks_station_get_session (self->station), kp_id, &error))
-    self->message = g_strdup (error->message);
-  refresh (self);
+  show_status (self);
+  if (self->engine == NULL)
+    return;
+  ks_sync_engine_retry_async (self->engine, session, kp_id, self->cancellable, retry_done,
+                              g_object_ref (self));
 }
 
 static void
@@ -359,7 +441,8 @@ ks_sync_page_map (GtkWidget *widget)
   KsSyncPage *self = KS_SYNC_PAGE (widget);
 
   GTK_WIDGET_CLASS (ks_sync_page_parent_class)->map (widget);
-  ensure_engine (self);
+  if (self->engine == NULL)
+    with_engine (self, THEN_SHOW, NULL);
   refresh (self);
 }
 
@@ -368,10 +451,11 @@ ks_sync_page_dispose (GObject *object)
 {
   KsSyncPage *self = (KsSyncPage *)object;
 
+  /* Only the page's own requests: a run goes on, the station owns the engine. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->engine != NULL)
-    ks_sync_engine_cancel (self->engine);
+  g_cancellable_cancel (self->status_cancellable);
+  g_clear_object (&self->status_cancellable);
   g_clear_object (&self->engine);
   g_clear_object (&self->station);
   /* No gtk_widget_dispose_template(): AdwBin unparents its child itself. */
@@ -385,6 +469,7 @@ ks_sync_page_finalize (GObject *object)
   KsSyncPage *self = (KsSyncPage *)object;
 
   g_free (self->message);
+  g_clear_pointer (&self->status, ks_sync_status_free);
 
   G_OBJECT_CLASS (ks_sync_page_parent_class)->finalize (object);
 }
@@ -465,10 +550,11 @@ ks_sync_page_init (KsSyncPage *self)
 /**
  * ks_sync_page_set_station:
  *
- * The engine starts right away when the station already has its station code (so automatic
- * sync runs from start-up), else when the page is first shown: its key's certificate carries
- * the code. A training station syncs too, but only with the practice registry the application
- * starts on this computer (ks-training-registry.c); the settings refuse any other address.
+ * Shows the station's sync engine. The engine is loaded right away when the station already
+ * has its station code (so automatic sync runs from start-up), else when the page is first
+ * shown: its key's certificate carries the code. A training station syncs too, but only with
+ * the practice registry the application starts on this computer (ks-training-registry.c); the
+ * settings refuse any other address.
  */
 void
 ks_sync_page_set_station (KsSyncPage *self,
@@ -481,16 +567,24 @@ ks_sync_page_set_station (KsSyncPage *self,
 
   g_set_object (&self->station, station);
   gtk_widget_set_visible (GTK_WIDGET (self->training_label), ks_station_is_training (station));
-  code = ks_station_config_dup_string (ks_station_get_config (station), "station-code");
-  if (code != NULL && *code != '\0')
-    ensure_engine (self);
+  /* Another window of this station (before a language switch) may have loaded it already. */
+  g_signal_connect_object (station, "notify::sync-engine", G_CALLBACK (on_station_engine), self,
+                           G_CONNECT_SWAPPED);
+  if (ks_station_get_sync_engine (station) != NULL)
+    take_engine (self, ks_station_get_sync_engine (station));
+  else
+    {
+      code = ks_station_config_dup_string (ks_station_get_config (station), "station-code");
+      if (code != NULL && *code != '\0')
+        with_engine (self, THEN_SHOW, NULL);
+    }
   refresh (self);
 }
 
 /**
  * ks_sync_page_get_engine:
  *
- * Returns: (transfer none) (nullable): the station's sync engine, once made
+ * Returns: (transfer none) (nullable): the station's sync engine, once loaded
  */
 KsSyncEngine *
 ks_sync_page_get_engine (KsSyncPage *self)
@@ -499,10 +593,14 @@ ks_sync_page_get_engine (KsSyncPage *self)
   return self->engine;
 }
 
+/**
+ * ks_sync_page_get_online:
+ *
+ * The station's #KsStation:online, as this page shows it.
+ */
 gboolean
 ks_sync_page_get_online (KsSyncPage *self)
 {
   g_return_val_if_fail (KS_IS_SYNC_PAGE (self), FALSE);
-  return self->engine != NULL
-         && ks_sync_engine_get_connectivity (self->engine) == KS_SYNC_CONNECTIVITY_ONLINE;
+  return self->station != NULL && ks_station_get_online (self->station);
 }

@@ -2,8 +2,9 @@
  *
  * A card comes in as a file (open dialog, Ctrl+O, or dropped on the page) or, when the
  * station has a camera, as a QR code read by zbar. Reading a 300 dpi PDF and searching it for
- * the QR takes a good part of a second: it runs in a GTask thread, on a copy of the trust list,
- * so the window keeps answering and a trust list import cannot change it mid-check.
+ * the QR takes a good part of a second: the station checks it in a worker thread, on a copy of
+ * the trust list (ks_station_verify_card_async()), so the window keeps answering and a trust
+ * list import cannot change it mid-check.
  *
  * The verdict is said three ways: words, an icon, and a colour that only repeats them (a
  * colour-blind operator, or a greyscale screenshot in a report, loses nothing). The holder's
@@ -18,7 +19,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <zbar.h>
 
 #include "ks-audit.h"
 #include "ks-fingers.h"
@@ -26,9 +26,6 @@
 #include "ks-reference.h"
 #include "ks-verify-page.h"
 #include "ks-ui-util.h"
-
-/* How long the camera looks for a QR code before giving up. */
-#define CAMERA_TIMEOUT_MS 20000
 
 typedef enum
 {
@@ -78,6 +75,8 @@ struct _KsVerifyPage
   GCancellable *finger_cancellable;
   char *finger_kp_id;
   GFile *file;                /* the last file checked, re-checked after a trust import */
+  gboolean issued_here;       /* the card on screen was issued by this station */
+  GCancellable *page_cancellable; /* imports and audit entries; cancelled on dispose */
   KsVerifyResult *result;
   gboolean busy;
 };
@@ -198,19 +197,6 @@ show_source (KsVerifyPage *self)
   gtk_label_set_label (self->file_label, text);
 }
 
-static gboolean
-issued_here (KsVerifyPage       *self,
-             const KsCredential *cred)
-{
-  KsStationKeys *keys;
-
-  if (self->station == NULL || cred->station_code == NULL)
-    return FALSE;
-  keys = ks_station_get_keys (self->station, NULL);
-  return keys != NULL &&
-         g_strcmp0 (ks_station_keys_get_station_code (keys), cred->station_code) == 0;
-}
-
 static void
 show_result (KsVerifyPage *self)
 {
@@ -228,7 +214,7 @@ show_result (KsVerifyPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), cred != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_group), cred != NULL);
-  gtk_widget_set_visible (self->fingerprint_button, cred != NULL && issued_here (self, cred));
+  gtk_widget_set_visible (self->fingerprint_button, cred != NULL && self->issued_here);
   gtk_widget_set_visible (GTK_WIDGET (self->finger_label), FALSE);
 
   if (cred != NULL)
@@ -307,97 +293,19 @@ set_busy (KsVerifyPage *self,
 /* ------------------------------------------------------------------------------------------ */
 /* Verifying in a worker thread                                                                */
 
-typedef struct
-{
-  char *path;                 /* a file to read, or */
-  gboolean camera;            /* the first QR code the camera sees */
-  KsTrustList *trust;         /* a copy: the station's may change while this runs */
-} VerifyJob;
-
 static void
-verify_job_free (VerifyJob *job)
-{
-  g_free (job->path);
-  g_clear_object (&job->trust);
-  g_free (job);
-}
-
-static char *
-read_camera (GError **error)
-{
-  zbar_processor_t *proc = zbar_processor_create (0);
-  char *text = NULL;
-  int found;
-
-  zbar_processor_set_config (proc, 0, ZBAR_CFG_ENABLE, 0);
-  zbar_processor_set_config (proc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-  if (zbar_processor_init (proc, "/dev/video0", 0) != 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("The camera cannot be opened. Check that it is plugged in and not "
-                             "used by another program, or open a photo of the card instead."));
-      zbar_processor_destroy (proc);
-      return NULL;
-    }
-  found = zbar_process_one (proc, CAMERA_TIMEOUT_MS);
-  if (found > 0)
-    {
-      const zbar_symbol_set_t *set = zbar_processor_get_results (proc);
-      const zbar_symbol_t *sym = set ? zbar_symbol_set_first_symbol (set) : NULL;
-
-      if (sym != NULL)
-        text = g_strdup (zbar_symbol_get_data (sym));
-      if (set != NULL)
-        zbar_symbol_set_ref ((zbar_symbol_set_t *)set, -1);
-    }
-  zbar_processor_destroy (proc);
-
-  if (text == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         _("No QR code was seen. Hold the back of the card still, 15 to 25 cm "
-                           "from the camera, in good light, and try again."));
-  return text;
-}
-
-static void
-verify_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  VerifyJob *job = task_data;
-  GError *error = NULL;
-  KsVerifyResult *result;
-  KsVerifyOptions opts;
-
-  ks_verify_options_init (&opts);
-  opts.trust = job->trust;
-
-  if (job->camera)
-    {
-      g_autofree char *text = read_camera (&error);
-
-      result = text ? ks_card_verify_text (text, &opts) : NULL;
-    }
-  else
-    result = ks_card_verify_file (job->path, &opts, &error);
-
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify)ks_verify_result_free);
-}
-
-static void
-verify_done (GObject      *object,
+verify_done (GObject      *source,
              GAsyncResult *res,
              gpointer      user_data)
 {
   g_autoptr(KsVerifyPage) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *trust_problem = NULL;
+  gboolean issued_here = FALSE;
   KsVerifyResult *result;
 
-  result = g_task_propagate_pointer (G_TASK (res), &error);
+  result = ks_station_verify_card_finish (KS_STATION (source), res, &issued_here,
+                                          &trust_problem, &error);
   /* A newer check replaced this one (or the page went away): its answer is stale. */
   if (g_task_get_cancellable (G_TASK (res)) != self->cancellable || self->cancellable == NULL)
     {
@@ -406,42 +314,31 @@ verify_done (GObject      *object,
     }
 
   set_busy (self, FALSE, NULL);
+  if (trust_problem != NULL)
+    ks_ui_toast (GTK_WIDGET (self), trust_problem);
   g_clear_pointer (&self->result, ks_verify_result_free);
   if (result == NULL)
     show_read_error (self, error);
   else
     {
       self->result = result;
+      self->issued_here = issued_here;
       show_result (self);
     }
 }
 
+/* @path: a file, or %NULL for the camera */
 static void
 start_verify (KsVerifyPage *self,
-              VerifyJob    *job)
+              const char   *path)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  KsTrustList *trust = NULL;
-
-  job->trust = ks_trust_list_new ();
-  if (self->station != NULL)
-    trust = ks_station_get_trust_list (self->station, &error);
-  if (trust != NULL)
-    ks_trust_list_merge (job->trust, trust);
-  else if (error != NULL)
-    ks_ui_toast (GTK_WIDGET (self), error->message);
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  set_busy (self, TRUE, job->camera ? _("Looking for the QR code…") : _("Reading the card…"));
-
-  task = g_task_new (NULL, self->cancellable, verify_done, g_object_ref (self));
-  g_task_set_source_tag (task, start_verify);
-  g_task_set_task_data (task, job, (GDestroyNotify)verify_job_free);
-  g_task_run_in_thread (task, verify_thread);
+  set_busy (self, TRUE, path == NULL ? _("Looking for the QR code…") : _("Reading the card…"));
+  ks_station_verify_card_async (self->station, path, self->cancellable, verify_done,
+                                g_object_ref (self));
 }
 
 /**
@@ -454,11 +351,11 @@ void
 ks_verify_page_open_file (KsVerifyPage *self,
                           GFile        *file)
 {
-  VerifyJob *job;
   g_autofree char *path = NULL;
 
   g_return_if_fail (KS_IS_VERIFY_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (self->station != NULL);
 
   g_set_object (&self->file, file);
   path = g_file_get_path (file);
@@ -471,9 +368,7 @@ ks_verify_page_open_file (KsVerifyPage *self,
       return;
     }
 
-  job = g_new0 (VerifyJob, 1);
-  job->path = g_steal_pointer (&path);
-  start_verify (self, job);
+  start_verify (self, path);
 }
 
 gboolean
@@ -563,38 +458,47 @@ ks_verify_page_open_dialog (KsVerifyPage *self)
 }
 
 static void
+trust_imported (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KsVerifyPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_station_import_trust_list_finish (KS_STATION (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ks_ui_show_error (GTK_WIDGET (self), _("Trust List Not Imported"), error->message);
+      return;
+    }
+  ks_ui_toast (GTK_WIDGET (self),
+               _("Trust list imported: cards of the stations it lists are now "
+                 "accepted."));
+  /* The card on screen may be one the new list vouches for. */
+  if (self->file != NULL && !self->busy)
+    ks_verify_page_open_file (self, self->file);
+}
+
+static void
 on_import_response (KsVerifyPage         *self,
                     int                   response,
                     GtkFileChooserNative *dialog)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *base = NULL;
 
   if (response != GTK_RESPONSE_ACCEPT || self->station == NULL)
     goto out;
 
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   path = file ? g_file_get_path (file) : NULL;
-  base = file ? g_file_get_basename (file) : NULL;
   if (path == NULL)
     ks_ui_show_error (GTK_WIDGET (self), _("Trust List Not Imported"),
                       _("Only files on this computer or a USB drive can be imported."));
-  else if (!ks_station_import_trust_list (self->station, path, &error) ||
-           !ks_audit_append (ks_station_get_store (self->station),
-                             self->session ? ks_session_get_username (self->session) : "station",
-                             "trust-list-imported", "", base, &error))
-    ks_ui_show_error (GTK_WIDGET (self), _("Trust List Not Imported"), error->message);
   else
-    {
-      ks_ui_toast (GTK_WIDGET (self),
-                   _("Trust list imported: cards of the stations it lists are now "
-                     "accepted."));
-      /* The card on screen may be one the new list vouches for. */
-      if (self->file != NULL && !self->busy)
-        ks_verify_page_open_file (self, self->file);
-    }
+    ks_station_import_trust_list_async (self->station, self->session, path,
+                                        self->page_cancellable, trust_imported,
+                                        g_object_ref (self));
 
 out:
   g_clear_object (&self->dialog);
@@ -640,11 +544,11 @@ camera_action (GtkWidget  *widget,
                GVariant   *param)
 {
   KsVerifyPage *self = KS_VERIFY_PAGE (widget);
-  VerifyJob *job = g_new0 (VerifyJob, 1);
 
+  if (self->station == NULL)
+    return;
   g_clear_object (&self->file);
-  job->camera = TRUE;
-  start_verify (self, job);
+  start_verify (self, NULL);
 }
 
 static gboolean
@@ -719,6 +623,8 @@ ks_verify_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->finger_cancellable);
   g_clear_object (&self->finger_cancellable);
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
   g_clear_pointer (&self->finger_kp_id, g_free);
   if (self->dialog != NULL)
     gtk_native_dialog_destroy (self->dialog);
@@ -757,6 +663,17 @@ show_finger_result (KsVerifyPage *self,
 }
 
 static void
+finger_check_audited (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_audit_append_finish (KS_STORE (source), result, &error))
+    g_debug ("Fingerprint check not audited: %s", error->message);
+}
+
+static void
 finger_verified (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -777,9 +694,9 @@ finger_verified (GObject      *object,
     }
 
   actor = self->session ? ks_session_get_username (self->session) : "station";
-  if (!ks_audit_append (ks_station_get_store (self->station), actor, "fingerprint-checked",
-                        self->finger_kp_id, matched ? "match" : "no match", &error))
-    g_debug ("Fingerprint check not audited: %s", error->message);
+  ks_audit_append_async (ks_station_get_store (self->station), actor, "fingerprint-checked",
+                         self->finger_kp_id, matched ? "match" : "no match", NULL,
+                         finger_check_audited, NULL);
 
   show_finger_result (self,
                       matched ? _("The fingerprint matches the one enrolled for this card.")
@@ -790,78 +707,60 @@ finger_verified (GObject      *object,
 }
 
 static void
+template_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KsVerifyPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FpPrint) template = NULL;
+  FpFinger finger = FP_FINGER_UNKNOWN;
+
+  template = ks_station_load_card_template_finish (KS_STATION (source), result, &finger,
+                                                   &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (template == NULL)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", TRUE);
+      show_finger_result (self, error->message, FALSE);
+      return;
+    }
+  {
+    /* Translators: %s names a finger, e.g. "right thumb" */
+    g_autofree char *prompt = g_strdup_printf (_("Ask the holder to place their %s on the "
+                                                 "reader."),
+                                               ks_finger_get_label (finger));
+    gtk_label_set_label (self->finger_label, prompt);
+    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "success");
+    gtk_widget_set_visible (GTK_WIDGET (self->finger_label), TRUE);
+  }
+  ks_fingerprint_service_verify_async (ks_station_get_fingerprint_service (self->station),
+                                       template, self->finger_cancellable, NULL, NULL,
+                                       finger_verified, g_object_ref (self));
+}
+
+static void
 check_finger_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
 {
   KsVerifyPage *self = KS_VERIFY_PAGE (widget);
   const KsCredential *cred = self->result ? self->result->credential : NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) fingers = NULL;
-  g_autoptr(KsRecordInfo) info = NULL;
-  g_autoptr(FpPrint) template = NULL;
-  KsFingerCapture *chosen = NULL;
-  KsVault *vault;
 
   if (self->station == NULL || cred == NULL || cred->claim == NULL || cred->claim->id == NULL)
     return;
-
-  info = ks_records_get_info (ks_station_get_store (self->station), cred->claim->id, &error);
-  if (info == NULL)
-    {
-      show_finger_result (self, _("This card’s holder is not enrolled at this station, so there "
-                                  "are no fingerprints to compare."), FALSE);
-      return;
-    }
-  vault = ks_station_get_biometrics_vault (self->station, &error);
-  if (vault != NULL)
-    fingers = ks_fingers_load_record (ks_station_get_store (self->station), vault, info->id,
-                                      &error);
-  if (fingers == NULL)
-    {
-      show_finger_result (self, error->message, FALSE);
-      return;
-    }
-  /* The first finger with a template, in the order of the capture set (thumbs first). */
-  for (guint i = 0; i < fingers->len && chosen == NULL; i++)
-    {
-      KsFingerCapture *c = fingers->pdata[i];
-      if (c->template_blob != NULL && g_bytes_get_size (c->template_blob) > 0)
-        chosen = c;
-    }
-  if (chosen == NULL)
-    {
-      show_finger_result (self, _("No fingerprint was enrolled for this holder."), FALSE);
-      return;
-    }
-  /* fp_print_deserialize() aborts on an empty blob: checked above. */
-  template = fp_print_deserialize (g_bytes_get_data (chosen->template_blob, NULL),
-                                   g_bytes_get_size (chosen->template_blob), &error);
-  if (template == NULL)
-    {
-      show_finger_result (self, error->message, FALSE);
-      return;
-    }
 
   g_free (self->finger_kp_id);
   self->finger_kp_id = g_strdup (cred->claim->id);
   g_cancellable_cancel (self->finger_cancellable);
   g_clear_object (&self->finger_cancellable);
   self->finger_cancellable = g_cancellable_new ();
-  {
-    /* Translators: %s names a finger, e.g. "right thumb" */
-    g_autofree char *prompt = g_strdup_printf (_("Ask the holder to place their %s on the "
-                                                 "reader."),
-                                               ks_finger_get_label (chosen->finger));
-    gtk_label_set_label (self->finger_label, prompt);
-    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "error");
-    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "success");
-    gtk_widget_set_visible (GTK_WIDGET (self->finger_label), TRUE);
-  }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", FALSE);
-  ks_fingerprint_service_verify_async (ks_station_get_fingerprint_service (self->station),
-                                       template, self->finger_cancellable, NULL, NULL,
-                                       finger_verified, g_object_ref (self));
+  /* The holder's template is read and decrypted by the station, off the UI thread. */
+  ks_station_load_card_template_async (self->station, cred->claim->id, self->finger_cancellable,
+                                       template_loaded, g_object_ref (self));
 }
 
 static void
@@ -952,8 +851,7 @@ ks_verify_page_init (KsVerifyPage *self)
   gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->fingerprint_button)),
                               GTK_WIDGET (self->finger_label), self->fingerprint_button);
 
-  /* Names instead of bare district codes; the page works without them. */
-  self->reference = ks_reference_load_default (NULL);
+  self->page_cancellable = g_cancellable_new ();
 
   update_import_action (self);
 }
@@ -966,6 +864,10 @@ ks_verify_page_set_station (KsVerifyPage *self,
   g_return_if_fail (!station || KS_IS_STATION (station));
 
   g_set_object (&self->station, station);
+  /* Names instead of bare district codes: the station's reference data, already loaded. */
+  g_clear_pointer (&self->reference, ks_reference_unref);
+  if (station != NULL)
+    self->reference = ks_reference_ref (ks_station_get_reference (station));
   update_import_action (self);
 }
 

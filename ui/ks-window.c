@@ -51,6 +51,7 @@ struct _KsWindow
   /* Owned */
   KsStation *station;
   GSettings *window_settings;
+  GCancellable *cancellable;    /* the window's requests to core; cancelled on dispose */
   gint64 last_activity;
   guint idle_timer;
   guint idle_lock_seconds;
@@ -270,6 +271,18 @@ on_language_chosen (KsWindow   *self,
   recreate_soon (self, TRUE);
 }
 
+/* Not cancelled with the window: the window is rebuilt for the language right after. */
+static void
+language_saved (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_accounts_change_finish (KS_STORE (source), result, &error))
+    g_warning ("Could not save the operator’s language: %s", error->message);
+}
+
 /* Each operator works in their own language: a language picked on the sign-in screen becomes
  * theirs; otherwise the one saved with their account is applied as they sign in. */
 static void
@@ -278,16 +291,14 @@ on_signed_in (KsWindow  *self,
 {
   const char *saved = ks_account_get_language (ks_session_get_account (session));
   const char *current = ks_language_get_applied ();
-  g_autoptr(GError) error = NULL;
 
   ks_window_session_started (self, session);
 
   if (ks_signin_page_get_language_chosen (self->signin_page) || *saved == '\0')
     {
-      if (*current != '\0' && g_strcmp0 (saved, current) != 0 &&
-          !ks_accounts_set_language (ks_station_get_store (self->station), session, current,
-                                     &error))
-        g_warning ("Could not save the operator’s language: %s", error->message);
+      if (*current != '\0' && g_strcmp0 (saved, current) != 0)
+        ks_accounts_set_language_async (ks_station_get_store (self->station), session, current,
+                                        NULL, language_saved, NULL);
     }
   else if (ks_language_lookup (saved) != NULL && g_strcmp0 (saved, current) != 0)
     {
@@ -297,13 +308,34 @@ on_signed_in (KsWindow  *self,
 }
 
 static void
+profile_switched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KsWindow *self = KS_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (ks_window_switch_profile_finish (self, result, &error) == NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ks_window_show_toast (self, error->message);
+}
+
+static void
 on_switch_profile (KsWindow   *self,
                    const char *profile)
 {
+  ks_window_switch_profile_async (self, profile, self->cancellable, profile_switched, NULL);
+}
+
+static void
+lock_recorded (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
   g_autoptr(GError) error = NULL;
 
-  if (ks_window_switch_profile (self, profile, &error) == NULL)
-    ks_window_show_toast (self, error->message);
+  if (!ks_session_lock_finish (KS_SESSION (source), result, &error))
+    g_warning ("Could not record the lock: %s", error->message);
 }
 
 void
@@ -324,9 +356,8 @@ ks_window_lock (KsWindow *self)
       g_warning ("Could not save the draft before locking: %s", error->message);
       g_clear_error (&error);
     }
-  /* Even if the audit entry cannot be written (disk full), the screen still locks. */
-  if (!ks_session_lock (session, &error))
-    g_warning ("Could not record the lock: %s", error->message);
+  /* Locked at once; even if the audit entry cannot be written (disk full), the screen locks. */
+  ks_session_lock_async (session, NULL, lock_recorded, NULL);
   ks_lock_page_set_session (self->lock_page, session);
   set_mode (self, "locked");
 }
@@ -340,13 +371,23 @@ on_unlocked (KsWindow *self)
 }
 
 static void
+sign_out_recorded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_session_sign_out_finish (KS_SESSION (source), result, &error))
+    g_warning ("Could not record the sign-out: %s", error->message);
+}
+
+static void
 sign_out (KsWindow *self)
 {
   KsSession *session = ks_station_get_session (self->station);
-  g_autoptr(GError) error = NULL;
 
-  if (session != NULL && !ks_session_sign_out (session, &error))
-    g_warning ("Could not record the sign-out: %s", error->message);
+  if (session != NULL)
+    ks_session_sign_out_async (session, NULL, sign_out_recorded, NULL);
   ks_enroll_page_set_session (self->enroll_page, NULL);
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
@@ -404,7 +445,7 @@ open_card_action (GtkWidget  *widget,
 static void
 update_registry_indicator (KsWindow *self)
 {
-  gboolean online = ks_sync_page_get_online (self->sync_page);
+  gboolean online = ks_station_get_online (self->station);
   const char *text = online ? _("Registry online") : _("Registry not reached");
 
   gtk_image_set_from_icon_name (self->registry_indicator,
@@ -418,10 +459,26 @@ update_registry_indicator (KsWindow *self)
 }
 
 static void
+setup_checked (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean needs_setup = ks_station_needs_setup_finish (KS_STATION (source), result, &error);
+
+  /* Cancelled with the window; or someone signed in meanwhile (a rebuilt window). */
+  if (error != NULL || !g_str_equal (ks_window_get_mode (self), "opening"))
+    return;
+  gtk_stack_set_visible_child_full (self->mode_stack, needs_setup ? "setup" : "sign-in",
+                                    GTK_STACK_TRANSITION_TYPE_NONE);
+  set_mode (self, needs_setup ? "setup" : "sign-in");
+}
+
+static void
 ks_window_constructed (GObject *object)
 {
   KsWindow *self = (KsWindow *)object;
-  KsStore *store = ks_station_get_store (self->station);
 
   G_OBJECT_CLASS (ks_window_parent_class)->constructed (object);
 
@@ -452,13 +509,19 @@ ks_window_constructed (GObject *object)
   ks_settings_page_set_station (self->settings_page, self->station);
   ks_enroll_page_set_station (self->enroll_page, self->station);
   ks_verify_page_set_station (self->verify_page, self->station);
-  g_signal_connect_object (self->sync_page, "notify::online",
+  /* "online" belongs to the station's sync engine, which outlives this window. */
+  g_signal_connect_object (self->station, "notify::online",
                            G_CALLBACK (update_registry_indicator), self, G_CONNECT_SWAPPED);
   ks_sync_page_set_station (self->sync_page, self->station);
   update_registry_indicator (self);
   ks_review_page_set_station (self->review_page, self->station);
 
-  set_mode (self, ks_accounts_needs_setup (store) ? "setup" : "sign-in");
+  /* Set-up or sign-in, once the station read whether it has accounts: a blank page till then
+   * (a few milliseconds), with no crossfade from it. */
+  gtk_stack_set_visible_child_full (self->mode_stack, "opening", GTK_STACK_TRANSITION_TYPE_NONE);
+  set_mode (self, "opening");
+  ks_station_needs_setup_async (self->station, self->cancellable, setup_checked,
+                                g_object_ref (self));
 
   note_activity (self);
   _ks_window_set_idle_lock_seconds (self, 0);
@@ -469,6 +532,8 @@ ks_window_dispose (GObject *object)
 {
   KsWindow *self = (KsWindow *)object;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->idle_timer, g_source_remove);
   g_clear_weak_pointer (&self->focus_before_lock);
   gtk_widget_dispose_template (GTK_WIDGET (self), KS_TYPE_WINDOW);
@@ -609,6 +674,7 @@ ks_window_init (KsWindow *self)
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
 
   self->window_settings = g_settings_new (APP_ID);
+  self->cancellable = g_cancellable_new ();
 
   /* Capture phase: the window sees activity before any child consumes the event. */
   key = gtk_event_controller_key_new ();
@@ -691,37 +757,70 @@ ks_window_recreate (KsWindow *self)
   return window;
 }
 
+static void
+station_opened (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KsWindow *self = g_task_get_source_object (task);
+  g_autoptr(KsStation) station = NULL;
+  GError *error = NULL;
+
+  station = ks_station_open_finish (result, &error);
+  if (station == NULL)
+    g_task_return_error (task, error);
+  else if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
+                             "The window closed while the profile opened.");
+  else
+    g_task_return_pointer (task, replace_window (self, station), NULL);
+}
+
 /**
- * ks_window_switch_profile:
+ * ks_window_switch_profile_async:
  * @profile: `training` or `production`
  *
- * Opens @profile in the same data folder and replaces @self with its window, showing its
- * sign-in (or set-up) screen. The current station is closed, releasing its profile, so one can
- * go back and forth. Only offered when nobody is signed in.
- *
- * Returns: (transfer none) (nullable): the new window, or %NULL (and @self untouched) when the
- *   profile cannot be opened
+ * Opens @profile in the same data folder (in a worker thread: ks_station_open_async()) and
+ * replaces @self with its window, showing its sign-in (or set-up) screen. The current station
+ * is closed, releasing its profile, so one can go back and forth. Only offered when nobody is
+ * signed in.
  */
-KsWindow *
-ks_window_switch_profile (KsWindow   *self,
-                          const char *profile,
-                          GError    **error)
+void
+ks_window_switch_profile_async (KsWindow           *self,
+                                const char         *profile,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
 {
-  g_autoptr(KsStation) station = NULL;
+  g_autoptr(GTask) task = NULL;
   g_autoptr(GFile) dir = NULL;
   g_autoptr(GFile) parent = NULL;
   g_autofree char *data_dir = NULL;
 
-  g_return_val_if_fail (KS_IS_WINDOW (self), NULL);
-  g_return_val_if_fail (ks_station_get_session (self->station) == NULL, NULL);
+  g_return_if_fail (KS_IS_WINDOW (self));
+  g_return_if_fail (ks_station_get_session (self->station) == NULL);
 
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_window_switch_profile_async);
   /* Profiles are folders side by side: <data dir>/production, <data dir>/training. */
   dir = g_file_new_for_path (ks_profile_get_dir (ks_station_get_profile (self->station)));
   parent = g_file_get_parent (dir);
   data_dir = g_file_get_path (parent);
+  ks_station_open_async (profile, data_dir, cancellable, station_opened, g_steal_pointer (&task));
+}
 
-  station = ks_station_open (profile, data_dir, error);
-  if (station == NULL)
-    return NULL;
-  return replace_window (self, station);
+/**
+ * ks_window_switch_profile_finish:
+ *
+ * Returns: (transfer none) (nullable): the new window, or %NULL (and the old window untouched)
+ *   when the profile cannot be opened
+ */
+KsWindow *
+ks_window_switch_profile_finish (KsWindow     *self,
+                                 GAsyncResult *result,
+                                 GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -25,9 +25,14 @@ void        ks_window_session_started (KsWindow  *self,
                                        KsSession *session);
 void        ks_window_lock (KsWindow *self);
 KsWindow   *ks_window_recreate (KsWindow *self);
-KsWindow   *ks_window_switch_profile (KsWindow   *self,
-                                      const char *profile,
-                                      GError    **error);
+void        ks_window_switch_profile_async (KsWindow           *self,
+                                            const char         *profile,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+KsWindow   *ks_window_switch_profile_finish (KsWindow     *self,
+                                             GAsyncResult *result,
+                                             GError      **error);
 void        _ks_window_set_idle_lock_seconds (KsWindow *self,
                                               guint     seconds);
 

@@ -175,3 +175,243 @@ ks_accounts_set_language (KsStore    *store,
                          "UPDATE accounts SET language = ?1 WHERE username = ?2",
                          language ? language : "", 0, "language-changed", error);
 }
+
+/* Asynchronous twins ********************************************************************/
+
+typedef enum
+{
+  JOB_ADD,
+  JOB_RESET_PASSWORD,
+  JOB_SET_DISABLED,
+  JOB_SET_LANGUAGE,
+} JobKind;
+
+typedef struct
+{
+  JobKind kind;
+  KsSession *actor;
+  char *username;
+  char *full_name;
+  char *password;       /* wiped when the job ends */
+  char *language;
+  KsRole role;
+  gboolean disabled;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->actor);
+  g_free (job->username);
+  g_free (job->full_name);
+  g_free (job->language);
+  if (job->password != NULL)
+    {
+      sodium_memzero (job->password, strlen (job->password));
+      g_free (job->password);
+    }
+  g_free (job);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  KsStore *store = source_object;
+  Job *job = task_data;
+  GError *error = NULL;
+  gpointer result = NULL;
+  gboolean ok = FALSE;
+
+  switch (job->kind)
+    {
+    case JOB_ADD:
+      if ((result = ks_accounts_add (store, job->actor, job->username, job->full_name, job->role,
+                                     job->password, &error)) != NULL)
+        {
+          g_task_return_pointer (task, result, g_object_unref);
+          return;
+        }
+      break;
+
+    case JOB_RESET_PASSWORD:
+      ok = ks_accounts_reset_password (store, job->actor, job->username, job->password, &error);
+      break;
+
+    case JOB_SET_DISABLED:
+      ok = ks_accounts_set_disabled (store, job->actor, job->username, job->disabled, &error);
+      break;
+
+    case JOB_SET_LANGUAGE:
+      ok = ks_accounts_set_language (store, job->actor, job->language, &error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+run_job (KsStore            *store,
+         Job                *job,
+         gpointer            source_tag,
+         GCancellable       *cancellable,
+         GAsyncReadyCallback callback,
+         gpointer            user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
+  g_task_run_in_thread (task, job_thread);
+}
+
+static Job *
+job_new (JobKind     kind,
+         KsSession  *actor,
+         const char *username)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->actor = actor ? g_object_ref (actor) : NULL;
+  job->username = g_strdup (username);
+  return job;
+}
+
+/**
+ * ks_accounts_add_async:
+ *
+ * ks_accounts_add() in a worker thread (Argon2id takes about 0.1 s); the password is copied
+ * and wiped when the job ends.
+ */
+void
+ks_accounts_add_async (KsStore            *store,
+                       KsSession          *actor,
+                       const char         *username,
+                       const char         *full_name,
+                       KsRole              role,
+                       const char         *password,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  Job *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_SESSION (actor));
+  g_return_if_fail (password != NULL);
+
+  job = job_new (JOB_ADD, actor, username);
+  job->full_name = g_strdup (full_name);
+  job->role = role;
+  job->password = g_strdup (password);
+  run_job (store, job, ks_accounts_add_async, cancellable, callback, user_data);
+}
+
+/**
+ * ks_accounts_add_finish:
+ *
+ * Returns: (transfer full): the new account, or %NULL with @error set
+ */
+KsAccount *
+ks_accounts_add_finish (KsStore      *store,
+                        GAsyncResult *result,
+                        GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ks_accounts_reset_password_async:
+ *
+ * ks_accounts_reset_password() in a worker thread; finish with ks_accounts_change_finish().
+ */
+void
+ks_accounts_reset_password_async (KsStore            *store,
+                                  KsSession          *actor,
+                                  const char         *username,
+                                  const char         *new_password,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  Job *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_SESSION (actor));
+  g_return_if_fail (new_password != NULL);
+
+  job = job_new (JOB_RESET_PASSWORD, actor, username);
+  job->password = g_strdup (new_password);
+  run_job (store, job, ks_accounts_reset_password_async, cancellable, callback, user_data);
+}
+
+/**
+ * ks_accounts_set_disabled_async:
+ *
+ * ks_accounts_set_disabled() in a worker thread; finish with ks_accounts_change_finish().
+ */
+void
+ks_accounts_set_disabled_async (KsStore            *store,
+                                KsSession          *actor,
+                                const char         *username,
+                                gboolean            disabled,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  Job *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_SESSION (actor));
+
+  job = job_new (JOB_SET_DISABLED, actor, username);
+  job->disabled = disabled;
+  run_job (store, job, ks_accounts_set_disabled_async, cancellable, callback, user_data);
+}
+
+/**
+ * ks_accounts_set_language_async:
+ *
+ * ks_accounts_set_language() in a worker thread; finish with ks_accounts_change_finish().
+ */
+void
+ks_accounts_set_language_async (KsStore            *store,
+                                KsSession          *actor,
+                                const char         *language,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  Job *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_SESSION (actor));
+
+  job = job_new (JOB_SET_LANGUAGE, actor, NULL);
+  job->language = g_strdup (language);
+  run_job (store, job, ks_accounts_set_language_async, cancellable, callback, user_data);
+}
+
+/**
+ * ks_accounts_change_finish:
+ *
+ * Finishes ks_accounts_reset_password_async(), ks_accounts_set_disabled_async() and
+ * ks_accounts_set_language_async().
+ */
+gboolean
+ks_accounts_change_finish (KsStore      *store,
+                           GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

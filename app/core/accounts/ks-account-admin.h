@@ -32,4 +32,41 @@ gboolean    ks_accounts_set_language (KsStore    *store,
                                       const char *language,
                                       GError    **error);
 
+/* The same, in a worker thread (the store's lock, Argon2id): for the UI. */
+void        ks_accounts_add_async (KsStore            *store,
+                                   KsSession          *actor,
+                                   const char         *username,
+                                   const char         *full_name,
+                                   KsRole              role,
+                                   const char         *password,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+KsAccount  *ks_accounts_add_finish (KsStore      *store,
+                                    GAsyncResult *result,
+                                    GError      **error);
+void        ks_accounts_reset_password_async (KsStore            *store,
+                                              KsSession          *actor,
+                                              const char         *username,
+                                              const char         *new_password,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+void        ks_accounts_set_disabled_async (KsStore            *store,
+                                            KsSession          *actor,
+                                            const char         *username,
+                                            gboolean            disabled,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+void        ks_accounts_set_language_async (KsStore            *store,
+                                            KsSession          *actor,
+                                            const char         *language,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean    ks_accounts_change_finish (KsStore      *store,
+                                       GAsyncResult *result,
+                                       GError      **error);
+
 G_END_DECLS

@@ -491,56 +491,6 @@ ks_accounts_list (KsStore *store,
   return g_steal_pointer (&accounts);
 }
 
-static void
-list_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *accounts = ks_accounts_list (source_object, &error);
-
-  if (accounts == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, accounts, (GDestroyNotify)g_ptr_array_unref);
-}
-
-/**
- * ks_accounts_list_async:
- *
- * ks_accounts_list() in a worker thread, for a window that must keep drawing.
- */
-void
-ks_accounts_list_async (KsStore            *store,
-                        GCancellable       *cancellable,
-                        GAsyncReadyCallback callback,
-                        gpointer            user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (KS_IS_STORE (store));
-
-  task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ks_accounts_list_async);
-  g_task_run_in_thread (task, list_thread);
-}
-
-/**
- * ks_accounts_list_finish:
- *
- * Returns: (transfer full) (element-type KsAccount): every account, by user name
- */
-GPtrArray *
-ks_accounts_list_finish (GAsyncResult *result,
-                         GError      **error)
-{
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_accounts_list_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 guint
 ks_accounts_count_role (KsStore *store,
                         KsRole   role)
@@ -560,4 +510,53 @@ ks_accounts_count_role (KsStore *store,
     }
   _ks_store_unlock (store);
   return n;
+}
+
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *accounts = ks_accounts_list (source_object, &error);
+
+  if (accounts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, accounts, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * ks_accounts_list_async:
+ *
+ * ks_accounts_list() in a worker thread; ks_accounts_list_finish() gives the array.
+ */
+void
+ks_accounts_list_async (KsStore            *store,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_STORE (store));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_accounts_list_async);
+  g_task_run_in_thread (task, list_thread);
+}
+
+/**
+ * ks_accounts_list_finish:
+ *
+ * Returns: (transfer full) (element-type KsAccount): the accounts, or %NULL with @error set
+ */
+GPtrArray *
+ks_accounts_list_finish (KsStore      *store,
+                         GAsyncResult *result,
+                         GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

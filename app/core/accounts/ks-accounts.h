@@ -54,13 +54,16 @@ KsAccount  *ks_accounts_lookup (KsStore    *store,
                                 GError    **error);
 GPtrArray  *ks_accounts_list (KsStore *store,
                               GError **error);
+guint       ks_accounts_count_role (KsStore *store,
+                                    KsRole   role);
+
+/* ks_accounts_list() in a worker thread, for the UI. */
 void        ks_accounts_list_async (KsStore            *store,
                                     GCancellable       *cancellable,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data);
-GPtrArray  *ks_accounts_list_finish (GAsyncResult *result,
+GPtrArray  *ks_accounts_list_finish (KsStore      *store,
+                                     GAsyncResult *result,
                                      GError      **error);
-guint       ks_accounts_count_role (KsStore *store,
-                                    KsRole   role);
 
 G_END_DECLS

@@ -326,3 +326,124 @@ ks_session_sign_out (KsSession *self,
   self->signed_out = TRUE;
   return TRUE;
 }
+
+/* The audit entry of a lock or a sign-out, written in a worker thread: the session changed
+ * state already, the screen does not wait for the disk. */
+typedef struct
+{
+  char *username;
+  const char *action;
+} AuditEntry;
+
+static void
+audit_entry_free (AuditEntry *entry)
+{
+  g_free (entry->username);
+  g_free (entry);
+}
+
+static void
+audit_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  KsSession *self = source_object;
+  AuditEntry *entry = task_data;
+  GError *error = NULL;
+
+  if (!ks_audit_append (self->store, entry->username, entry->action, entry->username, NULL,
+                        &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+run_audit (KsSession          *self,
+           const char         *action,
+           gpointer            source_tag,
+           GCancellable       *cancellable,
+           GAsyncReadyCallback callback,
+           gpointer            user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  AuditEntry *entry = g_new0 (AuditEntry, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  entry->username = g_strdup (ks_session_get_username (self));
+  entry->action = action;
+  g_task_set_task_data (task, entry, (GDestroyNotify)audit_entry_free);
+  g_task_run_in_thread (task, audit_thread);
+}
+
+/**
+ * ks_session_lock_async:
+ *
+ * Locks the session at once (ks_session_is_locked() holds when this returns) and writes the
+ * audit entry in a worker thread; the result tells whether it was written. Even if it cannot
+ * be (disk full), the session stays locked: only the password unlocks it.
+ */
+void
+ks_session_lock_async (KsSession          *self,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_return_if_fail (KS_IS_SESSION (self));
+
+  if (self->locked || self->signed_out)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, ks_session_lock_async);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->locked = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCKED]);
+  run_audit (self, "lock", ks_session_lock_async, cancellable, callback, user_data);
+}
+
+gboolean
+ks_session_lock_finish (KsSession    *self,
+                        GAsyncResult *result,
+                        GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * ks_session_sign_out_async:
+ *
+ * Ends the session at once and writes the audit entry in a worker thread.
+ */
+void
+ks_session_sign_out_async (KsSession          *self,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
+{
+  g_return_if_fail (KS_IS_SESSION (self));
+
+  if (self->signed_out)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, ks_session_sign_out_async);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->signed_out = TRUE;
+  run_audit (self, "sign-out", ks_session_sign_out_async, cancellable, callback, user_data);
+}
+
+gboolean
+ks_session_sign_out_finish (KsSession    *self,
+                            GAsyncResult *result,
+                            GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

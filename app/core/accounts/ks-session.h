@@ -42,5 +42,19 @@ gboolean    ks_session_unlock (KsSession  *self,
                                GError    **error);
 gboolean    ks_session_sign_out (KsSession *self,
                                  GError   **error);
+void        ks_session_lock_async (KsSession          *self,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+gboolean    ks_session_lock_finish (KsSession    *self,
+                                    GAsyncResult *result,
+                                    GError      **error);
+void        ks_session_sign_out_async (KsSession          *self,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean    ks_session_sign_out_finish (KsSession    *self,
+                                        GAsyncResult *result,
+                                        GError      **error);
 
 G_END_DECLS

@@ -317,3 +317,79 @@ ks_audit_count (KsStore *store)
   _ks_store_unlock (store);
   return n;
 }
+
+typedef struct
+{
+  char *actor;
+  char *action;
+  char *subject;
+  char *detail;
+} AppendJob;
+
+static void
+append_job_free (AppendJob *job)
+{
+  g_free (job->actor);
+  g_free (job->action);
+  g_free (job->subject);
+  g_free (job->detail);
+  g_free (job);
+}
+
+static void
+append_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AppendJob *job = task_data;
+  GError *error = NULL;
+
+  if (!ks_audit_append (source_object, job->actor, job->action, job->subject, job->detail,
+                        &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_audit_append_async:
+ *
+ * ks_audit_append() in a worker thread. The entry is written even when @cancellable is
+ * cancelled meanwhile: only the answer is dropped.
+ */
+void
+ks_audit_append_async (KsStore            *store,
+                       const char         *actor,
+                       const char         *action,
+                       const char         *subject,
+                       const char         *detail,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AppendJob *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (actor != NULL && action != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_audit_append_async);
+  job = g_new0 (AppendJob, 1);
+  job->actor = g_strdup (actor);
+  job->action = g_strdup (action);
+  job->subject = g_strdup (subject);
+  job->detail = g_strdup (detail);
+  g_task_set_task_data (task, job, (GDestroyNotify)append_job_free);
+  g_task_run_in_thread (task, append_thread);
+}
+
+gboolean
+ks_audit_append_finish (KsStore      *store,
+                        GAsyncResult *result,
+                        GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -36,6 +36,17 @@ gboolean      ks_audit_append (KsStore    *store,
                                const char *subject,
                                const char *detail,
                                GError    **error);
+void          ks_audit_append_async (KsStore            *store,
+                                     const char         *actor,
+                                     const char         *action,
+                                     const char         *subject,
+                                     const char         *detail,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
+gboolean      ks_audit_append_finish (KsStore      *store,
+                                      GAsyncResult *result,
+                                      GError      **error);
 gboolean      ks_audit_verify (KsStore *store,
                                gint64  *bad_seq,
                                GError **error);

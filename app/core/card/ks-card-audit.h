@@ -5,6 +5,9 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
+#include "ks-card.h"
 #include "ks-session.h"
 #include "ks-store.h"
 
@@ -21,5 +24,30 @@ gboolean ks_card_audit_print (KsStore    *store,
                               const char *kp_id,
                               const char *what,
                               GError    **error);
+void     ks_card_audit_print_async (KsStore            *store,
+                                    KsSession          *session,
+                                    const char         *kp_id,
+                                    const char         *what,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+gboolean ks_card_audit_print_finish (KsStore      *store,
+                                     GAsyncResult *result,
+                                     GError      **error);
+gboolean ks_card_export (KsStore    *store,
+                         KsSession  *session,
+                         KsCard     *card,
+                         const char *path,
+                         GError    **error);
+void     ks_card_export_async (KsStore            *store,
+                               KsSession          *session,
+                               KsCard             *card,
+                               const char         *path,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data);
+gboolean ks_card_export_finish (KsStore      *store,
+                                GAsyncResult *result,
+                                GError      **error);
 
 G_END_DECLS

@@ -625,3 +625,52 @@ ks_card_verify_file (const char            *path,
     }
   return best;
 }
+
+/**
+ * ks_card_scan_camera:
+ * @device: the video device, `/dev/video0`
+ * @timeout_ms: how long to look before giving up
+ *
+ * The text of the first QR code the camera sees. Blocks for up to @timeout_ms: call it from a
+ * worker thread (ks_station_verify_card_async()).
+ *
+ * Returns: (transfer full): the text, or %NULL with @error set
+ */
+char *
+ks_card_scan_camera (const char *device,
+                     guint       timeout_ms,
+                     GError    **error)
+{
+  zbar_processor_t *proc = zbar_processor_create (0);
+  char *text = NULL;
+  int found;
+
+  zbar_processor_set_config (proc, 0, ZBAR_CFG_ENABLE, 0);
+  zbar_processor_set_config (proc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+  if (zbar_processor_init (proc, device, 0) != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The camera cannot be opened. Check that it is plugged in and not "
+                             "used by another program, or open a photo of the card instead."));
+      zbar_processor_destroy (proc);
+      return NULL;
+    }
+  found = zbar_process_one (proc, timeout_ms);
+  if (found > 0)
+    {
+      const zbar_symbol_set_t *set = zbar_processor_get_results (proc);
+      const zbar_symbol_t *sym = set ? zbar_symbol_set_first_symbol (set) : NULL;
+
+      if (sym != NULL)
+        text = g_strdup (zbar_symbol_get_data (sym));
+      if (set != NULL)
+        zbar_symbol_set_ref ((zbar_symbol_set_t *)set, -1);
+    }
+  zbar_processor_destroy (proc);
+
+  if (text == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         _("No QR code was seen. Hold the back of the card still, 15 to 25 cm "
+                           "from the camera, in good light, and try again."));
+  return text;
+}

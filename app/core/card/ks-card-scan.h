@@ -66,6 +66,9 @@ GPtrArray      *ks_card_scan_image (cairo_surface_t *image);
 GPtrArray      *ks_card_scan_file (const char *path,
                                    double      dpi,
                                    GError    **error);
+char           *ks_card_scan_camera (const char *device,
+                                     guint       timeout_ms,
+                                     GError    **error);
 
 KsVerifyResult *ks_card_verify_text (const char            *qr_text,
                                      const KsVerifyOptions *opts);

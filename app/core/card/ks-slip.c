@@ -374,3 +374,75 @@ ks_slip_write_file (KsSlip     *slip,
     }
   return TRUE;
 }
+
+typedef struct
+{
+  KsSlip *slip;
+  char *path;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_clear_pointer (&job->slip, ks_slip_free);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  WriteJob *job = task_data;
+  GError *error = NULL;
+
+  if (!ks_slip_write_file (job->slip, job->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_slip_write_file_async:
+ *
+ * ks_slip_write_file() in a worker thread, on a copy of @slip: the caller may free its own
+ * at once.
+ */
+void
+ks_slip_write_file_async (KsSlip             *slip,
+                          const char         *path,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  WriteJob *job;
+
+  g_return_if_fail (slip != NULL);
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_slip_write_file_async);
+  job = g_new0 (WriteJob, 1);
+  job->slip = ks_slip_new (slip->kp_id, slip->full_name, slip->full_name_ur, slip->enrolled_at,
+                           slip->specimen, &error);
+  job->path = g_strdup (path);
+  g_task_set_task_data (task, job, (GDestroyNotify)write_job_free);
+  if (job->slip == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_run_in_thread (task, write_thread);
+}
+
+gboolean
+ks_slip_write_file_finish (GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <cairo.h>
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "ks-store.h"
 
@@ -35,6 +35,13 @@ void         ks_slip_render (KsSlip  *slip,
 gboolean     ks_slip_write_file (KsSlip     *slip,
                                  const char *path,
                                  GError    **error);
+void         ks_slip_write_file_async (KsSlip             *slip,
+                                       const char         *path,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean     ks_slip_write_file_finish (GAsyncResult *result,
+                                        GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsSlip, ks_slip_free)
 

@@ -1104,6 +1104,9 @@ struct _KsStationKeys
   char *key_path;
   KsStationCert *cert;
   KsTrustList *trust;
+  /* The sync engine's thread installs a certificate and merges the registry's list while the
+   * station's workers copy the list to verify a card or import a file: all under this lock. */
+  GMutex trust_lock;
 };
 
 G_DEFINE_TYPE (KsStationKeys, ks_station_keys, G_TYPE_OBJECT)
@@ -1117,6 +1120,7 @@ ks_station_keys_finalize (GObject *object)
   g_free (self->key_path);
   g_clear_pointer (&self->cert, ks_station_cert_free);
   g_clear_object (&self->trust);
+  g_mutex_clear (&self->trust_lock);
 
   G_OBJECT_CLASS (ks_station_keys_parent_class)->finalize (object);
 }
@@ -1130,6 +1134,7 @@ ks_station_keys_class_init (KsStationKeysClass *klass)
 static void
 ks_station_keys_init (KsStationKeys *self)
 {
+  g_mutex_init (&self->trust_lock);
 }
 
 static gboolean
@@ -1448,7 +1453,9 @@ ks_station_keys_install_certificate (KsStationKeys       *self,
 
   g_clear_pointer (&self->cert, ks_station_cert_free);
   self->cert = ks_station_cert_copy (cert);
+  g_mutex_lock (&self->trust_lock);
   g_set_object (&self->trust, trust);
+  g_mutex_unlock (&self->trust_lock);
 
   /* With a registry in charge, the development root must not be able to certify anything. */
   {
@@ -1472,12 +1479,38 @@ ks_station_keys_merge_trust_list (KsStationKeys *self,
 {
   g_autofree char *trust_path = NULL;
 
+  g_autoptr(GMutexLocker) locker = NULL;
+
   g_return_val_if_fail (KS_IS_STATION_KEYS (self), FALSE);
   g_return_val_if_fail (KS_IS_TRUST_LIST (other), FALSE);
 
+  locker = g_mutex_locker_new (&self->trust_lock);
   ks_trust_list_merge (self->trust, other);
   trust_path = g_build_filename (self->dir, "trust.json", NULL);
   return ks_trust_list_save (self->trust, trust_path, error);
+}
+
+/**
+ * ks_station_keys_lock_trust_list:
+ *
+ * The station's trust list, locked against the sync engine's changes until
+ * ks_station_keys_unlock_trust_list(): for a worker thread that reads or changes it.
+ *
+ * Returns: (transfer none): the list, valid until the unlock
+ */
+KsTrustList *
+ks_station_keys_lock_trust_list (KsStationKeys *self)
+{
+  g_return_val_if_fail (KS_IS_STATION_KEYS (self), NULL);
+  g_mutex_lock (&self->trust_lock);
+  return self->trust;
+}
+
+void
+ks_station_keys_unlock_trust_list (KsStationKeys *self)
+{
+  g_return_if_fail (KS_IS_STATION_KEYS (self));
+  g_mutex_unlock (&self->trust_lock);
 }
 
 /**

@@ -157,6 +157,8 @@ gboolean             ks_station_keys_sign_detached (KsStationKeys *self,
 gboolean             ks_station_keys_merge_trust_list (KsStationKeys *self,
                                                        KsTrustList   *other,
                                                        GError       **error);
+KsTrustList         *ks_station_keys_lock_trust_list (KsStationKeys *self);
+void                 ks_station_keys_unlock_trust_list (KsStationKeys *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsStationCert, ks_station_cert_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCredentialRevocation, ks_credential_revocation_free)

@@ -209,6 +209,49 @@ ks_draft_saver_flush (KsDraftSaver *self,
   return ok;
 }
 
+static void
+flush_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (ks_draft_saver_flush (source_object, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * ks_draft_saver_flush_async:
+ *
+ * ks_draft_saver_flush() in a worker thread: it may wait for a write under way, then write.
+ */
+void
+ks_draft_saver_flush_async (KsDraftSaver       *self,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_DRAFT_SAVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_draft_saver_flush_async);
+  g_task_run_in_thread (task, flush_thread);
+}
+
+gboolean
+ks_draft_saver_flush_finish (KsDraftSaver *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 guint
 ks_draft_saver_get_writes (KsDraftSaver *self)
 {

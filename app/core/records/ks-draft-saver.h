@@ -27,6 +27,13 @@ void          ks_draft_saver_update (KsDraftSaver *self,
                                      int           step);
 gboolean      ks_draft_saver_flush (KsDraftSaver *self,
                                     GError      **error);
+void          ks_draft_saver_flush_async (KsDraftSaver       *self,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean      ks_draft_saver_flush_finish (KsDraftSaver *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
 void          ks_draft_saver_stop (KsDraftSaver *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
@@ -76,4 +77,167 @@ ks_photo_open (KsProfile  *profile,
   data = g_base64_decode (sealed, &len);
   blob = g_bytes_new_take (data, len);
   return ks_vault_decrypt (vault, blob, PHOTO_AD, error);
+}
+
+/* Importing and opening: file reading, image decoding and decryption, in a worker thread. */
+
+typedef struct
+{
+  KsProfile *profile;
+  GFile *file;
+  char *sealed;
+  GBytes *png;
+} PhotoJob;
+
+static void
+photo_job_free (PhotoJob *job)
+{
+  g_clear_object (&job->profile);
+  g_clear_object (&job->file);
+  g_free (job->sealed);
+  g_clear_pointer (&job->png, g_bytes_unref);
+  g_free (job);
+}
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  PhotoJob *job = task_data;
+  g_autofree char *path = g_file_get_path (job->file);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *buffer = NULL;
+  gsize size;
+
+  if (path != NULL)
+    pixbuf = gdk_pixbuf_new_from_file_at_scale (path, KS_PHOTO_MAX_WIDTH, KS_PHOTO_MAX_HEIGHT,
+                                                TRUE, &error);
+  if (pixbuf == NULL || !gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("This file is not a photo the station can read. Choose a PNG or "
+                                 "JPEG file."));
+      return;
+    }
+  job->png = g_bytes_new_take (g_steal_pointer (&buffer), size);
+  job->sealed = ks_photo_seal (job->profile, job->png, &error);
+  if (job->sealed == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_photo_import_async:
+ * @file: a PNG or JPEG file
+ *
+ * Reads the photo, shrinks it to at most %KS_PHOTO_MAX_WIDTH x %KS_PHOTO_MAX_HEIGHT and seals
+ * it, in a worker thread.
+ */
+void
+ks_photo_import_async (KsProfile          *profile,
+                       GFile              *file,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PhotoJob *job;
+
+  g_return_if_fail (KS_IS_PROFILE (profile));
+  g_return_if_fail (G_IS_FILE (file));
+
+  job = g_new0 (PhotoJob, 1);
+  job->profile = g_object_ref (profile);
+  job->file = g_object_ref (file);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_photo_import_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)photo_job_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+/**
+ * ks_photo_import_finish:
+ * @png: (out) (optional) (transfer full): the shrunk photo, PNG bytes, to show it
+ *
+ * Returns: (transfer full): the sealed photo, for the record's photo field
+ */
+char *
+ks_photo_import_finish (GAsyncResult *result,
+                        GBytes      **png,
+                        GError      **error)
+{
+  PhotoJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_photo_import_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  job = g_task_get_task_data (G_TASK (result));
+  if (png != NULL)
+    *png = g_bytes_ref (job->png);
+  return g_strdup (job->sealed);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  PhotoJob *job = task_data;
+  GError *error = NULL;
+  GBytes *png = ks_photo_open (job->profile, job->sealed, &error);
+
+  if (png == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, png, (GDestroyNotify)g_bytes_unref);
+}
+
+/**
+ * ks_photo_open_async:
+ * @sealed: a photo sealed by ks_photo_seal() at this station
+ *
+ * Opens the photo in a worker thread (it reads the key file and decrypts).
+ */
+void
+ks_photo_open_async (KsProfile          *profile,
+                     const char         *sealed,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PhotoJob *job;
+
+  g_return_if_fail (KS_IS_PROFILE (profile));
+  g_return_if_fail (sealed != NULL);
+
+  job = g_new0 (PhotoJob, 1);
+  job->profile = g_object_ref (profile);
+  job->sealed = g_strdup (sealed);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_photo_open_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)photo_job_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/**
+ * ks_photo_open_finish:
+ *
+ * Returns: (transfer full): the photo's PNG bytes
+ */
+GBytes *
+ks_photo_open_finish (GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_photo_open_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "ks-profile.h"
 
 G_BEGIN_DECLS
@@ -19,5 +21,21 @@ char   *ks_photo_seal (KsProfile *profile,
 GBytes *ks_photo_open (KsProfile  *profile,
                        const char *sealed,
                        GError    **error);
+
+void    ks_photo_import_async (KsProfile          *profile,
+                               GFile              *file,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data);
+char   *ks_photo_import_finish (GAsyncResult *result,
+                                GBytes      **png,
+                                GError      **error);
+void    ks_photo_open_async (KsProfile          *profile,
+                             const char         *sealed,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data);
+GBytes *ks_photo_open_finish (GAsyncResult *result,
+                              GError      **error);
 
 G_END_DECLS

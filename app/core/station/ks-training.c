@@ -378,3 +378,86 @@ ks_training_generate_samples (KsStore               *store,
     }
   return added;
 }
+
+typedef struct
+{
+  KsSession *session;
+  KsReference *reference;
+  guint n;
+} SamplesJob;
+
+static void
+samples_job_free (SamplesJob *job)
+{
+  g_clear_object (&job->session);
+  g_clear_pointer (&job->reference, ks_reference_unref);
+  g_free (job);
+}
+
+static void
+samples_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SamplesJob *job = task_data;
+  KsSubmitOptions options = { NULL };
+  GError *error = NULL;
+  guint added;
+
+  added = ks_training_generate_samples (source_object, job->session, job->reference, &options,
+                                        job->n, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, added);
+}
+
+/**
+ * ks_training_generate_samples_async:
+ *
+ * ks_training_generate_samples() in a worker thread, with the default submit options: each
+ * submission is its own transaction, twenty take a moment.
+ */
+void
+ks_training_generate_samples_async (KsStore            *store,
+                                    KsSession          *session,
+                                    KsReference        *reference,
+                                    guint               n,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SamplesJob *job;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_SESSION (session));
+  g_return_if_fail (reference != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_training_generate_samples_async);
+  job = g_new0 (SamplesJob, 1);
+  job->session = g_object_ref (session);
+  job->reference = ks_reference_ref (reference);
+  job->n = n;
+  g_task_set_task_data (task, job, (GDestroyNotify)samples_job_free);
+  g_task_run_in_thread (task, samples_thread);
+}
+
+/**
+ * ks_training_generate_samples_finish:
+ *
+ * Returns: how many sample citizens now wait for review; 0 with @error set on failure
+ */
+guint
+ks_training_generate_samples_finish (KsStore      *store,
+                                     GAsyncResult *result,
+                                     GError      **error)
+{
+  gssize added;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+  added = g_task_propagate_int (G_TASK (result), error);
+  return added < 0 ? 0 : (guint)added;
+}

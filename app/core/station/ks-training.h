@@ -24,5 +24,15 @@ guint     ks_training_generate_samples (KsStore               *store,
                                         const KsSubmitOptions *options,
                                         guint                  n,
                                         GError               **error);
+void      ks_training_generate_samples_async (KsStore            *store,
+                                              KsSession          *session,
+                                              KsReference        *reference,
+                                              guint               n,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+guint     ks_training_generate_samples_finish (KsStore      *store,
+                                               GAsyncResult *result,
+                                               GError      **error);
 
 G_END_DECLS

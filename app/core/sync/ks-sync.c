@@ -2038,25 +2038,15 @@ ks_sync_engine_list_failed (KsSyncEngine *self,
   return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
 }
 
-/**
- * ks_sync_engine_retry:
- *
- * Queues a record the registry refused, to be sent with the next run.
- */
-gboolean
-ks_sync_engine_retry (KsSyncEngine *self,
-                      KsSession    *session,
-                      const char   *kp_id,
-                      GError      **error)
+/* The record back in the queue, in one transaction with its audit entry; no signal, so a
+ * worker thread may call it. */
+static gboolean
+requeue_record (KsSyncEngine *self,
+                KsSession    *session,
+                const char   *kp_id,
+                GError      **error)
 {
   g_autoptr(KsRecordInfo) info = NULL;
-
-  g_return_val_if_fail (KS_IS_SYNC_ENGINE (self), FALSE);
-  g_return_val_if_fail (kp_id != NULL, FALSE);
-
-  /* Who may send records again is decided in core, like every other state change. */
-  if (session != NULL && !ks_session_require (session, KS_PERMISSION_SYNC, error))
-    return FALSE;
 
   if (!ks_store_begin (self->store, error))
     return FALSE;
@@ -2070,7 +2060,28 @@ ks_sync_engine_retry (KsSyncEngine *self,
       ks_store_rollback (self->store);
       return FALSE;
     }
-  if (!ks_store_commit (self->store, error))
+  return ks_store_commit (self->store, error);
+}
+
+/**
+ * ks_sync_engine_retry:
+ *
+ * Queues a record the registry refused, to be sent with the next run. Blocking (a store
+ * transaction): the UI calls ks_sync_engine_retry_async().
+ */
+gboolean
+ks_sync_engine_retry (KsSyncEngine *self,
+                      KsSession    *session,
+                      const char   *kp_id,
+                      GError      **error)
+{
+  g_return_val_if_fail (KS_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (kp_id != NULL, FALSE);
+
+  /* Who may send records again is decided in core, like every other state change. */
+  if (session != NULL && !ks_session_require (session, KS_PERMISSION_SYNC, error))
+    return FALSE;
+  if (!requeue_record (self, session, kp_id, error))
     return FALSE;
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
@@ -2134,4 +2145,150 @@ ks_sync_engine_get_last_error (KsSyncEngine *self)
 {
   g_return_val_if_fail (KS_IS_SYNC_ENGINE (self), NULL);
   return self->last_error;
+}
+
+void
+ks_sync_status_free (KsSyncStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_clear_pointer (&status->failed, g_ptr_array_unref);
+  g_free (status);
+}
+
+static void
+load_status_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  KsSyncEngine *self = source_object;
+  g_autoptr(KsSyncStatus) status = g_new0 (KsSyncStatus, 1);
+  GError *error = NULL;
+
+  if (!ks_sync_engine_get_counts (self, &status->counts, &error) ||
+      (status->failed = ks_sync_engine_list_failed (self, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  status->provisioned = ks_sync_engine_is_provisioned (self);
+  g_task_return_pointer (task, g_steal_pointer (&status), (GDestroyNotify)ks_sync_status_free);
+}
+
+/**
+ * ks_sync_engine_load_status_async:
+ *
+ * The counts, the refused records and whether the station is provisioned, read from the store
+ * in a worker thread: a store busy with a long transaction never holds up the caller.
+ */
+void
+ks_sync_engine_load_status_async (KsSyncEngine       *self,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_sync_engine_load_status_async);
+  g_task_run_in_thread (task, load_status_thread);
+}
+
+/**
+ * ks_sync_engine_load_status_finish:
+ *
+ * Returns: (transfer full): the status, or %NULL with @error set
+ */
+KsSyncStatus *
+ks_sync_engine_load_status_finish (KsSyncEngine *self,
+                                   GAsyncResult *result,
+                                   GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  KsSession *session;
+  char *kp_id;
+} RetryData;
+
+static void
+retry_data_free (RetryData *data)
+{
+  g_clear_object (&data->session);
+  g_free (data->kp_id);
+  g_free (data);
+}
+
+static gboolean
+emit_changed (gpointer data)
+{
+  g_signal_emit (data, signals[CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+retry_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  KsSyncEngine *self = source_object;
+  RetryData *data = task_data;
+  GError *error = NULL;
+
+  /* ks_sync_engine_retry() emits "changed" itself; from here it goes to the owner's context. */
+  if ((data->session != NULL && !ks_session_require (data->session, KS_PERMISSION_SYNC, &error)) ||
+      !requeue_record (self, data->session, data->kp_id, &error))
+    g_task_return_error (task, error);
+  else
+    {
+      g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT, emit_changed,
+                                  g_object_ref (self), g_object_unref);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+/**
+ * ks_sync_engine_retry_async:
+ * @session: (nullable): who asks, as for ks_sync_engine_retry()
+ *
+ * ks_sync_engine_retry() in a worker thread.
+ */
+void
+ks_sync_engine_retry_async (KsSyncEngine       *self,
+                            KsSession          *session,
+                            const char         *kp_id,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RetryData *data;
+
+  g_return_if_fail (KS_IS_SYNC_ENGINE (self));
+  g_return_if_fail (!session || KS_IS_SESSION (session));
+  g_return_if_fail (kp_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_sync_engine_retry_async);
+  data = g_new0 (RetryData, 1);
+  data->session = session ? g_object_ref (session) : NULL;
+  data->kp_id = g_strdup (kp_id);
+  g_task_set_task_data (task, data, (GDestroyNotify)retry_data_free);
+  g_task_run_in_thread (task, retry_thread);
+}
+
+gboolean
+ks_sync_engine_retry_finish (KsSyncEngine *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

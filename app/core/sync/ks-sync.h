@@ -52,6 +52,14 @@ typedef struct
   char *message;         /* why the registry refused it, for the operator */
 } KsSyncFailure;
 
+/* What the Sync section shows, read in one go off the caller's thread. */
+typedef struct
+{
+  KsSyncCounts counts;
+  GPtrArray *failed;     /* (element-type KsSyncFailure) */
+  gboolean provisioned;
+} KsSyncStatus;
+
 /* Called on the engine's worker thread, once per record sent: the plain biometric template
  * blob of @kp_id, or %NULL when it has none. The engine seals it to the registry's key and
  * drops its reference right away. */
@@ -109,6 +117,23 @@ gboolean            ks_sync_engine_retry (KsSyncEngine *self,
                                           const char   *kp_id,
                                           GError      **error);
 
+void                ks_sync_engine_load_status_async (KsSyncEngine       *self,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+KsSyncStatus       *ks_sync_engine_load_status_finish (KsSyncEngine *self,
+                                                       GAsyncResult *result,
+                                                       GError      **error);
+void                ks_sync_engine_retry_async (KsSyncEngine       *self,
+                                                KsSession          *session,
+                                                const char         *kp_id,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+gboolean            ks_sync_engine_retry_finish (KsSyncEngine *self,
+                                                 GAsyncResult *result,
+                                                 GError      **error);
+
 KsTrustList        *ks_sync_engine_load_trust_list (KsSyncEngine *self,
                                                     GError      **error);
 
@@ -119,7 +144,9 @@ gint64              ks_sync_engine_get_last_success (KsSyncEngine *self);
 const char         *ks_sync_engine_get_last_error (KsSyncEngine *self);
 
 void                ks_sync_failure_free (KsSyncFailure *failure);
+void                ks_sync_status_free (KsSyncStatus *status);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsSyncFailure, ks_sync_failure_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsSyncStatus, ks_sync_status_free)
 
 G_END_DECLS
