@@ -890,6 +890,26 @@ sum_groups (GPtrArray *groups,
 }
 
 static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* Runs the default main context until an async call's callback stored its result. */
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*result == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*result);
+  return *result;
+}
+
+static void
 test_report (Fixture      *f,
              gconstpointer data)
 {
@@ -989,6 +1009,69 @@ test_report (Fixture      *f,
     g_assert_no_error (error);
     g_assert_cmpint (empty->submitted, ==, 0);
     g_assert_cmpuint (empty->by_operator->len, ==, 0);
+  }
+
+  /* What the Review page calls, in worker threads: the same day, the same CSV, and a PDF of
+   * the printed pages. A cancelled count reports the cancellation, not a report. */
+  {
+    g_autoptr(KsReference) reference = ks_reference_load_default (&error);
+    g_autoptr(GAsyncResult) computed = NULL;
+    g_autoptr(GAsyncResult) cancelled = NULL;
+    g_autoptr(GAsyncResult) csv_written = NULL;
+    g_autoptr(GAsyncResult) pdf_written = NULL;
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(KsDayReport) async_day = NULL;
+    g_autoptr(GPtrArray) lines = NULL;
+    g_autofree char *async_csv_path = g_build_filename (f->dir, "report-async.csv", NULL);
+    g_autofree char *pdf_path = g_build_filename (f->dir, "report.pdf", NULL);
+    g_autofree char *async_csv = NULL;
+    g_autofree char *pdf = NULL;
+    gsize pdf_length = 0;
+
+    g_assert_no_error (error);
+    ks_day_report_compute_async (f->store, second_day, NULL, store_result, &computed);
+    async_day = ks_day_report_compute_finish (wait_for_result (&computed), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (async_day->submitted, ==, day2->submitted);
+    g_assert_cmpint (async_day->approved, ==, day2->approved);
+    g_assert_cmpint (async_day->rejected, ==, day2->rejected);
+    g_assert_cmpuint (async_day->exceptions->len, ==, day2->exceptions->len);
+
+    g_cancellable_cancel (cancellable);
+    ks_day_report_compute_async (f->store, second_day, cancellable, store_result, &cancelled);
+    g_assert_null (ks_day_report_compute_finish (wait_for_result (&cancelled), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+
+    ks_day_report_write_csv_async (async_day, reference, async_csv_path, NULL, store_result,
+                                   &csv_written);
+    g_assert_true (ks_day_report_write_csv_finish (wait_for_result (&csv_written), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (async_csv_path, &async_csv, NULL, &error));
+    g_assert_cmpstr (async_csv, ==, csv);
+
+    lines = ks_day_report_to_lines (async_day, reference, "A01");
+    g_assert_cmpuint (lines->len, >, ks_day_report_lines_per_page (841.89));
+    g_assert_nonnull (strstr (((KsReportLine *)g_ptr_array_index (lines, 0))->text, "A01"));
+    ks_day_report_write_pdf_async (async_day, reference, "A01", pdf_path, NULL, store_result,
+                                   &pdf_written);
+    g_assert_true (ks_day_report_write_pdf_finish (wait_for_result (&pdf_written), &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf_path, &pdf, &pdf_length, &error));
+    g_assert_true (g_str_has_prefix (pdf, "%PDF"));
+    /* One page per lines_per_page lines, as a printer would print them. */
+    {
+      guint per_page = ks_day_report_lines_per_page (841.89);
+      g_autofree char *count = g_strdup_printf ("/Count %u\n",
+                                                (lines->len + per_page - 1) / per_page);
+
+      gboolean found = FALSE;
+
+      /* A PDF holds binary streams: g_strstr_len() would stop at their first NUL. */
+      for (gsize i = 0; !found && i + strlen (count) <= pdf_length; i++)
+        found = memcmp (pdf + i, count, strlen (count)) == 0;
+      g_assert_true (found);
+    }
   }
 }
 

@@ -231,6 +231,79 @@ ks_audit_list (KsStore    *store,
   return g_steal_pointer (&entries);
 }
 
+typedef struct
+{
+  char *subject;
+  guint limit;
+} AuditQuery;
+
+static void
+audit_query_free (AuditQuery *query)
+{
+  g_free (query->subject);
+  g_free (query);
+}
+
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AuditQuery *query = task_data;
+  GError *error = NULL;
+  GPtrArray *entries = ks_audit_list (source_object, query->subject, query->limit, &error);
+
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, entries, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * ks_audit_list_async:
+ * @subject: (nullable): as for ks_audit_list()
+ *
+ * ks_audit_list() in a worker thread: the log grows with every record, and a window reading
+ * it must keep drawing.
+ */
+void
+ks_audit_list_async (KsStore            *store,
+                     const char         *subject,
+                     guint               limit,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AuditQuery *query;
+
+  g_return_if_fail (KS_IS_STORE (store));
+
+  query = g_new0 (AuditQuery, 1);
+  query->subject = g_strdup (subject);
+  query->limit = limit;
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_audit_list_async);
+  g_task_set_task_data (task, query, (GDestroyNotify)audit_query_free);
+  g_task_run_in_thread (task, list_thread);
+}
+
+/**
+ * ks_audit_list_finish:
+ *
+ * Returns: (transfer full) (element-type KsAuditEntry): the entries, newest first
+ */
+GPtrArray *
+ks_audit_list_finish (GAsyncResult *result,
+                      GError      **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_audit_list_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 gint64
 ks_audit_count (KsStore *store)
 {

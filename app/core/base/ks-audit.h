@@ -54,6 +54,14 @@ GPtrArray    *ks_audit_list (KsStore    *store,
                              const char *subject,
                              guint       limit,
                              GError    **error);
+void          ks_audit_list_async (KsStore            *store,
+                                   const char         *subject,
+                                   guint               limit,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+GPtrArray    *ks_audit_list_finish (GAsyncResult *result,
+                                    GError      **error);
 void          ks_audit_entry_free (KsAuditEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsAuditEntry, ks_audit_entry_free)

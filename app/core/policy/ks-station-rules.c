@@ -198,3 +198,78 @@ ks_station_rules_check_store (KsStore              *store,
   data_dir = g_path_get_dirname (ks_store_get_path (store));
   return ks_station_rules_check (store, rules, data_dir, error);
 }
+
+typedef struct
+{
+  KsStationRules rules;
+  char *data_dir;
+} RulesCheck;
+
+static void
+rules_check_free (RulesCheck *check)
+{
+  g_free (check->data_dir);
+  g_free (check);
+}
+
+static void
+rules_check_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  RulesCheck *check = task_data;
+  GError *error = NULL;
+
+  if (!ks_station_rules_check (source_object, &check->rules, check->data_dir, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_station_rules_check_async:
+ * @data_dir: (nullable): as for ks_station_rules_check()
+ *
+ * ks_station_rules_check() in a worker thread, for a window that must keep drawing while
+ * SQLite counts and the disk answers.
+ */
+void
+ks_station_rules_check_async (KsStore              *store,
+                              const KsStationRules *rules,
+                              const char           *data_dir,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RulesCheck *check;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (rules != NULL);
+
+  check = g_new0 (RulesCheck, 1);
+  check->rules = *rules;
+  check->data_dir = g_strdup (data_dir);
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_rules_check_async);
+  g_task_set_task_data (task, check, (GDestroyNotify)rules_check_free);
+  g_task_run_in_thread (task, rules_check_thread);
+}
+
+/**
+ * ks_station_rules_check_finish:
+ *
+ * Returns: %TRUE when no rule blocks; otherwise %FALSE with @error set as by
+ *   ks_station_rules_check(), or to %G_IO_ERROR_CANCELLED
+ */
+gboolean
+ks_station_rules_check_finish (GAsyncResult *result,
+                               GError      **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_station_rules_check_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

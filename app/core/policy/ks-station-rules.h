@@ -38,6 +38,14 @@ gboolean  ks_station_rules_check (KsStore              *store,
                                   const KsStationRules *rules,
                                   const char           *data_dir,
                                   GError              **error);
+void      ks_station_rules_check_async (KsStore              *store,
+                                        const KsStationRules *rules,
+                                        const char           *data_dir,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+gboolean  ks_station_rules_check_finish (GAsyncResult *result,
+                                         GError      **error);
 gboolean  ks_station_rules_check_store (KsStore              *store,
                                         const KsStationRules *rules,
                                         GError              **error);

@@ -13,8 +13,10 @@
 
 #include "config.h"
 
+#include <cairo-pdf.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <pango/pangocairo.h>
 
 #include "ks-day-report.h"
 #include "ks-store-private.h"
@@ -43,17 +45,44 @@ report_item_free (gpointer data)
   g_free (item);
 }
 
-void
-ks_day_report_free (KsDayReport *report)
+static void
+day_report_clear (gpointer data)
 {
-  if (report == NULL)
-    return;
+  KsDayReport *report = data;
+
   g_clear_pointer (&report->by_operator, g_ptr_array_unref);
   g_clear_pointer (&report->by_district, g_ptr_array_unref);
   g_clear_pointer (&report->exceptions, g_ptr_array_unref);
   g_clear_pointer (&report->rejections, g_ptr_array_unref);
   g_clear_pointer (&report->rejection_reasons, g_ptr_array_unref);
-  g_free (report);
+}
+
+/**
+ * ks_day_report_ref:
+ *
+ * A report is shared read-only: the screen and a PDF or CSV written in a worker thread hold
+ * the same one.
+ *
+ * Returns: (transfer full): @report
+ */
+KsDayReport *
+ks_day_report_ref (KsDayReport *report)
+{
+  g_return_val_if_fail (report != NULL, NULL);
+  return g_atomic_rc_box_acquire (report);
+}
+
+/**
+ * ks_day_report_free:
+ *
+ * Drops a reference to @report; the last one frees it.
+ */
+void
+ks_day_report_free (KsDayReport *report)
+{
+  if (report == NULL)
+    return;
+  g_atomic_rc_box_release_full (report, day_report_clear);
 }
 
 static char *
@@ -201,7 +230,7 @@ ks_day_report_compute (KsStore     *store,
                        const GDate *day,
                        GError     **error)
 {
-  g_autoptr(KsDayReport) report = g_new0 (KsDayReport, 1);
+  g_autoptr(KsDayReport) report = g_atomic_rc_box_new0 (KsDayReport);
   g_autoptr(GDateTime) start = NULL;
   g_autoptr(GDateTime) end = NULL;
   gboolean ok;
@@ -260,6 +289,64 @@ ks_day_report_compute (KsStore     *store,
   _ks_store_unlock (store);
 
   return ok ? g_steal_pointer (&report) : NULL;
+}
+
+static void
+compute_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  KsStore *store = g_object_get_data (G_OBJECT (task), "store");
+  GError *error = NULL;
+  KsDayReport *report = ks_day_report_compute (store, task_data, &error);
+
+  if (report == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify)ks_day_report_free);
+}
+
+/**
+ * ks_day_report_compute_async:
+ * @day: the day, in the station's local time zone
+ *
+ * ks_day_report_compute() in a worker thread: a day of a busy station holds thousands of
+ * records, and the window must keep drawing while SQLite counts them.
+ */
+void
+ks_day_report_compute_async (KsStore            *store,
+                             const GDate        *day,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (day != NULL && g_date_valid (day));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_day_report_compute_async);
+  g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (store), g_object_unref);
+  g_task_set_task_data (task, g_date_copy (day), (GDestroyNotify)g_date_free);
+  g_task_run_in_thread (task, compute_thread);
+}
+
+/**
+ * ks_day_report_compute_finish:
+ *
+ * Returns: (transfer full): the report, or %NULL with @error set
+ */
+KsDayReport *
+ks_day_report_compute_finish (GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_day_report_compute_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -448,4 +535,405 @@ ks_day_report_write_csv (KsDayReport *report,
       return FALSE;
     }
   return TRUE;
+}
+
+/* What an export in a worker thread needs: its own reference to the report, so the screen may
+ * show another day meanwhile. */
+typedef struct
+{
+  KsDayReport *report;
+  KsReference *reference;
+  char *station_code;
+  char *path;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_clear_pointer (&export->report, ks_day_report_free);
+  g_clear_pointer (&export->reference, ks_reference_unref);
+  g_free (export->station_code);
+  g_free (export->path);
+  g_free (export);
+}
+
+static GTask *
+export_task_new (KsDayReport        *report,
+                 KsReference        *reference,
+                 const char         *station_code,
+                 const char         *path,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  Export *export = g_new0 (Export, 1);
+
+  export->report = ks_day_report_ref (report);
+  export->reference = reference ? ks_reference_ref (reference) : NULL;
+  export->station_code = g_strdup (station_code);
+  export->path = g_strdup (path);
+  g_task_set_task_data (task, export, (GDestroyNotify)export_free);
+  return task;
+}
+
+static void
+write_csv_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Export *export = task_data;
+  GError *error = NULL;
+
+  if (!ks_day_report_write_csv (export->report, export->reference, export->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_day_report_write_csv_async:
+ * @reference: (nullable): as for ks_day_report_to_csv()
+ *
+ * ks_day_report_write_csv() in a worker thread: a USB stick can take seconds to write.
+ */
+void
+ks_day_report_write_csv_async (KsDayReport        *report,
+                               KsReference        *reference,
+                               const char         *path,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (report != NULL);
+  g_return_if_fail (path != NULL);
+
+  task = export_task_new (report, reference, NULL, path, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_day_report_write_csv_async);
+  g_task_run_in_thread (task, write_csv_thread);
+}
+
+gboolean
+ks_day_report_write_csv_finish (GAsyncResult *result,
+                                GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_day_report_write_csv_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The printed report ******************************************************************/
+
+static void
+report_line_free (gpointer data)
+{
+  KsReportLine *line = data;
+
+  g_free (line->text);
+  g_free (line);
+}
+
+static void add_text_line (GPtrArray  *lines,
+                           gboolean    heading,
+                           const char *format,
+                           ...) G_GNUC_PRINTF (3, 4);
+
+static void
+add_text_line (GPtrArray  *lines,
+               gboolean    heading,
+               const char *format,
+               ...)
+{
+  KsReportLine *line = g_new0 (KsReportLine, 1);
+  va_list args;
+
+  va_start (args, format);
+  line->text = g_strdup_vprintf (format, args);
+  va_end (args);
+  line->heading = heading;
+  g_ptr_array_add (lines, line);
+}
+
+/* As the screen names them: the reason's English label, or its id when the reference data does
+ * not know it. */
+static const char *
+reason_name (KsReference *reference,
+             const char  *id)
+{
+  const KsReason *reason;
+
+  if (id == NULL || *id == '\0')
+    return "";
+  reason = reference ? ks_reference_lookup_rejection_reason (reference, id) : NULL;
+  return reason ? reason->label_en : id;
+}
+
+static const char *
+district_name (KsReference *reference,
+               const char  *code)
+{
+  const KsDistrict *district = reference && code ? ks_reference_lookup_district (reference, code)
+                                                 : NULL;
+
+  return district ? district->name_en : code;
+}
+
+/**
+ * ks_report_group_describe:
+ *
+ * Returns: (transfer full): the group's counts, as the report shows them
+ */
+char *
+ks_report_group_describe (const KsReportGroup *group)
+{
+  /* Translators: one operator's or district's day in the report */
+  return g_strdup_printf (_("%'lld enrolled · %'lld awaiting review · %'lld approved · %'lld "
+                            "rejected"),
+                          (long long)group->submitted, (long long)group->awaiting,
+                          (long long)group->approved, (long long)group->rejected);
+}
+
+/**
+ * ks_day_report_format_day:
+ *
+ * Returns: (transfer full): the report's day, as its title and the day button show it
+ */
+char *
+ks_day_report_format_day (const GDate *day)
+{
+  char text[64];
+
+  /* Translators: the report's day, see strftime() */
+  g_date_strftime (text, sizeof text, _("%A %-d %B %Y"), day);
+  return g_strdup (text);
+}
+
+/**
+ * ks_day_report_to_lines:
+ * @reference: (nullable): for district names and rejection reasons
+ * @station_code: (nullable): the station's code, for the title
+ *
+ * The report as the lines a printed page shows; the screen shows the same in groups.
+ *
+ * Returns: (transfer container) (element-type KsReportLine): the lines
+ */
+GPtrArray *
+ks_day_report_to_lines (KsDayReport *report,
+                        KsReference *reference,
+                        const char  *station_code)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (report_line_free);
+  KsDayReport *r = report;
+  g_autofree char *day = NULL;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  day = ks_day_report_format_day (&r->day);
+  if (station_code != NULL && *station_code != '\0')
+    add_text_line (lines, TRUE, _("Khyber Pass Station %s: day report for %s"), station_code,
+                   day);
+  else
+    add_text_line (lines, TRUE, _("Khyber Pass Station: day report for %s"), day);
+  add_text_line (lines, FALSE, " ");
+  add_text_line (lines, TRUE, _("Enrolled this day: %'lld"), (long long)r->submitted);
+  for (KsRecordState s = KS_RECORD_STATE_SUBMITTED; s <= KS_RECORD_STATE_SYNC_FAILED; s++)
+    if (r->by_state[s] > 0)
+      add_text_line (lines, FALSE, "    %s: %'" G_GINT64_FORMAT, ks_record_state_get_label (s),
+                     r->by_state[s]);
+  add_text_line (lines, TRUE, _("Decided this day: %'lld approved, %'lld rejected"),
+                 (long long)r->approved, (long long)r->rejected);
+  add_text_line (lines, FALSE, " ");
+  add_text_line (lines, TRUE, _("By operator"));
+  for (guint i = 0; i < r->by_operator->len; i++)
+    {
+      KsReportGroup *g = g_ptr_array_index (r->by_operator, i);
+      g_autofree char *counts = ks_report_group_describe (g);
+      add_text_line (lines, FALSE, "    %s: %s", g->key, counts);
+    }
+  add_text_line (lines, TRUE, _("By district"));
+  for (guint i = 0; i < r->by_district->len; i++)
+    {
+      KsReportGroup *g = g_ptr_array_index (r->by_district, i);
+      g_autofree char *counts = ks_report_group_describe (g);
+      add_text_line (lines, FALSE, "    %s: %s", district_name (reference, g->key), counts);
+    }
+  add_text_line (lines, FALSE, " ");
+  add_text_line (lines, TRUE, _("Exceptions (%u)"), r->exceptions->len);
+  if (r->exceptions->len == 0)
+    add_text_line (lines, FALSE, "    %s", _("None"));
+  for (guint i = 0; i < r->exceptions->len; i++)
+    {
+      KsReportItem *item = g_ptr_array_index (r->exceptions, i);
+      g_autofree char *flags = ks_record_flags_to_string (item->flags);
+      add_text_line (lines, FALSE, "    %s  %s  (%s, %s)", item->kp_id, item->full_name, flags,
+                     item->operator);
+    }
+  add_text_line (lines, TRUE, _("Rejections (%u)"), r->rejections->len);
+  if (r->rejections->len == 0)
+    add_text_line (lines, FALSE, "    %s", _("None"));
+  for (guint i = 0; i < r->rejection_reasons->len; i++)
+    {
+      KsReportGroup *g = g_ptr_array_index (r->rejection_reasons, i);
+      add_text_line (lines, FALSE, "    %s: %'" G_GINT64_FORMAT, reason_name (reference, g->key),
+                     g->rejected);
+    }
+  for (guint i = 0; i < r->rejections->len; i++)
+    {
+      KsReportItem *item = g_ptr_array_index (r->rejections, i);
+      add_text_line (lines, FALSE, "    %s  %s: %s%s%s", item->kp_id, item->full_name,
+                     reason_name (reference, item->reason), *item->note ? " · " : "", item->note);
+    }
+  return lines;
+}
+
+#define PAGE_MARGIN 48.0
+#define LINE_HEIGHT 15.0
+
+/**
+ * ks_day_report_lines_per_page:
+ * @height: the page's height in points
+ */
+guint
+ks_day_report_lines_per_page (double height)
+{
+  return MAX (1, (guint)((height - 2 * PAGE_MARGIN) / LINE_HEIGHT));
+}
+
+/**
+ * ks_day_report_draw_page:
+ * @lines: (element-type KsReportLine): from ks_day_report_to_lines()
+ * @page: which page, from 0
+ *
+ * Draws one page of the report in points: for a print job and for the PDF alike.
+ */
+void
+ks_day_report_draw_page (cairo_t   *cr,
+                         double     width,
+                         double     height,
+                         GPtrArray *lines,
+                         guint      page)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) body = pango_font_description_from_string ("Sans 9");
+  g_autoptr(PangoFontDescription) heading = pango_font_description_from_string ("Sans Bold 10");
+  guint per_page = ks_day_report_lines_per_page (height);
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  pango_layout_set_width (layout, (int)((width - 2 * PAGE_MARGIN) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  for (guint i = page * per_page; i < MIN (lines->len, (page + 1) * per_page); i++)
+    {
+      KsReportLine *line = g_ptr_array_index (lines, i);
+
+      pango_layout_set_font_description (layout, line->heading ? heading : body);
+      pango_layout_set_text (layout, line->text, -1);
+      cairo_move_to (cr, PAGE_MARGIN, PAGE_MARGIN + (i - page * per_page) * LINE_HEIGHT);
+      pango_cairo_show_layout (cr, layout);
+    }
+}
+
+/**
+ * ks_day_report_write_pdf:
+ * @reference: (nullable): for district names and rejection reasons
+ * @station_code: (nullable): the station's code, for the title
+ *
+ * Writes the report to @path as an A4 PDF, the pages a printer would print.
+ */
+gboolean
+ks_day_report_write_pdf (KsDayReport *report,
+                         KsReference *reference,
+                         const char  *station_code,
+                         const char  *path,
+                         GError     **error)
+{
+  /* A4 in points */
+  const double width = 595.28, height = 841.89;
+  g_autoptr(GPtrArray) lines = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  guint pages, per_page = ks_day_report_lines_per_page (height);
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  lines = ks_day_report_to_lines (report, reference, station_code);
+  pages = MAX (1, (lines->len + per_page - 1) / per_page);
+  surface = cairo_pdf_surface_create (path, width, height);
+  cr = cairo_create (surface);
+  for (guint page = 0; page < pages; page++)
+    {
+      ks_day_report_draw_page (cr, width, height, lines, page);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("The PDF could not be saved. Check that the disk or USB stick is "
+                             "writable and not full, then save again."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+write_pdf_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Export *export = task_data;
+  GError *error = NULL;
+
+  if (!ks_day_report_write_pdf (export->report, export->reference, export->station_code,
+                                export->path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_day_report_write_pdf_async:
+ *
+ * ks_day_report_write_pdf() in a worker thread: laying out pages and writing them to a USB
+ * stick takes long enough to freeze the window.
+ */
+void
+ks_day_report_write_pdf_async (KsDayReport        *report,
+                               KsReference        *reference,
+                               const char         *station_code,
+                               const char         *path,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (report != NULL);
+  g_return_if_fail (path != NULL);
+
+  task = export_task_new (report, reference, station_code, path, cancellable, callback,
+                          user_data);
+  g_task_set_source_tag (task, ks_day_report_write_pdf_async);
+  g_task_run_in_thread (task, write_pdf_thread);
+}
+
+gboolean
+ks_day_report_write_pdf_finish (GAsyncResult *result,
+                                GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_day_report_write_pdf_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -5,6 +5,9 @@
 
 #pragma once
 
+#include <cairo.h>
+#include <gio/gio.h>
+
 #include "ks-records.h"
 
 G_BEGIN_DECLS
@@ -54,9 +57,24 @@ typedef struct
   GPtrArray *rejection_reasons; /* (element-type KsReportGroup): key = reason, rejected = n */
 } KsDayReport;
 
+/* One line of the report as printed: a heading (bold) or a plain line. */
+typedef struct
+{
+  char *text;
+  gboolean heading;
+} KsReportLine;
+
 KsDayReport *ks_day_report_compute (KsStore     *store,
                                     const GDate *day,
                                     GError     **error);
+void         ks_day_report_compute_async (KsStore            *store,
+                                          const GDate        *day,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+KsDayReport *ks_day_report_compute_finish (GAsyncResult *result,
+                                           GError      **error);
+KsDayReport *ks_day_report_ref (KsDayReport *report);
 void         ks_day_report_free (KsDayReport *report);
 char        *ks_day_report_to_csv (KsDayReport *report,
                                    KsReference *reference);
@@ -64,6 +82,39 @@ gboolean     ks_day_report_write_csv (KsDayReport *report,
                                       KsReference *reference,
                                       const char  *path,
                                       GError     **error);
+void         ks_day_report_write_csv_async (KsDayReport        *report,
+                                            KsReference        *reference,
+                                            const char         *path,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean     ks_day_report_write_csv_finish (GAsyncResult *result,
+                                             GError      **error);
+char        *ks_day_report_format_day (const GDate *day);
+char        *ks_report_group_describe (const KsReportGroup *group);
+GPtrArray   *ks_day_report_to_lines (KsDayReport *report,
+                                     KsReference *reference,
+                                     const char  *station_code);
+guint        ks_day_report_lines_per_page (double height);
+void         ks_day_report_draw_page (cairo_t   *cr,
+                                      double     width,
+                                      double     height,
+                                      GPtrArray *lines,
+                                      guint      page);
+gboolean     ks_day_report_write_pdf (KsDayReport *report,
+                                      KsReference *reference,
+                                      const char  *station_code,
+                                      const char  *path,
+                                      GError     **error);
+void         ks_day_report_write_pdf_async (KsDayReport        *report,
+                                            KsReference        *reference,
+                                            const char         *station_code,
+                                            const char         *path,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+gboolean     ks_day_report_write_pdf_finish (GAsyncResult *result,
+                                             GError      **error);
 char        *ks_csv_format_line (const char *const *fields);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsDayReport, ks_day_report_free)

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 
+#include "ks-accounts.h"
 #include "ks-audit.h"
 #include "ks-card-holder.h"
 #include "ks-cards.h"
@@ -1620,6 +1621,115 @@ ks_station_load_record_finish (KsStation     *self,
       *info = g_steal_pointer (&job->record_info);
     }
   return record;
+}
+
+typedef struct
+{
+  KsSession *session;
+  char *password;
+  GStrv kp_ids;
+  KsRecordState to;
+  char *reason;
+  char *note;
+  gboolean confirmed_exceptions;
+} Decision;
+
+static void
+decision_free (Decision *d)
+{
+  if (d->password != NULL)
+    {
+      sodium_memzero (d->password, strlen (d->password));
+      g_free (d->password);
+    }
+  g_clear_object (&d->session);
+  g_strfreev (d->kp_ids);
+  g_free (d->reason);
+  g_free (d->note);
+  g_free (d);
+}
+
+static void
+decide_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  Decision *d = task_data;
+  g_autoptr(KsAccount) account = NULL;
+  GError *error = NULL;
+
+  /* The password proves the supervisor is still the one at the keyboard. */
+  account = ks_accounts_authenticate (self->store, ks_session_get_username (d->session),
+                                      d->password, &error);
+  sodium_memzero (d->password, strlen (d->password));
+  if (account == NULL ||
+      !ks_records_decide_batch (self->store, d->session, (const char *const *)d->kp_ids, d->to,
+                                d->reason, d->note, d->confirmed_exceptions, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_station_decide_async:
+ * @session: the supervisor deciding
+ * @password: the supervisor's password, asked again for each batch (copied, and wiped once
+ *   checked)
+ * @reason: (nullable): the rejection reason
+ * @note: (nullable): the supervisor's note
+ *
+ * Checks the password, then decides the batch (ks_records_decide_batch()) in a worker thread:
+ * Argon2 and the batch's transaction take long enough to freeze a window.
+ */
+void
+ks_station_decide_async (KsStation          *self,
+                         KsSession          *session,
+                         const char         *password,
+                         const char *const  *kp_ids,
+                         KsRecordState       to,
+                         const char         *reason,
+                         const char         *note,
+                         gboolean            confirmed_exceptions,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Decision *d;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (KS_IS_SESSION (session));
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (kp_ids != NULL);
+
+  d = g_new0 (Decision, 1);
+  d->session = g_object_ref (session);
+  d->password = g_strdup (password);
+  d->kp_ids = g_strdupv ((char **)kp_ids);
+  d->to = to;
+  d->reason = g_strdup (reason);
+  d->note = g_strdup (note);
+  d->confirmed_exceptions = confirmed_exceptions;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_decide_async);
+  g_task_set_task_data (task, d, (GDestroyNotify)decision_free);
+  g_task_run_in_thread (task, decide_thread);
+}
+
+gboolean
+ks_station_decide_finish (KsStation    *self,
+                          GAsyncResult *result,
+                          GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_station_decide_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

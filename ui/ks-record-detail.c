@@ -1,0 +1,738 @@
+/* ks-record-detail.c: one record as the supervisor checks it before deciding
+ *
+ * Every field of the record, its card (signed by core in a worker thread; for a record still
+ * awaiting review, its enrollment slip again), its fingers (opened by core in a worker thread)
+ * and its history from the audit log. The decisions themselves are the Review page's actions
+ * (ks-review-page-actions.c): the buttons here only name them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-record-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-audit.h"
+#include "ks-card-view.h"
+#include "ks-cards.h"
+#include "ks-consent.h"
+#include "ks-fingers.h"
+#include "ks-record-fingers.h"
+#include "ks-l10n.h"
+#include "ks-record-detail.h"
+#include "ks-review-util.h"
+#include "ks-slip-view.h"
+
+struct _KsRecordDetail
+{
+  AdwBin parent_instance;
+
+  /* Template widgets */
+  GtkLabel *detail_title;
+  GtkLabel *detail_subtitle;
+  GtkButton *detail_approve_button;
+  GtkButton *detail_reject_button;
+  GtkBox *detail_fields_box;
+  GtkBox *audit_box;
+  AdwBin *card_slot;
+  AdwBin *fingerprint_slot;
+
+  /* Owned */
+  KsStation *station;
+  KsSession *session;
+  KsReference *reference;
+  char *kp_id;
+  KsRecordInfo *info;
+  GCancellable *cancellable;   /* cancelled by dispose */
+};
+
+G_DEFINE_FINAL_TYPE (KsRecordDetail, ks_record_detail, ADW_TYPE_BIN)
+
+/* What a worker reads for the record shown: the answer is shown only if the same record is
+ * still open. */
+typedef struct
+{
+  KsRecordDetail *self;
+  char *kp_id;
+} Load;
+
+static Load *
+load_new (KsRecordDetail *self,
+          const char     *kp_id)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->self = g_object_ref (self);
+  load->kp_id = g_strdup (kp_id);
+  return load;
+}
+
+static void
+load_free (Load *load)
+{
+  g_object_unref (load->self);
+  g_free (load->kp_id);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+static gboolean
+can_review (KsRecordDetail *self)
+{
+  return self->session != NULL && ks_session_can (self->session, KS_PERMISSION_REVIEW);
+}
+
+/* Only a supervisor sees the decision buttons; the page's actions say when they work. */
+static void
+update_buttons (KsRecordDetail *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_approve_button), can_review (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_reject_button), can_review (self));
+}
+
+static const char *
+gender_label (const char *gender)
+{
+  if (g_strcmp0 (gender, "male") == 0)
+    return _("Male");
+  if (g_strcmp0 (gender, "female") == 0)
+    return _("Female");
+  if (g_strcmp0 (gender, "transgender") == 0)
+    return _("Transgender");
+  return gender;
+}
+
+static char *
+consents_text (KsRecordDetail *self,
+               const char     *json)
+{
+  g_autoptr(GPtrArray) consents = json ? ks_consent_list_from_json (json, NULL) : NULL;
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; consents && i < consents->len; i++)
+    {
+      KsConsent *consent = g_ptr_array_index (consents, i);
+      const KsService *service = self->reference
+        ? ks_reference_lookup_service (self->reference, consent->service_id) : NULL;
+
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      /* Translators: one service consent in the record detail: "Sehat Card: given" */
+      g_string_append_printf (text, consent->granted ? _("%s: given") : _("%s: refused"),
+                              service ? service->title_en : consent->service_id);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static const char *
+audit_action_label (const char *action)
+{
+  static const struct { const char *action; const char *label; } labels[] = {
+    { "record-submitted", N_("Submitted") },
+    { "record-edited", N_("Edited") },
+    { "record-approved", N_("Approved") },
+    { "record-rejected", N_("Rejected") },
+    { "record-queued", N_("Queued for sync") },
+    { "record-synced", N_("Synced") },
+    { "record-sync-failed", N_("Sync failed") },
+    { "card-issued", N_("Card issued") },
+    { "card-revoked", N_("Card revoked") },
+    { "card-printed", N_("Card printed") },
+    { "card-exported", N_("Card saved to a file") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (action, labels[i].action) == 0)
+      return _(labels[i].label);
+  return action;
+}
+
+static void
+audit_listed (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  KsRecordDetail *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = ks_audit_list_finish (result, &error);
+  AdwPreferencesGroup *group;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (load->kp_id, self->kp_id) != 0)
+    return;
+
+  ks_review_remove_children (self->audit_box);
+  group = ks_review_add_group (self->audit_box, _("History"));
+  adw_preferences_group_set_description (group, _("From the station’s audit log"));
+  if (entries == NULL)
+    {
+      ks_review_add_field_row (group, _("The history could not be read"), error->message);
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KsAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *when = ks_review_format_time (entry->at);
+      g_autofree char *text = NULL;
+
+      if (entry->detail && *entry->detail)
+        text = g_strdup_printf ("%s · %s · %s", when, entry->actor, entry->detail);
+      else
+        text = g_strdup_printf ("%s · %s", when, entry->actor);
+      ks_review_add_field_row (group, audit_action_label (entry->action), text);
+    }
+  if (entries->len == 0)
+    ks_review_add_field_row (group, _("No entries"), NULL);
+}
+
+/* The history, read by core in a worker thread, shown if the same record is still open. */
+static void
+fill_audit (KsRecordDetail *self,
+            const char     *kp_id)
+{
+  ks_review_remove_children (self->audit_box);
+  ks_audit_list_async (ks_station_get_store (self->station), kp_id, 0, self->cancellable,
+                       audit_listed, load_new (self, kp_id));
+}
+
+
+/* The card: signed off the UI thread, shown if the same record is still open. Core refuses it
+ * for a record no supervisor approved; the slot then says why, and for a record still awaiting
+ * review it offers the enrollment slip again (the citizen lost it, or left without it). */
+static void
+card_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  KsStation *station = g_object_get_data (G_OBJECT (task), "station");
+  KsSession *session = g_object_get_data (G_OBJECT (task), "session");
+  GError *error = NULL;
+  KsCard *card = ks_station_issue_card (station, session, task_data, &error);
+
+  if (card == NULL && g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      KsStore *store = ks_station_get_store (station);
+      g_autoptr(KsRecordInfo) info = ks_records_get_info (store, task_data, NULL);
+
+      if (info != NULL && info->decision != KS_RECORD_STATE_REJECTED)
+        g_object_set_data_full (G_OBJECT (task), "slip",
+                                ks_slip_new_for_record (store, task_data,
+                                                        ks_station_is_training (station), NULL),
+                                (GDestroyNotify)ks_slip_free);
+    }
+  if (card == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, card, (GDestroyNotify)ks_card_free);
+}
+
+static void
+card_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KsRecordDetail *self = KS_RECORD_DETAIL (object);
+  g_autoptr(GError) error = NULL;
+  KsCard *card = g_task_propagate_pointer (G_TASK (result), &error);
+  const char *kp_id = g_task_get_task_data (G_TASK (result));
+  GtkWidget *child;
+
+  /* Another record is shown now, or the detail went away (dispose cancelled the task). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (kp_id, self->kp_id) != 0)
+    {
+      g_clear_pointer (&card, ks_card_free);
+      return;
+    }
+  if (card != NULL)
+    {
+      child = ks_card_view_new ();
+      ks_card_view_set_station (KS_CARD_VIEW (child), self->station);
+      ks_card_view_set_card (KS_CARD_VIEW (child), card);
+    }
+  else if (g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      GtkWidget *label = gtk_label_new (error->message);
+      KsSlip *slip = g_object_steal_data (G_OBJECT (result), "slip");
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      gtk_box_append (GTK_BOX (child), label);
+      if (slip != NULL)
+        {
+          GtkWidget *view = ks_slip_view_new ();
+
+          ks_slip_view_set_slip (KS_SLIP_VIEW (view), slip);
+          gtk_box_append (GTK_BOX (child), view);
+        }
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("The card could not be made: %s"),
+                                               error->message);
+      child = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+    }
+  adw_bin_set_child (self->card_slot, child);
+}
+
+static void
+show_card (KsRecordDetail *self,
+           const char     *kp_id)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, card_done, NULL);
+
+  g_task_set_source_tag (task, show_card);
+  g_object_set_data_full (G_OBJECT (task), "station", g_object_ref (self->station),
+                          g_object_unref);
+  if (ks_station_get_session (self->station) != NULL)
+    g_object_set_data_full (G_OBJECT (task), "session",
+                            g_object_ref (ks_station_get_session (self->station)),
+                            g_object_unref);
+  g_task_set_task_data (task, g_strdup (kp_id), g_free);
+  g_task_run_in_thread (task, card_thread);
+}
+
+/* The record's fingers, as the supervisor checks them before deciding: each finger's state,
+ * missing reason, quality, tries and the impression kept. Opened off the UI thread by core,
+ * shown if the same record is still open. */
+static GtkWidget *
+finger_picture (const KsFingerCapture *c)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) rgb = NULL;
+  GtkWidget *picture = gtk_picture_new ();
+  const guint8 *src;
+  guint8 *dst;
+  gsize n;
+
+  gtk_widget_set_size_request (picture, 72, 72);
+  gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (picture, 6);
+  gtk_widget_set_margin_bottom (picture, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Fingerprint impression"), -1);
+  n = (gsize)c->width * c->height;
+  if (c->image == NULL || n == 0 || g_bytes_get_size (c->image) < n)
+    return picture;
+  /* GTK 4.8 has no 8-bit grey texture format: spread each grey byte over R, G and B. */
+  src = g_bytes_get_data (c->image, NULL);
+  dst = g_malloc (n * 3);
+  for (gsize i = 0; i < n; i++)
+    dst[3 * i] = dst[3 * i + 1] = dst[3 * i + 2] = src[i];
+  rgb = g_bytes_new_take (dst, n * 3);
+  texture = gdk_memory_texture_new (c->width, c->height, GDK_MEMORY_R8G8B8, rgb, c->width * 3);
+  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+  return picture;
+}
+
+static char *
+finger_summary (KsRecordDetail        *self,
+                const KsFingerCapture *c)
+{
+  const char *label = ks_finger_get_label (c->finger);
+  g_autofree char *grade = g_utf8_strdown (ks_fp_grade_to_string (c->quality.grade), -1);
+  g_autofree char *text = NULL;
+
+  switch (c->status)
+    {
+    case KS_FINGER_MISSING:
+      {
+        const KsReason *reason = self->reference != NULL
+                                   ? ks_reference_lookup_missing_finger_reason (self->reference,
+                                                                                c->reason)
+                                   : NULL;
+        g_autofree char *why = reason ? g_strdup_printf (_("%s (%s)"), reason->label_en,
+                                                         reason->label_ur)
+                                      : g_strdup (c->reason ? c->reason : "");
+
+        /* Translators: "Left thumb, missing (Amputated)" */
+        text = g_strdup_printf (_("%s, missing (%s)"), label, why);
+      }
+      break;
+    case KS_FINGER_FORCED:
+      /* Translators: "Left thumb, kept after 3 poor tries (poor)" */
+      text = g_strdup_printf (_("%s, kept after %u poor tries (%s)"), label, c->tries, grade);
+      break;
+    case KS_FINGER_CAPTURED:
+    default:
+      /* Translators: "Left thumb, captured (good)" */
+      text = g_strdup_printf (_("%s, captured (%s)"), label, grade);
+      break;
+    }
+  return g_steal_pointer (&text);
+}
+
+static void
+fingers_loaded (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  KsRecordDetail *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fingers = ks_fingers_load_for_review_finish (result, &error);
+  const char *kp_id = load->kp_id;
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (kp_id, self->kp_id) != 0)
+    return;
+  if (fingers == NULL || fingers->len == 0)
+    {
+      g_autofree char *text = fingers == NULL
+        ? g_strdup_printf (_("The fingerprints could not be opened: %s"), error->message)
+        : g_strdup (_("No fingerprints were taken for this record."));
+
+      child = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (child), TRUE);
+      gtk_widget_add_css_class (child, fingers == NULL ? "error" : "dim-label");
+      adw_bin_set_child (self->fingerprint_slot, child);
+      return;
+    }
+
+  child = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (child), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (child, "boxed-list");
+  for (guint i = 0; i < fingers->len; i++)
+    {
+      const KsFingerCapture *c = fingers->pdata[i];
+      g_autofree char *summary = finger_summary (self, c);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *tries = NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), summary);
+      if (c->status != KS_FINGER_MISSING)
+        {
+          /* Translators: how often the finger was placed, and what the reader counted */
+          tries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u try, %u minutiae",
+                                                "%u tries, %u minutiae", c->tries),
+                                   c->tries, c->quality.n_minutiae);
+          if (c->duplicate)
+            {
+              /* Translators: "1 try, 52 minutiae; the same as another finger on record" */
+              g_autofree char *both = g_strdup_printf (_("%s; the same as another finger on "
+                                                         "record"), tries);
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (row), both);
+            }
+          else
+            adw_action_row_set_subtitle (ADW_ACTION_ROW (row), tries);
+          adw_action_row_add_prefix (ADW_ACTION_ROW (row), finger_picture (c));
+        }
+      if (c->status != KS_FINGER_CAPTURED || c->duplicate)
+        {
+          GtkWidget *flag = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          gtk_widget_add_css_class (flag, "warning");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (flag), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Needs the supervisor’s attention"), -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), flag);
+        }
+      gtk_list_box_append (GTK_LIST_BOX (child), row);
+    }
+  adw_bin_set_child (self->fingerprint_slot, child);
+}
+
+static void
+show_fingers (KsRecordDetail *self,
+              const char     *kp_id)
+{
+  g_autoptr(GError) error = NULL;
+  KsVault *vault = ks_station_get_biometrics_vault (self->station, &error);
+
+  if (vault == NULL || self->session == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The fingerprints could not be opened: %s"),
+                                               error ? error->message : _("nobody is signed in"));
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      adw_bin_set_child (self->fingerprint_slot, label);
+      return;
+    }
+  adw_bin_set_child (self->fingerprint_slot, gtk_spinner_new ());
+  gtk_spinner_start (GTK_SPINNER (adw_bin_get_child (self->fingerprint_slot)));
+  ks_fingers_load_for_review_async (ks_station_get_store (self->station), vault, self->session,
+                                    kp_id, self->cancellable, fingers_loaded,
+                                    load_new (self, kp_id));
+}
+
+/**
+ * ks_record_detail_show:
+ *
+ * Shows every field of the record, its card and fingerprint slots and its audit trail.
+ *
+ * Returns: %FALSE with @error set, for the operator to read, if it cannot be shown
+ */
+gboolean
+ks_record_detail_show (KsRecordDetail *self,
+                       const char     *id,
+                       GError        **error)
+{
+  /* A copy: @id may be self->kp_id, replaced below. */
+  g_autofree char *kp_id = g_strdup (id);
+  KsStore *store;
+  g_autoptr(KsRecord) record = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *flags = NULL;
+  g_autofree char *flags_text = NULL;
+  g_autofree char *submitted = NULL;
+  g_autofree char *decided = NULL;
+  g_autofree char *consents = NULL;
+  AdwPreferencesGroup *group;
+  KsRecordInfo *info;
+
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (self->station != NULL, FALSE);
+
+  store = ks_station_get_store (self->station);
+  g_clear_pointer (&self->info, ks_record_info_free);
+  self->info = ks_records_get_info (store, kp_id, error);
+  if (self->info != NULL)
+    record = ks_records_load (store, kp_id, error);
+  if (record == NULL)
+    return FALSE;
+  info = self->info;
+  g_free (self->kp_id);
+  self->kp_id = g_strdup (kp_id);
+
+  /* An operator opens only their own records, as the list shows them. */
+  if (!can_review (self) && self->session != NULL &&
+      g_strcmp0 (info->operator, ks_session_get_username (self->session)) != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _("This record was enrolled by another operator."));
+      return FALSE;
+    }
+
+  title = info->full_name_ur && *info->full_name_ur
+    ? g_strdup_printf ("%s · %s", info->full_name, info->full_name_ur)
+    : g_strdup (info->full_name);
+  gtk_label_set_label (self->detail_title, title);
+  flags = ks_record_flags_to_string (info->flags);
+  subtitle = g_strdup_printf ("%s · %s%s%s", info->kp_id,
+                              ks_record_outcome_label (info->state, info->decision),
+                              *flags ? " · " : "", flags);
+  gtk_label_set_label (self->detail_subtitle, subtitle);
+
+  ks_review_remove_children (self->detail_fields_box);
+
+  group = ks_review_add_group (self->detail_fields_box, _("Identity"));
+  ks_review_add_field_row (group, _("Document"),
+                           g_strcmp0 (ks_record_get (record, KS_FIELD_ID_KIND), "bform") == 0
+                   ? _("B-form") : _("CNIC"));
+  {
+    g_autofree char *cnic = ks_review_format_cnic (ks_record_get (record, KS_FIELD_CNIC));
+    ks_review_add_field_row (group, _("CNIC or B-form number"), cnic);
+  }
+  ks_review_add_field_row (group, _("Gender"), gender_label (ks_record_get (record,
+                                                                            KS_FIELD_GENDER)));
+  {
+    g_autofree char *date = ks_format_iso_date (ks_record_get (record, KS_FIELD_DATE_OF_BIRTH));
+    ks_review_add_field_row (group, _("Date of birth"), date);
+  }
+
+  group = ks_review_add_group (self->detail_fields_box, _("Personal Details"));
+  ks_review_add_field_row (group, _("Full name"), ks_record_get (record, KS_FIELD_FULL_NAME));
+  ks_review_add_field_row (group, _("Full name (Urdu)"),
+                           ks_record_get (record, KS_FIELD_FULL_NAME_UR));
+  ks_review_add_field_row (group,
+                           g_strcmp0 (ks_record_get (record, KS_FIELD_RELATION), "husband") == 0
+                   ? _("Husband’s name") : _("Father’s name"),
+                           ks_record_get (record, KS_FIELD_FATHER_NAME));
+  ks_review_add_field_row (group, _("Father’s or husband’s name (Urdu)"),
+                           ks_record_get (record, KS_FIELD_FATHER_NAME_UR));
+  {
+    g_autofree char *cnic = ks_review_format_cnic (ks_record_get (record, KS_FIELD_GUARDIAN_CNIC));
+    ks_review_add_field_row (group, _("Guardian’s CNIC"), cnic);
+  }
+  ks_review_add_field_row (group, _("Guardian’s name"),
+                           ks_record_get (record, KS_FIELD_GUARDIAN_NAME));
+
+  group = ks_review_add_group (self->detail_fields_box, _("Address and Contact"));
+  ks_review_add_field_row (group, _("Mobile"), ks_record_get (record, KS_FIELD_MOBILE));
+  ks_review_add_field_row (group, _("Email"), ks_record_get (record, KS_FIELD_EMAIL));
+  ks_review_add_field_row (group, _("Address"), ks_record_get (record, KS_FIELD_ADDRESS_LINE1));
+  ks_review_add_field_row (group, _("Address, second line"),
+                           ks_record_get (record, KS_FIELD_ADDRESS_LINE2));
+  ks_review_add_field_row (group, _("District"),
+                           ks_review_district_label (self->reference,
+                                                     ks_record_get (record, KS_FIELD_DISTRICT)));
+  ks_review_add_field_row (group, _("Tehsil"), ks_record_get (record, KS_FIELD_TEHSIL));
+
+  group = ks_review_add_group (self->detail_fields_box, _("Services and Consent"));
+  consents = consents_text (self, ks_record_get (record, KS_FIELD_CONSENTS));
+  ks_review_add_field_row (group, _("Consents"), *consents ? consents : _("None recorded"));
+
+  group = ks_review_add_group (self->detail_fields_box, _("Enrollment"));
+  submitted = ks_review_format_time (info->submitted_at);
+  ks_review_add_field_row (group, _("Enrolled by"), info->operator);
+  ks_review_add_field_row (group, _("Submitted"), submitted);
+  {
+    g_autofree char *version = g_strdup_printf ("%d", info->version);
+    ks_review_add_field_row (group, _("Version"), version);
+  }
+  flags_text = ks_record_flags_describe (info->flags);
+  ks_review_add_field_row (group, _("Exceptions"), *flags_text ? flags_text : _("None"));
+  if (info->decision != 0)
+    {
+      decided = ks_review_format_time (info->decided_at);
+      ks_review_add_field_row (group, _("Decision"),
+                               ks_record_outcome_label (info->state, info->decision));
+      ks_review_add_field_row (group, _("Decided by"), info->decided_by);
+      ks_review_add_field_row (group, _("Decided"), decided);
+      if (info->decision == KS_RECORD_STATE_REJECTED)
+        ks_review_add_field_row (group, _("Reason"),
+                                 ks_review_reason_label (self->reference, info->reason));
+      ks_review_add_field_row (group, _("Note"), info->note);
+    }
+
+  fill_audit (self, kp_id);
+  update_buttons (self);
+  show_card (self, kp_id);
+  show_fingers (self, kp_id);
+  return TRUE;
+}
+
+/**
+ * ks_record_detail_get_kp_id:
+ *
+ * Returns: (nullable): the Khyber Pass ID of the record shown last
+ */
+const char *
+ks_record_detail_get_kp_id (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), NULL);
+  return self->kp_id;
+}
+
+/**
+ * ks_record_detail_get_info:
+ *
+ * Returns: (nullable): the summary of the record shown last, as read when it was shown
+ */
+const KsRecordInfo *
+ks_record_detail_get_info (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), NULL);
+  return self->info;
+}
+
+/**
+ * ks_record_detail_get_card_slot:
+ *
+ * Returns: (transfer none): the place for the record's card preview (a KsCardView)
+ */
+AdwBin *
+ks_record_detail_get_card_slot (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), NULL);
+  return self->card_slot;
+}
+
+/**
+ * ks_record_detail_get_fingerprint_slot:
+ *
+ * Returns: (transfer none): the place for the record's fingerprint images and quality
+ */
+AdwBin *
+ks_record_detail_get_fingerprint_slot (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), NULL);
+  return self->fingerprint_slot;
+}
+
+/**
+ * ks_record_detail_set_station:
+ * @reference: (nullable): for district names, services and reasons
+ */
+void
+ks_record_detail_set_station (KsRecordDetail *self,
+                              KsStation      *station,
+                              KsReference    *reference)
+{
+  g_return_if_fail (KS_IS_RECORD_DETAIL (self));
+  g_return_if_fail (KS_IS_STATION (station));
+
+  g_set_object (&self->station, station);
+  g_clear_pointer (&self->reference, ks_reference_unref);
+  self->reference = reference ? ks_reference_ref (reference) : NULL;
+}
+
+/**
+ * ks_record_detail_set_session:
+ *
+ * Forgets the record shown: the next person to sign in sees none of it.
+ */
+void
+ks_record_detail_set_session (KsRecordDetail *self,
+                              KsSession      *session)
+{
+  g_return_if_fail (KS_IS_RECORD_DETAIL (self));
+
+  g_set_object (&self->session, session);
+  g_clear_pointer (&self->info, ks_record_info_free);
+  g_clear_pointer (&self->kp_id, g_free);
+}
+
+static void
+ks_record_detail_dispose (GObject *object)
+{
+  KsRecordDetail *self = (KsRecordDetail *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->session);
+  g_clear_object (&self->station);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->reference, ks_reference_unref);
+
+  G_OBJECT_CLASS (ks_record_detail_parent_class)->dispose (object);
+}
+
+static void
+ks_record_detail_finalize (GObject *object)
+{
+  KsRecordDetail *self = (KsRecordDetail *)object;
+
+  g_clear_pointer (&self->info, ks_record_info_free);
+  g_free (self->kp_id);
+
+  G_OBJECT_CLASS (ks_record_detail_parent_class)->finalize (object);
+}
+
+static void
+ks_record_detail_class_init (KsRecordDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ks_record_detail_dispose;
+  object_class->finalize = ks_record_detail_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/pk/gov/kp/KhyberPassStation/ks-record-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_approve_button);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_reject_button);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_fields_box);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, audit_box);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, card_slot);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, fingerprint_slot);
+}
+
+static void
+ks_record_detail_init (KsRecordDetail *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  update_buttons (self);
+}

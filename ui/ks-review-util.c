@@ -1,0 +1,138 @@
+/* ks-review-util.c: what the Review page and its child widgets share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ks-review-util"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ks-review-util.h"
+
+/**
+ * ks_review_add_group:
+ *
+ * Returns: (transfer none): a new titled group at the end of @box
+ */
+AdwPreferencesGroup *
+ks_review_add_group (GtkBox     *box,
+                     const char *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (box, group);
+  return ADW_PREFERENCES_GROUP (group);
+}
+
+/**
+ * ks_review_add_field_row:
+ * @value: (nullable): shown as "—" when empty
+ *
+ * One read-only field: its name on the left, its value on the right.
+ */
+void
+ks_review_add_field_row (AdwPreferencesGroup *group,
+                         const char          *title,
+                         const char          *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value && *value ? value : "—");
+  glong length = value ? g_utf8_strlen (value, -1) : 1;
+
+  /* libadwaita 1.2 has no "property" row style: the value goes on the right, at full
+   * contrast, selectable so a supervisor can copy a CNIC or an ID. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+  /* A wrapping label asks for its narrowest width: only long values wrap, at a width that
+   * still reads as a line. */
+  if (length > 40 || (value && strchr (value, '\n')))
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_width_chars (GTK_LABEL (label), (int)MIN (length, 56));
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 56);
+    }
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_preferences_group_add (group, row);
+}
+
+void
+ks_review_remove_children (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+/**
+ * ks_review_format_time:
+ * @usec: µs since the epoch; 0 or less for none
+ *
+ * Returns: (transfer full): the local date and time, or "" for none
+ */
+char *
+ks_review_format_time (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (usec <= 0)
+    return g_strdup ("");
+  dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  /* Translators: date and time in the review list; see g_date_time_format() */
+  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
+}
+
+/**
+ * ks_review_format_cnic:
+ *
+ * Returns: (transfer full): the number as printed on the card: 17301-1234567-1
+ */
+char *
+ks_review_format_cnic (const char *cnic)
+{
+  if (cnic != NULL && strlen (cnic) == 13)
+    return g_strdup_printf ("%.5s-%.7s-%c", cnic, cnic + 5, cnic[12]);
+  return g_strdup (cnic ? cnic : "");
+}
+
+/**
+ * ks_review_reason_label:
+ * @reference: (nullable): the reference data
+ *
+ * Returns: the rejection reason's English label; its id when the reference data does not know
+ *   it, "" for none
+ */
+const char *
+ks_review_reason_label (KsReference *reference,
+                        const char  *id)
+{
+  const KsReason *reason;
+
+  if (id == NULL || *id == '\0')
+    return "";
+  reason = reference ? ks_reference_lookup_rejection_reason (reference, id) : NULL;
+  return reason ? reason->label_en : id;
+}
+
+/**
+ * ks_review_district_label:
+ * @reference: (nullable): the reference data
+ *
+ * Returns: the district's English name, or its code when the reference data does not know it
+ */
+const char *
+ks_review_district_label (KsReference *reference,
+                          const char  *code)
+{
+  const KsDistrict *district;
+
+  district = reference && code ? ks_reference_lookup_district (reference, code) : NULL;
+  return district ? district->name_en : code;
+}
