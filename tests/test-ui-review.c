@@ -127,11 +127,20 @@ card_slot_is (KsReviewPage *page,
 }
 
 static void
+keep_result (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static void
 test_review (void)
 {
   g_autofree char *dir = ks_test_tmpdir ();
   g_autofree char *pdf = NULL;
   g_autofree char *pdf_text = NULL;
+  g_autoptr(GAsyncResult) pdf_result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(KsStation) station = ks_station_open ("production", dir, &error);
   g_autoptr(KsAccount) supervisor = NULL;
@@ -235,7 +244,9 @@ test_review (void)
   /* Kept next to the screenshots, to look at. */
   pdf = g_build_filename (g_getenv ("KS_SHOT_DIR") ? g_getenv ("KS_SHOT_DIR") : dir,
                           "review-report.pdf", NULL);
-  g_assert_true (_ks_review_page_write_pdf (page, pdf));
+  _ks_review_page_write_pdf_async (page, pdf, keep_result, &pdf_result);
+  KS_TEST_WAIT_UNTIL (pdf_result != NULL, 10000);
+  g_assert_true (_ks_review_page_write_pdf_finish (page, pdf_result, NULL));
   g_assert_true (g_file_get_contents (pdf, &pdf_text, NULL, &error));
   g_assert_true (g_str_has_prefix (pdf_text, "%PDF"));
   ks_review_page_show_list (page);

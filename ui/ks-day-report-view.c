@@ -277,28 +277,42 @@ ks_day_report_view_get_report (KsDayReportView *self)
 }
 
 /**
- * ks_day_report_view_write_pdf:
+ * ks_day_report_view_write_pdf_async:
  *
- * Writes the report shown to @path as an A4 PDF, here and now (for tests; the Save as PDF
- * action writes in a worker thread).
+ * Writes the report shown to @path as an A4 PDF in a worker thread (ks_day_report_write_pdf_async()).
+ * Reports %G_IO_ERROR_PENDING while the day is still being counted.
  */
-gboolean
-ks_day_report_view_write_pdf (KsDayReportView *self,
-                              const char      *path,
-                              GError         **error)
+void
+ks_day_report_view_write_pdf_async (KsDayReportView    *self,
+                                    const char         *path,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
 {
   g_autofree char *code = NULL;
 
-  g_return_val_if_fail (KS_IS_DAY_REPORT_VIEW (self), FALSE);
+  g_return_if_fail (KS_IS_DAY_REPORT_VIEW (self));
 
   if (self->report == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
-                           _("The report is not ready yet. Wait a moment, then save again."));
-      return FALSE;
+      g_task_report_new_error (self, callback, user_data, ks_day_report_view_write_pdf_async,
+                               G_IO_ERROR, G_IO_ERROR_PENDING, "%s",
+                               _("The report is not ready yet. Wait a moment, then save again."));
+      return;
     }
   code = station_code (self);
-  return ks_day_report_write_pdf (self->report, self->reference, code, path, error);
+  ks_day_report_write_pdf_async (self->report, self->reference, code, path, cancellable,
+                                 callback, user_data);
+}
+
+gboolean
+ks_day_report_view_write_pdf_finish (KsDayReportView *self,
+                                     GAsyncResult    *result,
+                                     GError         **error)
+{
+  if (g_async_result_is_tagged (result, ks_day_report_view_write_pdf_async))
+    return g_task_propagate_boolean (G_TASK (result), error);
+  return ks_day_report_write_pdf_finish (result, error);
 }
 
 static void

@@ -25,8 +25,13 @@ void         ks_day_report_view_reload (KsDayReportView *self);
 void         ks_day_report_view_clear (KsDayReportView *self);
 gboolean     ks_day_report_view_is_empty (KsDayReportView *self);
 KsDayReport *ks_day_report_view_get_report (KsDayReportView *self);
-gboolean     ks_day_report_view_write_pdf (KsDayReportView *self,
-                                           const char      *path,
-                                           GError         **error);
+void         ks_day_report_view_write_pdf_async (KsDayReportView    *self,
+                                                 const char         *path,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean     ks_day_report_view_write_pdf_finish (KsDayReportView *self,
+                                                  GAsyncResult    *result,
+                                                  GError         **error);
 
 G_END_DECLS

@@ -200,49 +200,23 @@ fill_audit (KsRecordDetail *self,
 }
 
 
-/* The card: signed off the UI thread, shown if the same record is still open. Core refuses it
- * for a record no supervisor approved; the slot then says why, and for a record still awaiting
- * review it offers the enrollment slip again (the citizen lost it, or left without it). */
-static void
-card_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  KsStation *station = g_object_get_data (G_OBJECT (task), "station");
-  KsSession *session = g_object_get_data (G_OBJECT (task), "session");
-  GError *error = NULL;
-  KsCard *card = ks_station_issue_card (station, session, task_data, &error);
-
-  if (card == NULL && g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
-    {
-      KsStore *store = ks_station_get_store (station);
-      g_autoptr(KsRecordInfo) info = ks_records_get_info (store, task_data, NULL);
-
-      if (info != NULL && info->decision != KS_RECORD_STATE_REJECTED)
-        g_object_set_data_full (G_OBJECT (task), "slip",
-                                ks_slip_new_for_record (store, task_data,
-                                                        ks_station_is_training (station), NULL),
-                                (GDestroyNotify)ks_slip_free);
-    }
-  if (card == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, card, (GDestroyNotify)ks_card_free);
-}
-
+/* The card: signed off the UI thread (ks_station_issue_card_async()), shown if the same record
+ * is still open. Core refuses it for a record no supervisor approved; the slot then says why,
+ * and for a record still awaiting review it shows the enrollment slip core made instead. */
 static void
 card_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  KsRecordDetail *self = KS_RECORD_DETAIL (object);
+  g_autoptr(Load) load = user_data;
+  KsRecordDetail *self = load->self;
+  const char *kp_id = load->kp_id;
   g_autoptr(GError) error = NULL;
-  KsCard *card = g_task_propagate_pointer (G_TASK (result), &error);
-  const char *kp_id = g_task_get_task_data (G_TASK (result));
+  g_autoptr(KsSlip) slip = NULL;
+  KsCard *card = ks_station_issue_card_finish (KS_STATION (object), result, &slip, &error);
   GtkWidget *child;
 
-  /* Another record is shown now, or the detail went away (dispose cancelled the task). */
+  /* The detail went away (dispose cancelled the call), or another record is shown now. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_strcmp0 (kp_id, self->kp_id) != 0)
     {
@@ -258,7 +232,6 @@ card_done (GObject      *object,
   else if (g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
     {
       GtkWidget *label = gtk_label_new (error->message);
-      KsSlip *slip = g_object_steal_data (G_OBJECT (result), "slip");
 
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "dim-label");
@@ -268,7 +241,7 @@ card_done (GObject      *object,
         {
           GtkWidget *view = ks_slip_view_new ();
 
-          ks_slip_view_set_slip (KS_SLIP_VIEW (view), slip);
+          ks_slip_view_set_slip (KS_SLIP_VIEW (view), g_steal_pointer (&slip));
           gtk_box_append (GTK_BOX (child), view);
         }
     }
@@ -286,17 +259,8 @@ static void
 show_card (KsRecordDetail *self,
            const char     *kp_id)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, card_done, NULL);
-
-  g_task_set_source_tag (task, show_card);
-  g_object_set_data_full (G_OBJECT (task), "station", g_object_ref (self->station),
-                          g_object_unref);
-  if (ks_station_get_session (self->station) != NULL)
-    g_object_set_data_full (G_OBJECT (task), "session",
-                            g_object_ref (ks_station_get_session (self->station)),
-                            g_object_unref);
-  g_task_set_task_data (task, g_strdup (kp_id), g_free);
-  g_task_run_in_thread (task, card_thread);
+  ks_station_issue_card_async (self->station, ks_station_get_session (self->station), kp_id,
+                               self->cancellable, card_done, load_new (self, kp_id));
 }
 
 /* The record's fingers, as the supervisor checks them before deciding: each finger's state,

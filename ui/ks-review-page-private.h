@@ -63,8 +63,13 @@ gboolean _ks_review_page_can_review (KsReviewPage *self);
 void     _ks_review_page_actions_update (KsReviewPage *self);
 void     _ks_review_page_class_actions_init (GtkWidgetClass *widget_class);
 
-/* For the UI tests: writes the report shown to @path, here and now. */
-gboolean _ks_review_page_write_pdf (KsReviewPage *self,
-                                    const char   *path);
+/* For the UI tests: writes the report shown to @path, as Save as PDF does. */
+void     _ks_review_page_write_pdf_async (KsReviewPage       *self,
+                                          const char         *path,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean _ks_review_page_write_pdf_finish (KsReviewPage *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
 
 G_END_DECLS

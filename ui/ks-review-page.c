@@ -556,25 +556,28 @@ ks_review_page_show_report (KsReviewPage *self,
 }
 
 /**
- * _ks_review_page_write_pdf:
+ * _ks_review_page_write_pdf_async:
  *
- * Writes the report shown to @path as an A4 PDF, here and now. The tests call it; the Save as
- * PDF action writes in a worker thread.
+ * Writes the report shown to @path as an A4 PDF, in a worker thread, as the Save as PDF action
+ * does. For the UI tests.
  */
-gboolean
-_ks_review_page_write_pdf (KsReviewPage *self,
-                           const char   *path)
+void
+_ks_review_page_write_pdf_async (KsReviewPage       *self,
+                                 const char         *path,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_return_if_fail (KS_IS_REVIEW_PAGE (self));
+  ks_day_report_view_write_pdf_async (self->report_view, path, NULL, callback, user_data);
+}
 
+gboolean
+_ks_review_page_write_pdf_finish (KsReviewPage *self,
+                                  GAsyncResult *result,
+                                  GError      **error)
+{
   g_return_val_if_fail (KS_IS_REVIEW_PAGE (self), FALSE);
-
-  if (!ks_day_report_view_write_pdf (self->report_view, path, &error))
-    {
-      g_debug ("%s", error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return ks_day_report_view_write_pdf_finish (self->report_view, result, error);
 }
 
 /* Set-up *****************************************************************************/

@@ -233,6 +233,11 @@ ks_station_open (const char *profile_name,
   if (!_ks_station_config_import_legacy (self->config, self->preferences, error))
     return NULL;
 
+  /* The biometrics key is read (or made) here, with the store, where the application opens the
+   * station: in a worker thread. Widgets that need it later get it at once. When it cannot be
+   * read now, ks_station_get_biometrics_vault() says why each time it is asked. */
+  ks_station_get_biometrics_vault (self, NULL);
+
   return g_steal_pointer (&self);
 }
 
@@ -2337,4 +2342,99 @@ ks_station_get_duplicate_search (KsStation *self)
     ks_duplicate_search_set_vault (self->duplicate_search,
                                    ks_station_get_biometrics_vault (self, NULL));
   return self->duplicate_search;
+}
+
+typedef struct
+{
+  KsSession *session;
+  char *kp_id;
+  KsSlip *slip;
+} IssueCard;
+
+static void
+issue_card_free (IssueCard *job)
+{
+  g_clear_object (&job->session);
+  g_free (job->kp_id);
+  g_clear_pointer (&job->slip, ks_slip_free);
+  g_free (job);
+}
+
+static void
+issue_card_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  KsStation *self = source_object;
+  IssueCard *job = task_data;
+  GError *error = NULL;
+  KsCard *card = ks_station_issue_card (self, job->session, job->kp_id, &error);
+
+  if (card == NULL && g_error_matches (error, KS_CARDS_ERROR, KS_CARDS_ERROR_NOT_APPROVED))
+    {
+      g_autoptr(KsRecordInfo) info = ks_records_get_info (self->store, job->kp_id, NULL);
+
+      if (info != NULL && info->decision != KS_RECORD_STATE_REJECTED)
+        job->slip = ks_slip_new_for_record (self->store, job->kp_id, ks_station_is_training (
+                                              self), NULL);
+    }
+  if (card == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, card, (GDestroyNotify)ks_card_free);
+}
+
+/**
+ * ks_station_issue_card_async:
+ * @session: (nullable): who asks (core refuses the card without a permitted session)
+ *
+ * ks_station_issue_card() in a worker thread. When core refuses the card because no supervisor
+ * approved the record, and the record still awaits review, the enrollment slip is made instead
+ * (the citizen lost it, or left without it): ks_station_issue_card_finish() hands it out.
+ */
+void
+ks_station_issue_card_async (KsStation          *self,
+                             KsSession          *session,
+                             const char         *kp_id,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IssueCard *job;
+
+  g_return_if_fail (KS_IS_STATION (self));
+  g_return_if_fail (kp_id != NULL);
+
+  job = g_new0 (IssueCard, 1);
+  job->session = session != NULL ? g_object_ref (session) : NULL;
+  job->kp_id = g_strdup (kp_id);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_station_issue_card_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)issue_card_free);
+  g_task_run_in_thread (task, issue_card_thread);
+}
+
+/**
+ * ks_station_issue_card_finish:
+ * @slip: (out) (optional) (transfer full) (nullable): the enrollment slip, when the card was
+ *   refused for a record that still awaits review
+ *
+ * Returns: (transfer full) (nullable): the card, or %NULL with @error set
+ */
+KsCard *
+ks_station_issue_card_finish (KsStation    *self,
+                              GAsyncResult *result,
+                              KsSlip      **slip,
+                              GError      **error)
+{
+  IssueCard *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (slip != NULL)
+    *slip = g_steal_pointer (&job->slip);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -146,6 +146,16 @@ KsCard        *ks_station_issue_card (KsStation  *self,
                                       KsSession  *session,
                                       const char *kp_id,
                                       GError    **error);
+void           ks_station_issue_card_async (KsStation          *self,
+                                            KsSession          *session,
+                                            const char         *kp_id,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+KsCard        *ks_station_issue_card_finish (KsStation    *self,
+                                             GAsyncResult *result,
+                                             KsSlip      **slip,
+                                             GError      **error);
 void           ks_station_submit_async (KsStation          *self,
                                         KsSession          *session,
                                         gint64              draft_id,
