@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ks-json-bounds.h"
 
 /**
@@ -20,9 +22,13 @@
  * json-glib recurses once per level and has no limit of its own: 100,000 brackets (245 bytes
  * gzipped) overflow the stack. This scan runs over the raw bytes before any parser sees them,
  * in constant memory; it skips strings (escapes included) so brackets inside text do not count.
- * It does not check that the document is valid JSON: the parser does that afterwards.
+ * It does not check that the document is valid JSON: the parser does that afterwards, with one
+ * exception. json-glib reads strings with GScanner, which also takes escapes JSON does not have
+ * (`\345` as an octal byte): a string can then hold bytes that are not UTF-8, and what the
+ * station writes back out is refused by every parser, its own included (found by fuzz-trust).
+ * So a backslash must start one of JSON's own escapes: \" \\ \/ \b \f \n \r \t \u.
  *
- * Returns: %TRUE when the document stays within both bounds
+ * Returns: %TRUE when the document stays within both bounds and has only JSON's escapes
  */
 gboolean
 ks_json_bounded (const char *data,
@@ -41,7 +47,12 @@ ks_json_bounded (const char *data,
       if (in_string)
         {
           if (c == '\\')
-            i++;
+            {
+              if (i + 1 >= len || data[i + 1] == '\0' ||
+                  strchr ("\"\\/bfnrtu", data[i + 1]) == NULL)
+                return FALSE;
+              i++;
+            }
           else if (c == '"')
             in_string = FALSE;
           continue;
