@@ -382,9 +382,9 @@ on_export_written (GObject      *object,
 {
   g_autoptr(KsDayReportView) self = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean pdf = g_task_get_source_tag (G_TASK (result)) == ks_day_report_write_pdf_async;
-  gboolean ok = pdf ? ks_day_report_write_pdf_finish (result, &error)
-                    : ks_day_report_write_csv_finish (result, &error);
+  gboolean csv = g_async_result_is_tagged (result, ks_day_report_write_csv_async);
+  gboolean ok = csv ? ks_day_report_write_csv_finish (result, &error)
+                    : ks_day_report_view_write_pdf_finish (self, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -404,13 +404,8 @@ on_export_response (GtkNativeDialog *chooser,
       g_autofree char *path = g_file_get_path (file);
 
       if (pdf)
-        {
-          g_autofree char *code = station_code (self);
-
-          ks_day_report_write_pdf_async (self->report, self->reference, code, path,
-                                         self->cancellable, on_export_written,
-                                         g_object_ref (self));
-        }
+        ks_day_report_view_write_pdf_async (self, path, self->cancellable, on_export_written,
+                                            g_object_ref (self));
       else
         ks_day_report_write_csv_async (self->report, self->reference, path, self->cancellable,
                                        on_export_written, g_object_ref (self));
