@@ -32,7 +32,7 @@ struct _KsWindow
 {
   AdwApplicationWindow parent_instance;
 
-  /* Template widgets */
+  /* Template widgets; the sections (below the lock page) are built by ensure_sections() */
   AdwToastOverlay *toast_overlay;
   GtkLabel *training_banner;
   GtkStack *mode_stack;
@@ -56,6 +56,7 @@ struct _KsWindow
   guint idle_timer;
   guint idle_lock_seconds;
   GtkWidget *focus_before_lock; /* weak: the last focus in a section (not in a menu) */
+  guint sections_idle;          /* builds the sections once the first screen is painted */
 };
 
 enum {
@@ -179,6 +180,91 @@ _ks_window_set_idle_lock_seconds (KsWindow *self,
   self->idle_timer = g_timeout_add (seconds > 0 && seconds < 5 ? 100 : 5000, idle_check, self);
 }
 
+typedef struct
+{
+  const char *name;
+  const char *title;
+  const char *icon_name;
+} Section;
+
+/* The sections are built after the first frame of set-up or sign-in (bench-startup measures
+ * that frame), or at once when something needs them sooner (a sign-in, a lock, a language
+ * switch): the first screen shows as fast as a bare window would. */
+static void
+ensure_sections (KsWindow *self)
+{
+  const Section sections[] = {
+    { "enroll", N_("_Enroll"), "contact-new-symbolic" },
+    { "review", N_("_Review"), "emblem-ok-symbolic" },
+    { "sync", N_("_Sync"), "emblem-synchronizing-symbolic" },
+    { "verify", N_("_Verify"), "security-high-symbolic" },
+    { "settings", N_("Se_ttings"), "emblem-system-symbolic" },
+  };
+  GtkWidget *pages[G_N_ELEMENTS (sections)];
+
+  g_clear_handle_id (&self->sections_idle, g_source_remove);
+  if (self->enroll_page != NULL)
+    return;
+
+  self->enroll_page = g_object_new (KS_TYPE_ENROLL_PAGE, NULL);
+  self->review_page = g_object_new (KS_TYPE_REVIEW_PAGE, NULL);
+  self->sync_page = g_object_new (KS_TYPE_SYNC_PAGE, NULL);
+  self->verify_page = g_object_new (KS_TYPE_VERIFY_PAGE, NULL);
+  self->settings_page = g_object_new (KS_TYPE_SETTINGS_PAGE, NULL);
+  pages[0] = GTK_WIDGET (self->enroll_page);
+  pages[1] = GTK_WIDGET (self->review_page);
+  pages[2] = GTK_WIDGET (self->sync_page);
+  pages[3] = GTK_WIDGET (self->verify_page);
+  pages[4] = GTK_WIDGET (self->settings_page);
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, pages[i],
+                                                          sections[i].name,
+                                                          _(sections[i].title));
+
+      adw_view_stack_page_set_use_underline (page, TRUE);
+      adw_view_stack_page_set_icon_name (page, sections[i].icon_name);
+      ks_ui_skip_reveal_buttons (pages[i]);
+    }
+
+  ks_settings_page_set_station (self->settings_page, self->station);
+  ks_enroll_page_set_station (self->enroll_page, self->station);
+  ks_verify_page_set_station (self->verify_page, self->station);
+  ks_sync_page_set_station (self->sync_page, self->station);
+  ks_review_page_set_station (self->review_page, self->station);
+}
+
+static gboolean
+build_sections_idle (gpointer data)
+{
+  KsWindow *self = data;
+
+  self->sections_idle = 0;
+  ensure_sections (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once set-up or sign-in is on screen, the sections are built while the operator reads it. */
+static void
+first_screen_painted (GdkFrameClock *clock,
+                      KsWindow      *self)
+{
+  const char *mode = ks_window_get_mode (self);
+
+  if (g_strcmp0 (mode, "setup") != 0 && g_strcmp0 (mode, "sign-in") != 0)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, first_screen_painted, self);
+  if (self->enroll_page == NULL && self->sections_idle == 0)
+    self->sections_idle = g_idle_add_full (G_PRIORITY_LOW, build_sections_idle, self, NULL);
+}
+
+static void
+on_realized (KsWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (first_screen_painted), self, 0);
+}
+
 static void
 update_operator_label (KsWindow *self)
 {
@@ -203,6 +289,7 @@ ks_window_session_started (KsWindow  *self,
 {
   g_return_if_fail (KS_IS_WINDOW (self));
 
+  ensure_sections (self);
   ks_station_set_session (self->station, session);
   update_operator_label (self);
   ks_settings_page_set_session (self->settings_page, session);
@@ -350,6 +437,7 @@ ks_window_lock (KsWindow *self)
   if (session == NULL || !g_str_equal (ks_window_get_mode (self), "main"))
     return;
 
+  ensure_sections (self);
   /* The form stays open behind the lock; its draft goes to disk now all the same. */
   if (!ks_enroll_page_flush (self->enroll_page, &error))
     {
@@ -388,6 +476,7 @@ sign_out (KsWindow *self)
 
   if (session != NULL)
     ks_session_sign_out_async (session, NULL, sign_out_recorded, NULL);
+  ensure_sections (self);
   ks_enroll_page_set_session (self->enroll_page, NULL);
   ks_station_set_session (self->station, NULL);
   ks_settings_page_set_session (self->settings_page, NULL);
@@ -426,6 +515,7 @@ section_action (GtkWidget  *widget,
 {
   KsWindow *self = KS_WINDOW (widget);
 
+  ensure_sections (self);
   adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (param, NULL));
 }
 
@@ -437,7 +527,8 @@ open_card_action (GtkWidget  *widget,
 {
   KsWindow *self = KS_WINDOW (widget);
 
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "verify") == 0)
+  if (self->verify_page != NULL &&
+      g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "verify") == 0)
     ks_verify_page_open_dialog (self->verify_page);
 }
 
@@ -506,15 +597,10 @@ ks_window_constructed (GObject *object)
   ks_setup_page_set_station (self->setup_page, self->station);
   ks_signin_page_set_station (self->signin_page, self->station);
   ks_lock_page_set_station (self->lock_page, self->station);
-  ks_settings_page_set_station (self->settings_page, self->station);
-  ks_enroll_page_set_station (self->enroll_page, self->station);
-  ks_verify_page_set_station (self->verify_page, self->station);
   /* "online" belongs to the station's sync engine, which outlives this window. */
   g_signal_connect_object (self->station, "notify::online",
                            G_CALLBACK (update_registry_indicator), self, G_CONNECT_SWAPPED);
-  ks_sync_page_set_station (self->sync_page, self->station);
   update_registry_indicator (self);
-  ks_review_page_set_station (self->review_page, self->station);
 
   /* Set-up or sign-in, once the station read whether it has accounts: a blank page till then
    * (a few milliseconds), with no crossfade from it. */
@@ -535,6 +621,7 @@ ks_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->idle_timer, g_source_remove);
+  g_clear_handle_id (&self->sections_idle, g_source_remove);
   g_clear_weak_pointer (&self->focus_before_lock);
   gtk_widget_dispose_template (GTK_WIDGET (self), KS_TYPE_WINDOW);
 
@@ -610,11 +697,6 @@ ks_window_class_init (KsWindowClass *klass)
   g_type_ensure (KS_TYPE_SETUP_PAGE);
   g_type_ensure (KS_TYPE_SIGNIN_PAGE);
   g_type_ensure (KS_TYPE_LOCK_PAGE);
-  g_type_ensure (KS_TYPE_SETTINGS_PAGE);
-  g_type_ensure (KS_TYPE_ENROLL_PAGE);
-  g_type_ensure (KS_TYPE_VERIFY_PAGE);
-  g_type_ensure (KS_TYPE_SYNC_PAGE);
-  g_type_ensure (KS_TYPE_REVIEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
@@ -624,12 +706,7 @@ ks_window_class_init (KsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, signin_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_page);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, settings_page);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, enroll_page);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, verify_page);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, registry_indicator);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
   gtk_widget_class_bind_template_callback (widget_class, on_setup_done);
@@ -672,6 +749,7 @@ ks_window_init (KsWindow *self)
   ks_ui_drop_focus_on_close (GTK_WINDOW (self));
   ks_ui_skip_reveal_buttons (GTK_WIDGET (self));
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realized), NULL);
 
   self->window_settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
@@ -748,6 +826,8 @@ ks_window_recreate (KsWindow *self)
 
   station = g_object_ref (self->station);
   session = ks_station_get_session (station);
+  if (session != NULL)
+    ensure_sections (self);
   if (session != NULL && !ks_enroll_page_flush (self->enroll_page, &error))
     g_warning ("Could not save the draft before changing language: %s", error->message);
 
