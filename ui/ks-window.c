@@ -251,7 +251,8 @@ first_screen_painted (GdkFrameClock *clock,
 {
   const char *mode = ks_window_get_mode (self);
 
-  if (g_strcmp0 (mode, "setup") != 0 && g_strcmp0 (mode, "sign-in") != 0)
+  if (self->enroll_page == NULL && g_strcmp0 (mode, "setup") != 0 &&
+      g_strcmp0 (mode, "sign-in") != 0)
     return;
   g_signal_handlers_disconnect_by_func (clock, first_screen_painted, self);
   if (self->enroll_page == NULL && self->sections_idle == 0)
