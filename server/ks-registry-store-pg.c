@@ -30,6 +30,7 @@ typedef struct
   KsRegistryStore parent;
   PGconn *conn;
   gboolean in_transaction;
+  char *last_error;     /* the server's primary message: never its DETAIL, which quotes rows */
 } PgStore;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
@@ -67,7 +68,8 @@ pg_error (PgStore    *self,
           const char *what,
           GError    **error)
 {
-  g_autofree char *why = g_strdup (PQerrorMessage (self->conn));
+  g_autofree char *why = g_strdup (self->last_error ? self->last_error
+                                                   : PQerrorMessage (self->conn));
 
   /* The server's message is for the registry's log (stderr); it never reaches a station. */
   g_set_error (error, KS_REGISTRY_ERROR, KS_REGISTRY_ERROR_STORAGE,
@@ -100,8 +102,12 @@ run (PgStore           *self,
   ensure_connected (self);
   result = PQexecParams (self->conn, sql, n_params, NULL, values, lengths, formats, 0);
   status = PQresultStatus (result);
+  g_clear_pointer (&self->last_error, g_free);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
+      const char *primary = result ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+      self->last_error = g_strdup (primary);
       PQclear (result);
       return NULL;
     }
@@ -386,6 +392,7 @@ pg_free (KsRegistryStore *store)
   PgStore *self = (PgStore *)store;
 
   PQfinish (self->conn);
+  g_free (self->last_error);
   g_free (self);
 }
 

@@ -810,8 +810,13 @@ judge_record (Registry          *reg,
   else
     set_verdict (v, defer ? "processing" : "accepted", NULL, NULL);
 
+  /* A record missing its fields is kept as refused (invalid-payload above), not failed on. */
   if (sub.content_hash == NULL)
     sub.content_hash = "";
+  if (sub.decision == NULL)
+    sub.decision = "";
+  if (sub.payload == NULL)
+    sub.payload = "";
   return reg->store->vtable->insert (reg->store, &sub, v, error);
 }
 

@@ -476,6 +476,68 @@ test_registry_auth (void)
   }
 }
 
+/* What a broken or hostile station may put in a signed record reaches the storage as data,
+ * never as SQL, on SQLite and PostgreSQL alike: quotes, a NUL escape, a lone surrogate, Urdu,
+ * 200 KB of text, extreme numbers, missing fields. Each is answered (refused), none is
+ * accepted, and the registry goes on serving real records. */
+static void
+test_registry_hostile_records (void)
+{
+  g_autofree char *long_text = g_strnfill (200 * 1024, 'x');
+  g_autofree char *long_record = g_strdup_printf ("{\"kp_id\":\"PEW-A01-9000007-X\",\"decision\":"
+                                                  "\"approved\",\"reason\":\"%s\",\"payload\":"
+                                                  "\"{}\",\"content_hash\":\"00\"}", long_text);
+  const char *const records[] = {
+    "{\"kp_id\":\"PEW-A01-'); DROP TABLE submissions; --\",\"decision\":\"approved\","
+    "\"payload\":\"{}\",\"content_hash\":\"'\"}",
+    "{\"kp_id\":\"PEW-A01-9000001-X\",\"decision\":\"rejected\",\"reason\":"
+    "\"نامکمل ' \\\" \\\\ %s %n\",\"decided_by\":\"$1\","
+    "\"payload\":\"{\\\"cnic\\\":\\\"1730100000001\\\"}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000002-X\",\"decision\":\"approved\",\"payload\":"
+    "\"{\\\"cnic\\\":\\\"17301\\u0000\\\"}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000003-X\",\"decision\":\"approved\",\"reason\":\"\\ud800\","
+    "\"payload\":\"{}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000004-X\",\"decision\":\"approved\",\"decided_at\":"
+    "9223372036854775807,\"payload\":\"{}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000005-X\",\"decision\":\"approved\",\"decided_at\":"
+    "-9223372036854775808,\"payload\":\"{}\",\"biometrics_sealed\":\"AAAA\","
+    "\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000006-X\"}",
+    long_record,
+  };
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  token = ks_store_get_meta (st->store, "registry-token");
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    {
+      g_autofree char *batch = g_strdup_printf ("{\"records\":[%s]}", records[i]);
+      gint64 when = g_get_real_time () / G_USEC_PER_SEC;
+      g_autofree char *sig = sign (st, "/v1/records/batch", when, batch);
+      g_autoptr(GString) answer = g_string_new (NULL);
+      long status;
+
+      g_test_message ("hostile record %u", i);
+      status = raw_post (reg, "/v1/records/batch", token, ks_station_keys_get_kid (st->keys),
+                         when, sig, batch, answer);
+      /* Refused as a record (200, "rejected") or as a request (400): never a storage failure. */
+      if (status == 200)
+        g_assert_nonnull (strstr (answer->str, "\"rejected\""));
+      else
+        g_assert_cmpint (status, ==, 400);
+    }
+  g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 0);
+
+  /* The tables are whole and the station's real records go through. */
+  ks_test_station_add (st, 0, 3, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 3);
+}
+
 /* A revoked station is refused with words that say so, may not provision again, and the
  * trust list it fetched earlier names the registry root that certified it. */
 static void
@@ -813,6 +875,7 @@ main (int    argc,
   g_test_add_func ("/sync/setup-errors", test_setup_errors);
   g_test_add_func ("/sync/registry-auth", test_registry_auth);
   g_test_add_func ("/sync/revoked-station", test_revoked_station);
+  g_test_add_func ("/sync/registry-hostile-records", test_registry_hostile_records);
   g_test_add_func ("/sync/registry-keys-moved", test_registry_keys_moved);
   rc = g_test_run ();
   ks_test_registry_free (registry);
