@@ -1179,6 +1179,7 @@ main (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   gboolean listen_all = FALSE;
+  gboolean check_only = FALSE;
   /* G_MININT: not given on the command line, so the configuration file's value (or the
    * default) stands. */
   int port = G_MININT;
@@ -1222,6 +1223,8 @@ main (int    argc,
       "Megabytes of request bodies held at once, all clients (default 256)", "MB" },
     { "listen-all", 0, 0, G_OPTION_ARG_NONE, &listen_all,
       "Listen on every interface, not only loopback", NULL },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
+      "Check the settings and read the TLS certificate and key, then exit (0: valid)", NULL },
     { "test-faults", 0, 0, G_OPTION_ARG_NONE, &reg.test_faults,
       "Enable POST /v1/test/faults (tests only)", NULL },
     { NULL }
@@ -1273,6 +1276,11 @@ main (int    argc,
       g_printerr ("khyber-registry: cannot load the TLS certificate: %s\n", error->message);
       return 1;
     }
+  if (check_only)
+    {
+      printf ("khyber-registry: the settings are valid\n");
+      return 0;
+    }
   if (config.storage == KS_REGISTRY_STORAGE_POSTGRESQL)
     reg.store = ks_registry_store_new_postgresql (config.postgresql_conninfo, &error);
   else
@@ -1314,6 +1322,11 @@ main (int    argc,
   if (reg.test_faults)
     soup_server_add_handler (server, "/v1/test/faults", handle_faults, &reg, NULL);
 
+  /* Before the "listening" line: a service manager may stop the registry as soon as it
+   * reads it, and SIGTERM then ends it cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_loop, loop);
+  g_unix_signal_add (SIGINT, quit_loop, loop);
   if (!registry_listen (server, &config, &error))
     {
       g_printerr ("khyber-registry: cannot listen on port %d: %s\n", config.port,
@@ -1335,9 +1348,6 @@ main (int    argc,
   fflush (stdout);
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_loop, loop);
-  g_unix_signal_add (SIGINT, quit_loop, loop);
   g_main_loop_run (loop);
   g_clear_object (&server);
   ks_registry_guard_free (guard);
