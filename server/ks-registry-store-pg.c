@@ -102,6 +102,17 @@ run (PgStore           *self,
   ensure_connected (self);
   result = PQexecParams (self->conn, sql, n_params, NULL, values, lengths, formats, 0);
   status = PQresultStatus (result);
+  /* The server went away since the last statement (a restart, a failover): libpq only finds
+   * out now. Outside a transaction the statement is sent again on a new connection, so a
+   * station is not told "unknown station" because its lookup met a dead connection. */
+  if (status == PGRES_FATAL_ERROR && !self->in_transaction
+      && PQstatus (self->conn) == CONNECTION_BAD)
+    {
+      PQclear (result);
+      PQreset (self->conn);
+      result = PQexecParams (self->conn, sql, n_params, NULL, values, lengths, formats, 0);
+      status = PQresultStatus (result);
+    }
   g_clear_pointer (&self->last_error, g_free);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {

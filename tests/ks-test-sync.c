@@ -219,6 +219,22 @@ pg_server_start (void)
                   (g_get_monotonic_time () - start) / 1000);
 }
 
+/* PostgreSQL restarted under a running registry, as in a failover or an upgrade. */
+void
+ks_test_registry_restart_storage (KsTestRegistry *reg)
+{
+  g_autofree char *pg_ctl = pg_tool ("pg_ctl");
+  g_autofree char *data_dir = NULL;
+  g_autofree char *log = NULL;
+
+  g_assert_nonnull (reg->conninfo);
+  data_dir = g_build_filename (pg_dir, "data", NULL);
+  /* The log again: without it the new server would write to (and hold) pg_ctl's stdout. */
+  log = g_build_filename (pg_dir, "server.log", NULL);
+  pg_run ((const char *const[]){ pg_ctl, "restart", "-D", data_dir, "-l", log, "-m", "fast",
+                                 "-w", "-t", "120", NULL });
+}
+
 static PGconn *
 pg_connect (const char *dbname)
 {

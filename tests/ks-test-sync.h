@@ -52,6 +52,7 @@ char           *ks_test_registry_status (KsTestRegistry *reg,
 /* The registry's storage, whichever it is (KS_TEST_REGISTRY_STORAGE: sqlite, the default, or
  * postgresql): SQL both understand. */
 gboolean        ks_test_registry_uses_postgresql (void);
+void            ks_test_registry_restart_storage (KsTestRegistry *reg);
 void            ks_test_registry_exec (KsTestRegistry *reg,
                                        const char     *sql);
 char           *ks_test_registry_query (KsTestRegistry *reg,
