@@ -1,7 +1,8 @@
 /* ks-registry-store.h: where the reference registry keeps stations and records
  *
- * A small vtable so the HTTP layer does not know it talks to SQLite: a real registry puts its
- * own database behind the same calls.
+ * A small vtable so the HTTP layer does not know which database it talks to: SQLite
+ * (ks-registry-store.c, the default, for training and tests) or PostgreSQL
+ * (ks-registry-store-pg.c, for a province's central registry), chosen in registry.conf.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -103,6 +104,11 @@ struct _KsRegistryStore
 GQuark             ks_registry_error_quark (void);
 KsRegistryStore   *ks_registry_store_new_sqlite (const char *path,
                                                  GError    **error);
+/* @conninfo: a libpq connection string or URI (ks-registry-store-pg.c). */
+KsRegistryStore   *ks_registry_store_new_postgresql (const char *conninfo,
+                                                     GError    **error);
+gboolean           ks_registry_postgresql_conninfo_check (const char *conninfo,
+                                                          GError    **error);
 void               ks_registry_store_free (KsRegistryStore *self);
 void               ks_registry_station_free (KsRegistryStation *station);
 void               ks_registry_verdict_clear (KsRegistryVerdict *verdict);

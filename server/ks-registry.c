@@ -26,6 +26,7 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "ks-registry-config.h"
 #include "ks-registry-guard.h"
 #include "ks-registry-store.h"
 #include "ks-sync-protocol.h"
@@ -809,8 +810,13 @@ judge_record (Registry          *reg,
   else
     set_verdict (v, defer ? "processing" : "accepted", NULL, NULL);
 
+  /* A record missing its fields is kept as refused (invalid-payload above), not failed on. */
   if (sub.content_hash == NULL)
     sub.content_hash = "";
+  if (sub.decision == NULL)
+    sub.decision = "";
+  if (sub.payload == NULL)
+    sub.payload = "";
   return reg->store->vtable->insert (reg->store, &sub, v, error);
 }
 
@@ -1095,6 +1101,60 @@ revoke_stations (Registry *reg,
   return reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, error);
 }
 
+static void
+replace_str (char      **field,
+             const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* Command-line values over the configuration file's. */
+static void
+registry_config_override (KsRegistryConfig *config,
+                          int               port,
+                          int               max_connections,
+                          int               max_per_address,
+                          int               header_timeout,
+                          int               body_timeout,
+                          int               max_body_mb,
+                          int               max_bodies_mb)
+{
+  if (port != G_MININT)
+    config->port = port;
+  if (max_connections != G_MININT)
+    config->max_connections = max_connections;
+  if (max_per_address != G_MININT)
+    config->max_connections_per_address = max_per_address;
+  if (header_timeout != G_MININT)
+    config->header_timeout = header_timeout;
+  if (body_timeout != G_MININT)
+    config->body_timeout = body_timeout;
+  if (max_body_mb != G_MININT)
+    config->max_body_mb = max_body_mb;
+  if (max_bodies_mb != G_MININT)
+    config->max_bodies_mb = max_bodies_mb;
+}
+
+/* Loopback unless told otherwise: 0.0.0.0 is every IPv4 interface (--listen-all), any other
+ * address that one interface. */
+static gboolean
+registry_listen (SoupServer             *server,
+                 const KsRegistryConfig *config,
+                 GError                **error)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+
+  if (config->listen_address == NULL)
+    return soup_server_listen_local (server, config->port, SOUP_SERVER_LISTEN_HTTPS
+                                     | SOUP_SERVER_LISTEN_IPV4_ONLY, error);
+  if (strcmp (config->listen_address, "0.0.0.0") == 0)
+    return soup_server_listen_all (server, config->port, SOUP_SERVER_LISTEN_HTTPS
+                                   | SOUP_SERVER_LISTEN_IPV4_ONLY, error);
+  address = g_inet_socket_address_new_from_string (config->listen_address, config->port);
+  return soup_server_listen (server, address, SOUP_SERVER_LISTEN_HTTPS, error);
+}
+
 static gboolean
 quit_loop (gpointer data)
 {
@@ -1113,21 +1173,32 @@ main (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) codes = NULL;
   g_auto(GStrv) revoke = NULL;
+  g_autofree char *config_file = NULL;
   g_autofree char *db = NULL;
   g_autofree char *key_file = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   gboolean listen_all = FALSE;
-  int port = 8443;
-  int max_connections = 512, max_per_address = 32, header_timeout = 10, body_timeout = 30;
-  int max_body_mb = MAX_WIRE_BODY_MB, max_bodies_mb = MAX_BODIES_MB;
+  gboolean check_only = FALSE;
+  /* G_MININT: not given on the command line, so the configuration file's value (or the
+   * default) stands. */
+  int port = G_MININT;
+  int max_connections = G_MININT, max_per_address = G_MININT, header_timeout = G_MININT;
+  int body_timeout = G_MININT, max_body_mb = G_MININT, max_bodies_mb = G_MININT;
+  g_auto(KsRegistryConfig) config = { 0 };
   KsRegistryLimits limits = { 0 };
   KsRegistryGuard *guard;
   Registry reg = { 0 };
   GSList *uris;
   GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: any free port)", "PORT" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "SQLite database (default registry.db)", "FILE" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_file,
+      "Read the settings from this file (the service uses /etc/khyber-registry/registry.conf); "
+      "the options below override it", "FILE" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port (0: any free port; default 8443)",
+      "PORT" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
+      "SQLite database (default registry.db); overrides the storage of the configuration file",
+      "FILE" },
     { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file,
       "The registry's secret keys, mode 0600 (default: the database's name + .keys)", "FILE" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "PEM certificate chain", "FILE" },
@@ -1152,6 +1223,8 @@ main (int    argc,
       "Megabytes of request bodies held at once, all clients (default 256)", "MB" },
     { "listen-all", 0, 0, G_OPTION_ARG_NONE, &listen_all,
       "Listen on every interface, not only loopback", NULL },
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check_only,
+      "Check the settings and read the TLS certificate and key, then exit (0: valid)", NULL },
     { "test-faults", 0, 0, G_OPTION_ARG_NONE, &reg.test_faults,
       "Enable POST /v1/test/faults (tests only)", NULL },
     { NULL }
@@ -1167,31 +1240,53 @@ main (int    argc,
       g_printerr ("khyber-registry: %s\n", error->message);
       return 2;
     }
-  if (tls_cert == NULL || tls_key == NULL)
+
+  /* The defaults, the configuration file over them, the command line over both. */
+  ks_registry_config_init (&config);
+  if (config_file != NULL && !ks_registry_config_load (&config, config_file, &error))
     {
-      g_printerr ("khyber-registry: --tls-cert and --tls-key are required: stations only "
-                  "talk HTTPS.\n");
+      g_printerr ("khyber-registry: %s\n", error->message);
       return 2;
     }
-  if (max_connections < 1 || max_per_address < 1 || header_timeout < 1 || body_timeout < 1
-      || max_body_mb < 1 || max_bodies_mb < max_body_mb)
+  registry_config_override (&config, port, max_connections, max_per_address, header_timeout,
+                            body_timeout, max_body_mb, max_bodies_mb);
+  if (tls_cert != NULL)
+    replace_str (&config.tls_certificate, tls_cert);
+  if (tls_key != NULL)
+    replace_str (&config.tls_key, tls_key);
+  if (key_file != NULL)
+    replace_str (&config.key_file, key_file);
+  if (listen_all)
+    replace_str (&config.listen_address, "0.0.0.0");
+  if (db != NULL || config.sqlite_path == NULL)
+    replace_str (&config.sqlite_path, db ? db : "registry.db");
+  if (db != NULL)
+    config.storage = KS_REGISTRY_STORAGE_SQLITE;
+  if (!ks_registry_config_check (&config, &error))
     {
-      g_printerr ("khyber-registry: limits and timeouts must be at least 1, and "
-                  "--max-bodies-mb at least --max-body-mb.\n");
+      g_printerr ("khyber-registry: %s\n", error->message);
       return 2;
     }
   if (sodium_init () < 0)
     return 1;
 
-  tls = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+  tls = g_tls_certificate_new_from_files (config.tls_certificate, config.tls_key, &error);
   if (tls == NULL)
     {
       g_printerr ("khyber-registry: cannot load the TLS certificate: %s\n", error->message);
       return 1;
     }
-  reg.store = ks_registry_store_new_sqlite (db ? db : "registry.db", &error);
-  reg.key_file = key_file ? g_strdup (key_file) : g_strconcat (db ? db : "registry.db", ".keys",
-                                                               NULL);
+  if (check_only)
+    {
+      printf ("khyber-registry: the settings are valid\n");
+      return 0;
+    }
+  if (config.storage == KS_REGISTRY_STORAGE_POSTGRESQL)
+    reg.store = ks_registry_store_new_postgresql (config.postgresql_conninfo, &error);
+  else
+    reg.store = ks_registry_store_new_sqlite (config.sqlite_path, &error);
+  reg.key_file = config.key_file ? g_strdup (config.key_file)
+                                 : g_strconcat (config.sqlite_path, ".keys", NULL);
   if (reg.store == NULL || !registry_load_keys (&reg, &error))
     {
       g_printerr ("khyber-registry: %s\n", error->message);
@@ -1211,12 +1306,12 @@ main (int    argc,
     }
 
   server = soup_server_new ("tls-certificate", tls, "server-header", "khyber-registry", NULL);
-  limits.max_connections = max_connections;
-  limits.max_connections_per_address = max_per_address;
-  limits.header_timeout_s = header_timeout;
-  limits.body_timeout_s = body_timeout;
-  limits.max_body_bytes = (gsize)max_body_mb * 1024 * 1024;
-  limits.max_bodies_bytes = (gsize)max_bodies_mb * 1024 * 1024;
+  limits.max_connections = config.max_connections;
+  limits.max_connections_per_address = config.max_connections_per_address;
+  limits.header_timeout_s = config.header_timeout;
+  limits.body_timeout_s = config.body_timeout;
+  limits.max_body_bytes = (gsize)config.max_body_mb * 1024 * 1024;
+  limits.max_bodies_bytes = (gsize)config.max_bodies_mb * 1024 * 1024;
   guard = ks_registry_guard_new (server, &limits);
   soup_server_add_handler (server, "/v1/time", handle_time, &reg, NULL);
   soup_server_add_handler (server, "/v1/trust-list", handle_trust_list, &reg, NULL);
@@ -1227,21 +1322,32 @@ main (int    argc,
   if (reg.test_faults)
     soup_server_add_handler (server, "/v1/test/faults", handle_faults, &reg, NULL);
 
-  if (!(listen_all ? soup_server_listen_all : soup_server_listen_local)
-        (server, port, SOUP_SERVER_LISTEN_HTTPS | SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  /* Before the "listening" line: a service manager may stop the registry as soon as it
+   * reads it, and SIGTERM then ends it cleanly. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_loop, loop);
+  g_unix_signal_add (SIGINT, quit_loop, loop);
+  if (!registry_listen (server, &config, &error))
     {
-      g_printerr ("khyber-registry: cannot listen on port %d: %s\n", port, error->message);
+      g_printerr ("khyber-registry: cannot listen on port %d: %s\n", config.port,
+                  error->message);
       return 1;
     }
   uris = soup_server_get_uris (server);
   if (uris != NULL)
-    printf ("khyber-registry listening on https://127.0.0.1:%d/\n", g_uri_get_port (uris->data));
+    {
+      /* Where this machine reaches it: loopback serves every-interface too. */
+      const char *host = config.listen_address ? config.listen_address : "127.0.0.1";
+      gboolean v6 = strchr (host, ':') != NULL;
+
+      if (strcmp (host, "0.0.0.0") == 0)
+        host = "127.0.0.1";
+      printf ("khyber-registry listening on https://%s%s%s:%d/\n", v6 ? "[" : "", host,
+              v6 ? "]" : "", g_uri_get_port (uris->data));
+    }
   fflush (stdout);
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_loop, loop);
-  g_unix_signal_add (SIGINT, quit_loop, loop);
   g_main_loop_run (loop);
   g_clear_object (&server);
   ks_registry_guard_free (guard);

@@ -23,6 +23,7 @@ typedef struct
   char *url;
   int port;
   char **extra_args;    /* more registry options for the next (re)start */
+  char *conninfo;       /* its PostgreSQL database; NULL when it stores in SQLite (db) */
 } KsTestRegistry;
 
 typedef struct
@@ -48,6 +49,16 @@ gint64          ks_test_registry_count (KsTestRegistry *reg,
                                         const char     *where);
 char           *ks_test_registry_status (KsTestRegistry *reg,
                                          const char     *kp_id);
+/* The registry's storage, whichever it is (KS_TEST_REGISTRY_STORAGE: sqlite, the default, or
+ * postgresql): SQL both understand. */
+gboolean        ks_test_registry_uses_postgresql (void);
+void            ks_test_registry_restart_storage (KsTestRegistry *reg);
+void            ks_test_registry_exec (KsTestRegistry *reg,
+                                       const char     *sql);
+char           *ks_test_registry_query (KsTestRegistry *reg,
+                                        const char     *sql);
+GBytes         *ks_test_registry_query_bytes (KsTestRegistry *reg,
+                                              const char     *sql);
 
 KsTestStation  *ks_test_station_new (const char     *dir,
                                      KsTestRegistry *reg);

@@ -105,6 +105,32 @@ test_fault (gconstpointer data)
   g_assert_cmpint (ks_test_registry_count (reg, "decision = 'rejected'"), ==, 5);
 }
 
+/* The registry's PostgreSQL restarts between two syncs, as in a failover: the registry opens
+ * its connection again by itself, and the station's next run goes through, every record once. */
+static void
+test_storage_restart (void)
+{
+  g_autoptr(KsTestRegistry) reg = NULL;
+  g_autoptr(KsTestStation) st = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!ks_test_registry_uses_postgresql ())
+    {
+      g_test_skip ("PostgreSQL only (sync-faults-pg): SQLite is a file inside the registry");
+      return;
+    }
+  reg = ks_test_registry_start ();
+  st = provisioned_station (reg, NULL);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+
+  ks_test_registry_restart_storage (reg);
+  ks_test_station_add (st, N_RECORDS, 10, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, N_RECORDS + 10);
+}
+
 /* The registry process dies with half a batch stored. The station says it cannot reach the
  * registry; once the registry is back (on another port), one run settles everything. */
 static void
@@ -283,6 +309,7 @@ main (int    argc,
       g_test_add_data_func (path, &cases[i], test_fault);
     }
   g_test_add_func ("/sync-faults/registry-killed-mid-batch", test_registry_killed_mid_batch);
+  g_test_add_func ("/sync-faults/storage-restart", test_storage_restart);
   g_test_add_func ("/sync-faults/station-killed", test_station_killed);
   g_test_add_func ("/sync-faults/kill-soak", test_kill_soak);
   return g_test_run ();

@@ -199,8 +199,8 @@ test_biometrics_sealed (void)
   g_autofree char *kp_id = NULL;
   g_autofree char *sql = NULL;
   guint8 box_sk[crypto_box_SECRETKEYBYTES], box_pk[crypto_box_PUBLICKEYBYTES];
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GBytes) sealed_bytes = NULL;
+  g_autofree char *key_rows = NULL;
   const guint8 *sealed;
   gsize sealed_len, got = 0;
   g_autofree guint8 *plain = NULL;
@@ -228,19 +228,15 @@ test_biometrics_sealed (void)
   g_assert_cmpint (sodium_hex2bin (box_sk, sizeof box_sk, box_hex, strlen (box_hex), NULL, &got,
                                    NULL), ==, 0);
   g_assert_cmpuint (got, ==, sizeof box_sk);
-  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_prepare_v2 (db, "SELECT count(*) FROM secrets WHERE name LIKE '%secret-key'", -1,
-                      &stmt, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
-  sqlite3_finalize (stmt);
+  key_rows = ks_test_registry_query (reg, "SELECT count(*) FROM secrets WHERE name LIKE "
+                                     "'%secret-key'");
+  g_assert_cmpstr (key_rows, ==, "0");
   crypto_scalarmult_base (box_pk, box_sk);
 
   sql = g_strdup_printf ("SELECT biometrics_sealed FROM submissions WHERE kp_id = '%s'", kp_id);
-  sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  sealed = sqlite3_column_blob (stmt, 0);
-  sealed_len = sqlite3_column_bytes (stmt, 0);
+  sealed_bytes = ks_test_registry_query_bytes (reg, sql);
+  g_assert_nonnull (sealed_bytes);
+  sealed = g_bytes_get_data (sealed_bytes, &sealed_len);
   g_assert_cmpuint (sealed_len, ==, g_bytes_get_size (expected) + crypto_box_SEALBYTES);
   /* Not the plain template anywhere in what travelled. */
   for (gsize i = 0; i + 13 <= sealed_len; i++)
@@ -249,8 +245,6 @@ test_biometrics_sealed (void)
   g_assert_cmpint (crypto_box_seal_open (plain, sealed, sealed_len, box_pk, box_sk), ==, 0);
   g_assert_cmpmem (plain, sealed_len - crypto_box_SEALBYTES, g_bytes_get_data (expected, NULL),
                    g_bytes_get_size (expected));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
   sodium_memzero (box_sk, sizeof box_sk);
 }
 
@@ -482,6 +476,68 @@ test_registry_auth (void)
   }
 }
 
+/* What a broken or hostile station may put in a signed record reaches the storage as data,
+ * never as SQL, on SQLite and PostgreSQL alike: quotes, a NUL escape, a lone surrogate, Urdu,
+ * 200 KB of text, extreme numbers, missing fields. Each is answered (refused), none is
+ * accepted, and the registry goes on serving real records. */
+static void
+test_registry_hostile_records (void)
+{
+  g_autofree char *long_text = g_strnfill (200 * 1024, 'x');
+  g_autofree char *long_record = g_strdup_printf ("{\"kp_id\":\"PEW-A01-9000007-X\",\"decision\":"
+                                                  "\"approved\",\"reason\":\"%s\",\"payload\":"
+                                                  "\"{}\",\"content_hash\":\"00\"}", long_text);
+  const char *const records[] = {
+    "{\"kp_id\":\"PEW-A01-'); DROP TABLE submissions; --\",\"decision\":\"approved\","
+    "\"payload\":\"{}\",\"content_hash\":\"'\"}",
+    "{\"kp_id\":\"PEW-A01-9000001-X\",\"decision\":\"rejected\",\"reason\":"
+    "\"نامکمل ' \\\" \\\\ %s %n\",\"decided_by\":\"$1\","
+    "\"payload\":\"{\\\"cnic\\\":\\\"1730100000001\\\"}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000002-X\",\"decision\":\"approved\",\"payload\":"
+    "\"{\\\"cnic\\\":\\\"17301\\u0000\\\"}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000003-X\",\"decision\":\"approved\",\"reason\":\"\\ud800\","
+    "\"payload\":\"{}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000004-X\",\"decision\":\"approved\",\"decided_at\":"
+    "9223372036854775807,\"payload\":\"{}\",\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000005-X\",\"decision\":\"approved\",\"decided_at\":"
+    "-9223372036854775808,\"payload\":\"{}\",\"biometrics_sealed\":\"AAAA\","
+    "\"content_hash\":\"00\"}",
+    "{\"kp_id\":\"PEW-A01-9000006-X\"}",
+    long_record,
+  };
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  token = ks_store_get_meta (st->store, "registry-token");
+  for (guint i = 0; i < G_N_ELEMENTS (records); i++)
+    {
+      g_autofree char *batch = g_strdup_printf ("{\"records\":[%s]}", records[i]);
+      gint64 when = g_get_real_time () / G_USEC_PER_SEC;
+      g_autofree char *sig = sign (st, "/v1/records/batch", when, batch);
+      g_autoptr(GString) answer = g_string_new (NULL);
+      long status;
+
+      g_test_message ("hostile record %u", i);
+      status = raw_post (reg, "/v1/records/batch", token, ks_station_keys_get_kid (st->keys),
+                         when, sig, batch, answer);
+      /* Refused as a record (200, "rejected") or as a request (400): never a storage failure. */
+      if (status == 200)
+        g_assert_nonnull (strstr (answer->str, "\"rejected\""));
+      else
+        g_assert_cmpint (status, ==, 400);
+    }
+  g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 0);
+
+  /* The tables are whole and the station's real records go through. */
+  ks_test_station_add (st, 0, 3, KS_RECORD_STATE_APPROVED);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 3);
+}
+
 /* A revoked station is refused with words that say so, may not provision again, and the
  * trust list it fetched earlier names the registry root that certified it. */
 static void
@@ -546,20 +602,12 @@ registry_column (KsTestRegistry *reg,
                  const char     *column,
                  const char     *kp_id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM submissions WHERE kp_id = ?", column);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
+  /* IDs the station made: no quote to escape. */
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM submissions WHERE kp_id = '%s'",
+                                          column, kp_id);
 
-  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, kp_id, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  g_assert_null (strchr (kp_id, '\''));
+  return ks_test_registry_query (reg, sql);
 }
 
 /* What a station sends for a record typed with dashes: each identifier in its one form, and
@@ -694,7 +742,7 @@ test_requeued_on_upgrade (void)
                                               "'old', 'old-hash', 'approved', '17301-000000%u-"
                                               "%u', '{}', 'rejected', 'invalid-cnic', 1)",
                                               (char *)kp_ids->pdata[i], 0, 7 + i);
-      exec_on (reg->db, sql);
+      ks_test_registry_exec (reg, sql);
     }
 
   /* Upgraded: queued again, each with its audit entry, the chain intact. */
@@ -769,8 +817,7 @@ test_registry_keys_moved (void)
   g_autofree char *box_after = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autofree char *key_rows = NULL;
   GStatBuf st_buf;
 
   g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
@@ -783,11 +830,9 @@ test_registry_keys_moved (void)
   /* What the previous registry left: the keys in the secrets table, no key file. */
   ks_test_registry_kill (reg);
   g_assert_cmpint (g_unlink (key_file), ==, 0);
-  g_assert_cmpint (sqlite3_open (reg->db, &db), ==, SQLITE_OK);
   sql = g_strdup_printf ("INSERT INTO secrets VALUES ('root-secret-key', '%s'), "
                          "('box-secret-key', '%s')", root_hex, box_hex);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  ks_test_registry_exec (reg, sql);
 
   ks_test_registry_restart (reg);
   ks_sync_engine_set_registry (st->engine, reg->url, ca);
@@ -797,13 +842,9 @@ test_registry_keys_moved (void)
   box_after = key_file_value (key_file, "box-secret-key");
   g_assert_cmpstr (root_after, ==, root_hex);
   g_assert_cmpstr (box_after, ==, box_hex);
-  g_assert_cmpint (sqlite3_open_v2 (reg->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM secrets WHERE name LIKE "
-                                       "'%secret-key'", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  key_rows = ks_test_registry_query (reg, "SELECT count(*) FROM secrets WHERE name LIKE "
+                                     "'%secret-key'");
+  g_assert_cmpstr (key_rows, ==, "0");
 
   /* The same registry to its stations: the station's token and records still count. */
   ks_test_station_add (st, 3, 3, KS_RECORD_STATE_APPROVED);
@@ -834,6 +875,7 @@ main (int    argc,
   g_test_add_func ("/sync/setup-errors", test_setup_errors);
   g_test_add_func ("/sync/registry-auth", test_registry_auth);
   g_test_add_func ("/sync/revoked-station", test_revoked_station);
+  g_test_add_func ("/sync/registry-hostile-records", test_registry_hostile_records);
   g_test_add_func ("/sync/registry-keys-moved", test_registry_keys_moved);
   rc = g_test_run ();
   ks_test_registry_free (registry);
