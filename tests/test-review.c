@@ -13,6 +13,7 @@
 #include "ks-audit.h"
 #include "ks-day-report.h"
 #include "ks-record-list.h"
+#include "ks-record-review.h"
 #include "ks-test-fixture.h"
 #include "ks-session.h"
 #include "ks-station-rules.h"
@@ -909,6 +910,62 @@ wait_for_result (GAsyncResult **result)
   return *result;
 }
 
+/* Opening a record for review, as the record detail does: a supervisor opens any record, an
+ * operator only their own; in a worker thread for the UI. The review list is made in one too. */
+static void
+test_open_for_review (Fixture      *f,
+                      gconstpointer data)
+{
+  g_auto(GStrv) mine = enroll (f, f->operator, 1, 1);
+  g_auto(GStrv) theirs = enroll (f, f->supervisor, 2, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autoptr(KsRecord) record = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) made = NULL;
+  g_autoptr(KsRecordList) list = NULL;
+  KsRecordFilter filter = { .operator = "omar.op" };
+
+  record = ks_records_open_for_review (f->store, f->supervisor, mine[0], &info, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (info->kp_id, ==, mine[0]);
+  g_assert_cmpstr (info->operator, ==, "omar.op");
+  g_assert_cmpstr (ks_record_get (record, KS_FIELD_FULL_NAME), ==, info->full_name);
+  g_clear_object (&record);
+  g_clear_pointer (&info, ks_record_info_free);
+
+  /* The operator opens their own record, and not the supervisor's. */
+  record = ks_records_open_for_review (f->store, f->operator, mine[0], NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&record);
+  record = ks_records_open_for_review (f->store, f->operator, theirs[0], &info, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_null (record);
+  g_assert_null (info);
+  g_clear_error (&error);
+  record = ks_records_open_for_review (f->store, f->supervisor, "PEW-A01-9999999-X", &info,
+                                       &error);
+  g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* In a worker thread, as the record detail opens it. */
+  ks_records_open_for_review_async (f->store, f->supervisor, theirs[0], NULL, store_result,
+                                    &result);
+  record = ks_records_open_for_review_finish (wait_for_result (&result), &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->kp_id, ==, theirs[0]);
+  g_assert_cmpstr (ks_record_get (record, KS_FIELD_FULL_NAME), ==, info->full_name);
+
+  /* The list made in a worker holds its count and first page when it is handed over. */
+  ks_record_list_new_async (f->store, &filter, NULL, store_result, &made);
+  list = ks_record_list_new_finish (wait_for_result (&made), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  g_assert_cmpuint (ks_record_list_get_n_cached (list), ==, 1);
+  g_assert_cmpstr (ks_record_row_get_kp_id (row_at (list, 0)), ==, mine[0]);
+}
+
 static void
 test_report (Fixture      *f,
              gconstpointer data)
@@ -1277,6 +1334,7 @@ main (int   argc,
   ADD ("bulk-approval-10000", test_bulk_approval);
   ADD ("list-million", test_list_million);
   ADD ("list-async-filter", test_list_async_filter);
+  ADD ("open-for-review", test_open_for_review);
   ADD ("report", test_report);
   ADD ("station-rules", test_station_rules);
   ADD ("fixture-same-as-operator-path", test_fixture_same_as_operator_path);

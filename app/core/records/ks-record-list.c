@@ -818,29 +818,20 @@ filter_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
-/**
- * ks_record_list_set_filter_async:
- * @filter: (nullable): which records to show; copied, so it may go once this returns
- *
- * Like ks_record_list_set_filter(), but counts and reads the first page in a worker thread,
- * so typing in the search never waits for SQLite. The list keeps showing the previous
- * results until the new ones are in; a newer filter (or sort) makes an older one that is
- * still running come to nothing.
- */
-void
-ks_record_list_set_filter_async (KsRecordList         *self,
-                                 const KsRecordFilter *filter,
-                                 GCancellable         *cancellable,
-                                 GAsyncReadyCallback   callback,
-                                 gpointer              user_data)
+/* Reads @filter's count and first page in a worker; install_filter() then shows them. */
+static void
+start_filter (KsRecordList         *self,
+              const KsRecordFilter *filter,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data,
+              gpointer              source_tag)
 {
   g_autoptr(GTask) task = NULL;
   FilterQuery *query;
 
-  g_return_if_fail (KS_IS_RECORD_LIST (self));
-
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ks_record_list_set_filter_async);
+  g_task_set_source_tag (task, source_tag);
   query = g_new0 (FilterQuery, 1);
   query->store = g_object_ref (self->store);
   query->binds = binds_new ();
@@ -852,26 +843,15 @@ ks_record_list_set_filter_async (KsRecordList         *self,
   g_task_run_in_thread (task, filter_thread);
 }
 
-/**
- * ks_record_list_set_filter_finish:
- *
- * Installs the filter's results (unless a newer filter or sort came meanwhile) and tells
- * the view.
- *
- * Returns: %FALSE with @error set if the store could not be read
- */
-gboolean
-ks_record_list_set_filter_finish (KsRecordList *self,
-                                  GAsyncResult *result,
-                                  GError      **error)
+/* Installs what filter_thread read, unless a newer filter or sort came meanwhile. */
+static gboolean
+install_filter (KsRecordList *self,
+                GAsyncResult *result,
+                GError      **error)
 {
-  FilterQuery *query;
+  FilterQuery *query = g_task_get_task_data (G_TASK (result));
   guint old_n;
 
-  g_return_val_if_fail (KS_IS_RECORD_LIST (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  query = g_task_get_task_data (G_TASK (result));
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
   if (query->generation != self->generation)
@@ -894,6 +874,91 @@ ks_record_list_set_filter_finish (KsRecordList *self,
   if (old_n != 0 || self->n_items != 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
   return TRUE;
+}
+
+/**
+ * ks_record_list_set_filter_async:
+ * @filter: (nullable): which records to show; copied, so it may go once this returns
+ *
+ * Like ks_record_list_set_filter(), but counts and reads the first page in a worker thread,
+ * so typing in the search never waits for SQLite. The list keeps showing the previous
+ * results until the new ones are in; a newer filter (or sort) makes an older one that is
+ * still running come to nothing.
+ */
+void
+ks_record_list_set_filter_async (KsRecordList         *self,
+                                 const KsRecordFilter *filter,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  g_return_if_fail (KS_IS_RECORD_LIST (self));
+
+  start_filter (self, filter, cancellable, callback, user_data,
+                ks_record_list_set_filter_async);
+}
+
+/**
+ * ks_record_list_set_filter_finish:
+ *
+ * Installs the filter's results (unless a newer filter or sort came meanwhile) and tells
+ * the view.
+ *
+ * Returns: %FALSE with @error set if the store could not be read
+ */
+gboolean
+ks_record_list_set_filter_finish (KsRecordList *self,
+                                  GAsyncResult *result,
+                                  GError      **error)
+{
+  g_return_val_if_fail (KS_IS_RECORD_LIST (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return install_filter (self, result, error);
+}
+
+/**
+ * ks_record_list_new_async:
+ * @filter: (nullable): which records to show; copied, so it may go once this returns
+ *
+ * Like ks_record_list_new() followed by ks_record_list_set_filter(), but counts and reads the
+ * first page in a worker thread: the review page never waits for SQLite when it opens.
+ */
+void
+ks_record_list_new_async (KsStore              *store,
+                          const KsRecordFilter *filter,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data)
+{
+  g_autoptr(KsRecordList) self = NULL;
+
+  g_return_if_fail (KS_IS_STORE (store));
+
+  self = g_object_new (KS_TYPE_RECORD_LIST, NULL);
+  self->store = g_object_ref (store);
+  start_filter (self, filter, cancellable, callback, user_data, ks_record_list_new_async);
+}
+
+/**
+ * ks_record_list_new_finish:
+ *
+ * Returns: (transfer full): the list, its count and first page read, or %NULL with @error set
+ */
+KsRecordList *
+ks_record_list_new_finish (GAsyncResult *result,
+                           GError      **error)
+{
+  KsRecordList *self;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  self = g_task_get_source_object (G_TASK (result));
+  g_return_val_if_fail (KS_IS_RECORD_LIST (self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ks_record_list_new_async, NULL);
+
+  if (!install_filter (self, result, error))
+    return NULL;
+  return g_object_ref (self);
 }
 
 /**
