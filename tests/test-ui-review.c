@@ -12,7 +12,9 @@
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-card-view.h"
+#include "ks-card-audit.h"
 #include "ks-cards.h"
+#include "ks-reference.h"
 #include "ks-slip-view.h"
 #include "ks-test-fixture.h"
 #include "ks-review-page-private.h"
@@ -97,6 +99,19 @@ label_with (GtkWidget  *root,
   return NULL;
 }
 
+/* A mapped label under @root whose text is exactly @text, or NULL */
+static GtkWidget *
+label_is (GtkWidget  *root,
+          const char *text)
+{
+  GtkWidget *label;
+
+  for (guint i = 0; (label = ks_test_find_by_type (root, GTK_TYPE_LABEL, i)) != NULL; i++)
+    if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0)
+      return label;
+  return NULL;
+}
+
 /* The detail shows @kp_id, opened by core in a worker thread. */
 static gboolean
 detail_shows (KsReviewPage *page,
@@ -144,6 +159,20 @@ answer_decision (const char *password)
       KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
     }
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "decide"));
+  /* Each rejection reason is read in full: a long one wraps instead of ending in "…". */
+  if (ks_test_find_by_type (dialog, ADW_TYPE_COMBO_ROW, 0) != NULL)
+    {
+      AdwComboRow *reasons = ADW_COMBO_ROW (ks_test_find_by_type (dialog, ADW_TYPE_COMBO_ROW, 0));
+      const char *longest = "Photo is unclear or does not follow the photo rules";
+      GtkWidget *label;
+
+      adw_combo_row_set_selected (reasons, 0);
+      ks_test_iterate (100);
+      label = label_is (dialog, longest);
+      g_assert_nonnull (label);
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+      g_free (ks_test_screenshot (dialog, "review-reject-reasons"));
+    }
   gtk_editable_set_text (GTK_EDITABLE (ks_test_find_by_type (dialog,
                                                              ADW_TYPE_PASSWORD_ENTRY_ROW, 0)),
                          password);
@@ -302,9 +331,40 @@ test_review (void)
   }
   g_free (ks_test_screenshot (root, "review-detail-card"));
 
+  /* The detail speaks to people: the tehsil by its name, not its code, and the history in
+   * words, not the audit log's keys. The card goes to a PDF as Save as PDF records it. */
+  g_assert_true (ks_card_audit_print (store, session, "PEW-A01-0000298-J", KS_CARD_OUTPUT_PDF,
+                                      &error));
+  g_assert_no_error (error);
+  ks_review_page_show_record (page, "PEW-A01-0000298-J");
+  KS_TEST_WAIT_UNTIL (detail_shows (page, "PEW-A01-0000298-J") &&
+                      label_is (GTK_WIDGET (page->detail), "Card saved to a file") != NULL,
+                      10000);
+  {
+    g_autoptr(KsRecord) record = ks_records_load (store, "PEW-A01-0000298-J", &error);
+    const char *code = ks_record_get (record, KS_FIELD_TEHSIL);
+    const KsTehsil *tehsil = ks_reference_lookup_tehsil (ks_station_get_reference (station),
+                                                         code);
+
+    g_assert_nonnull (tehsil);
+    g_assert_nonnull (label_is (GTK_WIDGET (page->detail), tehsil->name_en));
+    g_assert_null (label_is (GTK_WIDGET (page->detail), code));
+  }
+  g_assert_nonnull (label_is (GTK_WIDGET (page->detail), "Card issued"));
+  g_assert_nonnull (label_with (GTK_WIDGET (page->detail), "as a PDF file"));
+  g_assert_null (label_with (GTK_WIDGET (page->detail), "card-exported"));
+  g_assert_null (label_with (GTK_WIDGET (page->detail), "card-issued"));
+  g_assert_null (label_with (GTK_WIDGET (page->detail), "record-approved"));
+  g_assert_null (label_is (GTK_WIDGET (page->detail), "pdf"));
+
   /* A rejected record's detail: no card. */
   ks_review_page_show_record (page, "PEW-A01-0000296-G");
   KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, "was rejected"), 10000);
+  /* Its history says why, in words. */
+  KS_TEST_WAIT_UNTIL (label_is (GTK_WIDGET (page->detail), "Rejected") != NULL, 10000);
+  g_assert_null (label_with (GTK_WIDGET (page->detail), "photo-quality"));
+  g_assert_nonnull (label_with (GTK_WIDGET (page->detail),
+                                "Photo is unclear or does not follow the photo rules"));
   g_assert_false (card_slot_is (page, KS_TYPE_SLIP_VIEW, NULL));
   g_assert_false (card_slot_is (page, KS_TYPE_CARD_VIEW, NULL));
 

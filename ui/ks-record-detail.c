@@ -172,7 +172,32 @@ audit_action_label (const char *action)
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (g_strcmp0 (action, labels[i].action) == 0)
       return _(labels[i].label);
-  return action;
+  /* An entry a newer station wrote: said plainly rather than by its key. */
+  return _("Other change");
+}
+
+/* What an audit entry's detail says, for people: the rejection reason's label, the kind of
+ * print or file a card went to; anything else as written. */
+static const char *
+audit_detail_label (KsRecordDetail *self,
+                    const char     *action,
+                    const char     *detail)
+{
+  static const struct { const char *detail; const char *label; } outputs[] = {
+    { "card-printer", N_("on card stock") },
+    { "a4", N_("on an A4 sheet") },
+    { "pdf", N_("as a PDF file") },
+    { "png", N_("as a PNG image") },
+  };
+
+  if (detail == NULL || *detail == '\0')
+    return NULL;
+  if (g_strcmp0 (action, "record-rejected") == 0)
+    return ks_review_reason_label (self->reference, detail);
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    if (g_strcmp0 (detail, outputs[i].detail) == 0)
+      return _(outputs[i].label);
+  return detail;
 }
 
 static void
@@ -204,8 +229,10 @@ audit_listed (GObject      *object,
       g_autofree char *when = ks_review_format_time (entry->at);
       g_autofree char *text = NULL;
 
-      if (entry->detail && *entry->detail)
-        text = g_strdup_printf ("%s · %s · %s", when, entry->actor, entry->detail);
+      const char *detail = audit_detail_label (self, entry->action, entry->detail);
+
+      if (detail != NULL)
+        text = g_strdup_printf ("%s · %s · %s", when, entry->actor, detail);
       else
         text = g_strdup_printf ("%s · %s", when, entry->actor);
       ks_review_add_field_row (group, audit_action_label (entry->action), text);
@@ -522,7 +549,9 @@ fill (KsRecordDetail *self,
   ks_review_add_field_row (group, _("District"),
                            ks_review_district_label (self->reference,
                                                      ks_record_get (record, KS_FIELD_DISTRICT)));
-  ks_review_add_field_row (group, _("Tehsil"), ks_record_get (record, KS_FIELD_TEHSIL));
+  ks_review_add_field_row (group, _("Tehsil"),
+                           ks_review_tehsil_label (self->reference,
+                                                   ks_record_get (record, KS_FIELD_TEHSIL)));
 
   group = ks_review_add_group (self->detail_fields_box, _("Services and Consent"));
   consents = consents_text (self, ks_record_get (record, KS_FIELD_CONSENTS));
