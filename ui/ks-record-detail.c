@@ -22,6 +22,7 @@
 #include "ks-record-fingers.h"
 #include "ks-l10n.h"
 #include "ks-record-detail.h"
+#include "ks-record-review.h"
 #include "ks-review-util.h"
 #include "ks-slip-view.h"
 
@@ -34,6 +35,9 @@ struct _KsRecordDetail
   GtkLabel *detail_subtitle;
   GtkButton *detail_approve_button;
   GtkButton *detail_reject_button;
+  GtkStack *detail_stack;
+  GtkSpinner *detail_spinner;
+  AdwStatusPage *detail_error;
   GtkBox *detail_fields_box;
   GtkBox *audit_box;
   AdwBin *card_slot;
@@ -43,12 +47,33 @@ struct _KsRecordDetail
   KsStation *station;
   KsSession *session;
   KsReference *reference;
-  char *kp_id;
-  KsRecordInfo *info;
+  char *kp_id;                 /* the record shown, or being opened */
+  KsRecordInfo *info;          /* its summary once opened; NULL while it opens */
   GCancellable *cancellable;   /* cancelled by dispose */
+  GCancellable *opening;       /* the record being opened; cancelled by a newer one, dispose */
+  gboolean loading;
 };
 
 G_DEFINE_FINAL_TYPE (KsRecordDetail, ks_record_detail, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_loading (KsRecordDetail *self,
+             gboolean        loading)
+{
+  gtk_spinner_set_spinning (self->detail_spinner, loading);
+  if (self->loading == !!loading)
+    return;
+  self->loading = !!loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
 
 /* What a worker reads for the record shown: the answer is shown only if the same record is
  * still open. */
@@ -147,7 +172,32 @@ audit_action_label (const char *action)
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (g_strcmp0 (action, labels[i].action) == 0)
       return _(labels[i].label);
-  return action;
+  /* An entry a newer station wrote: said plainly rather than by its key. */
+  return _("Other change");
+}
+
+/* What an audit entry's detail says, for people: the rejection reason's label, the kind of
+ * print or file a card went to; anything else as written. */
+static const char *
+audit_detail_label (KsRecordDetail *self,
+                    const char     *action,
+                    const char     *detail)
+{
+  static const struct { const char *detail; const char *label; } outputs[] = {
+    { "card-printer", N_("on card stock") },
+    { "a4", N_("on an A4 sheet") },
+    { "pdf", N_("as a PDF file") },
+    { "png", N_("as a PNG image") },
+  };
+
+  if (detail == NULL || *detail == '\0')
+    return NULL;
+  if (g_strcmp0 (action, "record-rejected") == 0)
+    return ks_review_reason_label (self->reference, detail);
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    if (g_strcmp0 (detail, outputs[i].detail) == 0)
+      return _(outputs[i].label);
+  return detail;
 }
 
 static void
@@ -179,8 +229,10 @@ audit_listed (GObject      *object,
       g_autofree char *when = ks_review_format_time (entry->at);
       g_autofree char *text = NULL;
 
-      if (entry->detail && *entry->detail)
-        text = g_strdup_printf ("%s · %s · %s", when, entry->actor, entry->detail);
+      const char *detail = audit_detail_label (self, entry->action, entry->detail);
+
+      if (detail != NULL)
+        text = g_strdup_printf ("%s · %s · %s", when, entry->actor, detail);
       else
         text = g_strdup_printf ("%s · %s", when, entry->actor);
       ks_review_add_field_row (group, audit_action_label (entry->action), text);
@@ -427,22 +479,14 @@ show_fingers (KsRecordDetail *self,
                                     load_new (self, kp_id));
 }
 
-/**
- * ks_record_detail_show:
- *
- * Shows every field of the record, its card and fingerprint slots and its audit trail.
- *
- * Returns: %FALSE with @error set, for the operator to read, if it cannot be shown
- */
-gboolean
-ks_record_detail_show (KsRecordDetail *self,
-                       const char     *id,
-                       GError        **error)
+/* Every field of the record just opened; then its history, card and fingers, each read by core
+ * in a worker thread. */
+static void
+fill (KsRecordDetail *self,
+      KsRecord       *record)
 {
-  /* A copy: @id may be self->kp_id, replaced below. */
-  g_autofree char *kp_id = g_strdup (id);
-  KsStore *store;
-  g_autoptr(KsRecord) record = NULL;
+  const KsRecordInfo *info = self->info;
+  const char *kp_id = info->kp_id;
   g_autofree char *subtitle = NULL;
   g_autofree char *title = NULL;
   g_autofree char *flags = NULL;
@@ -451,31 +495,6 @@ ks_record_detail_show (KsRecordDetail *self,
   g_autofree char *decided = NULL;
   g_autofree char *consents = NULL;
   AdwPreferencesGroup *group;
-  KsRecordInfo *info;
-
-  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), FALSE);
-  g_return_val_if_fail (id != NULL, FALSE);
-  g_return_val_if_fail (self->station != NULL, FALSE);
-
-  store = ks_station_get_store (self->station);
-  g_clear_pointer (&self->info, ks_record_info_free);
-  self->info = ks_records_get_info (store, kp_id, error);
-  if (self->info != NULL)
-    record = ks_records_load (store, kp_id, error);
-  if (record == NULL)
-    return FALSE;
-  info = self->info;
-  g_free (self->kp_id);
-  self->kp_id = g_strdup (kp_id);
-
-  /* An operator opens only their own records, as the list shows them. */
-  if (!can_review (self) && self->session != NULL &&
-      g_strcmp0 (info->operator, ks_session_get_username (self->session)) != 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                           _("This record was enrolled by another operator."));
-      return FALSE;
-    }
 
   title = info->full_name_ur && *info->full_name_ur
     ? g_strdup_printf ("%s · %s", info->full_name, info->full_name_ur)
@@ -530,7 +549,9 @@ ks_record_detail_show (KsRecordDetail *self,
   ks_review_add_field_row (group, _("District"),
                            ks_review_district_label (self->reference,
                                                      ks_record_get (record, KS_FIELD_DISTRICT)));
-  ks_review_add_field_row (group, _("Tehsil"), ks_record_get (record, KS_FIELD_TEHSIL));
+  ks_review_add_field_row (group, _("Tehsil"),
+                           ks_review_tehsil_label (self->reference,
+                                                   ks_record_get (record, KS_FIELD_TEHSIL)));
 
   group = ks_review_add_group (self->detail_fields_box, _("Services and Consent"));
   consents = consents_text (self, ks_record_get (record, KS_FIELD_CONSENTS));
@@ -563,7 +584,90 @@ ks_record_detail_show (KsRecordDetail *self,
   update_buttons (self);
   show_card (self, kp_id);
   show_fingers (self, kp_id);
-  return TRUE;
+}
+
+static void
+record_opened (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  KsRecordDetail *self = load->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autoptr(KsRecord) record = ks_records_open_for_review_finish (result, &info, &error);
+
+  /* The detail went away, or another record was asked for meanwhile: only that one shows. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (load->kp_id, self->kp_id) != 0)
+    return;
+  g_clear_object (&self->opening);
+  if (record == NULL)
+    {
+      adw_status_page_set_description (self->detail_error, error->message);
+      gtk_label_set_label (self->detail_subtitle, self->kp_id);
+      gtk_stack_set_visible_child_name (self->detail_stack, "error");
+      set_loading (self, FALSE);
+      return;
+    }
+  g_clear_pointer (&self->info, ks_record_info_free);
+  self->info = g_steal_pointer (&info);
+  fill (self, record);
+  gtk_stack_set_visible_child_name (self->detail_stack, "record");
+  set_loading (self, FALSE);
+}
+
+/**
+ * ks_record_detail_show:
+ *
+ * Opens the record: core reads it in a worker thread (and checks that the person signed in
+ * may see it) while the detail says so; then it shows every field of the record, its card and
+ * fingerprint slots and its audit trail, or why it could not be opened. Only the record asked
+ * for last is ever shown.
+ */
+void
+ks_record_detail_show (KsRecordDetail *self,
+                       const char     *id)
+{
+  /* A copy: @id may be self->kp_id, replaced below. */
+  g_autofree char *kp_id = g_strdup (id);
+
+  g_return_if_fail (KS_IS_RECORD_DETAIL (self));
+  g_return_if_fail (id != NULL);
+  g_return_if_fail (self->station != NULL);
+  g_return_if_fail (self->session != NULL);
+
+  g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
+  g_clear_pointer (&self->info, ks_record_info_free);
+  g_free (self->kp_id);
+  self->kp_id = g_strdup (kp_id);
+
+  /* Nothing of the record shown before stays on screen while this one opens. */
+  gtk_label_set_label (self->detail_title, kp_id);
+  gtk_label_set_label (self->detail_subtitle, "");
+  ks_review_remove_children (self->detail_fields_box);
+  ks_review_remove_children (self->audit_box);
+  adw_bin_set_child (self->card_slot, NULL);
+  adw_bin_set_child (self->fingerprint_slot, NULL);
+  gtk_stack_set_visible_child_name (self->detail_stack, "loading");
+  set_loading (self, TRUE);
+
+  self->opening = g_cancellable_new ();
+  ks_records_open_for_review_async (ks_station_get_store (self->station), self->session, kp_id,
+                                    self->opening, record_opened, load_new (self, kp_id));
+}
+
+/**
+ * ks_record_detail_is_loading:
+ *
+ * Returns: %TRUE while the record asked for last is being opened
+ */
+gboolean
+ks_record_detail_is_loading (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), FALSE);
+  return self->loading;
 }
 
 /**
@@ -643,8 +747,11 @@ ks_record_detail_set_session (KsRecordDetail *self,
   g_return_if_fail (KS_IS_RECORD_DETAIL (self));
 
   g_set_object (&self->session, session);
+  g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
   g_clear_pointer (&self->info, ks_record_info_free);
   g_clear_pointer (&self->kp_id, g_free);
+  set_loading (self, FALSE);
 }
 
 static void
@@ -653,6 +760,8 @@ ks_record_detail_dispose (GObject *object)
   KsRecordDetail *self = (KsRecordDetail *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
   g_clear_object (&self->session);
   g_clear_object (&self->station);
   g_clear_object (&self->cancellable);
@@ -673,6 +782,24 @@ ks_record_detail_finalize (GObject *object)
 }
 
 static void
+ks_record_detail_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  KsRecordDetail *self = KS_RECORD_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ks_record_detail_class_init (KsRecordDetailClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -680,6 +807,17 @@ ks_record_detail_class_init (KsRecordDetailClass *klass)
 
   object_class->dispose = ks_record_detail_dispose;
   object_class->finalize = ks_record_detail_finalize;
+  object_class->get_property = ks_record_detail_get_property;
+
+  /**
+   * KsRecordDetail:loading:
+   *
+   * Whether the record asked for last is being opened.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-record-detail.ui");
@@ -687,6 +825,9 @@ ks_record_detail_class_init (KsRecordDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_subtitle);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_approve_button);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_reject_button);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_error);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_fields_box);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, audit_box);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, card_slot);

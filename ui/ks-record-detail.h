@@ -22,9 +22,9 @@ void                ks_record_detail_set_station (KsRecordDetail *self,
                                                   KsReference    *reference);
 void                ks_record_detail_set_session (KsRecordDetail *self,
                                                   KsSession      *session);
-gboolean            ks_record_detail_show (KsRecordDetail *self,
-                                           const char     *kp_id,
-                                           GError        **error);
+void                ks_record_detail_show (KsRecordDetail *self,
+                                           const char     *kp_id);
+gboolean            ks_record_detail_is_loading (KsRecordDetail *self);
 const char         *ks_record_detail_get_kp_id (KsRecordDetail *self);
 const KsRecordInfo *ks_record_detail_get_info (KsRecordDetail *self);
 AdwBin             *ks_record_detail_get_card_slot (KsRecordDetail *self);

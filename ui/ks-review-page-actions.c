@@ -147,6 +147,31 @@ on_password_activated (AdwMessageDialog *dialog)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
+/* The rejection reasons, each in full: a long one wraps instead of ending in "…", in the row
+ * and in its list. */
+static void
+setup_reason (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_reason (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  GtkStringObject *reason = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (reason));
+}
+
 static void
 ask_password (KsReviewPage *self,
               Decision     *d)
@@ -177,12 +202,16 @@ ask_password (KsReviewPage *self,
       GtkWidget *reason = adw_combo_row_new ();
       GtkWidget *note = adw_entry_row_new ();
       g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
       GPtrArray *reasons = self->reference ? ks_reference_get_rejection_reasons (self->reference)
                                            : NULL;
 
       for (guint i = 0; reasons && i < reasons->len; i++)
         gtk_string_list_append (labels, ((KsReason *)g_ptr_array_index (reasons, i))->label_en);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_reason), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_reason), NULL);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (reason), _("Reason"));
+      adw_combo_row_set_factory (ADW_COMBO_ROW (reason), factory);
       adw_combo_row_set_model (ADW_COMBO_ROW (reason), G_LIST_MODEL (labels));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (note), _("Note (optional)"));
       gtk_list_box_append (GTK_LIST_BOX (list), reason);

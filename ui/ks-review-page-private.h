@@ -27,6 +27,7 @@ struct _KsReviewPage
   GtkDropDown *district_dropdown;
   GtkDropDown *operator_dropdown;
   GtkColumnView *column_view;
+  GtkSpinner *list_spinner;
   AdwStatusPage *empty_page;
   GtkLabel *count_label;
   GtkButton *approve_button;
@@ -49,12 +50,17 @@ struct _KsReviewPage
   KsRecordRow *probe_a;
   KsRecordRow *probe_b;
   int probed_sort;
+  gboolean sort_ascending;     /* with probed_sort: the order the supervisor chose */
   GtkColumnViewColumn *sort_columns[KS_RECORD_SORT_STATE + 1];   /* (unowned) */
   gboolean resorting;
   char *rules_message;
   GCancellable *cancellable;   /* everything the page started; cancelled by dispose */
   GCancellable *rules_check;   /* the rules check running; cancelled by a newer one */
   GCancellable *accounts_load; /* the operators being listed; cancelled by a newer list */
+  GCancellable *list_load;     /* the list being made; cancelled by a newer one, dispose */
+  guint filter_serial;         /* bumped by each filter asked for; only the last one counts */
+  gboolean filter_pending;     /* the last filter asked for is still being read */
+  gboolean loading;            /* the list is read for a new session: none of it shows */
   gboolean deciding;
   gboolean filtered;           /* a search or filter narrows the list */
 };

@@ -136,3 +136,20 @@ ks_review_district_label (KsReference *reference,
   district = reference && code ? ks_reference_lookup_district (reference, code) : NULL;
   return district ? district->name_en : code;
 }
+
+/**
+ * ks_review_tehsil_label:
+ * @reference: (nullable): the reference data
+ * @code: (nullable): the tehsil's code, "PEW-05"
+ *
+ * Returns: the tehsil's English name, or its code when the reference data does not know it
+ */
+const char *
+ks_review_tehsil_label (KsReference *reference,
+                        const char  *code)
+{
+  const KsTehsil *tehsil;
+
+  tehsil = reference && code ? ks_reference_lookup_tehsil (reference, code) : NULL;
+  return tehsil ? tehsil->name_en : code;
+}

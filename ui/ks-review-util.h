@@ -24,5 +24,7 @@ const char          *ks_review_reason_label (KsReference *reference,
                                              const char  *id);
 const char          *ks_review_district_label (KsReference *reference,
                                                const char  *code);
+const char          *ks_review_tehsil_label (KsReference *reference,
+                                             const char  *code);
 
 G_END_DECLS

@@ -54,6 +54,13 @@ const char    *ks_record_row_get_reason (KsRecordRow *self);
 G_DECLARE_FINAL_TYPE (KsRecordList, ks_record_list, KS, RECORD_LIST, GObject)
 
 KsRecordList  *ks_record_list_new (KsStore              *store);
+void           ks_record_list_new_async (KsStore              *store,
+                                         const KsRecordFilter *filter,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+KsRecordList  *ks_record_list_new_finish (GAsyncResult *result,
+                                          GError      **error);
 void           ks_record_list_set_sort (KsRecordList *self,
                                         KsRecordSort  sort,
                                         gboolean      descending);
