@@ -53,6 +53,7 @@
 #define PERIOD_MAX 14
 #define N_PERIODS (PERIOD_MAX - PERIOD_MIN + 1)
 #define TRACE_LEN 12
+#define HOLE_AREA 40        /* pores and dust, pixels at 500 dpi: a ridge 5 px wide, 8 long */
 
 typedef struct
 {
@@ -490,6 +491,51 @@ enhance_binarise (Ctx *c)
       }
 }
 
+/* Fills lakes and removes islands: 8-connected components of valley (sweat pores, a ridge's
+ * white dots) or of ridge (dust, a dot between ridges) smaller than max_area pixels take the
+ * value around them. Each would otherwise thin into a small loop or a dot, i.e. two false
+ * bifurcations or two false endings (the "holes" and "islands" of Maltoni et al., ch. 3.8). */
+static void
+fill_small_components (Ctx *c, int max_area)
+{
+  int w = c->w, h = c->h;
+  gsize n = (gsize)w * h;
+  g_autofree guint8 *seen = g_new0 (guint8, n);
+  g_autofree int *comp = g_new (int, n);
+
+  for (int value = 0; value <= 1; value++)
+    {
+      memset (seen, 0, n);
+      for (gsize s = 0; s < n; s++)
+        {
+          int len = 0, head = 0;
+          gboolean touches_frame = FALSE;
+          if (seen[s] || c->ridge[s] != value)
+            continue;
+          seen[s] = 1;
+          comp[len++] = (int)s;
+          while (head < len)
+            {
+              int i = comp[head++], x = i % w, y = i / w;
+              if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+                touches_frame = TRUE;
+              for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                  {
+                    int xx = x + dx, yy = y + dy, j = yy * w + xx;
+                    if (xx < 0 || yy < 0 || xx >= w || yy >= h || seen[j] || c->ridge[j] != value)
+                      continue;
+                    seen[j] = 1;
+                    comp[len++] = j;
+                  }
+            }
+          if (len <= max_area && !touches_frame)
+            for (int k = 0; k < len; k++)
+              c->ridge[comp[k]] = (guint8) !value;
+        }
+    }
+}
+
 /* Zhang-Suen thinning; the frame stays 0. */
 static void
 thin (Ctx *c)
@@ -916,6 +962,7 @@ ks_minutiae_extract (const KsGreyImage *image, GError **error)
   ridge_period (&c);
   make_gabor (&c);
   enhance_binarise (&c);
+  fill_small_components (&c, HOLE_AREA);
   thin (&c);
   cands = find_minutiae (&c);
   clean_minutiae (&c, cands);
