@@ -219,12 +219,16 @@ orientation (Ctx *c, const float *local_std, float *bstd)
                                                / (gxx + gyy)) : 0.f;
         bstd[i] = n ? (float)(sd / n) : 0.f;
       }
-  /* smooth the doubled-angle field (normalised by energy so strong blocks do not dominate) */
+  /* smooth the doubled-angle field, each block weighted by its coherence (its reliability):
+   * normalised by energy so that contrast does not dominate, but a block of noise, a scar or a
+   * smudge, whose gradients point every way, takes its direction from the clear ridges around
+   * it instead of pulling them towards its own (reliability-weighted orientation smoothing,
+   * Maltoni et al., Handbook of Fingerprint Recognition, 3.3) */
   for (int i = 0; i < bw * bh; i++)
     {
       float e = energy[i] > 1e-6f ? energy[i] : 1.f;
-      vx[i] /= e;
-      vy[i] /= e;
+      vx[i] *= c->coh[i] / e;
+      vy[i] *= c->coh[i] / e;
     }
   smooth_blocks (vx, NULL, bw, bh, ORIENT_SMOOTH);
   smooth_blocks (vy, NULL, bw, bh, ORIENT_SMOOTH);

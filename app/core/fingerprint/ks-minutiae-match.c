@@ -549,20 +549,20 @@ compare_ordered (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
  * and DB2_B (5,760 pairs of different fingers, one impression against one; printed by
  * `bench-fingerprint-accuracy DB1_B DB2_B` as its "calibration" line). Between the points the
  * logarithm of the FMR is interpolated linearly; beyond the last one (0.1%, where 6 impostor
- * scores remain) the tail is extrapolated with the mean slope from 1% to 0.1% (8.4 score
- * points per decade; the measured points lie close to that line): FMR 0.01% at 49.6, 0.001% at
- * 58.0. The highest of the 5,760 impostor scores was 43.15.
+ * scores remain) the tail is extrapolated with the mean slope from 1% to 0.1% (7.4 score
+ * points per decade; the measured points lie close to that line): FMR 0.01% at 47.6, 0.001% at
+ * 55.0. The highest of the 5,760 impostor scores was 46.64.
  * Re-measure and update this table whenever extraction or matching changes. */
 static const struct
 {
   double score, log10_fmr;
 } calibration[] = {
   { 0.0, 0.0 },
-  { 23.90, -1.0 },
-  { 28.93, -1.523 },
-  { 32.80, -2.0 },
-  { 36.55, -2.523 },
-  { 41.21, -3.0 },
+  { 23.74, -1.0 },
+  { 28.65, -1.523 },
+  { 32.84, -2.0 },
+  { 36.84, -2.523 },
+  { 40.23, -3.0 },
 };
 
 double
