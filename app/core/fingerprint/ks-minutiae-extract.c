@@ -14,7 +14,10 @@
  *     minutiae;
  *  4. ridge period per block from the grey profile across the ridges (x-signature), smoothed;
  *  5. contextual filtering with even Gabor filters tuned to the local orientation and period;
- *  6. binarisation by the filter's sign, thinning (Zhang-Suen), crossing numbers;
+ *     blocks at the print's edge where the filter passes little of the signal (grainy
+ *     background, smudges) become background too;
+ *  6. binarisation by the filter's sign, pores and dust dots removed, thinning (Zhang-Suen),
+ *     crossing numbers;
  *  7. clean-up of false minutiae: spurs, short ridges, bridges, holes, broken ridges, clusters,
  *     and anything near the segmented border;
  *  8. direction (traced along the skeleton, refined by the orientation field), type, and a
@@ -53,6 +56,8 @@
 #define PERIOD_MAX 14
 #define N_PERIODS (PERIOD_MAX - PERIOD_MIN + 1)
 #define TRACE_LEN 12
+#define GABOR_FG_SHARE 0.3f /* see segment_by_response() */
+#define HOLE_AREA 40        /* pores and dust, pixels at 500 dpi: a ridge 5 px wide, 8 long */
 
 typedef struct
 {
@@ -66,6 +71,7 @@ typedef struct
   float *bdist;  /* per block: distance (pixels) from the block centre to background */
   guint8 *ridge; /* binarised, 1 = ridge */
   guint8 *skel;  /* thinned */
+  float *genergy; /* per block: mean squared Gabor response */
   float *gabor;  /* kernels: N_ANGLES * N_PERIODS * (2R+1)^2 */
 } Ctx;
 
@@ -213,12 +219,16 @@ orientation (Ctx *c, const float *local_std, float *bstd)
                                                / (gxx + gyy)) : 0.f;
         bstd[i] = n ? (float)(sd / n) : 0.f;
       }
-  /* smooth the doubled-angle field (normalised by energy so strong blocks do not dominate) */
+  /* smooth the doubled-angle field, each block weighted by its coherence (its reliability):
+   * normalised by energy so that contrast does not dominate, but a block of noise, a scar or a
+   * smudge, whose gradients point every way, takes its direction from the clear ridges around
+   * it instead of pulling them towards its own (reliability-weighted orientation smoothing,
+   * Maltoni et al., Handbook of Fingerprint Recognition, 3.3) */
   for (int i = 0; i < bw * bh; i++)
     {
       float e = energy[i] > 1e-6f ? energy[i] : 1.f;
-      vx[i] /= e;
-      vy[i] /= e;
+      vx[i] *= c->coh[i] / e;
+      vy[i] *= c->coh[i] / e;
     }
   smooth_blocks (vx, NULL, bw, bh, ORIENT_SMOOTH);
   smooth_blocks (vy, NULL, bw, bh, ORIENT_SMOOTH);
@@ -307,6 +317,8 @@ largest_region (guint8 *m, int bw, int bh)
     m[i] = best && !stack[i];
 }
 
+static void border_distance (Ctx *c);
+
 static void
 segment (Ctx *c, const float *bstd)
 {
@@ -324,8 +336,15 @@ segment (Ctx *c, const float *bstd)
   for (int i = 0; i < n; i++)
     c->bmask[i] = score[i] >= 0.5f;
   largest_region (c->bmask, bw, bh);
+  border_distance (c);
+}
 
-  /* distance from every block centre to the nearest background block centre (or frame) */
+/* Distance from every block centre to the nearest background block centre. */
+static void
+border_distance (Ctx *c)
+{
+  int bw = c->bw, bh = c->bh;
+
   for (int by = 0; by < bh; by++)
     for (int bx = 0; bx < bw; bx++)
       {
@@ -487,7 +506,92 @@ enhance_binarise (Ctx *c)
               }
         /* ridges are dark: negative response */
         c->ridge[y * w + x] = s < 0;
+        c->genergy[bi] += s * s / (BLK * BLK);
       }
+}
+
+/* Second segmentation pass, on the contextual filter's output: where the image holds a ridge
+ * pattern, the Gabor filter tuned to the local orientation and period passes most of the
+ * (normalised) signal; on a grainy background, smudge or latent trace, where grey-level
+ * variation and a weak orientation let the first pass through, it passes little (Shen, Kot &
+ * Koo, "Quality measures of fingerprint images", AVBPA 2001, use the same Gabor response to
+ * tell foreground from background). Blocks whose smoothed response energy is under
+ * GABOR_FG_SHARE of the print's median become background; holes inside the print are filled
+ * again, so only areas reaching the print's edge are removed. */
+static void
+segment_by_response (Ctx *c)
+{
+  int n = c->bw * c->bh, n_fg = 0;
+  g_autofree float *energy = g_memdup2 (c->genergy, sizeof (float) * n);
+  g_autofree float *weight = g_new (float, n);
+  g_autofree float *fg = g_new (float, n);
+  float median;
+
+  for (int i = 0; i < n; i++)
+    {
+      weight[i] = c->bmask[i] ? 1.f : 0.f;
+      if (c->bmask[i])
+        fg[n_fg++] = c->genergy[i];
+    }
+  if (n_fg == 0)
+    return;
+  qsort (fg, n_fg, sizeof (float), cmp_float);
+  median = fg[n_fg / 2];
+  smooth_blocks (energy, weight, c->bw, c->bh, 1.5f);
+  for (int i = 0; i < n; i++)
+    if (c->bmask[i] && energy[i] < GABOR_FG_SHARE * median)
+      c->bmask[i] = 0;
+  largest_region (c->bmask, c->bw, c->bh);
+  border_distance (c);
+  for (int y = 0; y < c->h; y++)
+    for (int x = 0; x < c->w; x++)
+      if (!c->bmask[MIN (y / BLK, c->bh - 1) * c->bw + MIN (x / BLK, c->bw - 1)])
+        c->ridge[y * c->w + x] = 0;
+}
+
+/* Fills lakes and removes islands: 8-connected components of valley (sweat pores, a ridge's
+ * white dots) or of ridge (dust, a dot between ridges) smaller than max_area pixels take the
+ * value around them. Each would otherwise thin into a small loop or a dot, i.e. two false
+ * bifurcations or two false endings (the "holes" and "islands" of Maltoni et al., ch. 3.8). */
+static void
+fill_small_components (Ctx *c, int max_area)
+{
+  int w = c->w, h = c->h;
+  gsize n = (gsize)w * h;
+  g_autofree guint8 *seen = g_new0 (guint8, n);
+  g_autofree int *comp = g_new (int, n);
+
+  for (int value = 0; value <= 1; value++)
+    {
+      memset (seen, 0, n);
+      for (gsize s = 0; s < n; s++)
+        {
+          int len = 0, head = 0;
+          gboolean touches_frame = FALSE;
+          if (seen[s] || c->ridge[s] != value)
+            continue;
+          seen[s] = 1;
+          comp[len++] = (int)s;
+          while (head < len)
+            {
+              int i = comp[head++], x = i % w, y = i / w;
+              if (x == 0 || y == 0 || x == w - 1 || y == h - 1)
+                touches_frame = TRUE;
+              for (int dy = -1; dy <= 1; dy++)
+                for (int dx = -1; dx <= 1; dx++)
+                  {
+                    int xx = x + dx, yy = y + dy, j = yy * w + xx;
+                    if (xx < 0 || yy < 0 || xx >= w || yy >= h || seen[j] || c->ridge[j] != value)
+                      continue;
+                    seen[j] = 1;
+                    comp[len++] = j;
+                  }
+            }
+          if (len <= max_area && !touches_frame)
+            for (int k = 0; k < len; k++)
+              c->ridge[comp[k]] = (guint8) !value;
+        }
+    }
 }
 
 /* Zhang-Suen thinning; the frame stays 0. */
@@ -887,6 +991,7 @@ ks_minutiae_extract (const KsGreyImage *image, GError **error)
   c.period = g_new0 (float, (gsize)c.bw * c.bh);
   c.bmask = g_new0 (guint8, (gsize)c.bw * c.bh);
   c.bdist = g_new0 (float, (gsize)c.bw * c.bh);
+  c.genergy = g_new0 (float, (gsize)c.bw * c.bh);
   local_std = g_new (float, n);
   bstd = g_new (float, (gsize)c.bw * c.bh);
 
@@ -916,6 +1021,8 @@ ks_minutiae_extract (const KsGreyImage *image, GError **error)
   ridge_period (&c);
   make_gabor (&c);
   enhance_binarise (&c);
+  segment_by_response (&c);
+  fill_small_components (&c, HOLE_AREA);
   thin (&c);
   cands = find_minutiae (&c);
   clean_minutiae (&c, cands);
@@ -975,6 +1082,7 @@ out:
   g_free (c.period);
   g_free (c.bmask);
   g_free (c.bdist);
+  g_free (c.genergy);
   g_free (c.gabor);
   return t;
 }
