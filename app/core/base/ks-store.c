@@ -367,10 +367,11 @@ static const char *const migrations[] = {
 
   /* 9: the review list under 50 ms at a million records (bench-review). Two filters at once
    * (a state or decision and a district or operator) count and page on one index, in the
-   * list's default order. An ID or CNIC search in date order reads its range from an index
-   * that also holds the date (a few matches, sorted) or walks the date index, which also holds
-   * the ID and the CNIC (after the rowid, so it still orders ties as the list does), testing
-   * each entry (many matches): neither reads the table. */
+   * list's default order. An ID, CNIC or name search in date order reads its range from an
+   * index that also holds the date (a few matches, sorted); an ID or CNIC search with many
+   * matches walks the date index instead, which also holds the ID and the CNIC (after the
+   * rowid, so it still orders ties as the list does), testing each entry. Neither way reads
+   * the table. */
   "CREATE INDEX records_district_state ON records (district, state, submitted_at);"
   "CREATE INDEX records_district_decision ON records (district, decision, submitted_at);"
   "CREATE INDEX records_operator_state ON records (operator, state, submitted_at);"
@@ -378,7 +379,9 @@ static const char *const migrations[] = {
   "DROP INDEX records_submitted;"
   "CREATE INDEX records_submitted ON records (submitted_at, id, kp_id, cnic);"
   "CREATE INDEX records_kp_id_submitted ON records (kp_id, submitted_at);"
-  "CREATE INDEX records_cnic_submitted ON records (cnic, submitted_at);",
+  "CREATE INDEX records_cnic_submitted ON records (cnic, submitted_at);"
+  "CREATE INDEX records_name_submitted ON records (full_name COLLATE NOCASE, submitted_at);"
+  "CREATE INDEX records_name_ur_submitted ON records (full_name_ur, submitted_at);",
 };
 
 /* Version 7. Before payloads carried each identifier in one documented form, the registry
