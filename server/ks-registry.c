@@ -26,6 +26,7 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 
+#include "ks-registry-commit.h"
 #include "ks-registry-guard.h"
 #include "ks-registry-store.h"
 #include "ks-sync-protocol.h"
@@ -76,6 +77,7 @@ static const char *const fault_names[] = {
 typedef struct
 {
   KsRegistryStore *store;
+  KsRegistryCommit *commit;
   char *key_file;
   KsTrustList *trust;
   char *root_id;
@@ -505,6 +507,7 @@ handle_provision (SoupServer        *server,
         return;
       }
   }
+  ks_registry_commit_flush (reg->commit);
   if (!reg->store->vtable->begin (reg->store, &error))
     goto fail;
   if (!reg->store->vtable->claim_code (reg->store, code, kid, &error))
@@ -636,6 +639,7 @@ resolve_processing (gpointer data)
 {
   Registry *reg = data;
 
+  ks_registry_commit_flush (reg->commit);
   reg->store->vtable->resolve_processing (reg->store);
   return G_SOURCE_REMOVE;
 }
@@ -884,15 +888,29 @@ handle_batch (SoupServer        *server,
       return;
     }
 
+  /* Checked before anything is stored: refusing this request must not undo the others that
+   * share its transaction. */
+  for (guint i = 0; batch && i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (records, i);
+      JsonObject *rec = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+
+      if (rec == NULL || string_member (rec, "kp_id") == NULL)
+        {
+          answer_error (msg, 400, "bad-request", "Each record needs a kp_id.");
+          return;
+        }
+    }
+
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "server_time");
   json_builder_add_int_value (b, now_seconds ());
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
 
-  /* The whole batch is one transaction, committed before the answer leaves: an answer the
-   * station receives is durable. */
-  if (!reg->store->vtable->begin (reg->store, &error))
+  /* The request joins the group's transaction (ks-registry-commit.c), and its answer leaves
+   * only once that is committed: an answer the station receives is durable. */
+  if (!ks_registry_commit_join (reg->commit, &error))
     goto fail;
   stop_at = fault == FAULT_EXIT_MID_BATCH ? n / 2 : n;
   for (guint i = 0; i < n; i++)
@@ -908,17 +926,11 @@ handle_batch (SoupServer        *server,
         }
       if (batch)
         {
-          JsonObject *rec = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+          JsonObject *rec = json_node_get_object (item);
 
-          if (rec == NULL || string_member (rec, "kp_id") == NULL)
-            {
-              reg->store->vtable->rollback (reg->store);
-              answer_error (msg, 400, "bad-request", "Each record needs a kp_id.");
-              return;
-            }
           if (!judge_record (reg, station->kid, rec, fault == FAULT_DEFER, &v, &error))
             {
-              reg->store->vtable->rollback (reg->store);
+              ks_registry_commit_abort (reg->commit);
               goto fail;
             }
           add_verdict (b, string_member (rec, "kp_id"), &v);
@@ -932,8 +944,6 @@ handle_batch (SoupServer        *server,
           add_verdict (b, kp_id ? kp_id : "", &v);
         }
     }
-  if (!reg->store->vtable->commit (reg->store, &error))
-    goto fail;
   json_builder_end_array (b);
   json_builder_end_object (b);
 
@@ -946,6 +956,8 @@ handle_batch (SoupServer        *server,
       g_autoptr(JsonNode) root = json_builder_get_root (b);
       g_autofree char *json = NULL;
 
+      /* Damaged on the way, after the registry stored it. */
+      ks_registry_commit_flush (reg->commit);
       json_generator_set_root (gen, root);
       json = json_generator_to_data (gen, NULL);
       if (fault == FAULT_TRUNCATE)
@@ -959,12 +971,21 @@ handle_batch (SoupServer        *server,
         }
       return;
     }
-  set_json (msg, 200, b);
   if (fault == FAULT_SLOW)
     {
+      ks_registry_commit_flush (reg->commit);
+      set_json (msg, 200, b);
       soup_server_message_pause (msg);
       g_timeout_add (reg->delay_ms, resume_message, g_object_ref (msg));
+      return;
     }
+  {
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+    json_generator_set_root (gen, root);
+    ks_registry_commit_add (reg->commit, msg, json_generator_to_data (gen, NULL));
+  }
   return;
 
 fail:
@@ -1052,6 +1073,7 @@ handle_revocations (SoupServer        *server,
       ks_trust_list_revoke_credential (reg->trust, &rev);
     }
   trust_json = ks_trust_list_to_json (reg->trust);
+  ks_registry_commit_flush (reg->commit);
   if (!reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, &error))
     {
       g_printerr ("khyber-registry: %s\n", error->message);
@@ -1210,6 +1232,7 @@ main (int    argc,
       return 1;
     }
 
+  reg.commit = ks_registry_commit_new (reg.store);
   server = soup_server_new ("tls-certificate", tls, "server-header", "khyber-registry", NULL);
   limits.max_connections = max_connections;
   limits.max_connections_per_address = max_per_address;
@@ -1243,6 +1266,7 @@ main (int    argc,
   g_unix_signal_add (SIGTERM, quit_loop, loop);
   g_unix_signal_add (SIGINT, quit_loop, loop);
   g_main_loop_run (loop);
+  ks_registry_commit_free (reg.commit);
   g_clear_object (&server);
   ks_registry_guard_free (guard);
 
