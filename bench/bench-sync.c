@@ -1,6 +1,9 @@
 /* bench-sync.c: records per second synced to a loopback registry
  *
- *   build/bench/bench-sync [RECORDS]       (default 10000)
+ *   build/bench/bench-sync [RECORDS [DELAY_MS]]    (default 10000 records, no delay)
+ *
+ * DELAY_MS holds each of the registry's answers back that long after the batch is stored, as
+ * a slow link or a slow disk does: then the rate shows how well batches overlap.
  *
  * Each record carries four fake fingerprint templates of 6 KB (sealed to the registry's key on
  * the way). The same run then POSTs bodies of the same shape and size with plain libcurl over
@@ -168,6 +171,7 @@ main (int    argc,
       char **argv)
 {
   guint n = argc > 1 ? (guint)g_ascii_strtoull (argv[1], NULL, 10) : 10000;
+  guint delay_ms = argc > 2 ? (guint)g_ascii_strtoull (argv[2], NULL, 10) : 0;
   g_autoptr(KsTestRegistry) reg = NULL;
   g_autoptr(KsTestStation) st = NULL;
   g_autoptr(GPtrArray) bodies = NULL;
@@ -199,6 +203,8 @@ main (int    argc,
   ks_test_station_add (st, 0, n, KS_RECORD_STATE_APPROVED);
   printf ("made %u approved records in %.2f s\n", n, (g_get_monotonic_time () - start) / 1e6);
 
+  if (delay_ms > 0)
+    ks_test_registry_fault (reg, "slow", G_MAXINT32, delay_ms);
   st_cpu = station_cpu ();
   reg_cpu = registry_cpu (reg);
   start = g_get_monotonic_time ();
@@ -221,8 +227,8 @@ main (int    argc,
   plain_st_cpu = station_cpu () - plain_st_cpu;
   plain_reg_cpu = registry_cpu (reg) - plain_reg_cpu;
 
-  printf ("records: %u, %d templates of %d bytes each, batches of %d\n", n, TEMPLATES,
-          TEMPLATE_BYTES, BATCH);
+  printf ("records: %u, %d templates of %d bytes each, batches of %d, answers held %u ms\n", n,
+          TEMPLATES, TEMPLATE_BYTES, BATCH, delay_ms);
   printf ("sync engine:  %.2f s, %.0f records/s (signed, sealed, stored, acknowledged)\n",
           sync_s, n / sync_s);
   printf ("plain libcurl: %.2f s, %.0f records/s, %.1f MB gzip bodies, %.1f MB/s\n", plain_s,

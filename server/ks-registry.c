@@ -1188,7 +1188,8 @@ handle_batch (SoupServer        *server,
 
   /* A fault that plays with the connection stays on this thread, as does everything when
    * there is no worker. */
-  if (reg->workers != NULL && (w->fault == FAULT_NONE || w->fault == FAULT_DEFER))
+  if (reg->workers != NULL
+      && (w->fault == FAULT_NONE || w->fault == FAULT_DEFER || w->fault == FAULT_SLOW))
     {
       w->paused = TRUE;
       soup_server_message_pause (msg);
