@@ -1,12 +1,18 @@
 /* bench-sync.c: records per second synced to a loopback registry
  *
- *   build/bench/bench-sync [RECORDS]       (default 10000)
+ *   build/bench/bench-sync [RECORDS [DELAY_MS]]    (default 10000 records, no delay)
+ *
+ * DELAY_MS holds each of the registry's answers back that long after the batch is stored, as
+ * a slow link or a slow disk does: then the rate shows how well batches overlap.
  *
  * Each record carries four fake fingerprint templates of 6 KB (sealed to the registry's key on
  * the way). The same run then POSTs bodies of the same shape and size with plain libcurl over
  * one reused TLS connection to a registry endpoint that reads and discards them: the transport
  * ceiling. The ratio says what the engine's own work (SQLite bookkeeping, sealing, hashing,
  * signing, the registry's checks and storage) costs on top of moving the bytes.
+ *
+ * It also prints the processor time each side spent per record: on a busy machine the rate
+ * says how much processor the run got, the processor time what the work costs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +22,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -39,6 +47,36 @@ fake_templates (const char *kp_id,
   crypto_generichash (seed, sizeof seed, (const guint8 *)kp_id, strlen (kp_id), NULL, 0);
   randombytes_buf_deterministic (blob, TEMPLATES * TEMPLATE_BYTES, seed);
   return g_bytes_new_take (blob, TEMPLATES * TEMPLATE_BYTES);
+}
+
+/* Processor seconds (all threads) of this process, or of the registry's. */
+static double
+station_cpu (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
+         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static double
+registry_cpu (KsTestRegistry *reg)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat",
+                                           g_subprocess_get_identifier (reg->process));
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* After "pid (comm)": state is field 3, utime and stime are fields 14 and 15. */
+  fields = g_strsplit (end + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
 }
 
 static size_t
@@ -133,6 +171,7 @@ main (int    argc,
       char **argv)
 {
   guint n = argc > 1 ? (guint)g_ascii_strtoull (argv[1], NULL, 10) : 10000;
+  guint delay_ms = argc > 2 ? (guint)g_ascii_strtoull (argv[2], NULL, 10) : 0;
   g_autoptr(KsTestRegistry) reg = NULL;
   g_autoptr(KsTestStation) st = NULL;
   g_autoptr(GPtrArray) bodies = NULL;
@@ -141,7 +180,7 @@ main (int    argc,
   guint8 box_pk[crypto_box_PUBLICKEYBYTES];
   KsSyncCounts counts;
   guint64 plain_bytes;
-  double sync_s, plain_s;
+  double sync_s, plain_s, st_cpu, reg_cpu, plain_st_cpu, plain_reg_cpu;
   gint64 start;
 
   setlocale (LC_ALL, "");
@@ -164,10 +203,16 @@ main (int    argc,
   ks_test_station_add (st, 0, n, KS_RECORD_STATE_APPROVED);
   printf ("made %u approved records in %.2f s\n", n, (g_get_monotonic_time () - start) / 1e6);
 
+  if (delay_ms > 0)
+    ks_test_registry_fault (reg, "slow", G_MAXINT32, delay_ms);
+  st_cpu = station_cpu ();
+  reg_cpu = registry_cpu (reg);
   start = g_get_monotonic_time ();
   g_assert_true (ks_test_station_sync (st, &error));
   g_assert_no_error (error);
   sync_s = (g_get_monotonic_time () - start) / 1e6;
+  st_cpu = station_cpu () - st_cpu;
+  reg_cpu = registry_cpu (reg) - reg_cpu;
   g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
   g_assert_cmpint (counts.acknowledged, ==, n);
   g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, n);
@@ -176,14 +221,21 @@ main (int    argc,
   g_assert_cmpint (sodium_hex2bin (box_pk, sizeof box_pk, box_hex, strlen (box_hex), NULL, NULL,
                                    NULL), ==, 0);
   bodies = build_bodies (n, box_pk);
+  plain_st_cpu = station_cpu ();
+  plain_reg_cpu = registry_cpu (reg);
   plain_s = plain_upload (reg, bodies, &plain_bytes);
+  plain_st_cpu = station_cpu () - plain_st_cpu;
+  plain_reg_cpu = registry_cpu (reg) - plain_reg_cpu;
 
-  printf ("records: %u, %d templates of %d bytes each, batches of %d\n", n, TEMPLATES,
-          TEMPLATE_BYTES, BATCH);
+  printf ("records: %u, %d templates of %d bytes each, batches of %d, answers held %u ms\n", n,
+          TEMPLATES, TEMPLATE_BYTES, BATCH, delay_ms);
   printf ("sync engine:  %.2f s, %.0f records/s (signed, sealed, stored, acknowledged)\n",
           sync_s, n / sync_s);
   printf ("plain libcurl: %.2f s, %.0f records/s, %.1f MB gzip bodies, %.1f MB/s\n", plain_s,
           n / plain_s, plain_bytes / 1e6, plain_bytes / 1e6 / plain_s);
+  printf ("processor time per record: engine %.0f us station + %.0f us registry, plain "
+          "%.0f us + %.0f us\n", st_cpu / n * 1e6, reg_cpu / n * 1e6, plain_st_cpu / n * 1e6,
+          plain_reg_cpu / n * 1e6);
   printf ("ratio engine/plain: %.2f\n", (n / sync_s) / (n / plain_s));
   return 0;
 }

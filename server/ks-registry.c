@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "ks-registry-config.h"
+#include "ks-registry-commit.h"
 #include "ks-registry-guard.h"
 #include "ks-registry-store.h"
 #include "ks-sync-protocol.h"
@@ -77,6 +78,8 @@ static const char *const fault_names[] = {
 typedef struct
 {
   KsRegistryStore *store;
+  KsRegistryCommit *commit;
+  GThreadPool *workers;     /* examine batches off the main thread (ks-registry.c, Work) */
   char *key_file;
   KsTrustList *trust;
   char *root_id;
@@ -283,15 +286,22 @@ registry_load_keys (Registry *reg,
 
 /* Station authentication ****************************************************************/
 
-/* The body, inflated when gzip: answers the request and returns %NULL when it is damaged
- * (400), inflates past @max_len (a gzip bomb: 413) or is in another encoding (415). */
-static GBytes *
-request_body (SoupServerMessage *msg,
-              gsize              max_len)
+/* Why a request is refused, as an HTTP answer: found on any thread, answered on the main one. */
+typedef struct
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  g_autoptr(GBytes) raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
+  guint status;
+  const char *code;
+  const char *message;
+} Refusal;
+
+/* The body, inflated when gzip; %NULL, with @refusal set, when it is damaged (400), inflates
+ * past @max_len (a gzip bomb: 413) or is in another encoding (415). Any thread. */
+static GBytes *
+inflate_body (const char *encoding,
+              GBytes     *raw,
+              gsize       max_len,
+              Refusal    *refusal)
+{
   gboolean too_large = FALSE;
   GBytes *body;
 
@@ -300,25 +310,77 @@ request_body (SoupServerMessage *msg,
       body = ks_sync_gunzip (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), max_len,
                              &too_large);
       if (body == NULL && too_large)
-        answer_error (msg, 413, "too-large", "The request body inflates past what the "
-                      "registry accepts.");
+        *refusal = (Refusal) { 413, "too-large", "The request body inflates past what the "
+                               "registry accepts." }
+      ;
       else if (body == NULL)
-        answer_error (msg, 400, "bad-request", "The gzip body is damaged.");
+        *refusal = (Refusal) { 400, "bad-request", "The gzip body is damaged." }
+      ;
       return body;
     }
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "identity") != 0)
     {
-      answer_error (msg, 415, "unsupported-media-type", "Bodies are sent as JSON, plain or "
-                    "with Content-Encoding: gzip.");
+      *refusal = (Refusal) { 415, "unsupported-media-type", "Bodies are sent as JSON, plain or "
+                             "with Content-Encoding: gzip." };
       return NULL;
     }
   if (g_bytes_get_size (raw) > max_len)
     {
-      answer_error (msg, 413, "too-large", "The request body is larger than the registry "
-                    "accepts.");
+      *refusal = (Refusal) { 413, "too-large", "The request body is larger than the registry "
+                             "accepts." };
       return NULL;
     }
-  return g_steal_pointer (&raw);
+  return g_bytes_ref (raw);
+}
+
+/* Any thread. */
+static gboolean
+verify_signature (const char *method,
+                  const char *path,
+                  const char *timestamp,
+                  const char *signature,
+                  const char *public_key_hex,
+                  GBytes     *body,
+                  Refusal    *refusal)
+{
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  gsize got = 0;
+  gint64 when = timestamp ? g_ascii_strtoll (timestamp, NULL, 10) : 0;
+
+  if (ABS (when - now_seconds ()) > KS_SYNC_MAX_SKEW_SECONDS)
+    {
+      *refusal = (Refusal) { 401, "clock-skew", "The station's clock differs from the "
+                             "registry's by more than 5 minutes." };
+      return FALSE;
+    }
+  if (public_key_hex == NULL
+      || sodium_hex2bin (pk, sizeof pk, public_key_hex, strlen (public_key_hex), NULL, &got,
+                         NULL) != 0
+      || got != sizeof pk
+      || !ks_sync_verify_request (pk, method, path, timestamp, g_bytes_get_data (body, NULL),
+                                  g_bytes_get_size (body), signature))
+    {
+      *refusal = (Refusal) { 401, "bad-signature", "The request's signature does not verify "
+                             "against the station's registered key." };
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The body, inflated: answers the request and returns %NULL when it is refused. */
+static GBytes *
+request_body (SoupServerMessage *msg,
+              gsize              max_len)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  Refusal refusal = { 0 };
+  GBytes *body = inflate_body (soup_message_headers_get_one (headers, "Content-Encoding"), raw,
+                               max_len, &refusal);
+
+  if (body == NULL)
+    answer_error (msg, refusal.status, refusal.code, refusal.message);
+  return body;
 }
 
 static gboolean
@@ -328,28 +390,14 @@ check_signature (SoupServerMessage *msg,
                  GBytes            *body)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  guint8 pk[crypto_sign_PUBLICKEYBYTES];
-  gsize got = 0;
-  const char *timestamp = soup_message_headers_get_one (headers, KS_SYNC_HEADER_TIMESTAMP);
-  gint64 when = timestamp ? g_ascii_strtoll (timestamp, NULL, 10) : 0;
+  Refusal refusal = { 0 };
 
-  if (ABS (when - now_seconds ()) > KS_SYNC_MAX_SKEW_SECONDS)
+  if (!verify_signature (soup_server_message_get_method (msg), path,
+                         soup_message_headers_get_one (headers, KS_SYNC_HEADER_TIMESTAMP),
+                         soup_message_headers_get_one (headers, KS_SYNC_HEADER_SIGNATURE),
+                         public_key_hex, body, &refusal))
     {
-      answer_error (msg, 401, "clock-skew", "The station's clock differs from the registry's "
-                    "by more than 5 minutes.");
-      return FALSE;
-    }
-  if (public_key_hex == NULL
-      || sodium_hex2bin (pk, sizeof pk, public_key_hex, strlen (public_key_hex), NULL, &got,
-                         NULL) != 0
-      || got != sizeof pk
-      || !ks_sync_verify_request (pk, soup_server_message_get_method (msg), path, timestamp,
-                                  g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                  soup_message_headers_get_one (headers,
-                                                                KS_SYNC_HEADER_SIGNATURE)))
-    {
-      answer_error (msg, 401, "bad-signature", "The request's signature does not verify "
-                    "against the station's registered key.");
+      answer_error (msg, refusal.status, refusal.code, refusal.message);
       return FALSE;
     }
   return TRUE;
@@ -506,6 +554,7 @@ handle_provision (SoupServer        *server,
         return;
       }
   }
+  ks_registry_commit_flush (reg->commit);
   if (!reg->store->vtable->begin (reg->store, &error))
     goto fail;
   if (!reg->store->vtable->claim_code (reg->store, code, kid, &error))
@@ -637,6 +686,7 @@ resolve_processing (gpointer data)
 {
   Registry *reg = data;
 
+  ks_registry_commit_flush (reg->commit);
   reg->store->vtable->resolve_processing (reg->store);
   return G_SOURCE_REMOVE;
 }
@@ -715,36 +765,104 @@ set_verdict (KsRegistryVerdict *v,
   v->reason = g_strdup (reason);
 }
 
-/* The verdict for one record; stores it when the ID is new. */
+/* What a record says about itself, found without the store: run on a worker thread, where
+ * the sealed fingers are opened and hashed (the costly part of a batch) for several batches
+ * side by side while the main thread stores others. */
+typedef struct
+{
+  KsRegistrySubmission sub;  /* strings borrowed from the batch's parsed body */
+  GBytes *sealed;
+  char *cnic;
+  char *expected;            /* the content hash the record must carry */
+  const char *refusal;       /* why it is refused whatever the store holds, or NULL */
+} Exam;
+
+static void
+exam_clear (Exam *e)
+{
+  g_clear_pointer (&e->sealed, g_bytes_unref);
+  g_clear_pointer (&e->cnic, g_free);
+  g_clear_pointer (&e->expected, g_free);
+}
+
+static void
+examine_record (Registry   *reg,
+                JsonObject *rec,
+                Exam       *e)
+{
+  g_autoptr(JsonObject) payload = NULL;
+  g_autoptr(GBytes) payload_bytes = NULL;
+  g_autofree char *bio_hash = NULL;
+  const char *sealed_b64;
+  const char *payload_refusal = NULL;
+
+  e->sub.kp_id = string_member (rec, "kp_id");
+  e->sub.content_hash = string_member (rec, "content_hash");
+  e->sub.decision = string_member (rec, "decision");
+  e->sub.reason = string_member (rec, "reason");
+  e->sub.decided_by = string_member (rec, "decided_by");
+  e->sub.decided_at = json_object_get_int_member_with_default (rec, "decided_at", 0);
+  e->sub.payload = string_member (rec, "payload");
+  sealed_b64 = string_member (rec, "biometrics_sealed");
+
+  if (e->sub.payload != NULL)
+    {
+      payload_bytes = g_bytes_new_static (e->sub.payload, strlen (e->sub.payload));
+      payload = parse_object (payload_bytes);
+    }
+  /* The station's own validators decide (ks_sync_payload_check): what a station accepts and
+   * sends in the documented form passes here, and nothing else does. */
+  if (payload != NULL)
+    payload_refusal = ks_sync_payload_check (e->sub.payload, &e->cnic);
+  e->sub.cnic = e->cnic;
+
+  if (sealed_b64 != NULL)
+    {
+      gsize sealed_len = 0;
+      guchar *raw = g_base64_decode (sealed_b64, &sealed_len);
+
+      e->sealed = g_bytes_new_take (raw, sealed_len);
+      if (sealed_len > crypto_box_SEALBYTES)
+        {
+          gsize plain_len = sealed_len - crypto_box_SEALBYTES;
+          g_autofree guint8 *plain = g_malloc (plain_len);
+
+          if (crypto_box_seal_open (plain, raw, sealed_len, reg->box_pk, reg->box_sk) == 0)
+            bio_hash = ks_sync_sha256_hex (plain, plain_len);
+          sodium_memzero (plain, plain_len);
+        }
+    }
+  e->sub.biometrics_sealed = e->sealed;
+
+  if (payload != NULL && e->sub.decision != NULL)
+    e->expected = ks_sync_content_hash_full (e->sub.decision, e->sub.reason, e->sub.payload,
+                                             bio_hash);
+
+  if (payload == NULL || (g_strcmp0 (e->sub.decision, "approved") != 0
+                          && g_strcmp0 (e->sub.decision, "rejected") != 0))
+    e->refusal = "invalid-payload";
+  else if (e->sealed != NULL && bio_hash == NULL)
+    e->refusal = "biometrics-unreadable";
+  else if (g_strcmp0 (e->expected, e->sub.content_hash) != 0)
+    e->refusal = "content-hash-mismatch";
+  else
+    e->refusal = payload_refusal;
+}
+
+/* The verdict for one examined record; stores it when the ID is new. Main thread, inside the
+ * group's transaction. */
 static gboolean
 judge_record (Registry          *reg,
               const char        *station_kid,
-              JsonObject        *rec,
+              const Exam        *e,
               gboolean           defer,
               KsRegistryVerdict *v,
               GError           **error)
 {
-  KsRegistrySubmission sub = { 0 };
-  g_autoptr(JsonObject) payload = NULL;
-  g_autoptr(GBytes) payload_bytes = NULL;
-  g_autoptr(GBytes) sealed = NULL;
-  g_autofree char *bio_hash = NULL;
-  g_autofree char *expected = NULL;
+  KsRegistrySubmission sub = e->sub;
   g_autofree char *other = NULL;
-  const char *sealed_b64;
-  g_autofree char *cnic = NULL;
-  const char *payload_refusal = NULL;
 
-  sub.kp_id = string_member (rec, "kp_id");
   sub.station_kid = station_kid;
-  sub.content_hash = string_member (rec, "content_hash");
-  sub.decision = string_member (rec, "decision");
-  sub.reason = string_member (rec, "reason");
-  sub.decided_by = string_member (rec, "decided_by");
-  sub.decided_at = json_object_get_int_member_with_default (rec, "decided_at", 0);
-  sub.payload = string_member (rec, "payload");
-  sealed_b64 = string_member (rec, "biometrics_sealed");
-
   if (reg->store->vtable->lookup (reg->store, sub.kp_id, v)
       && !(g_strcmp0 (v->status, "rejected") == 0
            && g_strcmp0 (v->content_hash, sub.content_hash) != 0))
@@ -763,49 +881,10 @@ judge_record (Registry          *reg,
       return TRUE;
     }
 
-  if (sub.payload != NULL)
-    {
-      payload_bytes = g_bytes_new_static (sub.payload, strlen (sub.payload));
-      payload = parse_object (payload_bytes);
-    }
-  /* The station's own validators decide (ks_sync_payload_check): what a station accepts and
-   * sends in the documented form passes here, and nothing else does. */
-  if (payload != NULL)
-    payload_refusal = ks_sync_payload_check (sub.payload, &cnic);
-  sub.cnic = cnic;
-
-  if (sealed_b64 != NULL)
-    {
-      gsize sealed_len = 0;
-      guchar *raw = g_base64_decode (sealed_b64, &sealed_len);
-
-      sealed = g_bytes_new_take (raw, sealed_len);
-      if (sealed_len > crypto_box_SEALBYTES)
-        {
-          gsize plain_len = sealed_len - crypto_box_SEALBYTES;
-          g_autofree guint8 *plain = g_malloc (plain_len);
-
-          if (crypto_box_seal_open (plain, raw, sealed_len, reg->box_pk, reg->box_sk) == 0)
-            bio_hash = ks_sync_sha256_hex (plain, plain_len);
-          sodium_memzero (plain, plain_len);
-        }
-    }
-  sub.biometrics_sealed = sealed;
-
-  if (payload != NULL && sub.decision != NULL)
-    expected = ks_sync_content_hash_full (sub.decision, sub.reason, sub.payload, bio_hash);
-
-  if (payload == NULL || (g_strcmp0 (sub.decision, "approved") != 0
-                          && g_strcmp0 (sub.decision, "rejected") != 0))
-    set_verdict (v, "rejected", NULL, "invalid-payload");
-  else if (sealed != NULL && bio_hash == NULL)
-    set_verdict (v, "rejected", NULL, "biometrics-unreadable");
-  else if (g_strcmp0 (expected, sub.content_hash) != 0)
-    set_verdict (v, "rejected", NULL, "content-hash-mismatch");
-  else if (payload_refusal != NULL)
-    set_verdict (v, "rejected", NULL, payload_refusal);
+  if (e->refusal != NULL)
+    set_verdict (v, "rejected", NULL, e->refusal);
   else if (g_strcmp0 (sub.decision, "approved") == 0
-           && (other = reg->store->vtable->find_cnic (reg->store, cnic)) != NULL)
+           && (other = reg->store->vtable->find_cnic (reg->store, sub.cnic)) != NULL)
     set_verdict (v, "duplicate", other, "cnic-enrolled");
   else
     set_verdict (v, defer ? "processing" : "accepted", NULL, NULL);
@@ -820,38 +899,127 @@ judge_record (Registry          *reg,
   return reg->store->vtable->insert (reg->store, &sub, v, error);
 }
 
-static void
-handle_batch (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
+/* One batch or status query on its way: what the main thread copied from the request, then
+ * what the worker found. */
+typedef struct
 {
-  Registry *reg = user_data;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(KsRegistryStation) station = NULL;
-  g_autoptr(JsonObject) req = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GError) error = NULL;
-  JsonNode *records_node;
-  JsonArray *records;
-  gboolean batch = g_str_equal (path, "/v1/records/batch");
-  guint n, stop_at;
+  Registry *reg;
+  SoupServerMessage *msg;
+  gboolean paused;
+  gboolean batch;
+  char *path;
+  KsRegistryStation *station;
   Fault fault;
+  GBytes *raw;
+  char *encoding;
+  char *timestamp;
+  char *signature;
 
-  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
-    {
-      answer_error (msg, 405, "bad-request", "Use POST.");
-      return;
-    }
-  /* Who sends it first, from the headers; then the body, inflated within bounds; then the
-   * signature over it. Only a signed body is parsed. */
-  if (!(station = authenticate (reg, msg))
-      || !(body = request_body (msg, batch ? MAX_BODY_BYTES : MAX_SMALL_BODY_BYTES))
-      || !check_signature (msg, path, station->public_key_hex, body))
+  Refusal refusal;           /* status 0: none */
+  JsonObject *req;
+  JsonArray *records;        /* borrowed from @req */
+  GArray *exams;             /* (element-type Exam) batches only */
+} Work;
+
+static void
+work_free (Work *w)
+{
+  g_object_unref (w->msg);
+  g_free (w->path);
+  ks_registry_station_free (w->station);
+  g_clear_pointer (&w->raw, g_bytes_unref);
+  g_free (w->encoding);
+  g_free (w->timestamp);
+  g_free (w->signature);
+  g_clear_pointer (&w->exams, g_array_unref);
+  g_clear_pointer (&w->req, json_object_unref);
+  g_free (w);
+}
+
+static void
+refuse (Work       *w,
+        guint       status,
+        const char *code,
+        const char *message)
+{
+  w->refusal.status = status;
+  w->refusal.code = code;
+  w->refusal.message = message;
+}
+
+/* Inflate, check the signature, parse, examine each record: no store, any thread. Only a
+ * signed body is parsed. */
+static void
+prepare_work (Work *w)
+{
+  g_autoptr(GBytes) body = inflate_body (w->encoding, w->raw,
+                                         w->batch ? MAX_BODY_BYTES : MAX_SMALL_BODY_BYTES,
+                                         &w->refusal);
+  JsonNode *records_node;
+  guint n;
+
+  g_clear_pointer (&w->raw, g_bytes_unref);
+  if (body == NULL
+      || !verify_signature (SOUP_METHOD_POST, w->path, w->timestamp, w->signature,
+                            w->station->public_key_hex, body, &w->refusal))
     return;
 
-  fault = take_fault (reg);
+  w->req = parse_object (body);
+  records_node = w->req ? json_object_get_member (w->req, w->batch ? "records" : "kp_ids")
+                        : NULL;
+  if (records_node == NULL || !JSON_NODE_HOLDS_ARRAY (records_node))
+    {
+      refuse (w, 400, "bad-request", w->batch ? "A batch needs a records array."
+                                              : "A status query needs a kp_ids array.");
+      return;
+    }
+  w->records = json_node_get_array (records_node);
+  n = json_array_get_length (w->records);
+  if (n > MAX_RECORDS_PER_REQUEST)
+    {
+      refuse (w, 413, "too-large", "At most 500 records per request.");
+      return;
+    }
+  if (!w->batch)
+    return;
+
+  /* All checked before anything is stored: refusing this request must not undo the others
+   * that share its transaction. */
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (w->records, i);
+      JsonObject *rec = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+
+      if (rec == NULL || string_member (rec, "kp_id") == NULL)
+        {
+          refuse (w, 400, "bad-request", "Each record needs a kp_id.");
+          return;
+        }
+    }
+  w->exams = g_array_sized_new (FALSE, TRUE, sizeof (Exam), n);
+  g_array_set_clear_func (w->exams, (GDestroyNotify)exam_clear);
+  g_array_set_size (w->exams, n);
+  for (guint i = 0; i < n; i++)
+    examine_record (w->reg, json_array_get_object_element (w->records, i),
+                    &g_array_index (w->exams, Exam, i));
+}
+
+/* Back on the main thread: the store, then the answer (held until the group is durable). */
+static void
+finish_work (Work *w)
+{
+  Registry *reg = w->reg;
+  SoupServerMessage *msg = w->msg;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  Fault fault = w->fault;
+  guint n, stop_at;
+
+  if (w->refusal.status != 0)
+    {
+      answer_error (msg, w->refusal.status, w->refusal.code, w->refusal.message);
+      return;
+    }
   switch (fault)
     {
     case FAULT_HTTP_500:
@@ -874,37 +1042,22 @@ handle_batch (SoupServer        *server,
       break;
     }
 
-  req = parse_object (body);
-  records_node = req ? json_object_get_member (req, batch ? "records" : "kp_ids") : NULL;
-  if (records_node == NULL || !JSON_NODE_HOLDS_ARRAY (records_node))
-    {
-      answer_error (msg, 400, "bad-request", batch ? "A batch needs a records array."
-                                                   : "A status query needs a kp_ids array.");
-      return;
-    }
-  records = json_node_get_array (records_node);
-  n = json_array_get_length (records);
-  if (n > MAX_RECORDS_PER_REQUEST)
-    {
-      answer_error (msg, 413, "too-large", "At most 500 records per request.");
-      return;
-    }
-
+  n = json_array_get_length (w->records);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "server_time");
   json_builder_add_int_value (b, now_seconds ());
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
 
-  /* The whole batch is one transaction, committed before the answer leaves: an answer the
-   * station receives is durable. */
-  if (!reg->store->vtable->begin (reg->store, &error))
+  /* The request joins the group's transaction (ks-registry-commit.c), and its answer leaves
+   * only once that is committed: an answer the station receives is durable. */
+  if (!ks_registry_commit_join (reg->commit, &error))
     goto fail;
   stop_at = fault == FAULT_EXIT_MID_BATCH ? n / 2 : n;
   for (guint i = 0; i < n; i++)
     {
       g_auto(KsRegistryVerdict) v = { 0 };
-      JsonNode *item = json_array_get_element (records, i);
+      JsonNode *item = json_array_get_element (w->records, i);
 
       if (i == stop_at)
         {
@@ -912,22 +1065,16 @@ handle_batch (SoupServer        *server,
           reg->store->vtable->commit (reg->store, NULL);
           _exit (3);
         }
-      if (batch)
+      if (w->batch)
         {
-          JsonObject *rec = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+          const Exam *e = &g_array_index (w->exams, Exam, i);
 
-          if (rec == NULL || string_member (rec, "kp_id") == NULL)
+          if (!judge_record (reg, w->station->kid, e, fault == FAULT_DEFER, &v, &error))
             {
-              reg->store->vtable->rollback (reg->store);
-              answer_error (msg, 400, "bad-request", "Each record needs a kp_id.");
-              return;
-            }
-          if (!judge_record (reg, station->kid, rec, fault == FAULT_DEFER, &v, &error))
-            {
-              reg->store->vtable->rollback (reg->store);
+              ks_registry_commit_abort (reg->commit);
               goto fail;
             }
-          add_verdict (b, string_member (rec, "kp_id"), &v);
+          add_verdict (b, e->sub.kp_id, &v);
         }
       else
         {
@@ -938,8 +1085,6 @@ handle_batch (SoupServer        *server,
           add_verdict (b, kp_id ? kp_id : "", &v);
         }
     }
-  if (!reg->store->vtable->commit (reg->store, &error))
-    goto fail;
   json_builder_end_array (b);
   json_builder_end_object (b);
 
@@ -952,6 +1097,8 @@ handle_batch (SoupServer        *server,
       g_autoptr(JsonNode) root = json_builder_get_root (b);
       g_autofree char *json = NULL;
 
+      /* Damaged on the way, after the registry stored it. */
+      ks_registry_commit_flush (reg->commit);
       json_generator_set_root (gen, root);
       json = json_generator_to_data (gen, NULL);
       if (fault == FAULT_TRUNCATE)
@@ -965,17 +1112,98 @@ handle_batch (SoupServer        *server,
         }
       return;
     }
-  set_json (msg, 200, b);
   if (fault == FAULT_SLOW)
     {
-      soup_server_message_pause (msg);
+      ks_registry_commit_flush (reg->commit);
+      set_json (msg, 200, b);
+      if (!w->paused)
+        soup_server_message_pause (msg);
+      w->paused = FALSE;
       g_timeout_add (reg->delay_ms, resume_message, g_object_ref (msg));
+      return;
     }
+  {
+    g_autoptr(JsonGenerator) gen = json_generator_new ();
+    g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+    json_generator_set_root (gen, root);
+    if (!w->paused)
+      soup_server_message_pause (msg);
+    w->paused = FALSE;
+    ks_registry_commit_add (reg->commit, msg, json_generator_to_data (gen, NULL));
+  }
   return;
 
 fail:
   g_printerr ("khyber-registry: %s\n", error->message);
   answer_error (msg, 500, "internal", "The registry could not store the batch.");
+}
+
+static gboolean
+work_done (gpointer data)
+{
+  Work *w = data;
+
+  finish_work (w);
+  if (w->paused)
+    soup_server_message_unpause (w->msg);
+  work_free (w);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+work_thread (gpointer data,
+             gpointer user_data)
+{
+  prepare_work (data);
+  g_main_context_invoke (NULL, work_done, data);
+}
+
+static void
+handle_batch (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Registry *reg = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(KsRegistryStation) station = NULL;
+  Work *w;
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      answer_error (msg, 405, "bad-request", "Use POST.");
+      return;
+    }
+  /* Who sends it first, from the headers; the body only then. */
+  if (!(station = authenticate (reg, msg)))
+    return;
+
+  w = g_new0 (Work, 1);
+  w->reg = reg;
+  w->msg = g_object_ref (msg);
+  w->batch = g_str_equal (path, "/v1/records/batch");
+  w->path = g_strdup (path);
+  w->station = g_steal_pointer (&station);
+  w->raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  w->encoding = g_strdup (soup_message_headers_get_one (headers, "Content-Encoding"));
+  w->timestamp = g_strdup (soup_message_headers_get_one (headers, KS_SYNC_HEADER_TIMESTAMP));
+  w->signature = g_strdup (soup_message_headers_get_one (headers, KS_SYNC_HEADER_SIGNATURE));
+  w->fault = take_fault (reg);
+
+  /* A fault that plays with the connection stays on this thread, as does everything when
+   * there is no worker. */
+  if (reg->workers != NULL
+      && (w->fault == FAULT_NONE || w->fault == FAULT_DEFER || w->fault == FAULT_SLOW))
+    {
+      w->paused = TRUE;
+      soup_server_message_pause (msg);
+      g_thread_pool_push (reg->workers, w, NULL);
+      return;
+    }
+  prepare_work (w);
+  work_done (w);
 }
 
 /* /v1/revocations ***********************************************************************/
@@ -1058,6 +1286,7 @@ handle_revocations (SoupServer        *server,
       ks_trust_list_revoke_credential (reg->trust, &rev);
     }
   trust_json = ks_trust_list_to_json (reg->trust);
+  ks_registry_commit_flush (reg->commit);
   if (!reg->store->vtable->set_secret (reg->store, "trust-list", trust_json, &error))
     {
       g_printerr ("khyber-registry: %s\n", error->message);
@@ -1305,6 +1534,9 @@ main (int    argc,
       return 1;
     }
 
+  reg.commit = ks_registry_commit_new (reg.store);
+  reg.workers = g_thread_pool_new (work_thread, NULL, (int)CLAMP (g_get_num_processors (), 2, 16),
+                                   FALSE, NULL);
   server = soup_server_new ("tls-certificate", tls, "server-header", "khyber-registry", NULL);
   limits.max_connections = config.max_connections;
   limits.max_connections_per_address = config.max_connections_per_address;
@@ -1349,6 +1581,12 @@ main (int    argc,
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
   g_main_loop_run (loop);
+  /* Batches still being examined come back to this thread: answered, or dropped with the
+   * server. */
+  g_thread_pool_free (reg.workers, FALSE, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  ks_registry_commit_free (reg.commit);
   g_clear_object (&server);
   ks_registry_guard_free (guard);
 

@@ -159,6 +159,70 @@ test_registry_killed_mid_batch (void)
   ks_test_assert_agreement (st, reg, N_RECORDS);
 }
 
+typedef struct
+{
+  KsTestRegistry *reg;
+  gint64 kill_at;
+  gboolean killed;
+} KillWhen;
+
+static gboolean
+kill_when_stored (gpointer data)
+{
+  KillWhen *k = data;
+
+  if (ks_test_registry_count (k->reg, NULL) < k->kill_at)
+    return G_SOURCE_CONTINUE;
+  ks_test_registry_kill (k->reg);
+  k->killed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Several batches in flight on the station's lanes, each answer held back a second after the
+ * registry stored it, when the registry process dies (SIGKILL): the station says it lost the
+ * registry; once it is back, one run settles everything. Every record is in the registry
+ * exactly once, and what the registry had stored is asked about, not sent again. */
+static void
+test_registry_killed_lanes_in_flight (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = provisioned_station (reg, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  KillWhen k = { reg, 3 * 20, FALSE };
+  KsSyncCounts counts;
+  gint64 stored;
+
+  /* 200 records: ten batches of 20 over four lanes. */
+  ks_test_station_add (st, N_RECORDS, 200 - N_RECORDS, KS_RECORD_STATE_APPROVED);
+  ks_sync_engine_set_lanes (st->engine, 4);
+  ks_test_registry_fault (reg, "slow", 1000, 1000);
+  g_timeout_add (10, kill_when_stored, &k);
+  g_assert_false (ks_test_station_sync (st, &error));
+  g_assert_true (k.killed);
+  g_assert_true (g_error_matches (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CANNOT_REACH)
+                 || g_error_matches (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CONNECTION_LOST));
+  g_clear_error (&error);
+
+  stored = ks_test_registry_count (reg, NULL);
+  g_assert_cmpint (stored, >=, 3 * 20);
+  g_assert_cmpint (stored, <, 200);
+  g_assert_true (ks_sync_engine_get_counts (st->engine, &counts, NULL));
+  /* More than one batch was on its way, and batches the registry had stored lost their
+   * answers with it. */
+  g_assert_cmpint (counts.in_flight, >, 20);
+  g_assert_cmpint (counts.acknowledged, <=, stored - 2 * 20);
+  g_assert_cmpint (counts.acknowledged + counts.in_flight + counts.pending, ==, 200);
+
+  ks_test_registry_restart (reg);
+  ks_sync_engine_set_registry (st->engine, reg->url, ca);
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, 200);
+  g_assert_cmpint (ks_test_registry_count (reg, NULL), ==, 200);
+  g_assert_cmpint (ks_test_station_max_attempts (st), <=, 2);
+}
+
 /* The station is SIGKILLed while waiting for a batch's answer (the registry stored the batch).
  * Restarted, it asks the registry about that batch instead of sending it again. */
 static void
@@ -310,6 +374,8 @@ main (int    argc,
     }
   g_test_add_func ("/sync-faults/registry-killed-mid-batch", test_registry_killed_mid_batch);
   g_test_add_func ("/sync-faults/storage-restart", test_storage_restart);
+  g_test_add_func ("/sync-faults/registry-killed-lanes-in-flight",
+                   test_registry_killed_lanes_in_flight);
   g_test_add_func ("/sync-faults/station-killed", test_station_killed);
   g_test_add_func ("/sync-faults/kill-soak", test_kill_soak);
   return g_test_run ();

@@ -18,5 +18,7 @@ void                ks_sync_engine_set_backoff (KsSyncEngine *self,
                                                 guint         max_attempts);
 void                ks_sync_engine_set_timeout (KsSyncEngine *self,
                                                 guint         timeout_ms);
+void                ks_sync_engine_set_lanes (KsSyncEngine *self,
+                                              guint         lanes);
 
 G_END_DECLS

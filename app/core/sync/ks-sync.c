@@ -43,6 +43,11 @@
  * station's memory (a gzip bomb inflates a thousandfold) or its stack (JSON nesting). */
 #define MAX_ANSWER_BYTES (16 * 1024 * 1024)
 #define MAX_ANSWER_TOKENS (1024 * 1024)
+/* Batches in flight at once, each on its own connection and thread ("lane"). A few hide the
+ * round trip and the registry's disk sync behind each other and spread the sealing over the
+ * processors; more would only queue up at the registry. */
+#define DEFAULT_LANES 4
+#define MAX_LANES 8
 
 struct _KsSyncEngine
 {
@@ -63,6 +68,7 @@ struct _KsSyncEngine
   char *url;
   char *ca_file;
   guint batch_size;
+  guint lanes;
   guint interval_minutes;
   guint timeout_ms;
   guint backoff_base_ms;
@@ -143,6 +149,7 @@ typedef struct
   char *ca_file;
   char *code;               /* provisioning only */
   guint batch_size;
+  guint lanes;
   guint timeout_ms;
   guint backoff_base_ms;
   guint backoff_max_ms;
@@ -153,6 +160,13 @@ typedef struct
   char *token;
   guint8 box_key[crypto_box_PUBLICKEYBYTES];
   gboolean have_box_key;
+
+  /* The lanes share these, under @lock: the records still to send (IDs, in order), how far
+   * they have been claimed, and whether a lane failed so that no new batch leaves. */
+  GMutex lock;
+  GArray *queue;
+  guint next;
+  gboolean stop;
 
   /* Results */
   GError *error;
@@ -179,6 +193,8 @@ job_free (Job *job)
   g_free (job->token);
   g_clear_error (&job->error);
   g_clear_object (&job->trust);
+  g_clear_pointer (&job->queue, g_array_unref);
+  g_mutex_clear (&job->lock);
   g_free (job);
 }
 
@@ -197,6 +213,16 @@ set_connectivity (KsSyncEngine      *self,
     return;
   self->connectivity = connectivity;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTIVITY]);
+}
+
+/* Lanes report reachability from several threads. */
+static void
+job_set_connectivity (Job               *job,
+                      KsSyncConnectivity connectivity)
+{
+  g_mutex_lock (&job->lock);
+  job->connectivity = connectivity;
+  g_mutex_unlock (&job->lock);
 }
 
 static gboolean
@@ -224,12 +250,25 @@ post_update (Job *job)
   Update *update = g_new0 (Update, 1);
 
   update->self = g_object_ref (job->self);
+  g_mutex_lock (&job->lock);
   update->progress = job->total > 0 ? CLAMP ((double)job->done / job->total, 0.0, 1.0) : 0.0;
   update->connectivity = job->connectivity;
+  g_mutex_unlock (&job->lock);
   g_main_context_invoke (job->self->owner_context, apply_update, update);
 }
 
 /* HTTP ********************************************************************************/
+
+/* The CURL handle of an extra lane's thread; the engine's own worker uses self->curl. */
+static GPrivate lane_curl;
+
+static CURL *
+job_curl (Job *job)
+{
+  CURL *curl = g_private_get (&lane_curl);
+
+  return curl != NULL ? curl : job->self->curl;
+}
 
 typedef struct
 {
@@ -330,7 +369,7 @@ set_transport_error (Job     *job,
   g_autofree char *host = registry_host (job->url);
 
   answer->retryable = TRUE;
-  job->connectivity = KS_SYNC_CONNECTIVITY_OFFLINE;
+  job_set_connectivity (job, KS_SYNC_CONNECTIVITY_OFFLINE);
   switch ((int)rc)
     {
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -351,7 +390,7 @@ set_transport_error (Job     *job,
     case CURLE_OPERATION_TIMEDOUT:
       if (connected)
         {
-          job->connectivity = KS_SYNC_CONNECTIVITY_ONLINE;
+          job_set_connectivity (job, KS_SYNC_CONNECTIVITY_ONLINE);
           g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_TIMEOUT,
                        _("The registry at %s did not answer within %u seconds. It may be "
                          "overloaded; the station will try again. Nothing was lost."),
@@ -370,7 +409,7 @@ set_transport_error (Job     *job,
     case CURLE_PARTIAL_FILE:
       if (connected)
         {
-          job->connectivity = KS_SYNC_CONNECTIVITY_ONLINE;
+          job_set_connectivity (job, KS_SYNC_CONNECTIVITY_ONLINE);
           g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CONNECTION_LOST,
                        _("The connection to the registry at %s was cut before it answered. "
                          "The station will ask the registry what it received and try again. "
@@ -480,7 +519,7 @@ http_once (Job        *job,
            Answer     *answer,
            GError    **error)
 {
-  CURL *curl = job->self->curl;
+  CURL *curl = job_curl (job);
   g_autofree char *url = NULL;
   g_autoptr(GByteArray) received = g_byte_array_new ();
   g_autoptr(GBytes) gzipped = NULL;
@@ -557,7 +596,7 @@ http_once (Job        *job,
       /* Over MAX_ANSWER_BYTES: the network works, the answer is unusable. */
       g_autofree char *host = registry_host (job->url);
 
-      job->connectivity = KS_SYNC_CONNECTIVITY_ONLINE;
+      job_set_connectivity (job, KS_SYNC_CONNECTIVITY_ONLINE);
       answer->retryable = TRUE;
       g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_BAD_ANSWER,
                    _("The registry at %s sent an answer that was cut short or damaged. The "
@@ -571,7 +610,7 @@ http_once (Job        *job,
       return FALSE;
     }
 
-  job->connectivity = KS_SYNC_CONNECTIVITY_ONLINE;
+  job_set_connectivity (job, KS_SYNC_CONNECTIVITY_ONLINE);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &answer->status);
   if (curl_easy_header (curl, "Retry-After", 0, CURLH_HEADER, -1, &retry_header) == CURLHE_OK)
     answer->retry_after = g_ascii_strtoll (retry_header->value, NULL, 10);
@@ -979,19 +1018,103 @@ outgoing_free (Outgoing *o)
   g_free (o);
 }
 
-/* Builds the next batch's JSON from the oldest pending records. */
+/* A queued record as read from the store, so that the sealing happens without the store's
+ * lock and the lanes seal side by side. */
+typedef struct
+{
+  gint64 id;
+  char *kp_id;
+  char *data;
+  int version;
+  char *reason;
+  char *decided_by;
+  gint64 decided_at;
+  char *action;
+} Row;
+
+static void
+row_clear (Row *row)
+{
+  g_free (row->kp_id);
+  g_free (row->data);
+  g_free (row->reason);
+  g_free (row->decided_by);
+  g_free (row->action);
+}
+
+/* Reads the records of @ids that are still pending. */
+static GArray *
+read_rows (KsStore      *store,
+           const gint64 *ids,
+           guint         n_ids,
+           GError      **error)
+{
+  g_autoptr(GArray) rows = g_array_sized_new (FALSE, TRUE, sizeof (Row), n_ids);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = SQLITE_DONE;
+
+  g_array_set_clear_func (rows, (GDestroyNotify)row_clear);
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store,
+                            "SELECT r.id, r.kp_id, r.data, r.version, r.reason, r.decided_by, "
+                            "r.decided_at, (SELECT a.action FROM audit a WHERE a.subject = "
+                            "r.kp_id AND a.action IN ('record-approved', 'record-rejected') "
+                            "ORDER BY a.seq DESC LIMIT 1) FROM sync_outbox o JOIN records r ON "
+                            "r.id = o.record_id WHERE o.record_id = ? AND o.state = 'pending'",
+                            error);
+  if (stmt == NULL)
+    {
+      _ks_store_unlock (store);
+      return NULL;
+    }
+  for (guint i = 0; i < n_ids; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          Row row = { 0 };
+
+          row.id = sqlite3_column_int64 (stmt, 0);
+          row.kp_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+          row.data = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+          row.version = sqlite3_column_int (stmt, 3);
+          row.reason = g_strdup ((const char *)sqlite3_column_text (stmt, 4));
+          row.decided_by = g_strdup ((const char *)sqlite3_column_text (stmt, 5));
+          row.decided_at = sqlite3_column_int64 (stmt, 6);
+          row.action = g_strdup ((const char *)sqlite3_column_text (stmt, 7));
+          g_array_append_val (rows, row);
+          rc = SQLITE_DONE;
+        }
+      if (rc != SQLITE_DONE)
+        break;
+    }
+  if (rc != SQLITE_DONE)
+    _ks_store_set_error (store, rc, error);
+  _ks_store_unlock (store);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
+/* Builds the JSON of a batch of the records @ids (those still pending), and marks them sent.
+ * Returns "" when none of them is pending any more. */
 static char *
-build_batch (Job       *job,
-             gint64     snapshot,
-             GPtrArray *outgoing,
-             GError   **error)
+build_batch (Job          *job,
+             const gint64 *ids,
+             guint         n_ids,
+             GPtrArray    *outgoing,
+             GError      **error)
 {
   KsStore *store = job->self->store;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = read_rows (store, ids, n_ids, error);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *batch_id = g_uuid_string_random ();
-  int rc;
+
+  if (rows == NULL)
+    return NULL;
+  if (rows->len == 0)
+    return g_strdup ("");
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "batch_id");
@@ -999,38 +1122,22 @@ build_batch (Job       *job,
   json_builder_set_member_name (b, "records");
   json_builder_begin_array (b);
 
-  _ks_store_lock (store);
-  stmt = _ks_store_prepare (store,
-                            "SELECT r.id, r.kp_id, r.data, r.version, r.reason, r.decided_by, "
-                            "r.decided_at, (SELECT a.action FROM audit a WHERE a.subject = "
-                            "r.kp_id AND a.action IN ('record-approved', 'record-rejected') "
-                            "ORDER BY a.seq DESC LIMIT 1) FROM sync_outbox o JOIN records r ON "
-                            "r.id = o.record_id WHERE o.state = 'pending' AND r.id <= ? "
-                            "ORDER BY r.submitted_at, r.id LIMIT ?",
-                            error);
-  if (stmt == NULL)
+  for (guint i = 0; i < rows->len; i++)
     {
-      _ks_store_unlock (store);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, snapshot);
-  sqlite3_bind_int (stmt, 2, job->batch_size);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
+      const Row *row = &g_array_index (rows, Row, i);
       Outgoing *o = g_new0 (Outgoing, 1);
-      const char *data = (const char *)sqlite3_column_text (stmt, 2);
-      g_autoptr(KsRecord) record = ks_record_new_from_json (data, NULL);
+      g_autoptr(KsRecord) record = ks_record_new_from_json (row->data, NULL);
       /* What the store keeps is the record as typed and validated; the registry gets each
        * identifier in its one documented form. A row that is not even a record (damaged by
        * hand) goes as it is, and the registry says so. */
-      g_autofree char *payload = record ? ks_sync_payload_new (record) : g_strdup (data);
-      const char *reason = (const char *)sqlite3_column_text (stmt, 4);
-      const char *action = (const char *)sqlite3_column_text (stmt, 7);
-      const char *decision = g_strcmp0 (action, "record-rejected") == 0 ? "rejected" : "approved";
+      g_autofree char *payload = record ? ks_sync_payload_new (record) : g_strdup (row->data);
+      const char *reason = row->reason;
+      const char *decision = g_strcmp0 (row->action, "record-rejected") == 0 ? "rejected"
+                                                                            : "approved";
       g_autoptr(GBytes) bio = NULL;
 
-      o->id = sqlite3_column_int64 (stmt, 0);
-      o->kp_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      o->id = row->id;
+      o->kp_id = g_strdup (row->kp_id);
       /* The reason travels with rejections only: "approval not required" is not one. */
       if (g_str_equal (decision, "approved"))
         reason = NULL;
@@ -1042,7 +1149,7 @@ build_batch (Job       *job,
       json_builder_set_member_name (b, "kp_id");
       json_builder_add_string_value (b, o->kp_id);
       json_builder_set_member_name (b, "version");
-      json_builder_add_int_value (b, sqlite3_column_int (stmt, 3));
+      json_builder_add_int_value (b, row->version);
       json_builder_set_member_name (b, "decision");
       json_builder_add_string_value (b, decision);
       json_builder_set_member_name (b, "reason");
@@ -1051,9 +1158,9 @@ build_batch (Job       *job,
       else
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "decided_by");
-      json_builder_add_string_value (b, (const char *)sqlite3_column_text (stmt, 5));
+      json_builder_add_string_value (b, row->decided_by);
       json_builder_set_member_name (b, "decided_at");
-      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 6) / G_USEC_PER_SEC);
+      json_builder_add_int_value (b, row->decided_at / G_USEC_PER_SEC);
       json_builder_set_member_name (b, "payload");
       json_builder_add_string_value (b, payload);
       json_builder_set_member_name (b, "biometrics_sealed");
@@ -1077,17 +1184,10 @@ build_batch (Job       *job,
       json_builder_end_object (b);
       g_ptr_array_add (outgoing, o);
     }
-  if (rc != SQLITE_DONE)
-    _ks_store_set_error (store, rc, error);
-  _ks_store_unlock (store);
-  if (rc != SQLITE_DONE)
-    return NULL;
 
   json_builder_end_array (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  if (outgoing->len == 0)
-    return g_strdup ("");
 
   /* Marked sent before they leave: from here on a crash is settled by asking the registry. */
   if (!ks_store_begin (store, error))
@@ -1282,6 +1382,156 @@ job_check_config (Job     *job,
   return TRUE;
 }
 
+/* The records this run sends, in the order they were queued. Each run handles what was
+ * queued when it started (@snapshot), so it ends even while supervisors keep approving. */
+static gboolean
+load_queue (Job     *job,
+            gint64   snapshot,
+            GError **error)
+{
+  KsStore *store = job->self->store;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  job->queue = g_array_new (FALSE, FALSE, sizeof (gint64));
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store,
+                            "SELECT r.id FROM sync_outbox o JOIN records r ON r.id = "
+                            "o.record_id WHERE o.state = 'pending' AND r.id <= ? "
+                            "ORDER BY r.submitted_at, r.id",
+                            error);
+  if (stmt == NULL)
+    {
+      _ks_store_unlock (store);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, snapshot);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (job->queue, id);
+    }
+  if (rc != SQLITE_DONE)
+    _ks_store_set_error (store, rc, error);
+  _ks_store_unlock (store);
+  return rc == SQLITE_DONE;
+}
+
+/* The next batch's share of the queue for one lane: no two lanes ever hold the same record.
+ * FALSE when the queue is empty or a lane failed. */
+static gboolean
+claim_batch (Job           *job,
+             const gint64 **ids,
+             guint         *n_ids)
+{
+  gboolean ok;
+
+  g_mutex_lock (&job->lock);
+  ok = !job->stop && job->next < job->queue->len;
+  if (ok)
+    {
+      *ids = &g_array_index (job->queue, gint64, job->next);
+      *n_ids = MIN (job->batch_size, job->queue->len - job->next);
+      job->next += *n_ids;
+    }
+  g_mutex_unlock (&job->lock);
+  return ok;
+}
+
+/* One lane: batch after batch until the queue is empty or a lane failed (then the batches
+ * other lanes have in flight still get their answers, and no new one leaves); with @one, a
+ * single batch. Exactly once holds per batch: its records are marked sent (committed) before
+ * it leaves and acknowledged only from the registry's answer, whatever the other lanes do. */
+static gboolean
+send_batches (Job     *job,
+              gboolean one,
+              GError **error)
+{
+  const gint64 *ids;
+  guint n_ids;
+
+  while (claim_batch (job, &ids, &n_ids))
+    {
+      g_autoptr(GPtrArray) outgoing = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                      outgoing_free);
+      g_autoptr(JsonObject) answer = NULL;
+      g_autofree char *body = build_batch (job, ids, n_ids, outgoing, error);
+
+      if (body == NULL)
+        goto failed;
+      if (outgoing->len == 0)
+        continue;
+      g_mutex_lock (&job->lock);
+      job->sent += outgoing->len;
+      g_mutex_unlock (&job->lock);
+      if (!http_call (job, "POST", "/v1/records/batch", body, TRUE, &answer, error)
+          || !apply_results (job, answer, outgoing->len, error))
+        goto failed;
+      g_mutex_lock (&job->lock);
+      job->done += outgoing->len;
+      g_mutex_unlock (&job->lock);
+      post_update (job);
+      if (one)
+        break;
+    }
+  return TRUE;
+
+failed:
+  g_mutex_lock (&job->lock);
+  job->stop = TRUE;
+  g_mutex_unlock (&job->lock);
+  return FALSE;
+}
+
+typedef struct
+{
+  Job *job;
+  GError *error;
+} Lane;
+
+static gpointer
+lane_main (gpointer data)
+{
+  Lane *lane = data;
+  CURL *curl = curl_easy_init ();
+
+  if (curl == NULL)
+    return NULL;
+  g_private_set (&lane_curl, curl);
+  send_batches (lane->job, FALSE, &lane->error);
+  g_private_set (&lane_curl, NULL);
+  curl_easy_cleanup (curl);
+  return NULL;
+}
+
+/* The queue through up to job->lanes lanes. The first batch goes alone: a registry that fails
+ * or stalls gets one batch, not a burst, and a run cut short leaves at most one batch to ask
+ * about. Once the registry has answered it, the other lanes open. */
+static void
+send_queue (Job     *job,
+            GError **error)
+{
+  Lane lanes[MAX_LANES] = { { 0 } };
+  GThread *threads[MAX_LANES] = { 0 };
+
+  if (!send_batches (job, TRUE, error))
+    return;
+  for (guint i = 1; i < job->lanes; i++)
+    {
+      lanes[i].job = job;
+      threads[i] = g_thread_new ("ks-sync-lane", lane_main, &lanes[i]);
+    }
+  send_batches (job, FALSE, error);
+  for (guint i = 1; i < job->lanes; i++)
+    {
+      g_thread_join (threads[i]);
+      /* The first failure tells the operator; the others are the same registry's. */
+      if (lanes[i].error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&lanes[i].error));
+      g_clear_error (&lanes[i].error);
+    }
+}
+
 static void
 run_job (Job *job)
 {
@@ -1319,30 +1569,12 @@ run_job (Job *job)
       job->done = job->total - count_sql (store, "SELECT count(*) FROM sync_outbox WHERE state "
                                           "= 'pending'", 0);
       post_update (job);
-      for (;;)
-        {
-          g_autoptr(GPtrArray) outgoing = g_ptr_array_new_with_free_func ((GDestroyNotify)
-                                                                          outgoing_free);
-          g_autoptr(JsonObject) answer = NULL;
-          g_autofree char *body = NULL;
-
-          if (!job->have_box_key && job->bio_func != NULL)
-            {
-              g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_BAD_ANSWER,
-                           _("The registry did not send the key to seal fingerprints to. Report "
-                             "this to the registry’s administrator."));
-              break;
-            }
-          body = build_batch (job, snapshot, outgoing, error);
-          if (body == NULL || outgoing->len == 0)
-            break;
-          job->sent += outgoing->len;
-          if (!http_call (job, "POST", "/v1/records/batch", body, TRUE, &answer, error)
-              || !apply_results (job, answer, outgoing->len, error))
-            break;
-          job->done += outgoing->len;
-          post_update (job);
-        }
+      if (!job->have_box_key && job->bio_func != NULL)
+        g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_BAD_ANSWER,
+                     _("The registry did not send the key to seal fingerprints to. Report "
+                       "this to the registry’s administrator."));
+      else if (load_queue (job, snapshot, error))
+        send_queue (job, error);
     }
 
   if (job->error == NULL)
@@ -1542,6 +1774,7 @@ job_new (KsSyncEngine       *self,
 {
   Job *job = g_new0 (Job, 1);
 
+  g_mutex_init (&job->lock);
   job->self = g_object_ref (self);
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, source_tag);
@@ -1549,6 +1782,7 @@ job_new (KsSyncEngine       *self,
   job->url = g_strdup (self->url);
   job->ca_file = g_strdup (self->ca_file);
   job->batch_size = self->batch_size;
+  job->lanes = self->lanes;
   job->timeout_ms = self->timeout_ms;
   job->backoff_base_ms = self->backoff_base_ms;
   job->backoff_max_ms = self->backoff_max_ms;
@@ -1749,6 +1983,7 @@ static void
 ks_sync_engine_init (KsSyncEngine *self)
 {
   self->batch_size = 50;
+  self->lanes = DEFAULT_LANES;
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
   self->backoff_base_ms = 1000;
   self->backoff_max_ms = 60000;
@@ -1842,6 +2077,15 @@ ks_sync_engine_set_timeout (KsSyncEngine *self,
 {
   g_return_if_fail (KS_IS_SYNC_ENGINE (self));
   self->timeout_ms = MAX (timeout_ms, 100);
+}
+
+/* Batches in flight at once (1 sends them one after another). */
+void
+ks_sync_engine_set_lanes (KsSyncEngine *self,
+                          guint         lanes)
+{
+  g_return_if_fail (KS_IS_SYNC_ENGINE (self));
+  self->lanes = CLAMP (lanes, 1, MAX_LANES);
 }
 
 void
