@@ -291,8 +291,8 @@ on_size_prepared (GdkPixbufLoader *loader,
   if (width <= 0 || height <= 0 || (gint64)width * height > KS_CARD_FACE_MAX_PIXELS)
     {
       *too_large = TRUE;
-      /* Decode to a single pixel: the loader still reads the file, but allocates nothing. */
-      gdk_pixbuf_loader_set_size (loader, 1, 1);
+      /* A size of 0 x 0 tells gdk-pixbuf's loaders to allocate nothing and stop. */
+      gdk_pixbuf_loader_set_size (loader, 0, 0);
     }
 }
 
