@@ -330,11 +330,16 @@ ks_card_issue (const KsCardHolder       *holder,
       for (gsize budget = KS_CARD_FACE_MAX_BYTES;; budget -= FACE_BUDGET_STEP)
         {
           KsBiometric *face = g_new0 (KsBiometric, 1);
+          g_autoptr(GError) local_error = NULL;
 
-          face->data = ks_card_face_encode (holder->photo_png, budget, error);
+          face->data = ks_card_face_encode (holder->photo_png, budget, &local_error);
           if (face->data == NULL)
             {
               ks_biometric_free (face);
+              /* Too small a budget for this photo: the card keeps the last face that fit. */
+              if (budget < KS_CARD_FACE_MAX_BYTES && card->qr != NULL)
+                break;
+              g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
           face->format = KS_CLAIM169_FORMAT_IMAGE;
@@ -345,7 +350,7 @@ ks_card_issue (const KsCardHolder       *holder,
           g_ptr_array_add (*faces, face);
           if (!sign_and_lay_out (card, claim, keys, opts, KS_CARD_FACE_MODULE_MM, error))
             return NULL;
-          if (module_mm_for (card->qr) >= KS_CARD_FACE_MODULE_MM
+          if ((card->qr != NULL && module_mm_for (card->qr) >= KS_CARD_FACE_MODULE_MM)
               || budget < KS_CARD_FACE_MIN_BYTES + FACE_BUDGET_STEP)
             break;
         }
