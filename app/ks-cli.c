@@ -1,6 +1,7 @@
 /* ks-cli.c: the station's subcommands, run without a display
  *
- *   khyber-station verify FILE [--trust FILE.json] [--profile NAME] [--data-dir DIR]
+ *   khyber-station verify FILE [--trust FILE.json] [--face-out FILE.png] [--profile NAME]
+ *                              [--data-dir DIR]
  *   khyber-station card --id ID --output FILE.pdf|FILE.png [--profile NAME] [--data-dir DIR]
  *
  * main() dispatches here before GTK starts, so both work over SSH and in scripts. `verify`
@@ -18,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-card-audit.h"
+#include "ks-card-face.h"
 #include "ks-card-holder.h"
 #include "ks-card-scan.h"
 #include "ks-cards.h"
@@ -95,6 +97,8 @@ print_result (const KsVerifyResult *result)
   g_autofree char *issued = NULL;
   g_autofree char *expires = NULL;
   g_autofree char *station = NULL;
+  g_autofree char *face_text = NULL;
+  const KsBiometric *face;
 
   g_print ("%s\n", ks_verdict_to_string (result->verdict));
   if (result->message != NULL)
@@ -121,6 +125,54 @@ print_result (const KsVerifyResult *result)
   print_field (_("Issued by:"), station);
   if (cred->development_issuer)
     print_field ("", _("(a development key, not certified by the registry)"));
+
+  /* Whether the signed data holds the face the card was issued with: without one, a copy of
+   * the card with another person's photo verifies too. */
+  face = ks_card_face_find (claim);
+  if (face != NULL)
+    {
+      /* TRANSLATORS: %s is an image format (WebP, JPEG, PNG); then the size in bytes. */
+      face_text = g_strdup_printf (ngettext ("embedded, signed (%s, %zu byte)",
+                                             "embedded, signed (%s, %zu bytes)",
+                                             g_bytes_get_size (face->data)),
+                                   ks_card_face_format_name (face),
+                                   g_bytes_get_size (face->data));
+      if (result->face_png == NULL)
+        {
+          g_autofree char *plain = g_steal_pointer (&face_text);
+
+          face_text = g_strconcat (plain, " ", _("(cannot be shown: unknown image format)"),
+                                   NULL);
+        }
+    }
+  else
+    face_text = g_strdup (_("none embedded: compare the photo with the holder"));
+  print_field (_("Face:"), face_text);
+}
+
+/* --face-out FILE: the face of a genuine card as PNG. */
+static gboolean
+write_face (const KsVerifyResult *result,
+            const char           *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result->face_png == NULL)
+    {
+      g_printerr (result->face_embedded
+                  ? _("The card’s face is in a format this station cannot show: nothing "
+                      "written to %s.\n")
+                  : _("This card holds no face (or its signature does not hold): nothing "
+                      "written to %s.\n"), path);
+      return FALSE;
+    }
+  if (!g_file_set_contents (path, g_bytes_get_data (result->face_png, NULL),
+                            g_bytes_get_size (result->face_png), &error))
+    {
+      g_printerr (_("The face could not be written to %s: %s\n"), path, error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char *
@@ -163,6 +215,7 @@ verify_command (int    argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *own_trust = NULL;
+  g_autofree char *face_out = NULL;
   KsVerifyOptions opts;
   GOptionEntry entries[] = {
     { "trust", 0, 0, G_OPTION_ARG_FILENAME, &trust_file,
@@ -171,6 +224,8 @@ verify_command (int    argc,
       N_("Use this profile’s trust list: production (default) or training"), N_("NAME") },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Folder holding the profiles"), N_("DIR") },
+    { "face-out", 0, 0, G_OPTION_ARG_FILENAME, &face_out,
+      N_("Write the face signed into the card to this PNG file"), N_("FILE.png") },
     { NULL }
   };
 
@@ -233,6 +288,9 @@ verify_command (int    argc,
       return KS_EXIT_NO_INPUT;
     }
   print_result (result);
+  if (face_out != NULL && !write_face (result, face_out)
+      && result->verdict == KS_VERDICT_VALID)
+    return 1;
   return ks_verdict_exit_code (result->verdict);
 }
 

@@ -179,6 +179,29 @@ ks_test_enroll (KsStore     *store,
                 guint        i)
 {
   g_autoptr(KsRecord) record = ks_test_wizard_record (i);
+
+  return ks_test_enroll_record (store, operator, reference, vault, fingers, station_code,
+                                record);
+}
+
+/**
+ * ks_test_enroll_record:
+ * @record: a record as the wizard leaves it (ks_test_wizard_record()), perhaps with more set
+ *   the way the wizard sets it (a photo from ks_photo_import_finish())
+ *
+ * ks_test_enroll() for a record the test filled itself.
+ *
+ * Returns: (transfer full): the record's Khyber Pass ID
+ */
+char *
+ks_test_enroll_record (KsStore     *store,
+                       KsSession   *operator,
+                       KsReference *reference,
+                       KsVault     *vault,
+                       GPtrArray   *fingers,
+                       const char  *station_code,
+                       KsRecord    *record)
+{
   g_autoptr(GError) error = NULL;
   KsSubmitOptions options = { NULL };
   gint64 draft;

@@ -35,6 +35,13 @@ char        *ks_test_enroll (KsStore     *store,
                              GPtrArray   *fingers,
                              const char  *station_code,
                              guint i);
+char        *ks_test_enroll_record (KsStore     *store,
+                                    KsSession   *operator,
+                                    KsReference *reference,
+                                    KsVault     *vault,
+                                    GPtrArray   *fingers,
+                                    const char  *station_code,
+                                    KsRecord    *record);
 void         ks_test_decide (KsStore      *store,
                              KsSession    *supervisor,
                              GPtrArray    *kp_ids,

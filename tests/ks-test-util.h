@@ -16,5 +16,8 @@ void ks_test_configure_station (KsStationConfig *config,
                                 KsSession       *supervisor,
                                 const char      *district,
                                 const char      *station_code);
+GBytes *ks_test_face_png (int     width,
+                          int     height,
+                          guint32 seed);
 
 G_END_DECLS

@@ -8,10 +8,12 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ks-test-util.h"
 #include "ks-card.h"
+#include "ks-card-face.h"
 #include "ks-card-scan.h"
 #include "ks-card-testing.h"
 
@@ -21,6 +23,18 @@ typedef struct
   KsStationKeys *keys;
   KsCardHolder *holder;
 } Fixture;
+
+static cairo_status_t
+read_png (void          *closure,
+          unsigned char *data,
+          unsigned int   length)
+{
+  gsize got = 0;
+
+  if (!g_input_stream_read_all (closure, data, length, &got, NULL, NULL) || got != length)
+    return CAIRO_STATUS_READ_ERROR;
+  return CAIRO_STATUS_SUCCESS;
+}
 
 static KsCardHolder *
 sample_holder (void)
@@ -38,6 +52,9 @@ sample_holder (void)
   h->phone = g_strdup ("+923001234567");
   h->district_code = g_strdup ("PSH");
   h->district_name = g_strdup ("Peshawar");
+  /* As ks_photo_import_async() leaves a photo: at most 300 x 400. Every card below carries its
+   * face in the QR, so the scans are read at the QR's real size. */
+  h->photo_png = ks_test_face_png (300, 400, 1);
   return h;
 }
 
@@ -73,6 +90,37 @@ fixture_options (Fixture         *f,
   opts->trust = ks_station_keys_get_trust_list (f->keys);
 }
 
+/* The face signed into the card: a small grey WebP in Claim 169's face field, decoded. */
+static void
+assert_face (KsVerifyResult *result)
+{
+  const KsBiometric *face = ks_card_face_find (result->credential->claim);
+  g_autoptr(GInputStream) in = NULL;
+  cairo_surface_t *image;
+  guint8 *px;
+
+  g_assert_nonnull (face);
+  g_assert_cmpint (face->format, ==, KS_CLAIM169_FORMAT_IMAGE);
+  g_assert_cmpint (face->sub_format, ==, KS_CLAIM169_IMAGE_WEBP);
+  g_assert_cmpstr (ks_card_face_format_name (face), ==, "WebP");
+  g_assert_cmpuint (g_bytes_get_size (face->data), <=, KS_CARD_FACE_MAX_BYTES);
+  g_assert_cmpmem (g_bytes_get_data (face->data, NULL), 4, "RIFF", 4);
+  g_assert_true (result->face_embedded);
+  g_assert_nonnull (result->face_png);
+  in = g_memory_input_stream_new_from_bytes (result->face_png);
+  image = cairo_image_surface_create_from_png_stream (read_png, in);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, KS_CARD_FACE_WIDTH);
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, KS_CARD_FACE_HEIGHT);
+  /* Grey: red, green and blue alike in the middle of the face. */
+  px = cairo_image_surface_get_data (image)
+       + (KS_CARD_FACE_HEIGHT / 2) * cairo_image_surface_get_stride (image)
+       + (KS_CARD_FACE_WIDTH / 2) * 4;
+  g_assert_cmpint (ABS (px[0] - px[1]), <=, 3);
+  g_assert_cmpint (ABS (px[1] - px[2]), <=, 3);
+  cairo_surface_destroy (image);
+}
+
 static void
 assert_valid_card (KsVerifyResult *result)
 {
@@ -95,6 +143,7 @@ assert_valid_card (KsVerifyResult *result)
   g_assert_true (ks_credential_id_is_valid (result->credential->credential_id));
   g_assert_cmpstr (result->credential->station_code, ==, "PSH01");
   g_assert_cmpint (ks_verdict_exit_code (result->verdict), ==, 0);
+  assert_face (result);
 }
 
 static void
@@ -108,12 +157,28 @@ test_card_issue_fields (Fixture      *f,
   g_autoptr(GDateTime) expires = NULL;
 
   g_assert_no_error (error);
-  /* HCERT's level Q, modules printable and scannable. */
-  g_assert_cmpint (ks_card_get_qr_level (card), ==, 'Q');
+  /* With the face inside, modules still printable and scannable. */
   g_assert_cmpfloat (ks_card_get_qr_module_mm (card), >=, KS_CARD_MIN_MODULE_MM);
-  g_test_message ("QR: %zu characters, version %d-%c, module %.2f mm",
-                  strlen (ks_card_get_qr_text (card)), ks_card_get_qr_version (card),
-                  ks_card_get_qr_level (card), ks_card_get_qr_module_mm (card));
+  g_assert_cmpuint (ks_card_get_face_size (card), >, 0);
+  g_assert_cmpuint (ks_card_get_face_size (card), <=, KS_CARD_FACE_MAX_BYTES);
+  g_test_message ("QR with a %zu-byte face: %zu characters, version %d-%c, module %.3f mm",
+                  ks_card_get_face_size (card), strlen (ks_card_get_qr_text (card)),
+                  ks_card_get_qr_version (card), ks_card_get_qr_level (card),
+                  ks_card_get_qr_module_mm (card));
+  {
+    /* Without a photo: HCERT's level Q, as before. */
+    g_autoptr(KsCardHolder) faceless = ks_card_holder_copy (f->holder);
+    g_autoptr(KsCard) plain = NULL;
+
+    g_clear_pointer (&faceless->photo_png, g_bytes_unref);
+    plain = ks_card_issue (faceless, f->keys, &opts, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (ks_card_get_qr_level (plain), ==, 'Q');
+    g_assert_cmpuint (ks_card_get_face_size (plain), ==, 0);
+    g_test_message ("QR without a face: %zu characters, version %d-%c, module %.3f mm",
+                    strlen (ks_card_get_qr_text (plain)), ks_card_get_qr_version (plain),
+                    ks_card_get_qr_level (plain), ks_card_get_qr_module_mm (plain));
+  }
 
   /* Ten years by default, to the day. */
   issued = g_date_time_new_from_unix_utc (ks_card_get_issued_at (card));
@@ -320,11 +385,13 @@ static void
 test_card_photo (Fixture      *f,
                  gconstpointer data)
 {
-  g_autoptr(KsCard) silhouette = ks_card_issue (f->holder, f->keys, NULL, NULL);
+  g_autoptr(KsCard) silhouette = NULL;
   g_autoptr(KsCard) photo = NULL;
   cairo_surface_t *a, *b;
 
   /* A red photo shows in the frame; without one, the grey silhouette does. */
+  g_clear_pointer (&f->holder->photo_png, g_bytes_unref);
+  silhouette = ks_card_issue (f->holder, f->keys, NULL, NULL);
   f->holder->photo_png = checker_png ();
   photo = ks_card_issue (f->holder, f->keys, NULL, NULL);
   a = ks_card_render_image (silhouette, 100);
@@ -334,6 +401,128 @@ test_card_photo (Fixture      *f,
   g_assert_cmpuint (count_reddish (b), >, 80 * 100);
   cairo_surface_destroy (a);
   cairo_surface_destroy (b);
+}
+
+/* Where the face's WebP starts inside the credential's CBOR. */
+static const guint8 *
+find_riff (const guint8 *data,
+           gsize         len)
+{
+  for (gsize i = 0; i + 4 <= len; i++)
+    if (memcmp (data + i, "RIFF", 4) == 0)
+      return data + i;
+  return NULL;
+}
+
+/* A forger who swaps the face inside the code (another person's, or any changed byte) breaks
+ * the signature: the card reads as altered, and no face or field is shown as genuine. */
+static void
+test_card_face_altered (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_autoptr(GBytes) cose = NULL;
+  g_autoptr(KsVerifyResult) genuine = NULL;
+  g_autoptr(KsVerifyResult) forged = NULL;
+  g_autoptr(KsVerifyResult) swapped = NULL;
+  g_autofree guint8 *bytes = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(KsCardHolder) other = NULL;
+  g_autoptr(KsCard) other_card = NULL;
+  g_autoptr(GBytes) other_cose = NULL;
+  const guint8 *riff = NULL, *other_riff = NULL;
+  gsize len, other_len, face_len;
+  KsVerifyOptions opts;
+
+  g_assert_no_error (error);
+  fixture_options (f, &opts);
+  genuine = ks_card_verify_text (ks_card_get_qr_text (card), &opts);
+  assert_valid_card (genuine);
+
+  cose = ks_credential_unpack (ks_card_get_qr_text (card), &error);
+  g_assert_no_error (error);
+  len = g_bytes_get_size (cose);
+  bytes = g_memdup2 (g_bytes_get_data (cose, NULL), len);
+  riff = find_riff (bytes, len);
+  g_assert_nonnull (riff);
+  face_len = ks_card_get_face_size (card);
+  g_assert_cmpuint ((gsize)(riff - bytes) + face_len, <=, len);
+
+  /* One byte in the middle of the face's picture data. */
+  bytes[(riff - bytes) + face_len / 2] ^= 0x10;
+  {
+    g_autoptr(GBytes) altered = g_bytes_new (bytes, len);
+
+    text = ks_credential_pack (altered, &error);
+    g_assert_no_error (error);
+  }
+  forged = ks_card_verify_text (text, &opts);
+  g_assert_cmpint (forged->verdict, ==, KS_VERDICT_ALTERED);
+  g_assert_cmpint (ks_verdict_exit_code (forged->verdict), ==, KS_EXIT_ALTERED);
+  g_assert_null (forged->credential);
+  g_assert_false (forged->face_embedded);
+  g_assert_null (forged->face_png);
+  bytes[(riff - bytes) + face_len / 2] ^= 0x10;
+
+  /* Another citizen's face put in its place, byte for byte, then printed and scanned. */
+  other = ks_card_holder_copy (f->holder);
+  g_clear_pointer (&other->photo_png, g_bytes_unref);
+  other->photo_png = ks_test_face_png (300, 400, 77);
+  other_card = ks_card_issue (other, f->keys, NULL, &error);
+  g_assert_no_error (error);
+  other_cose = ks_credential_unpack (ks_card_get_qr_text (other_card), &error);
+  g_assert_no_error (error);
+  other_len = g_bytes_get_size (other_cose);
+  other_riff = find_riff (g_bytes_get_data (other_cose, NULL), other_len);
+  g_assert_nonnull (other_riff);
+  g_assert_cmpmem (other_riff, 4, riff, 4);
+  memcpy (bytes + (riff - bytes) + 12, other_riff + 12,
+          MIN (face_len, ks_card_get_face_size (other_card)) - 12);
+  g_assert_true (memcmp (bytes, g_bytes_get_data (cose, NULL), len) != 0);
+  {
+    g_autoptr(GBytes) altered = g_bytes_new (bytes, len);
+    g_autofree char *swapped_text = ks_credential_pack (altered, &error);
+
+    g_assert_no_error (error);
+    swapped = ks_card_verify_text (swapped_text, &opts);
+  }
+  g_assert_cmpint (swapped->verdict, ==, KS_VERDICT_ALTERED);
+  g_assert_null (swapped->credential);
+  g_assert_null (swapped->face_png);
+}
+
+/* A long name leaves less room: the face gets fewer bytes, the QR keeps its module size. */
+static void
+test_card_face_long_name (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) usual = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_autoptr(KsCard) card = NULL;
+  g_autoptr(KsVerifyResult) result = NULL;
+  KsVerifyOptions opts;
+
+  g_assert_no_error (error);
+  g_free (f->holder->full_name);
+  f->holder->full_name = g_strdup ("Muhammad Abdul Rehman Khan Yousafzai Durrani Afridi");
+  g_free (f->holder->full_name_ur);
+  f->holder->full_name_ur = g_strdup ("محمد عبدالرحمن خان یوسفزئی درانی آفریدی");
+  card = ks_card_issue (f->holder, f->keys, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("face %zu bytes (usual name: %zu), QR version %d-%c, module %.3f mm",
+                  ks_card_get_face_size (card), ks_card_get_face_size (usual),
+                  ks_card_get_qr_version (card), ks_card_get_qr_level (card),
+                  ks_card_get_qr_module_mm (card));
+  g_assert_cmpfloat (ks_card_get_qr_module_mm (usual), >=, KS_CARD_FACE_MODULE_MM);
+  g_assert_cmpfloat (ks_card_get_qr_module_mm (card), >=, KS_CARD_FACE_MODULE_MM);
+  g_assert_cmpuint (ks_card_get_face_size (card), >=, KS_CARD_FACE_MIN_BYTES / 2);
+  g_assert_cmpuint (ks_card_get_face_size (card), <=, ks_card_get_face_size (usual));
+
+  fixture_options (f, &opts);
+  result = ks_card_verify_text (ks_card_get_qr_text (card), &opts);
+  g_assert_cmpint (result->verdict, ==, KS_VERDICT_VALID);
+  g_assert_nonnull (result->face_png);
 }
 
 static void
@@ -497,6 +686,8 @@ main (int   argc,
   ADD ("/card/png", test_card_png);
   ADD ("/card/specimen", test_card_specimen);
   ADD ("/card/photo", test_card_photo);
+  ADD ("/card/face-altered", test_card_face_altered);
+  ADD ("/card/face-long-name", test_card_face_long_name);
   ADD ("/card/unknown-station", test_card_unknown_station);
   ADD ("/card/expired-shows-holder", test_card_expired_shows_holder);
   ADD ("/card/unreadable-inputs", test_card_unreadable_inputs);

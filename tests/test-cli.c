@@ -17,9 +17,11 @@
 
 #include "ks-test-util.h"
 #include "ks-card.h"
+#include "ks-card-face.h"
 #include "ks-card-scan.h"
 #include "ks-audit.h"
 #include "ks-consent.h"
+#include "ks-photo.h"
 #include "ks-records.h"
 #include "ks-station.h"
 #include "ks-card-testing.h"
@@ -348,6 +350,56 @@ test_verify_bad_input (Fixture      *f,
  * the phone number nor the address; an unknown ID is refused with 66; the export is
  * audited. */
 static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* A PNG of the face's size: what --face-out writes. */
+static void
+assert_face_file (const char *path)
+{
+  cairo_surface_t *face = cairo_image_surface_create_from_png (path);
+
+  g_assert_cmpint (cairo_surface_status (face), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (face), ==, KS_CARD_FACE_WIDTH);
+  g_assert_cmpint (cairo_image_surface_get_height (face), ==, KS_CARD_FACE_HEIGHT);
+  cairo_surface_destroy (face);
+}
+
+/* verify says whether the card's code holds a face, and writes it out only from a genuine
+ * card that has one. */
+static void
+test_verify_face (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autofree char *faceless = write_card (f, f->keys, "faceless.png");
+  g_autofree char *face_out = g_build_filename (f->dir, "face.png", NULL);
+  g_autofree char *with_face = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *err2 = NULL;
+
+  g_assert_cmpint (run (&out, &err, "verify", faceless, "--data-dir", f->dir, "--face-out",
+                        face_out, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (out, "Valid\n"));
+  g_assert_nonnull (strstr (out, "none embedded: compare the photo with the holder"));
+  g_assert_nonnull (strstr (err, "holds no face"));
+  g_assert_false (g_file_test (face_out, G_FILE_TEST_EXISTS));
+
+  f->holder->photo_png = ks_test_face_png (300, 400, 3);
+  with_face = write_card (f, f->keys, "with-face.pdf");
+  g_assert_cmpint (run (&out2, &err2, "verify", with_face, "--data-dir", f->dir, "--face-out",
+                        face_out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "embedded, signed (WebP, "));
+  g_assert_cmpstr (err2, ==, "");
+  assert_face_file (face_out);
+}
+
+static void
 test_card_command (Fixture      *f,
                    gconstpointer data)
 {
@@ -362,6 +414,8 @@ test_card_command (Fixture      *f,
   g_autofree char *err = NULL;
   g_autofree char *err2 = NULL;
   g_autofree char *png = g_build_filename (f->dir, "card.png", NULL);
+  g_autofree char *photo = g_build_filename (f->dir, "citizen.png", NULL);
+  g_autofree char *face_out = g_build_filename (f->dir, "face.png", NULL);
   KsSubmitOptions options = { NULL };
 
   station = ks_station_open ("production", f->dir, &error);
@@ -381,6 +435,23 @@ test_card_command (Fixture      *f,
   ks_record_set (r, KS_FIELD_ADDRESS_LINE1, "House 3, Gulbahar");
   ks_record_set (r, KS_FIELD_DISTRICT, "PEW");
   ks_record_set (r, KS_FIELD_TEHSIL, "PEW-01");
+  /* The photo as the wizard takes it: chosen from a file, shrunk and sealed. */
+  {
+    g_autoptr(GBytes) face = ks_test_face_png (600, 800, 9);
+    g_autoptr(GFile) file = g_file_new_for_path (photo);
+    g_autoptr(GAsyncResult) imported = NULL;
+    g_autofree char *sealed = NULL;
+
+    g_assert_true (g_file_set_contents (photo, g_bytes_get_data (face, NULL),
+                                        g_bytes_get_size (face), &error));
+    ks_photo_import_async (ks_station_get_profile (station), file, NULL, store_result,
+                           &imported);
+    while (imported == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    sealed = ks_photo_import_finish (imported, NULL, &error);
+    g_assert_no_error (error);
+    ks_record_set (r, KS_FIELD_PHOTO, sealed);
+  }
   kp_id = ks_records_submit (ks_station_get_store (station), session, 0, r,
                              ks_station_get_reference (station), &options, &error);
   g_assert_no_error (error);
@@ -422,11 +493,16 @@ test_card_command (Fixture      *f,
 
   g_assert_cmpint (run (NULL, NULL, "card", "--id", kp_id, "--output", png, "--data-dir", f->dir,
                         NULL), ==, 0);
-  g_assert_cmpint (run (&out, NULL, "verify", png, "--data-dir", f->dir, NULL), ==, 0);
+  g_assert_cmpint (run (&out, NULL, "verify", png, "--data-dir", f->dir, "--face-out",
+                        face_out, NULL), ==, 0);
   g_assert_true (g_str_has_prefix (out, "Valid"));
   g_assert_nonnull (strstr (out, "Gul Bano Khan"));
   g_assert_null (strstr (out, "1234567"));
   g_assert_null (strstr (out, "Gulbahar"));
+  /* The card the command printed carries the photo's face, signed; --face-out writes it. */
+  g_assert_nonnull (strstr (out, "Face:"));
+  g_assert_nonnull (strstr (out, "embedded, signed (WebP, "));
+  assert_face_file (face_out);
 
   g_assert_cmpint (run (NULL, NULL, "card", "--id", "PEW-A01-0000099-X", "--output", png,
                         "--data-dir", f->dir, NULL), ==, KS_EXIT_NO_INPUT);
@@ -618,6 +694,8 @@ main (int   argc,
   g_test_add ("/cli/verify/trust-file-conflict", Fixture, NULL,
               fixture_setup, test_verify_trust_file_conflict, fixture_teardown);
   g_test_add ("/cli/card/by-id", Fixture, NULL, fixture_setup, test_card_command,
+              fixture_teardown);
+  g_test_add ("/cli/verify/face", Fixture, NULL, fixture_setup, test_verify_face,
               fixture_teardown);
   g_test_add ("/cli/verify/revoked", Fixture, NULL,
               fixture_setup, test_verify_revoked, fixture_teardown);

@@ -15,6 +15,7 @@
 #include "ks-test-util.h"
 #include "ks-accounts.h"
 #include "ks-audit.h"
+#include "ks-card-face.h"
 #include "ks-card-print.h"
 #include "ks-card-view.h"
 #include "ks-records.h"
@@ -425,6 +426,67 @@ test_print_layouts (Fixture      *f,
     }
 }
 
+/* The face the card was issued with, beside the verdict; a card without one says to compare
+ * the printed photo, and a forged card shows no face at all. */
+static void
+test_verify_face (Fixture      *f,
+                  gconstpointer data)
+{
+  KsVerifyPage *page = new_verify_page (f);
+  GtkWidget *root = GTK_WIDGET (f->window);
+  KsStationKeys *keys = ks_station_get_keys (f->station, NULL);
+  g_autoptr(KsCardHolder) holder = sample_holder ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsCard) card = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "with-face.png", NULL);
+  g_autofree char *faceless = write_card (f, keys, "faceless.png", FALSE);
+  g_autofree char *foreign = NULL;
+  g_autofree char *other_dir = g_build_filename (f->dir, "other-keys", NULL);
+  g_autoptr(KsStationKeys) other = NULL;
+  GtkWidget *picture;
+  GdkPaintable *face;
+
+  holder->photo_png = ks_test_face_png (300, 400, 11);
+  card = ks_card_issue (holder, keys, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ks_card_write_file (card, path, &error));
+  g_assert_no_error (error);
+
+  open_and_wait (page, path);
+  g_assert_cmpstr (verdict_text (root), ==, "Valid");
+  picture = ks_test_find_by_type (root, GTK_TYPE_PICTURE, 0);
+  g_assert_nonnull (picture);
+  g_assert_true (gtk_widget_is_drawable (picture));
+  face = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  g_assert_nonnull (face);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (face), ==, KS_CARD_FACE_WIDTH);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (face), ==, KS_CARD_FACE_HEIGHT);
+  g_assert_true (shows_text (root, "Face signed into the card: compare it with the photo and "
+                             "the holder"));
+  g_free (ks_test_screenshot (root, "verify-valid-face"));
+
+  open_and_wait (page, faceless);
+  g_assert_cmpstr (verdict_text (root), ==, "Valid");
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  g_assert_true (shows_text (root, "No face in the card’s code: compare the printed photo with "
+                             "the holder"));
+
+  /* Signed by a station this one does not trust: no face shown as if genuine. */
+  other = ks_station_keys_load_or_create (other_dir, "MRD02", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(KsCard) other_card = ks_card_issue (holder, other, NULL, &error);
+
+    g_assert_no_error (error);
+    foreign = g_build_filename (f->dir, "foreign.png", NULL);
+    g_assert_true (ks_card_write_file (other_card, foreign, &error));
+  }
+  open_and_wait (page, foreign);
+  g_assert_cmpstr (verdict_text (root), !=, "Valid");
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  g_assert_false (gtk_widget_is_drawable (picture));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +503,8 @@ main (int   argc,
               fixture_setup, test_card_view, fixture_teardown);
   g_test_add ("/ui-verify/print-layouts", Fixture, NULL,
               fixture_setup, test_print_layouts, fixture_teardown);
+  g_test_add ("/ui-verify/face", Fixture, NULL,
+              fixture_setup, test_verify_face, fixture_teardown);
 
   return g_test_run ();
 }

@@ -60,6 +60,9 @@ struct _KsVerifyPage
   AdwPreferencesGroup *holder_group;
   AdwPreferencesGroup *issuer_group;
   GtkWidget *fingerprint_button;
+  GtkWidget *face_box;
+  GtkPicture *face_picture;
+  GtkLabel *face_label;
 
   /* Built in init */
   GtkLabel *finger_label;
@@ -197,6 +200,34 @@ show_source (KsVerifyPage *self)
   gtk_label_set_label (self->file_label, text);
 }
 
+/* Beside the verdict, the face the card was issued with (decoded in core, off this thread):
+ * the person checking compares it with the printed photo and the holder. */
+static void
+show_face (KsVerifyPage         *self,
+           const KsVerifyResult *result)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gtk_widget_set_visible (self->face_box, result != NULL && result->credential != NULL);
+  if (result == NULL || result->credential == NULL)
+    {
+      gtk_picture_set_paintable (self->face_picture, NULL);
+      return;
+    }
+  if (result->face_png != NULL)
+    texture = gdk_texture_new_from_bytes (result->face_png, NULL);
+  gtk_picture_set_paintable (self->face_picture, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->face_picture), texture != NULL);
+  if (texture != NULL)
+    gtk_label_set_label (self->face_label, _("Face signed into the card: compare it with the "
+                                             "photo and the holder"));
+  else if (result->face_embedded)
+    gtk_label_set_label (self->face_label, _("The card holds a face this station cannot show"));
+  else
+    gtk_label_set_label (self->face_label, _("No face in the card’s code: compare the printed "
+                                             "photo with the holder"));
+}
+
 static void
 show_result (KsVerifyPage *self)
 {
@@ -216,6 +247,7 @@ show_result (KsVerifyPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_group), cred != NULL);
   gtk_widget_set_visible (self->fingerprint_button, cred != NULL && self->issued_here);
   gtk_widget_set_visible (GTK_WIDGET (self->finger_label), FALSE);
+  show_face (self, result);
 
   if (cred != NULL)
     {
@@ -272,6 +304,7 @@ show_read_error (KsVerifyPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_group), FALSE);
   gtk_widget_set_visible (self->fingerprint_button, FALSE);
+  show_face (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, "result");
 }
 
@@ -786,6 +819,9 @@ ks_verify_page_class_init (KsVerifyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, holder_group);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, issuer_group);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, fingerprint_button);
+  gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, face_box);
+  gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, face_picture);
+  gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, face_label);
 
   gtk_widget_class_install_action (widget_class, "verify.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "verify.check-finger", NULL,

@@ -137,3 +137,50 @@ w('sync-answer', 'provision.json', json.dumps({
 w('sync-answer', 'error.json', json.dumps({"error": "clock-skew",
                                            "message": "The station's clock differs.",
                                            "server_time": 1764160000}))
+
+# The face in a credential (Claim 169 key 62): the first byte is the image sub-format (0 PNG,
+# 1 JPEG, 4 WebP), then the image. Two 42 x 54 grey WebP images written by libwebp 1.2.4
+# (WebPEncodeRGB at quality 40, WebPEncodeLosslessRGB), one cut short, and images whose headers
+# claim more pixels than a face may have.
+webp_lossy = bytes.fromhex(
+    '52494646fc0000005745425056503820f0000000d008009d012a2a0036003ed55aa24da82923223d54680120'
+    '1a8969000510218af8bc9cba1ad4e3d7a0f6acd4c078397ac9c243e31a2e7e011c08876a48b9161f24fdff47'
+    '411d65680300961b0d0d0000fef88b76d58a47da7daa56bcf40e94fd6979baad7374ff790763ad83e9abbf23'
+    '602d30377df458b06f1981afc4f230bbf3e46b33e8ef427b43acc0e498440668b192177fcb664af6097ca1b1'
+    '2487abe1a5622a24a02c6e44407895742d38d00742fb2f4d3f9a651e5a76185182df73c93dd4bd00a3f3d4af'
+    '5393a3cad0896609717e3c4df1582183e1195e600f7c92c84f0ba3c25d197e6177044e2def400000'
+)
+webp_lossless = bytes.fromhex(
+    '524946460a010000574542505650384cfd0000002f29400d00cd9421a2ff01b8b6ad27536e92f525154ee5d0'
+    'b9b7b4ded1392fc91350ba97eeee4e189f49beffebe822620240720de4fedb0c7beffda68049ef9701a0cbfb'
+    '9364a6fc3202ebfc630233cb882cfb649b5b4634a5991696c198b2a554500aaca61442e697795eab8a691b92'
+    '02b3290688312e647a99ebbc19802284a4c06e505c88b6728aca302e627182abe74f112290e232282941dbb8'
+    'a5219e01940e418ac718c7b1d6cf31a8081cd86b8febcf20300cfbad31bd296db9704eb5216de4111c03bc10'
+    'e98206a277c0b824001822a21b00508484d893d1564e6c22c689510431f109682b8791cf38318a2086954b5b'
+    '39bc4cc689510431dc00'
+)
+
+
+def png_chunk(kind, data):
+    return (struct.pack('>I', len(data)) + kind + data
+            + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+
+
+def png(width, height, rows):
+    return (b'\x89PNG\r\n\x1a\n'
+            + png_chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0, 0))
+            + png_chunk(b'IDAT', zlib.compress(rows)) + png_chunk(b'IEND', b''))
+
+
+vp8l = b'\x2f' + struct.pack('<I', 16383 | (16383 << 14)) + b'\x00' * 8
+huge_webp = (b'RIFF' + struct.pack('<I', 4 + 8 + len(vp8l)) + b'WEBP' + b'VP8L'
+             + struct.pack('<I', len(vp8l)) + vp8l)
+w('card-face', 'face-lossy', b'\x04' + webp_lossy)
+w('card-face', 'face-lossless', b'\x04' + webp_lossless)
+w('card-face', 'face-truncated', b'\x04' + webp_lossy[:len(webp_lossy) // 2])
+w('card-face', 'face-huge-webp', b'\x04' + huge_webp)
+w('card-face', 'face-huge-png', b'\x00' + png(20000, 20000, b'\x00' * 20001))
+w('card-face', 'face-small-png',
+  b'\x00' + png(4, 4, b''.join(b'\x00' + bytes([i * 60] * 4) for i in range(4))))
+w('card-face', 'face-jpeg-garbage', b'\x01\xff\xd8\xff\xe0garbage')
+w('card-face', 'face-unknown-format', b'\x06WSQ?')

@@ -24,6 +24,7 @@
 #include <poppler.h>
 #include <zbar.h>
 
+#include "ks-card-face.h"
 #include "ks-card-scan.h"
 
 /* What verify reads at most, whoever hands it the file: a card scan is a few megabytes. A
@@ -131,6 +132,7 @@ ks_verify_result_free (KsVerifyResult *result)
   g_free (result->message);
   g_clear_pointer (&result->credential, ks_credential_free);
   g_free (result->qr_text);
+  g_clear_pointer (&result->face_png, g_bytes_unref);
   g_free (result);
 }
 
@@ -471,6 +473,37 @@ box_blur (const guint8 *grey,
   return out;
 }
 
+/* Twice the width and height, bilinear: each new pixel between its neighbours. */
+static guint8 *
+upscale2 (const guint8 *grey,
+          int           width,
+          int           height)
+{
+  int w2 = width * 2, h2 = height * 2;
+  guint8 *out = g_try_malloc ((gsize)w2 * h2);
+
+  if (out == NULL)
+    return NULL;
+  for (int y = 0; y < h2; y++)
+    {
+      /* Source coordinates of the new pixel's centre, in quarters of a pixel. */
+      int sy4 = MAX (0, 2 * y - 1);
+      int y0 = MIN (sy4 / 4, height - 1), y1 = MIN (y0 + 1, height - 1), fy = sy4 % 4;
+
+      for (int x = 0; x < w2; x++)
+        {
+          int sx4 = MAX (0, 2 * x - 1);
+          int x0 = MIN (sx4 / 4, width - 1), x1 = MIN (x0 + 1, width - 1), fx = sx4 % 4;
+          int top = grey[(gsize)y0 * width + x0] * (4 - fx) + grey[(gsize)y0 * width + x1] * fx;
+          int bottom = grey[(gsize)y1 * width + x0] * (4 - fx)
+                       + grey[(gsize)y1 * width + x1] * fx;
+
+          out[(gsize)y * w2 + x] = (guint8)((top * (4 - fy) + bottom * fy + 8) / 16);
+        }
+    }
+  return out;
+}
+
 /**
  * ks_card_scan_image:
  *
@@ -541,6 +574,21 @@ ks_card_scan_image (cairo_surface_t *image)
 
       if (smooth != NULL)
         scan_grey (smooth, width, height, texts);
+    }
+  /* A code whose modules are under three pixels wide (a card's QR with its face, scanned at
+   * 150 dpi, or a phone photo from arm's length) gives zbar too few pixels to sample each
+   * module from: twice the pixels, interpolated, read again. */
+  if (texts->len == 0 && (guint64)width * height * 4 <= MAX_PIXELS)
+    {
+      g_autofree guint8 *big = upscale2 (grey, width, height);
+
+      if (big != NULL && scan_grey (big, width * 2, height * 2, texts) == 0)
+        {
+          g_autofree guint8 *smooth = box_blur (big, width * 2, height * 2);
+
+          if (smooth != NULL)
+            scan_grey (smooth, width * 2, height * 2, texts);
+        }
     }
   return texts;
 }
@@ -624,6 +672,16 @@ ks_card_verify_text (const char            *qr_text,
                                          ? _(", certified by a development key, not the "
                                              "registry")
                                          : "");
+  /* The face the card was issued with, shown beside the verdict: only from a credential
+   * whose signature holds, never from a forged one. */
+  if (result->credential != NULL && result->credential->signature_checked)
+    {
+      const KsBiometric *face = ks_card_face_find (result->credential->claim);
+
+      result->face_embedded = face != NULL;
+      if (face != NULL)
+        result->face_png = ks_card_face_to_png (face);
+    }
   return result;
 }
 

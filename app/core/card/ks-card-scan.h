@@ -53,6 +53,8 @@ typedef struct
   KsCredential *credential;     /* (nullable) set when VALID, EXPIRED or NOT_YET_VALID: the
                                  * signature holds, so the fields are genuine */
   char *qr_text;                /* (nullable) the QR's text as read */
+  gboolean face_embedded;       /* the genuine credential holds a face (Claim 169 key 62) */
+  GBytes *face_png;             /* (nullable) that face as PNG, when it decodes */
 } KsVerifyResult;
 
 KsVerdict       ks_verdict_for_error (const GError *error);

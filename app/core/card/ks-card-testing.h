@@ -17,5 +17,6 @@ char             ks_card_get_qr_level (KsCard *card);
 double           ks_card_get_qr_module_mm (KsCard *card);
 const char      *ks_card_get_qr_text (KsCard *card);
 int              ks_card_get_qr_version (KsCard *card);
+gsize            ks_card_get_face_size (KsCard *card);
 
 G_END_DECLS

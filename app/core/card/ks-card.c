@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "ks-card.h"
+#include "ks-card-face.h"
 #include "ks-card-testing.h"
 
 #define MM_PER_INCH 25.4
@@ -50,6 +51,7 @@ struct _KsCard
   QRcode *qr;
   char qr_level;
   cairo_surface_t *photo;
+  gsize face_bytes;           /* the face's size in the credential, 0 for none */
   gatomicrefcount ref_count;
 };
 
@@ -112,8 +114,7 @@ nonempty_dup (const char *s)
  * (1), full name (4), Urdu name (19, 20 = urd), date of birth as YYYYMMDD (8), gender (9),
  * nationality PAK (13), district as location code (21), issuing country PK (23). Anyone with a
  * phone camera reads a QR, so the holder's phone number and home address stay out of it (the
- * card prints neither). The photo stays off the QR too: a face pushes it from version ~12 to
- * ~25, which is why a copied card with another photo still verifies, as the card's back says.
+ * card prints neither). The face (62) is added by ks_card_issue() from the holder's photo.
  */
 KsClaim169 *
 ks_card_holder_to_claim (const KsCardHolder *holder)
@@ -208,6 +209,39 @@ surface_from_png (GBytes *png)
   return surface;
 }
 
+/* Steps of the face's byte budget while it does not fit (ks_card_issue()). */
+#define FACE_BUDGET_STEP 40
+
+/* Signs @claim into the card's QR text and lays out its QR: error correction Q (HCERT's
+ * choice) when its modules stay @q_module_mm wide, else M. */
+static gboolean
+sign_and_lay_out (KsCard                   *card,
+                  const KsClaim169         *claim,
+                  KsStationKeys            *keys,
+                  const KsCardIssueOptions *opts,
+                  double                    q_module_mm,
+                  GError                  **error)
+{
+  g_clear_pointer (&card->qr_text, g_free);
+  g_clear_pointer (&card->qr, QRcode_free);
+  card->qr_text = ks_credential_sign_with_id (claim, card->credential_id,
+                                              opts->issuer_uri ? opts->issuer_uri
+                                                               : KS_CARD_DEFAULT_ISSUER,
+                                              card->issued_at, card->expires_at, keys, error);
+  if (card->qr_text == NULL)
+    return FALSE;
+
+  card->qr = encode_qr (card->qr_text, QR_ECLEVEL_Q);
+  card->qr_level = 'Q';
+  if (card->qr == NULL || module_mm_for (card->qr) < q_module_mm)
+    {
+      g_clear_pointer (&card->qr, QRcode_free);
+      card->qr = encode_qr (card->qr_text, QR_ECLEVEL_M);
+      card->qr_level = 'M';
+    }
+  return TRUE;
+}
+
 /**
  * ks_card_issue:
  * @keys: the station's keys; the card is signed with them
@@ -215,7 +249,9 @@ surface_from_png (GBytes *png)
  *
  * Signs the holder's credential and lays out its QR: error correction Q (HCERT's choice) when
  * its modules stay at least %KS_CARD_MIN_MODULE_MM wide on the card, else M; fails with
- * %KS_CREDENTIAL_ERROR_DOES_NOT_FIT when neither fits.
+ * %KS_CREDENTIAL_ERROR_DOES_NOT_FIT when neither fits. With a photo, the credential holds the
+ * face (ks-card-face.c) in as many bytes (at most %KS_CARD_FACE_MAX_BYTES) as keep the modules
+ * %KS_CARD_FACE_MODULE_MM wide, Q only when it keeps them so too.
  */
 KsCard *
 ks_card_issue (const KsCardHolder       *holder,
@@ -278,20 +314,46 @@ ks_card_issue (const KsCardHolder       *holder,
     }
 
   claim = ks_card_holder_to_claim (holder);
-  card->qr_text = ks_credential_sign_with_id (claim, card->credential_id,
-                                              opts->issuer_uri ? opts->issuer_uri
-                                                               : KS_CARD_DEFAULT_ISSUER,
-                                              card->issued_at, card->expires_at, keys, error);
-  if (card->qr_text == NULL)
-    return NULL;
-
-  card->qr = encode_qr (card->qr_text, QR_ECLEVEL_Q);
-  card->qr_level = 'Q';
-  if (card->qr == NULL || module_mm_for (card->qr) < KS_CARD_MIN_MODULE_MM)
+  if (holder->photo_png == NULL)
     {
-      g_clear_pointer (&card->qr, QRcode_free);
-      card->qr = encode_qr (card->qr_text, QR_ECLEVEL_M);
-      card->qr_level = 'M';
+      if (!sign_and_lay_out (card, claim, keys, opts, KS_CARD_MIN_MODULE_MM, error))
+        return NULL;
+    }
+  else
+    {
+      /* The face the card is issued with, signed with the rest: a copy of the card with
+       * another person's photo no longer matches what the verifier shows. As many bytes of
+       * it as keep the QR's modules KS_CARD_FACE_MODULE_MM wide: a long name leaves less room
+       * for the face, never a smaller code. */
+      GPtrArray **faces = &claim->biometrics[KS_CLAIM169_FACE - KS_CLAIM169_BIOMETRIC_FIRST];
+
+      for (gsize budget = KS_CARD_FACE_MAX_BYTES;; budget -= FACE_BUDGET_STEP)
+        {
+          KsBiometric *face = g_new0 (KsBiometric, 1);
+          g_autoptr(GError) local_error = NULL;
+
+          face->data = ks_card_face_encode (holder->photo_png, budget, &local_error);
+          if (face->data == NULL)
+            {
+              ks_biometric_free (face);
+              /* Too small a budget for this photo: the card keeps the last face that fit. */
+              if (budget < KS_CARD_FACE_MAX_BYTES && card->qr != NULL)
+                break;
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          face->format = KS_CLAIM169_FORMAT_IMAGE;
+          face->sub_format = KS_CLAIM169_IMAGE_WEBP;
+          card->face_bytes = g_bytes_get_size (face->data);
+          g_clear_pointer (faces, g_ptr_array_unref);
+          *faces = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_biometric_free);
+          g_ptr_array_add (*faces, face);
+          if (!sign_and_lay_out (card, claim, keys, opts, KS_CARD_FACE_MODULE_MM, error))
+            return NULL;
+          if ((card->qr != NULL && module_mm_for (card->qr) >= KS_CARD_FACE_MODULE_MM)
+              || budget < KS_CARD_FACE_MIN_BYTES + FACE_BUDGET_STEP)
+            break;
+        }
     }
   if (card->qr == NULL || module_mm_for (card->qr) < KS_CARD_MIN_MODULE_MM)
     {
@@ -389,6 +451,14 @@ ks_card_get_qr_module_mm (KsCard *card)
 {
   g_return_val_if_fail (card != NULL, 0);
   return module_mm_for (card->qr);
+}
+
+/* Bytes of the face inside the credential; 0 when the holder had no photo. */
+gsize
+ks_card_get_face_size (KsCard *card)
+{
+  g_return_val_if_fail (card != NULL, 0);
+  return card->face_bytes;
 }
 
 /**
@@ -791,11 +861,16 @@ ks_card_render_back (KsCard  *card,
   y += 1.5;
   {
     g_autoptr(PangoLayout) layout = NULL;
-    const char *how =
+    static const char how_face[] =
+      "How to verify: scan the code with a Khyber Pass verifier, or run "
+      "“khyber-station verify” on a scan. It shows the details and the face the station "
+      "signed: they must match this card and its holder.";
+    static const char how_no_face[] =
       "How to verify: scan the code with a Khyber Pass verifier, or run "
       "“khyber-station verify” on a scan. It shows the details the station signed: they must "
       "match this card. The code holds no photo, so a copy with another face still passes: "
       "compare the face with the holder.";
+    const char *how = card->face_bytes > 0 ? how_face : how_no_face;
 
     layout = pango_cairo_create_layout (cr);
     {

@@ -68,12 +68,33 @@ ks_photo_open (KsProfile  *profile,
                GError    **error)
 {
   g_autoptr(KsVault) vault = open_vault (profile, error);
+
+  if (vault == NULL)
+    return NULL;
+  return ks_photo_open_with_vault (vault, sealed, error);
+}
+
+/**
+ * ks_photo_open_with_vault:
+ * @vault: the station's biometrics vault (`keys/biometrics.key`), already open
+ *
+ * ks_photo_open() for a caller that holds the vault: the sync engine's worker, which seals the
+ * photo again to the registry's key with the fingers.
+ *
+ * Returns: (transfer full): the PNG bytes of a photo sealed by ks_photo_seal() at this station
+ */
+GBytes *
+ks_photo_open_with_vault (KsVault    *vault,
+                          const char *sealed,
+                          GError    **error)
+{
   g_autoptr(GBytes) blob = NULL;
   guchar *data;
   gsize len;
 
-  if (vault == NULL)
-    return NULL;
+  g_return_val_if_fail (KS_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (sealed != NULL, NULL);
+
   data = g_base64_decode (sealed, &len);
   blob = g_bytes_new_take (data, len);
   return ks_vault_decrypt (vault, blob, PHOTO_AD, error);

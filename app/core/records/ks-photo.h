@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "ks-profile.h"
+#include "ks-vault.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,9 @@ char   *ks_photo_seal (KsProfile *profile,
 GBytes *ks_photo_open (KsProfile  *profile,
                        const char *sealed,
                        GError    **error);
+GBytes *ks_photo_open_with_vault (KsVault    *vault,
+                                  const char *sealed,
+                                  GError    **error);
 
 void    ks_photo_import_async (KsProfile          *profile,
                                GFile              *file,

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ks-fingers.h"
+#include "ks-photo.h"
 #include "ks-record-fingers.h"
 #include "ks-records.h"
 
@@ -138,12 +139,15 @@ ks_fingers_load_for_review_finish (GAsyncResult *result,
  * ks_fingers_export_for_registry:
  * @kp_id: a submitted record
  *
- * The record's fingers as the registry takes them: JSON `{"fingers": [{"finger": 1..10,
- * "status": …, "reason": …, "template": base64 of fp_print_serialize()}]}`. Plain text: the
- * sync engine seals it to the registry's key at once and never stores it (ks-sync.c).
+ * The record's biometrics as the registry takes them: JSON `{"fingers": [{"finger": 1..10,
+ * "status": …, "reason": …, "template": base64 of fp_print_serialize()}], "photo": base64 of
+ * the PNG}` ("photo" only when the record has one). Plain text: the sync engine seals it to the
+ * registry's key at once and never stores it (ks-sync.c); the record's own photo field, sealed
+ * to this station's key, which the registry could not open, travels empty
+ * (ks_sync_payload_new()).
  *
  * Returns: (transfer full) (nullable): the blob, or %NULL with @error unset when the record
- *   has no fingers
+ *   has neither fingers nor a photo
  */
 GBytes *
 ks_fingers_export_for_registry (KsStore    *store,
@@ -157,10 +161,26 @@ ks_fingers_export_for_registry (KsStore    *store,
   g_autoptr(JsonNode) root = NULL;
   char *json;
 
+  g_autoptr(KsRecord) record = NULL;
+  g_autoptr(GBytes) photo = NULL;
+  const char *sealed_photo;
+
   if (info == NULL)
     return NULL;
   fingers = ks_fingers_load_record (store, vault, info->id, error);
-  if (fingers == NULL || fingers->len == 0)
+  if (fingers == NULL)
+    return NULL;
+  record = ks_records_load (store, kp_id, error);
+  if (record == NULL)
+    return NULL;
+  sealed_photo = ks_record_get (record, KS_FIELD_PHOTO);
+  if (*sealed_photo != '\0')
+    {
+      photo = ks_photo_open_with_vault (vault, sealed_photo, error);
+      if (photo == NULL)
+        return NULL;
+    }
+  if (fingers->len == 0 && photo == NULL)
     return NULL;
 
   builder = json_builder_new ();
@@ -191,6 +211,14 @@ ks_fingers_export_for_registry (KsStore    *store,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  if (photo != NULL)
+    {
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (photo, NULL),
+                                              g_bytes_get_size (photo));
+
+      json_builder_set_member_name (builder, "photo");
+      json_builder_add_string_value (builder, b64);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);

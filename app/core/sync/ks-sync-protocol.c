@@ -79,8 +79,8 @@ canonical_date (const char *value)
  * The record's fields as the registry receives them: the one function that writes a payload,
  * so every record, whichever way it was made, travels in the same form (docs/registry-
  * protocol.md, "The payload"): CNIC, B-form and guardian's CNIC as 13 bare digits, the mobile
- * in E.164 (`+923001234567`), the date of birth as `YYYY-MM-DD`; every other field as the
- * station's validators stored it. The same record always gives the same bytes: the content
+ * in E.164 (`+923001234567`), the date of birth as `YYYY-MM-DD`, the photo empty (it travels in
+ * `biometrics_sealed`); every other field as the station's validators stored it. The same record always gives the same bytes: the content
  * hash covers them.
  *
  * Returns: (transfer full): the payload, a JSON object
@@ -105,6 +105,10 @@ ks_sync_payload_new (KsRecord *record)
   ks_record_set (wire, KS_FIELD_GUARDIAN_CNIC, guardian);
   ks_record_set (wire, KS_FIELD_MOBILE, mobile);
   ks_record_set (wire, KS_FIELD_DATE_OF_BIRTH, birth);
+  /* The record keeps its photo sealed to this station's key, which the registry cannot open:
+   * the photo travels sealed to the registry's key with the fingers (biometrics_sealed,
+   * ks_fingers_export_for_registry()), never in the payload. */
+  ks_record_set (wire, KS_FIELD_PHOTO, "");
   return ks_record_to_json (wire);
 }
 
