@@ -26,6 +26,18 @@
  * a page, skipping 1 row in 20 along the sort index under 5 ms (bench-review, 1M records). */
 #define BROAD_SEARCH 20000
 
+/* The same for an ID or CNIC prefix in date order, the list's first order. Both ways read
+ * indexes only (schema 9): the range from (kp_id or cnic, submitted_at), its matches sorted,
+ * about 0.5 µs each; or the date index, which also holds both, about 0.07 µs an entry, a
+ * whole million at worst when the matches lie at the far end of the order ("PEW-A01-00",
+ * the oldest tenth, in newest first). */
+#define BROAD_SEARCH_BY_DATE 100000
+
+/* A prefix that matches more than this share of the records is counted as all records less
+ * those before and after it: SQLite counts a whole table from its pages at once, but counts a
+ * range entry by entry. */
+#define BROAD_SHARE 0.5
+
 /* KsRecordRow ************************************************************************/
 
 struct _KsRecordRow
@@ -233,6 +245,7 @@ struct _KsRecordList
   char *where;                 /* "" or "WHERE ..." */
   char *where_scan;            /* the same, the search's range kept off its index */
   GArray *binds;               /* (element-type Bind) for the placeholders of where */
+  char *range_column;          /* the column of a search that is the whole filter, or NULL */
   char *page_sql;
   guint n_items;
 
@@ -286,6 +299,7 @@ ks_record_list_finalize (GObject *object)
   g_array_unref (self->binds);
   g_free (self->where);
   g_free (self->where_scan);
+  g_free (self->range_column);
   g_free (self->page_sql);
   g_clear_error (&self->error);
   g_clear_object (&self->store);
@@ -464,18 +478,108 @@ ks_record_list_model_init (GListModelInterface *iface)
   iface->get_item = ks_record_list_get_item;
 }
 
+/* One number from @sql, its placeholders bound to @a and @b (each nullable). Called locked. */
+static gboolean
+select_number (KsStore    *store,
+               const char *sql,
+               const char *a,
+               const char *b,
+               gint64     *out,
+               GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (a != NULL)
+    sqlite3_bind_text (stmt, 1, a, -1, SQLITE_STATIC);
+  if (b != NULL)
+    sqlite3_bind_text (stmt, 2, b, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _ks_store_set_error (store, rc, error);
+      return FALSE;
+    }
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* A search that is one prefix of @column, [lower, upper), matching most records ("PEW-" on a
+ * station of Peshawar): counted as all records (which SQLite counts from the table's pages,
+ * not row by row) less those below and above the range, each a short run of the index. Which
+ * side is short is told by 32 records spread over the table, looked up by rowid. Returns
+ * %FALSE with @error unset when the prefix is not that broad: then count the range itself.
+ * Called locked. */
+static gboolean
+count_around (KsStore    *store,
+              const char *column,
+              GArray     *binds,
+              gint64     *out,
+              GError    **error)
+{
+  const char *lower = g_array_index (binds, Bind, 0).text;
+  const char *upper = g_array_index (binds, Bind, 1).text;
+  g_autofree char *sample_sql = NULL;
+  g_autofree char *below_sql = NULL;
+  g_autofree char *above_sql = NULL;
+  g_autoptr(sqlite3_stmt) sample = NULL;
+  gint64 sampled, inside, total, below, above;
+
+  sample_sql = g_strdup_printf ("WITH RECURSIVE s (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM s "
+                                "WHERE k < 32) SELECT count(*), coalesce(sum(%s >= ?1 AND %s "
+                                "< ?2), 0) FROM records WHERE id IN (SELECT k * (SELECT max(id) "
+                                "FROM records) / 33 FROM s)", column, column);
+  sample = _ks_store_prepare (store, sample_sql, error);
+  if (sample == NULL)
+    return FALSE;
+  sqlite3_bind_text (sample, 1, lower, -1, SQLITE_STATIC);
+  sqlite3_bind_text (sample, 2, upper, -1, SQLITE_STATIC);
+  if (sqlite3_step (sample) != SQLITE_ROW)
+    return FALSE;
+  sampled = sqlite3_column_int64 (sample, 0);
+  inside = sqlite3_column_int64 (sample, 1);
+  if (sampled == 0 || (double)inside / sampled <= BROAD_SHARE)
+    return FALSE;
+
+  below_sql = g_strdup_printf ("SELECT count(*) FROM records WHERE %s < ?1", column);
+  above_sql = g_strdup_printf ("SELECT count(*) FROM records WHERE %s >= ?2", column);
+  if (!select_number (store, "SELECT count(*) FROM records", NULL, NULL, &total, error) ||
+      !select_number (store, below_sql, lower, upper, &below, error) ||
+      !select_number (store, above_sql, lower, upper, &above, error))
+    return FALSE;
+  *out = total - below - above;
+  return TRUE;
+}
+
+/* @range_column: (nullable): the column of a search that is the whole filter */
 static guint
 query_count (KsStore    *store,
              const char *where,
              GArray     *binds,
+             const char *range_column,
              GError    **error)
 {
   g_autofree char *sql = g_strconcat ("SELECT count(*) FROM records ", where, NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *local_error = NULL;
+  gint64 around = 0;
   guint n = 0;
   int rc;
 
   _ks_store_lock (store);
+  if (range_column != NULL && count_around (store, range_column, binds, &around, &local_error))
+    {
+      _ks_store_unlock (store);
+      return (guint)MIN (around, G_MAXUINT);
+    }
+  if (local_error != NULL)
+    {
+      _ks_store_unlock (store);
+      g_propagate_error (error, local_error);
+      return 0;
+    }
   stmt = _ks_store_prepare (store, sql, error);
   if (stmt != NULL)
     {
@@ -494,23 +598,29 @@ static guint
 count_rows (KsRecordList *self)
 {
   GError *error = NULL;
-  guint n = query_count (self->store, self->where, self->binds, &error);
+  guint n = query_count (self->store, self->where, self->binds, self->range_column, &error);
 
   set_error (self, error);
   return n;
 }
 
+/* @range_column: (nullable): the column of a search that is the whole filter */
 static char *
 build_page_sql (const char  *where,
                 const char  *where_scan,
+                const char  *range_column,
                 guint        n_items,
                 KsRecordSort sort,
                 gboolean     descending)
 {
   GString *sql = g_string_new ("SELECT id FROM records ");
   const char *direction = descending ? " DESC" : "";
+  gboolean in_date_index = sort == KS_RECORD_SORT_SUBMITTED_AT &&
+                           (g_strcmp0 (range_column, "kp_id") == 0 ||
+                            g_strcmp0 (range_column, "cnic") == 0);
 
-  g_string_append (sql, n_items > BROAD_SEARCH ? where_scan : where);
+  g_string_append (sql, n_items > (in_date_index ? BROAD_SEARCH_BY_DATE : BROAD_SEARCH)
+                          ? where_scan : where);
   g_string_append (sql, " ORDER BY ");
   for (guint i = 0; sort_columns[sort][i] != NULL; i++)
     g_string_append_printf (sql, "%s%s%s", i ? ", " : "", sort_columns[sort][i], direction);
@@ -522,8 +632,8 @@ static void
 rebuild_page_sql (KsRecordList *self)
 {
   g_free (self->page_sql);
-  self->page_sql = build_page_sql (self->where, self->where_scan, self->n_items, self->sort,
-                                   self->descending);
+  self->page_sql = build_page_sql (self->where, self->where_scan, self->range_column,
+                                   self->n_items, self->sort, self->descending);
 }
 
 /**
@@ -609,6 +719,17 @@ add_number (GArray *binds,
  * and uses the index whatever case_sensitive_like says. No UTF-8 text contains the byte 0xFF,
  * so every string starting with the prefix sorts below the upper bound, also under NOCASE
  * (which folds ASCII letters only). */
+static char *
+prefix_range (const char *column,
+              const char *collate,
+              gboolean    on_index)
+{
+  /* A unary + keeps SQLite from using the column's index for the range. */
+  if (on_index)
+    return g_strdup_printf ("%s%s >= ? AND %s%s < ?", column, collate, column, collate);
+  return g_strdup_printf ("(+%s)%s >= ? AND (+%s)%s < ?", column, collate, column, collate);
+}
+
 static void
 add_prefix (GString    *where,
             GString    *where_scan,
@@ -618,14 +739,38 @@ add_prefix (GString    *where,
             const char *prefix)
 {
   g_autofree char *upper = g_strconcat (prefix, "\xff", NULL);
+  g_autofree char *range = prefix_range (column, collate, TRUE);
+  g_autofree char *range_scan = prefix_range (column, collate, FALSE);
 
-  g_string_append_printf (where, " AND %s%s >= ? AND %s%s < ?", column, collate, column,
-                          collate);
-  /* A unary + keeps SQLite from using the column's index for the range. */
-  g_string_append_printf (where_scan, " AND (+%s)%s >= ? AND (+%s)%s < ?", column, collate,
-                          column, collate);
+  g_string_append_printf (where, " AND %s", range);
+  g_string_append_printf (where_scan, " AND %s", range_scan);
   add_text (binds, prefix);
   add_text (binds, upper);
+}
+
+/* Whether any record's @column starts with @prefix: one step into the column's index. */
+static gboolean
+prefix_exists (KsStore    *store,
+               const char *column,
+               const char *collate,
+               const char *prefix)
+{
+  g_autofree char *range = prefix_range (column, collate, TRUE);
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM records WHERE %s LIMIT 1", range);
+  g_autofree char *upper = g_strconcat (prefix, "\xff", NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean found = FALSE;
+
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store, sql, NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, upper, -1, SQLITE_STATIC);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  _ks_store_unlock (store);
+  return found;
 }
 
 static gboolean
@@ -638,17 +783,22 @@ has_non_ascii (const char *text)
 }
 
 /* What the supervisor typed decides where to look: only digits (dashes and spaces allowed) is
- * a CNIC; letters then digits or a dash is a Khyber Pass ID ("PEW-A01-00"); anything else is a
- * name, in Urdu script when it is not ASCII. */
+ * a CNIC; letters then digits or a dash is a Khyber Pass ID ("PEW-A01-00"); letters alone are
+ * the start of a name or of an ID ("P", "PEW": the district code an ID begins with), looked up
+ * in both indexes; anything else is a name, in Urdu script when it is not ASCII.
+ * @range_column: set to the column (and collation) searched when the search is one prefix. */
 static void
-add_search (GString    *where,
+add_search (KsStore    *store,
+            GString    *where,
             GString    *where_scan,
             GArray     *binds,
-            const char *search)
+            const char *search,
+            char      **range_column)
 {
   g_autofree char *text = g_strstrip (g_strdup (search));
   g_autoptr(GString) digits = g_string_new (NULL);
   gboolean only_digits = TRUE;
+  gboolean only_letters = TRUE;
   gboolean has_id_chars = FALSE;
 
   if (*text == '\0')
@@ -664,19 +814,65 @@ add_search (GString    *where,
         has_id_chars = TRUE;
       else if (*p != ' ')
         only_digits = FALSE;
+      if (!g_ascii_isalpha (*p))
+        only_letters = FALSE;
     }
 
   if (only_digits && digits->len > 0)
-    add_prefix (where, where_scan, binds, "cnic", "", digits->str);
+    {
+      add_prefix (where, where_scan, binds, "cnic", "", digits->str);
+      *range_column = g_strdup ("cnic");
+    }
   else if (g_ascii_isalpha (*text) && has_id_chars)
     {
       g_autofree char *id = g_ascii_strup (text, -1);
       add_prefix (where, where_scan, binds, "kp_id", "", id);
+      *range_column = g_strdup ("kp_id");
+    }
+  else if (only_letters)
+    {
+      g_autofree char *id = g_ascii_strup (text, -1);
+      gboolean ids = prefix_exists (store, "kp_id", "", id);
+      gboolean names = prefix_exists (store, "full_name", " COLLATE NOCASE", text);
+
+      if (ids && names)
+        {
+          /* Both: each side reads its own index (SQLite's OR by index). */
+          g_autofree char *name_range = prefix_range ("full_name", " COLLATE NOCASE", TRUE);
+          g_autofree char *id_range = prefix_range ("kp_id", "", TRUE);
+          g_autofree char *name_scan = prefix_range ("full_name", " COLLATE NOCASE", FALSE);
+          g_autofree char *id_scan = prefix_range ("kp_id", "", FALSE);
+          g_autofree char *name_upper = g_strconcat (text, "\xff", NULL);
+          g_autofree char *id_upper = g_strconcat (id, "\xff", NULL);
+
+          g_string_append_printf (where, " AND ((%s) OR (%s))", name_range, id_range);
+          g_string_append_printf (where_scan, " AND ((%s) OR (%s))", name_scan, id_scan);
+          add_text (binds, text);
+          add_text (binds, name_upper);
+          add_text (binds, id);
+          add_text (binds, id_upper);
+        }
+      else if (ids)
+        {
+          add_prefix (where, where_scan, binds, "kp_id", "", id);
+          *range_column = g_strdup ("kp_id");
+        }
+      else
+        {
+          add_prefix (where, where_scan, binds, "full_name", " COLLATE NOCASE", text);
+          *range_column = g_strdup ("full_name COLLATE NOCASE");
+        }
     }
   else if (has_non_ascii (text))
-    add_prefix (where, where_scan, binds, "full_name_ur", "", text);
+    {
+      add_prefix (where, where_scan, binds, "full_name_ur", "", text);
+      *range_column = g_strdup ("full_name_ur");
+    }
   else
-    add_prefix (where, where_scan, binds, "full_name", " COLLATE NOCASE", text);
+    {
+      add_prefix (where, where_scan, binds, "full_name", " COLLATE NOCASE", text);
+      *range_column = g_strdup ("full_name COLLATE NOCASE");
+    }
 }
 
 /**
@@ -688,13 +884,16 @@ add_search (GString    *where,
 /* The WHERE clauses of @filter (as it is and with the search kept off its index) and the
  * values of their placeholders. */
 static void
-build_filter (const KsRecordFilter *filter,
+build_filter (KsStore              *store,
+              const KsRecordFilter *filter,
               char                **where_out,
               char                **where_scan_out,
-              GArray               *binds)
+              GArray               *binds,
+              char                **range_out)
 {
   g_autoptr(GString) where = g_string_new ("WHERE 1");
   g_autoptr(GString) where_scan = NULL;
+  g_autofree char *range_column = NULL;
 
   if (filter != NULL)
     {
@@ -730,8 +929,11 @@ build_filter (const KsRecordFilter *filter,
         }
       where_scan = g_string_new (where->str);
       if (filter->search != NULL)
-        add_search (where, where_scan, binds, filter->search);
+        add_search (store, where, where_scan, binds, filter->search, &range_column);
     }
+
+  /* The search alone, as one range: query_count() may count around it. */
+  *range_out = range_column != NULL && binds->len == 2 ? g_steal_pointer (&range_column) : NULL;
 
   *where_out = binds->len > 0 ? g_string_free (g_steal_pointer (&where), FALSE) : g_strdup ("");
   *where_scan_out = binds->len > 0 ? g_string_free (g_steal_pointer (&where_scan), FALSE)
@@ -765,17 +967,22 @@ ks_record_list_set_filter (KsRecordList         *self,
   g_array_set_size (self->binds, 0);
   g_free (self->where);
   g_free (self->where_scan);
-  build_filter (filter, &self->where, &self->where_scan, self->binds);
+  g_free (self->range_column);
+  build_filter (self->store, filter, &self->where, &self->where_scan, self->binds,
+                &self->range_column);
   ks_record_list_refresh (self);
 }
 
-/* A new filter, read in a worker: its count and first page. */
+/* A new filter, read in a worker: its count and first page. The WHERE clause is built there
+ * too, since a search of letters alone looks into the indexes to know what it is. */
 typedef struct
 {
   KsStore *store;
+  KsRecordFilter filter;       /* a copy: its strings are owned */
   char *where;
   char *where_scan;
   GArray *binds;
+  char *range_column;
   KsRecordSort sort;
   gboolean descending;
   guint generation;
@@ -788,9 +995,13 @@ static void
 filter_query_free (FilterQuery *query)
 {
   g_clear_object (&query->store);
+  g_free ((char *)query->filter.district);
+  g_free ((char *)query->filter.operator);
+  g_free ((char *)query->filter.search);
   g_free (query->where);
   g_free (query->where_scan);
   g_clear_pointer (&query->binds, g_array_unref);
+  g_free (query->range_column);
   g_free (query->page_sql);
   g_clear_pointer (&query->first_page, g_ptr_array_unref);
   g_free (query);
@@ -805,11 +1016,14 @@ filter_thread (GTask        *task,
   FilterQuery *query = task_data;
   GError *error = NULL;
 
-  query->n_items = query_count (query->store, query->where, query->binds, &error);
+  build_filter (query->store, &query->filter, &query->where, &query->where_scan, query->binds,
+                &query->range_column);
+  query->n_items = query_count (query->store, query->where, query->binds, query->range_column,
+                                &error);
   if (error == NULL)
     {
-      query->page_sql = build_page_sql (query->where, query->where_scan, query->n_items,
-                                        query->sort, query->descending);
+      query->page_sql = build_page_sql (query->where, query->where_scan, query->range_column,
+                                        query->n_items, query->sort, query->descending);
       query->first_page = query_page (query->store, query->page_sql, query->binds, 0, &error);
     }
   if (error != NULL)
@@ -835,7 +1049,13 @@ start_filter (KsRecordList         *self,
   query = g_new0 (FilterQuery, 1);
   query->store = g_object_ref (self->store);
   query->binds = binds_new ();
-  build_filter (filter, &query->where, &query->where_scan, query->binds);
+  if (filter != NULL)
+    {
+      query->filter = *filter;
+      query->filter.district = g_strdup (filter->district);
+      query->filter.operator = g_strdup (filter->operator);
+      query->filter.search = g_strdup (filter->search);
+    }
   query->sort = self->sort;
   query->descending = self->descending;
   query->generation = ++self->generation;
@@ -866,6 +1086,8 @@ install_filter (KsRecordList *self,
   self->where = g_steal_pointer (&query->where);
   self->where_scan = g_steal_pointer (&query->where_scan);
   self->binds = g_steal_pointer (&query->binds);
+  g_free (self->range_column);
+  self->range_column = g_steal_pointer (&query->range_column);
   self->page_sql = g_steal_pointer (&query->page_sql);
   self->n_items = query->n_items;
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), g_steal_pointer (&query->first_page));
