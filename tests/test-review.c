@@ -910,6 +910,53 @@ wait_for_result (GAsyncResult **result)
   return *result;
 }
 
+/* A search of letters alone is the start of a name or of an ID: "P", "PE", "PEW" find the
+ * records whose Khyber Pass ID starts so (they found none before "PEW-"), "Om" the Omars. A
+ * broad prefix is counted around its range; the count is the same. */
+static void
+test_search_letters (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr(KsRecordList) list = NULL;
+  const char *ids[] = { "P", "PE", "PEW", "pew", "PEW-", "PEW-A01", "PEW-A01-0" };
+  KsRecordFilter filter = { 0 };
+  guint omars = 0;
+
+  insert (f, 300, NULL);
+  for (guint x = 1; x <= 300; x++)
+    omars += name_matches (x, "Om");
+  g_assert_cmpuint (omars, >, 0);
+  list = ks_record_list_new (f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      filter.search = ids[i];
+      ks_record_list_set_filter (list, &filter);
+      g_assert_cmpuint (n_items (list), ==, 300);
+      g_assert_true (g_str_has_prefix (ks_record_row_get_kp_id (row_at (list, 299)), "PEW-"));
+    }
+  filter.search = "PEW-A01-00002";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, 100);
+  filter.search = "Om";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, omars);
+  for (guint p = 0; p < omars; p++)
+    g_assert_true (name_matches (fixture_number (row_at (list, p)), "Om"));
+  filter.search = "Q";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), >, 0);
+  filter.search = "X";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, 0);
+  /* A broad CNIC prefix, counted around its range. */
+  filter.search = "171";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, 300);
+  filter.search = "17101";
+  ks_record_list_set_filter (list, &filter);
+  g_assert_cmpuint (n_items (list), ==, 42);   /* x % 7 == 0: 7, 14 .. 294 */
+}
+
 /* Opening a record for review, as the record detail does: a supervisor opens any record, an
  * operator only their own; in a worker thread for the UI. The review list is made in one too. */
 static void
@@ -964,6 +1011,50 @@ test_open_for_review (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
   g_assert_cmpuint (ks_record_list_get_n_cached (list), ==, 1);
   g_assert_cmpstr (ks_record_row_get_kp_id (row_at (list, 0)), ==, mine[0]);
+
+  /* The worker threads let go of their tasks (and with them the store) just after the results
+   * were delivered: wait for that before the fixture checks the store is freed. */
+  {
+    GObject *tasks[2] = { G_OBJECT (result), G_OBJECT (made) };
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (tasks[0], (gpointer *)&tasks[0]);
+    g_object_add_weak_pointer (tasks[1], (gpointer *)&tasks[1]);
+    g_clear_object (&result);
+    g_clear_object (&made);
+    g_clear_object (&list);
+    while ((tasks[0] != NULL || tasks[1] != NULL) && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_null (tasks[0]);
+    g_assert_null (tasks[1]);
+  }
+}
+
+/* How many lines of @csv have @n fields (0: how many lines in all); quoted fields may hold
+ * commas, quotes and line breaks. */
+static guint
+csv_lines_with_fields (const char *csv,
+                       guint       n)
+{
+  guint lines = 0, fields = 1;
+  gboolean quoted = FALSE;
+
+  for (const char *p = csv; *p; p++)
+    {
+      if (*p == '"')
+        quoted = !quoted;
+      else if (!quoted && *p == ',')
+        fields++;
+      else if (!quoted && *p == '\n')
+        {
+          lines += n == 0 || fields == n;
+          fields = 1;
+        }
+    }
+  return lines;
 }
 
 static void
@@ -1052,9 +1143,15 @@ test_report (Fixture      *f,
     g_assert_no_error (error);
   }
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  /* One table under one header: every line has the header's 15 columns. */
   g_assert_true (g_str_has_prefix (csv, "section,key,submitted,awaiting_review,approved,"
-                                   "rejected\r\nday,2025-11-25,1041,1041,100,20\r\n"));
-  g_assert_nonnull (strstr (csv, "rejection_reason,photo-quality,,,,15\r\n"));
+                                   "rejected,kp_id,name,operator,district,flags,decided_by,"
+                                   "reason,reason_label,note\r\n"
+                                   "day,2025-11-25,1041,1041,100,20,,,,,,,,,\r\n"));
+  g_assert_nonnull (strstr (csv, "rejection_reason,photo-quality,,,,15,,,,,,,,,\r\n"));
+  g_assert_cmpuint (csv_lines_with_fields (csv, 15), ==, csv_lines_with_fields (csv, 0));
+  g_assert_null (strstr (csv + 1, "\nsection,"));
+  g_assert_null (strstr (csv, "\r\n\r\n"));
   g_assert_nonnull (strstr (csv, ",name-mismatch,Name does not match the CNIC or B-form,"
                             "\"Spelling, \"\"Khan\"\" vs Khaan\"\r\n"));
 
@@ -1108,6 +1205,7 @@ test_report (Fixture      *f,
     g_assert_cmpstr (async_csv, ==, csv);
 
     lines = ks_day_report_to_lines (async_day, reference, "A01");
+    ks_day_report_wrap_lines (lines, 595.28);
     g_assert_cmpuint (lines->len, >, ks_day_report_lines_per_page (841.89));
     g_assert_nonnull (strstr (((KsReportLine *)g_ptr_array_index (lines, 0))->text, "A01"));
     ks_day_report_write_pdf_async (async_day, reference, "A01", pdf_path, NULL, store_result,
@@ -1130,6 +1228,69 @@ test_report (Fixture      *f,
       g_assert_true (found);
     }
   }
+}
+
+static void
+free_line (gpointer data)
+{
+  KsReportLine *line = data;
+
+  g_free (line->text);
+  g_free (line);
+}
+
+static void
+add_report_line (GPtrArray  *lines,
+                 gboolean    heading,
+                 const char *text)
+{
+  KsReportLine *line = g_new0 (KsReportLine, 1);
+
+  line->text = g_strdup (text);
+  line->heading = heading;
+  g_ptr_array_add (lines, line);
+}
+
+/* A supervisor's long note is printed in full, on as many lines as it takes: never cut with
+ * "…" at the edge of the page. */
+static void
+test_report_wrap (void)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (free_line);
+  g_autoptr(GString) joined = g_string_new (NULL);
+  const char *note = "The photo was taken against a dark wall and the face is in shadow; the "
+                     "father's name on the B-form reads Gul Daudzai but the form says Gul "
+                     "Dawoodzai. Ask the family to bring the original B-form and take the "
+                     "photo again in daylight before enrolling again. lastword";
+  g_autofree char *line = g_strconcat ("    PEW-A01-0000050-A  Noor Daudzai: Other (see the "
+                                       "reviewer's note) · ", note, NULL);
+  g_auto(GStrv) words = g_strsplit (note, " ", -1);
+  const char *at;
+
+  add_report_line (lines, TRUE, "Rejections (1)");
+  add_report_line (lines, FALSE, line);
+  add_report_line (lines, FALSE, "short");
+  ks_day_report_wrap_lines (lines, 595.28);
+  g_assert_cmpuint (lines->len, >=, 5);
+  g_assert_cmpstr (((KsReportLine *)g_ptr_array_index (lines, 0))->text, ==, "Rejections (1)");
+  g_assert_cmpstr (((KsReportLine *)g_ptr_array_index (lines, lines->len - 1))->text, ==,
+                   "short");
+  for (guint i = 1; i + 1 < lines->len; i++)
+    {
+      KsReportLine *part = g_ptr_array_index (lines, i);
+
+      g_assert_false (part->heading);
+      g_assert_cmpuint (g_utf8_strlen (part->text, -1), <, 110);
+      g_string_append_printf (joined, "%s ", part->text);
+    }
+  /* Every word of the note, in order. */
+  at = joined->str;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      at = strstr (at, words[i]);
+      g_assert_nonnull (at);
+    }
+  g_assert_null (strstr (joined->str, "…"));
 }
 
 static void
@@ -1335,11 +1496,13 @@ main (int   argc,
   ADD ("list-million", test_list_million);
   ADD ("list-async-filter", test_list_async_filter);
   ADD ("open-for-review", test_open_for_review);
+  ADD ("search-letters", test_search_letters);
   ADD ("report", test_report);
   ADD ("station-rules", test_station_rules);
   ADD ("fixture-same-as-operator-path", test_fixture_same_as_operator_path);
 #undef ADD
   g_test_add_func ("/review/csv-escaping", test_csv_escaping);
+  g_test_add_func ("/review/report-wrap", test_report_wrap);
 
   return g_test_run ();
 }

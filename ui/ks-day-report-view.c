@@ -331,6 +331,7 @@ on_begin_print (GtkPrintOperation *operation,
 {
   guint per_page = ks_day_report_lines_per_page (gtk_print_context_get_height (context));
 
+  ks_day_report_wrap_lines (lines, gtk_print_context_get_width (context));
   gtk_print_operation_set_n_pages (operation, MAX (1, (lines->len + per_page - 1) / per_page));
 }
 

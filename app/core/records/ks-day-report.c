@@ -397,18 +397,18 @@ ks_csv_format_line (const char *const *fields)
   return g_string_free (line, FALSE);
 }
 
-/* Appends a line of up to 10 fields; NULL fields are written empty. */
+/* Appends a line of up to 15 fields; NULL fields are written empty. */
 static void
 add_line (GString    *csv,
           guint       n,
           const char *f0,
           ...)
 {
-  const char *fields[11] = { NULL };
+  const char *fields[16] = { NULL };
   g_autofree char *line = NULL;
   va_list args;
 
-  g_assert (n <= 10);
+  g_assert (n <= 15);
   fields[0] = f0 ? f0 : "";
   va_start (args, f0);
   for (guint i = 1; i < n; i++)
@@ -431,6 +431,23 @@ reason_label (KsReference *reference,
   return reason ? reason->label_en : "";
 }
 
+/* The CSV's one header: every line has every column, each fills those that apply to it. */
+#define CSV_COLUMNS 15
+
+/* A line of counts: @key is the day, state, operator, district or rejection reason. */
+static void
+add_counts (GString    *csv,
+            const char *section,
+            const char *key,
+            const char *submitted,
+            const char *awaiting,
+            const char *approved,
+            const char *rejected)
+{
+  add_line (csv, CSV_COLUMNS, section, key, submitted, awaiting, approved, rejected,
+            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
 static void
 append_groups (GString    *csv,
                const char *section,
@@ -441,8 +458,8 @@ append_groups (GString    *csv,
       KsReportGroup *group = g_ptr_array_index (groups, i);
       char a[24], b[24], c[24], d[24];
 
-      add_line (csv, 6, section, group->key, NUM (a, group->submitted), NUM (b, group->awaiting),
-                NUM (c, group->approved), NUM (d, group->rejected));
+      add_counts (csv, section, group->key, NUM (a, group->submitted), NUM (b, group->awaiting),
+                  NUM (c, group->approved), NUM (d, group->rejected));
     }
 }
 
@@ -457,9 +474,9 @@ append_items (GString     *csv,
       KsReportItem *item = g_ptr_array_index (items, i);
       g_autofree char *flags = ks_record_flags_to_string (item->flags);
 
-      add_line (csv, 10, section, item->kp_id, item->full_name, item->operator, item->district,
-                flags, item->decided_by, item->reason, reason_label (reference, item->reason),
-                item->note);
+      add_line (csv, CSV_COLUMNS, section, item->kp_id, NULL, NULL, NULL, NULL, item->kp_id,
+                item->full_name, item->operator, item->district, flags, item->decided_by,
+                item->reason, reason_label (reference, item->reason), item->note);
     }
 }
 
@@ -467,10 +484,11 @@ append_items (GString     *csv,
  * ks_day_report_to_csv:
  * @reference: (nullable): to add each rejection reason's English label to its id
  *
- * The report as CSV in three blocks, each with its own header line: the counts (total, by
- * state, by operator, by district), the decisions of the day, and the named records
- * (exceptions and rejections). Column headers stay English: the district office's tools
- * read them.
+ * The report as CSV, one table under one header line, so a spreadsheet or the district
+ * office's tools read it as it is: each line's "section" says what it is. Counts (the day, by
+ * state, by operator, by district, by rejection reason) fill the count columns; the named
+ * records (exceptions and rejections) fill the record columns, their ID also as the key.
+ * Column headers stay English: the district office's tools read them.
  *
  * Returns: (transfer full): the CSV text, lines ending in CRLF
  */
@@ -484,24 +502,23 @@ ks_day_report_to_csv (KsDayReport *report,
   g_return_val_if_fail (report != NULL, NULL);
 
   g_date_strftime (date, sizeof date, "%Y-%m-%d", &report->day);
-  add_line (csv, 6, "section", "key", "submitted", "awaiting_review", "approved", "rejected");
-  add_line (csv, 6, "day", date, NUM (a, report->submitted),
-            NUM (b, report->by_state[KS_RECORD_STATE_SUBMITTED]), NUM (c, report->approved),
-            NUM (d, report->rejected));
+  add_line (csv, CSV_COLUMNS, "section", "key", "submitted", "awaiting_review", "approved",
+            "rejected", "kp_id", "name", "operator", "district", "flags", "decided_by", "reason",
+            "reason_label", "note");
+  add_counts (csv, "day", date, NUM (a, report->submitted),
+              NUM (b, report->by_state[KS_RECORD_STATE_SUBMITTED]), NUM (c, report->approved),
+              NUM (d, report->rejected));
   for (KsRecordState s = KS_RECORD_STATE_SUBMITTED; s <= KS_RECORD_STATE_SYNC_FAILED; s++)
-    add_line (csv, 6, "state", ks_record_state_to_string (s), NUM (a, report->by_state[s]), NULL,
-              NULL, NULL);
+    add_counts (csv, "state", ks_record_state_to_string (s), NUM (a, report->by_state[s]), NULL,
+                NULL, NULL);
   append_groups (csv, "operator", report->by_operator);
   append_groups (csv, "district", report->by_district);
   for (guint i = 0; i < report->rejection_reasons->len; i++)
     {
       KsReportGroup *group = g_ptr_array_index (report->rejection_reasons, i);
-      add_line (csv, 6, "rejection_reason", group->key, "", "", "", NUM (a, group->rejected));
+      add_counts (csv, "rejection_reason", group->key, NULL, NULL, NULL,
+                  NUM (a, group->rejected));
     }
-
-  g_string_append (csv, "\r\n");
-  add_line (csv, 10, "section", "kp_id", "name", "operator", "district", "flags", "decided_by",
-            "reason", "reason_label", "note");
   append_items (csv, "exception", report->exceptions, reference);
   append_items (csv, "rejection", report->rejections, reference);
   return g_string_free (csv, FALSE);
@@ -805,6 +822,63 @@ ks_day_report_lines_per_page (double height)
 }
 
 /**
+ * ks_day_report_wrap_lines:
+ * @lines: (element-type KsReportLine): from ks_day_report_to_lines(); rewritten
+ * @width: the page's width in points
+ *
+ * Breaks each line too long for the page into as many lines as it takes (a supervisor's note
+ * is read in full, never cut with "…"); the lines after the first are indented. Call before
+ * counting the pages.
+ */
+void
+ks_day_report_wrap_lines (GPtrArray *lines,
+                          double     width)
+{
+  PangoContext *context;
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) body = pango_font_description_from_string ("Sans 9");
+  g_autoptr(PangoFontDescription) heading = pango_font_description_from_string ("Sans Bold 10");
+  /* A little narrower than the page: the PDF's unhinted glyphs may run a bit wider. */
+  double text_width = width - 2 * PAGE_MARGIN - 12;
+  g_autofree gpointer *old = NULL;
+  gsize n = 0;
+
+  g_return_if_fail (lines != NULL);
+
+  context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  layout = pango_layout_new (context);
+  g_object_unref (context);   /* the layout keeps it */
+  pango_layout_set_width (layout, (int)(text_width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  old = g_ptr_array_steal (lines, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      KsReportLine *line = old[i];
+
+      pango_layout_set_font_description (layout, line->heading ? heading : body);
+      pango_layout_set_text (layout, line->text, -1);
+      if (pango_layout_get_line_count (layout) <= 1)
+        {
+          g_ptr_array_add (lines, line);
+          continue;
+        }
+      for (int l = 0; l < pango_layout_get_line_count (layout); l++)
+        {
+          PangoLayoutLine *visual = pango_layout_get_line_readonly (layout, l);
+          KsReportLine *part = g_new0 (KsReportLine, 1);
+          g_autofree char *text = g_strndup (line->text + visual->start_index, visual->length);
+
+          part->heading = line->heading;
+          /* Further lines go under the text, past the first line's indent. */
+          part->text = l == 0 ? g_strchomp (g_steal_pointer (&text))
+                              : g_strconcat ("        ", g_strstrip (text), NULL);
+          g_ptr_array_add (lines, part);
+        }
+      report_line_free (line);
+    }
+}
+
+/**
  * ks_day_report_draw_page:
  * @lines: (element-type KsReportLine): from ks_day_report_to_lines()
  * @page: which page, from 0
@@ -863,6 +937,7 @@ ks_day_report_write_pdf (KsDayReport *report,
   g_return_val_if_fail (path != NULL, FALSE);
 
   lines = ks_day_report_to_lines (report, reference, station_code);
+  ks_day_report_wrap_lines (lines, width);
   pages = MAX (1, (lines->len + per_page - 1) / per_page);
   surface = cairo_pdf_surface_create (path, width, height);
   cr = cairo_create (surface);

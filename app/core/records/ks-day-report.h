@@ -95,6 +95,8 @@ char        *ks_report_group_describe (const KsReportGroup *group);
 GPtrArray   *ks_day_report_to_lines (KsDayReport *report,
                                      KsReference *reference,
                                      const char  *station_code);
+void         ks_day_report_wrap_lines (GPtrArray *lines,
+                                       double     width);
 guint        ks_day_report_lines_per_page (double height);
 void         ks_day_report_draw_page (cairo_t   *cr,
                                       double     width,
