@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <gdk/x11/gdkx.h>
 
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
@@ -219,6 +220,107 @@ keep_result (GObject      *object,
   *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
+/* Clicks @widget's middle with the mouse, as a person does, holding Ctrl if @ctrl. */
+static void
+click (GtkWidget *widget,
+       gboolean   ctrl)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  gulong xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (root)));
+  g_autofree char *window = g_strdup_printf ("%lu", xid);
+  graphene_point_t inside = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                 gtk_widget_get_height (widget) / 2.0);
+  graphene_point_t at;
+  double dx = 0, dy = 0;
+  g_autofree char *x = NULL;
+  g_autofree char *y = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (gtk_widget_compute_point (widget, root, &inside, &at));
+  /* Window coordinates count from the surface, which may start before the window's widget. */
+  gtk_native_get_surface_transform (GTK_NATIVE (root), &dx, &dy);
+  x = g_strdup_printf ("%d", (int)(at.x + dx));
+  y = g_strdup_printf ("%d", (int)(at.y + dy));
+  if (ctrl)
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "mousemove",
+                                "--window", window, x, y, "keydown", "ctrl", "click", "1",
+                                "keyup", "ctrl", NULL);
+  else
+    process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "mousemove",
+                                "--window", window, x, y, "click", "1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+  ks_test_iterate (300);
+}
+
+/* The window at @width, as gtk_window_set_default_size() counts it (with its frame). */
+static void
+resize (GtkWidget *root,
+        int        width)
+{
+  int before = gtk_widget_get_width (root);
+
+  gtk_window_set_default_size (GTK_WINDOW (root), width, 760);
+  KS_TEST_WAIT_UNTIL (gtk_widget_get_width (root) != before, 5000);
+  g_assert_cmpint (gtk_widget_get_width (root), <=, width);
+}
+
+/* The list at a narrower window: every column in sight (no sideways scrolling, so the flags
+ * are not cut off), names whole; saved as review-list-WIDTH. */
+static void
+check_width (GtkWidget    *root,
+             KsReviewPage *page,
+             int           width)
+{
+  GtkAdjustment *sideways = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (page->column_view));
+  g_autoptr(KsRecordRow) first = g_list_model_get_item (G_LIST_MODEL (ks_review_page_get_list (
+                                                                        page)),
+                                                        0);
+  g_autofree char *name = g_strdup_printf ("review-list-%d", width);
+  GtkWidget *label;
+
+  resize (root, width);
+  ks_test_iterate (300);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (sideways), <=,
+                     gtk_adjustment_get_page_size (sideways) + 1);
+  /* Every name and CNIC shown is whole. */
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(KsRecordRow) row =
+        g_list_model_get_item (G_LIST_MODEL (ks_review_page_get_list (page)),
+                               i);
+      g_autofree char *cnic = g_strdup_printf ("%.5s-%.7s-%c", ks_record_row_get_cnic (row),
+                                               ks_record_row_get_cnic (row) + 5,
+                                               ks_record_row_get_cnic (row)[12]);
+
+      label = label_is (GTK_WIDGET (page->column_view), ks_record_row_get_full_name (row));
+      if (label != NULL)
+        g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+      label = label_is (GTK_WIDGET (page->column_view), cnic);
+      if (label != NULL)
+        g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+    }
+  label = label_is (GTK_WIDGET (page->column_view), ks_record_row_get_full_name (first));
+  g_assert_nonnull (label);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  label = label_is (GTK_WIDGET (page->column_view), ks_record_row_get_full_name_ur (first));
+  g_assert_nonnull (label);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  /* The Flags header, the last column, ends inside the window. */
+  label = label_is (GTK_WIDGET (page->column_view), "Flags");
+  g_assert_nonnull (label);
+  {
+    graphene_point_t end = GRAPHENE_POINT_INIT (gtk_widget_get_width (label), 0);
+    graphene_point_t at;
+
+    g_assert_true (gtk_widget_compute_point (label, root, &end, &at));
+    g_assert_cmpfloat (at.x, <=, gtk_widget_get_width (root));
+  }
+  g_free (ks_test_screenshot (root, name));
+}
+
 static void
 test_review (void)
 {
@@ -283,9 +385,32 @@ test_review (void)
   g_assert_cmpstr (ks_review_page_get_view (page), ==, "list");
   g_assert_nonnull (ks_review_page_get_rules_message (page));
   g_assert_nonnull (strstr (ks_review_page_get_rules_message (page), "297 records await review"));
+  /* A click selects a record; Ctrl+click adds one, as in any list. */
+  if (ks_test_have_xdotool ())
+    {
+      g_autoptr(KsRecordRow) row5 =
+        g_list_model_get_item (G_LIST_MODEL (ks_review_page_get_list (page)),
+                               5);
+      g_autoptr(KsRecordRow) row7 =
+        g_list_model_get_item (G_LIST_MODEL (ks_review_page_get_list (page)),
+                               7);
+      GtkSelectionModel *selection = ks_review_page_get_selection (page);
+
+      click (label_is (GTK_WIDGET (view), ks_record_row_get_kp_id (row5)), FALSE);
+      g_assert_true (gtk_selection_model_is_selected (selection, 5));
+      g_assert_cmpuint (gtk_bitset_get_size (gtk_selection_model_get_selection (selection)), ==, 1);
+      click (label_is (GTK_WIDGET (view), ks_record_row_get_kp_id (row7)), TRUE);
+      g_assert_true (gtk_selection_model_is_selected (selection, 5));
+      g_assert_true (gtk_selection_model_is_selected (selection, 7));
+      g_assert_cmpuint (gtk_bitset_get_size (gtk_selection_model_get_selection (selection)), ==, 2);
+      gtk_selection_model_unselect_all (selection);
+    }
   gtk_selection_model_select_range (ks_review_page_get_selection (page), 5, 2, TRUE);
   ks_test_iterate (50);
   g_free (ks_test_screenshot (root, "review-list"));
+  check_width (root, page, 1100);
+  check_width (root, page, 1024);
+  resize (root, 1240);
 
   /* The detail of a record with a forced finger, with its history. */
   ks_review_page_show_record (page, "PEW-A01-0000050-A");
