@@ -9,12 +9,15 @@
 #include "config.h"
 
 #include <gdk/x11/gdkx.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-card-view.h"
 #include "ks-card-audit.h"
 #include "ks-cards.h"
+#include "ks-language.h"
 #include "ks-reference.h"
 #include "ks-slip-view.h"
 #include "ks-test-fixture.h"
@@ -606,13 +609,77 @@ test_review (void)
   ks_test_iterate (50);
 }
 
+/* The list and a record's detail in Urdu and Pashto, right to left, saved as ur-review-list,
+ * ur-review-detail, ps-review-list, ps-review-detail to look at. */
+static void
+test_languages (void)
+{
+  static const char *const langs[] = { "ur", "ps" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *dir = ks_test_tmpdir ();
+      g_autofree char *list_shot = g_strdup_printf ("%s-review-list", langs[i]);
+      g_autofree char *detail_shot = g_strdup_printf ("%s-review-detail", langs[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KsStation) station = ks_station_open ("production", dir, &error);
+      g_autoptr(KsAccount) supervisor = NULL;
+      g_autoptr(KsSession) session = NULL;
+      KsStore *store;
+      KsWindow *window;
+      KsReviewPage *page;
+      const char *reject[] = { "PEW-A01-0000028-J", NULL };
+
+      g_assert_no_error (error);
+      store = ks_station_get_store (station);
+      supervisor = ks_accounts_create_first_supervisor (store, "amina.sup", "Amina Yousafzai",
+                                                        "correct horse", &error);
+      g_assert_no_error (error);
+      session = ks_session_new (store, supervisor, FALSE);
+      g_assert_true (ks_test_records_insert_many (store, 1, 30, NULL, &error));
+      g_assert_true (ks_records_decide_batch (store, session, reject, KS_RECORD_STATE_REJECTED,
+                                              "photo-quality", "Photo too dark", FALSE, &error));
+      g_assert_no_error (error);
+
+      ks_language_apply (langs[i]);
+      window = new_window (station);
+      ks_window_session_started (window, session);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "review");
+      page = KS_REVIEW_PAGE (ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_REVIEW_PAGE, 0));
+      KS_TEST_WAIT_UNTIL (list_shows (page, 30), 5000);
+      g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (page)), ==, GTK_TEXT_DIR_RTL);
+      /* The translations are loaded: the column titles speak the language. */
+      g_assert_cmpstr (_("Flags"), !=, "Flags");
+      g_assert_nonnull (label_is (GTK_WIDGET (page), _("Flags")));
+      gtk_selection_model_select_range (ks_review_page_get_selection (page), 2, 2, TRUE);
+      ks_test_iterate (100);
+      g_free (ks_test_screenshot (GTK_WIDGET (window), list_shot));
+      ks_review_page_show_record (page, "PEW-A01-0000028-J");
+      KS_TEST_WAIT_UNTIL (detail_shows (page, "PEW-A01-0000028-J"), 5000);
+      KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, NULL), 10000);
+      ks_test_iterate (200);
+      g_free (ks_test_screenshot (GTK_WIDGET (window), detail_shot));
+      gtk_window_destroy (GTK_WINDOW (window));
+      ks_test_iterate (50);
+    }
+  ks_language_apply ("en");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir = g_getenv ("KS_LOCALEDIR");
+
+  /* As main.c does, with the build's translations, for the Urdu and Pashto screenshots. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   ks_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/review/list-detail-report", test_review);
+  g_test_add_func ("/ui/review/languages", test_languages);
 
   return g_test_run ();
 }
