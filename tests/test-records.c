@@ -446,6 +446,14 @@ test_drafts (Fixture      *f,
 }
 
 static void
+store_async_result (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static void
 test_draft_saver_coalesces (Fixture      *f,
                             gconstpointer data)
 {
@@ -480,6 +488,28 @@ test_draft_saver_coalesces (Fixture      *f,
     g_autoptr(KsRecord) loaded = ks_drafts_load (f->store, draft, NULL, &error);
     g_assert_cmpstr (ks_record_get (loaded, KS_FIELD_FULL_NAME), ==, "Fatima Bibi Khan");
   }
+
+  /* Closing (as the wizard does, in a worker) writes the last keystroke before it answers. */
+  ks_record_set (r, KS_FIELD_FULL_NAME, "Fatima Bibi Khan Afridi");
+  ks_draft_saver_update (saver, r, 2);
+  {
+    g_autoptr(GMainContext) context = g_main_context_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(KsRecord) loaded = NULL;
+    g_autoptr(KsDraftInfo) info = NULL;
+
+    g_main_context_push_thread_default (context);
+    ks_draft_saver_close_async (saver, NULL, store_async_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (context, TRUE);
+    g_main_context_pop_thread_default (context);
+    g_assert_true (ks_draft_saver_close_finish (saver, result, &error));
+    g_assert_no_error (error);
+    loaded = ks_drafts_load (f->store, draft, &info, &error);
+    g_assert_cmpstr (ks_record_get (loaded, KS_FIELD_FULL_NAME), ==, "Fatima Bibi Khan Afridi");
+    g_assert_cmpint (info->step, ==, 2);
+  }
+  /* Closed: stopping again is nothing. */
   ks_draft_saver_stop (saver);
 }
 

@@ -70,12 +70,25 @@ fixture_teardown (Fixture      *f,
   g_free (f->dir);
 }
 
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* The open draft as stored, once the page has written it (in a worker thread). */
 static KsRecord *
 current_draft (Fixture *f)
 {
+  g_autoptr(GAsyncResult) result = NULL;
   gint64 id = ks_enroll_page_get_draft_id (f->page);
+
   g_assert_cmpint (id, >, 0);
-  g_assert_true (ks_enroll_page_flush (f->page, NULL));
+  ks_enroll_page_flush_async (f->page, NULL, store_result, &result);
+  KS_TEST_WAIT_UNTIL (result != NULL, 10000);
+  g_assert_true (ks_enroll_page_flush_finish (f->page, result, NULL));
   return ks_drafts_load (ks_station_get_store (f->station), id, NULL, NULL);
 }
 

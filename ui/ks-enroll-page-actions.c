@@ -83,13 +83,7 @@ record_loaded (GObject      *object,
       _ks_enroll_page_show_step_message (self, error->message, -1);
       return;
     }
-  if (self->saver != NULL)
-    {
-      gint64 draft = ks_draft_saver_get_draft_id (self->saver);
-      ks_draft_saver_stop (self->saver);
-      g_clear_object (&self->saver);
-      ks_station_discard_draft_async (self->station, self->session, draft, NULL, NULL, NULL);
-    }
+  _ks_enroll_page_discard_saver (self);
   _ks_enroll_page_start_draft (self, record, info->id, KS_ENROLL_STEP_PERSONAL);
 }
 
@@ -501,8 +495,8 @@ draft_flushed (GObject      *object,
   submitting = g_new0 (Submitting, 1);
   submitting->page = g_object_ref (self);
   submitting->draft_id = ks_draft_saver_get_draft_id (self->saver);
-  ks_draft_saver_stop (self->saver);
-  g_clear_object (&self->saver);
+  /* Nothing is left to write; the saver's thread ends in a worker. */
+  _ks_enroll_page_stop_saver (self);
   ks_station_submit_async (self->station, self->session, submitting->draft_id, self->record,
                            self->cancellable, submit_done, submitting);
 }

@@ -87,6 +87,14 @@ struct _KsEnrollPage
   gboolean loading;
   gboolean busy;
 
+  /* Drafts being closed: written and their saver stopped in a worker (ks_draft_saver_close_async).
+   * Until the last one is on disk, reading drafts waits (the start page's list, a resume), and
+   * so does ks_enroll_page_flush_async(). */
+  guint closing;
+  gint64 resume_after_close;
+  gboolean refresh_after_close;
+  GQueue flush_waiters;         /* GTask of ks_enroll_page_flush_async() */
+
   /* Guided mode (training): one sentence per step, the next field to fill highlighted. */
   GtkRevealer *guide_revealer;
   GtkLabel *guide_label;
@@ -106,6 +114,7 @@ void _ks_enroll_page_load_widgets (KsEnrollPage *self);
 void _ks_enroll_page_go_to_step (KsEnrollPage *self,
                                  KsEnrollStep  step);
 void _ks_enroll_page_stop_saver (KsEnrollPage *self);
+void _ks_enroll_page_discard_saver (KsEnrollPage *self);
 void _ks_enroll_page_start_draft (KsEnrollPage *self,
                                   KsRecord     *record,
                                   gint64        record_id,

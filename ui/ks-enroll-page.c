@@ -878,16 +878,3 @@ ks_enroll_page_get_draft_id (KsEnrollPage *self)
   g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), 0);
   return self->saver ? ks_draft_saver_get_draft_id (self->saver) : 0;
 }
-
-/**
- * ks_enroll_page_flush:
- *
- * Writes the open draft now (before a lock or a sign-out).
- */
-gboolean
-ks_enroll_page_flush (KsEnrollPage *self,
-                      GError      **error)
-{
-  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), FALSE);
-  return self->saver == NULL || ks_draft_saver_flush (self->saver, error);
-}
