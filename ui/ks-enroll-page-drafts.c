@@ -81,6 +81,12 @@ close_saver (KsEnrollPage *self,
 
   if (saver == NULL)
     return;
+  /* A new enrollment closed before anything was typed or captured leaves no empty draft
+   * behind (Ctrl+N twice, or Ctrl+N then Close). */
+  if (self->draft_is_new && !self->draft_touched &&
+      ks_fingerprint_step_get_n_done (self->fingerprint_step) == 0)
+    discard = TRUE;
+  self->draft_is_new = FALSE;
   closing = g_new0 (Closing, 1);
   closing->page = g_object_ref (self);
   closing->discard_as = discard && self->session ? g_object_ref (self->session) : NULL;
@@ -195,19 +201,28 @@ ks_enroll_page_flush_finish (KsEnrollPage *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Shows @record in the wizard, saved from now on as draft @draft_id. */
+/* Shows @record in the wizard, its first field focused. */
 static void
-open_draft (KsEnrollPage *self,
-            KsRecord     *record,
-            gint64        draft_id,
-            KsEnrollStep  step)
+show_record (KsEnrollPage *self,
+             KsRecord     *record,
+             KsEnrollStep  step)
 {
   g_set_object (&self->record, record);
-  self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft_id);
-  ks_fingerprint_step_set_draft (self->fingerprint_step, draft_id);
   _ks_enroll_page_load_widgets (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "wizard");
   _ks_enroll_page_go_to_step (self, step);
+}
+
+/* Saves the record shown as draft @draft_id from now on, and shows the draft's fingers. */
+static void
+attach_draft (KsEnrollPage *self,
+              gint64        draft_id)
+{
+  self->saver = ks_draft_saver_new (ks_station_get_store (self->station), draft_id);
+  ks_fingerprint_step_set_draft (self->fingerprint_step, draft_id);
+  /* What was typed while the draft was being made is saved now. */
+  if (self->draft_touched)
+    ks_draft_saver_update (self->saver, self->record, self->step);
 }
 
 KsEnrollPending *
@@ -229,6 +244,7 @@ _ks_enroll_pending_free (KsEnrollPending *pending)
 {
   g_clear_object (&pending->page);
   g_clear_object (&pending->record);
+  g_clear_object (&pending->session);
   g_free (pending);
 }
 
@@ -252,15 +268,39 @@ draft_created (GObject      *object,
   g_autoptr(GError) error = NULL;
   gint64 draft = ks_station_create_draft_finish (KS_STATION (object), result, &error);
 
+  /* The form was closed, or the operator signed out, while the draft was made: nothing was
+   * saved into it, so it goes. */
+  if (draft > 0 && (!_ks_enroll_pending_is_current (pending, error) || self->record == NULL))
+    {
+      ks_station_discard_draft_async (KS_STATION (object), pending->session, draft, NULL, NULL,
+                                      NULL);
+      if (_ks_enroll_pending_is_current (pending, error))
+        {
+          self->busy = FALSE;
+          self->creating = FALSE;
+          self->next_after_create = FALSE;
+        }
+      return;
+    }
   if (!_ks_enroll_pending_is_current (pending, error))
     return;
   self->busy = FALSE;
+  self->creating = FALSE;
   if (draft == 0)
     {
+      self->next_after_create = FALSE;
+      g_clear_object (&self->record);
+      gtk_stack_set_visible_child_name (self->mode_stack, "start");
       ks_enroll_start_show_message (self->start_page, error->message);
+      ks_enroll_start_focus_new (self->start_page);
       return;
     }
-  open_draft (self, pending->record, draft, pending->step);
+  attach_draft (self, draft);
+  if (self->next_after_create)
+    {
+      self->next_after_create = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "enroll.next", NULL);
+    }
 }
 
 /* Starts a draft of @record (a new one, or a stored record to correct) and shows it. */
@@ -270,12 +310,23 @@ _ks_enroll_page_start_draft (KsEnrollPage *self,
                              gint64        record_id,
                              KsEnrollStep  step)
 {
+  KsEnrollPending *pending;
+
   _ks_enroll_page_stop_saver (self);
   self->serial++;
   self->busy = TRUE;
+  self->draft_is_new = record_id == 0;
+  self->draft_touched = FALSE;
+  self->creating = TRUE;
+  self->next_after_create = FALSE;
+  /* The form shows at once, its first field focused, while the draft is made in a worker:
+   * keys typed right after Ctrl+N land in the form, and are saved once the draft exists. */
+  ks_fingerprint_step_set_draft (self->fingerprint_step, 0);
+  show_record (self, record, step);
+  pending = _ks_enroll_pending_new (self, record, step);
+  pending->session = g_object_ref (self->session);
   ks_station_create_draft_async (self->station, self->session, record, record_id,
-                                 self->cancellable, draft_created,
-                                 _ks_enroll_pending_new (self, record, step));
+                                 self->cancellable, draft_created, pending);
 }
 
 static void
@@ -299,8 +350,10 @@ draft_loaded (GObject      *object,
       return;
     }
   _ks_enroll_page_stop_saver (self);
-  open_draft (self, record, info->id,
-              CLAMP (info->step, KS_ENROLL_STEP_IDENTITY, KS_ENROLL_STEP_REVIEW));
+  self->draft_is_new = FALSE;
+  self->draft_touched = FALSE;
+  show_record (self, record, CLAMP (info->step, KS_ENROLL_STEP_IDENTITY, KS_ENROLL_STEP_REVIEW));
+  attach_draft (self, info->id);
 }
 
 void
@@ -317,6 +370,8 @@ _ks_enroll_page_resume_draft (KsEnrollPage *self,
     }
   self->serial++;
   self->busy = TRUE;
+  self->creating = FALSE;
+  self->next_after_create = FALSE;
   ks_station_load_draft_async (self->station, draft_id, self->cancellable, draft_loaded,
                                _ks_enroll_pending_new (self, NULL, 0));
 }

@@ -74,6 +74,7 @@ struct _KsFingerprintStep
 
 /* ks-fingerprint-step.c */
 void     _ks_fingerprint_step_emit_changed (KsFingerprintStep *self);
+void     _ks_fingerprint_step_emit_all_done (KsFingerprintStep *self);
 void     _ks_fingerprint_step_update_all (KsFingerprintStep *self);
 void     _ks_fingerprint_step_update_finger (KsFingerprintStep *self,
                                              FpFinger           finger);

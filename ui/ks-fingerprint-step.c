@@ -25,6 +25,7 @@ G_DEFINE_FINAL_TYPE (KsFingerprintStep, ks_fingerprint_step, ADW_TYPE_BIN)
 
 enum {
   CHANGED,
+  ALL_DONE,
   N_SIGNALS
 };
 
@@ -34,6 +35,12 @@ void
 _ks_fingerprint_step_emit_changed (KsFingerprintStep *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+_ks_fingerprint_step_emit_all_done (KsFingerprintStep *self)
+{
+  g_signal_emit (self, signals[ALL_DONE], 0);
 }
 
 /* Finger state in words *****************************************************************/
@@ -615,6 +622,14 @@ ks_fingerprint_step_class_init (KsFingerprintStepClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KsFingerprintStep::all-done:
+   *
+   * The operator just finished the last finger still to do (captured, kept or marked
+   * missing): the wizard moves on by itself. Not emitted when a draft opens complete.
+   */
+  signals[ALL_DONE] = g_signal_new ("all-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (KS_TYPE_HANDS_VIEW);
   g_type_ensure (KS_TYPE_SCANNER_SIMULATOR);
