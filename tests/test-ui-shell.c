@@ -304,6 +304,26 @@ test_shortcuts_and_about (void)
   GtkWidget *about;
 
   g_assert_nonnull (shortcuts);
+  /* Ctrl+N, Alt+N and Alt+B are listed with what they do. */
+  {
+    g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+    const char *wanted[] = { "<Ctrl>N", "<Alt>N", "<Alt>B" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+      {
+        gboolean found = FALSE;
+
+        for (GSList *l = objects; l != NULL; l = l->next)
+          if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+            {
+              g_autofree char *accelerator = NULL;
+
+              g_object_get (l->data, "accelerator", &accelerator, NULL);
+              found = found || g_strcmp0 (accelerator, wanted[i]) == 0;
+            }
+        g_assert_true (found);
+      }
+  }
   gtk_window_present (shortcuts);
   ks_test_iterate (200);
   g_free (ks_test_screenshot (GTK_WIDGET (shortcuts), "shortcuts"));
