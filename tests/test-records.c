@@ -232,6 +232,30 @@ test_submit_refuses_invalid (Fixture      *f,
       g_assert_cmpint (count, ==, 0);
     }
 
+  /* A child of 11 with a guardian, but entered with a CNIC: NADRA issues the CNIC at 18, so
+   * the number is someone else's. Refused, saying to enter the B-form. */
+  {
+    g_autoptr(KsRecord) r = sample_record ("1730112345671");
+    g_autoptr(GError) error = NULL;
+    KsSubmitOptions o = options (f, TRUE);
+    g_autofree char *kp_id = NULL;
+    GDate today;
+
+    g_date_clear (&today, 1);
+    g_date_set_time_t (&today, time (NULL));
+    g_assert_cmpstr (ks_record_get (r, KS_FIELD_ID_KIND), ==, "cnic");
+    {
+      g_autofree char *dob = g_strdup_printf ("%04d-01-01", g_date_get_year (&today) - 11);
+      ks_record_set (r, KS_FIELD_DATE_OF_BIRTH, dob);
+    }
+    ks_record_set (r, KS_FIELD_GUARDIAN_CNIC, "17301-7654321-3");
+    ks_record_set (r, KS_FIELD_GUARDIAN_NAME, "Ikram Ullah Khan");
+    kp_id = ks_records_submit (f->store, f->operator, 0, r, f->reference, &o, &error);
+    g_assert_null (kp_id);
+    g_assert_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "B-form"));
+  }
+
   /* The minor becomes valid with a guardian. */
   {
     g_autoptr(KsRecord) r = sample_record ("1730112345671");
@@ -446,6 +470,14 @@ test_drafts (Fixture      *f,
 }
 
 static void
+store_async_result (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static void
 test_draft_saver_coalesces (Fixture      *f,
                             gconstpointer data)
 {
@@ -480,6 +512,28 @@ test_draft_saver_coalesces (Fixture      *f,
     g_autoptr(KsRecord) loaded = ks_drafts_load (f->store, draft, NULL, &error);
     g_assert_cmpstr (ks_record_get (loaded, KS_FIELD_FULL_NAME), ==, "Fatima Bibi Khan");
   }
+
+  /* Closing (as the wizard does, in a worker) writes the last keystroke before it answers. */
+  ks_record_set (r, KS_FIELD_FULL_NAME, "Fatima Bibi Khan Afridi");
+  ks_draft_saver_update (saver, r, 2);
+  {
+    g_autoptr(GMainContext) context = g_main_context_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(KsRecord) loaded = NULL;
+    g_autoptr(KsDraftInfo) info = NULL;
+
+    g_main_context_push_thread_default (context);
+    ks_draft_saver_close_async (saver, NULL, store_async_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (context, TRUE);
+    g_main_context_pop_thread_default (context);
+    g_assert_true (ks_draft_saver_close_finish (saver, result, &error));
+    g_assert_no_error (error);
+    loaded = ks_drafts_load (f->store, draft, &info, &error);
+    g_assert_cmpstr (ks_record_get (loaded, KS_FIELD_FULL_NAME), ==, "Fatima Bibi Khan Afridi");
+    g_assert_cmpint (info->step, ==, 2);
+  }
+  /* Closed: stopping again is nothing. */
   ks_draft_saver_stop (saver);
 }
 

@@ -191,6 +191,8 @@ test_every_control_is_named (void)
   check_screen (GTK_WIDGET (window), "settings", problems);
 
   ks_window_lock (window);
+  /* Locked once the open draft is written, in a worker. */
+  KS_TEST_WAIT_UNTIL (g_str_equal (ks_window_get_mode (window), "locked"), 10000);
   check_screen (GTK_WIDGET (window), "lock", problems);
   gtk_window_destroy (GTK_WINDOW (window));
   ks_test_iterate (50);

@@ -62,6 +62,7 @@ fixture_setup (Fixture      *f,
   ks_fingerprint_step_set_station (f->step, f->station,
                                    ks_station_get_fingerprint_service (f->station));
   ks_fingerprint_step_set_draft (f->step, f->draft);
+  KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_opening (f->step), 10000);
   f->scanner = ks_station_get_virtual_scanner (f->station);
 
   f->window = GTK_WINDOW (gtk_window_new ());
@@ -334,6 +335,9 @@ test_capture_four (Fixture      *f,
     ks_fingerprint_step_set_station (again, f->station,
                                      ks_station_get_fingerprint_service (f->station));
     ks_fingerprint_step_set_draft (again, f->draft);
+    /* Read and unsealed in a worker: not complete until they are there. */
+    g_assert_false (ks_fingerprint_step_is_complete (again));
+    KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_opening (again), 10000);
     g_assert_cmpuint (ks_fingerprint_step_get_n_done (again), ==, 4);
     g_assert_true (ks_fingerprint_step_check_complete (again, NULL));
     g_object_unref (again);
@@ -474,6 +478,7 @@ test_edit_flags_swapped_finger (Fixture      *f,
   f->draft = ks_drafts_create (ks_station_get_store (f->station), f->session, record, 0, &error);
   g_assert_no_error (error);
   ks_fingerprint_step_set_draft (f->step, f->draft);
+  KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_opening (f->step), 10000);
   capture (f, FP_FINGER_RIGHT_THUMB, FP_FINGER_RIGHT_THUMB, 0);
   capture (f, FP_FINGER_LEFT_THUMB, FP_FINGER_LEFT_THUMB, 0);
   capture (f, FP_FINGER_RIGHT_INDEX, FP_FINGER_RIGHT_INDEX, 0);
@@ -489,7 +494,7 @@ test_edit_flags_swapped_finger (Fixture      *f,
                                &error);
   g_assert_no_error (error);
   ks_fingerprint_step_set_draft (f->step, f->draft);
-  g_assert_cmpuint (ks_fingerprint_step_get_n_done (f->step), ==, 4);
+  KS_TEST_WAIT_UNTIL (ks_fingerprint_step_get_n_done (f->step) == 4, 10000);
   g_assert_true (ks_fingerprint_step_check_complete (f->step, NULL));
   queue (f, FP_FINGER_RIGHT_THUMB, 20, 5, KS_FPSYNTH_NORMAL);
   click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_RIGHT_THUMB));

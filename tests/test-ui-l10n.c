@@ -177,6 +177,8 @@ test_screens (Fixture      *f,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "settings");
   shot (window, lang, "settings");
   ks_window_lock (window);
+  /* Locked once the open draft is written, in a worker. */
+  KS_TEST_WAIT_UNTIL (g_str_equal (ks_window_get_mode (window), "locked"), 10000);
   shot (window, lang, "lock");
 
   gtk_window_destroy (GTK_WINDOW (window));

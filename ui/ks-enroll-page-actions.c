@@ -83,13 +83,7 @@ record_loaded (GObject      *object,
       _ks_enroll_page_show_step_message (self, error->message, -1);
       return;
     }
-  if (self->saver != NULL)
-    {
-      gint64 draft = ks_draft_saver_get_draft_id (self->saver);
-      ks_draft_saver_stop (self->saver);
-      g_clear_object (&self->saver);
-      ks_station_discard_draft_async (self->station, self->session, draft, NULL, NULL, NULL);
-    }
+  _ks_enroll_page_discard_saver (self);
   _ks_enroll_page_start_draft (self, record, info->id, KS_ENROLL_STEP_PERSONAL);
 }
 
@@ -249,6 +243,12 @@ next_action (GtkWidget  *widget,
 {
   KsEnrollPage *self = KS_ENROLL_PAGE (widget);
 
+  /* Enter typed before the draft exists (a fast operator, right after Ctrl+N) is not lost. */
+  if (self->creating)
+    {
+      self->next_after_create = TRUE;
+      return;
+    }
   if (self->record == NULL || self->busy)
     return;
   if (!validate_step (self, self->step))
@@ -501,8 +501,8 @@ draft_flushed (GObject      *object,
   submitting = g_new0 (Submitting, 1);
   submitting->page = g_object_ref (self);
   submitting->draft_id = ks_draft_saver_get_draft_id (self->saver);
-  ks_draft_saver_stop (self->saver);
-  g_clear_object (&self->saver);
+  /* Nothing is left to write; the saver's thread ends in a worker. */
+  _ks_enroll_page_stop_saver (self);
   ks_station_submit_async (self->station, self->session, submitting->draft_id, self->record,
                            self->cancellable, submit_done, submitting);
 }
@@ -520,6 +520,25 @@ submit (KsEnrollPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.next", FALSE);
   ks_draft_saver_flush_async (self->saver, self->cancellable, draft_flushed,
                               _ks_enroll_pending_new (self, NULL, 0));
+}
+
+/* Enter on a picker that shows a choice (ks-ui-util.c): the district goes on to the tehsil,
+ * the tehsil (the step's last field) to the next step. */
+static void
+picker_chosen_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  KsEnrollPage *self = KS_ENROLL_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *district = GTK_WIDGET (self->district_drop_down);
+
+  if (focus != NULL && district != NULL &&
+      (focus == district || gtk_widget_is_ancestor (focus, district)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->tehsil_drop_down));
+  else
+    gtk_widget_activate_action (widget, "enroll.next", NULL);
 }
 
 /* Class ******************************************************************************/
@@ -550,6 +569,7 @@ _ks_enroll_page_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "enroll.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "enroll.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "enroll.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "picker.chosen", NULL, picker_chosen_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "enroll.new",
                                        NULL);

@@ -70,6 +70,7 @@ struct _KsEnrollPage
   KsEnrollPhoto *photo;
   GtkButton *next_enrollment_button;
   GtkActionBar *action_bar;
+  AdwClamp *action_clamp;
   KsFingerprintStep *fingerprint_step;
   GtkLabel *fingerprints_message;
 
@@ -86,6 +87,18 @@ struct _KsEnrollPage
   guint serial;                 /* a new session or draft: answers to older calls are stale */
   gboolean loading;
   gboolean busy;
+  gboolean draft_is_new;        /* made by "new enrollment", not a resumed draft or an edit */
+  gboolean draft_touched;       /* the operator changed something since it was shown */
+  gboolean creating;            /* the form shows; its draft is being made */
+  gboolean next_after_create;   /* Next was pressed meanwhile: done once the draft exists */
+
+  /* Drafts being closed: written and their saver stopped in a worker (ks_draft_saver_close_async).
+   * Until the last one is on disk, reading drafts waits (the start page's list, a resume), and
+   * so does ks_enroll_page_flush_async(). */
+  guint closing;
+  gint64 resume_after_close;
+  gboolean refresh_after_close;
+  GQueue flush_waiters;         /* GTask of ks_enroll_page_flush_async() */
 
   /* Guided mode (training): one sentence per step, the next field to fill highlighted. */
   GtkRevealer *guide_revealer;
@@ -106,6 +119,7 @@ void _ks_enroll_page_load_widgets (KsEnrollPage *self);
 void _ks_enroll_page_go_to_step (KsEnrollPage *self,
                                  KsEnrollStep  step);
 void _ks_enroll_page_stop_saver (KsEnrollPage *self);
+void _ks_enroll_page_discard_saver (KsEnrollPage *self);
 void _ks_enroll_page_start_draft (KsEnrollPage *self,
                                   KsRecord     *record,
                                   gint64        record_id,
@@ -121,6 +135,7 @@ typedef struct
   guint serial;
   KsRecord *record;
   KsEnrollStep step;
+  KsSession *session;           /* who made the draft being created, or NULL */
 } KsEnrollPending;
 
 KsEnrollPending *_ks_enroll_pending_new (KsEnrollPage *self,

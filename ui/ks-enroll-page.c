@@ -336,9 +336,12 @@ ks_enroll_page_get_guided (KsEnrollPage *self)
 
 /* Record <-> widgets *******************************************************************/
 
+/* The operator changed something: saved within a second (or once the draft exists, when the
+ * keys came while it was being made). */
 static void
 save_draft_soon (KsEnrollPage *self)
 {
+  self->draft_touched = TRUE;
   if (self->saver != NULL && self->record != NULL)
     ks_draft_saver_update (self->saver, self->record, self->step);
 }
@@ -569,11 +572,17 @@ _ks_enroll_page_go_to_step (KsEnrollPage *self,
   gtk_button_set_label (self->next_button,
                         step == KS_ENROLL_STEP_REVIEW ? _("S_ubmit") : _("_Next"));
   gtk_widget_set_visible (GTK_WIDGET (self->action_bar), step < KS_ENROLL_STEP_CARD);
+  /* As wide as the step's own clamp (the fingerprint step's hands need more room). */
+  adw_clamp_set_maximum_size (self->action_clamp, step == KS_ENROLL_STEP_FINGERPRINTS ? 960 : 720);
+  adw_clamp_set_tightening_threshold (self->action_clamp,
+                                      step == KS_ENROLL_STEP_FINGERPRINTS ? 960 : 720);
   _ks_enroll_page_actions_update (self);
 
   if ((focus = first_field_of_step (self, step)))
     gtk_widget_grab_focus (focus);
-  save_draft_soon (self);
+  /* The step is saved too: a resumed draft opens where the operator was. */
+  if (self->saver != NULL && self->record != NULL)
+    ks_draft_saver_update (self->saver, self->record, self->step);
   update_guide (self);
 }
 
@@ -589,10 +598,42 @@ on_fingerprints_changed (KsEnrollPage *self)
     }
 }
 
+/* The operator took the last finger: on to the review, as Next would (it compares the fingers
+ * first, and stays with a message if two are one). */
+static void
+on_fingerprints_all_done (KsEnrollPage *self)
+{
+  if (self->step == KS_ENROLL_STEP_FINGERPRINTS)
+    gtk_widget_activate_action (GTK_WIDGET (self), "enroll.next", NULL);
+}
+
 static void
 on_entry_activated (KsEnrollPage *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "enroll.next", NULL);
+}
+
+/* Enter on a choice (gender, relation, a service's switches) goes to the next step, as Enter
+ * in a text field does; Space still flips the choice. Not on the fingerprint step, whose
+ * fingertips are toggle buttons that Enter captures. */
+static gboolean
+on_step_key (GtkEventControllerKey *controller,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             KsEnrollPage          *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if ((keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) || focus == NULL ||
+      self->step == KS_ENROLL_STEP_FINGERPRINTS || self->step >= KS_ENROLL_STEP_REVIEW)
+    return GDK_EVENT_PROPAGATE;
+  if (!GTK_IS_SWITCH (focus) && !GTK_IS_TOGGLE_BUTTON (focus) && !GTK_IS_CHECK_BUTTON (focus))
+    return GDK_EVENT_PROPAGATE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "enroll.next", NULL);
+  return GDK_EVENT_STOP;
 }
 
 /* GObject *****************************************************************************/
@@ -669,6 +710,7 @@ ks_enroll_page_class_init (KsEnrollPageClass *klass)
   BIND (photo);
   BIND (next_enrollment_button);
   BIND (action_bar);
+  BIND (action_clamp);
   BIND (fingerprint_step);
   BIND (fingerprints_message);
 #undef BIND
@@ -766,6 +808,15 @@ ks_enroll_page_init (KsEnrollPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->fingerprint_step, "changed", G_CALLBACK (on_fingerprints_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->fingerprint_step, "all-done",
+                           G_CALLBACK (on_fingerprints_all_done), self, G_CONNECT_SWAPPED);
+  {
+    GtkEventController *key = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_step_key), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->step_stack), key);
+  }
   update_step_indicator (self);
 }
 
@@ -828,6 +879,8 @@ ks_enroll_page_set_session (KsEnrollPage *self,
   /* Whatever the last operator's page was waiting for no longer matters. */
   self->serial++;
   self->busy = FALSE;
+  self->creating = FALSE;
+  self->next_after_create = FALSE;
   ks_enroll_start_set_drafts (self->start_page, NULL, NULL);
   _ks_enroll_page_refresh_start (self);
   gtk_stack_set_visible_child_name (self->mode_stack, "start");
@@ -877,17 +930,4 @@ ks_enroll_page_get_draft_id (KsEnrollPage *self)
 {
   g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), 0);
   return self->saver ? ks_draft_saver_get_draft_id (self->saver) : 0;
-}
-
-/**
- * ks_enroll_page_flush:
- *
- * Writes the open draft now (before a lock or a sign-out).
- */
-gboolean
-ks_enroll_page_flush (KsEnrollPage *self,
-                      GError      **error)
-{
-  g_return_val_if_fail (KS_IS_ENROLL_PAGE (self), FALSE);
-  return self->saver == NULL || ks_draft_saver_flush (self->saver, error);
 }

@@ -38,8 +38,15 @@ gint64        ks_enroll_page_get_draft_id (KsEnrollPage *self);
 void          ks_enroll_page_set_guided (KsEnrollPage *self,
                                          gboolean      guided);
 gboolean      ks_enroll_page_get_guided (KsEnrollPage *self);
-gboolean      ks_enroll_page_flush (KsEnrollPage *self,
-                                    GError      **error);
+void          ks_enroll_page_flush_async (KsEnrollPage       *self,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean      ks_enroll_page_flush_finish (KsEnrollPage *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
+void          ks_enroll_page_wait_for (KsEnrollPage *self,
+                                       KsEnrollPage *previous);
 void          ks_enroll_page_load_photo (KsEnrollPage *self,
                                          GFile        *file);
 

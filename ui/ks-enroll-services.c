@@ -65,6 +65,43 @@ on_sign_up_toggled (GtkSwitch        *sign_up,
     gtk_widget_grab_focus (g_object_get_data (G_OBJECT (row), "consent-switch"));
 }
 
+/* Tab from "sign up" goes to the consent switch below it, and Shift+Tab back: GtkListBox
+ * moves Tab from a row's header to the next row, past the expanded row's own content. */
+static gboolean
+on_switch_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               gpointer               user_data)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_EXPANDER_ROW);
+  GtkWidget *sign_up;
+  GtkWidget *consent;
+  gboolean back = (state & GDK_SHIFT_MASK) != 0 || keyval == GDK_KEY_ISO_Left_Tab;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) || row == NULL ||
+      !adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+    return GDK_EVENT_PROPAGATE;
+  sign_up = g_object_get_data (G_OBJECT (row), "sign-up-switch");
+  consent = g_object_get_data (G_OBJECT (row), "consent-switch");
+  if (widget == sign_up && !back)
+    return gtk_widget_grab_focus (consent) ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+  if (widget == consent && back)
+    return gtk_widget_grab_focus (sign_up) ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+add_tab_keys (GtkWidget *widget)
+{
+  GtkEventController *key = gtk_event_controller_key_new ();
+
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_switch_key), NULL);
+  gtk_widget_add_controller (widget, key);
+}
+
 static GtkWidget *
 consent_text (const char *text,
               gboolean    urdu)
@@ -143,6 +180,10 @@ service_row (KsEnrollServices *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, consent_label, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (consent_row), consent_switch);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (consent_row), consent_switch);
+  /* The row is no tab stop of its own: Tab from "sign up" lands on the consent switch. */
+  gtk_widget_set_focusable (consent_row, FALSE);
+  add_tab_keys (sign_up);
+  add_tab_keys (consent_switch);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), consent_row);
   g_object_set_data (G_OBJECT (row), "consent-switch", consent_switch);
 

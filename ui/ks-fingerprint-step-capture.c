@@ -172,6 +172,8 @@ finish_finger (KsFingerprintStep *self,
       _ks_fingerprint_step_show_selected (self);
     }
   _ks_fingerprint_step_emit_changed (self);
+  if (next == 0 && ks_fingerprint_step_is_complete (self))
+    _ks_fingerprint_step_emit_all_done (self);
 }
 
 static void

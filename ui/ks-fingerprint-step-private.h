@@ -56,6 +56,7 @@ struct _KsFingerprintStep
   KsStation *station;
   GCancellable *cancellable;        /* the capture running now */
   GCancellable *check_cancellable;  /* the duplicate check running now */
+  GCancellable *open_cancellable;   /* the draft's fingers being read and unsealed */
   KsFingerCapture *fingers[FP_FINGER_LAST + 1];
   gboolean required[FP_FINGER_LAST + 1];
   gint64 draft_id;
@@ -67,11 +68,13 @@ struct _KsFingerprintStep
   guint n_shots;
   gboolean capturing;
   gboolean checking;
+  gboolean opening;                 /* the draft's fingers are not read yet */
   int trouble_code;                 /* the KS_FINGERPRINT_ERROR shown, or 0 */
 };
 
 /* ks-fingerprint-step.c */
 void     _ks_fingerprint_step_emit_changed (KsFingerprintStep *self);
+void     _ks_fingerprint_step_emit_all_done (KsFingerprintStep *self);
 void     _ks_fingerprint_step_update_all (KsFingerprintStep *self);
 void     _ks_fingerprint_step_update_finger (KsFingerprintStep *self,
                                              FpFinger           finger);

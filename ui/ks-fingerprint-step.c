@@ -25,6 +25,7 @@ G_DEFINE_FINAL_TYPE (KsFingerprintStep, ks_fingerprint_step, ADW_TYPE_BIN)
 
 enum {
   CHANGED,
+  ALL_DONE,
   N_SIGNALS
 };
 
@@ -34,6 +35,12 @@ void
 _ks_fingerprint_step_emit_changed (KsFingerprintStep *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+_ks_fingerprint_step_emit_all_done (KsFingerprintStep *self)
+{
+  g_signal_emit (self, signals[ALL_DONE], 0);
 }
 
 /* Finger state in words *****************************************************************/
@@ -581,9 +588,12 @@ ks_fingerprint_step_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->check_cancellable);
+  g_cancellable_cancel (self->open_cancellable);
   self->capturing = FALSE;
+  self->opening = FALSE;
   g_clear_object (&self->cancellable);
   g_clear_object (&self->check_cancellable);
+  g_clear_object (&self->open_cancellable);
   self->service = NULL;
   g_clear_object (&self->station);
   for (guint i = 0; i < MAX_TRIES; i++)
@@ -612,6 +622,14 @@ ks_fingerprint_step_class_init (KsFingerprintStepClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KsFingerprintStep::all-done:
+   *
+   * The operator just finished the last finger still to do (captured, kept or marked
+   * missing): the wizard moves on by itself. Not emitted when a draft opens complete.
+   */
+  signals[ALL_DONE] = g_signal_new ("all-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (KS_TYPE_HANDS_VIEW);
   g_type_ensure (KS_TYPE_SCANNER_SIMULATOR);
@@ -744,19 +762,64 @@ ks_fingerprint_step_set_station (KsFingerprintStep    *self,
   _ks_fingerprint_step_show_no_reader_if_needed (self);
 }
 
+/* Shows what the panel shows once the draft's fingers are known (or none). */
+static void
+show_draft_fingers (KsFingerprintStep *self)
+{
+  self->selected = _ks_fingerprint_step_next_pending (self);
+  _ks_fingerprint_step_update_all (self);
+  _ks_fingerprint_step_show_selected (self);
+  _ks_fingerprint_step_show_no_reader_if_needed (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+draft_fingers_opened (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(KsFingerprintStep) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fingers = ks_fingers_open_draft_finish (result, &error);
+
+  /* Another draft was set meanwhile, or the step went. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->station == NULL)
+    return;
+  self->opening = FALSE;
+  if (fingers == NULL)
+    _ks_fingerprint_step_show_attempt (self, error->message);
+  for (guint i = 0; fingers && i < fingers->len; i++)
+    {
+      KsFingerCapture *c = g_steal_pointer (&fingers->pdata[i]);
+
+      /* A finger taken while the draft opened is newer than the one read: it stays. */
+      if (self->fingers[c->finger] == NULL)
+        self->fingers[c->finger] = c;
+      else
+        ks_finger_capture_free (c);
+    }
+  if (!self->capturing)
+    show_draft_fingers (self);
+  else
+    {
+      _ks_fingerprint_step_update_all (self);
+      g_signal_emit (self, signals[CHANGED], 0);
+    }
+}
+
 /**
  * ks_fingerprint_step_set_draft:
  * @draft_id: the draft being entered, or 0 for none
  *
  * Shows what was captured for that draft (after a resume, everything captured before; for an
- * edit of a submitted record, the fingers on record).
+ * edit of a submitted record, the fingers on record). They are read and unsealed in a worker
+ * thread: until they are, the step is not complete, and "changed" is emitted once they are.
  */
 void
 ks_fingerprint_step_set_draft (KsFingerprintStep *self,
                                gint64             draft_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) fingers = NULL;
   KsVault *vault = NULL;
 
   g_return_if_fail (KS_IS_FINGERPRINT_STEP (self));
@@ -765,26 +828,29 @@ ks_fingerprint_step_set_draft (KsFingerprintStep *self,
   _ks_fingerprint_step_cancel_capture (self);
   _ks_fingerprint_step_clear_tries (self);
   _ks_fingerprint_step_show_attempt (self, NULL);
+  g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  self->opening = FALSE;
   for (FpFinger f = FP_FINGER_FIRST; f <= FP_FINGER_LAST; f++)
     g_clear_pointer (&self->fingers[f], ks_finger_capture_free);
   self->draft_id = draft_id;
   self->selected = 0;
 
-  if (draft_id > 0 &&
-      (!(vault = ks_station_get_biometrics_vault (self->station, &error)) ||
-       !(fingers = ks_fingers_open_draft (ks_station_get_store (self->station), vault, draft_id,
-                                          &error))))
-    _ks_fingerprint_step_show_attempt (self, error->message);
-  for (guint i = 0; fingers && i < fingers->len; i++)
+  if (draft_id > 0)
     {
-      KsFingerCapture *c = g_steal_pointer (&fingers->pdata[i]);
-      self->fingers[c->finger] = c;
+      vault = ks_station_get_biometrics_vault (self->station, &error);
+      if (vault == NULL)
+        _ks_fingerprint_step_show_attempt (self, error->message);
+      else
+        {
+          self->opening = TRUE;
+          self->open_cancellable = g_cancellable_new ();
+          ks_fingers_open_draft_async (ks_station_get_store (self->station), vault, draft_id,
+                                       self->open_cancellable, draft_fingers_opened,
+                                       g_object_ref (self));
+        }
     }
-  self->selected = _ks_fingerprint_step_next_pending (self);
-  _ks_fingerprint_step_update_all (self);
-  _ks_fingerprint_step_show_selected (self);
-  _ks_fingerprint_step_show_no_reader_if_needed (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  show_draft_fingers (self);
 }
 
 /**
@@ -802,6 +868,13 @@ ks_fingerprint_step_check_complete (KsFingerprintStep *self,
 
   g_return_val_if_fail (KS_IS_FINGERPRINT_STEP (self), FALSE);
 
+  if (self->opening)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           _("The fingers captured before are still being opened. Press Next "
+                             "again in a moment."));
+      return FALSE;
+    }
   if (self->capturing || self->checking)
     {
       name = finger_name (self->selected);
@@ -852,7 +925,16 @@ gboolean
 ks_fingerprint_step_is_complete (KsFingerprintStep *self)
 {
   g_return_val_if_fail (KS_IS_FINGERPRINT_STEP (self), FALSE);
-  return !self->capturing && !self->checking && _ks_fingerprint_step_next_pending (self) == 0;
+  return !self->opening && !self->capturing && !self->checking &&
+         _ks_fingerprint_step_next_pending (self) == 0;
+}
+
+/* Whether the draft's fingers are still being read (ks_fingerprint_step_set_draft()). */
+gboolean
+ks_fingerprint_step_is_opening (KsFingerprintStep *self)
+{
+  g_return_val_if_fail (KS_IS_FINGERPRINT_STEP (self), FALSE);
+  return self->opening;
 }
 
 gboolean

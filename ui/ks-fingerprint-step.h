@@ -32,6 +32,7 @@ gboolean  ks_fingerprint_step_check_duplicates_finish (KsFingerprintStep *self,
                                                        GError           **error);
 char     *ks_fingerprint_step_describe (KsFingerprintStep *self);
 gboolean  ks_fingerprint_step_is_complete (KsFingerprintStep *self);
+gboolean  ks_fingerprint_step_is_opening (KsFingerprintStep *self);
 gboolean  ks_fingerprint_step_is_capturing (KsFingerprintStep *self);
 guint     ks_fingerprint_step_get_n_done (KsFingerprintStep *self);
 gboolean  ks_fingerprint_step_get_finger (KsFingerprintStep *self,

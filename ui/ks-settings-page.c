@@ -461,7 +461,7 @@ create_account_row (KsSettingsPage *self,
                     KsAccount      *account)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *reset = gtk_button_new_with_mnemonic (_("_Reset Password…"));
+  GtkWidget *reset = gtk_button_new_with_mnemonic (_("Reset _Password…"));
   GtkWidget *toggle = gtk_switch_new ();
   g_autofree char *subtitle = NULL;
 

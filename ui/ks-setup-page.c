@@ -18,6 +18,7 @@ struct _KsSetupPage
   AdwBin parent_instance;
 
   /* Template widgets */
+  GtkScrolledWindow *scroller;
   AdwEntryRow *full_name_row;
   AdwEntryRow *username_row;
   AdwEntryRow *password_row;
@@ -31,6 +32,7 @@ struct _KsSetupPage
   /* Owned */
   KsStation *station;
   GCancellable *cancellable;
+  guint scroll_tick;            /* brings the message into view once it is laid out */
   gboolean busy;
 };
 
@@ -42,6 +44,38 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (KsSetupPage, ks_setup_page, ADW_TYPE_BIN)
+
+/* Scrolls so that the message shows, below the field to fix: it is at the bottom of the form,
+ * under the fold of a laptop screen. Waits for the frame that lays the message out. */
+static gboolean
+scroll_message_into_view (GtkWidget     *label,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  KsSetupPage *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  GtkWidget *viewport = gtk_scrolled_window_get_child (self->scroller);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double value = gtk_adjustment_get_value (adjustment);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_visible (label))
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (gtk_widget_get_height (label) <= 0 ||
+      !gtk_widget_compute_bounds (label, viewport, &bounds))
+    return G_SOURCE_CONTINUE;
+  /* In the viewport's coordinates: 0 is the top of what shows. */
+  if (bounds.origin.y + bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment,
+                              value + bounds.origin.y + bounds.size.height - page + 12);
+  else if (bounds.origin.y < 0)
+    gtk_adjustment_set_value (adjustment, value + bounds.origin.y - 12);
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
 
 static void
 show_message (KsSetupPage *self,
@@ -68,6 +102,9 @@ show_message (KsSetupPage *self,
       gtk_accessible_update_property (GTK_ACCESSIBLE (focus),
                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
     }
+  if (message != NULL && self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->message_label),
+                                                      scroll_message_into_view, self, NULL);
 }
 
 static void
@@ -219,6 +256,11 @@ ks_setup_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->station);
+  if (self->scroll_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_label), self->scroll_tick);
+      self->scroll_tick = 0;
+    }
   /* No gtk_widget_dispose_template(): the template's root is AdwBin's child, and AdwBin
    * unparents it itself; unparenting it here first leaves AdwBin a dangling pointer. */
 
@@ -242,6 +284,7 @@ ks_setup_page_class_init (KsSetupPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-setup-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KsSetupPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, full_name_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, password_row);
@@ -291,6 +334,9 @@ ks_setup_page_set_station (KsSetupPage *self,
       adw_action_row_add_suffix (self->district_row, GTK_WIDGET (self->district_drop_down));
       adw_action_row_set_activatable_widget (self->district_row,
                                              GTK_WIDGET (self->district_drop_down));
+      /* Tab goes straight to the picker, which takes "Pesh" at once; a focused row would
+       * swallow the letters. */
+      gtk_widget_set_focusable (GTK_WIDGET (self->district_row), FALSE);
       ks_district_drop_down_set_code (self->district_drop_down, district);
     }
   if (station != NULL)

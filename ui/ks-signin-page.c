@@ -226,7 +226,7 @@ update_station_label (KsSigninPage *self)
 
   gtk_button_set_label (self->profile_button,
                         ks_station_is_training (self->station)
-                          ? _("_Leave Training and Open the Real Station")
+                          ? _("Leave Training and _Open the Real Station")
                           : _("_Practice in Training Mode"));
 }
 

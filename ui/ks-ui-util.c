@@ -47,6 +47,22 @@ on_drop_down_key (GtkEventControllerKey *controller,
   if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK))
     return GDK_EVENT_PROPAGATE;
 
+  /* Enter takes the item shown (typed or moved to) and goes on, as Enter in a text field
+   * does: the page's "picker.chosen" action when it has one (the last field of a step goes to
+   * the next step), else the next field. On "Choose…" it opens the list, as before. */
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+    {
+      GtkWidget *widget = GTK_WIDGET (drop_down);
+      GtkRoot *root = gtk_widget_get_root (widget);
+
+      if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+        return GDK_EVENT_PROPAGATE;
+      g_string_truncate (ta->typed, 0);
+      if (!gtk_widget_activate_action (widget, "picker.chosen", NULL) && root != NULL)
+        gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_FORWARD);
+      return GDK_EVENT_STOP;
+    }
+
   if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
     {
       if (selected + 1 < n)

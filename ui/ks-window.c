@@ -52,6 +52,8 @@ struct _KsWindow
   KsStation *station;
   GSettings *window_settings;
   GCancellable *cancellable;    /* the window's requests to core; cancelled on dispose */
+  gboolean locking;             /* the draft is being written before the screen locks */
+  gboolean signing_out;         /* the draft is being written before the sign-out */
   gint64 last_activity;
   guint idle_timer;
   guint idle_lock_seconds;
@@ -426,29 +428,54 @@ lock_recorded (GObject      *source,
     g_warning ("Could not record the lock: %s", error->message);
 }
 
+/* The draft is on disk (or could not be written: the form stays open behind the lock, and its
+ * saver keeps trying): now the screen locks. */
+static void
+lock_flushed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KsSession *session;
+
+  if (!ks_enroll_page_flush_finish (KS_ENROLL_PAGE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not save the draft before locking: %s", error->message);
+    }
+  self->locking = FALSE;
+  session = ks_station_get_session (self->station);
+  if (session == NULL || !g_str_equal (ks_window_get_mode (self), "main"))
+    return;
+  /* Locked at once; even if the audit entry cannot be written (disk full), the screen locks. */
+  ks_session_lock_async (session, NULL, lock_recorded, NULL);
+  ks_lock_page_set_session (self->lock_page, session);
+  set_mode (self, "locked");
+}
+
+/**
+ * ks_window_lock:
+ *
+ * Locks the screen once the open draft is written (in a worker thread): the form stays open
+ * behind the lock.
+ */
 void
 ks_window_lock (KsWindow *self)
 {
-  g_autoptr(GError) error = NULL;
   KsSession *session;
 
   g_return_if_fail (KS_IS_WINDOW (self));
 
   session = ks_station_get_session (self->station);
-  if (session == NULL || !g_str_equal (ks_window_get_mode (self), "main"))
+  if (session == NULL || !g_str_equal (ks_window_get_mode (self), "main") || self->locking)
     return;
 
+  self->locking = TRUE;
   ensure_sections (self);
-  /* The form stays open behind the lock; its draft goes to disk now all the same. */
-  if (!ks_enroll_page_flush (self->enroll_page, &error))
-    {
-      g_warning ("Could not save the draft before locking: %s", error->message);
-      g_clear_error (&error);
-    }
-  /* Locked at once; even if the audit entry cannot be written (disk full), the screen locks. */
-  ks_session_lock_async (session, NULL, lock_recorded, NULL);
-  ks_lock_page_set_session (self->lock_page, session);
-  set_mode (self, "locked");
+  ks_enroll_page_flush_async (self->enroll_page, self->cancellable, lock_flushed,
+                              g_object_ref (self));
 }
 
 static void
@@ -471,10 +498,24 @@ sign_out_recorded (GObject      *source,
 }
 
 static void
-sign_out (KsWindow *self)
+sign_out_flushed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  KsSession *session = ks_station_get_session (self->station);
+  g_autoptr(KsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KsSession *session;
 
+  self->signing_out = FALSE;
+  if (!ks_enroll_page_flush_finish (KS_ENROLL_PAGE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Nothing typed is dropped: the operator stays signed in, with the form, and is told. */
+      ks_window_show_toast (self, error->message);
+      return;
+    }
+  session = ks_station_get_session (self->station);
   if (session != NULL)
     ks_session_sign_out_async (session, NULL, sign_out_recorded, NULL);
   ensure_sections (self);
@@ -485,6 +526,18 @@ sign_out (KsWindow *self)
   ks_review_page_set_session (self->review_page, NULL);
   update_operator_label (self);
   set_mode (self, "sign-in");
+}
+
+/* Signs out once the open draft is written (in a worker thread). */
+static void
+sign_out (KsWindow *self)
+{
+  if (self->signing_out)
+    return;
+  self->signing_out = TRUE;
+  ensure_sections (self);
+  ks_enroll_page_flush_async (self->enroll_page, self->cancellable, sign_out_flushed,
+                              g_object_ref (self));
 }
 
 static void
@@ -819,7 +872,7 @@ KsWindow *
 ks_window_recreate (KsWindow *self)
 {
   g_autoptr(KsStation) station = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(KsEnrollPage) previous = NULL;
   KsSession *session;
   KsWindow *window;
 
@@ -827,12 +880,18 @@ ks_window_recreate (KsWindow *self)
 
   station = g_object_ref (self->station);
   session = ks_station_get_session (station);
-  if (session != NULL)
-    ensure_sections (self);
-  if (session != NULL && !ks_enroll_page_flush (self->enroll_page, &error))
-    g_warning ("Could not save the draft before changing language: %s", error->message);
+  /* Sections never built hold no form. */
+  if (self->enroll_page != NULL)
+    previous = g_object_ref (self->enroll_page);
 
+  /* The old form's draft is written in a worker as its page goes; the new page reads drafts
+   * only once it is on disk. */
   window = replace_window (self, station);
+  if (previous != NULL)
+    {
+      ensure_sections (window);
+      ks_enroll_page_wait_for (window->enroll_page, previous);
+    }
   if (session != NULL && !ks_session_is_locked (session))
     ks_window_session_started (window, session);
   return window;

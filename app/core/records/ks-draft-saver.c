@@ -284,3 +284,56 @@ ks_draft_saver_stop (KsDraftSaver *self)
   g_mutex_unlock (&self->mutex);
   g_thread_join (g_steal_pointer (&self->thread));
 }
+
+static void
+close_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  KsDraftSaver *self = source_object;
+  GError *error = NULL;
+
+  /* Stopped even when the write fails (a full disk): the form is closed, and the error says
+   * what was not saved. A caller that must keep the form open flushes first. */
+  if (!ks_draft_saver_flush (self, &error))
+    {
+      ks_draft_saver_stop (self);
+      g_task_return_error (task, error);
+      return;
+    }
+  ks_draft_saver_stop (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * ks_draft_saver_close_async:
+ *
+ * Writes what is pending and ends the writer thread, in a worker thread: the draft is on disk
+ * when @callback runs. Not cut short by @cancellable (a cancelled caller only hears
+ * %G_IO_ERROR_CANCELLED after the write): what was typed is never dropped on the way.
+ */
+void
+ks_draft_saver_close_async (KsDraftSaver       *self,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KS_IS_DRAFT_SAVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_draft_saver_close_async);
+  g_task_set_check_cancellable (task, TRUE);
+  g_task_run_in_thread (task, close_thread);
+}
+
+gboolean
+ks_draft_saver_close_finish (KsDraftSaver *self,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -35,5 +35,12 @@ gboolean      ks_draft_saver_flush_finish (KsDraftSaver *self,
                                            GAsyncResult *result,
                                            GError      **error);
 void          ks_draft_saver_stop (KsDraftSaver *self);
+void          ks_draft_saver_close_async (KsDraftSaver       *self,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+gboolean      ks_draft_saver_close_finish (KsDraftSaver *self,
+                                           GAsyncResult *result,
+                                           GError      **error);
 
 G_END_DECLS

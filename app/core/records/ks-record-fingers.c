@@ -256,6 +256,84 @@ ks_fingers_open_draft (KsStore *store,
   return ks_fingers_load_draft (store, vault, draft_id, error);
 }
 
+typedef struct
+{
+  KsStore *store;
+  KsVault *vault;
+  gint64 draft_id;
+} DraftOpen;
+
+static void
+draft_open_free (DraftOpen *open)
+{
+  g_clear_object (&open->store);
+  g_clear_object (&open->vault);
+  g_free (open);
+}
+
+static void
+draft_open_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  DraftOpen *open = task_data;
+  GError *error = NULL;
+  GPtrArray *fingers;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  fingers = ks_fingers_open_draft (open->store, open->vault, open->draft_id, &error);
+  if (fingers == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, fingers, (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * ks_fingers_open_draft_async:
+ *
+ * ks_fingers_open_draft() in a worker thread: reading and unsealing a draft's impressions (and
+ * copying those of the record an edit starts from) never holds up the screen.
+ */
+void
+ks_fingers_open_draft_async (KsStore            *store,
+                             KsVault            *vault,
+                             gint64              draft_id,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DraftOpen *open;
+
+  g_return_if_fail (KS_IS_STORE (store));
+  g_return_if_fail (KS_IS_VAULT (vault));
+  g_return_if_fail (draft_id > 0);
+
+  open = g_new0 (DraftOpen, 1);
+  open->store = g_object_ref (store);
+  open->vault = g_object_ref (vault);
+  open->draft_id = draft_id;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_fingers_open_draft_async);
+  g_task_set_task_data (task, open, (GDestroyNotify)draft_open_free);
+  g_task_run_in_thread (task, draft_open_thread);
+}
+
+/**
+ * ks_fingers_open_draft_finish:
+ *
+ * Returns: (transfer full) (element-type KsFingerCapture): the fingers, or %NULL with @error
+ */
+GPtrArray *
+ks_fingers_open_draft_finish (GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The duplicate check ------------------------------------------------------------------------ */
 
 void

@@ -45,6 +45,14 @@ GPtrArray       *ks_fingers_open_draft (KsStore *store,
                                         KsVault *vault,
                                         gint64   draft_id,
                                         GError **error);
+void             ks_fingers_open_draft_async (KsStore            *store,
+                                              KsVault            *vault,
+                                              gint64              draft_id,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+GPtrArray       *ks_fingers_open_draft_finish (GAsyncResult *result,
+                                               GError      **error);
 void             ks_fingers_check_draft_async (KsFingerprintService *service,
                                                KsStore              *store,
                                                KsVault              *vault,

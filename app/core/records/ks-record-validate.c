@@ -164,6 +164,17 @@ ks_record_check_field (KsRecord    *record,
           return invalid (error, _("A B-form is for citizens under 18. This citizen is an adult: "
                                    "enter their CNIC instead."));
         }
+      /* And the other way round: NADRA issues the CNIC at 18, so a child's "CNIC" is someone
+       * else's number (often a parent's). */
+      if (result != KS_VALIDATE_INVALID &&
+          g_str_equal (ks_record_get (record, KS_FIELD_ID_KIND), "cnic") &&
+          ks_age_requires_guardian (age))
+        {
+          g_clear_error (error);
+          g_clear_pointer (&norm, g_free);
+          return invalid (error, _("A CNIC is issued at 18. This citizen is under 18: choose "
+                                   "B-form and enter the number on their B-form."));
+        }
       break;
 
     case KS_FIELD_FULL_NAME:
