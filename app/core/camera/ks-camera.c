@@ -932,6 +932,23 @@ ks_camera_new_simulated (KsCameraMode        mode,
   return self;
 }
 
+/**
+ * ks_camera_new_for_profile:
+ *
+ * The camera a station of @profile uses: the simulated one in the training profile (as its
+ * fingerprint reader is), the computer's camera in production, whatever the environment says.
+ */
+KsCamera *
+ks_camera_new_for_profile (KsProfile   *profile,
+                           KsCameraMode mode)
+{
+  g_return_val_if_fail (KS_IS_PROFILE (profile), NULL);
+
+  if (ks_profile_is_training (profile))
+    return ks_camera_new_simulated (mode, NULL);
+  return ks_camera_new (mode);
+}
+
 gboolean
 ks_camera_is_simulated (KsCamera *self)
 {

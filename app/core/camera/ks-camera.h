@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "ks-face-guidance.h"
+#include "ks-profile.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsCameraFrame, ks_camera_frame_unref)
 G_DECLARE_FINAL_TYPE (KsCamera, ks_camera, KS, CAMERA, GObject)
 
 KsCamera      *ks_camera_new (KsCameraMode mode);
+KsCamera      *ks_camera_new_for_profile (KsProfile   *profile,
+                                          KsCameraMode mode);
 KsCamera      *ks_camera_new_simulated (KsCameraMode        mode,
                                         const char * const *images);
 gboolean       ks_camera_is_simulated (KsCamera *self);
