@@ -81,6 +81,7 @@ set_guidance (KsCameraWindow *self,
 static void
 start_camera (KsCameraWindow *self)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "camera.capture", FALSE);
   gtk_stack_set_visible_child_name (self->stack, "starting");
   gtk_spinner_start (self->spinner);
   ks_camera_start (self->camera);
@@ -118,15 +119,19 @@ frame_checked (GObject      *source,
 
   g_free (self->card_text);
   self->card_text = g_strdup (verdict->qr_text);
-  set_guidance (self, verdict->message, verdict_style (verdict->verdict));
-  if (verdict->credential != NULL && verdict->credential->claim != NULL &&
-      verdict->credential->claim->full_name != NULL)
-    {
-      gtk_label_set_label (self->detail_label, verdict->credential->claim->full_name);
-      gtk_widget_set_visible (GTK_WIDGET (self->detail_label), TRUE);
-    }
-  else
-    gtk_widget_set_visible (GTK_WIDGET (self->detail_label), FALSE);
+  /* The verdict in words, then whose card (only when the signature holds) and why. */
+  set_guidance (self, ks_verdict_to_string (verdict->verdict), verdict_style (verdict->verdict));
+  {
+    g_autoptr(GString) detail = g_string_new (NULL);
+
+    if (verdict->credential != NULL && verdict->credential->claim != NULL &&
+        verdict->credential->claim->full_name != NULL)
+      g_string_append_printf (detail, "%s\n", verdict->credential->claim->full_name);
+    if (verdict->message != NULL)
+      g_string_append (detail, verdict->message);
+    gtk_label_set_label (self->detail_label, detail->str);
+    gtk_widget_set_visible (GTK_WIDGET (self->detail_label), detail->len > 0);
+  }
   g_clear_pointer (&self->result, ks_verify_result_free);
   self->result = g_steal_pointer (&verdict);
   g_signal_emit (self, signals[VERIFIED], 0, issued_here);
@@ -144,6 +149,8 @@ on_frame (KsCameraWindow *self,
     {
       gtk_spinner_stop (self->spinner);
       gtk_stack_set_visible_child_name (self->stack, "live");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "camera.capture",
+                                     ks_camera_get_mode (self->camera) == KS_CAMERA_MODE_PHOTO);
     }
   texture = gdk_memory_texture_new (frame->width, frame->height, GDK_MEMORY_R8G8B8, frame->rgb,
                                     frame->stride);
@@ -169,6 +176,7 @@ on_failed (KsCameraWindow *self,
            const GError   *error)
 {
   gtk_spinner_stop (self->spinner);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "camera.capture", FALSE);
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->stack, "error");
   gtk_widget_grab_focus (self->retry_button);
@@ -343,16 +351,26 @@ ks_camera_window_class_init (KsCameraWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "camera.use-file", NULL, use_file_action);
   gtk_widget_class_install_action (widget_class, "camera.simulate-card", NULL,
                                    simulate_card_action);
-  /* One key takes the photo, wherever the focus is. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "camera.capture", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
 ks_camera_window_init (KsCameraWindow *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+
+  /* One key takes the photo, wherever the focus is: caught before a focused button would take
+   * Space for itself. While no picture is live the action is off and Space goes on as usual. */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space,
+                                                                                  0),
+                                                          gtk_named_action_new ("camera.capture")));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "camera.capture", FALSE);
 }
 
 /**

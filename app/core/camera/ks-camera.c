@@ -743,7 +743,9 @@ emit_pending_frame (gpointer user_data)
   frame = g_steal_pointer (&run->pending);
   g_mutex_unlock (&run->lock);
 
-  if (frame != NULL && run->camera != NULL)
+  /* Frames can beat opened() to the main context: the camera counts as open (and can fail,
+   * be unplugged) only from there, so its first frames before that are not shown. */
+  if (frame != NULL && run->camera != NULL && run->pipeline != NULL)
     g_signal_emit (run->camera, signals[FRAME], 0, frame);
   return G_SOURCE_REMOVE;
 }
