@@ -15,6 +15,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "ks-camera-testing.h"
 #include "ks-camera-window.h"
@@ -411,9 +412,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  const char *localedir = g_getenv ("KS_LOCALEDIR");
+
   /* Xvfb's software GL (llvmpipe) stalls here while OpenCV's worker threads spin beside it on
    * a loaded CI machine: the live frames are drawn with cairo in this test. */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  /* As main.c does, with the build's translations. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   ks_test_ui_init (&argc, &argv);
 
   g_test_add ("/ui-camera/capture-photo", Fixture, NULL, fixture_setup, test_capture_photo,
