@@ -390,9 +390,18 @@ on_new_sample (GstAppSink *sink,
   run->pending = frame;
   g_mutex_unlock (&run->lock);
 
+  /* An idle source, not g_main_context_invoke(): that would run the handler right here, in
+   * the streaming thread, whenever no thread happens to hold the main context. */
   if (schedule)
-    g_main_context_invoke_full (run->context, G_PRIORITY_DEFAULT, emit_pending_frame,
-                                run_ref (run), (GDestroyNotify)run_unref);
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, emit_pending_frame, run_ref (run),
+                             (GDestroyNotify)run_unref);
+      g_source_attach (source, run->context);
+      g_source_unref (source);
+    }
   return GST_FLOW_OK;
 }
 
