@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-application.h"
+#include "ks-camera.h"
 #include "ks-error-window.h"
 #include "ks-language.h"
 #include "ks-paths.h"
@@ -284,6 +285,10 @@ ks_application_shutdown (GApplication *app)
   g_clear_weak_pointer (&self->training_registry);
 
   G_APPLICATION_CLASS (ks_application_parent_class)->shutdown (app);
+  /* The windows are gone, their cameras stopped: let the cameras close before exit() (OpenCV
+   * aborts when a face detector still runs while the process ends). */
+  if (!ks_camera_wait_closed (5000))
+    g_debug ("A camera was still closing at exit");
 }
 
 static void

@@ -21,9 +21,11 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
+#include "ks-camera-window.h"
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-reference.h"
+#include "ks-station-camera.h"
 #include "ks-verify-page.h"
 #include "ks-ui-util.h"
 
@@ -83,6 +85,13 @@ struct _KsVerifyPage
   KsVerifyResult *result;
   gboolean busy;
 };
+
+enum {
+  CAMERA_OPENED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (KsVerifyPage, ks_verify_page, ADW_TYPE_BIN)
 
@@ -571,17 +580,53 @@ import_trust_action (GtkWidget  *widget,
   gtk_native_dialog_show (self->dialog);
 }
 
+/* The camera window read a new card: its verdict shows here too, and stays until the next. */
+static void
+on_camera_verified (KsVerifyPage   *self,
+                    gboolean        issued_here,
+                    KsCameraWindow *window)
+{
+  KsVerifyResult *result = ks_camera_window_take_result (window);
+
+  if (result == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE, NULL);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->result, ks_verify_result_free);
+  self->result = result;
+  self->issued_here = issued_here;
+  show_result (self);
+}
+
+static void
+on_camera_use_file (KsVerifyPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "verify.open", NULL);
+}
+
+/* The camera: a live window that reads every card held up to it (KsCameraWindow, scan
+ * mode); the training profile's camera is simulated. */
 static void
 camera_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
   KsVerifyPage *self = KS_VERIFY_PAGE (widget);
+  g_autoptr(KsCamera) camera = NULL;
+  KsCameraWindow *window;
 
   if (self->station == NULL)
     return;
-  g_clear_object (&self->file);
-  start_verify (self, NULL);
+  camera = ks_station_new_camera (self->station, KS_CAMERA_MODE_SCAN);
+  window = ks_camera_window_new (GTK_WINDOW (gtk_widget_get_root (widget)), camera,
+                                 self->station);
+  g_signal_connect_object (window, "verified", G_CALLBACK (on_camera_verified), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (window, "use-file", G_CALLBACK (on_camera_use_file), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_emit (self, signals[CAMERA_OPENED], 0, window);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static gboolean
@@ -828,6 +873,10 @@ ks_verify_page_class_init (KsVerifyPageClass *klass)
                                    check_finger_action);
   gtk_widget_class_install_action (widget_class, "verify.import-trust", NULL, import_trust_action);
   gtk_widget_class_install_action (widget_class, "verify.camera", NULL, camera_action);
+  /* The camera window opened (for the tests and the screenshots). */
+  signals[CAMERA_OPENED] = g_signal_new ("camera-opened", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                         GTK_TYPE_WINDOW);
 }
 
 static void
@@ -905,6 +954,8 @@ ks_verify_page_set_station (KsVerifyPage *self,
   if (station != NULL)
     self->reference = ks_reference_ref (ks_station_get_reference (station));
   update_import_action (self);
+  gtk_widget_set_visible (self->camera_button,
+                          has_camera () || (station != NULL && ks_station_is_training (station)));
 }
 
 /**

@@ -106,6 +106,7 @@ typedef struct
 {
   KsProfile *profile;
   GFile *file;
+  GBytes *image;        /* or a photo already in memory (the camera's) */
   char *sealed;
   GBytes *png;
 } PhotoJob;
@@ -115,6 +116,7 @@ photo_job_free (PhotoJob *job)
 {
   g_clear_object (&job->profile);
   g_clear_object (&job->file);
+  g_clear_pointer (&job->image, g_bytes_unref);
   g_free (job->sealed);
   g_clear_pointer (&job->png, g_bytes_unref);
   g_free (job);
@@ -127,13 +129,20 @@ import_thread (GTask        *task,
                GCancellable *cancellable)
 {
   PhotoJob *job = task_data;
-  g_autofree char *path = g_file_get_path (job->file);
+  g_autofree char *path = job->file ? g_file_get_path (job->file) : NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *buffer = NULL;
   gsize size;
 
-  if (path != NULL)
+  if (job->image != NULL)
+    {
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (job->image);
+
+      pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, KS_PHOTO_MAX_WIDTH,
+                                                    KS_PHOTO_MAX_HEIGHT, TRUE, NULL, &error);
+    }
+  else if (path != NULL)
     pixbuf = gdk_pixbuf_new_from_file_at_scale (path, KS_PHOTO_MAX_WIDTH, KS_PHOTO_MAX_HEIGHT,
                                                 TRUE, &error);
   if (pixbuf == NULL || !gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL))
@@ -175,6 +184,36 @@ ks_photo_import_async (KsProfile          *profile,
   job->profile = g_object_ref (profile);
   job->file = g_object_ref (file);
   task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ks_photo_import_async);
+  g_task_set_task_data (task, job, (GDestroyNotify)photo_job_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+/**
+ * ks_photo_import_bytes_async:
+ * @image: a PNG or JPEG photo in memory: the camera's capture
+ *
+ * Takes a photo the way ks_photo_import_async() takes a file: shrunk and sealed in a worker
+ * thread; ks_photo_import_finish() gives the result.
+ */
+void
+ks_photo_import_bytes_async (KsProfile          *profile,
+                             GBytes             *image,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PhotoJob *job;
+
+  g_return_if_fail (KS_IS_PROFILE (profile));
+  g_return_if_fail (image != NULL);
+
+  job = g_new0 (PhotoJob, 1);
+  job->profile = g_object_ref (profile);
+  job->image = g_bytes_ref (image);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  /* One finish for both: a photo is a photo, wherever it came from. */
   g_task_set_source_tag (task, ks_photo_import_async);
   g_task_set_task_data (task, job, (GDestroyNotify)photo_job_free);
   g_task_run_in_thread (task, import_thread);

@@ -31,6 +31,11 @@ void    ks_photo_import_async (KsProfile          *profile,
                                GCancellable       *cancellable,
                                GAsyncReadyCallback callback,
                                gpointer            user_data);
+void    ks_photo_import_bytes_async (KsProfile          *profile,
+                                     GBytes             *image,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
 char   *ks_photo_import_finish (GAsyncResult *result,
                                 GBytes      **png,
                                 GError      **error);
