@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-enroll-page-private.h"
+#include "ks-l10n.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 
@@ -493,7 +494,12 @@ _ks_enroll_page_load_widgets (KsEnrollPage *self)
   set_entry (self->cnic_row, ks_record_get (r, KS_FIELD_CNIC));
   set_choice (self->gender_male, self->gender_female, self->gender_transgender,
               ks_record_get (r, KS_FIELD_GENDER), "male", "female", "transgender");
-  set_entry (self->dob_row, ks_record_get (r, KS_FIELD_DATE_OF_BIRTH));
+  {
+    /* The record keeps YYYY-MM-DD once checked; people read and type DD-MM-YYYY. */
+    g_autofree char *dob = ks_format_iso_date (ks_record_get (r, KS_FIELD_DATE_OF_BIRTH));
+
+    set_entry (self->dob_row, dob);
+  }
   set_entry (self->full_name_row, ks_record_get (r, KS_FIELD_FULL_NAME));
   set_entry (self->full_name_ur_row, ks_record_get (r, KS_FIELD_FULL_NAME_UR));
   set_choice (self->relation_father, self->relation_husband, NULL,

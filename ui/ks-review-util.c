@@ -5,6 +5,7 @@
 
 #define G_LOG_DOMAIN "ks-review-util"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -85,8 +86,7 @@ ks_review_format_time (gint64 usec)
   if (usec <= 0)
     return g_strdup ("");
   dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  /* Translators: date and time in the review list; see g_date_time_format() */
-  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
+  return ks_format_day_time (dt);
 }
 
 /**

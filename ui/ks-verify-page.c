@@ -16,6 +16,7 @@
 
 #define G_LOG_DOMAIN "ks-verify-page"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -98,15 +99,6 @@ set_row (KsVerifyPage *self,
 }
 
 static char *
-format_date_of_birth (const char *dob)
-{
-  if (dob != NULL && strlen (dob) == 8 && strspn (dob, "0123456789") == 8)
-    /* Day first, as on NADRA cards and Pakistani forms. */
-    return g_strdup_printf ("%.2s-%.2s-%.4s", dob + 6, dob + 4, dob);
-  return g_strdup (dob);
-}
-
-static char *
 format_day (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) dt = NULL;
@@ -114,7 +106,7 @@ format_day (gint64 unix_seconds)
   if (unix_seconds == 0)
     return NULL;
   dt = g_date_time_new_from_unix_utc (unix_seconds);
-  return g_date_time_format (dt, "%d-%m-%Y");
+  return ks_format_day (dt);
 }
 
 static const char *
@@ -221,7 +213,7 @@ show_result (KsVerifyPage *self)
     {
       const KsClaim169 *claim = cred->claim;
       const KsDistrict *district = NULL;
-      g_autofree char *dob = format_date_of_birth (claim->date_of_birth);
+      g_autofree char *dob = ks_format_iso_date (claim->date_of_birth);
       g_autofree char *issued = format_day (cred->issued_at);
       g_autofree char *expires = format_day (cred->expires_at);
       g_autofree char *district_text = NULL;

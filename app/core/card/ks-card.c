@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "ks-card"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <math.h>
@@ -616,19 +617,13 @@ draw_photo (KsCard  *card,
 static char *
 format_day (gint64 t)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
-
-  return dt ? g_date_time_format (dt, "%d-%m-%Y") : g_strdup ("");
+  return ks_format_unix_day (t);
 }
 
 static char *
 format_dob (const char *iso)
 {
-  int y, m, d;
-
-  if (iso && sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
-    return g_strdup_printf ("%02d-%02d-%04d", d, m, y);
-  return g_strdup (iso ? iso : "");
+  return ks_format_iso_date (iso);
 }
 
 static const char *

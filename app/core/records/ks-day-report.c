@@ -11,6 +11,7 @@
 
 #define G_LOG_DOMAIN "ks-day-report"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -479,11 +480,12 @@ ks_day_report_to_csv (KsDayReport *report,
                       KsReference *reference)
 {
   GString *csv = g_string_new (NULL);
-  char date[16], a[24], b[24], c[24], d[24];
+  g_autofree char *date = NULL;
+  char a[24], b[24], c[24], d[24];
 
   g_return_val_if_fail (report != NULL, NULL);
 
-  g_date_strftime (date, sizeof date, "%Y-%m-%d", &report->day);
+  date = ks_format_date (&report->day);
   add_line (csv, 6, "section", "key", "submitted", "awaiting_review", "approved", "rejected");
   add_line (csv, 6, "day", date, NUM (a, report->submitted),
             NUM (b, report->by_state[KS_RECORD_STATE_SUBMITTED]), NUM (c, report->approved),
@@ -706,11 +708,7 @@ ks_report_group_describe (const KsReportGroup *group)
 char *
 ks_day_report_format_day (const GDate *day)
 {
-  char text[64];
-
-  /* Translators: the report's day, see strftime() */
-  g_date_strftime (text, sizeof text, _("%A %-d %B %Y"), day);
-  return g_strdup (text);
+  return ks_format_date (day);
 }
 
 /**
