@@ -148,6 +148,15 @@ verdict_icon_name (KsVerdict verdict)
     }
 }
 
+/* A card signed with a development key (a station no registry certified) is genuine for
+ * this station only: it reads as a warning, never as the big green "Valid". */
+static gboolean
+is_development_valid (const KsVerifyResult *result)
+{
+  return result->verdict == KS_VERDICT_VALID && result->credential != NULL
+         && result->credential->development_issuer;
+}
+
 static const char *
 verdict_style (KsVerdict verdict)
 {
@@ -195,13 +204,23 @@ show_result (KsVerifyPage *self)
   const KsVerifyResult *result = self->result;
   const KsCredential *cred = result->credential;
 
-  gtk_label_set_label (self->verdict_label, ks_verdict_to_string (result->verdict));
+  const char *title = ks_verdict_to_string (result->verdict);
+  const char *icon = verdict_icon_name (result->verdict);
+  const char *style = verdict_style (result->verdict);
+
+  if (is_development_valid (result))
+    {
+      /* Translators: verdict of a card whose signature holds, but with a development key */
+      title = _("Development Key, Not Certified");
+      icon = "dialog-warning-symbolic";
+      style = "verdict-warning";
+    }
+  gtk_label_set_label (self->verdict_label, title);
   gtk_label_set_label (self->message_label, result->message ? result->message : "");
-  gtk_image_set_from_icon_name (self->verdict_icon, verdict_icon_name (result->verdict));
+  gtk_image_set_from_icon_name (self->verdict_icon, icon);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->verdict_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  ks_verdict_to_string (result->verdict), -1);
-  set_verdict_style (self, verdict_style (result->verdict));
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  set_verdict_style (self, style);
   show_source (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), cred != NULL);

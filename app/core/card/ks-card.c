@@ -279,9 +279,10 @@ ks_card_issue (const KsCardHolder       *holder,
     }
 
   claim = ks_card_holder_to_claim (holder);
+  /* No registry configured, no iss: a card must not name a registry that never saw it. */
   card->qr_text = ks_credential_sign_with_id (claim, card->credential_id,
-                                              opts->issuer_uri ? opts->issuer_uri
-                                                               : KS_CARD_DEFAULT_ISSUER,
+                                              opts->issuer_uri && *opts->issuer_uri
+                                                ? opts->issuer_uri : NULL,
                                               card->issued_at, card->expires_at, keys, error);
   if (card->qr_text == NULL)
     return NULL;
