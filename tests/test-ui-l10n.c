@@ -17,8 +17,11 @@
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
+#include "ks-enroll-summary.h"
 #include "ks-language.h"
+#include "ks-review-page.h"
 #include "ks-signin-page.h"
+#include "ks-test-enroll.h"
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
 #include "ks-window.h"
@@ -113,6 +116,22 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_screens (Fixture      *f,
               gconstpointer data)
@@ -176,6 +195,77 @@ test_screens (Fixture      *f,
   shot (window, lang, "verify");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "settings");
   shot (window, lang, "settings");
+
+  /* The review list with records as operators make them: its count through ngettext, translated
+   * even though the station started in English (g_dngettext() would not translate it). */
+  {
+    g_autoptr(GPtrArray) kp_ids = ks_test_enroll_many (ks_station_get_store (f->station),
+                                                       ks_station_get_reference (f->station),
+                                                       "A01", 0, 3, KS_RECORD_STATE_SUBMITTED);
+    GtkWidget *review;
+    GtkWidget *id_label = NULL;
+    g_autofree char *count = g_strdup_printf (ngettext ("%'u record", "%'u records", 3), 3);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "review");
+    review = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_REVIEW_PAGE, 0);
+    g_assert_nonnull (review);
+    ks_review_page_refresh (KS_REVIEW_PAGE (review));
+    KS_TEST_WAIT_UNTIL ((id_label = find_label (review, kp_ids->pdata[0])) != NULL, 20000);
+    ks_test_iterate (200);
+    if (rtl)
+      g_assert_cmpstr (count, !=, "3 records");
+    g_assert_true (shows_text (review, count));
+    shot (window, lang, "review");
+  }
+
+  /* The citizen's review before submit: each field's name once per language, values in one
+   * column starting at the same edge. */
+  {
+    g_autoptr(KsRecord) record = ks_test_wizard_record (0);
+    GtkWidget *summary_window = gtk_window_new ();
+    GtkWidget *summary = g_object_new (KS_TYPE_ENROLL_SUMMARY, NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    double value_edge = -1;
+    int n = 0;
+
+    ks_enroll_summary_show (KS_ENROLL_SUMMARY (summary), record,
+                            ks_station_get_reference (f->station), "4 of 4");
+    gtk_window_set_child (GTK_WINDOW (summary_window), summary);
+    gtk_window_set_default_size (GTK_WINDOW (summary_window), 900, 700);
+    gtk_window_present (GTK_WINDOW (summary_window));
+    ks_test_iterate (300);
+    for (GtkWidget *c = gtk_widget_get_first_child (summary); c;
+         c = gtk_widget_get_next_sibling (c))
+      {
+        const char *text = gtk_label_get_text (GTK_LABEL (c));
+        int column = 0;
+        graphene_rect_t b;
+
+        gtk_grid_query_child (GTK_GRID (summary), c, &column, NULL, NULL, NULL);
+        if (column != 1)
+          {
+            g_assert_false (g_hash_table_contains (seen, text));
+            g_hash_table_add (seen, (gpointer)text);
+            continue;
+          }
+        /* Each value starts at the value column's start edge (the right one in RTL). */
+        g_assert_true (gtk_widget_compute_bounds (c, summary, &b));
+        {
+          double edge = rtl ? b.origin.x + b.size.width : b.origin.x;
+          if (value_edge < 0)
+            value_edge = edge;
+          g_test_message ("value “%s” starts at %.0f", text, edge);
+          g_assert_cmpfloat (ABS (edge - value_edge), <=, 2.0);
+        }
+        n++;
+      }
+    g_assert_cmpint (n, >, 8);
+    {
+      g_autofree char *name = g_strconcat (lang, "-enroll-review", NULL);
+      g_free (ks_test_screenshot (summary_window, name));
+    }
+    gtk_window_destroy (GTK_WINDOW (summary_window));
+  }
   ks_window_lock (window);
   shot (window, lang, "lock");
 

@@ -125,7 +125,8 @@ ks_review_reason_label (KsReference *reference,
  * ks_review_district_label:
  * @reference: (nullable): the reference data
  *
- * Returns: the district's English name, or its code when the reference data does not know it
+ * Returns: the district's name in the screen's language, or its code when the reference data
+ *   does not know it
  */
 const char *
 ks_review_district_label (KsReference *reference,
@@ -134,5 +135,5 @@ ks_review_district_label (KsReference *reference,
   const KsDistrict *district;
 
   district = reference && code ? ks_reference_lookup_district (reference, code) : NULL;
-  return district ? district->name_en : code;
+  return district ? ks_district_get_name (district) : code;
 }

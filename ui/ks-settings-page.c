@@ -376,10 +376,10 @@ samples_done (GObject      *source,
   else
     {
       g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%d sample citizen is waiting for review.",
-                                      "%d sample citizens are waiting for review.",
-                                      added),
+        g_strdup_printf (ngettext (
+                           "%d sample citizen is waiting for review.",
+                           "%d sample citizens are waiting for review.",
+                           added),
                          (int)added);
       ks_ui_toast (GTK_WIDGET (self), text);
     }

@@ -241,8 +241,8 @@ show_result (KsVerifyPage *self)
       if (self->reference != NULL && claim->location_code != NULL)
         district = ks_reference_lookup_district (self->reference, claim->location_code);
       if (district != NULL)
-        district_text = g_strdup_printf ("%s · %s (%s)", district->name_en, district->name_ur,
-                                         district->code);
+        district_text = g_strdup_printf ("%s · %s (%s)", district->name_en,
+                                         ks_district_get_local_name (district), district->code);
       else
         district_text = g_strdup (claim->location_code);
 
