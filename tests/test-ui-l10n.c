@@ -161,6 +161,21 @@ test_screens (Fixture      *f,
   gtk_widget_activate_action (enroll, "enroll.new", NULL);
   ks_test_iterate (100);
   shot (window, lang, "enroll-identity");
+  {
+    /* The step bar's arrows point to the next step: leftwards right to left (see the
+     * screenshots ur-enroll-identity.png and ps-enroll-identity.png). */
+    guint arrows = 0;
+    GtkWidget *label;
+
+    for (guint i = 0; (label = ks_test_find_by_type (enroll, GTK_TYPE_LABEL, i)) != NULL; i++)
+      if (gtk_widget_has_css_class (label, "step-arrow"))
+        {
+          g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, rtl ? "‹" : "›");
+          g_assert_cmpint (gtk_widget_get_direction (label), ==, GTK_TEXT_DIR_LTR);
+          arrows++;
+        }
+    g_assert_cmpuint (arrows, ==, KS_ENROLL_N_STEPS - 1);
+  }
   /* A wrong CNIC: the message embeds the number, which must stay in one piece. */
   {
     GtkWidget *cnic = ks_test_find_by_type (enroll, ADW_TYPE_ENTRY_ROW, 0);

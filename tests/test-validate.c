@@ -390,6 +390,24 @@ test_validate_date_of_birth (void)
   }
 }
 
+/* The CNIC example in a message is isolated left to right, so it reads 12345-1234567-1 inside
+ * Urdu and Pashto sentences too (Pashto showed "1-1234567-12345"). */
+static void
+test_validate_cnic_example_isolated (void)
+{
+  static const char *const inputs[] = { "", "1730-11234567-1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (ks_validate_id_number (inputs[i], KS_ID_NUMBER_CNIC, KS_GENDER_MALE, NULL,
+                                              &error), ==, KS_VALIDATE_INVALID);
+      g_assert_nonnull (strstr (error->message,
+                                "\xe2\x81\xa6" "12345-1234567-1" "\xe2\x81\xa9"));
+    }
+}
+
 /* Messages show dates the way people type them, day first, never year first (issue 15). */
 static void
 test_validate_date_messages (void)
@@ -747,6 +765,7 @@ main (int   argc,
   g_test_add_func ("/validate/name-urdu", test_validate_name_urdu);
   g_test_add_func ("/validate/date-of-birth", test_validate_date_of_birth);
   g_test_add_func ("/validate/date-messages", test_validate_date_messages);
+  g_test_add_func ("/validate/cnic-example-isolated", test_validate_cnic_example_isolated);
   g_test_add_func ("/validate/age", test_validate_age);
   g_test_add_func ("/validate/guardian", test_validate_guardian);
   g_test_add_func ("/validate/gender", test_validate_gender);

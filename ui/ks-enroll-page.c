@@ -224,15 +224,16 @@ update_step_indicator (KsEnrollPage *self)
 
       if (s + 1 < KS_ENROLL_N_STEPS)
         {
-          /* The arrow points to the next step: leftwards in Urdu and Pashto. The screenshots
-           * showed go-next's -rtl variant is not reliably picked, so the image is pinned to
-           * left-to-right and the icon chosen here. */
+          /* The arrow points to the next step: leftwards in Urdu and Pashto. A character in a
+           * label pinned left to right, not a themed icon: GTK 4.8 looks right-to-left icons
+           * up as "go-next-rtl-symbolic", which Adwaita does not have, so the go-next and
+           * go-previous icons both came out wrong one way or the other (issue 15). */
           gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
-          GtkWidget *arrow = gtk_image_new_from_icon_name (rtl ? "go-previous-symbolic"
-                                                               : "go-next-symbolic");
+          GtkWidget *arrow = gtk_label_new (rtl ? "‹" : "›");
 
           gtk_widget_set_direction (arrow, GTK_TEXT_DIR_LTR);
           gtk_widget_add_css_class (arrow, "dim-label");
+          gtk_widget_add_css_class (arrow, "step-arrow");
           gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("then"), -1);
           gtk_box_append (self->steps_box, arrow);

@@ -76,17 +76,20 @@ ks_review_remove_children (GtkBox *box)
  * ks_review_format_time:
  * @usec: µs since the epoch; 0 or less for none
  *
- * Returns: (transfer full): the local date and time, or "" for none
+ * Returns: (transfer full): the local date and time, DD-MM-YYYY HH:MM, kept in that order
+ *   inside right-to-left screens; or "" for none
  */
 char *
 ks_review_format_time (gint64 usec)
 {
   g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *text = NULL;
 
   if (usec <= 0)
     return g_strdup ("");
   dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  return ks_format_day_time (dt);
+  text = ks_format_day_time (dt);
+  return ks_bidi_isolate_ltr (text);
 }
 
 /**

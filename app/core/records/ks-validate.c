@@ -291,8 +291,12 @@ ks_validate_id_number (const char    *input,
 
   if (*folded == '\0')
     {
+      /* The example is isolated left to right: inside Urdu or Pashto the bidi algorithm would
+       * show it as "1-1234567-12345". */
+      g_autofree char *example = ks_bidi_isolate_ltr ("12345-1234567-1");
+
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_EMPTY,
-                   _("Type the 13-digit %s, for example 12345-1234567-1."), label);
+                   _("Type the 13-digit %s, for example %s."), label, example);
       return KS_VALIDATE_INVALID;
     }
 
@@ -340,9 +344,11 @@ ks_validate_id_number (const char    *input,
 
   if (misplaced_dash)
     {
+      g_autofree char *example = ks_bidi_isolate_ltr ("12345-1234567-1");
+
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
                    _("The dashes of the %s are in the wrong place. Type it as on the card, "
-                     "12345-1234567-1, or as 13 digits without dashes."), label);
+                     "%s, or as 13 digits without dashes."), label, example);
       return KS_VALIDATE_INVALID;
     }
 
