@@ -19,6 +19,7 @@
 #include "ks-enroll-page.h"
 #include "ks-enroll-summary.h"
 #include "ks-language.h"
+#include "ks-reference.h"
 #include "ks-review-page.h"
 #include "ks-signin-page.h"
 #include "ks-test-enroll.h"
@@ -204,6 +205,29 @@ test_screens (Fixture      *f,
         ks_test_iterate (100);
         shot (window, lang, screen);
       }
+  }
+  /* The consent text read to the citizen: the English one in a Latin font even inside Urdu and
+   * Pashto screens (their Naskh font drew its commas and full stops Arabic-style). */
+  {
+    GPtrArray *services = ks_reference_get_services (ks_station_get_reference (f->station));
+    const KsService *service = services->pdata[0];
+    GtkWidget *row = ks_test_find_by_type (enroll, ADW_TYPE_EXPANDER_ROW, 0);
+    GtkWidget *consent = NULL;
+    const char *family;
+
+    g_assert_nonnull (row);
+    gtk_switch_set_active (GTK_SWITCH (g_object_get_data (G_OBJECT (row), "sign-up-switch")),
+                           TRUE);
+    ks_test_iterate (200);
+    for (guint i = 0; (consent = ks_test_find_by_type (row, GTK_TYPE_LABEL, i)) != NULL; i++)
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (consent)), service->consent_en) == 0)
+        break;
+    g_assert_nonnull (consent);
+    family = pango_font_description_get_family (
+      pango_context_get_font_description (gtk_widget_get_pango_context (consent)));
+    g_test_message ("%s: English consent text in %s", lang, family);
+    g_assert_false (g_str_has_prefix (family, "Noto Naskh"));
+    shot (window, lang, "enroll-services-consent");
   }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "verify");

@@ -157,6 +157,9 @@ review_label (const char      *text,
   gtk_widget_set_hexpand (label, value);
   if (direction != GTK_TEXT_DIR_NONE)
     gtk_widget_set_direction (label, direction);
+  /* English names under an Urdu or Pashto screen, in a Latin font (style.css). */
+  if (direction == GTK_TEXT_DIR_LTR)
+    gtk_widget_add_css_class (label, "latin-text");
   if (!value)
     gtk_widget_add_css_class (label, "dim-label");
   return label;
