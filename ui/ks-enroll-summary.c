@@ -2,8 +2,9 @@
  *
  * Each field in three columns: its name in the operator's language, the value, and the name in
  * the citizen's other language (Urdu under an English screen, English under an Urdu or Pashto
- * one: never the same name twice). Values are shown as the citizen knows them (a district's name rather than its code, the
- * date as on the CNIC), and numbers keep their order inside right-to-left screens.
+ * one: never the same name twice). Values are shown as the citizen knows them (a district's
+ * name rather than its code, the date as on the CNIC), and numbers keep their order inside
+ * right-to-left screens.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

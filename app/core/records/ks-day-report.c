@@ -480,12 +480,12 @@ ks_day_report_to_csv (KsDayReport *report,
                       KsReference *reference)
 {
   GString *csv = g_string_new (NULL);
-  g_autofree char *date = NULL;
-  char a[24], b[24], c[24], d[24];
+  char date[16], a[24], b[24], c[24], d[24];
 
   g_return_val_if_fail (report != NULL, NULL);
 
-  date = ks_format_date (&report->day);
+  /* ISO: a CSV is data for spreadsheets and scripts, which read year-first dates unambiguously. */
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", &report->day);
   add_line (csv, 6, "section", "key", "submitted", "awaiting_review", "approved", "rejected");
   add_line (csv, 6, "day", date, NUM (a, report->submitted),
             NUM (b, report->by_state[KS_RECORD_STATE_SUBMITTED]), NUM (c, report->approved),
