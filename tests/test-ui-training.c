@@ -238,13 +238,13 @@ test_classroom_tools (Fixture      *f,
   g_assert_true (ks_station_get_session (f->station) == f->trainer);
 }
 
-/* Whether a label under @root whose text holds @text is visible with all its parents. */
+/* Whether a label under @root showing exactly @text is visible with all its parents. */
 static gboolean
 shows_visible (GtkWidget  *root,
                const char *text)
 {
   if (GTK_IS_LABEL (root) && gtk_widget_is_visible (root) &&
-      strstr (gtk_label_get_text (GTK_LABEL (root)), text) != NULL)
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
     return TRUE;
   for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
     if (shows_visible (c, text))
