@@ -14,6 +14,7 @@
 
 #define G_LOG_DOMAIN "ks-cli"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -44,15 +45,6 @@ check_profile (const char *profile)
   return FALSE;
 }
 
-/* "19900321" (Claim 169) or "1990-03-21" -> "1990-03-21". */
-static char *
-format_date_of_birth (const char *dob)
-{
-  if (dob != NULL && strlen (dob) == 8 && strspn (dob, "0123456789") == 8)
-    return g_strdup_printf ("%.4s-%.2s-%.2s", dob, dob + 4, dob + 6);
-  return g_strdup (dob ? dob : "");
-}
-
 static char *
 format_day (gint64 unix_seconds)
 {
@@ -61,7 +53,7 @@ format_day (gint64 unix_seconds)
   if (unix_seconds == 0)
     return g_strdup ("—");
   dt = g_date_time_new_from_unix_utc (unix_seconds);
-  return g_date_time_format (dt, "%Y-%m-%d");
+  return ks_format_day (dt);
 }
 
 static const char *
@@ -108,7 +100,7 @@ print_result (const KsVerifyResult *result)
     return;
 
   claim = cred->claim;
-  dob = format_date_of_birth (claim->date_of_birth);
+  dob = ks_format_iso_date (claim->date_of_birth);
   issued = format_day (cred->issued_at);
   expires = format_day (cred->expires_at);
   g_print ("\n");

@@ -167,6 +167,34 @@ ks_test_find_by_type (GtkWidget *root,
   return find_by_type (root, type, &nth);
 }
 
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (GTK_IS_TEXT (widget))
+    g_string_append_printf (out, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+/**
+ * ks_test_collect_text:
+ *
+ * Returns: (transfer full): the text of every label and entry under @root (shown or on a
+ *   hidden page), one per line: what a person could read there
+ */
+char *
+ks_test_collect_text (GtkWidget *root)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (root, out);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 ks_test_have_xdotool (void)
 {

@@ -20,6 +20,7 @@ char    *ks_test_screenshot (GtkWidget  *widget,
 GtkWidget *ks_test_find_by_type (GtkWidget *root,
                                  GType      type,
                                  guint      nth);
+char    *ks_test_collect_text (GtkWidget *root);
 char    *ks_test_tmpdir (void);
 gboolean ks_test_have_xdotool (void);
 void     ks_test_keys (GtkWidget  *window,

@@ -134,7 +134,7 @@ test_verify_own_card (Fixture      *f,
       g_assert_nonnull (strstr (out, "PEW-A01-0000123-N"));
       g_assert_nonnull (strstr (out, "Gul Bano Khan"));
       g_assert_nonnull (strstr (out, "گل بانو خان"));
-      g_assert_nonnull (strstr (out, "1990-03-21"));
+      g_assert_nonnull (strstr (out, "21-03-1990"));
       g_assert_nonnull (strstr (out, "Female"));
       g_assert_nonnull (strstr (out, "A01"));
       g_assert_cmpstr (err, ==, "");

@@ -170,6 +170,61 @@ test_reference_districts (void)
   g_assert_null (ks_reference_lookup_division (ref, "karachi"));
 }
 
+/* Pashto script: Arabic letters (ټ ډ ړ ګ ښ ځ ې ۍ included) and spaces, nothing else. */
+static void
+assert_pashto (const char *text)
+{
+  g_assert_nonnull (text);
+  g_assert_cmpstr (text, !=, "");
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != ' ' && g_unichar_get_script (c) != G_UNICODE_SCRIPT_ARABIC)
+        g_error ("“%s” is not a Pashto name: U+%04X", text, c);
+    }
+}
+
+/* Every division, district and tehsil has a Pashto name beside the Urdu one, and the station
+ * shows the name of the language it speaks. */
+static void
+test_reference_pashto_names (void)
+{
+  g_autoptr(KsReference) ref = load_shipped ();
+  GPtrArray *divisions = ks_reference_get_divisions (ref);
+  GPtrArray *districts = ks_reference_get_districts (ref);
+  g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+  const KsDistrict *pew = ks_reference_lookup_district (ref, "PEW");
+  const KsTehsil *cdr = ks_reference_lookup_tehsil (ref, "CDR-03");
+
+  for (guint i = 0; i < divisions->len; i++)
+    assert_pashto (((const KsDivision *)divisions->pdata[i])->name_ps);
+  for (guint i = 0; i < districts->len; i++)
+    {
+      const KsDistrict *d = districts->pdata[i];
+
+      assert_pashto (d->name_ps);
+      for (guint j = 0; j < d->tehsils->len; j++)
+        assert_pashto (((const KsTehsil *)d->tehsils->pdata[j])->name_ps);
+    }
+
+  g_setenv ("LANGUAGE", "ps", TRUE);
+  g_assert_cmpstr (ks_district_get_name (pew), ==, "پېښور");
+  g_assert_cmpstr (ks_district_get_local_name (pew), ==, "پېښور");
+  g_assert_cmpstr (ks_tehsil_get_name (cdr), ==, cdr->name_ps);
+  g_setenv ("LANGUAGE", "ur", TRUE);
+  g_assert_cmpstr (ks_district_get_name (pew), ==, "پشاور");
+  g_assert_cmpstr (ks_division_get_name (pew->division), ==, "پشاور");
+  g_setenv ("LANGUAGE", "en", TRUE);
+  g_assert_cmpstr (ks_district_get_name (pew), ==, "Peshawar");
+  g_assert_cmpstr (ks_district_get_local_name (pew), ==, "پشاور");
+  g_assert_cmpstr (ks_tehsil_get_name (cdr), ==, "Akhagram");
+  if (saved != NULL)
+    g_setenv ("LANGUAGE", saved, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+}
+
 static void
 test_reference_services (void)
 {
@@ -485,6 +540,7 @@ main (int   argc,
 
   g_test_add_func ("/reference/districts", test_reference_districts);
   g_test_add_func ("/reference/services", test_reference_services);
+  g_test_add_func ("/reference/pashto-names", test_reference_pashto_names);
   g_test_add_func ("/reference/central-dir", test_reference_central_dir);
   g_test_add_func ("/reference/reasons", test_reference_reasons);
   g_test_add_func ("/reference/broken", test_reference_broken);

@@ -166,6 +166,14 @@ test_keyboard_only (Fixture      *f,
     g_assert_cmpstr (ks_record_get (r, KS_FIELD_CNIC), ==, "17301-1234567-1");
     g_assert_cmpstr (ks_record_get (r, KS_FIELD_DATE_OF_BIRTH), ==, "1990-05-10");
   }
+  {
+    /* ...but people read it day first, as typed: the entry shown again when going back (or a
+     * reloaded draft) and anything else on the window never shows the ISO form. */
+    g_autofree char *text = ks_test_collect_text (GTK_WIDGET (f->window));
+
+    g_assert_nonnull (strstr (text, "10-05-1990"));
+    g_assert_null (strstr (text, "1990-05-10"));
+  }
 
   /* Personal: names in both scripts; the relation stays "father". */
   ks_test_keys (w, "type", "Imran Khan", "key", "Tab", "type", "عمران خان", "key", "Tab",

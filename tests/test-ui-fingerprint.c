@@ -667,7 +667,8 @@ test_verify_one_to_one (Fixture      *f,
   gtk_window_set_child (window, GTK_WIDGET (page));
   gtk_window_present (window);
   ks_verify_page_open_file (page, file);
-  KS_TEST_WAIT_UNTIL (!ks_verify_page_is_busy (page) && find_label (GTK_WIDGET (page), "Valid"),
+  KS_TEST_WAIT_UNTIL (!ks_verify_page_is_busy (page) &&
+                      find_label (GTK_WIDGET (page), "Development Key, Not Certified"),
                       20000);
 
   /* The genuine holder: unseen impressions of the enrolled finger. */

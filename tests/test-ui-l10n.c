@@ -17,8 +17,12 @@
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-enroll-page.h"
+#include "ks-enroll-summary.h"
 #include "ks-language.h"
+#include "ks-reference.h"
+#include "ks-review-page.h"
 #include "ks-signin-page.h"
+#include "ks-test-enroll.h"
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
 #include "ks-window.h"
@@ -113,6 +117,22 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_screens (Fixture      *f,
               gconstpointer data)
@@ -142,6 +162,21 @@ test_screens (Fixture      *f,
   gtk_widget_activate_action (enroll, "enroll.new", NULL);
   ks_test_iterate (100);
   shot (window, lang, "enroll-identity");
+  {
+    /* The step bar's arrows point to the next step: leftwards right to left (see the
+     * screenshots ur-enroll-identity.png and ps-enroll-identity.png). */
+    guint arrows = 0;
+    GtkWidget *label;
+
+    for (guint i = 0; (label = ks_test_find_by_type (enroll, GTK_TYPE_LABEL, i)) != NULL; i++)
+      if (gtk_widget_has_css_class (label, "step-arrow"))
+        {
+          g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, rtl ? "‹" : "›");
+          g_assert_cmpint (gtk_widget_get_direction (label), ==, GTK_TEXT_DIR_LTR);
+          arrows++;
+        }
+    g_assert_cmpuint (arrows, ==, KS_ENROLL_N_STEPS - 1);
+  }
   /* A wrong CNIC: the message embeds the number, which must stay in one piece. */
   {
     GtkWidget *cnic = ks_test_find_by_type (enroll, ADW_TYPE_ENTRY_ROW, 0);
@@ -171,11 +206,105 @@ test_screens (Fixture      *f,
         shot (window, lang, screen);
       }
   }
+  /* The consent text read to the citizen: the English one in a Latin font even inside Urdu and
+   * Pashto screens (their Naskh font drew its commas and full stops Arabic-style). */
+  {
+    GPtrArray *services = ks_reference_get_services (ks_station_get_reference (f->station));
+    const KsService *service = services->pdata[0];
+    GtkWidget *row = ks_test_find_by_type (enroll, ADW_TYPE_EXPANDER_ROW, 0);
+    GtkWidget *consent = NULL;
+    const char *family;
+
+    g_assert_nonnull (row);
+    gtk_switch_set_active (GTK_SWITCH (g_object_get_data (G_OBJECT (row), "sign-up-switch")),
+                           TRUE);
+    ks_test_iterate (200);
+    for (guint i = 0; (consent = ks_test_find_by_type (row, GTK_TYPE_LABEL, i)) != NULL; i++)
+      if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (consent)), service->consent_en) == 0)
+        break;
+    g_assert_nonnull (consent);
+    family = pango_font_description_get_family (
+      pango_context_get_font_description (gtk_widget_get_pango_context (consent)));
+    g_test_message ("%s: English consent text in %s", lang, family);
+    g_assert_false (g_str_has_prefix (family, "Noto Naskh"));
+    shot (window, lang, "enroll-services-consent");
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "verify");
   shot (window, lang, "verify");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "settings");
   shot (window, lang, "settings");
+
+  /* The review list with records as operators make them: its count through ngettext, translated
+   * even though the station started in English (g_dngettext() would not translate it). */
+  {
+    g_autoptr(GPtrArray) kp_ids = ks_test_enroll_many (ks_station_get_store (f->station),
+                                                       ks_station_get_reference (f->station),
+                                                       "A01", 0, 3, KS_RECORD_STATE_SUBMITTED);
+    GtkWidget *review;
+    GtkWidget *id_label = NULL;
+    g_autofree char *count = g_strdup_printf (ngettext ("%'u record", "%'u records", 3), 3);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.section", "s", "review");
+    review = ks_test_find_by_type (GTK_WIDGET (window), KS_TYPE_REVIEW_PAGE, 0);
+    g_assert_nonnull (review);
+    ks_review_page_refresh (KS_REVIEW_PAGE (review));
+    KS_TEST_WAIT_UNTIL ((id_label = find_label (review, kp_ids->pdata[0])) != NULL, 20000);
+    ks_test_iterate (200);
+    if (rtl)
+      g_assert_cmpstr (count, !=, "3 records");
+    g_assert_true (shows_text (review, count));
+    shot (window, lang, "review");
+  }
+
+  /* The citizen's review before submit: each field's name once per language, values in one
+   * column starting at the same edge. */
+  {
+    g_autoptr(KsRecord) record = ks_test_wizard_record (0);
+    GtkWidget *summary_window = gtk_window_new ();
+    GtkWidget *summary = g_object_new (KS_TYPE_ENROLL_SUMMARY, NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    double value_edge = -1;
+    int n = 0;
+
+    ks_enroll_summary_show (KS_ENROLL_SUMMARY (summary), record,
+                            ks_station_get_reference (f->station), "4 of 4");
+    gtk_window_set_child (GTK_WINDOW (summary_window), summary);
+    gtk_window_set_default_size (GTK_WINDOW (summary_window), 900, 700);
+    gtk_window_present (GTK_WINDOW (summary_window));
+    ks_test_iterate (300);
+    for (GtkWidget *c = gtk_widget_get_first_child (summary); c;
+         c = gtk_widget_get_next_sibling (c))
+      {
+        const char *text = gtk_label_get_text (GTK_LABEL (c));
+        int column = 0;
+        graphene_rect_t b;
+
+        gtk_grid_query_child (GTK_GRID (summary), c, &column, NULL, NULL, NULL);
+        if (column != 1)
+          {
+            g_assert_false (g_hash_table_contains (seen, text));
+            g_hash_table_add (seen, (gpointer)text);
+            continue;
+          }
+        /* Each value starts at the value column's start edge (the right one in RTL). */
+        g_assert_true (gtk_widget_compute_bounds (c, summary, &b));
+        {
+          double edge = rtl ? b.origin.x + b.size.width : b.origin.x;
+          if (value_edge < 0)
+            value_edge = edge;
+          g_test_message ("value “%s” starts at %.0f", text, edge);
+          g_assert_cmpfloat (ABS (edge - value_edge), <=, 2.0);
+        }
+        n++;
+      }
+    g_assert_cmpint (n, >, 8);
+    {
+      g_autofree char *name = g_strconcat (lang, "-enroll-review", NULL);
+      g_free (ks_test_screenshot (summary_window, name));
+    }
+    gtk_window_destroy (GTK_WINDOW (summary_window));
+  }
   ks_window_lock (window);
   /* Locked once the open draft is written, in a worker. */
   KS_TEST_WAIT_UNTIL (g_str_equal (ks_window_get_mode (window), "locked"), 10000);

@@ -15,6 +15,7 @@
 #include "ks-station.h"
 #include "ks-sync-page.h"
 #include "ks-test-sync.h"
+#include "ks-l10n.h"
 #include "ks-test-ui.h"
 #include "ks-window.h"
 
@@ -128,6 +129,21 @@ test_sync_page (void)
   g_assert_true (label_shows (window, refused_id));
   g_assert_true (label_shows (window, other_id));
   g_assert_true (label_shows (window, "same CNIC"));
+  {
+    /* The last success reads day first with the time, DD-MM-YYYY HH:MM, no month names. */
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *today = ks_format_day (now);
+    g_autofree char *text = ks_test_collect_text (window);
+    g_autoptr(GRegex) day_time = g_regex_new ("[0-9]{2}-[0-9]{2}-[0-9]{4} [0-9]{2}:[0-9]{2}", 0, 0,
+                                              NULL);
+    g_autoptr(GDateTime) month = g_date_time_new_local (2026, g_date_time_get_month (now), 1, 0, 0,
+                                                        0);
+    g_autofree char *month_name = g_date_time_format (month, "%B");
+
+    g_assert_nonnull (strstr (text, today));
+    g_assert_true (g_regex_match (day_time, text, 0, NULL));
+    g_assert_null (strstr (text, month_name));
+  }
   g_free (ks_test_screenshot (window, "sync-refused-record"));
 
   /* Retry puts the refused record back in the queue. */

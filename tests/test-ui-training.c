@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
@@ -18,6 +19,7 @@
 #include "ks-enroll-page.h"
 #include "ks-language.h"
 #include "ks-records.h"
+#include "ks-settings-page.h"
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
 #include "ks-window.h"
@@ -28,6 +30,7 @@ typedef struct
   char *dir;
   KsStation *station;
   KsSession *trainer;
+  KsSession *supervisor;
   KsWindow *window;
 } Fixture;
 
@@ -55,6 +58,7 @@ fixture_setup (Fixture      *f,
                              "trainer-pw-1", &error);
   g_assert_no_error (error);
   f->trainer = ks_session_new (store, trainer, TRUE);
+  f->supervisor = g_steal_pointer (&sup_session);
 
   f->window = ks_window_new (NULL, f->station);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 800);
@@ -71,6 +75,7 @@ fixture_teardown (Fixture      *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   ks_test_iterate (50);
   g_clear_object (&f->trainer);
+  g_clear_object (&f->supervisor);
   g_clear_object (&f->station);
   g_free (f->dir);
   ks_language_apply ("en");
@@ -233,6 +238,82 @@ test_classroom_tools (Fixture      *f,
   g_assert_true (ks_station_get_session (f->station) == f->trainer);
 }
 
+/* Whether a label under @root showing exactly @text is visible with all its parents. */
+static gboolean
+shows_visible (GtkWidget  *root,
+               const char *text)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_is_visible (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if (shows_visible (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* The first training account is a supervisor, and the classroom tools are a trainer's: set-up
+ * says so, and Settings tells a supervisor where the tools are instead of hiding them silently. */
+static void
+test_classroom_wording (Fixture      *f,
+                        gconstpointer data)
+{
+  const char *lang = data;
+  GtkWidget *settings;
+  g_autofree char *name = g_strdup_printf ("training-settings-supervisor-%s", lang);
+  g_autofree char *setup_name = g_strdup_printf ("training-setup-%s", lang);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.section", "s", "settings");
+  ks_test_iterate (100);
+  settings = ks_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("KsSettingsPage"), 0);
+  g_assert_true (shows_visible (settings, _("Sample citizens")));
+
+  ks_settings_page_set_session (KS_SETTINGS_PAGE (settings), f->supervisor);
+  ks_test_iterate (100);
+  g_assert_true (shows_visible (settings, _("Classroom")));
+  g_assert_true (shows_visible (settings, _("Only a trainer account has the classroom tools "
+                                            "(sample citizens, clearing the class’s work). "
+                                            "Add one under Accounts with the role Trainer, "
+                                            "then sign in with it.")));
+  g_assert_false (shows_visible (settings, _("Sample citizens")));
+  {
+    /* Scrolled to the end, where the group is, so the screenshot shows it. */
+    GtkWidget *scrolled = ks_test_find_by_type (settings, GTK_TYPE_SCROLLED_WINDOW, 0);
+    GtkAdjustment *adj;
+
+    g_assert_nonnull (scrolled);
+    ks_test_iterate (100);
+    adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+  }
+  ks_test_iterate (200);
+  g_free (ks_test_screenshot (GTK_WIDGET (f->window), name));
+
+  /* Set-up of a new training station says the first account is a supervisor. */
+  {
+    g_autofree char *dir = ks_test_tmpdir ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KsStation) station = ks_station_open ("training", dir, &error);
+    KsWindow *window;
+
+    g_assert_no_error (error);
+    window = ks_window_new (NULL, station);
+    gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+    gtk_window_present (GTK_WINDOW (window));
+    ks_test_iterate (300);
+    g_assert_cmpstr (ks_window_get_mode (window), ==, "setup");
+    g_assert_true (shows_visible (GTK_WIDGET (window),
+                                  _("Training profile: this first account is a supervisor. The "
+                                    "Classroom tools (sample citizens, clearing the class’s "
+                                    "work) appear in Settings only for a trainer: once set up, "
+                                    "add a trainer account in Settings and sign in with it.")));
+    g_free (ks_test_screenshot (GTK_WIDGET (window), setup_name));
+    gtk_window_destroy (GTK_WINDOW (window));
+    ks_test_iterate (50);
+    ks_test_rm_rf (dir);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -253,6 +334,12 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/training/classroom-tools", Fixture, NULL, fixture_setup, test_classroom_tools,
               fixture_teardown);
+  g_test_add ("/training/classroom-wording/en", Fixture, "en", fixture_setup,
+              test_classroom_wording, fixture_teardown);
+  g_test_add ("/training/classroom-wording/ur", Fixture, "ur", fixture_setup,
+              test_classroom_wording, fixture_teardown);
+  g_test_add ("/training/classroom-wording/ps", Fixture, "ps", fixture_setup,
+              test_classroom_wording, fixture_teardown);
 
   return g_test_run ();
 }

@@ -390,6 +390,57 @@ test_validate_date_of_birth (void)
   }
 }
 
+/* The CNIC example in a message is isolated left to right, so it reads 12345-1234567-1 inside
+ * Urdu and Pashto sentences too (Pashto showed "1-1234567-12345"). */
+static void
+test_validate_cnic_example_isolated (void)
+{
+  static const char *const inputs[] = { "", "1730-11234567-1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (ks_validate_id_number (inputs[i], KS_ID_NUMBER_CNIC, KS_GENDER_MALE, NULL,
+                                              &error), ==, KS_VALIDATE_INVALID);
+      g_assert_nonnull (strstr (error->message,
+                                "\xe2\x81\xa6" "12345-1234567-1" "\xe2\x81\xa9"));
+    }
+}
+
+/* Messages show dates the way people type them, day first, never year first (issue 15). */
+static void
+test_validate_date_messages (void)
+{
+  static const struct {
+    const char *input;
+    const char *shown;
+  } cases[] = {
+    { "", "25-07-1990" },             /* the example */
+    { "yesterday", "25-07-1990" },
+    { "31-02-1990", "31-02-1990" },
+    { "1990-02-31", "31-02-1990" },
+    { "03-12-2027", "03-12-2027" },   /* in the future */
+    { "2027-12-03", "03-12-2027" },
+  };
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 26, G_DATE_NOVEMBER, 2026);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GRegex) year_first = g_regex_new ("[0-9]{4}-[0-9]{2}-[0-9]{2}", 0, 0, NULL);
+
+      g_assert_cmpint (ks_validate_date_of_birth (cases[i].input, &today, NULL, NULL, &error), ==,
+                       KS_VALIDATE_INVALID);
+      g_test_message ("“%s”: %s", cases[i].input, error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].shown));
+      g_assert_false (g_regex_match (year_first, error->message, 0, NULL));
+      g_assert_null (strstr (error->message, "year-month-day"));
+    }
+}
+
 static void
 test_validate_age (void)
 {
@@ -713,6 +764,8 @@ main (int   argc,
   g_test_add_func ("/validate/name-latin", test_validate_name_latin);
   g_test_add_func ("/validate/name-urdu", test_validate_name_urdu);
   g_test_add_func ("/validate/date-of-birth", test_validate_date_of_birth);
+  g_test_add_func ("/validate/date-messages", test_validate_date_messages);
+  g_test_add_func ("/validate/cnic-example-isolated", test_validate_cnic_example_isolated);
   g_test_add_func ("/validate/age", test_validate_age);
   g_test_add_func ("/validate/guardian", test_validate_guardian);
   g_test_add_func ("/validate/gender", test_validate_gender);

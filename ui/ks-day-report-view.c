@@ -429,6 +429,7 @@ export_report (KsDayReportView *self,
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
+  /* ISO: a file name, so a folder of reports sorts by day. */
   g_date_strftime (date, sizeof date, "%Y-%m-%d", &self->report->day);
   name = g_strdup_printf ("day-report-%s.%s", date, pdf ? "pdf" : "csv");
   self->chooser = gtk_file_chooser_native_new (pdf ? _("Save the Report as PDF")

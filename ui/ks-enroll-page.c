@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-enroll-page-private.h"
+#include "ks-l10n.h"
 #include "ks-record-validate.h"
 #include "ks-records.h"
 
@@ -223,15 +224,16 @@ update_step_indicator (KsEnrollPage *self)
 
       if (s + 1 < KS_ENROLL_N_STEPS)
         {
-          /* The arrow points to the next step: leftwards in Urdu and Pashto. The screenshots
-           * showed go-next's -rtl variant is not reliably picked, so the image is pinned to
-           * left-to-right and the icon chosen here. */
+          /* The arrow points to the next step: leftwards in Urdu and Pashto. A character in a
+           * label pinned left to right, not a themed icon: GTK 4.8 looks right-to-left icons
+           * up as "go-next-rtl-symbolic", which Adwaita does not have, so the go-next and
+           * go-previous icons both came out wrong one way or the other (issue 15). */
           gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
-          GtkWidget *arrow = gtk_image_new_from_icon_name (rtl ? "go-previous-symbolic"
-                                                               : "go-next-symbolic");
+          GtkWidget *arrow = gtk_label_new (rtl ? "‹" : "›");
 
           gtk_widget_set_direction (arrow, GTK_TEXT_DIR_LTR);
           gtk_widget_add_css_class (arrow, "dim-label");
+          gtk_widget_add_css_class (arrow, "step-arrow");
           gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           _("then"), -1);
           gtk_box_append (self->steps_box, arrow);
@@ -496,7 +498,12 @@ _ks_enroll_page_load_widgets (KsEnrollPage *self)
   set_entry (self->cnic_row, ks_record_get (r, KS_FIELD_CNIC));
   set_choice (self->gender_male, self->gender_female, self->gender_transgender,
               ks_record_get (r, KS_FIELD_GENDER), "male", "female", "transgender");
-  set_entry (self->dob_row, ks_record_get (r, KS_FIELD_DATE_OF_BIRTH));
+  {
+    /* The record keeps YYYY-MM-DD once checked; people read and type DD-MM-YYYY. */
+    g_autofree char *dob = ks_format_iso_date (ks_record_get (r, KS_FIELD_DATE_OF_BIRTH));
+
+    set_entry (self->dob_row, dob);
+  }
   set_entry (self->full_name_row, ks_record_get (r, KS_FIELD_FULL_NAME));
   set_entry (self->full_name_ur_row, ks_record_get (r, KS_FIELD_FULL_NAME_UR));
   set_choice (self->relation_father, self->relation_husband, NULL,

@@ -119,6 +119,8 @@ consent_text (const char *text,
   gtk_widget_set_margin_bottom (label, urdu ? 12 : 6);
   if (urdu)
     gtk_widget_add_css_class (label, "urdu");
+  else
+    gtk_widget_add_css_class (label, "latin-text");
   return label;
 }
 

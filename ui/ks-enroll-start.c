@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "ks-enroll-start"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -65,7 +66,7 @@ draft_row (KsDraftInfo *info,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *discard = gtk_button_new_from_icon_name ("user-trash-symbolic");
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (info->updated_at / G_USEC_PER_SEC);
-  g_autofree char *time_text = g_date_time_format (when, "%d-%m-%Y %H:%M");
+  g_autofree char *time_text = ks_format_day_time (when);
   g_autofree char *subtitle = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),

@@ -1,8 +1,10 @@
 /* ks-enroll-summary.c: a record read back to the citizen before submit
  *
  * Each field in three columns: its name in the operator's language, the value, and the name in
- * Urdu. Values are shown as the citizen knows them (a district's name rather than its code, the
- * date as on the CNIC), and numbers keep their order inside right-to-left screens.
+ * the citizen's other language (Urdu under an English screen, English under an Urdu or Pashto
+ * one: never the same name twice). Values are shown as the citizen knows them (a district's
+ * name rather than its code, the date as on the CNIC), and numbers keep their order inside
+ * right-to-left screens.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,8 +28,9 @@ struct _KsEnrollSummary
 
 G_DEFINE_FINAL_TYPE (KsEnrollSummary, ks_enroll_summary, GTK_TYPE_GRID)
 
-/* The review shows each field's name in English and in Urdu whatever the operator's language,
- * because it is read with the citizen, who may read only one of them. */
+/* The review shows each field's name in two languages, because it is read with the citizen, who
+ * may read only one of them: the screen's, and Urdu (or English under an Urdu or Pashto
+ * screen). */
 static const struct { KsField field; const char *en; const char *ur; } review_fields[] = {
   { KS_FIELD_CNIC, N_("CNIC / B-form"), "شناختی کارڈ / ب فارم" },
   { KS_FIELD_FULL_NAME, N_("Full name"), "پورا نام" },
@@ -67,13 +70,15 @@ review_value (KsRecord    *record,
     case KS_FIELD_DISTRICT:
       {
         const KsDistrict *d = ks_reference_lookup_district (reference, value);
-        return d ? g_strdup_printf ("%s · %s", d->name_en, d->name_ur) : g_strdup (value);
+        return d ? g_strdup_printf ("%s · %s", d->name_en, ks_district_get_local_name (d))
+                 : g_strdup (value);
       }
 
     case KS_FIELD_TEHSIL:
       {
         const KsTehsil *t = ks_reference_lookup_tehsil (reference, value);
-        return t ? g_strdup_printf ("%s · %s", t->name_en, t->name_ur) : g_strdup (value);
+        return t ? g_strdup_printf ("%s · %s", t->name_en, ks_tehsil_get_local_name (t))
+                 : g_strdup (value);
       }
 
     case KS_FIELD_CONSENTS:
@@ -133,21 +138,31 @@ review_value (KsRecord    *record,
     }
 }
 
+/* @direction: the label's own direction, or GTK_TEXT_DIR_NONE for the screen's. Every label
+ * starts at its column's start edge (GTK mirrors xalign for right-to-left labels), so a column
+ * reads as one line whatever script its values are in; only the value column takes the spare
+ * width. */
 static GtkWidget *
-review_label (const char *text,
-              gboolean    rtl,
-              const char *css_class)
+review_label (const char      *text,
+              GtkTextDirection direction,
+              gboolean         value)
 {
   GtkWidget *label = gtk_label_new (text);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-  gtk_label_set_xalign (GTK_LABEL (label), rtl ? 1 : 0);
-  gtk_widget_set_hexpand (label, TRUE);
-  if (rtl)
-    gtk_widget_set_direction (label, GTK_TEXT_DIR_RTL);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* As wide as its text, at the start: Pango would otherwise push an Urdu value to the far
+   * end of a wide label under an English screen (it aligns by the text's own direction). */
+  gtk_widget_set_halign (label, GTK_ALIGN_START);
+  gtk_widget_set_hexpand (label, value);
+  if (direction != GTK_TEXT_DIR_NONE)
+    gtk_widget_set_direction (label, direction);
+  /* English names under an Urdu or Pashto screen, in a Latin font (style.css). */
+  if (direction == GTK_TEXT_DIR_LTR)
+    gtk_widget_add_css_class (label, "latin-text");
+  if (!value)
+    gtk_widget_add_css_class (label, "dim-label");
   return label;
 }
 
@@ -183,6 +198,9 @@ ks_enroll_summary_show (KsEnrollSummary *self,
   GtkWidget *child;
   GDate date;
   int row = 0;
+  /* The second name: Urdu beside English, English beside Urdu or Pashto. */
+  gboolean english_screen = g_str_equal (ks_ui_language (), "en");
+  GtkTextDirection other_direction = english_screen ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR;
 
   g_return_if_fail (KS_IS_ENROLL_SUMMARY (self));
   g_return_if_fail (KS_IS_RECORD (record));
@@ -204,21 +222,23 @@ ks_enroll_summary_show (KsEnrollSummary *self,
         if (value == NULL || *value == '\0')
           continue;
 
-      gtk_grid_attach (grid, review_label (_(review_fields[i].en), FALSE, "dim-label"),
+      gtk_grid_attach (grid, review_label (_(review_fields[i].en), GTK_TEXT_DIR_NONE, FALSE),
                        0, row, 1, 1);
-      /* Urdu values read right to left; numbers and IDs stay left to right. */
+      /* Numbers and IDs are isolated left to right in review_value(); names in either script
+       * follow the screen, so every value starts at the same edge. */
+      gtk_grid_attach (grid, review_label (value, GTK_TEXT_DIR_NONE, TRUE), 1, row, 1, 1);
       gtk_grid_attach (grid,
-                       review_label (value,
-                                     field == KS_FIELD_FULL_NAME_UR ||
-                                     field == KS_FIELD_FATHER_NAME_UR,
-                                     NULL),
-                       1, row, 1, 1);
-      gtk_grid_attach (grid, review_label (review_fields[i].ur, TRUE, "dim-label"), 2, row, 1, 1);
+                       review_label (english_screen ? review_fields[i].ur : review_fields[i].en,
+                                     other_direction, FALSE),
+                       2, row, 1, 1);
       row++;
     }
 
   /* The fingers, as the fingerprint step left them. */
-  gtk_grid_attach (grid, review_label (_("Fingerprints"), FALSE, "dim-label"), 0, row, 1, 1);
-  gtk_grid_attach (grid, review_label (fingers, FALSE, NULL), 1, row, 1, 1);
-  gtk_grid_attach (grid, review_label ("انگلیوں کے نشانات", TRUE, "dim-label"), 2, row, 1, 1);
+  gtk_grid_attach (grid, review_label (_("Fingerprints"), GTK_TEXT_DIR_NONE, FALSE), 0, row, 1, 1);
+  gtk_grid_attach (grid, review_label (fingers, GTK_TEXT_DIR_NONE, TRUE), 1, row, 1, 1);
+  gtk_grid_attach (grid,
+                   review_label (english_screen ? "انگلیوں کے نشانات" : "Fingerprints",
+                                 other_direction, FALSE),
+                   2, row, 1, 1);
 }

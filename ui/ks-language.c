@@ -7,6 +7,10 @@
  * Widgets translate their strings when they are built: the window is rebuilt afterwards
  * (ks_window_recreate()).
  *
+ * Counts go through ngettext(), never g_dngettext(): GLib decides once per process whether
+ * g_dngettext() translates at all, and a station that started in English under C.UTF-8 then
+ * showed "22 records" in Urdu and Pashto too.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

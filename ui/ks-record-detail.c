@@ -427,8 +427,8 @@ fingers_loaded (GObject      *object,
       if (c->status != KS_FINGER_MISSING)
         {
           /* Translators: how often the finger was placed, and what the reader counted */
-          tries = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u try, %u minutiae",
-                                                "%u tries, %u minutiae", c->tries),
+          tries = g_strdup_printf (ngettext ("%u try, %u minutiae",
+                                             "%u tries, %u minutiae", c->tries),
                                    c->tries, c->quality.n_minutiae);
           if (c->duplicate)
             {

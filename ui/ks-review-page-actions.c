@@ -70,12 +70,12 @@ on_decided (GObject      *object,
     }
 
   message = g_strdup_printf (d->to == KS_RECORD_STATE_APPROVED
-                               ? g_dngettext (GETTEXT_PACKAGE, "%u record approved and queued "
-                                              "for sync", "%u records approved and queued for "
-                                              "sync", n)
-                               : g_dngettext (GETTEXT_PACKAGE, "%u record rejected; the rejection "
-                                              "syncs too", "%u records rejected; the rejections "
-                                              "sync too", n),
+                               ? ngettext ("%u record approved and queued "
+                                           "for sync", "%u records approved and queued for "
+                                           "sync", n)
+                               : ngettext ("%u record rejected; the rejection "
+                                           "syncs too", "%u records rejected; the rejections "
+                                           "sync too", n),
                              n);
   ks_ui_toast (GTK_WIDGET (self), message);
   ks_review_page_refresh (self);
@@ -184,11 +184,11 @@ ask_password (KsReviewPage *self,
   gboolean reject = d->to == KS_RECORD_STATE_REJECTED;
 
   if (reject)
-    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Reject %u Record?",
-                                            "Reject %u Records?", n), n);
+    heading = g_strdup_printf (ngettext ("Reject %u Record?",
+                                         "Reject %u Records?", n), n);
   else
-    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Approve %u Record?",
-                                            "Approve %u Records?", n), n);
+    heading = g_strdup_printf (ngettext ("Approve %u Record?",
+                                         "Approve %u Records?", n), n);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
                                    reject ? _("Choose the reason the citizen will be told, then "
                                               "enter your password to confirm.")
@@ -278,16 +278,16 @@ start_decision (KsReviewPage *self,
   if (to == KS_RECORD_STATE_APPROVED && n_exceptions > 0)
     {
       guint n = g_strv_length (kp_ids);
-      g_autofree char *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%u of the %u records has forced "
-                                                            "or missing fingerprints. Approve "
-                                                            "only if you checked the reason "
-                                                            "given for it.",
-                                                            "%u of the %u records have forced "
-                                                            "or missing fingerprints. Approve "
-                                                            "only if you checked the reason "
-                                                            "given for each.",
-                                                            n_exceptions),
+      g_autofree char *body = g_strdup_printf (ngettext (
+                                                 "%u of the %u records has forced "
+                                                 "or missing fingerprints. Approve "
+                                                 "only if you checked the reason "
+                                                 "given for it.",
+                                                 "%u of the %u records have forced "
+                                                 "or missing fingerprints. Approve "
+                                                 "only if you checked the reason "
+                                                 "given for each.",
+                                                 n_exceptions),
                                                n_exceptions, n);
       GtkWidget *dialog =
         adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),

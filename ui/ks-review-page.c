@@ -105,11 +105,11 @@ update_count (KsReviewPage *self)
     text = g_strdup (error->message);
   else if (n_selected > 0)
     /* Translators: below the review list: "1,204 records, 3 selected" */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u record, %'llu selected",
-                                         "%'u records, %'llu selected", n),
+    text = g_strdup_printf (ngettext ("%'u record, %'llu selected",
+                                      "%'u records, %'llu selected", n),
                             n, (unsigned long long)n_selected);
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u record", "%'u records", n), n);
+    text = g_strdup_printf (ngettext ("%'u record", "%'u records", n), n);
   gtk_label_set_label (self->count_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), n == 0 && !self->loading);
   if (self->filtered)
@@ -781,7 +781,7 @@ fill_filters (KsReviewPage *self)
       for (guint i = 0; i < list->len; i++)
         {
           const KsDistrict *d = g_ptr_array_index (list, i);
-          g_autofree char *label = g_strdup_printf ("%s (%s)", d->name_en, d->code);
+          g_autofree char *label = g_strdup_printf ("%s (%s)", ks_district_get_name (d), d->code);
 
           gtk_string_list_append (districts, label);
           g_ptr_array_add (self->district_codes, g_strdup (d->code));

@@ -5,6 +5,7 @@
 
 #define G_LOG_DOMAIN "ks-review-util"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -75,18 +76,20 @@ ks_review_remove_children (GtkBox *box)
  * ks_review_format_time:
  * @usec: µs since the epoch; 0 or less for none
  *
- * Returns: (transfer full): the local date and time, or "" for none
+ * Returns: (transfer full): the local date and time, DD-MM-YYYY HH:MM, kept in that order
+ *   inside right-to-left screens; or "" for none
  */
 char *
 ks_review_format_time (gint64 usec)
 {
   g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *text = NULL;
 
   if (usec <= 0)
     return g_strdup ("");
   dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  /* Translators: date and time in the review list; see g_date_time_format() */
-  return g_date_time_format (dt, _("%Y-%m-%d %H:%M"));
+  text = ks_format_day_time (dt);
+  return ks_bidi_isolate_ltr (text);
 }
 
 /**
@@ -125,7 +128,8 @@ ks_review_reason_label (KsReference *reference,
  * ks_review_district_label:
  * @reference: (nullable): the reference data
  *
- * Returns: the district's English name, or its code when the reference data does not know it
+ * Returns: the district's name in the screen's language, or its code when the reference data
+ *   does not know it
  */
 const char *
 ks_review_district_label (KsReference *reference,
@@ -134,7 +138,7 @@ ks_review_district_label (KsReference *reference,
   const KsDistrict *district;
 
   district = reference && code ? ks_reference_lookup_district (reference, code) : NULL;
-  return district ? district->name_en : code;
+  return district ? ks_district_get_name (district) : code;
 }
 
 /**

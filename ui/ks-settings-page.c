@@ -45,6 +45,8 @@ struct _KsSettingsPage
   AdwPreferencesGroup *accounts_group;
   GtkListBox *accounts_list;
   AdwPreferencesGroup *training_group;
+  AdwActionRow *samples_row;
+  AdwActionRow *reset_row;
 
   /* Owned */
   KsStation *station;
@@ -374,10 +376,10 @@ samples_done (GObject      *source,
   else
     {
       g_autofree char *text =
-        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "%d sample citizen is waiting for review.",
-                                      "%d sample citizens are waiting for review.",
-                                      added),
+        g_strdup_printf (ngettext (
+                           "%d sample citizen is waiting for review.",
+                           "%d sample citizens are waiting for review.",
+                           added),
                          (int)added);
       ks_ui_toast (GTK_WIDGET (self), text);
     }
@@ -634,6 +636,8 @@ ks_settings_page_class_init (KsSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_group);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, training_group);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, samples_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSettingsPage, reset_row);
   gtk_widget_class_bind_template_callback (widget_class, on_registry_url_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_station_code_apply);
   gtk_widget_class_install_action (widget_class, "settings.add-samples", NULL, add_samples_action);
@@ -695,6 +699,7 @@ ks_settings_page_set_session (KsSettingsPage *self,
 {
   gboolean can_change;
   gboolean can_manage;
+  gboolean is_trainer;
 
   g_return_if_fail (KS_IS_SETTINGS_PAGE (self));
 
@@ -707,9 +712,26 @@ ks_settings_page_set_session (KsSettingsPage *self,
                                          can_change ? NULL
                                                     : _("Only a supervisor can change these."));
   gtk_widget_set_visible (GTK_WIDGET (self->accounts_group), can_manage);
+  /* On the training profile everyone sees the Classroom group, so a supervisor (the first
+   * account is one) learns the tools exist and who may use them; only a trainer can. */
+  is_trainer = session != NULL && ks_session_can (session, KS_PERMISSION_RESET_TRAINING);
   gtk_widget_set_visible (GTK_WIDGET (self->training_group),
-                          session != NULL &&
-                          ks_session_can (session, KS_PERMISSION_RESET_TRAINING));
+                          session != NULL && self->station != NULL &&
+                          ks_station_is_training (self->station));
+  gtk_widget_set_visible (GTK_WIDGET (self->samples_row), is_trainer);
+  gtk_widget_set_visible (GTK_WIDGET (self->reset_row), is_trainer);
+  adw_preferences_group_set_description (self->training_group,
+                                         is_trainer
+                                           ? _("Tools for the trainer. They only work on the "
+                                               "training profile.")
+                                           : can_manage
+                                           ? _("Only a trainer account has the classroom tools "
+                                               "(sample citizens, clearing the class’s work). "
+                                               "Add one under Accounts with the role Trainer, "
+                                               "then sign in with it.")
+                                           : _("Only a trainer account has the classroom tools "
+                                               "(sample citizens, clearing the class’s work). "
+                                               "Ask the trainer or a supervisor."));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-account", can_manage);
   refresh_accounts (self);
 }

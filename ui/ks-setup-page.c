@@ -25,6 +25,7 @@ struct _KsSetupPage
   AdwEntryRow *confirm_row;
   AdwActionRow *district_row;
   AdwEntryRow *station_code_row;
+  GtkLabel *training_note;
   GtkLabel *message_label;
   GtkDropDown *district_drop_down;
   GtkSpinner *spinner;
@@ -291,6 +292,7 @@ ks_setup_page_class_init (KsSetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, district_row);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, station_code_row);
+  gtk_widget_class_bind_template_child (widget_class, KsSetupPage, training_note);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, KsSetupPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_changed);
@@ -325,6 +327,8 @@ ks_setup_page_set_station (KsSetupPage *self,
   g_return_if_fail (KS_IS_SETUP_PAGE (self));
 
   g_set_object (&self->station, station);
+  gtk_widget_set_visible (GTK_WIDGET (self->training_note),
+                          station != NULL && ks_station_is_training (station));
   if (station != NULL && self->district_drop_down == NULL)
     {
       g_autofree char *district = ks_station_config_dup_string (ks_station_get_config (station),

@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "ks-sync-page"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -134,8 +135,10 @@ show_status (KsSyncPage *self)
   if (last > 0)
     {
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (last);
-      g_autofree char *text = g_date_time_format (when, "%e %B %Y, %H:%M");
-      adw_action_row_set_subtitle (self->last_success_row, g_strstrip (text));
+      g_autofree char *text = ks_format_day_time (when);
+      g_autofree char *shown = ks_bidi_isolate_ltr (text);
+
+      adw_action_row_set_subtitle (self->last_success_row, shown);
     }
   else
     adw_action_row_set_subtitle (self->last_success_row, _("Never"));

@@ -165,6 +165,17 @@ select_code (GtkDropDown *drop_down,
   gtk_drop_down_set_selected (drop_down, 0);
 }
 
+/* A place in the screen's language; under Urdu or Pashto the English name follows, so typing
+ * "Pesh" still finds پېښور (Peshawar) and the operator can match an English form. */
+static char *
+place_label (const char *local,
+             const char *name_en)
+{
+  if (g_strcmp0 (local, name_en) == 0)
+    return g_strdup (name_en);
+  return g_strdup_printf ("%s (%s)", local, name_en);
+}
+
 GtkDropDown *
 ks_district_drop_down_new (KsReference *reference)
 {
@@ -175,7 +186,9 @@ ks_district_drop_down_new (KsReference *reference)
   for (guint i = 0; i < districts->len; i++)
     {
       const KsDistrict *d = districts->pdata[i];
-      append_item (model, d->name_en, d->code);
+      g_autofree char *label = place_label (ks_district_get_name (d), d->name_en);
+
+      append_item (model, label, d->code);
     }
   return searchable_drop_down (g_steal_pointer (&model));
 }
@@ -225,7 +238,9 @@ ks_tehsil_drop_down_set_district (GtkDropDown *drop_down,
       for (guint i = 0; i < district->tehsils->len; i++)
         {
           const KsTehsil *t = district->tehsils->pdata[i];
-          append_item (model, t->name_en, t->code);
+          g_autofree char *label = place_label (ks_tehsil_get_name (t), t->name_en);
+
+          append_item (model, label, t->code);
         }
     }
   gtk_drop_down_set_model (drop_down, G_LIST_MODEL (model));

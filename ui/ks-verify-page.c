@@ -16,6 +16,7 @@
 
 #define G_LOG_DOMAIN "ks-verify-page"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -110,15 +111,6 @@ set_row (KsVerifyPage *self,
 }
 
 static char *
-format_date_of_birth (const char *dob)
-{
-  if (dob != NULL && strlen (dob) == 8 && strspn (dob, "0123456789") == 8)
-    /* Day first, as on NADRA cards and Pakistani forms. */
-    return g_strdup_printf ("%.2s-%.2s-%.4s", dob + 6, dob + 4, dob);
-  return g_strdup (dob);
-}
-
-static char *
 format_day (gint64 unix_seconds)
 {
   g_autoptr(GDateTime) dt = NULL;
@@ -126,7 +118,7 @@ format_day (gint64 unix_seconds)
   if (unix_seconds == 0)
     return NULL;
   dt = g_date_time_new_from_unix_utc (unix_seconds);
-  return g_date_time_format (dt, "%d-%m-%Y");
+  return ks_format_day (dt);
 }
 
 static const char *
@@ -166,6 +158,15 @@ verdict_icon_name (KsVerdict verdict)
     default:
       return "image-missing-symbolic";
     }
+}
+
+/* A card signed with a development key (a station no registry certified) is genuine for
+ * this station only: it reads as a warning, never as the big green "Valid". */
+static gboolean
+is_development_valid (const KsVerifyResult *result)
+{
+  return result->verdict == KS_VERDICT_VALID && result->credential != NULL
+         && result->credential->development_issuer;
 }
 
 static const char *
@@ -243,13 +244,23 @@ show_result (KsVerifyPage *self)
   const KsVerifyResult *result = self->result;
   const KsCredential *cred = result->credential;
 
-  gtk_label_set_label (self->verdict_label, ks_verdict_to_string (result->verdict));
+  const char *title = ks_verdict_to_string (result->verdict);
+  const char *icon = verdict_icon_name (result->verdict);
+  const char *style = verdict_style (result->verdict);
+
+  if (is_development_valid (result))
+    {
+      /* Translators: verdict of a card whose signature holds, but with a development key */
+      title = _("Development Key, Not Certified");
+      icon = "dialog-warning-symbolic";
+      style = "verdict-warning";
+    }
+  gtk_label_set_label (self->verdict_label, title);
   gtk_label_set_label (self->message_label, result->message ? result->message : "");
-  gtk_image_set_from_icon_name (self->verdict_icon, verdict_icon_name (result->verdict));
+  gtk_image_set_from_icon_name (self->verdict_icon, icon);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->verdict_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  ks_verdict_to_string (result->verdict), -1);
-  set_verdict_style (self, verdict_style (result->verdict));
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  set_verdict_style (self, style);
   show_source (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), cred != NULL);
@@ -262,7 +273,7 @@ show_result (KsVerifyPage *self)
     {
       const KsClaim169 *claim = cred->claim;
       const KsDistrict *district = NULL;
-      g_autofree char *dob = format_date_of_birth (claim->date_of_birth);
+      g_autofree char *dob = ks_format_iso_date (claim->date_of_birth);
       g_autofree char *issued = format_day (cred->issued_at);
       g_autofree char *expires = format_day (cred->expires_at);
       g_autofree char *district_text = NULL;
@@ -271,8 +282,8 @@ show_result (KsVerifyPage *self)
       if (self->reference != NULL && claim->location_code != NULL)
         district = ks_reference_lookup_district (self->reference, claim->location_code);
       if (district != NULL)
-        district_text = g_strdup_printf ("%s · %s (%s)", district->name_en, district->name_ur,
-                                         district->code);
+        district_text = g_strdup_printf ("%s · %s (%s)", district->name_en,
+                                         ks_district_get_local_name (district), district->code);
       else
         district_text = g_strdup (claim->location_code);
 

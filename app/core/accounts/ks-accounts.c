@@ -67,10 +67,10 @@ ks_accounts_check_password_strength (const char *password,
   if (password == NULL || g_utf8_strlen (password, -1) < KS_PASSWORD_MIN_LENGTH)
     {
       g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_WEAK_PASSWORD,
-                   g_dngettext (GETTEXT_PACKAGE,
-                                "The password must have at least %d character.",
-                                "The password must have at least %d characters.",
-                                KS_PASSWORD_MIN_LENGTH),
+                   ngettext (
+                     "The password must have at least %d character.",
+                     "The password must have at least %d characters.",
+                     KS_PASSWORD_MIN_LENGTH),
                    KS_PASSWORD_MIN_LENGTH);
       return FALSE;
     }
@@ -361,12 +361,12 @@ set_locked_out_error (GError **error,
   int minutes = (int)((locked_until - now + 60 * G_USEC_PER_SEC - 1) / (60 * G_USEC_PER_SEC));
 
   g_set_error (error, KS_ACCOUNTS_ERROR, KS_ACCOUNTS_ERROR_LOCKED_OUT,
-               g_dngettext (GETTEXT_PACKAGE,
-                            "Too many wrong passwords. Try again in %d minute, or ask a "
-                            "supervisor to reset your password.",
-                            "Too many wrong passwords. Try again in %d minutes, or ask a "
-                            "supervisor to reset your password.",
-                            minutes),
+               ngettext (
+                 "Too many wrong passwords. Try again in %d minute, or ask a "
+                 "supervisor to reset your password.",
+                 "Too many wrong passwords. Try again in %d minutes, or ask a "
+                 "supervisor to reset your password.",
+                 minutes),
                minutes);
 }
 

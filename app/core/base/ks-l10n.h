@@ -21,5 +21,15 @@ const KsLanguage *ks_language_lookup (const char *code);
 char             *ks_bidi_isolate_ltr (const char *text);
 char             *ks_format_date (const GDate *date);
 char             *ks_format_iso_date (const char *iso_date);
+char             *ks_format_day (GDateTime *when);
+char             *ks_format_day_time (GDateTime *when);
+char             *ks_format_unix_day (gint64 unix_seconds);
+gboolean          ks_parse_date (const char *text,
+                                 GDate      *date);
+const char       *ks_localized_name (const char *name_en,
+                                     const char *name_ur,
+                                     const char *name_ps,
+                                     const char *language);
+const char       *ks_ui_language (void);
 
 G_END_DECLS

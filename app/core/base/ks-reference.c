@@ -20,6 +20,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ks-paths.h"
+#include "ks-l10n.h"
 #include "ks-reference.h"
 #include "ks-reference-testing.h"
 
@@ -301,6 +302,23 @@ is_district_code (const char *code)
   return TRUE;
 }
 
+/* A Pashto name: optional (a list from before they were added still loads, and shows Urdu in
+ * its place, ks_localized_name()), but never empty or of another type. */
+static gboolean
+get_optional_name (Loader      *loader,
+                   JsonObject  *object,
+                   const char  *member,
+                   const char  *where,
+                   const char **out,
+                   GError     **error)
+{
+  *out = NULL;
+  if (!json_object_has_member (object, member))
+    return TRUE;
+  *out = get_string (loader, object, member, where, error);
+  return *out != NULL;
+}
+
 static gboolean
 is_tehsil_code (const char *code,
                 const char *district_code)
@@ -350,7 +368,8 @@ parse_tehsils (Loader     *loader,
       tehsil->district = district;
       if (!(tehsil->code = get_string (loader, object, "code", where, error)) ||
           !(tehsil->name_en = get_string (loader, object, "name_en", where, error)) ||
-          !(tehsil->name_ur = get_string (loader, object, "name_ur", where, error)))
+          !(tehsil->name_ur = get_string (loader, object, "name_ur", where, error)) ||
+          !get_optional_name (loader, object, "name_ps", where, &tehsil->name_ps, error))
         return FALSE;
 
       if (!is_tehsil_code (tehsil->code, district->code))
@@ -403,6 +422,7 @@ parse_districts (Loader     *loader,
       if (!(district->code = get_string (loader, object, "code", where, error)) ||
           !(district->name_en = get_string (loader, object, "name_en", where, error)) ||
           !(district->name_ur = get_string (loader, object, "name_ur", where, error)) ||
+          !get_optional_name (loader, object, "name_ps", where, &district->name_ps, error) ||
           !get_boolean (loader, object, "merged_2018", FALSE, where, &district->merged_2018,
                         error))
         return FALSE;
@@ -460,7 +480,8 @@ load_districts (Loader     *loader,
       g_ptr_array_add (self->divisions, division);
       if (!(division->id = get_string (loader, object, "id", where, error)) ||
           !(division->name_en = get_string (loader, object, "name_en", where, error)) ||
-          !(division->name_ur = get_string (loader, object, "name_ur", where, error)))
+          !(division->name_ur = get_string (loader, object, "name_ur", where, error)) ||
+          !get_optional_name (loader, object, "name_ps", where, &division->name_ps, error))
         return FALSE;
       if (!is_slug (division->id))
         return fail (error, KS_REFERENCE_ERROR_INVALID, loader->file,
@@ -848,4 +869,78 @@ ks_reference_lookup_missing_finger_reason (KsReference *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
   return g_hash_table_lookup (self->missing_finger_by_id, id);
+}
+
+/**
+ * ks_district_get_name:
+ *
+ * Returns: (transfer none): the district's name in the language the station speaks now
+ *   (ks_ui_language()): Pashto, Urdu or English
+ */
+const char *
+ks_district_get_name (const KsDistrict *district)
+{
+  g_return_val_if_fail (district != NULL, NULL);
+
+  return ks_localized_name (district->name_en, district->name_ur, district->name_ps, NULL);
+}
+
+/**
+ * ks_tehsil_get_name:
+ *
+ * Returns: (transfer none): the tehsil's name in the language the station speaks now
+ */
+const char *
+ks_tehsil_get_name (const KsTehsil *tehsil)
+{
+  g_return_val_if_fail (tehsil != NULL, NULL);
+
+  return ks_localized_name (tehsil->name_en, tehsil->name_ur, tehsil->name_ps, NULL);
+}
+
+/**
+ * ks_division_get_name:
+ *
+ * Returns: (transfer none): the division's name in the language the station speaks now
+ */
+const char *
+ks_division_get_name (const KsDivision *division)
+{
+  g_return_val_if_fail (division != NULL, NULL);
+
+  return ks_localized_name (division->name_en, division->name_ur, division->name_ps, NULL);
+}
+
+/**
+ * ks_district_get_local_name:
+ *
+ * For a value shown beside the English name (the citizen's review, Verify): the name in Pashto
+ * when the station speaks Pashto, in Urdu otherwise.
+ *
+ * Returns: (transfer none): the Pashto or Urdu name
+ */
+const char *
+ks_district_get_local_name (const KsDistrict *district)
+{
+  g_return_val_if_fail (district != NULL, NULL);
+
+  return g_str_equal (ks_ui_language (), "ps")
+         ? ks_localized_name (district->name_en, district->name_ur, district->name_ps, "ps")
+         : district->name_ur;
+}
+
+/**
+ * ks_tehsil_get_local_name:
+ *
+ * Returns: (transfer none): the tehsil's Pashto name when the station speaks Pashto, its Urdu
+ *   name otherwise
+ */
+const char *
+ks_tehsil_get_local_name (const KsTehsil *tehsil)
+{
+  g_return_val_if_fail (tehsil != NULL, NULL);
+
+  return g_str_equal (ks_ui_language (), "ps")
+         ? ks_localized_name (tehsil->name_en, tehsil->name_ur, tehsil->name_ps, "ps")
+         : tehsil->name_ur;
 }

@@ -30,6 +30,7 @@ struct _KsTehsil
   const char       *code;      /* "PEW-01": district code, dash, two digits */
   const char       *name_en;
   const char       *name_ur;
+  const char       *name_ps;   /* (nullable) */
   const KsDistrict *district;
   const char       *moved_to;  /* the code it has had since it moved to another district
                                 * (older records still name it); NULL for a current tehsil */
@@ -40,6 +41,7 @@ struct _KsDistrict
   const char       *code;      /* 3 upper-case letters, the first part of a Khyber Pass ID */
   const char       *name_en;
   const char       *name_ur;
+  const char       *name_ps;   /* (nullable) */
   gboolean merged_2018;          /* a former tribal district */
   const KsDivision *division;
   GPtrArray        *tehsils;   /* (element-type KsTehsil), at least one */
@@ -50,6 +52,7 @@ struct _KsDivision
   const char *id;              /* "peshawar", "dera-ismail-khan"... */
   const char *name_en;
   const char *name_ur;
+  const char *name_ps;         /* (nullable) */
   GPtrArray  *districts;       /* (element-type KsDistrict), at least one */
 };
 
@@ -76,6 +79,11 @@ typedef struct
 
 GQuark            ks_reference_error_quark (void);
 
+const char       *ks_district_get_name (const KsDistrict *district);
+const char       *ks_tehsil_get_name (const KsTehsil *tehsil);
+const char       *ks_division_get_name (const KsDivision *division);
+const char       *ks_district_get_local_name (const KsDistrict *district);
+const char       *ks_tehsil_get_local_name (const KsTehsil *tehsil);
 char             *ks_reference_find_data_dir (void);
 KsReference      *ks_reference_load (const char *dir,
                                      GError    **error);

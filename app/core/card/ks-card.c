@@ -10,6 +10,7 @@
 
 #define G_LOG_DOMAIN "ks-card"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <math.h>
@@ -224,9 +225,10 @@ sign_and_lay_out (KsCard                   *card,
 {
   g_clear_pointer (&card->qr_text, g_free);
   g_clear_pointer (&card->qr, QRcode_free);
+  /* No registry configured, no iss: a card must not name a registry that never saw it. */
   card->qr_text = ks_credential_sign_with_id (claim, card->credential_id,
-                                              opts->issuer_uri ? opts->issuer_uri
-                                                               : KS_CARD_DEFAULT_ISSUER,
+                                              opts->issuer_uri && *opts->issuer_uri
+                                                ? opts->issuer_uri : NULL,
                                               card->issued_at, card->expires_at, keys, error);
   if (card->qr_text == NULL)
     return FALSE;
@@ -686,19 +688,13 @@ draw_photo (KsCard  *card,
 static char *
 format_day (gint64 t)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
-
-  return dt ? g_date_time_format (dt, "%d-%m-%Y") : g_strdup ("");
+  return ks_format_unix_day (t);
 }
 
 static char *
 format_dob (const char *iso)
 {
-  int y, m, d;
-
-  if (iso && sscanf (iso, "%4d-%2d-%2d", &y, &m, &d) == 3)
-    return g_strdup_printf ("%02d-%02d-%04d", d, m, y);
-  return g_strdup (iso ? iso : "");
+  return ks_format_iso_date (iso);
 }
 
 static const char *

@@ -21,8 +21,6 @@ G_BEGIN_DECLS
 #define KS_CARD_DEFAULT_VALIDITY_YEARS 10
 /* PNG output resolution of ks_card_write_file(). */
 #define KS_CARD_PNG_DPI 300.0
-/* Used as CWT iss until the registry's URI is set (setting `registry-url`). */
-#define KS_CARD_DEFAULT_ISSUER "https://registry.kp.gov.pk"
 
 /* What the records module hands over: plain strings, all but kp_id and full_name optional. */
 typedef struct
@@ -44,7 +42,8 @@ typedef struct
 
 typedef struct
 {
-  const char *issuer_uri;     /* (nullable) the registry's URI; NULL: KS_CARD_DEFAULT_ISSUER */
+  const char *issuer_uri;     /* (nullable) the registry's URI (CWT iss); NULL while the station
+                               * has none configured: the card names no registry then */
   gint64 issued_at;           /* unix seconds; 0: now */
   guint validity_years;       /* 0: KS_CARD_DEFAULT_VALIDITY_YEARS */
   gboolean specimen;          /* print SPECIMEN across both sides (training, samples) */

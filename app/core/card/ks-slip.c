@@ -11,6 +11,7 @@
 
 #define G_LOG_DOMAIN "ks-slip"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <math.h>
@@ -231,7 +232,7 @@ ks_slip_render (KsSlip  *slip,
   g_return_if_fail (slip != NULL && cr != NULL);
 
   dt = g_date_time_new_from_unix_local (slip->enrolled_at);
-  date = dt ? g_date_time_format (dt, "%d-%m-%Y") : g_strdup ("");
+  date = ks_format_day (dt);
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);

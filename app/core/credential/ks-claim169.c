@@ -702,7 +702,8 @@ format_date (gint64 t)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
 
-  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
+  /* Day first: people read this (credential/ cannot use base's ks_format_day_time()). */
+  return dt ? g_date_time_format (dt, "%d-%m-%Y %H:%M UTC") : g_strdup ("?");
 }
 
 static gboolean
@@ -891,6 +892,7 @@ ks_credential_verify_cose (GBytes                *cose,
       if (rev != NULL)
         {
           g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (rev->revoked_at);
+          /* Day first: people read this (credential/ cannot use base's ks_format_day()). */
           g_autofree char *date = dt ? g_date_time_format (dt, "%d-%m-%Y") : g_strdup ("?");
 
           g_set_error (error, KS_CREDENTIAL_ERROR, KS_CREDENTIAL_ERROR_REVOKED,

@@ -216,6 +216,7 @@ time_to_iso (gint64 t)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
 
+  /* ISO: the trust file's own format, not for people. */
   return dt ? g_date_time_format_iso8601 (dt) : g_strdup_printf ("%" G_GINT64_FORMAT, t);
 }
 

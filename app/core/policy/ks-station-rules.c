@@ -130,14 +130,14 @@ ks_station_rules_check (KsStore              *store,
       if (value >= rules->max_awaiting_review)
         {
           g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_TOO_MANY_AWAITING,
-                       g_dngettext (GETTEXT_PACKAGE,
-                                    "%lld record awaits review (the limit is "
-                                    "%u). A supervisor must approve or reject records in "
-                                    "Review before new enrollments.",
-                                    "%lld records await review (the limit is "
-                                    "%u). A supervisor must approve or reject records in "
-                                    "Review before new enrollments.",
-                                    value),
+                       ngettext (
+                         "%lld record awaits review (the limit is "
+                         "%u). A supervisor must approve or reject records in "
+                         "Review before new enrollments.",
+                         "%lld records await review (the limit is "
+                         "%u). A supervisor must approve or reject records in "
+                         "Review before new enrollments.",
+                         value),
                        (long long)value, rules->max_awaiting_review);
           return FALSE;
         }
@@ -163,16 +163,16 @@ ks_station_rules_check (KsStore              *store,
           gint64 days = (ks_store_now (store) - oldest) / ((gint64)G_USEC_PER_SEC * 60 * 60 * 24);
 
           g_set_error (error, KS_STATION_RULES_ERROR, KS_STATION_RULES_ERROR_UNSYNCED_TOO_LONG,
-                       g_dngettext (GETTEXT_PACKAGE,
-                                    "A record enrolled %lld day ago has not "
-                                    "reached the registry yet (the limit is %u days). Review the "
-                                    "waiting records and sync the station before enrolling more "
-                                    "citizens.",
-                                    "A record enrolled %lld days ago has not "
-                                    "reached the registry yet (the limit is %u days). Review the "
-                                    "waiting records and sync the station before enrolling more "
-                                    "citizens.",
-                                    days),
+                       ngettext (
+                         "A record enrolled %lld day ago has not "
+                         "reached the registry yet (the limit is %u days). Review the "
+                         "waiting records and sync the station before enrolling more "
+                         "citizens.",
+                         "A record enrolled %lld days ago has not "
+                         "reached the registry yet (the limit is %u days). Review the "
+                         "waiting records and sync the station before enrolling more "
+                         "citizens.",
+                         days),
                        (long long)days, rules->max_unsynced_days);
           return FALSE;
         }

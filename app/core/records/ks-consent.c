@@ -149,6 +149,7 @@ ks_consent_to_json (const KsConsent *consent)
 
   g_return_val_if_fail (consent != NULL, NULL);
 
+  /* ISO: stored and synced, never shown. */
   time = g_date_time_format (consent->recorded_at, "%Y-%m-%dT%H:%M:%SZ");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "service");

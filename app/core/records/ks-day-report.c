@@ -11,6 +11,7 @@
 
 #define G_LOG_DOMAIN "ks-day-report"
 
+#include "ks-l10n.h"
 #include "config.h"
 
 #include <cairo-pdf.h>
@@ -501,6 +502,7 @@ ks_day_report_to_csv (KsDayReport *report,
 
   g_return_val_if_fail (report != NULL, NULL);
 
+  /* ISO: a CSV is data for spreadsheets and scripts, which read year-first dates unambiguously. */
   g_date_strftime (date, sizeof date, "%Y-%m-%d", &report->day);
   add_line (csv, CSV_COLUMNS, "section", "key", "submitted", "awaiting_review", "approved",
             "rejected", "kp_id", "name", "operator", "district", "flags", "decided_by", "reason",
@@ -723,11 +725,7 @@ ks_report_group_describe (const KsReportGroup *group)
 char *
 ks_day_report_format_day (const GDate *day)
 {
-  char text[64];
-
-  /* Translators: the report's day, see strftime() */
-  g_date_strftime (text, sizeof text, _("%A %-d %B %Y"), day);
-  return g_strdup (text);
+  return ks_format_date (day);
 }
 
 /**

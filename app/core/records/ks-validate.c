@@ -291,8 +291,12 @@ ks_validate_id_number (const char    *input,
 
   if (*folded == '\0')
     {
+      /* The example is isolated left to right: inside Urdu or Pashto the bidi algorithm would
+       * show it as "1-1234567-12345". */
+      g_autofree char *example = ks_bidi_isolate_ltr ("12345-1234567-1");
+
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_EMPTY,
-                   _("Type the 13-digit %s, for example 12345-1234567-1."), label);
+                   _("Type the 13-digit %s, for example %s."), label, example);
       return KS_VALIDATE_INVALID;
     }
 
@@ -340,9 +344,11 @@ ks_validate_id_number (const char    *input,
 
   if (misplaced_dash)
     {
+      g_autofree char *example = ks_bidi_isolate_ltr ("12345-1234567-1");
+
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
                    _("The dashes of the %s are in the wrong place. Type it as on the card, "
-                     "12345-1234567-1, or as 13 digits without dashes."), label);
+                     "%s, or as 13 digits without dashes."), label, example);
       return KS_VALIDATE_INVALID;
     }
 
@@ -746,8 +752,8 @@ parse_uint_part (const char *s,
 
 /**
  * ks_validate_date_of_birth:
- * @input: `YYYY-MM-DD`; `DD-MM-YYYY`, `DD/MM/YYYY` and `DD.MM.YYYY` (as printed on the CNIC)
- *   are accepted too
+ * @input: `DD-MM-YYYY`, `DD/MM/YYYY` or `DD.MM.YYYY` as a person types it (ks_parse_date()),
+ *   or `YYYY-MM-DD` as the record stores it
  * @today: (nullable): the date to compute the age on, %NULL for today's local date
  * @normalized: (out) (optional): `YYYY-MM-DD`
  * @age_years: (out) (optional): completed years on @today
@@ -778,44 +784,75 @@ ks_validate_date_of_birth (const char  *input,
   g_strstrip (folded);
   if (*folded == '\0')
     {
-      g_set_error_literal (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_EMPTY,
-                           _("Type the date of birth as on the CNIC or B-form, for example "
-                             "1990-07-25."));
+      g_autoptr(GDate) example = g_date_new_dmy (25, G_DATE_JULY, 1990);
+      g_autofree char *example_text = ks_format_date (example);
+      g_autofree char *example_shown = ks_bidi_isolate_ltr (example_text);
+
+      g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_EMPTY,
+                   _("Type the date of birth as on the CNIC or B-form, day first, for example "
+                     "%s."), example_shown);
       return KS_VALIDATE_INVALID;
     }
 
-  for (char *p = folded; *p; p++)
-    if (*p == '/' || *p == '.')
-      *p = '-';
-  parts = g_strsplit (folded, "-", -1);
-  if (g_strv_length (parts) == 3)
+  /* People type the day first (ks_parse_date()); the record keeps the date as YYYY-MM-DD
+   * once checked and is checked again in that form on submit and sync, so that form passes too.
+   * Nothing a person reads ever shows it. */
+  if (ks_parse_date (folded, &birth))
+    parsed = TRUE;
+  else
     {
-      /* The four-digit part tells the order apart: there is no two-digit year to guess. */
-      if (strlen (parts[0]) == 4)
+      parts = g_strsplit (folded, "-", -1);
+      if (g_strv_length (parts) == 3 && strlen (parts[0]) == 4)
         parsed = parse_uint_part (parts[0], 4, 4, &y) && parse_uint_part (parts[1], 1, 2, &m)
                  && parse_uint_part (parts[2], 1, 2, &d);
-      else if (strlen (parts[2]) == 4)
-        parsed = parse_uint_part (parts[2], 4, 4, &y) && parse_uint_part (parts[1], 1, 2, &m)
-                 && parse_uint_part (parts[0], 1, 2, &d);
+      if (parsed)
+        {
+          if (y < 1 || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+            {
+              g_autofree char *typed = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
+              g_autofree char *typed_shown = ks_bidi_isolate_ltr (typed);
+
+              g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_DATE,
+                           _("%s does not exist in the calendar. Check the day and the month."),
+                           typed_shown);
+              return KS_VALIDATE_INVALID;
+            }
+          g_date_clear (&birth, 1);
+          g_date_set_dmy (&birth, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+        }
     }
   if (!parsed)
     {
+      g_autoptr(GDate) example = g_date_new_dmy (25, G_DATE_JULY, 1990);
+      g_autofree char *shown = ks_bidi_isolate_ltr (folded);
+      g_autofree char *example_text = ks_format_date (example);
+      g_autofree char *example_shown = ks_bidi_isolate_ltr (example_text);
+
+      g_clear_pointer (&parts, g_strfreev);
+      /* A day first whose day or month is out of range ("31-02-1990") exists as a shape. */
+      for (char *p = folded; *p; p++)
+        if (*p == '/' || *p == '.')
+          *p = '-';
+      parts = g_strsplit (folded, "-", -1);
+      if (g_strv_length (parts) == 3 && parse_uint_part (parts[0], 1, 2, &d) &&
+          parse_uint_part (parts[1], 1, 2, &m) && parse_uint_part (parts[2], 4, 4, &y))
+        {
+          g_autofree char *typed = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
+          g_autofree char *typed_shown = ks_bidi_isolate_ltr (typed);
+
+          g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_DATE,
+                       _("%s does not exist in the calendar. Check the day and the month."),
+                       typed_shown);
+          return KS_VALIDATE_INVALID;
+        }
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
-                   _("“%s” is not a date. Type the date of birth as year-month-day, for example "
-                     "1990-07-25."), folded);
+                   _("“%s” is not a date. Type the date of birth day first, DD-MM-YYYY, for "
+                     "example %s."), shown, example_shown);
       return KS_VALIDATE_INVALID;
     }
-
-  if (y < 1 || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-    {
-      g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_DATE,
-                   _("%04u-%02u-%02u does not exist in the calendar. Check the day and the "
-                     "month."), y, m, d);
-      return KS_VALIDATE_INVALID;
-    }
-
-  g_date_clear (&birth, 1);
-  g_date_set_dmy (&birth, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+  y = g_date_get_year (&birth);
+  m = g_date_get_month (&birth);
+  d = g_date_get_day (&birth);
 
   g_date_clear (&now, 1);
   if (today != NULL)
@@ -830,9 +867,11 @@ ks_validate_date_of_birth (const char  *input,
 
   if (g_date_compare (&birth, &now) > 0)
     {
+      g_autofree char *shown = ks_format_date (&birth);
+      g_autofree char *isolated = ks_bidi_isolate_ltr (shown);
+
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_FUTURE_DATE,
-                   _("The date of birth %04u-%02u-%02u is in the future. Check the year."),
-                   y, m, d);
+                   _("The date of birth %s is in the future. Check the year."), isolated);
       return KS_VALIDATE_INVALID;
     }
 
@@ -845,6 +884,7 @@ ks_validate_date_of_birth (const char  *input,
     }
 
   if (normalized != NULL)
+    /* ISO: the stored form; people see it through ks_format_iso_date(). */
     *normalized = g_strdup_printf ("%04u-%02u-%02u", y, m, d);
   if (age_years != NULL)
     *age_years = age;

@@ -268,6 +268,7 @@ sample_record (GRand       *rand,
   /* Adults only (18 to 75): minors would need a guardian, which the samples do not invent. */
   g_date_subtract_years (birth, g_rand_int_range (rand, 18, 76));
   g_date_subtract_days (birth, g_rand_int_range (rand, 1, 365));
+  /* ISO: the record's stored form, as the wizard leaves it after checking a typed date. */
   dob = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (birth),
                          (guint)g_date_get_month (birth), g_date_get_day (birth));
 

@@ -339,21 +339,21 @@ set_skew_error (Job     *job,
 
   if (skew > 0)
     g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CLOCK_SKEW,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "This station’s clock is %d minute ahead of the registry’s. Set the "
-                              "correct date and time, then sync again.",
-                              "This station’s clock is %d minutes ahead of the registry’s. Set the "
-                              "correct date and time, then sync again.",
-                              n),
+                 ngettext (
+                   "This station’s clock is %d minute ahead of the registry’s. Set the "
+                   "correct date and time, then sync again.",
+                   "This station’s clock is %d minutes ahead of the registry’s. Set the "
+                   "correct date and time, then sync again.",
+                   n),
                  n);
   else
     g_set_error (error, KS_SYNC_ERROR, KS_SYNC_ERROR_CLOCK_SKEW,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "This station’s clock is %d minute behind the registry’s. Set the "
-                              "correct date and time, then sync again.",
-                              "This station’s clock is %d minutes behind the registry’s. Set the "
-                              "correct date and time, then sync again.",
-                              n),
+                 ngettext (
+                   "This station’s clock is %d minute behind the registry’s. Set the "
+                   "correct date and time, then sync again.",
+                   "This station’s clock is %d minutes behind the registry’s. Set the "
+                   "correct date and time, then sync again.",
+                   n),
                  n);
 }
 
