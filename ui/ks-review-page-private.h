@@ -67,6 +67,10 @@ struct _KsReviewPage
 
 gboolean _ks_review_page_can_review (KsReviewPage *self);
 void     _ks_review_page_actions_update (KsReviewPage *self);
+void     _ks_review_page_setup_columns (KsReviewPage *self);
+void     _ks_review_page_update_count (KsReviewPage *self);
+void     _ks_review_page_apply_filter (KsReviewPage *self,
+                                       gboolean      new_session);
 void     _ks_review_page_class_actions_init (GtkWidgetClass *widget_class);
 
 /* For the UI tests: writes the report shown to @path, as Save as PDF does. */
