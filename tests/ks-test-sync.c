@@ -31,7 +31,39 @@
 #include <sqlite3.h>
 
 #include "ks-test-sync.h"
+#include "ks-test-util.h"
 #include "ks-sync-testing.h"
+
+/* The folders this process made for registries, stations and its PKI: removed when it exits,
+ * not when a station is freed, since tests open a station again on the same folder. */
+static GPtrArray *made_dirs;
+static pid_t made_dirs_owner;
+
+static void
+remove_made_dirs (void)
+{
+  if (made_dirs == NULL || getpid () != made_dirs_owner)
+    return;
+  for (guint i = 0; i < made_dirs->len; i++)
+    ks_test_rm_rf (g_ptr_array_index (made_dirs, i));
+}
+
+static char *
+make_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  if (made_dirs == NULL)
+    {
+      made_dirs = g_ptr_array_new_with_free_func (g_free);
+      made_dirs_owner = getpid ();
+      atexit (remove_made_dirs);
+    }
+  g_ptr_array_add (made_dirs, g_strdup (dir));
+  return dir;
+}
 
 const char *
 ks_test_pki_dir (void)
@@ -49,8 +81,7 @@ ks_test_pki_dir (void)
       g_autoptr(GError) error = NULL;
       int status = 0;
 
-      dir = g_dir_make_tmp ("ks-pki-XXXXXX", &error);
-      g_assert_no_error (error);
+      dir = make_dir ("ks-pki-XXXXXX");
       argv[2] = dir;
       g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
                     &error);
@@ -430,7 +461,7 @@ ks_test_registry_start (void)
 {
   KsTestRegistry *reg = g_new0 (KsTestRegistry, 1);
 
-  reg->dir = g_dir_make_tmp ("ks-registry-XXXXXX", NULL);
+  reg->dir = make_dir ("ks-registry-XXXXXX");
   reg->db = g_build_filename (reg->dir, "registry.db", NULL);
   registry_spawn (reg);
   return reg;
@@ -589,7 +620,7 @@ ks_test_station_new_with_code (const char     *dir,
   g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
   g_autoptr(GError) error = NULL;
 
-  st->dir = dir ? g_strdup (dir) : g_dir_make_tmp ("ks-station-XXXXXX", NULL);
+  st->dir = dir ? g_strdup (dir) : make_dir ("ks-station-XXXXXX");
   st->code = g_strdup (code);
   db = g_build_filename (st->dir, "station.db", NULL);
   keys = g_build_filename (st->dir, "keys", NULL);

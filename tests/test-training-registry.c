@@ -24,6 +24,7 @@
 #include "ks-store.h"
 #include "ks-sync.h"
 #include "ks-test-enroll.h"
+#include "ks-test-util.h"
 #include "ks-training.h"
 #include "ks-training-registry.h"
 #include "ks-training-registry-testing.h"
@@ -55,6 +56,7 @@ fixture_teardown (Fixture      *f,
 {
   g_clear_object (&f->supervisor);
   g_assert_finalize_object (f->station);
+  ks_test_rm_rf (f->dir);
   g_free (f->dir);
 }
 
