@@ -56,7 +56,6 @@
 typedef struct
 {
   float x, y, theta; /* theta in radians, image coordinates (y down) */
-  guint32 n_value;   /* set cells */
   gboolean valid;
   guint64 value[N_WORDS];
   guint64 mask[N_WORDS];
@@ -65,9 +64,9 @@ typedef struct
 struct _KsMinutiaeMatcher
 {
   guint n;
-  Cylinder *cyl;
   guint n_hull;
-  float hull[KS_MINUTIAE_MAX + 1][2]; /* convex hull of the minutiae: the print's extent */
+  Cylinder *cyl;
+  float (*hull)[2]; /* convex hull of the minutiae (the print's extent), n_hull points */
 };
 
 static double
@@ -173,6 +172,9 @@ ks_minutiae_matcher_new (const KsMinutiaeTemplate *tmpl)
     }
   nh = m->n >= 3 ? convex_hull (pts, m->n, hull) : 0;
   m->n_hull = nh;
+  /* only the hull's own points: a fixed array of KS_MINUTIAE_MAX points cost 2 kB per template,
+   * a third of a 1:N index's memory */
+  m->hull = g_malloc (sizeof (float) * 2 * MAX (nh, 1));
   for (guint i = 0; i < nh; i++)
     {
       m->hull[i][0] = (float)hull[i][0];
@@ -238,7 +240,6 @@ ks_minutiae_matcher_new (const KsMinutiaeTemplate *tmpl)
                 if (sum >= MU_PSI)
                   {
                     cy->value[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
-                    cy->n_value++;
                   }
               }
           }
@@ -253,13 +254,14 @@ ks_minutiae_matcher_free (KsMinutiaeMatcher *matcher)
   if (matcher == NULL)
     return;
   g_free (matcher->cyl);
+  g_free (matcher->hull);
   g_free (matcher);
 }
 
 gsize
 ks_minutiae_matcher_size (const KsMinutiaeMatcher *matcher)
 {
-  return sizeof (*matcher) + matcher->n * sizeof (Cylinder);
+  return sizeof (*matcher) + matcher->n * sizeof (Cylinder) + matcher->n_hull * 2 * sizeof (float);
 }
 
 static double
