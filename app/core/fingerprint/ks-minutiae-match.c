@@ -54,6 +54,16 @@
 #define MU_3 (G_PI / 12)
 #define TAU_3 (-30.0)
 
+/* The comparisons are XOR and popcount over bit arrays: without the processor's POPCNT
+ * instruction (not in the x86-64 baseline Debian compiles for) every popcount is a library
+ * call, and a 1:N search took 2-3 times longer. The hot functions are built twice, and the
+ * loader picks the POPCNT one on processors that have it (every x86-64 since 2008-2011). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KS_POPCNT_CLONES __attribute__ ((target_clones ("popcnt", "default")))
+#else
+#define KS_POPCNT_CLONES
+#endif
+
 typedef struct
 {
   guint16 x, y;  /* pixels */
@@ -273,7 +283,7 @@ ks_minutiae_matcher_size (const KsMinutiaeMatcher *matcher)
   return sizeof (*matcher) + matcher->n * sizeof (Cylinder) + matcher->n_hull * 2 * sizeof (float);
 }
 
-static double
+static inline double
 cylinder_similarity (const Cylinder *a, const Cylinder *b)
 {
   guint common = 0, na = 0, nb = 0, diff = 0;
@@ -296,7 +306,7 @@ cylinder_similarity (const Cylinder *a, const Cylinder *b)
 
 #define PREFILTER_N 12
 
-double
+KS_POPCNT_CLONES double
 ks_minutiae_prefilter (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
 {
   double total = 0;
@@ -471,7 +481,7 @@ ks_minutiae_compare (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
   return matcher_order (a, b) <= 0 ? compare_ordered (a, b) : compare_ordered (b, a);
 }
 
-static double
+KS_POPCNT_CLONES static double
 compare_ordered (const KsMinutiaeMatcher *a, const KsMinutiaeMatcher *b)
 {
   g_autofree Pair *pairs = NULL;
