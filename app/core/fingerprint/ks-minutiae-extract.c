@@ -956,11 +956,13 @@ clean_minutiae (Ctx *c, GArray *cands)
           continue;
         if (m[i].type == KS_MINUTIA_ENDING && m[j].type == KS_MINUTIA_ENDING)
           {
-            /* broken ridge: facing ends on one line */
+            /* broken ridge: facing ends on one line, up to two ridge periods apart (dry prints
+             * break ridges into dashes; 1.6 periods, as before, left a third of the gaps:
+             * FVC2000 DB1_B EER 1.36 -> 1.07%, DB2_B unchanged) */
             float link = atan2f (dy, dx);
             if (angle_diff (m[i].angle, m[j].angle + (float)G_PI) < G_PI / 4
                 && angle_diff (m[i].angle + (float)G_PI, link) < G_PI / 4
-                && d < 1.6f * period)
+                && d < 2.0f * period)
               kill[i] = kill[j] = 1;
           }
         else if (m[i].type == KS_MINUTIA_BIFURCATION && m[j].type == KS_MINUTIA_BIFURCATION)
