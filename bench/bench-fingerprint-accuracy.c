@@ -13,6 +13,21 @@
  * enrolment failures (images without a template: their comparisons score 0, as in FVC), the
  * extraction time per image and the comparison time.
  *
+ * Duplicate check (the station's de-duplication, issue 13): a citizen enrolled with K
+ * impressions of a finger (the captures the station keeps) against a second enrolment of the same
+ * finger, also of K impressions; two enrolments score the highest of their K x K comparisons
+ * (max fusion: the station compares every kept impression with every other). Per folder and
+ * pooled, for K = 1, 3 and 4:
+ *  - genuine: every pair of disjoint K-impression enrolments of the same finger (for 8
+ *    impressions and K = 3: 280 per finger; they share impressions, so they are not independent:
+ *    the figure says how many distinct fingers the misses come from);
+ *  - impostor: every pair of K-impression enrolments of different fingers of the same folder
+ *    (56 x 56 per pair of fingers for K = 3);
+ *  - threshold: ks_minutiae_threshold_for_fmr (0.0001), the station's de-duplication threshold
+ *    (FMR 0.01% per comparison). Prints FNMR at that threshold, the false matches among all
+ *    impostor enrolment pairs and the highest impostor score.
+ * The scores come from the one-to-one comparisons above (no extra comparisons are run).
+ *
  * --bozorth3 also runs libfprint's NBIS matcher on the same pairs through the virtual_image
  * driver (one impression enrolled as all 5 stages, verified against the other), for comparison:
  * genuine pairs and the FVC impostors only (libfprint takes about half a second per comparison),
@@ -285,15 +300,141 @@ run_protocol (GPtrArray *samples, CompareFunc compare, gpointer data, Scores *s,
       }
 }
 
+/* Every comparison's score, n x n, for the duplicate check. */
 static double
 compare_minutiae (GPtrArray *samples, guint i, guint j, gpointer data)
 {
   Sample *a = samples->pdata[i], *b = samples->pdata[j];
+  double *matrix = data, score;
 
-  (void)data;
-  if (a->matcher == NULL || b->matcher == NULL)
-    return 0;
-  return ks_minutiae_compare (a->matcher, b->matcher);
+  score = a->matcher && b->matcher ? ks_minutiae_compare (a->matcher, b->matcher) : 0;
+  matrix[i * samples->len + j] = matrix[j * samples->len + i] = score;
+  return score;
+}
+
+/* The duplicate check's figures for enrolments of k impressions. */
+typedef struct
+{
+  guint genuine, misses, impostor, false_matches;
+  double impostor_max;
+  GHashTable *missed_fingers; /* "dir/finger" of every genuine miss */
+  GHashTable *false_fingers;  /* "dir/finger-finger" of every false match */
+} Dedup;
+
+#define DEDUP_MAX_IMPRESSIONS 12 /* a finger with more is skipped: subsets grow as 2^n */
+
+/* Every k-subset of n impressions as a bit mask. */
+static GArray *
+subsets (guint n, guint k)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint mask = 0; mask < (1u << n); mask++)
+    if ((guint)__builtin_popcount (mask) == k)
+      g_array_append_val (out, mask);
+  return out;
+}
+
+/* The highest score between the impressions of mask a (of finger at first_a) and of mask b (of
+ * finger at first_b). */
+static double
+fused (const double *matrix, guint n, guint first_a, guint mask_a, guint first_b, guint mask_b)
+{
+  double best = 0;
+
+  for (guint i = 0; i < DEDUP_MAX_IMPRESSIONS; i++)
+    if (mask_a & (1u << i))
+      for (guint j = 0; j < DEDUP_MAX_IMPRESSIONS; j++)
+        if (mask_b & (1u << j))
+          best = MAX (best, matrix[(first_a + i) * n + first_b + j]);
+  return best;
+}
+
+static void
+duplicate_check (GPtrArray *samples, const double *matrix, const char *dir, guint k,
+                 double threshold, Dedup *d)
+{
+  guint n = samples->len;
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) count = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  /* samples are sorted by finger: one run of impressions per finger */
+  for (guint i = 0; i < n; i++)
+    {
+      Sample *s = samples->pdata[i];
+      if (i == 0 || ((Sample *)samples->pdata[i - 1])->finger != s->finger)
+        {
+          guint one = 0;
+          g_array_append_val (first, i);
+          g_array_append_val (count, one);
+        }
+      g_array_index (count, guint, count->len - 1)++;
+    }
+  for (guint f = 0; f < first->len; f++)
+    {
+      guint nf = g_array_index (count, guint, f), ff = g_array_index (first, guint, f);
+      g_autoptr(GArray) sf = NULL;
+      if (nf > DEDUP_MAX_IMPRESSIONS || nf < k)
+        continue;
+      sf = subsets (nf, k);
+      for (guint a = 0; a < sf->len; a++)
+        {
+          guint ma = g_array_index (sf, guint, a);
+          /* genuine: disjoint enrolments of this finger, each unordered pair once */
+          for (guint b = a + 1; b < sf->len; b++)
+            {
+              guint mb = g_array_index (sf, guint, b);
+              if (ma & mb)
+                continue;
+              d->genuine++;
+              if (fused (matrix, n, ff, ma, ff, mb) < threshold)
+                {
+                  d->misses++;
+                  g_hash_table_add (d->missed_fingers,
+                                    g_strdup_printf ("%s/%u",
+                                                     dir, ((Sample *)samples->pdata[ff])->finger));
+                }
+            }
+          /* impostor: enrolments of every later finger */
+          for (guint g = f + 1; g < first->len; g++)
+            {
+              guint ng = g_array_index (count, guint, g), fg = g_array_index (first, guint, g);
+              g_autoptr(GArray) sg = NULL;
+              if (ng > DEDUP_MAX_IMPRESSIONS || ng < k)
+                continue;
+              sg = subsets (ng, k);
+              for (guint b = 0; b < sg->len; b++)
+                {
+                  double score = fused (matrix, n, ff, ma, fg, g_array_index (sg, guint, b));
+                  d->impostor++;
+                  if (score >= threshold)
+                    {
+                      d->false_matches++;
+                      g_hash_table_add (d->false_fingers,
+                                        g_strdup_printf ("%s/%u-%u", dir,
+                                                         ((Sample *)samples->pdata[ff])->finger,
+                                                         ((Sample *)samples->pdata[fg])->finger));
+                    }
+                  d->impostor_max = MAX (d->impostor_max, score);
+                }
+            }
+        }
+    }
+}
+
+static const guint dedup_k[] = { 1, 3, 4 };
+
+static void
+report_dedup (const char *name, const Dedup *d, guint k, double threshold)
+{
+  g_print ("duplicate %-8s %u vs %u impression%s (max of %u): at t=%.2f (FMR 0.01%% per "
+           "comparison) FNMR %.2f%% (%u of %u genuine enrolment pairs, %u finger%s), "
+           "false matches %u of %u impostor enrolment pairs (%u pairs of fingers; highest %.2f)\n",
+           name, k, k, k > 1 ? "s" : "", k * k, threshold,
+           100.0 * d->misses / MAX (d->genuine, 1), d->misses, d->genuine,
+           g_hash_table_size (d->missed_fingers),
+           g_hash_table_size (d->missed_fingers) == 1 ? "" : "s", d->false_matches, d->impostor,
+           g_hash_table_size (d->false_fingers), d->impostor_max);
 }
 
 /* bozorth3 through libfprint: enrol image i as all stages, verify image j, best score. */
@@ -404,6 +545,8 @@ main (int argc, char **argv)
   guint n_images = 0, n_failed = 0, n_compared = 0, minutiae_total = 0, quality_total = 0;
   gsize matcher_bytes = 0;
   Bozorth bz = { 0 };
+  Dedup dedup_pooled[G_N_ELEMENTS (dedup_k)] = { 0 };
+  double dedup_threshold = ks_minutiae_threshold_for_fmr (0.0001);
 
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--bozorth3"))
@@ -461,13 +604,33 @@ main (int argc, char **argv)
       {
         gint64 t0 = g_get_monotonic_time ();
         guint before = s->genuine->len + s->impostor_all->len;
-        run_protocol (samples, compare_minutiae, NULL, s, FALSE);
+        g_autofree double *matrix = g_new0 (double, (gsize)samples->len * samples->len);
+        run_protocol (samples, compare_minutiae, matrix, s, FALSE);
         compare_total += (g_get_monotonic_time () - t0) / 1000.0;
         n_compared += s->genuine->len + s->impostor_all->len - before;
+        g_print ("%-9s %-8s %u images, %u enrolment failures\n", "khyber", name, samples->len,
+                 failed);
+        report ("khyber", name, s);
+        for (guint k = 0; k < G_N_ELEMENTS (dedup_k); k++)
+          {
+            Dedup one = { 0 };
+            one.missed_fingers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+            one.false_fingers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+            if (dedup_pooled[k].missed_fingers == NULL)
+              {
+                dedup_pooled[k].missed_fingers = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                        g_free, NULL);
+                dedup_pooled[k].false_fingers = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                                       g_free, NULL);
+              }
+            duplicate_check (samples, matrix, name, dedup_k[k], dedup_threshold, &one);
+            duplicate_check (samples, matrix, name, dedup_k[k], dedup_threshold,
+                             &dedup_pooled[k]);
+            report_dedup (name, &one, dedup_k[k], dedup_threshold);
+            g_hash_table_unref (one.missed_fingers);
+            g_hash_table_unref (one.false_fingers);
+          }
       }
-      g_print ("%-9s %-8s %u images, %u enrolment failures\n", "khyber", name, samples->len,
-               failed);
-      report ("khyber", name, s);
       scores_add (pooled, s);
       scores_free (s);
 
@@ -488,6 +651,13 @@ main (int argc, char **argv)
       report ("khyber", "pooled", pooled);
       if (bozorth3)
         report ("bozorth3", "pooled", pooled_bz);
+      for (guint k = 0; k < G_N_ELEMENTS (dedup_k); k++)
+        report_dedup ("pooled", &dedup_pooled[k], dedup_k[k], dedup_threshold);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (dedup_k); k++)
+    {
+      g_clear_pointer (&dedup_pooled[k].missed_fingers, g_hash_table_unref);
+      g_clear_pointer (&dedup_pooled[k].false_fingers, g_hash_table_unref);
     }
   g_print ("khyber: %u images, %u enrolment failures, mean %.1f minutiae, mean quality %.0f\n",
            n_images, n_failed, (double)minutiae_total / MAX (n_images - n_failed, 1),

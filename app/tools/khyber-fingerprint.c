@@ -2,7 +2,7 @@
  *
  *   khyber-fingerprint extract IMAGE... --output DIR
  *       one ISO/IEC 19794-2:2005 template per image, DIR/<image name without extension>.ist;
- *       images PNG or PGM, 500 dpi. Exit 0 when all were extracted, 1 when some failed (listed
+ *       images PNG, TIFF or PGM, 500 dpi. Exit 0 when all were extracted, 1 when some failed (listed
  *       on stderr).
  *   khyber-fingerprint match PROBE.ist GALLERY.ist...
  *       one line per gallery template: SCORE<TAB>PATH (higher is more similar).

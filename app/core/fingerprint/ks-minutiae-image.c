@@ -1,9 +1,12 @@
 /* ks-minutiae-image.c: reading fingerprint images as 8-bit grey
  *
- * PNG goes through cairo, which the core already links (no gdk-pixbuf: it pulls GTK-side
- * loaders into a GLib-only library); binary PGM (P5, maxval <= 255) is read here, it is three
- * header fields. Colour PNGs are reduced to grey with the usual luma weights; a PNG whose
- * print lives in its alpha channel (the NIST samples) is composed over white.
+ * PNG goes through cairo, which the core already links (no gdk-pixbuf: its TIFF and PNM readers
+ * are loader modules found at run time through a cache file, which a station may lack); binary
+ * PGM (P5, maxval <= 255) is read here, it is three header fields. TIFF, the format of the FVC
+ * databases and of many fingerprint scanners' SDKs, goes through libtiff, which reads every
+ * TIFF flavour (grey 8 or 16 bits, bilevel, palette, RGB, tiled, compressed) into RGBA.
+ * Colour images are reduced to grey with the usual luma weights; a PNG whose print lives in its
+ * alpha channel (the NIST samples) is composed over white.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +19,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <tiffio.h>
 
 #include "ks-minutiae-image.h"
 
@@ -187,6 +191,67 @@ out:
   return image;
 }
 
+/* libtiff would print its complaints on stderr: keep them quiet, the caller gets one message. */
+static int
+tiff_quiet (TIFF *tiff, void *user_data, const char *module, const char *fmt, va_list ap)
+{
+  return 1;
+}
+
+static guint8
+luma_over_white (guint32 abgr)
+{
+  guint r = TIFFGetR (abgr), g = TIFFGetG (abgr), b = TIFFGetB (abgr), a = TIFFGetA (abgr);
+  guint grey = ((r * 77 + g * 150 + b * 29) >> 8) + (255 - a); /* premultiplied over white */
+
+  return (guint8)MIN (grey, 255u);
+}
+
+static KsGreyImage *
+load_tiff (const char *path, GError **error)
+{
+  TIFFOpenOptions *options = TIFFOpenOptionsAlloc ();
+  TIFF *tiff;
+  guint32 width = 0, height = 0;
+  g_autofree guint32 *rgba = NULL;
+  KsGreyImage *image = NULL;
+  char why[1024] = "";
+
+  TIFFOpenOptionsSetErrorHandlerExtR (options, tiff_quiet, NULL);
+  TIFFOpenOptionsSetWarningHandlerExtR (options, tiff_quiet, NULL);
+  tiff = TIFFOpenExt (path, "r", options);
+  TIFFOpenOptionsFree (options);
+  if (tiff == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s is not a readable TIFF image."), path);
+      return NULL;
+    }
+  TIFFGetField (tiff, TIFFTAG_IMAGEWIDTH, &width);
+  TIFFGetField (tiff, TIFFTAG_IMAGELENGTH, &height);
+  if (too_big (width, height, path, error))
+    goto out;
+  if (!TIFFRGBAImageOK (tiff, why))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s uses a TIFF pixel format this station cannot read."), path);
+      goto out;
+    }
+  rgba = g_new (guint32, (gsize)width * height);
+  if (!TIFFReadRGBAImageOriented (tiff, width, height, rgba, ORIENTATION_TOPLEFT, 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s is cut short or damaged: the image data cannot be read."), path);
+      goto out;
+    }
+  image = ks_grey_image_new (width, height);
+  for (gsize i = 0; i < (gsize)width * height; i++)
+    image->pixels[i] = luma_over_white (rgba[i]);
+out:
+  TIFFClose (tiff);
+  return image;
+}
+
 KsGreyImage *
 ks_grey_image_load (const char *path, GError **error)
 {
@@ -201,7 +266,9 @@ ks_grey_image_load (const char *path, GError **error)
     return load_png (path, error);
   if (len >= 3 && data[0] == 'P' && data[1] == '5')
     return load_pgm (path, data, len, error);
+  if (len >= 4 && (memcmp (data, "II*\0", 4) == 0 || memcmp (data, "MM\0*", 4) == 0))
+    return load_tiff (path, error);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-               _("%s is neither a PNG nor a binary PGM image."), path);
+               _("%s is not a PNG, TIFF or binary PGM image."), path);
   return NULL;
 }
