@@ -127,6 +127,37 @@ on_window_realized (GtkWidget *window)
                            G_CALLBACK (first_frame_painted), window, 0);
 }
 
+/* The station's icon is an SVG: drawing it for the window manager loads librsvg (6 MB, and
+ * its start-up time) on X11. The window manager gets it once the first window is on screen;
+ * every window made after that has it as the default icon from the start. */
+static gboolean
+set_icon_idle (gpointer data)
+{
+  g_autoptr(GtkWindow) window = data;
+
+  gtk_window_set_default_icon_name (APP_ID);
+  /* A window realized without a default icon does not pick up a new default. */
+  if (!gtk_widget_in_destruction (GTK_WIDGET (window)))
+    gtk_window_set_icon_name (window, APP_ID);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+icon_first_frame (GdkFrameClock *clock,
+                  GtkWindow     *window)
+{
+  g_signal_handlers_disconnect_by_func (clock, icon_first_frame, window);
+  g_idle_add_full (G_PRIORITY_LOW, set_icon_idle, g_object_ref (window), NULL);
+}
+
+static void
+icon_window_realized (GtkWidget *window)
+{
+  g_signal_handlers_disconnect_by_func (window, icon_window_realized, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (icon_first_frame), window, 0);
+}
+
 /* Every window of a training station, whether opened at start-up or by a profile switch, gets
  * the practice registry, started once per station in the background. */
 static void
@@ -137,6 +168,8 @@ on_window_added (KsApplication *self,
 
   if (self->exit_after_first_frame)
     g_signal_connect (window, "realize", G_CALLBACK (on_window_realized), NULL);
+  if (gtk_window_get_default_icon_name () == NULL)
+    g_signal_connect (window, "realize", G_CALLBACK (icon_window_realized), NULL);
   if (!KS_IS_WINDOW (window))
     return;
   g_object_get (window, "station", &station, NULL);
@@ -265,7 +298,6 @@ ks_application_startup (GApplication *app)
                                         icons);
       }
   }
-  gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

@@ -957,6 +957,75 @@ test_search_letters (Fixture      *f,
   g_assert_cmpuint (n_items (list), ==, 42);   /* x % 7 == 0: 7, 14 .. 294 */
 }
 
+/* An ID or CNIC prefix in date order is read from its own index and sorted by the list itself
+ * (up to 100,000 matches): the rows and their order are those of SQL's ORDER BY, also when
+ * the clock went back (a laptop's clock corrected) so that the IDs are not in date order, and
+ * when two records were submitted in the same microsecond. */
+static void
+test_search_date_order (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr(KsRecordList) list = NULL;
+  g_autoptr(KsRecordList) by_sql = NULL;
+  const char *searches[] = { "PEW-A01-000001", "pew-a01-000002", "17301-0000001",
+                             "173010000002", "PEW-A01-0000003" };
+  gint64 start = f->now;
+  gboolean out_of_id_order = FALSE;
+
+  for (guint i = 1; i <= 40; i++)
+    {
+      g_auto(GStrv) ids = NULL;
+
+      /* Each a minute after the last, but the clock goes back an hour before citizen 15, and
+       * citizens 21 and 22 come in the same microsecond. */
+      f->now = start + (gint64)i * 60 * G_USEC_PER_SEC -
+               (i >= 15 ? G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC : 0) -
+               (i == 22 ? 60 * G_USEC_PER_SEC : 0);
+      ids = enroll (f, f->operator, i, 1);
+    }
+
+  list = ks_record_list_new (f->store);
+  by_sql = ks_record_list_new (f->store);
+  for (guint s = 0; s < G_N_ELEMENTS (searches); s++)
+    for (guint desc = 0; desc < 2; desc++)
+      {
+        KsRecordFilter filter = { .search = searches[s] };
+        /* With a second condition the list pages with SQL's ORDER BY instead. */
+        KsRecordFilter sql_filter = { .search = searches[s], .operator = "omar.op" };
+        guint n;
+
+        ks_record_list_set_sort (list, KS_RECORD_SORT_SUBMITTED_AT, desc);
+        ks_record_list_set_sort (by_sql, KS_RECORD_SORT_SUBMITTED_AT, desc);
+        ks_record_list_set_filter (list, &filter);
+        ks_record_list_set_filter (by_sql, &sql_filter);
+        n = n_items (list);
+        g_test_message ("search “%s”%s: %u matches", searches[s], desc ? " (newest first)" : "",
+                        n);
+        g_assert_cmpuint (n, ==, s == 4 ? 1 : 10);
+        g_assert_cmpuint (n_items (by_sql), ==, n);
+        for (guint p = 0; p < n; p++)
+          {
+            KsRecordRow *row = row_at (list, p);
+
+            g_assert_cmpstr (ks_record_row_get_kp_id (row), ==,
+                             ks_record_row_get_kp_id (row_at (by_sql, p)));
+            if (p == 0)
+              continue;
+            if (desc)
+              g_assert_cmpint (ks_record_row_get_submitted_at (row), <=,
+                               ks_record_row_get_submitted_at (row_at (list, p - 1)));
+            else
+              g_assert_cmpint (ks_record_row_get_submitted_at (row), >=,
+                               ks_record_row_get_submitted_at (row_at (list, p - 1)));
+            out_of_id_order |= (strcmp (ks_record_row_get_kp_id (row),
+                                        ks_record_row_get_kp_id (row_at (list, p - 1))) < 0) !=
+                               desc;
+          }
+      }
+  /* The clock going back did reorder them: the list sorted them itself. */
+  g_assert_true (out_of_id_order);
+}
+
 /* Opening a record for review, as the record detail does: a supervisor opens any record, an
  * operator only their own; in a worker thread for the UI. The review list is made in one too. */
 static void
@@ -1497,6 +1566,7 @@ main (int   argc,
   ADD ("list-async-filter", test_list_async_filter);
   ADD ("open-for-review", test_open_for_review);
   ADD ("search-letters", test_search_letters);
+  ADD ("search-date-order", test_search_date_order);
   ADD ("report", test_report);
   ADD ("station-rules", test_station_rules);
   ADD ("fixture-same-as-operator-path", test_fixture_same_as_operator_path);

@@ -32,12 +32,15 @@ struct _KsWindow
 {
   AdwApplicationWindow parent_instance;
 
-  /* Template widgets; the sections (below the lock page) are built by ensure_sections() */
+  /* Template widgets; the sections (below the lock page) are built by ensure_sections(), the
+   * set-up and lock pages by ensure_mode_page() */
   AdwToastOverlay *toast_overlay;
   GtkLabel *training_banner;
   GtkStack *mode_stack;
+  AdwBin *setup_bin;
   KsSetupPage *setup_page;
   KsSigninPage *signin_page;
+  AdwBin *lock_bin;
   KsLockPage *lock_page;
   KsSettingsPage *settings_page;
   KsEnrollPage *enroll_page;
@@ -71,10 +74,44 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (KsWindow, ks_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void on_setup_done (KsWindow  *self,
+                           KsSession *session);
+static void on_unlocked (KsWindow *self);
+static void on_lock_sign_out (KsWindow *self);
+
+/* The set-up and lock pages are built the first time their mode is shown: most starts show
+ * neither, and the first frame of sign-in comes sooner without them (bench-startup). */
+static void
+ensure_mode_page (KsWindow   *self,
+                  const char *mode)
+{
+  if (g_str_equal (mode, "setup") && self->setup_page == NULL)
+    {
+      self->setup_page = g_object_new (KS_TYPE_SETUP_PAGE, NULL);
+      g_signal_connect_object (self->setup_page, "done", G_CALLBACK (on_setup_done), self,
+                               G_CONNECT_SWAPPED);
+      ks_ui_skip_reveal_buttons (GTK_WIDGET (self->setup_page));
+      adw_bin_set_child (self->setup_bin, GTK_WIDGET (self->setup_page));
+      ks_setup_page_set_station (self->setup_page, self->station);
+    }
+  else if (g_str_equal (mode, "locked") && self->lock_page == NULL)
+    {
+      self->lock_page = g_object_new (KS_TYPE_LOCK_PAGE, NULL);
+      g_signal_connect_object (self->lock_page, "unlocked", G_CALLBACK (on_unlocked), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->lock_page, "sign-out", G_CALLBACK (on_lock_sign_out), self,
+                               G_CONNECT_SWAPPED);
+      ks_ui_skip_reveal_buttons (GTK_WIDGET (self->lock_page));
+      adw_bin_set_child (self->lock_bin, GTK_WIDGET (self->lock_page));
+      ks_lock_page_set_station (self->lock_page, self->station);
+    }
+}
+
 static void
 set_mode (KsWindow   *self,
           const char *mode)
 {
+  ensure_mode_page (self, mode);
   gtk_stack_set_visible_child_name (self->mode_stack, mode);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", g_str_equal (mode, "main"));
@@ -451,6 +488,7 @@ lock_flushed (GObject      *source,
     return;
   /* Locked at once; even if the audit entry cannot be written (disk full), the screen locks. */
   ks_session_lock_async (session, NULL, lock_recorded, NULL);
+  ensure_mode_page (self, "locked");
   ks_lock_page_set_session (self->lock_page, session);
   set_mode (self, "locked");
 }
@@ -615,6 +653,7 @@ setup_checked (GObject      *source,
   /* Cancelled with the window; or someone signed in meanwhile (a rebuilt window). */
   if (error != NULL || !g_str_equal (ks_window_get_mode (self), "opening"))
     return;
+  ensure_mode_page (self, needs_setup ? "setup" : "sign-in");
   gtk_stack_set_visible_child_full (self->mode_stack, needs_setup ? "setup" : "sign-in",
                                     GTK_STACK_TRANSITION_TYPE_NONE);
   set_mode (self, needs_setup ? "setup" : "sign-in");
@@ -648,9 +687,7 @@ ks_window_constructed (GObject *object)
       gtk_widget_add_css_class (GTK_WIDGET (self), lang_class);
     }
 
-  ks_setup_page_set_station (self->setup_page, self->station);
   ks_signin_page_set_station (self->signin_page, self->station);
-  ks_lock_page_set_station (self->lock_page, self->station);
   /* "online" belongs to the station's sync engine, which outlives this window. */
   g_signal_connect_object (self->station, "notify::online",
                            G_CALLBACK (update_registry_indicator), self, G_CONNECT_SWAPPED);
@@ -748,27 +785,22 @@ ks_window_class_init (KsWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (KS_TYPE_SETUP_PAGE);
   g_type_ensure (KS_TYPE_SIGNIN_PAGE);
-  g_type_ensure (KS_TYPE_LOCK_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, training_banner);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, mode_stack);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, setup_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, setup_bin);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, signin_page);
-  gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_page);
+  gtk_widget_class_bind_template_child (widget_class, KsWindow, lock_bin);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, registry_indicator);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, KsWindow, operator_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_setup_done);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, on_language_chosen);
   gtk_widget_class_bind_template_callback (widget_class, on_switch_profile);
-  gtk_widget_class_bind_template_callback (widget_class, on_unlocked);
-  gtk_widget_class_bind_template_callback (widget_class, on_lock_sign_out);
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);

@@ -27,10 +27,13 @@
 #define BROAD_SEARCH 20000
 
 /* The same for an ID or CNIC prefix in date order, the list's first order. Both ways read
- * indexes only (schema 9): the range from (kp_id or cnic, submitted_at), its matches sorted,
- * about 0.5 µs each; or the date index, which also holds both, about 0.07 µs an entry, a
- * whole million at worst when the matches lie at the far end of the order ("PEW-A01-00",
- * the oldest tenth, in newest first). */
+ * indexes only (schema 9): the range from (kp_id or cnic, submitted_at); or the date index,
+ * which also holds both, about 0.07 µs an entry, a whole million at worst when the matches lie
+ * at the far end of the order ("PEW-A01-00", the oldest tenth, in newest first). Up to this
+ * many matches, the range is read once, counting them and keeping each one's date and rowid,
+ * about 0.2 µs a match; they are sorted here and the list keeps their rowids (8 bytes each,
+ * 800 kB at most), so that every page is read by rowid. SQLite's own ORDER BY ... LIMIT over
+ * the same range costs 0.5 µs a match, for each page again, besides the count. */
 #define BROAD_SEARCH_BY_DATE 100000
 
 /* A prefix that matches more than this share of the records is counted as all records less
@@ -247,6 +250,8 @@ struct _KsRecordList
   GArray *binds;               /* (element-type Bind) for the placeholders of where */
   char *range_column;          /* the column of a search that is the whole filter, or NULL */
   char *page_sql;
+  GArray *ids;                 /* (element-type gint64) (nullable): every match's rowid in the
+                                * list's order; pages are then read from it, not page_sql */
   guint n_items;
 
   guint generation;            /* bumped by each new filter or sort */
@@ -301,6 +306,7 @@ ks_record_list_finalize (GObject *object)
   g_free (self->where_scan);
   g_free (self->range_column);
   g_free (self->page_sql);
+  g_clear_pointer (&self->ids, g_array_unref);
   g_clear_error (&self->error);
   g_clear_object (&self->store);
 
@@ -352,11 +358,13 @@ bind_all (GArray       *binds,
     }
 }
 
-/* Thread-safe: runs on the UI thread for scrolling, in a worker for a new filter. */
+/* Thread-safe: runs on the UI thread for scrolling, in a worker for a new filter.
+ * @ids_in_order: (nullable): every match's rowid in order; when given, @page_sql is unused. */
 static GPtrArray *
 query_page (KsStore    *store,
             const char *page_sql,
             GArray     *binds,
+            GArray     *ids_in_order,
             guint       page,
             GError    **out_error)
 {
@@ -368,11 +376,23 @@ query_page (KsStore    *store,
   int rc;
 
   _ks_store_lock (store);
-  ids = _ks_store_prepare (store, page_sql, &error);
-  fetch = ids ? _ks_store_prepare (store, "SELECT " ROW_COLUMNS " FROM records WHERE id = ?",
-                                   &error)
-              : NULL;
-  if (fetch != NULL)
+  if (ids_in_order != NULL)
+    {
+      guint first = MIN ((gsize)page * PAGE_SIZE, ids_in_order->len);
+
+      g_array_append_vals (rowids, &g_array_index (ids_in_order, gint64, first),
+                           MIN (PAGE_SIZE, ids_in_order->len - first));
+      fetch = _ks_store_prepare (store, "SELECT " ROW_COLUMNS " FROM records WHERE id = ?",
+                                 &error);
+    }
+  else
+    {
+      ids = _ks_store_prepare (store, page_sql, &error);
+      fetch = ids ? _ks_store_prepare (store, "SELECT " ROW_COLUMNS " FROM records WHERE id = ?",
+                                       &error)
+                  : NULL;
+    }
+  if (fetch != NULL && ids != NULL)
     {
       bind_all (binds, ids);
       sqlite3_bind_int64 (ids, binds->len + 1, (gint64)page * PAGE_SIZE);
@@ -383,6 +403,9 @@ query_page (KsStore    *store,
         }
       if (rc != SQLITE_DONE)
         _ks_store_set_error (store, rc, &error);
+    }
+  if (fetch != NULL)
+    {
       for (guint i = 0; error == NULL && i < rowids->len; i++)
         {
           sqlite3_reset (fetch);
@@ -408,7 +431,8 @@ fetch_page (KsRecordList *self,
             guint         page)
 {
   GError *error = NULL;
-  GPtrArray *rows = query_page (self->store, self->page_sql, self->binds, page, &error);
+  GPtrArray *rows = query_page (self->store, self->page_sql, self->binds, self->ids, page,
+                                &error);
 
   set_error (self, error);
   return rows;
@@ -553,13 +577,97 @@ count_around (KsStore    *store,
   return TRUE;
 }
 
-/* @range_column: (nullable): the column of a search that is the whole filter */
+/* Whether a search of @range_column, the whole filter, is read from its own index in date
+ * order, the matches sorted by collect_by_date(). */
+static gboolean
+is_range_by_date (const char  *range_column,
+                  KsRecordSort sort)
+{
+  return sort == KS_RECORD_SORT_SUBMITTED_AT &&
+         (g_strcmp0 (range_column, "kp_id") == 0 || g_strcmp0 (range_column, "cnic") == 0);
+}
+
+typedef struct
+{
+  gint64 submitted_at;
+  gint64 id;
+} DatedId;
+
+static int
+compare_dated_ids (gconstpointer a,
+                   gconstpointer b)
+{
+  const DatedId *x = a;
+  const DatedId *y = b;
+
+  if (x->submitted_at != y->submitted_at)
+    return x->submitted_at < y->submitted_at ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The rowids of the @n matches of a prefix of @column, [lower, upper), in date order
+ * ("submitted_at, id", @descending or not), as the page query would list them: one read of
+ * the index on (@column, submitted_at), which holds all it needs, then a sort here (IDs issued
+ * in date order need none). Returns
+ * %NULL with @error set if the store could not be read. Called locked. */
+static GArray *
+collect_by_date (KsStore    *store,
+                 const char *column,
+                 GArray     *binds,
+                 gboolean    descending,
+                 guint       n,
+                 GError    **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT submitted_at, id FROM records "
+                                          "WHERE %s >= ?1 AND %s < ?2", column, column);
+  g_autoptr(sqlite3_stmt) stmt = _ks_store_prepare (store, sql, error);
+  g_autofree DatedId *dated = NULL;
+  GArray *ids;
+  guint len = 0;
+  gboolean sorted = TRUE;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  dated = g_new (DatedId, MAX (n, 1));
+  sqlite3_bind_text (stmt, 1, g_array_index (binds, Bind, 0).text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, g_array_index (binds, Bind, 1).text, -1, SQLITE_STATIC);
+  /* Records are only ever added (under the store's lock, held here): no more than counted. */
+  while (len < n && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      dated[len].submitted_at = sqlite3_column_int64 (stmt, 0);
+      dated[len].id = sqlite3_column_int64 (stmt, 1);
+      /* IDs are numbered as records are submitted: usually already in date order. */
+      if (len > 0 && sorted && compare_dated_ids (&dated[len - 1], &dated[len]) > 0)
+        sorted = FALSE;
+      len++;
+    }
+  if (len < n && rc != SQLITE_DONE)
+    {
+      _ks_store_set_error (store, rc, error);
+      return NULL;
+    }
+
+  if (!sorted)
+    qsort (dated, len, sizeof *dated, compare_dated_ids);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), len);
+  for (guint i = 0; i < len; i++)
+    g_array_append_val (ids, dated[descending ? len - 1 - i : i].id);
+  return ids;
+}
+
+/* The number of rows @where matches. @range_column: (nullable): the column of a search that is
+ * the whole filter. @ids_out: set to every match's rowid in the order of @sort when a search
+ * in date order is narrow enough to keep them (collect_by_date()), else %NULL. */
 static guint
-query_count (KsStore    *store,
-             const char *where,
-             GArray     *binds,
-             const char *range_column,
-             GError    **error)
+query_count (KsStore     *store,
+             const char  *where,
+             GArray      *binds,
+             const char  *range_column,
+             KsRecordSort sort,
+             gboolean     descending,
+             GArray     **ids_out,
+             GError     **error)
 {
   g_autofree char *sql = g_strconcat ("SELECT count(*) FROM records ", where, NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -568,6 +676,7 @@ query_count (KsStore    *store,
   guint n = 0;
   int rc;
 
+  *ids_out = NULL;
   _ks_store_lock (store);
   if (range_column != NULL && count_around (store, range_column, binds, &around, &local_error))
     {
@@ -590,6 +699,10 @@ query_count (KsStore    *store,
       else
         _ks_store_set_error (store, rc, error);
     }
+  /* Counted first: count(*) reads the column's own index, narrower, at about 0.05 µs a match. */
+  if (stmt != NULL && rc == SQLITE_ROW && n <= BROAD_SEARCH_BY_DATE &&
+      is_range_by_date (range_column, sort))
+    *ids_out = collect_by_date (store, range_column, binds, descending, n, error);
   _ks_store_unlock (store);
   return n;
 }
@@ -598,7 +711,11 @@ static guint
 count_rows (KsRecordList *self)
 {
   GError *error = NULL;
-  guint n = query_count (self->store, self->where, self->binds, self->range_column, &error);
+  guint n;
+
+  g_clear_pointer (&self->ids, g_array_unref);
+  n = query_count (self->store, self->where, self->binds, self->range_column, self->sort,
+                   self->descending, &self->ids, &error);
 
   set_error (self, error);
   return n;
@@ -615,9 +732,7 @@ build_page_sql (const char  *where,
 {
   GString *sql = g_string_new ("SELECT id FROM records ");
   const char *direction = descending ? " DESC" : "";
-  gboolean in_date_index = sort == KS_RECORD_SORT_SUBMITTED_AT &&
-                           (g_strcmp0 (range_column, "kp_id") == 0 ||
-                            g_strcmp0 (range_column, "cnic") == 0);
+  gboolean in_date_index = is_range_by_date (range_column, sort);
 
   g_string_append (sql, n_items > (in_date_index ? BROAD_SEARCH_BY_DATE : BROAD_SEARCH)
                           ? where_scan : where);
@@ -988,6 +1103,7 @@ typedef struct
   guint generation;
   guint n_items;
   char *page_sql;
+  GArray *ids;
   GPtrArray *first_page;
 } FilterQuery;
 
@@ -1003,6 +1119,7 @@ filter_query_free (FilterQuery *query)
   g_clear_pointer (&query->binds, g_array_unref);
   g_free (query->range_column);
   g_free (query->page_sql);
+  g_clear_pointer (&query->ids, g_array_unref);
   g_clear_pointer (&query->first_page, g_ptr_array_unref);
   g_free (query);
 }
@@ -1019,12 +1136,13 @@ filter_thread (GTask        *task,
   build_filter (query->store, &query->filter, &query->where, &query->where_scan, query->binds,
                 &query->range_column);
   query->n_items = query_count (query->store, query->where, query->binds, query->range_column,
-                                &error);
+                                query->sort, query->descending, &query->ids, &error);
   if (error == NULL)
     {
       query->page_sql = build_page_sql (query->where, query->where_scan, query->range_column,
                                         query->n_items, query->sort, query->descending);
-      query->first_page = query_page (query->store, query->page_sql, query->binds, 0, &error);
+      query->first_page = query_page (query->store, query->page_sql, query->binds, query->ids, 0,
+                                      &error);
     }
   if (error != NULL)
     g_task_return_error (task, error);
@@ -1089,6 +1207,8 @@ install_filter (KsRecordList *self,
   g_free (self->range_column);
   self->range_column = g_steal_pointer (&query->range_column);
   self->page_sql = g_steal_pointer (&query->page_sql);
+  g_clear_pointer (&self->ids, g_array_unref);
+  self->ids = g_steal_pointer (&query->ids);
   self->n_items = query->n_items;
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (0), g_steal_pointer (&query->first_page));
   g_queue_push_head (&self->lru, GUINT_TO_POINTER (0));
