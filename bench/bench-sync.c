@@ -108,7 +108,9 @@ build_bodies (guint         n,
           g_autofree char *b64 = NULL;
           g_autofree char *payload = g_strdup_printf ("{\"cnic\":\"%s\",\"full_name\":\"Test "
                                                       "Citizen %s\"}", cnic, cnic);
-          g_autofree char *hash = ks_sync_content_hash ("approved", NULL, payload, bio);
+          g_autofree char *hash = ks_sync_content_hash (KS_SYNC_PROTOCOL_1, "approved", NULL,
+                                                        payload,
+                                                        bio);
 
           crypto_box_seal (sealed, g_bytes_get_data (bio, NULL), g_bytes_get_size (bio), box_pk);
           b64 = g_base64_encode (sealed, g_bytes_get_size (bio) + crypto_box_SEALBYTES);

@@ -248,22 +248,58 @@ test_biometrics_sealed (void)
   sodium_memzero (box_sk, sizeof box_sk);
 }
 
-/* The content hash covers the plain template, so a re-sealed re-send hashes the same. */
+/* The content hash covers the plain template, so a re-sealed re-send hashes the same; in
+ * each protocol version, and the two versions never agree. */
 static void
 test_content_hash (void)
 {
   g_autoptr(GBytes) bio = fake_template ("X", NULL);
-  g_autofree char *a = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", bio);
-  g_autofree char *b = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", bio);
-  g_autofree char *c = ks_sync_content_hash ("rejected", "poor-photo", "{\"cnic\":\"1\"}", bio);
-  g_autofree char *d = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"2\"}", bio);
-  g_autofree char *e = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", NULL);
+  const guint versions[] = { KS_SYNC_PROTOCOL_1, KS_SYNC_PROTOCOL_2 };
+  char *first[G_N_ELEMENTS (versions)];
 
-  g_assert_cmpstr (a, ==, b);
-  g_assert_cmpuint (strlen (a), ==, 64);
-  g_assert_cmpstr (a, !=, c);
-  g_assert_cmpstr (a, !=, d);
-  g_assert_cmpstr (a, !=, e);
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      guint v = versions[i];
+      g_autofree char *a = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"1\"}", bio);
+      g_autofree char *b = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"1\"}", bio);
+      g_autofree char *c = ks_sync_content_hash (v, "rejected", "poor-photo",
+                                                 "{\"cnic\":\"1\"}", bio);
+      g_autofree char *d = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"2\"}", bio);
+      g_autofree char *e = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"1\"}", NULL);
+
+      g_assert_cmpstr (a, ==, b);
+      g_assert_cmpuint (strlen (a), ==, 64);
+      g_assert_cmpstr (a, !=, c);
+      g_assert_cmpstr (a, !=, d);
+      g_assert_cmpstr (a, !=, e);
+      first[i] = g_steal_pointer (&a);
+    }
+  g_assert_cmpstr (first[0], !=, first[1]);
+
+  /* Byte for byte what docs/registry-protocol.md defines, from the text and the hash
+   * functions themselves: SHA-256 for version 1 (unchanged for old stations), BLAKE2b-256 for
+   * version 2. */
+  {
+    gsize len;
+    const guint8 *data = g_bytes_get_data (bio, &len);
+    g_autofree char *bio_sha = ks_sync_sha256_hex (data, len);
+    g_autofree char *text1 = g_strdup_printf ("KP-RECORD-1\napproved\n\n{\"cnic\":\"1\"}\n%s",
+                                              bio_sha);
+    g_autofree char *want1 = ks_sync_sha256_hex ((const guint8 *)text1, strlen (text1));
+    guint8 bio_b2[32], rec_b2[32];
+    char bio_hex[65], want2[65];
+    g_autofree char *text2 = NULL;
+
+    crypto_generichash (bio_b2, sizeof bio_b2, data, len, NULL, 0);
+    sodium_bin2hex (bio_hex, sizeof bio_hex, bio_b2, sizeof bio_b2);
+    text2 = g_strdup_printf ("KP-RECORD-2\napproved\n\n{\"cnic\":\"1\"}\n%s", bio_hex);
+    crypto_generichash (rec_b2, sizeof rec_b2, (const guint8 *)text2, strlen (text2), NULL, 0);
+    sodium_bin2hex (want2, sizeof want2, rec_b2, sizeof rec_b2);
+    g_assert_cmpstr (first[0], ==, want1);
+    g_assert_cmpstr (first[1], ==, want2);
+  }
+  g_free (first[0]);
+  g_free (first[1]);
 }
 
 static gint64
@@ -394,7 +430,8 @@ sign (KsTestStation *st,
       gint64         timestamp,
       const char    *body)
 {
-  g_autofree char *message = ks_sync_signed_message ("POST", path, timestamp,
+  /* Without a KP-Protocol header: version 1, as stations before version 2 sign. */
+  g_autofree char *message = ks_sync_signed_message (KS_SYNC_PROTOCOL_1, "POST", path, timestamp,
                                                      (const guint8 *)body, strlen (body));
   guint8 sig[crypto_sign_BYTES];
 
