@@ -801,18 +801,17 @@ outbox_update (KsStore    *store,
   return _ks_store_step_done (store, stmt, error);
 }
 
-/* Moves the record so that its station state says what the registry said. */
+/* Moves the record so that its station state says what the registry said. @info is the
+ * record as read inside the caller's transaction. */
 static gboolean
-record_to (KsStore      *store,
-           const char   *kp_id,
-           KsRecordState to,
-           const char   *message,
-           GError      **error)
+record_to (KsStore            *store,
+           const KsRecordInfo *info,
+           KsRecordState       to,
+           const char         *message,
+           GError            **error)
 {
-  g_autoptr(KsRecordInfo) info = ks_records_get_info (store, kp_id, error);
+  const char *kp_id = info->kp_id;
 
-  if (info == NULL)
-    return FALSE;
   if (info->state == to)
     return TRUE;
   /* A record the station had given up on (sync-failed) that the registry did take: through
@@ -850,7 +849,7 @@ apply_verdict (Job        *job,
   if (g_str_equal (status, "accepted") || (g_str_equal (status, "duplicate") && same))
     {
       ok = outbox_update (store, info->id, "acknowledged", status, duplicate_of, NULL, error)
-           && record_to (store, kp_id, KS_RECORD_STATE_SYNCED, NULL, error);
+           && record_to (store, info, KS_RECORD_STATE_SYNCED, NULL, error);
       job->acknowledged++;
     }
   else if (g_str_equal (status, "processing"))
@@ -861,7 +860,7 @@ apply_verdict (Job        *job,
     {
       message = failure_message (status, reason, duplicate_of);
       ok = outbox_update (store, info->id, "failed", status, duplicate_of, message, error)
-           && record_to (store, kp_id, KS_RECORD_STATE_SYNC_FAILED, message, error);
+           && record_to (store, info, KS_RECORD_STATE_SYNC_FAILED, message, error);
       job->failed++;
     }
   if (!ok)
