@@ -32,6 +32,7 @@
 #include "ks-sync-protocol.h"
 #include "ks-test-sync.h"
 #include "ks-sync-testing.h"
+#include "ks-test-util.h"
 
 #define TEMPLATES 4
 #define TEMPLATE_BYTES 6144
@@ -183,6 +184,7 @@ main (int    argc,
   g_autoptr(GPtrArray) bodies = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *box_hex = NULL;
+  g_autofree char *station_dir = NULL;
   guint8 box_pk[crypto_box_PUBLICKEYBYTES];
   KsSyncCounts counts;
   guint64 plain_bytes;
@@ -243,5 +245,10 @@ main (int    argc,
           "%.0f us + %.0f us\n", st_cpu / n * 1e6, reg_cpu / n * 1e6, plain_st_cpu / n * 1e6,
           plain_reg_cpu / n * 1e6);
   printf ("ratio engine/plain: %.2f\n", (n / sync_s) / (n / plain_s));
+
+  /* The station's folder is the bench's to remove (the registry's goes with it). */
+  station_dir = g_strdup (st->dir);
+  g_clear_pointer (&st, ks_test_station_free);
+  ks_test_rm_rf (station_dir);
   return 0;
 }
