@@ -468,6 +468,7 @@ static const MigrationStep migration_steps[G_N_ELEMENTS (migrations)] = {
  * by connection, because a statement knows its connection (sqlite3_db_handle()) but not our
  * store; a statement of a connection without a cache is simply finalized. */
 #define STATEMENTS_PER_SQL 4
+#define SQL_TEXTS_PER_CONNECTION 256
 
 static GMutex statements_lock;
 static GHashTable *statement_caches;  /* sqlite3 * -> GHashTable (SQL text -> GPtrArray) */
@@ -544,12 +545,13 @@ _ks_store_release_statement (sqlite3_stmt *stmt)
       && (cache = g_hash_table_lookup (statement_caches, sqlite3_db_handle (stmt))) != NULL)
     {
       idle = g_hash_table_lookup (cache, sql);
-      if (idle == NULL)
+      /* SQL built at run time (the review list's filters) must not grow it without end. */
+      if (idle == NULL && g_hash_table_size (cache) < SQL_TEXTS_PER_CONNECTION)
         {
           idle = g_ptr_array_new ();
           g_hash_table_insert (cache, g_strdup (sql), idle);
         }
-      if (idle->len < STATEMENTS_PER_SQL)
+      if (idle != NULL && idle->len < STATEMENTS_PER_SQL)
         {
           g_ptr_array_add (idle, stmt);
           stmt = NULL;
