@@ -6,7 +6,8 @@
  * a slow link or a slow disk does: then the rate shows how well batches overlap.
  *
  * Each record carries four fake fingerprint templates of 6 KB (sealed to the registry's key on
- * the way). The same run then POSTs bodies of the same shape and size with plain libcurl over
+ * the way). Only the sync is timed: the records are made (enrolled, approved) before. The same
+ * run then POSTs bodies of the same shape and size with plain libcurl over
  * one reused TLS connection to a registry endpoint that reads and discards them: the transport
  * ceiling. The ratio says what the engine's own work (SQLite bookkeeping, sealing, hashing,
  * signing, the registry's checks and storage) costs on top of moving the bytes.
@@ -31,6 +32,7 @@
 #include "ks-sync-protocol.h"
 #include "ks-test-sync.h"
 #include "ks-sync-testing.h"
+#include "ks-test-util.h"
 
 #define TEMPLATES 4
 #define TEMPLATE_BYTES 6144
@@ -88,7 +90,8 @@ discard (char  *data,
   return size * nmemb;
 }
 
-/* The bodies the engine would send, built the same way, without any station bookkeeping. */
+/* The bodies the engine sends (protocol version 2: the records' JSON, then their sealed
+ * biometrics as raw bytes, uncompressed), built the same way, without any station bookkeeping. */
 static GPtrArray *
 build_bodies (guint         n,
               const guint8 *box_pk)
@@ -98,28 +101,31 @@ build_bodies (guint         n,
   for (guint start = 0; start < n; start += BATCH)
     {
       GString *json = g_string_new ("{\"batch_id\":\"x\",\"records\":[");
+      g_autoptr(GByteArray) sealed = g_byte_array_new ();
 
       for (guint i = start; i < MIN (n, start + BATCH); i++)
         {
           g_autofree char *kp_id = g_strdup_printf ("PEW-A01-%07u-X", i);
           g_autofree char *cnic = ks_test_bare_cnic (i);
           g_autoptr(GBytes) bio = fake_templates (kp_id, NULL);
-          g_autofree guint8 *sealed = g_malloc (g_bytes_get_size (bio) + crypto_box_SEALBYTES);
-          g_autofree char *b64 = NULL;
-          g_autofree char *payload = g_strdup_printf ("{\"cnic\":\"%s\",\"full_name\":\"Test "
-                                                      "Citizen %s\"}", cnic, cnic);
-          g_autofree char *hash = ks_sync_content_hash ("approved", NULL, payload, bio);
+          gsize len = g_bytes_get_size (bio);
+          guint at = sealed->len;
+          g_autofree char *payload = g_strdup_printf ("{\\\"cnic\\\":\\\"%s\\\",\\\"full_name\\\":"
+                                                      "\\\"Test Citizen %s\\\"}", cnic, cnic);
+          g_autofree char *hash = ks_sync_content_hash (KS_SYNC_PROTOCOL_2, "approved", NULL,
+                                                        payload, bio);
 
-          crypto_box_seal (sealed, g_bytes_get_data (bio, NULL), g_bytes_get_size (bio), box_pk);
-          b64 = g_base64_encode (sealed, g_bytes_get_size (bio) + crypto_box_SEALBYTES);
+          g_byte_array_set_size (sealed, at + len + crypto_box_SEALBYTES);
+          crypto_box_seal (sealed->data + at, g_bytes_get_data (bio, NULL), len, box_pk);
           g_string_append_printf (json, "%s{\"kp_id\":\"%s\",\"version\":1,\"decision\":"
                                   "\"approved\",\"reason\":null,\"decided_by\":\"x\","
-                                  "\"decided_at\":0,\"payload\":\"%s\",\"biometrics_sealed\":"
-                                  "\"%s\",\"content_hash\":\"%s\"}",
-                                  i > start ? "," : "", kp_id, payload, b64, hash);
+                                  "\"decided_at\":0,\"payload\":\"%s\",\"biometrics_sealed_"
+                                  "bytes\":%" G_GSIZE_FORMAT ",\"content_hash\":\"%s\"}",
+                                  i > start ? "," : "", kp_id, payload,
+                                  len + crypto_box_SEALBYTES, hash);
         }
       g_string_append (json, "]}");
-      g_ptr_array_add (bodies, ks_sync_gzip ((const guint8 *)json->str, json->len));
+      g_ptr_array_add (bodies, ks_sync_batch_frame (json->str, sealed));
       g_string_free (json, TRUE);
     }
   return bodies;
@@ -136,7 +142,8 @@ plain_upload (KsTestRegistry *reg,
   CURL *curl = curl_easy_init ();
   gint64 start;
 
-  headers = curl_slist_append (headers, "Content-Encoding: gzip");
+  /* The endpoint ignores the body; the guard lets a framed batch's media type through only to
+   * the batch endpoint, so it is labelled JSON here. The same bytes move either way. */
   headers = curl_slist_append (headers, "Content-Type: application/json");
   headers = curl_slist_append (headers, "Expect:");
   curl_easy_setopt (curl, CURLOPT_URL, url);
@@ -177,6 +184,7 @@ main (int    argc,
   g_autoptr(GPtrArray) bodies = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *box_hex = NULL;
+  g_autofree char *station_dir = NULL;
   guint8 box_pk[crypto_box_PUBLICKEYBYTES];
   KsSyncCounts counts;
   guint64 plain_bytes;
@@ -231,11 +239,16 @@ main (int    argc,
           TEMPLATES, TEMPLATE_BYTES, BATCH, delay_ms);
   printf ("sync engine:  %.2f s, %.0f records/s (signed, sealed, stored, acknowledged)\n",
           sync_s, n / sync_s);
-  printf ("plain libcurl: %.2f s, %.0f records/s, %.1f MB gzip bodies, %.1f MB/s\n", plain_s,
+  printf ("plain libcurl: %.2f s, %.0f records/s, %.1f MB bodies, %.1f MB/s\n", plain_s,
           n / plain_s, plain_bytes / 1e6, plain_bytes / 1e6 / plain_s);
   printf ("processor time per record: engine %.0f us station + %.0f us registry, plain "
           "%.0f us + %.0f us\n", st_cpu / n * 1e6, reg_cpu / n * 1e6, plain_st_cpu / n * 1e6,
           plain_reg_cpu / n * 1e6);
   printf ("ratio engine/plain: %.2f\n", (n / sync_s) / (n / plain_s));
+
+  /* The station's folder is the bench's to remove (the registry's goes with it). */
+  station_dir = g_strdup (st->dir);
+  g_clear_pointer (&st, ks_test_station_free);
+  ks_test_rm_rf (station_dir);
   return 0;
 }

@@ -26,6 +26,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ks-registry-guard.h"
+#include "ks-sync-protocol.h"
 
 struct _KsRegistryGuard
 {
@@ -204,9 +205,14 @@ got_headers (SoupServerMessage *msg,
                           "plain or with Content-Encoding: gzip.");
       return;
     }
+  /* Version 2 batches are framed: JSON, then the sealed biometrics as raw bytes. */
+  if (type != NULL && g_ascii_strcasecmp (type, KS_SYNC_BATCH_MEDIA_TYPE) == 0
+      && g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), "/v1/records/batch") == 0)
+    return;
   if (type == NULL || g_ascii_strcasecmp (type, "application/json") != 0)
     ks_registry_refuse (msg, 415, "unsupported-media-type", "Bodies are sent with "
-                        "Content-Type: application/json.");
+                        "Content-Type: application/json (or, for a batch, "
+                        KS_SYNC_BATCH_MEDIA_TYPE ").");
 }
 
 static void

@@ -31,6 +31,10 @@ typedef struct
   PGconn *conn;
   gboolean in_transaction;
   char *last_error;     /* the server's primary message: never its DETAIL, which quotes rows */
+  /* SQL (by address: each is a string literal of this file) -> the name it is prepared under
+   * on the current connection: parsed and planned once, not per record. A new connection
+   * has none. */
+  GHashTable *prepared;
 } PgStore;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
@@ -80,10 +84,45 @@ pg_error (PgStore    *self,
 /* Outside a transaction a dropped connection is opened again; inside one it cannot be, and
  * the caller's statement fails, which rolls the request back. */
 static void
+reconnect (PgStore *self)
+{
+  PQreset (self->conn);
+  g_hash_table_remove_all (self->prepared);
+}
+
+static void
 ensure_connected (PgStore *self)
 {
   if (!self->in_transaction && PQstatus (self->conn) != CONNECTION_OK)
-    PQreset (self->conn);
+    reconnect (self);
+}
+
+/* @sql prepared on the connection (once), then run with the parameters. */
+static PGresult *
+exec_prepared (PgStore           *self,
+               const char        *sql,
+               int                n_params,
+               const char *const *values,
+               const int         *lengths,
+               const int         *formats)
+{
+  const char *name = g_hash_table_lookup (self->prepared, sql);
+
+  /* Without parameters (BEGIN, COMMIT, VACUUM): run as it is, nothing to gain. */
+  if (n_params == 0)
+    return PQexec (self->conn, sql);
+  if (name == NULL)
+    {
+      g_autofree char *new_name = g_strdup_printf ("ks_%u", g_hash_table_size (self->prepared));
+      PGresult *prepared = PQprepare (self->conn, new_name, sql, n_params, NULL);
+
+      if (PQresultStatus (prepared) != PGRES_COMMAND_OK)
+        return prepared;
+      PQclear (prepared);
+      name = new_name;
+      g_hash_table_insert (self->prepared, (gpointer)sql, g_steal_pointer (&new_name));
+    }
+  return PQexecPrepared (self->conn, name, n_params, values, lengths, formats, 0);
 }
 
 /* Runs @sql with text parameters (a %NULL value is SQL NULL); @binary marks parameters sent
@@ -100,7 +139,7 @@ run (PgStore           *self,
   ExecStatusType status;
 
   ensure_connected (self);
-  result = PQexecParams (self->conn, sql, n_params, NULL, values, lengths, formats, 0);
+  result = exec_prepared (self, sql, n_params, values, lengths, formats);
   status = PQresultStatus (result);
   /* The server went away since the last statement (a restart, a failover): libpq only finds
    * out now. Outside a transaction the statement is sent again on a new connection, so a
@@ -109,8 +148,8 @@ run (PgStore           *self,
       && PQstatus (self->conn) == CONNECTION_BAD)
     {
       PQclear (result);
-      PQreset (self->conn);
-      result = PQexecParams (self->conn, sql, n_params, NULL, values, lengths, formats, 0);
+      reconnect (self);
+      result = exec_prepared (self, sql, n_params, values, lengths, formats);
       status = PQresultStatus (result);
     }
   g_clear_pointer (&self->last_error, g_free);
@@ -403,6 +442,7 @@ pg_free (KsRegistryStore *store)
   PgStore *self = (PgStore *)store;
 
   PQfinish (self->conn);
+  g_hash_table_unref (self->prepared);
   g_free (self->last_error);
   g_free (self);
 }
@@ -464,6 +504,7 @@ ks_registry_store_new_postgresql (const char *conninfo,
   if (!ks_registry_postgresql_conninfo_check (conninfo, error))
     return NULL;
   self = g_new0 (PgStore, 1);
+  self->prepared = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->parent.vtable = &pg_vtable;
   /* expand_dbname: @conninfo is a whole connection string, read in order with the settings
    * around it: the registry's name unless it names another, and UTF-8 always (the payloads

@@ -21,9 +21,22 @@ typedef struct
 {
   KsRegistryStore parent;
   sqlite3 *db;
+  /* SQL text -> its statement, prepared once: compiling the statements of a record cost
+   * more than running them. The store is used from the main thread only, and no statement
+   * is used twice at once, so one of each is enough. */
+  GHashTable *statements;
 } SqliteStore;
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Every statement belongs to the store's cache: released, it is only reset (its parameters
+ * cleared, so no blob bound without a copy outlives the request). */
+static void
+release_statement (sqlite3_stmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, release_statement)
 
 static const char schema[] =
   "PRAGMA journal_mode = WAL;"
@@ -68,10 +81,17 @@ static sqlite3_stmt *
 prepare (SqliteStore *self,
          const char  *sql)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    g_critical ("Registry SQL does not compile: %s", sqlite3_errmsg (self->db));
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      g_critical ("Registry SQL does not compile: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer)sql, stmt);
   return stmt;
 }
 
@@ -330,6 +350,7 @@ sqlite_free (KsRegistryStore *store)
 {
   SqliteStore *self = (SqliteStore *)store;
 
+  g_hash_table_unref (self->statements);
   sqlite3_close_v2 (self->db);
   g_free (self);
 }
@@ -358,6 +379,8 @@ ks_registry_store_new_sqlite (const char *path,
   SqliteStore *self = g_new0 (SqliteStore, 1);
 
   self->parent.vtable = &sqlite_vtable;
+  /* Keyed by the SQL's address: every statement is a string literal of this file. */
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)sqlite3_finalize);
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)
       != SQLITE_OK
       || !sqlite_exec (self, schema, error))

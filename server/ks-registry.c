@@ -337,6 +337,7 @@ inflate_body (const char *encoding,
 static gboolean
 verify_signature (const char *method,
                   const char *path,
+                  const char *protocol,
                   const char *timestamp,
                   const char *signature,
                   const char *public_key_hex,
@@ -346,6 +347,14 @@ verify_signature (const char *method,
   guint8 pk[crypto_sign_PUBLICKEYBYTES];
   gsize got = 0;
   gint64 when = timestamp ? g_ascii_strtoll (timestamp, NULL, 10) : 0;
+  guint version = ks_sync_protocol_from_header (protocol);
+
+  if (version == 0)
+    {
+      *refusal = (Refusal) { 400, "bad-request", "The registry speaks protocol versions 1 and "
+                             "2 (KP-Protocol header)." };
+      return FALSE;
+    }
 
   if (ABS (when - now_seconds ()) > KS_SYNC_MAX_SKEW_SECONDS)
     {
@@ -357,8 +366,9 @@ verify_signature (const char *method,
       || sodium_hex2bin (pk, sizeof pk, public_key_hex, strlen (public_key_hex), NULL, &got,
                          NULL) != 0
       || got != sizeof pk
-      || !ks_sync_verify_request (pk, method, path, timestamp, g_bytes_get_data (body, NULL),
-                                  g_bytes_get_size (body), signature))
+      || !ks_sync_verify_request (version, pk, method, path, timestamp,
+                                  g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  signature))
     {
       *refusal = (Refusal) { 401, "bad-signature", "The request's signature does not verify "
                              "against the station's registered key." };
@@ -393,6 +403,7 @@ check_signature (SoupServerMessage *msg,
   Refusal refusal = { 0 };
 
   if (!verify_signature (soup_server_message_get_method (msg), path,
+                         soup_message_headers_get_one (headers, KS_SYNC_HEADER_PROTOCOL),
                          soup_message_headers_get_one (headers, KS_SYNC_HEADER_TIMESTAMP),
                          soup_message_headers_get_one (headers, KS_SYNC_HEADER_SIGNATURE),
                          public_key_hex, body, &refusal))
@@ -785,9 +796,13 @@ exam_clear (Exam *e)
   g_clear_pointer (&e->expected, g_free);
 }
 
+/* @framed: (nullable): a version 2 batch's sealed bytes for this record (an empty slice for
+ * none); %NULL for a JSON batch, whose records carry them in base64 (biometrics_sealed). */
 static void
 examine_record (Registry   *reg,
+                guint       version,
                 JsonObject *rec,
+                GBytes     *framed,
                 Exam       *e)
 {
   g_autoptr(JsonObject) payload = NULL;
@@ -803,7 +818,7 @@ examine_record (Registry   *reg,
   e->sub.decided_by = string_member (rec, "decided_by");
   e->sub.decided_at = json_object_get_int_member_with_default (rec, "decided_at", 0);
   e->sub.payload = string_member (rec, "payload");
-  sealed_b64 = string_member (rec, "biometrics_sealed");
+  sealed_b64 = framed == NULL ? string_member (rec, "biometrics_sealed") : NULL;
 
   if (e->sub.payload != NULL)
     {
@@ -822,21 +837,27 @@ examine_record (Registry   *reg,
       guchar *raw = g_base64_decode (sealed_b64, &sealed_len);
 
       e->sealed = g_bytes_new_take (raw, sealed_len);
-      if (sealed_len > crypto_box_SEALBYTES)
-        {
-          gsize plain_len = sealed_len - crypto_box_SEALBYTES;
-          g_autofree guint8 *plain = g_malloc (plain_len);
+    }
+  else if (framed != NULL && g_bytes_get_size (framed) > 0)
+    e->sealed = g_bytes_ref (framed);
+  if (e->sealed != NULL && g_bytes_get_size (e->sealed) > crypto_box_SEALBYTES)
+    {
+      /* Opened to check the content hash, which covers the plain blob: a blob that does not
+       * open to what the station hashed is refused now, not found broken at the 1:N check. */
+      gsize sealed_len;
+      const guint8 *raw = g_bytes_get_data (e->sealed, &sealed_len);
+      gsize plain_len = sealed_len - crypto_box_SEALBYTES;
+      g_autofree guint8 *plain = g_malloc (plain_len);
 
-          if (crypto_box_seal_open (plain, raw, sealed_len, reg->box_pk, reg->box_sk) == 0)
-            bio_hash = ks_sync_sha256_hex (plain, plain_len);
-          sodium_memzero (plain, plain_len);
-        }
+      if (crypto_box_seal_open (plain, raw, sealed_len, reg->box_pk, reg->box_sk) == 0)
+        bio_hash = ks_sync_digest_hex (version, plain, plain_len);
+      sodium_memzero (plain, plain_len);
     }
   e->sub.biometrics_sealed = e->sealed;
 
   if (payload != NULL && e->sub.decision != NULL)
-    e->expected = ks_sync_content_hash_full (e->sub.decision, e->sub.reason, e->sub.payload,
-                                             bio_hash);
+    e->expected = ks_sync_content_hash_full (version, e->sub.decision, e->sub.reason,
+                                             e->sub.payload, bio_hash);
 
   if (payload == NULL || (g_strcmp0 (e->sub.decision, "approved") != 0
                           && g_strcmp0 (e->sub.decision, "rejected") != 0))
@@ -912,6 +933,8 @@ typedef struct
   Fault fault;
   GBytes *raw;
   char *encoding;
+  char *content_type;
+  char *protocol;
   char *timestamp;
   char *signature;
 
@@ -929,6 +952,8 @@ work_free (Work *w)
   ks_registry_station_free (w->station);
   g_clear_pointer (&w->raw, g_bytes_unref);
   g_free (w->encoding);
+  g_free (w->content_type);
+  g_free (w->protocol);
   g_free (w->timestamp);
   g_free (w->signature);
   g_clear_pointer (&w->exams, g_array_unref);
@@ -947,6 +972,32 @@ refuse (Work       *w,
   w->refusal.message = message;
 }
 
+/* A version 2 batch's sealed bytes, cut into one slice per record (biometrics_sealed_bytes,
+ * in the order of the records), which must use them all. */
+static GPtrArray *
+split_biometrics (JsonArray *records,
+                  GBytes    *body,
+                  gsize      offset)
+{
+  g_autoptr(GPtrArray) slices = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  gsize total = g_bytes_get_size (body);
+
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *rec = json_array_get_object_element (records, i);
+      JsonNode *node = json_object_get_member (rec, "biometrics_sealed_bytes");
+      gint64 n;
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+          || json_node_get_value_type (node) != G_TYPE_INT64
+          || (n = json_node_get_int (node)) < 0 || (guint64)n > total - offset)
+        return NULL;
+      g_ptr_array_add (slices, g_bytes_new_from_bytes (body, offset, (gsize)n));
+      offset += (gsize)n;
+    }
+  return offset == total ? g_steal_pointer (&slices) : NULL;
+}
+
 /* Inflate, check the signature, parse, examine each record: no store, any thread. Only a
  * signed body is parsed. */
 static void
@@ -955,16 +1006,29 @@ prepare_work (Work *w)
   g_autoptr(GBytes) body = inflate_body (w->encoding, w->raw,
                                          w->batch ? MAX_BODY_BYTES : MAX_SMALL_BODY_BYTES,
                                          &w->refusal);
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GPtrArray) slices = NULL;
+  gboolean framed = w->content_type != NULL
+                    && g_ascii_strcasecmp (w->content_type, KS_SYNC_BATCH_MEDIA_TYPE) == 0;
+  gsize json_offset = 0, json_len = 0, bio_offset = 0;
   JsonNode *records_node;
   guint n;
 
   g_clear_pointer (&w->raw, g_bytes_unref);
   if (body == NULL
-      || !verify_signature (SOUP_METHOD_POST, w->path, w->timestamp, w->signature,
+      || !verify_signature (SOUP_METHOD_POST, w->path, w->protocol, w->timestamp, w->signature,
                             w->station->public_key_hex, body, &w->refusal))
     return;
 
-  w->req = parse_object (body);
+  if (framed && (!w->batch || !ks_sync_batch_unframe (body, &json_offset, &json_len,
+                                                      &bio_offset)))
+    {
+      refuse (w, 400, "bad-request", "A framed batch starts with KP-BATCH-2, the length of "
+              "its JSON and a line feed.");
+      return;
+    }
+  json = framed ? g_bytes_new_from_bytes (body, json_offset, json_len) : g_bytes_ref (body);
+  w->req = parse_object (json);
   records_node = w->req ? json_object_get_member (w->req, w->batch ? "records" : "kp_ids")
                         : NULL;
   if (records_node == NULL || !JSON_NODE_HOLDS_ARRAY (records_node))
@@ -996,11 +1060,19 @@ prepare_work (Work *w)
           return;
         }
     }
+  if (framed && (slices = split_biometrics (w->records, body, bio_offset)) == NULL)
+    {
+      refuse (w, 400, "bad-request", "The records' biometrics_sealed_bytes do not add up to "
+              "the sealed bytes after the JSON.");
+      return;
+    }
   w->exams = g_array_sized_new (FALSE, TRUE, sizeof (Exam), n);
   g_array_set_clear_func (w->exams, (GDestroyNotify)exam_clear);
   g_array_set_size (w->exams, n);
   for (guint i = 0; i < n; i++)
-    examine_record (w->reg, json_array_get_object_element (w->records, i),
+    examine_record (w->reg, ks_sync_protocol_from_header (w->protocol),
+                    json_array_get_object_element (w->records, i),
+                    slices ? g_ptr_array_index (slices, i) : NULL,
                     &g_array_index (w->exams, Exam, i));
 }
 
@@ -1188,6 +1260,8 @@ handle_batch (SoupServer        *server,
   w->station = g_steal_pointer (&station);
   w->raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   w->encoding = g_strdup (soup_message_headers_get_one (headers, "Content-Encoding"));
+  w->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  w->protocol = g_strdup (soup_message_headers_get_one (headers, KS_SYNC_HEADER_PROTOCOL));
   w->timestamp = g_strdup (soup_message_headers_get_one (headers, KS_SYNC_HEADER_TIMESTAMP));
   w->signature = g_strdup (soup_message_headers_get_one (headers, KS_SYNC_HEADER_SIGNATURE));
   w->fault = take_fault (reg);

@@ -245,7 +245,7 @@ test_deep_json_batch (void)
   g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
   g_assert_no_error (error);
   token = ks_store_get_meta (st->store, "registry-token");
-  message = ks_sync_signed_message ("POST", "/v1/records/batch", now,
+  message = ks_sync_signed_message (KS_SYNC_PROTOCOL_1, "POST", "/v1/records/batch", now,
                                     g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
   g_assert_true (ks_station_keys_sign_detached (st->keys, (const guint8 *)message,
                                                 strlen (message), sig, NULL));

@@ -235,7 +235,8 @@ run_e2e (const char *profile)
   blob = ks_fingers_export_for_registry (store, bio.vault, kp_id, &error);
   g_assert_no_error (error);
   g_assert_nonnull (blob);
-  expected_hash = ks_sync_content_hash ("approved", NULL, payload, blob);
+  expected_hash = ks_sync_content_hash (KS_SYNC_PROTOCOL_CURRENT, "approved", NULL, payload,
+                                        blob);
   station_db = g_strdup (ks_store_get_path (store));
   station_hash = query_text (station_db, "SELECT o.content_hash FROM sync_outbox o JOIN records r "
                              "ON r.id = o.record_id WHERE r.kp_id = ?", kp_id);

@@ -326,7 +326,8 @@ test_sync_soak (void)
         g_assert_no_error (error);
         payload = ks_sync_payload_new (record);
         g_assert_cmpstr (reg_row[4], ==, payload);
-        hash = ks_sync_content_hash (reg_row[2], reg_row[3], payload, NULL);
+        hash = ks_sync_content_hash (KS_SYNC_PROTOCOL_CURRENT, reg_row[2], reg_row[3], payload,
+                                     NULL);
         g_assert_cmpstr (reg_row[1], ==, hash);
         g_assert_cmpstr (row[3], ==, hash);
       }

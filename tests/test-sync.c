@@ -248,22 +248,58 @@ test_biometrics_sealed (void)
   sodium_memzero (box_sk, sizeof box_sk);
 }
 
-/* The content hash covers the plain template, so a re-sealed re-send hashes the same. */
+/* The content hash covers the plain template, so a re-sealed re-send hashes the same; in
+ * each protocol version, and the two versions never agree. */
 static void
 test_content_hash (void)
 {
   g_autoptr(GBytes) bio = fake_template ("X", NULL);
-  g_autofree char *a = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", bio);
-  g_autofree char *b = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", bio);
-  g_autofree char *c = ks_sync_content_hash ("rejected", "poor-photo", "{\"cnic\":\"1\"}", bio);
-  g_autofree char *d = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"2\"}", bio);
-  g_autofree char *e = ks_sync_content_hash ("approved", NULL, "{\"cnic\":\"1\"}", NULL);
+  const guint versions[] = { KS_SYNC_PROTOCOL_1, KS_SYNC_PROTOCOL_2 };
+  char *first[G_N_ELEMENTS (versions)];
 
-  g_assert_cmpstr (a, ==, b);
-  g_assert_cmpuint (strlen (a), ==, 64);
-  g_assert_cmpstr (a, !=, c);
-  g_assert_cmpstr (a, !=, d);
-  g_assert_cmpstr (a, !=, e);
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      guint v = versions[i];
+      g_autofree char *a = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"1\"}", bio);
+      g_autofree char *b = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"1\"}", bio);
+      g_autofree char *c = ks_sync_content_hash (v, "rejected", "poor-photo",
+                                                 "{\"cnic\":\"1\"}", bio);
+      g_autofree char *d = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"2\"}", bio);
+      g_autofree char *e = ks_sync_content_hash (v, "approved", NULL, "{\"cnic\":\"1\"}", NULL);
+
+      g_assert_cmpstr (a, ==, b);
+      g_assert_cmpuint (strlen (a), ==, 64);
+      g_assert_cmpstr (a, !=, c);
+      g_assert_cmpstr (a, !=, d);
+      g_assert_cmpstr (a, !=, e);
+      first[i] = g_steal_pointer (&a);
+    }
+  g_assert_cmpstr (first[0], !=, first[1]);
+
+  /* Byte for byte what docs/registry-protocol.md defines, from the text and the hash
+   * functions themselves: SHA-256 for version 1 (unchanged for old stations), BLAKE2b-256 for
+   * version 2. */
+  {
+    gsize len;
+    const guint8 *data = g_bytes_get_data (bio, &len);
+    g_autofree char *bio_sha = ks_sync_sha256_hex (data, len);
+    g_autofree char *text1 = g_strdup_printf ("KP-RECORD-1\napproved\n\n{\"cnic\":\"1\"}\n%s",
+                                              bio_sha);
+    g_autofree char *want1 = ks_sync_sha256_hex ((const guint8 *)text1, strlen (text1));
+    guint8 bio_b2[32], rec_b2[32];
+    char bio_hex[65], want2[65];
+    g_autofree char *text2 = NULL;
+
+    crypto_generichash (bio_b2, sizeof bio_b2, data, len, NULL, 0);
+    sodium_bin2hex (bio_hex, sizeof bio_hex, bio_b2, sizeof bio_b2);
+    text2 = g_strdup_printf ("KP-RECORD-2\napproved\n\n{\"cnic\":\"1\"}\n%s", bio_hex);
+    crypto_generichash (rec_b2, sizeof rec_b2, (const guint8 *)text2, strlen (text2), NULL, 0);
+    sodium_bin2hex (want2, sizeof want2, rec_b2, sizeof rec_b2);
+    g_assert_cmpstr (first[0], ==, want1);
+    g_assert_cmpstr (first[1], ==, want2);
+  }
+  g_free (first[0]);
+  g_free (first[1]);
 }
 
 static gint64
@@ -348,7 +384,55 @@ collect (char  *data,
   return size * nmemb;
 }
 
-/* A request as an attacker (or a broken station) would make it, without the engine. */
+/* A request as an attacker (or a broken station) would make it, without the engine: any
+ * Content-Type, any KP-Protocol header (%NULL: none, as version 1 stations send). */
+static long
+raw_post_full (KsTestRegistry *reg,
+               const char     *path,
+               const char     *token,
+               const char     *kid,
+               gint64          timestamp,
+               const char     *signature,
+               const char     *content_type,
+               const char     *protocol,
+               GBytes         *body,
+               GString        *answer)
+{
+  g_autofree char *url = g_strconcat (reg->url, path + 1, NULL);
+  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
+  g_autofree char *h_auth = g_strdup_printf ("Authorization: Bearer %s", token ? token : "");
+  g_autofree char *h_kid = g_strdup_printf ("KP-Key-Id: %s", kid);
+  g_autofree char *h_ts = g_strdup_printf ("KP-Timestamp: %" G_GINT64_FORMAT, timestamp);
+  g_autofree char *h_sig = g_strdup_printf ("KP-Signature: %s", signature);
+  g_autofree char *h_type = g_strdup_printf ("Content-Type: %s", content_type);
+  g_autofree char *h_protocol = g_strdup_printf (KS_SYNC_HEADER_PROTOCOL ": %s",
+                                                 protocol ? protocol : "");
+  struct curl_slist *headers = NULL;
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  if (token != NULL)
+    headers = curl_slist_append (headers, h_auth);
+  headers = curl_slist_append (headers, h_kid);
+  headers = curl_slist_append (headers, h_ts);
+  headers = curl_slist_append (headers, h_sig);
+  headers = curl_slist_append (headers, h_type);
+  if (protocol != NULL)
+    headers = curl_slist_append (headers, h_protocol);
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, g_bytes_get_data (body, NULL));
+  curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)g_bytes_get_size (body));
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all (headers);
+  curl_easy_cleanup (curl);
+  return status;
+}
+
 static long
 raw_post (KsTestRegistry *reg,
           const char     *path,
@@ -359,33 +443,10 @@ raw_post (KsTestRegistry *reg,
           const char     *body,
           GString        *answer)
 {
-  g_autofree char *url = g_strconcat (reg->url, path + 1, NULL);
-  g_autofree char *ca = g_build_filename (ks_test_pki_dir (), "ca.pem", NULL);
-  g_autofree char *h_auth = g_strdup_printf ("Authorization: Bearer %s", token ? token : "");
-  g_autofree char *h_kid = g_strdup_printf ("KP-Key-Id: %s", kid);
-  g_autofree char *h_ts = g_strdup_printf ("KP-Timestamp: %" G_GINT64_FORMAT, timestamp);
-  g_autofree char *h_sig = g_strdup_printf ("KP-Signature: %s", signature);
-  struct curl_slist *headers = NULL;
-  CURL *curl = curl_easy_init ();
-  long status = 0;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
 
-  if (token != NULL)
-    headers = curl_slist_append (headers, h_auth);
-  headers = curl_slist_append (headers, h_kid);
-  headers = curl_slist_append (headers, h_ts);
-  headers = curl_slist_append (headers, h_sig);
-  headers = curl_slist_append (headers, "Content-Type: application/json");
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_CAINFO, ca);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, answer);
-  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all (headers);
-  curl_easy_cleanup (curl);
-  return status;
+  return raw_post_full (reg, path, token, kid, timestamp, signature, "application/json", NULL,
+                        bytes, answer);
 }
 
 static char *
@@ -394,7 +455,8 @@ sign (KsTestStation *st,
       gint64         timestamp,
       const char    *body)
 {
-  g_autofree char *message = ks_sync_signed_message ("POST", path, timestamp,
+  /* Without a KP-Protocol header: version 1, as stations before version 2 sign. */
+  g_autofree char *message = ks_sync_signed_message (KS_SYNC_PROTOCOL_1, "POST", path, timestamp,
                                                      (const guint8 *)body, strlen (body));
   guint8 sig[crypto_sign_BYTES];
 
@@ -473,6 +535,277 @@ test_registry_auth (void)
                      ==, 200);
     g_assert_nonnull (strstr (answer->str, "content-hash-mismatch"));
     g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 0);
+  }
+}
+
+/* One record of @st as a batch entry would carry it, with its biometrics (fake_template)
+ * sealed to the registry's key: base64 inside the JSON (version 1) or counted for the frame
+ * (version 2). */
+static char *
+record_entry (KsTestStation *st,
+              guint          index,
+              guint          version,
+              GByteArray    *sealed_out)
+{
+  g_autofree char *kp_id = ks_test_station_kp_id (st, index);
+  g_autoptr(KsRecord) record = ks_records_load (st->store, kp_id, NULL);
+  g_autofree char *payload = ks_sync_payload_new (record);
+  g_autoptr(GBytes) bio = fake_template (kp_id, NULL);
+  g_autofree char *hash = ks_sync_content_hash (version, "approved", NULL, payload, bio);
+  g_autofree char *box_hex = ks_store_get_meta (st->store, "registry-box-key");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint8 box_pk[crypto_box_PUBLICKEYBYTES];
+  gsize len = g_bytes_get_size (bio);
+  g_autofree guint8 *sealed = g_malloc (len + crypto_box_SEALBYTES);
+
+  g_assert_cmpint (sodium_hex2bin (box_pk, sizeof box_pk, box_hex, strlen (box_hex), NULL, NULL,
+                                   NULL), ==, 0);
+  crypto_box_seal (sealed, g_bytes_get_data (bio, NULL), len, box_pk);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kp_id");
+  json_builder_add_string_value (b, kp_id);
+  json_builder_set_member_name (b, "decision");
+  json_builder_add_string_value (b, "approved");
+  json_builder_set_member_name (b, "decided_by");
+  json_builder_add_string_value (b, "supervisor");
+  json_builder_set_member_name (b, "payload");
+  json_builder_add_string_value (b, payload);
+  json_builder_set_member_name (b, "content_hash");
+  json_builder_add_string_value (b, hash);
+  if (version == KS_SYNC_PROTOCOL_1)
+    {
+      g_autofree char *b64 = g_base64_encode (sealed, len + crypto_box_SEALBYTES);
+
+      json_builder_set_member_name (b, "biometrics_sealed");
+      json_builder_add_string_value (b, b64);
+    }
+  else
+    {
+      json_builder_set_member_name (b, "biometrics_sealed_bytes");
+      json_builder_add_int_value (b, (gint64)(len + crypto_box_SEALBYTES));
+      g_byte_array_append (sealed_out, sealed, len + crypto_box_SEALBYTES);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* Posts @body to the batch endpoint as @st, signed in @version (@sign_version to sign it
+ * wrongly) with the KP-Protocol header @protocol. */
+static long
+post_batch (KsTestRegistry *reg,
+            KsTestStation  *st,
+            const char     *content_type,
+            const char     *protocol,
+            guint           sign_version,
+            GBytes         *body,
+            GString        *answer)
+{
+  g_autofree char *token = ks_store_get_meta (st->store, "registry-token");
+  gint64 when = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *message = ks_sync_signed_message (sign_version, "POST", "/v1/records/batch",
+                                                     when, g_bytes_get_data (body, NULL),
+                                                     g_bytes_get_size (body));
+  guint8 sig[crypto_sign_BYTES];
+  g_autofree char *sig_b64 = NULL;
+
+  g_assert_true (ks_station_keys_sign_detached (st->keys, (const guint8 *)message,
+                                                strlen (message), sig, NULL));
+  sig_b64 = g_base64_encode (sig, sizeof sig);
+  g_string_truncate (answer, 0);
+  return raw_post_full (reg, "/v1/records/batch", token, ks_station_keys_get_kid (st->keys), when,
+                        sig_b64, content_type, protocol, body, answer);
+}
+
+static GBytes *
+framed (const char *head,
+        const char *json,
+        GByteArray *sealed)
+{
+  GByteArray *body = g_byte_array_new ();
+
+  g_byte_array_append (body, (const guint8 *)head, strlen (head));
+  g_byte_array_append (body, (const guint8 *)json, strlen (json));
+  if (sealed != NULL)
+    g_byte_array_append (body, sealed->data, sealed->len);
+  return g_byte_array_free_to_bytes (body);
+}
+
+/* A station of protocol version 1 (a JSON batch, base64 biometrics, SHA-256, no KP-Protocol
+ * header) is still served beside stations of version 2, whose engine sends framed batches;
+ * each record keeps the content hash of its version. And what a version 2 frame may not be. */
+static void
+test_protocol_versions (void)
+{
+  g_autoptr(KsTestRegistry) reg = ks_test_registry_start ();
+  g_autoptr(KsTestStation) st = ks_test_station_new (NULL, reg);
+  g_autoptr(KsTestStation) old = ks_test_station_new_with_code (NULL, reg, "B02");
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) none = g_byte_array_new ();
+  g_autofree char *old_id = NULL;
+  g_autofree char *new_id = NULL;
+  g_autofree char *where = NULL;
+  char *entry;
+
+  ks_sync_engine_set_biometrics_func (st->engine, fake_template, NULL, NULL);
+  g_assert_true (ks_test_station_provision (st, KS_TEST_CODE, &error));
+  g_assert_true (ks_test_station_provision (old, KS_TEST_CODE_2, &error));
+  g_assert_no_error (error);
+  ks_test_station_add (st, 0, 3, KS_RECORD_STATE_APPROVED);
+  ks_test_station_add (old, 10, 4, KS_RECORD_STATE_APPROVED);
+
+  /* Version 2 from the engine. */
+  g_assert_true (ks_test_station_sync (st, &error));
+  g_assert_no_error (error);
+  ks_test_assert_agreement (st, reg, 3);
+  /* Version 1 beside it, as a station not yet upgraded sends it: accepted. */
+  entry = record_entry (old, 10, KS_SYNC_PROTOCOL_1, NULL);
+  {
+    g_autofree char *json = g_strdup_printf ("{\"records\":[%s]}", entry);
+    g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+    g_assert_cmpint (post_batch (reg, old, "application/json", NULL, KS_SYNC_PROTOCOL_1, body,
+                                 answer), ==, 200);
+    g_assert_nonnull (strstr (answer->str, "\"accepted\""));
+    g_free (entry);
+  }
+  old_id = ks_test_station_kp_id (old, 10);
+  new_id = ks_test_station_kp_id (st, 0);
+  {
+    g_autoptr(KsRecord) record = ks_records_load (old->store, old_id, NULL);
+    g_autofree char *payload = ks_sync_payload_new (record);
+    g_autoptr(GBytes) bio = fake_template (old_id, NULL);
+    g_autofree char *v1 = ks_sync_content_hash (KS_SYNC_PROTOCOL_1, "approved", NULL, payload,
+                                                bio);
+    g_autofree char *sql = g_strdup_printf ("SELECT content_hash FROM submissions WHERE kp_id "
+                                            "= '%s'", old_id);
+    g_autofree char *stored = ks_test_registry_query (reg, sql);
+
+    g_assert_cmpstr (stored, ==, v1);
+  }
+  {
+    g_autoptr(KsRecord) record = ks_records_load (st->store, new_id, NULL);
+    g_autofree char *payload = ks_sync_payload_new (record);
+    g_autoptr(GBytes) bio = fake_template (new_id, NULL);
+    g_autofree char *v2 = ks_sync_content_hash (KS_SYNC_PROTOCOL_2, "approved", NULL, payload,
+                                                bio);
+    g_autofree char *sql = g_strdup_printf ("SELECT content_hash FROM submissions WHERE kp_id "
+                                            "= '%s'", new_id);
+    g_autofree char *stored = ks_test_registry_query (reg, sql);
+
+    g_assert_cmpstr (stored, ==, v2);
+  }
+
+  /* Frames that do not hold together are refused as a whole (400), nothing stored. */
+  {
+    g_autoptr(GByteArray) sealed = g_byte_array_new ();
+    g_autofree char *one = record_entry (old, 11, KS_SYNC_PROTOCOL_2, sealed);
+    g_autofree char *json = g_strdup_printf ("{\"records\":[%s]}", one);
+    g_autofree char *head = g_strdup_printf ("KP-BATCH-2 %zu\n", strlen (json));
+    g_autofree char *long_head = g_strdup_printf ("KP-BATCH-2 %zu\n", strlen (json) + 1);
+    g_autofree char *zero_head = g_strdup_printf ("KP-BATCH-2 0%zu\n", strlen (json));
+    g_autoptr(GByteArray) short_sealed = g_byte_array_sized_new (sealed->len);
+    g_autoptr(GByteArray) long_sealed = g_byte_array_sized_new (sealed->len + 1);
+    g_autofree char *negative = g_strdup (json);
+    struct
+    {
+      const char *what;
+      GBytes *body;
+    } cases[] = {
+      { "another magic", framed ("KP-BATCH-3 2\n", "{}", NULL) },
+      { "no length", framed ("KP-BATCH-2 \n", json, sealed) },
+      { "a leading zero", framed (zero_head, json, sealed) },
+      { "JSON longer than the body", framed (long_head, json, NULL) },
+      { "sealed bytes missing", framed (head, json, short_sealed) },
+      { "sealed bytes left over", framed (head, json, long_sealed) },
+      { "no byte count", NULL },
+      { "a negative byte count", NULL },
+    };
+
+    g_byte_array_append (short_sealed, sealed->data, sealed->len - 1);
+    g_byte_array_append (long_sealed, sealed->data, sealed->len);
+    g_byte_array_append (long_sealed, (const guint8 *)"x", 1);
+    {
+      char *count = strstr (negative, "\"biometrics_sealed_bytes\":");
+      g_autofree char *no_count = NULL;
+      g_autofree char *no_count_head = NULL;
+      g_autofree char *neg = NULL;
+      g_autofree char *neg_head = NULL;
+
+      g_assert_nonnull (count);
+      /* "biometrics_sealed_bytes" renamed: the record has no count. */
+      no_count = g_strdup (json);
+      memcpy (no_count + (count - negative) + 1, "X", 1);
+      no_count_head = g_strdup_printf ("KP-BATCH-2 %zu\n", strlen (no_count));
+      cases[6].body = framed (no_count_head, no_count, sealed);
+      neg = g_strdup_printf ("%.*s\"biometrics_sealed_bytes\":-%s", (int)(count - negative),
+                             negative, count + strlen ("\"biometrics_sealed_bytes\":"));
+      neg_head = g_strdup_printf ("KP-BATCH-2 %zu\n", strlen (neg));
+      cases[7].body = framed (neg_head, neg, sealed);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_test_message ("frame: %s", cases[i].what);
+        g_assert_cmpint (post_batch (reg, old, KS_SYNC_BATCH_MEDIA_TYPE, "2", KS_SYNC_PROTOCOL_2,
+                                     cases[i].body, answer), ==, 400);
+        g_bytes_unref (cases[i].body);
+      }
+
+    /* Signed as version 1 while saying 2 (or the reverse): the signature does not verify. */
+    {
+      g_autoptr(GBytes) body = framed (head, json, sealed);
+
+      g_assert_cmpint (post_batch (reg, old, KS_SYNC_BATCH_MEDIA_TYPE, "2", KS_SYNC_PROTOCOL_1,
+                                   body, answer), ==, 401);
+      g_assert_nonnull (strstr (answer->str, "bad-signature"));
+      g_assert_cmpint (post_batch (reg, old, KS_SYNC_BATCH_MEDIA_TYPE, NULL, KS_SYNC_PROTOCOL_2,
+                                   body, answer), ==, 401);
+      g_assert_cmpint (post_batch (reg, old, KS_SYNC_BATCH_MEDIA_TYPE, "3", KS_SYNC_PROTOCOL_2,
+                                   body, answer), ==, 400);
+    }
+    {
+      g_autofree char *id = ks_test_station_kp_id (old, 11);
+
+      where = g_strdup_printf ("kp_id = '%s'", id);
+    }
+    g_assert_cmpint (ks_test_registry_count (reg, where), ==, 0);
+
+    /* The frame as docs/registry-protocol.md writes it, made without the engine: accepted. */
+    {
+      g_autoptr(GBytes) body = framed (head, json, sealed);
+
+      g_assert_cmpint (post_batch (reg, old, KS_SYNC_BATCH_MEDIA_TYPE, "2", KS_SYNC_PROTOCOL_2,
+                                   body, answer), ==, 200);
+      g_assert_nonnull (strstr (answer->str, "\"accepted\""));
+    }
+    /* Another record with one sealed byte flipped: the blob no longer opens to what the
+     * content hash covers, the record is refused. */
+    {
+      g_autoptr(GByteArray) other = g_byte_array_new ();
+      g_autofree char *two = record_entry (old, 12, KS_SYNC_PROTOCOL_2, other);
+      g_autofree char *json2 = g_strdup_printf ("{\"records\":[%s]}", two);
+      g_autofree char *head2 = g_strdup_printf ("KP-BATCH-2 %zu\n", strlen (json2));
+      g_autoptr(GBytes) body = NULL;
+
+      other->data[other->len / 2] ^= 1;
+      body = framed (head2, json2, other);
+      g_assert_cmpint (post_batch (reg, old, KS_SYNC_BATCH_MEDIA_TYPE, "2", KS_SYNC_PROTOCOL_2,
+                                   body, answer), ==, 200);
+      g_assert_nonnull (strstr (answer->str, "biometrics-unreadable"));
+    }
+    g_assert_cmpint (ks_test_registry_count (reg, "status = 'accepted'"), ==, 5);
+  }
+
+  /* Only the batch endpoint takes a frame. */
+  {
+    g_autoptr(GBytes) body = framed ("KP-BATCH-2 2\n", "{}", none);
+    g_autofree char *token = ks_store_get_meta (old->store, "registry-token");
+
+    g_assert_cmpint (raw_post_full (reg, "/v1/records/status", token,
+                                    ks_station_keys_get_kid (old->keys), 0, "x",
+                                    KS_SYNC_BATCH_MEDIA_TYPE, "2", body, answer), ==, 415);
   }
 }
 
@@ -876,6 +1209,7 @@ main (int    argc,
   g_test_add_func ("/sync/registry-auth", test_registry_auth);
   g_test_add_func ("/sync/revoked-station", test_revoked_station);
   g_test_add_func ("/sync/registry-hostile-records", test_registry_hostile_records);
+  g_test_add_func ("/sync/protocol-versions", test_protocol_versions);
   g_test_add_func ("/sync/registry-keys-moved", test_registry_keys_moved);
   rc = g_test_run ();
   ks_test_registry_free (registry);

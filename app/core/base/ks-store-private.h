@@ -25,7 +25,10 @@ gboolean      _ks_store_in_transaction (KsStore *self);
 void          _ks_store_lock (KsStore *self);
 void          _ks_store_unlock (KsStore *self);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+void          _ks_store_release_statement (sqlite3_stmt *stmt);
+
+/* A statement of _ks_store_prepare() goes back to its store's cache, reset, when released. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, _ks_store_release_statement)
 
 /* The audit chain's writing half: ks_audit_append() and the store's own upgrade steps. */
 gboolean      _ks_store_audit_append (KsStore    *self,

@@ -461,12 +461,115 @@ static const MigrationStep migration_steps[G_N_ELEMENTS (migrations)] = {
   [6] = requeue_refused_records,
 };
 
+/* Prepared statements kept for reuse, per connection: parsing and planning a statement cost
+ * more than running it, and a sync applies several per record (a quarter of its processor
+ * time before the cache). Released statements come back here reset, their parameters cleared;
+ * one in use is out of the cache, so two users of the same SQL never share a statement. Keyed
+ * by connection, because a statement knows its connection (sqlite3_db_handle()) but not our
+ * store; a statement of a connection without a cache is simply finalized. */
+#define STATEMENTS_PER_SQL 4
+#define SQL_TEXTS_PER_CONNECTION 256
+
+static GMutex statements_lock;
+static GHashTable *statement_caches;  /* sqlite3 * -> GHashTable (SQL text -> GPtrArray) */
+
+static void
+statement_cache_new (sqlite3 *db)
+{
+  g_mutex_lock (&statements_lock);
+  if (statement_caches == NULL)
+    statement_caches = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (statement_caches, db,
+                       g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)g_ptr_array_unref));
+  g_mutex_unlock (&statements_lock);
+}
+
+static void
+statement_cache_free (sqlite3 *db)
+{
+  GHashTable *cache = NULL;
+  GHashTableIter iter;
+  GPtrArray *idle;
+
+  g_mutex_lock (&statements_lock);
+  if (statement_caches != NULL
+      && g_hash_table_steal_extended (statement_caches, db, NULL, (gpointer *)&cache))
+    {
+      g_hash_table_iter_init (&iter, cache);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&idle))
+        for (guint i = 0; i < idle->len; i++)
+          sqlite3_finalize (g_ptr_array_index (idle, i));
+      g_hash_table_unref (cache);
+    }
+  g_mutex_unlock (&statements_lock);
+}
+
+static sqlite3_stmt *
+statement_cache_take (sqlite3    *db,
+                      const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  GHashTable *cache;
+  GPtrArray *idle;
+
+  g_mutex_lock (&statements_lock);
+  if (statement_caches != NULL
+      && (cache = g_hash_table_lookup (statement_caches, db)) != NULL
+      && (idle = g_hash_table_lookup (cache, sql)) != NULL && idle->len > 0)
+    stmt = g_ptr_array_steal_index_fast (idle, idle->len - 1);
+  g_mutex_unlock (&statements_lock);
+  return stmt;
+}
+
+/**
+ * _ks_store_release_statement:
+ *
+ * What g_autoptr(sqlite3_stmt) calls: back to the cache when its connection has one (and it
+ * is not full), otherwise finalized.
+ */
+void
+_ks_store_release_statement (sqlite3_stmt *stmt)
+{
+  GHashTable *cache;
+  GPtrArray *idle;
+  const char *sql;
+
+  if (stmt == NULL)
+    return;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  sql = sqlite3_sql (stmt);
+  g_mutex_lock (&statements_lock);
+  if (sql != NULL && statement_caches != NULL
+      && (cache = g_hash_table_lookup (statement_caches, sqlite3_db_handle (stmt))) != NULL)
+    {
+      idle = g_hash_table_lookup (cache, sql);
+      /* SQL built at run time (the review list's filters) must not grow it without end. */
+      if (idle == NULL && g_hash_table_size (cache) < SQL_TEXTS_PER_CONNECTION)
+        {
+          idle = g_ptr_array_new ();
+          g_hash_table_insert (cache, g_strdup (sql), idle);
+        }
+      if (idle != NULL && idle->len < STATEMENTS_PER_SQL)
+        {
+          g_ptr_array_add (idle, stmt);
+          stmt = NULL;
+        }
+    }
+  g_mutex_unlock (&statements_lock);
+  if (stmt != NULL)
+    sqlite3_finalize (stmt);
+}
+
 static void
 ks_store_finalize (GObject *object)
 {
   KsStore *self = (KsStore *)object;
 
   g_warn_if_fail (self->tx_depth == 0);
+  if (self->db != NULL)
+    statement_cache_free (self->db);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_rec_mutex_clear (&self->lock);
@@ -564,9 +667,12 @@ _ks_store_prepare (KsStore    *self,
                    const char *sql,
                    GError    **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  sqlite3_stmt *stmt = statement_cache_take (self->db, sql);
+  int rc;
 
+  if (stmt != NULL)
+    return stmt;
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       _ks_store_set_error (self, rc, error);
@@ -867,6 +973,7 @@ ks_store_open_at_version (const char *path,
       _ks_store_set_error (self, rc, error);
       return NULL;
     }
+  statement_cache_new (self->db);
   sqlite3_extended_result_codes (self->db, 1);
   /* A second reader (the review list while a draft is saved) waits instead of failing. */
   sqlite3_busy_timeout (self->db, 5000);

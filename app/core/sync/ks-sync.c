@@ -480,12 +480,14 @@ sign_headers (Job                *job,
               struct curl_slist **headers,
               const char         *method,
               const char         *path,
-              const char         *body,
+              GBytes             *body,
               GError            **error)
 {
   gint64 now = station_now (job);
-  gsize len = body ? strlen (body) : 0;
-  g_autofree char *message = ks_sync_signed_message (method, path, now, (const guint8 *)body, len);
+  gsize len = 0;
+  const guint8 *data = body ? g_bytes_get_data (body, &len) : NULL;
+  g_autofree char *message = ks_sync_signed_message (KS_SYNC_PROTOCOL_CURRENT, method, path, now,
+                                                     data, len);
   g_autofree char *sig_b64 = NULL;
   g_autofree char *h1 = NULL, *h2 = NULL, *h3 = NULL;
   guint8 sig[crypto_sign_BYTES];
@@ -500,6 +502,8 @@ sign_headers (Job                *job,
   *headers = curl_slist_append (*headers, h1);
   *headers = curl_slist_append (*headers, h2);
   *headers = curl_slist_append (*headers, h3);
+  *headers = curl_slist_append (*headers, KS_SYNC_HEADER_PROTOCOL ": "
+                                G_STRINGIFY (KS_SYNC_PROTOCOL_CURRENT));
   if (job->token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Authorization: Bearer %s", job->token);
@@ -509,12 +513,14 @@ sign_headers (Job                *job,
   return TRUE;
 }
 
-/* One attempt. The body is JSON text, signed as is and sent gzip-compressed. */
+/* One attempt. The body is signed as is; JSON text is sent gzip-compressed, a version 2
+ * batch (@content_type KS_SYNC_BATCH_MEDIA_TYPE: sealed bytes, nothing to gain) as it is. */
 static gboolean
 http_once (Job        *job,
            const char *method,
            const char *path,
-           const char *body,
+           const char *content_type,
+           GBytes     *body,
            gboolean    sign,
            Answer     *answer,
            GError    **error)
@@ -557,7 +563,7 @@ http_once (Job        *job,
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long)MAX (1, job->timeout_ms / 1000));
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS,
-                    (long)(job->timeout_ms + (body ? strlen (body) / 8 : 0)));
+                    (long)(job->timeout_ms + (body ? g_bytes_get_size (body) / 8 : 0)));
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)MIN (job->timeout_ms,
                                                                 CONNECT_TIMEOUT_MS));
   curl_easy_setopt (curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)MAX_ANSWER_BYTES);
@@ -568,12 +574,19 @@ http_once (Job        *job,
   curl_easy_setopt (curl, CURLOPT_XFERINFODATA, job->cancellable);
   if (body != NULL)
     {
-      gzipped = ks_sync_gzip ((const guint8 *)body, strlen (body));
-      headers = curl_slist_append (headers, "Content-Type: application/json");
-      headers = curl_slist_append (headers, "Content-Encoding: gzip");
+      g_autofree char *type = g_strconcat ("Content-Type: ", content_type, NULL);
+      GBytes *sent = body;
+
+      if (g_str_equal (content_type, "application/json"))
+        {
+          gzipped = ks_sync_gzip (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+          headers = curl_slist_append (headers, "Content-Encoding: gzip");
+          sent = gzipped;
+        }
+      headers = curl_slist_append (headers, type);
       curl_easy_setopt (curl, CURLOPT_POST, 1L);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, g_bytes_get_data (gzipped, NULL));
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)g_bytes_get_size (gzipped));
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, g_bytes_get_data (sent, NULL));
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)g_bytes_get_size (sent));
     }
   else
     curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
@@ -678,13 +691,14 @@ backoff_ms (Job   *job,
 }
 
 static gboolean
-http_call (Job         *job,
-           const char  *method,
-           const char  *path,
-           const char  *body,
-           gboolean     sign,
-           JsonObject **object,
-           GError     **error)
+http_call_bytes (Job         *job,
+                 const char  *method,
+                 const char  *path,
+                 const char  *content_type,
+                 GBytes      *body,
+                 gboolean     sign,
+                 JsonObject **object,
+                 GError     **error)
 {
   Answer answer = { 0 };
 
@@ -692,7 +706,7 @@ http_call (Job         *job,
     {
       g_autoptr(GError) local_error = NULL;
 
-      if (http_once (job, method, path, body, sign, &answer, &local_error))
+      if (http_once (job, method, path, content_type, body, sign, &answer, &local_error))
         {
           *object = g_steal_pointer (&answer.object);
           post_update (job);
@@ -715,6 +729,21 @@ http_call (Job         *job,
         }
       g_debug ("Retrying %s after: %s", path, local_error->message);
     }
+}
+
+/* @body: (nullable): JSON text */
+static gboolean
+http_call (Job         *job,
+           const char  *method,
+           const char  *path,
+           const char  *body,
+           gboolean     sign,
+           JsonObject **object,
+           GError     **error)
+{
+  g_autoptr(GBytes) bytes = body ? g_bytes_new_static (body, strlen (body)) : NULL;
+
+  return http_call_bytes (job, method, path, "application/json", bytes, sign, object, error);
 }
 
 /* Store bookkeeping *******************************************************************/
@@ -772,18 +801,17 @@ outbox_update (KsStore    *store,
   return _ks_store_step_done (store, stmt, error);
 }
 
-/* Moves the record so that its station state says what the registry said. */
+/* Moves the record so that its station state says what the registry said. @info is the
+ * record as read inside the caller's transaction. */
 static gboolean
-record_to (KsStore      *store,
-           const char   *kp_id,
-           KsRecordState to,
-           const char   *message,
-           GError      **error)
+record_to (KsStore            *store,
+           const KsRecordInfo *info,
+           KsRecordState       to,
+           const char         *message,
+           GError            **error)
 {
-  g_autoptr(KsRecordInfo) info = ks_records_get_info (store, kp_id, error);
+  const char *kp_id = info->kp_id;
 
-  if (info == NULL)
-    return FALSE;
   if (info->state == to)
     return TRUE;
   /* A record the station had given up on (sync-failed) that the registry did take: through
@@ -821,7 +849,7 @@ apply_verdict (Job        *job,
   if (g_str_equal (status, "accepted") || (g_str_equal (status, "duplicate") && same))
     {
       ok = outbox_update (store, info->id, "acknowledged", status, duplicate_of, NULL, error)
-           && record_to (store, kp_id, KS_RECORD_STATE_SYNCED, NULL, error);
+           && record_to (store, info, KS_RECORD_STATE_SYNCED, NULL, error);
       job->acknowledged++;
     }
   else if (g_str_equal (status, "processing"))
@@ -832,7 +860,7 @@ apply_verdict (Job        *job,
     {
       message = failure_message (status, reason, duplicate_of);
       ok = outbox_update (store, info->id, "failed", status, duplicate_of, message, error)
-           && record_to (store, kp_id, KS_RECORD_STATE_SYNC_FAILED, message, error);
+           && record_to (store, info, KS_RECORD_STATE_SYNC_FAILED, message, error);
       job->failed++;
     }
   if (!ok)
@@ -1096,9 +1124,9 @@ read_rows (KsStore      *store,
   return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
 }
 
-/* Builds the JSON of a batch of the records @ids (those still pending), and marks them sent.
- * Returns "" when none of them is pending any more. */
-static char *
+/* Builds the body of a batch (protocol version 2) of the records @ids (those still pending),
+ * and marks them sent. Returns an empty body when none of them is pending any more. */
+static GBytes *
 build_batch (Job          *job,
              const gint64 *ids,
              guint         n_ids,
@@ -1109,12 +1137,15 @@ build_batch (Job          *job,
   g_autoptr(GArray) rows = read_rows (store, ids, n_ids, error);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GByteArray) sealed = NULL;
   g_autofree char *batch_id = g_uuid_string_random ();
+  g_autofree char *json = NULL;
 
   if (rows == NULL)
     return NULL;
   if (rows->len == 0)
-    return g_strdup ("");
+    return g_bytes_new (NULL, 0);
+  sealed = g_byte_array_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "batch_id");
@@ -1143,7 +1174,8 @@ build_batch (Job          *job,
         reason = NULL;
       if (job->bio_func != NULL)
         bio = job->bio_func (o->kp_id, job->bio_data);
-      o->content_hash = ks_sync_content_hash (decision, reason, payload, bio);
+      o->content_hash = ks_sync_content_hash (KS_SYNC_PROTOCOL_CURRENT, decision, reason,
+                                              payload, bio);
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "kp_id");
@@ -1163,22 +1195,23 @@ build_batch (Job          *job,
       json_builder_add_int_value (b, row->decided_at / G_USEC_PER_SEC);
       json_builder_set_member_name (b, "payload");
       json_builder_add_string_value (b, payload);
-      json_builder_set_member_name (b, "biometrics_sealed");
+      /* The sealed bytes follow the JSON, in the order of the records (ks_sync_batch_frame);
+       * the record says how many are its own. */
+      json_builder_set_member_name (b, "biometrics_sealed_bytes");
       if (bio != NULL)
         {
           /* Sealed to the registry's key with a throw-away key pair: once sealed, not even
-           * this station can open it. */
+           * this station can open it. Sealed in place, at the end of the blobs. */
           gsize len;
           const guint8 *plain = g_bytes_get_data (bio, &len);
-          g_autofree guint8 *sealed = g_malloc (len + crypto_box_SEALBYTES);
-          g_autofree char *b64 = NULL;
+          guint at = sealed->len;
 
-          crypto_box_seal (sealed, plain, len, job->box_key);
-          b64 = g_base64_encode (sealed, len + crypto_box_SEALBYTES);
-          json_builder_add_string_value (b, b64);
+          g_byte_array_set_size (sealed, at + len + crypto_box_SEALBYTES);
+          crypto_box_seal (sealed->data + at, plain, len, job->box_key);
+          json_builder_add_int_value (b, (gint64)(len + crypto_box_SEALBYTES));
         }
       else
-        json_builder_add_null_value (b);
+        json_builder_add_int_value (b, 0);
       json_builder_set_member_name (b, "content_hash");
       json_builder_add_string_value (b, o->content_hash);
       json_builder_end_object (b);
@@ -1218,7 +1251,8 @@ build_batch (Job          *job,
     }
   if (!ks_store_commit (store, error))
     return NULL;
-  return json_to_string (root, FALSE);
+  json = json_to_string (root, FALSE);
+  return ks_sync_batch_frame (json, sealed);
 }
 
 static gint64
@@ -1455,7 +1489,7 @@ send_batches (Job     *job,
       g_autoptr(GPtrArray) outgoing = g_ptr_array_new_with_free_func ((GDestroyNotify)
                                                                       outgoing_free);
       g_autoptr(JsonObject) answer = NULL;
-      g_autofree char *body = build_batch (job, ids, n_ids, outgoing, error);
+      g_autoptr(GBytes) body = build_batch (job, ids, n_ids, outgoing, error);
 
       if (body == NULL)
         goto failed;
@@ -1464,7 +1498,8 @@ send_batches (Job     *job,
       g_mutex_lock (&job->lock);
       job->sent += outgoing->len;
       g_mutex_unlock (&job->lock);
-      if (!http_call (job, "POST", "/v1/records/batch", body, TRUE, &answer, error)
+      if (!http_call_bytes (job, "POST", "/v1/records/batch", KS_SYNC_BATCH_MEDIA_TYPE, body,
+                            TRUE, &answer, error)
           || !apply_results (job, answer, outgoing->len, error))
         goto failed;
       g_mutex_lock (&job->lock);
