@@ -324,6 +324,36 @@ check_width (GtkWidget    *root,
   g_free (ks_test_screenshot (root, name));
 }
 
+/* In right to left at @width: the first row's ID is whole, inside its cell and the window. */
+static void
+check_rtl_width (GtkWidget    *win,
+                 KsReviewPage *page,
+                 int           width,
+                 const char   *lang)
+{
+  g_autoptr(KsRecordRow) first = g_list_model_get_item (G_LIST_MODEL (ks_review_page_get_list (
+                                                                        page)),
+                                                        0);
+  g_autofree char *name = g_strdup_printf ("%s-review-list-%d", lang, width);
+  GtkWidget *label;
+  PangoRectangle ink, logical;
+  graphene_rect_t bounds;
+
+  resize (win, width);
+  ks_test_iterate (300);
+  label = label_is (GTK_WIDGET (page->column_view), ks_record_row_get_kp_id (first));
+  g_assert_nonnull (label);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  /* The text fits the label, and the label the window. */
+  pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (label)), &ink, &logical);
+  g_assert_cmpint (logical.width, <=, gtk_widget_get_width (label));
+  g_assert_true (gtk_widget_compute_bounds (label, win, &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (win));
+  g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 30);
+  g_free (ks_test_screenshot (win, name));
+}
+
 static void
 test_review (void)
 {
@@ -653,11 +683,16 @@ test_languages (void)
       g_assert_nonnull (label_is (GTK_WIDGET (page), _("Flags")));
       gtk_selection_model_select_range (ks_review_page_get_selection (page), 2, 2, TRUE);
       ks_test_iterate (100);
+      /* IDs, CNICs and dates read left to right, in a Latin font (an Arabic font's hyphen
+       * looks like a dot). */
+      g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 30);
       g_free (ks_test_screenshot (GTK_WIDGET (window), list_shot));
+      check_rtl_width (GTK_WIDGET (window), page, 1100, langs[i]);
       ks_review_page_show_record (page, "PEW-A01-0000028-J");
       KS_TEST_WAIT_UNTIL (detail_shows (page, "PEW-A01-0000028-J"), 5000);
       KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, NULL), 10000);
       ks_test_iterate (200);
+      g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 3);
       g_free (ks_test_screenshot (GTK_WIDGET (window), detail_shot));
       gtk_window_destroy (GTK_WINDOW (window));
       ks_test_iterate (50);
