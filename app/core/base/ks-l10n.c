@@ -222,11 +222,11 @@ parse_part (const char *s,
  * Returns: %TRUE if @text has the shape of a date in @order
  */
 gboolean
-ks_split_date (const char    *text,
-               KsDateOrder    order,
-               guint         *day,
-               guint         *month,
-               guint         *year)
+ks_split_date (const char *text,
+               KsDateOrder order,
+               guint      *day,
+               guint      *month,
+               guint      *year)
 {
   g_autofree char *copy = NULL;
   g_auto(GStrv) parts = NULL;

@@ -731,9 +731,9 @@ ks_age_requires_guardian (int age_years)
 
 /* A date of birth typed in a shape of @order that is not in the calendar ("31-02-1990"). */
 static gboolean
-not_in_calendar (const char  *text,
-                 KsDateOrder  order,
-                 GError     **error)
+not_in_calendar (const char *text,
+                 KsDateOrder order,
+                 GError    **error)
 {
   guint y, m, d;
   g_autofree char *typed = NULL;
