@@ -324,6 +324,45 @@ check_width (GtkWidget    *root,
   g_free (ks_test_screenshot (root, name));
 }
 
+/* The count below the list and the reasons offered to reject the selection speak the
+ * screen's language (the reasons are reference data: label_ur, label_ps). */
+static void
+check_reject_reasons (KsReviewPage *page,
+                      KsStation    *station,
+                      const char   *lang)
+{
+  GPtrArray *reasons = ks_reference_get_rejection_reasons (ks_station_get_reference (station));
+  g_autofree char *shot = g_strdup_printf ("%s-review-reject-reasons", lang);
+  const char *count = gtk_label_get_label (page->count_label);
+  GtkWidget *dialog;
+  AdwComboRow *row;
+  GListModel *model;
+
+  /* "30 records, 2 selected", all in the language: no English word left. */
+  g_test_message ("%s: %s", lang, count);
+  g_assert_nonnull (strstr (count, "30"));
+  g_assert_nonnull (strstr (count, "2"));
+  for (const char *p = count; *p; p++)
+    g_assert_false (g_ascii_isalpha (*p));
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.reject-selected", NULL);
+  KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+  row = ADW_COMBO_ROW (ks_test_find_by_type (dialog, ADW_TYPE_COMBO_ROW, 0));
+  g_assert_nonnull (row);
+  model = adw_combo_row_get_model (row);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, reasons->len);
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      const KsReason *reason = reasons->pdata[i];
+      const char *shown = gtk_string_list_get_string (GTK_STRING_LIST (model), i);
+
+      g_assert_cmpstr (shown, ==, g_str_equal (lang, "ps") ? reason->label_ps : reason->label_ur);
+    }
+  adw_combo_row_set_selected (row, 0);
+  ks_test_iterate (100);
+  g_free (ks_test_screenshot (dialog, shot));
+  respond (dialog, "cancel");
+}
+
 /* In right to left at @width: the first row's ID is whole, inside its cell and the window. */
 static void
 check_rtl_width (GtkWidget    *win,
@@ -688,6 +727,7 @@ test_languages (void)
       g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 30);
       g_free (ks_test_screenshot (GTK_WIDGET (window), list_shot));
       check_rtl_width (GTK_WIDGET (window), page, 1100, langs[i]);
+      check_reject_reasons (page, station, langs[i]);
       ks_review_page_show_record (page, "PEW-A01-0000028-J");
       KS_TEST_WAIT_UNTIL (detail_shows (page, "PEW-A01-0000028-J"), 5000);
       KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, NULL), 10000);
