@@ -770,6 +770,7 @@ ks_review_page_init (KsReviewPage *self)
   self->probe_a = g_object_new (KS_TYPE_RECORD_ROW, NULL);
   self->probe_b = g_object_new (KS_TYPE_RECORD_ROW, NULL);
   _ks_review_page_setup_columns (self);
+  ks_ui_focus_on_show (GTK_WIDGET (self), GTK_WIDGET (self->search_entry));
 
   /* "Between dates…": two day fields beside the date filter, shown only for it. */
   {
