@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ks-test-ui.h"
 
@@ -286,4 +287,92 @@ ks_test_keys (GtkWidget  *window,
     }
   va_end (args);
   ks_test_iterate (150);
+}
+
+/* The font that draws the character at @index of @layout. */
+static char *
+font_at (PangoLayout *layout,
+         int          index)
+{
+  g_autoptr(PangoLayoutIter) iter = pango_layout_get_iter (layout);
+
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+
+      if (run != NULL && index >= run->item->offset &&
+          index < run->item->offset + run->item->length)
+        {
+          g_autoptr(PangoFontDescription) desc = pango_font_describe (run->item->analysis.font);
+
+          return g_strdup (pango_font_description_get_family (desc));
+        }
+    }
+  while (pango_layout_iter_next_run (iter));
+  return NULL;
+}
+
+static void
+check_ltr_values (GtkWidget *widget,
+                  GRegex    *value,
+                  guint     *n_checked)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (widget));
+      const char *text = pango_layout_get_text (layout);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      g_regex_match (value, text, 0, &match);
+      while (g_match_info_matches (match))
+        {
+          int start, end, last_x = G_MININT, last_y = G_MININT;
+
+          g_match_info_fetch_pos (match, 0, &start, &end);
+          for (int i = start; i < end; i = g_utf8_next_char (text + i) - text)
+            {
+              g_autofree char *family = font_at (layout, i);
+              PangoRectangle at;
+
+              if (family != NULL && strstr (family, "Arabic") != NULL)
+                g_error ("\"%s\" in \"%s\" is drawn with %s", text + start, text, family);
+              pango_layout_index_to_pos (layout, i, &at);
+              if (at.y == last_y && at.x <= last_x && text[i] != ' ')
+                g_error ("\"%.*s\" in \"%s\" is not read left to right", end - start,
+                         text + start, text);
+              if (text[i] != ' ')
+                {
+                  last_x = at.x;
+                  last_y = at.y;
+                }
+            }
+          (*n_checked)++;
+          g_match_info_next (match, NULL);
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_ltr_values (child, value, n_checked);
+}
+
+/**
+ * ks_test_assert_ltr_values:
+ *
+ * Checks every shown label under @root: each Khyber Pass ID, CNIC and date in it is drawn
+ * left to right as one unit (its characters from left to right on a line) and in a Latin
+ * font, never in an Arabic one (whose hyphen looks like a dot).
+ *
+ * Returns: how many values were checked
+ */
+guint
+ks_test_assert_ltr_values (GtkWidget *root)
+{
+  g_autoptr(GRegex) value = g_regex_new ("[A-Z]{3}-[A-Z][0-9]{2}-[0-9]{7}-[0-9A-Z]"
+                                         "|[0-9]{5}-[0-9]{7}-[0-9]"
+                                         "|[0-9]{2}-[0-9]{2}-[0-9]{4}( [0-9]{2}:[0-9]{2})?",
+                                         0, 0, NULL);
+  guint n_checked = 0;
+
+  check_ltr_values (root, value, &n_checked);
+  return n_checked;
 }

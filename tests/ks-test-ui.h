@@ -22,6 +22,7 @@ GtkWidget *ks_test_find_by_type (GtkWidget *root,
                                  guint      nth);
 char    *ks_test_collect_text (GtkWidget *root);
 char    *ks_test_tmpdir (void);
+guint    ks_test_assert_ltr_values (GtkWidget *root);
 gboolean ks_test_have_xdotool (void);
 void     ks_test_keys (GtkWidget  *window,
                        const char *first_arg,

@@ -185,6 +185,17 @@ assert_pashto (const char *text)
     }
 }
 
+/* A Pashto label: Arabic script, with spaces and punctuation between the words. */
+static void
+assert_pashto_label (const char *text)
+{
+  g_assert_nonnull (text);
+  g_assert_cmpint (g_unichar_get_script (g_utf8_get_char (text)), ==, G_UNICODE_SCRIPT_ARABIC);
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_ascii_isalnum (*p))
+      g_error ("“%s” is not in Pashto", text);
+}
+
 /* Every division, district and tehsil has a Pashto name beside the Urdu one, and the station
  * shows the name of the language it speaks. */
 static void
@@ -331,6 +342,7 @@ test_reference_reasons (void)
 
       g_assert_nonnull (reason);
       assert_urdu (reason->label_ur);
+      assert_pashto_label (reason->label_ps);
     }
   /* Only an amputation means the finger will never be captured. */
   g_assert_true (ks_reference_lookup_missing_finger_reason (ref, "amputated")->permanent);
@@ -346,8 +358,28 @@ test_reference_reasons (void)
       g_assert_cmpstr (reason->label_en, !=, "");
       g_assert_cmpint (g_unichar_get_script (g_utf8_get_char (reason->label_ur)), ==,
                        G_UNICODE_SCRIPT_ARABIC);
+      assert_pashto_label (reason->label_ps);
       g_assert_true (ks_reference_lookup_rejection_reason (ref, reason->id) == reason);
     }
+
+  /* Shown in the screen's language. */
+  {
+    g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+    const KsReason *bandaged = ks_reference_lookup_missing_finger_reason (ref, "bandaged");
+    const KsReason *dark = ks_reference_lookup_rejection_reason (ref, "photo-quality");
+
+    g_setenv ("LANGUAGE", "ps", TRUE);
+    g_assert_cmpstr (ks_reason_get_label (bandaged), ==, bandaged->label_ps);
+    g_assert_cmpstr (ks_reason_get_label (dark), ==, dark->label_ps);
+    g_setenv ("LANGUAGE", "ur", TRUE);
+    g_assert_cmpstr (ks_reason_get_label (bandaged), ==, bandaged->label_ur);
+    g_setenv ("LANGUAGE", "en", TRUE);
+    g_assert_cmpstr (ks_reason_get_label (dark), ==, dark->label_en);
+    if (saved != NULL)
+      g_setenv ("LANGUAGE", saved, TRUE);
+    else
+      g_unsetenv ("LANGUAGE");
+  }
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -191,6 +191,70 @@ test_samples (Fixture      *f,
     }
 }
 
+/* On a station that speaks Pashto, the sample citizens' names in Arabic script are spelt
+ * the Pashto way (sample-names.json has both spellings), and pass the wizard's checks. */
+static void
+test_samples_pashto (Fixture      *f,
+                     gconstpointer data)
+{
+  KsStore *store = ks_station_get_store (f->station);
+  KsSubmitOptions o = submit_options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *dir = ks_reference_find_data_dir ();
+  g_autofree char *path = g_build_filename (dir, "sample-names.json", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+  g_autoptr(GHashTable) pashto = g_hash_table_new (g_str_hash, g_str_equal);
+  static const char *const lists[] = { "given_names_male", "given_names_female",
+                                       "family_names" };
+  JsonObject *root;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      JsonArray *names = json_object_get_array_member (root, lists[i]);
+
+      for (guint j = 0; j < json_array_get_length (names); j++)
+        {
+          JsonObject *name = json_array_get_object_element (names, j);
+          const char *ps = json_object_get_string_member_with_default (name, "ps", NULL);
+
+          /* Every name has a Pashto spelling, in Arabic script. */
+          g_assert_nonnull (ps);
+          g_assert_cmpint (g_unichar_get_script (g_utf8_get_char (ps)), ==,
+                           G_UNICODE_SCRIPT_ARABIC);
+          g_hash_table_add (pashto, (gpointer)ps);
+        }
+    }
+
+  g_setenv ("LANGUAGE", "ps", TRUE);
+  g_assert_cmpuint (ks_training_generate_samples (store, f->trainer,
+                                                  ks_station_get_reference (f->station), &o, 20,
+                                                  &error), ==, 20);
+  if (saved != NULL)
+    g_setenv ("LANGUAGE", saved, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  g_assert_no_error (error);
+
+  infos = submitted_cnics (store);
+  g_assert_cmpuint (infos->len, ==, 20);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      KsRecordInfo *info = infos->pdata[i];
+      const char *space = strrchr (info->full_name_ur, ' ');
+      g_autofree char *given = NULL;
+
+      g_assert_nonnull (space);
+      given = g_strndup (info->full_name_ur, space - info->full_name_ur);
+      g_test_message ("%s: %s", info->full_name, info->full_name_ur);
+      g_assert_true (g_hash_table_contains (pashto, space + 1));
+      g_assert_true (g_hash_table_contains (pashto, given));
+    }
+}
+
 static void
 test_samples_refused_on_production (Fixture      *f,
                                     gconstpointer data)
@@ -341,6 +405,8 @@ main (int   argc,
   g_test_add_func ("/training/registry-url", test_registry_url);
   g_test_add ("/training/samples", Fixture, "training", fixture_setup, test_samples,
               fixture_teardown);
+  g_test_add ("/training/samples-pashto", Fixture, "training", fixture_setup,
+              test_samples_pashto, fixture_teardown);
   g_test_add ("/training/refused-on-production", Fixture, "production", fixture_setup,
               test_samples_refused_on_production, fixture_teardown);
   g_test_add ("/training/reset-leaves-no-trace", Fixture, "training", fixture_setup,

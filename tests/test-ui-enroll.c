@@ -158,6 +158,15 @@ test_keyboard_only (Fixture      *f,
   ks_test_keys (w, "key", "alt+n", NULL);
   g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_IDENTITY);
   shot (f, "enroll-identity-error");
+  /* Year first, the storage form, is refused too, with the day-first example. */
+  ks_test_keys (w, "key", "ctrl+a", "type", "1990-05-10", "key", "Return", NULL);
+  g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_IDENTITY);
+  {
+    g_autofree char *text = ks_test_collect_text (GTK_WIDGET (f->window));
+
+    g_assert_nonnull (strstr (text, "DD-MM-YYYY"));
+    g_assert_nonnull (strstr (text, "25-07-1990"));
+  }
   ks_test_keys (w, "key", "ctrl+a", "type", "10-05-1990", "key", "Return", NULL);
   g_assert_cmpint (ks_enroll_page_get_step (f->page), ==, KS_ENROLL_STEP_PERSONAL);
   {

@@ -566,16 +566,16 @@ test_trainer_panel (Fixture      *f,
   GtkWidget *toggle = find_button (root, "Simulated Scanner");
 
   /* The panel is hidden until asked for. */
-  g_assert_null (find_button (root, "Place for All Stages"));
+  g_assert_null (find_button (root, "Hold for All Stages"));
   g_assert_nonnull (toggle);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
   ks_test_iterate (600);
-  g_assert_nonnull (find_button (root, "Place for All Stages"));
+  g_assert_nonnull (find_button (root, "Hold for All Stages"));
   shot (f, "fingerprint-trainer-panel");
 
-  /* Place for all stages: the trainer plays the citizen through a whole capture. */
+  /* Hold for all stages: the trainer plays the citizen through a whole capture. */
   click (ks_fingerprint_step_get_finger_button (f->step, FP_FINGER_RIGHT_THUMB));
-  click (find_button (root, "Place for All Stages"));
+  click (find_button (root, "Hold for All Stages"));
   KS_TEST_WAIT_UNTIL (finger_done (f, FP_FINGER_RIGHT_THUMB), 60000);
   assert_finger (f, FP_FINGER_RIGHT_THUMB, KS_FINGER_CAPTURED, 1);
 

@@ -20,6 +20,7 @@
 #include "ks-test-fixture.h"
 #include "ks-review-page-private.h"
 #include "ks-test-ui.h"
+#include "ks-verify-page.h"
 #include "ks-window.h"
 #include "ks-records-testing.h"
 
@@ -130,6 +131,65 @@ new_station (const char *dir,
   g_assert_no_error (error);
   *session = ks_session_new (ks_station_get_store (station), supervisor, FALSE);
   return station;
+}
+
+static gboolean
+focus_is_in (GtkWidget *root,
+             GtkWidget *area)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (root));
+
+  return focus != NULL && (focus == area || gtk_widget_is_ancestor (focus, area));
+}
+
+/* Review and Verify in Urdu with the keyboard only: Alt+R (the English letter in brackets)
+ * puts the keyboard in the search field, not on the section switcher five Tabs away; typing
+ * filters, Tab and Down reach the list, Enter opens the record; Alt+V goes into Verify. */
+static void
+test_review_verify_urdu (void)
+{
+  g_autofree char *dir = ks_test_tmpdir ();
+  g_autoptr(KsSession) session = NULL;
+  g_autoptr(KsStation) station = new_station (dir, &session);
+  g_autoptr(GError) error = NULL;
+  KsWindow *window;
+  KsReviewPage *page;
+  GtkWidget *root;
+
+  if (!ks_test_have_xdotool ())
+    {
+      g_test_skip ("xdotool or an X11 display is missing");
+      return;
+    }
+  g_assert_true (ks_test_records_insert_many (ks_station_get_store (station), 1, 30, NULL,
+                                              &error));
+  g_assert_no_error (error);
+  ks_language_apply ("ur");
+  window = new_window (station);
+  root = GTK_WIDGET (window);
+  ks_window_session_started (window, session);
+  ks_test_iterate (500);
+
+  ks_test_keys (root, "key", "alt+r", NULL);
+  page = KS_REVIEW_PAGE (ks_test_find_by_type (root, KS_TYPE_REVIEW_PAGE, 0));
+  KS_TEST_WAIT_UNTIL (!page->loading, 5000);
+  g_assert_true (focus_is_in (root, GTK_WIDGET (page->search_entry)));
+  ks_test_keys (root, "type", "PEW-A01-0000028", NULL);
+  KS_TEST_WAIT_UNTIL (!page->loading &&
+                      g_list_model_get_n_items (G_LIST_MODEL (ks_review_page_get_list (page))) ==
+                      1, 5000);
+  ks_test_keys (root, "key", "Tab", "key", "Down", "key", "Return", NULL);
+  KS_TEST_WAIT_UNTIL (g_strcmp0 (ks_review_page_get_view (page), "detail") == 0 &&
+                      !ks_record_detail_is_loading (page->detail), 5000);
+  g_assert_cmpstr (ks_record_detail_get_info (page->detail)->kp_id, ==, "PEW-A01-0000028-J");
+  g_free (ks_test_screenshot (root, "ur-keys-review-detail"));
+
+  ks_test_keys (root, "key", "alt+v", NULL);
+  g_assert_true (focus_is_in (root, ks_test_find_by_type (root, KS_TYPE_VERIFY_PAGE, 0)));
+  g_free (ks_test_screenshot (root, "ur-keys-verify"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ks_test_iterate (50);
+  ks_language_apply ("en");
 }
 
 /* Esc on the approve (and reject) dialog, then a click on a row of the list: the dialog's
@@ -368,6 +428,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   ks_test_ui_init (&argc, &argv);
   g_test_add_func ("/ui/keys/review-escape", test_review_escape);
+  g_test_add_func ("/ui/keys/review-verify-urdu", test_review_verify_urdu);
   g_test_add_func ("/ui/keys/sign-in-after-sign-out", test_signin_after_sign_out);
   g_test_add_func ("/ui/keys/next-in-every-language", test_next_in_every_language);
   return g_test_run ();

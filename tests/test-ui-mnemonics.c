@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ks-enroll-page.h"
+#include "ks-fingerprint-step.h"
 #include "ks-language.h"
 #include "ks-test-ui.h"
 #include "ks-test-util.h"
@@ -71,6 +72,67 @@ check_screen (GtkWidget  *window,
 
   ks_test_iterate (150);
   collect (window, seen, problems, where);
+}
+
+/* The shown button labelled @label (its translation, as written with its underline). */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             GType       type,
+             const char *label)
+{
+  GtkWidget *button;
+
+  for (guint i = 0; (button = ks_test_find_by_type (root, type, i)) != NULL; i++)
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+      const char *text = gtk_button_get_label (GTK_BUTTON (button));
+
+      if (text == NULL && ADW_IS_BUTTON_CONTENT (child))
+        text = adw_button_content_get_label (ADW_BUTTON_CONTENT (child));
+      if (g_strcmp0 (text, label) == 0 && gtk_widget_get_mapped (button))
+        return button;
+    }
+  return NULL;
+}
+
+/* The fingerprint step in its other states: the trainer's simulated scanner open, a capture
+ * under way (Cancel Capture), the reader unplugged in the middle of it (Retry). */
+static void
+check_fingerprint_states (GtkWidget  *root,
+                          GtkWidget  *enroll,
+                          const char *lang,
+                          GString    *problems)
+{
+  KsFingerprintStep *step = KS_FINGERPRINT_STEP (ks_test_find_by_type (enroll,
+                                                                       KS_TYPE_FINGERPRINT_STEP,
+                                                                       0));
+  GtkWidget *button;
+
+  KS_TEST_WAIT_UNTIL (!ks_fingerprint_step_is_opening (step), 10000);
+  button = find_button (GTK_WIDGET (step), GTK_TYPE_TOGGLE_BUTTON, _("Simulate_d Scanner"));
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  ks_test_iterate (400);
+  check_screen (root, lang, "enroll fingerprints, simulated scanner", problems);
+
+  g_signal_emit_by_name (ks_fingerprint_step_get_finger_button (step, FP_FINGER_RIGHT_THUMB),
+                         "clicked");
+  KS_TEST_WAIT_UNTIL (ks_fingerprint_step_is_capturing (step), 10000);
+  KS_TEST_WAIT_UNTIL (find_button (GTK_WIDGET (step), GTK_TYPE_BUTTON,
+                                   _("_Cancel Capture")) != NULL, 10000);
+  check_screen (root, lang, "enroll fingerprints, capturing", problems);
+
+  button = find_button (GTK_WIDGET (step), GTK_TYPE_BUTTON, _("_Unplug"));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  KS_TEST_WAIT_UNTIL (find_button (GTK_WIDGET (step), GTK_TYPE_BUTTON, _("Retr_y")) != NULL,
+                      20000);
+  check_screen (root, lang, "enroll fingerprints, reader unplugged", problems);
+  button = find_button (GTK_WIDGET (step), GTK_TYPE_BUTTON, _("Retr_y"));
+  g_signal_emit_by_name (button, "clicked");
+  button = find_button (GTK_WIDGET (step), GTK_TYPE_TOGGLE_BUTTON, _("Simulate_d Scanner"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), FALSE);
+  ks_test_iterate (600);
 }
 
 static KsWindow *
@@ -132,6 +194,8 @@ check_language (const char *lang,
 
       gtk_stack_set_visible_child_name (step_stack, steps[i]);
       check_screen (root, lang, screen, problems);
+      if (g_str_equal (steps[i], "fingerprints"))
+        check_fingerprint_states (root, enroll, lang, problems);
     }
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {

@@ -324,6 +324,75 @@ check_width (GtkWidget    *root,
   g_free (ks_test_screenshot (root, name));
 }
 
+/* The count below the list and the reasons offered to reject the selection speak the
+ * screen's language (the reasons are reference data: label_ur, label_ps). */
+static void
+check_reject_reasons (KsReviewPage *page,
+                      KsStation    *station,
+                      const char   *lang)
+{
+  GPtrArray *reasons = ks_reference_get_rejection_reasons (ks_station_get_reference (station));
+  g_autofree char *shot = g_strdup_printf ("%s-review-reject-reasons", lang);
+  const char *count = gtk_label_get_label (page->count_label);
+  GtkWidget *dialog;
+  AdwComboRow *row;
+  GListModel *model;
+
+  /* "30 records, 2 selected", all in the language: no English word left. */
+  g_test_message ("%s: %s", lang, count);
+  g_assert_nonnull (strstr (count, "30"));
+  g_assert_nonnull (strstr (count, "2"));
+  for (const char *p = count; *p; p++)
+    g_assert_false (g_ascii_isalpha (*p));
+  gtk_widget_activate_action (GTK_WIDGET (page), "review.reject-selected", NULL);
+  KS_TEST_WAIT_UNTIL ((dialog = find_dialog ()) != NULL, 5000);
+  row = ADW_COMBO_ROW (ks_test_find_by_type (dialog, ADW_TYPE_COMBO_ROW, 0));
+  g_assert_nonnull (row);
+  model = adw_combo_row_get_model (row);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, reasons->len);
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      const KsReason *reason = reasons->pdata[i];
+      const char *shown = gtk_string_list_get_string (GTK_STRING_LIST (model), i);
+
+      g_assert_cmpstr (shown, ==, g_str_equal (lang, "ps") ? reason->label_ps : reason->label_ur);
+    }
+  adw_combo_row_set_selected (row, 0);
+  ks_test_iterate (100);
+  g_free (ks_test_screenshot (dialog, shot));
+  respond (dialog, "cancel");
+}
+
+/* In right to left at @width: the first row's ID is whole, inside its cell and the window. */
+static void
+check_rtl_width (GtkWidget    *win,
+                 KsReviewPage *page,
+                 int           width,
+                 const char   *lang)
+{
+  g_autoptr(KsRecordRow) first = g_list_model_get_item (G_LIST_MODEL (ks_review_page_get_list (
+                                                                        page)),
+                                                        0);
+  g_autofree char *name = g_strdup_printf ("%s-review-list-%d", lang, width);
+  GtkWidget *label;
+  PangoRectangle ink, logical;
+  graphene_rect_t bounds;
+
+  resize (win, width);
+  ks_test_iterate (300);
+  label = label_is (GTK_WIDGET (page->column_view), ks_record_row_get_kp_id (first));
+  g_assert_nonnull (label);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  /* The text fits the label, and the label the window. */
+  pango_layout_get_pixel_extents (gtk_label_get_layout (GTK_LABEL (label)), &ink, &logical);
+  g_assert_cmpint (logical.width, <=, gtk_widget_get_width (label));
+  g_assert_true (gtk_widget_compute_bounds (label, win, &bounds));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (win));
+  g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 30);
+  g_free (ks_test_screenshot (win, name));
+}
+
 static void
 test_review (void)
 {
@@ -653,11 +722,17 @@ test_languages (void)
       g_assert_nonnull (label_is (GTK_WIDGET (page), _("Flags")));
       gtk_selection_model_select_range (ks_review_page_get_selection (page), 2, 2, TRUE);
       ks_test_iterate (100);
+      /* IDs, CNICs and dates read left to right, in a Latin font (an Arabic font's hyphen
+       * looks like a dot). */
+      g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 30);
       g_free (ks_test_screenshot (GTK_WIDGET (window), list_shot));
+      check_rtl_width (GTK_WIDGET (window), page, 1100, langs[i]);
+      check_reject_reasons (page, station, langs[i]);
       ks_review_page_show_record (page, "PEW-A01-0000028-J");
       KS_TEST_WAIT_UNTIL (detail_shows (page, "PEW-A01-0000028-J"), 5000);
       KS_TEST_WAIT_UNTIL (card_slot_is (page, GTK_TYPE_LABEL, NULL), 10000);
       ks_test_iterate (200);
+      g_assert_cmpuint (ks_test_assert_ltr_values (GTK_WIDGET (page)), >=, 3);
       g_free (ks_test_screenshot (GTK_WIDGET (window), detail_shot));
       gtk_window_destroy (GTK_WINDOW (window));
       ks_test_iterate (50);

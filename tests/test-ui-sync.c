@@ -150,7 +150,7 @@ test_sync_page (void)
   retry = NULL;
   for (guint i = 0; retry == NULL && (button = ks_test_find_by_type (window, GTK_TYPE_BUTTON, i));
        i++)
-    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Retry") == 0)
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "Retr_y") == 0)
       retry = button;
   g_assert_nonnull (retry);
   g_signal_emit_by_name (retry, "clicked");

@@ -203,6 +203,33 @@ submitted (Fixture *f)
   return n;
 }
 
+/* A Pashto class: the sample citizens' names in Arabic script are spelt the Pashto way in the
+ * review list, as an Urdu class reads the Urdu spelling (saved as ps-training-samples). */
+static void
+test_samples_pashto (Fixture      *f,
+                     gconstpointer data)
+{
+  static const gunichar pashto_only[] = { 0x067C, 0x0681, 0x0685, 0x0689, 0x0693, 0x0696,
+                                          0x069A, 0x06AB, 0x06BC, 0x06CD, 0x06D0, 0x064A };
+  GtkWidget *settings;
+  g_autofree char *text = NULL;
+  gboolean pashto = FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.section", "s", "settings");
+  ks_test_iterate (100);
+  settings = ks_test_find_by_type (GTK_WIDGET (f->window), g_type_from_name ("KsSettingsPage"), 0);
+  gtk_widget_activate_action (settings, "settings.add-samples", NULL);
+  KS_TEST_WAIT_UNTIL (submitted (f) == 20, 30000);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.section", "s", "review");
+  ks_test_iterate (1500);
+  text = ks_test_collect_text (GTK_WIDGET (f->window));
+  for (const char *p = text; *p && !pashto; p = g_utf8_next_char (p))
+    for (guint i = 0; i < G_N_ELEMENTS (pashto_only); i++)
+      pashto |= g_utf8_get_char (p) == pashto_only[i];
+  g_assert_true (pashto);
+  g_free (ks_test_screenshot (GTK_WIDGET (f->window), "ps-training-samples"));
+}
+
 static void
 test_classroom_tools (Fixture      *f,
                       gconstpointer data)
@@ -333,6 +360,8 @@ main (int   argc,
   g_test_add ("/training/registry-address", Fixture, NULL, fixture_setup, test_registry_address,
               fixture_teardown);
   g_test_add ("/training/classroom-tools", Fixture, NULL, fixture_setup, test_classroom_tools,
+              fixture_teardown);
+  g_test_add ("/training/samples/ps", Fixture, "ps", fixture_setup, test_samples_pashto,
               fixture_teardown);
   g_test_add ("/training/classroom-wording/en", Fixture, "en", fixture_setup,
               test_classroom_wording, fixture_teardown);

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "ks-record.h"
+#include "ks-record-validate.h"
 #include "ks-validate.h"
 
 /* One row of a table: what was typed, the verdict, the error code (0 for none) and the stored
@@ -441,6 +443,56 @@ test_validate_date_messages (void)
     }
 }
 
+/* A date of birth a person types is day first: year first (1990-07-25) is refused with the
+ * DD-MM-YYYY example, in the validator and in a record filled as the wizard fills it; once
+ * the wizard has stored it as YYYY-MM-DD, that form passes (issue 15). */
+static void
+test_validate_typed_date_of_birth (void)
+{
+  static const char *const refused[] = { "1990-07-25", " 1990-07-25 ", "1990-7-5", "1990-02-31" };
+  g_autoptr(KsRecord) record = ks_record_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normalized = NULL;
+  GDate today;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 26, G_DATE_NOVEMBER, 2026);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      g_assert_cmpint (ks_validate_typed_date_of_birth (refused[i], &today, NULL, NULL,
+                                                        &local_error), ==, KS_VALIDATE_INVALID);
+      g_test_message ("“%s”: %s", refused[i], local_error->message);
+      g_assert_error (local_error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT);
+      g_assert_nonnull (strstr (local_error->message, "DD-MM-YYYY"));
+      g_assert_nonnull (strstr (local_error->message, "25-07-1990"));
+    }
+  g_assert_cmpint (ks_validate_typed_date_of_birth ("25-07-1990", &today, &normalized, NULL,
+                                                    NULL), ==, KS_VALIDATE_OK);
+  g_assert_cmpstr (normalized, ==, "1990-07-25");
+
+  /* The record, as the wizard fills it. */
+  ks_record_set_typed (record, KS_FIELD_ID_KIND, "cnic");
+  ks_record_set_typed (record, KS_FIELD_DATE_OF_BIRTH, "1990-07-25");
+  g_assert_true (ks_record_is_typed (record, KS_FIELD_DATE_OF_BIRTH));
+  g_assert_false (ks_record_validate (record, KS_FIELD_DATE_OF_BIRTH, KS_FIELD_DATE_OF_BIRTH,
+                                      NULL, &today, TRUE, NULL, &error));
+  g_assert_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT);
+  g_assert_nonnull (strstr (error->message, "25-07-1990"));
+  g_clear_error (&error);
+  ks_record_set_typed (record, KS_FIELD_DATE_OF_BIRTH, "25-07-1990");
+  g_assert_true (ks_record_validate (record, KS_FIELD_DATE_OF_BIRTH, KS_FIELD_DATE_OF_BIRTH,
+                                     NULL, &today, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ks_record_get (record, KS_FIELD_DATE_OF_BIRTH), ==, "1990-07-25");
+  g_assert_false (ks_record_is_typed (record, KS_FIELD_DATE_OF_BIRTH));
+  /* Stored, it is checked again (submit, sync) and passes. */
+  g_assert_true (ks_record_validate (record, KS_FIELD_DATE_OF_BIRTH, KS_FIELD_DATE_OF_BIRTH,
+                                     NULL, &today, TRUE, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_validate_age (void)
 {
@@ -766,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/validate/date-of-birth", test_validate_date_of_birth);
   g_test_add_func ("/validate/date-messages", test_validate_date_messages);
   g_test_add_func ("/validate/cnic-example-isolated", test_validate_cnic_example_isolated);
+  g_test_add_func ("/validate/typed-date-of-birth", test_validate_typed_date_of_birth);
   g_test_add_func ("/validate/age", test_validate_age);
   g_test_add_func ("/validate/guardian", test_validate_guardian);
   g_test_add_func ("/validate/gender", test_validate_gender);

@@ -396,7 +396,8 @@ on_field_changed (KsEnrollPage *self,
 
   if (self->loading || self->record == NULL || field == NULL)
     return;
-  ks_record_set (self->record, GPOINTER_TO_INT (field) - 1, gtk_editable_get_text (editable));
+  ks_record_set_typed (self->record, GPOINTER_TO_INT (field) - 1,
+                       gtk_editable_get_text (editable));
   if (GPOINTER_TO_INT (field) - 1 == KS_FIELD_DATE_OF_BIRTH)
     update_guardian_visibility (self);
   save_draft_soon (self);

@@ -82,7 +82,7 @@ reason_label (KsFingerprintStep *self,
                                                                             self->station), id)
                              : NULL;
 
-  return reason ? reason->label_en : id;
+  return reason ? ks_reason_get_label (reason) : id;
 }
 
 /* What a finger's button says to a screen reader and in its tooltip. */
@@ -734,9 +734,8 @@ ks_fingerprint_step_set_station (KsFingerprintStep    *self,
   for (guint i = 0; i < reasons->len; i++)
     {
       const KsReason *reason = reasons->pdata[i];
-      /* Translators: a missing-finger reason in English, then in Urdu */
-      g_autofree char *text = g_strdup_printf (_("%s (%s)"), reason->label_en, reason->label_ur);
-      gtk_string_list_append (reasons_model, text);
+
+      gtk_string_list_append (reasons_model, ks_reason_get_label (reason));
     }
   gtk_drop_down_set_model (self->reason_drop_down, G_LIST_MODEL (reasons_model));
   gtk_drop_down_set_selected (self->reason_drop_down, 0);

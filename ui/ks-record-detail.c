@@ -364,9 +364,8 @@ finger_summary (KsRecordDetail        *self,
                                    ? ks_reference_lookup_missing_finger_reason (self->reference,
                                                                                 c->reason)
                                    : NULL;
-        g_autofree char *why = reason ? g_strdup_printf (_("%s (%s)"), reason->label_en,
-                                                         reason->label_ur)
-                                      : g_strdup (c->reason ? c->reason : "");
+        g_autofree char *why = g_strdup (reason ? ks_reason_get_label (reason)
+                                                : c->reason ? c->reason : "");
 
         /* Translators: "Left thumb, missing (Amputated)" */
         text = g_strdup_printf (_("%s, missing (%s)"), label, why);

@@ -207,10 +207,13 @@ ask_password (KsReviewPage *self,
                                            : NULL;
 
       for (guint i = 0; reasons && i < reasons->len; i++)
-        gtk_string_list_append (labels, ((KsReason *)g_ptr_array_index (reasons, i))->label_en);
+        gtk_string_list_append (labels, ks_reason_get_label (g_ptr_array_index (reasons, i)));
       g_signal_connect (factory, "setup", G_CALLBACK (setup_reason), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_reason), NULL);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (reason), _("Reason"));
+      /* One line: wrapped, the short Urdu and Pashto title ("وجہ") measured two different
+       * minimum widths in GTK 4.8 (a critical warning, widgets drawn over each other). */
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (reason), 1);
       adw_combo_row_set_factory (ADW_COMBO_ROW (reason), factory);
       adw_combo_row_set_model (ADW_COMBO_ROW (reason), G_LIST_MODEL (labels));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (note), _("Note (optional)"));

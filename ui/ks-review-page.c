@@ -105,10 +105,17 @@ update_count (KsReviewPage *self)
   else if (error != NULL)
     text = g_strdup (error->message);
   else if (n_selected > 0)
-    /* Translators: below the review list: "1,204 records, 3 selected" */
-    text = g_strdup_printf (ngettext ("%'u record, %'llu selected",
-                                      "%'u records, %'llu selected", n),
-                            n, (unsigned long long)n_selected);
+    {
+      /* Each count takes its own plural: "1 record" and "3 selected" in the same line. */
+      g_autofree char *records = g_strdup_printf (ngettext ("%'u record", "%'u records", n), n);
+      /* Translators: "3 selected", after the number of records below the review list */
+      g_autofree char *chosen = g_strdup_printf (ngettext ("%'llu selected", "%'llu selected",
+                                                           n_selected),
+                                                 (unsigned long long)n_selected);
+
+      /* Translators: below the review list: "1,204 records, 3 selected" */
+      text = g_strdup_printf (_("%s, %s"), records, chosen);
+    }
   else
     text = g_strdup_printf (ngettext ("%'u record", "%'u records", n), n);
   gtk_label_set_label (self->count_label, text);
@@ -763,6 +770,7 @@ ks_review_page_init (KsReviewPage *self)
   self->probe_a = g_object_new (KS_TYPE_RECORD_ROW, NULL);
   self->probe_b = g_object_new (KS_TYPE_RECORD_ROW, NULL);
   _ks_review_page_setup_columns (self);
+  ks_ui_focus_on_show (GTK_WIDGET (self), GTK_WIDGET (self->search_entry));
 
   /* "Between dates…": two day fields beside the date filter, shown only for it. */
   {

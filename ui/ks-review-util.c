@@ -109,7 +109,7 @@ ks_review_format_cnic (const char *cnic)
  * ks_review_reason_label:
  * @reference: (nullable): the reference data
  *
- * Returns: the rejection reason's English label; its id when the reference data does not know
+ * Returns: the rejection reason in the screen's language; its id when the reference data does not know
  *   it, "" for none
  */
 const char *
@@ -121,7 +121,7 @@ ks_review_reason_label (KsReference *reference,
   if (id == NULL || *id == '\0')
     return "";
   reason = reference ? ks_reference_lookup_rejection_reason (reference, id) : NULL;
-  return reason ? reason->label_en : id;
+  return reason ? ks_reason_get_label (reason) : id;
 }
 
 /**

@@ -74,7 +74,7 @@ failure_row (KsSyncPage          *self,
   g_autofree char *title = g_strdup_printf ("%s — %s", failure->kp_id,
                                             failure->full_name ? failure->full_name : "");
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *retry = gtk_button_new_with_mnemonic (_("_Retry"));
+  GtkWidget *retry = gtk_button_new_with_mnemonic (_("Retr_y"));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), failure->message ? failure->message : "");

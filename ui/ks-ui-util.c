@@ -281,6 +281,39 @@ drop_focus_on_destroy (GtkWindow *window)
   gtk_window_set_focus (window, NULL);
 }
 
+static void
+focus_on_map (GtkWidget *page,
+              GtkWidget *first)
+{
+  GtkRoot *root = gtk_widget_get_root (page);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  /* Only when the operator just chose the section (the focus is still on the section switcher
+   * after Alt+letter, or nowhere): never takes the focus from a field. */
+  if (focus != NULL && gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER) == NULL &&
+      gtk_widget_get_ancestor (focus, ADW_TYPE_VIEW_SWITCHER_BAR) == NULL)
+    return;
+  if (first != NULL && gtk_widget_get_mapped (first))
+    gtk_widget_grab_focus (first);
+  else
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+}
+
+/**
+ * ks_ui_focus_on_show:
+ * @page: a section of the window
+ * @first: (nullable): where the keyboard starts in it; %NULL for its first focusable widget
+ *
+ * When @page is shown by its section switcher (Alt+R in any language), the keyboard moves
+ * into it: typing goes to @first instead of to the switcher, five Tabs away.
+ */
+void
+ks_ui_focus_on_show (GtkWidget *page,
+                     GtkWidget *first)
+{
+  g_signal_connect_after (page, "map", G_CALLBACK (focus_on_map), first);
+}
+
 /**
  * ks_ui_drop_focus_on_close:
  *

@@ -24,6 +24,8 @@ void         ks_tehsil_drop_down_set_code (GtkDropDown *drop_down,
 GtkDropDown *ks_tehsil_drop_down_new (void);
 void         ks_ui_mark_training (GtkWindow *window);
 void         ks_ui_drop_focus_on_close (GtkWindow *window);
+void         ks_ui_focus_on_show (GtkWidget *page,
+                                  GtkWidget *first);
 void         ks_ui_skip_reveal_buttons (GtkWidget *root);
 void         ks_ui_toast (GtkWidget  *widget,
                           const char *message);

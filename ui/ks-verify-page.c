@@ -913,6 +913,7 @@ ks_verify_page_init (KsVerifyPage *self)
   GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ks_ui_focus_on_show (GTK_WIDGET (self), NULL);
 
   for (guint i = 0; i < N_ROWS; i++)
     {

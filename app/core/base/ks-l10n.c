@@ -210,6 +210,46 @@ parse_part (const char *s,
 }
 
 /**
+ * ks_split_date:
+ * @text: three groups of ASCII digits with `-`, `/` or `.` between them, no spaces
+ * @order: which group is the day: day first as people type, or year first as stored
+ * @day: (out): the day, as written (it may not exist: 31 in February)
+ * @month: (out): the month, as written (it may be 13)
+ * @year: (out): the year, four digits
+ *
+ * The shape of a date only; ks_parse_date() also checks it is in the calendar.
+ *
+ * Returns: %TRUE if @text has the shape of a date in @order
+ */
+gboolean
+ks_split_date (const char *text,
+               KsDateOrder order,
+               guint      *day,
+               guint      *month,
+               guint      *year)
+{
+  g_autofree char *copy = NULL;
+  g_auto(GStrv) parts = NULL;
+  gboolean day_first = order == KS_DATE_DAY_FIRST;
+
+  g_return_val_if_fail (day != NULL && month != NULL && year != NULL, FALSE);
+
+  if (text == NULL)
+    return FALSE;
+  copy = g_strdup (text);
+  /* The stored form has dashes only. */
+  if (day_first)
+    for (char *p = copy; *p; p++)
+      if (*p == '/' || *p == '.')
+        *p = '-';
+  parts = g_strsplit (copy, "-", -1);
+  return g_strv_length (parts) == 3 &&
+         parse_part (parts[day_first ? 0 : 2], 1, 2, day) &&
+         parse_part (parts[1], 1, 2, month) &&
+         parse_part (parts[day_first ? 2 : 0], 4, 4, year);
+}
+
+/**
  * ks_parse_date:
  * @text: a date as typed: `DD-MM-YYYY`, or with `/` or `.` between the parts as the CNIC and
  *   older forms print it (ASCII digits, no spaces)
@@ -224,22 +264,12 @@ gboolean
 ks_parse_date (const char *text,
                GDate      *date)
 {
-  g_autofree char *copy = NULL;
-  g_auto(GStrv) parts = NULL;
   guint d, m, y;
 
   g_return_val_if_fail (date != NULL, FALSE);
 
   g_date_clear (date, 1);
-  if (text == NULL)
-    return FALSE;
-  copy = g_strdup (text);
-  for (char *p = copy; *p; p++)
-    if (*p == '/' || *p == '.')
-      *p = '-';
-  parts = g_strsplit (copy, "-", -1);
-  if (g_strv_length (parts) != 3 || !parse_part (parts[0], 1, 2, &d) ||
-      !parse_part (parts[1], 1, 2, &m) || !parse_part (parts[2], 4, 4, &y) || y < 1 ||
+  if (!ks_split_date (text, KS_DATE_DAY_FIRST, &d, &m, &y) || y < 1 ||
       !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
     return FALSE;
   g_date_set_dmy (date, (GDateDay)d, (GDateMonth)m, (GDateYear)y);

@@ -16,6 +16,12 @@ typedef struct
   gboolean rtl;
 } KsLanguage;
 
+typedef enum
+{
+  KS_DATE_DAY_FIRST,           /* DD-MM-YYYY (or / or .): as people type and read dates */
+  KS_DATE_YEAR_FIRST,          /* YYYY-MM-DD: storage and the wire only */
+} KsDateOrder;
+
 const KsLanguage *ks_languages_get (guint *n_languages);
 const KsLanguage *ks_language_lookup (const char *code);
 char             *ks_bidi_isolate_ltr (const char *text);
@@ -24,6 +30,11 @@ char             *ks_format_iso_date (const char *iso_date);
 char             *ks_format_day (GDateTime *when);
 char             *ks_format_day_time (GDateTime *when);
 char             *ks_format_unix_day (gint64 unix_seconds);
+gboolean          ks_split_date (const char *text,
+                                 KsDateOrder order,
+                                 guint      *day,
+                                 guint      *month,
+                                 guint      *year);
 gboolean          ks_parse_date (const char *text,
                                  GDate      *date);
 const char       *ks_localized_name (const char *name_en,

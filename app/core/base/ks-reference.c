@@ -590,6 +590,7 @@ load_reasons (Loader     *loader,
       if (!(reason->id = get_string (loader, object, "id", where, error)) ||
           !(reason->label_en = get_string (loader, object, "label_en", where, error)) ||
           !(reason->label_ur = get_string (loader, object, "label_ur", where, error)) ||
+          !get_optional_name (loader, object, "label_ps", where, &reason->label_ps, error) ||
           !get_boolean (loader, object, "permanent", FALSE, where, &reason->permanent, error))
         return FALSE;
       if (!is_slug (reason->id))
@@ -869,6 +870,20 @@ ks_reference_lookup_missing_finger_reason (KsReference *self,
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
   return g_hash_table_lookup (self->missing_finger_by_id, id);
+}
+
+/**
+ * ks_reason_get_label:
+ *
+ * Returns: (transfer none): a rejection or missing-finger reason in the language the station
+ *   speaks now (ks_ui_language()): Pashto, Urdu or English
+ */
+const char *
+ks_reason_get_label (const KsReason *reason)
+{
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  return ks_localized_name (reason->label_en, reason->label_ur, reason->label_ps, NULL);
 }
 
 /**

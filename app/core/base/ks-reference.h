@@ -74,12 +74,14 @@ typedef struct
   const char *id;
   const char *label_en;
   const char *label_ur;
+  const char *label_ps;        /* optional: Urdu is shown in its place */
   gboolean permanent;          /* missing-finger reasons only: will never be captured */
 } KsReason;
 
 GQuark            ks_reference_error_quark (void);
 
 const char       *ks_district_get_name (const KsDistrict *district);
+const char       *ks_reason_get_label (const KsReason *reason);
 const char       *ks_tehsil_get_name (const KsTehsil *tehsil);
 const char       *ks_division_get_name (const KsDivision *division);
 const char       *ks_district_get_local_name (const KsDistrict *district);

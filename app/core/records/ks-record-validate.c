@@ -153,7 +153,10 @@ ks_record_check_field (KsRecord    *record,
       break;
 
     case KS_FIELD_DATE_OF_BIRTH:
-      result = ks_validate_date_of_birth (value, today, &norm, &age, error);
+      if (ks_record_is_typed (record, field))
+        result = ks_validate_typed_date_of_birth (value, today, &norm, &age, error);
+      else
+        result = ks_validate_date_of_birth (value, today, &norm, &age, error);
       /* A B-form is a minor's document; an adult needs a CNIC. */
       if (result != KS_VALIDATE_INVALID &&
           g_str_equal (ks_record_get (record, KS_FIELD_ID_KIND), "bform") &&

@@ -21,7 +21,11 @@ struct _KsRecord
   GObject parent_instance;
 
   char *values[KS_N_FIELDS];
+  /* Fields last set by ks_record_set_typed(): as a person typed them, not yet normalised. */
+  guint32 typed;
 };
+
+G_STATIC_ASSERT (KS_N_FIELDS <= 32);
 
 /* Property ids are field + 1 (0 is reserved by GObject). */
 static GParamSpec *properties[KS_N_FIELDS + 1];
@@ -143,6 +147,25 @@ ks_record_get (KsRecord *self,
   return self->values[field];
 }
 
+static void
+set_value (KsRecord   *self,
+           KsField     field,
+           const char *value,
+           gboolean    typed)
+{
+  if (typed)
+    self->typed |= 1u << field;
+  else
+    self->typed &= ~(1u << field);
+  if (value == NULL)
+    value = "";
+  if (g_strcmp0 (self->values[field], value) == 0)
+    return;
+  g_free (self->values[field]);
+  self->values[field] = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[field + 1]);
+}
+
 void
 ks_record_set (KsRecord   *self,
                KsField     field,
@@ -151,13 +174,41 @@ ks_record_set (KsRecord   *self,
   g_return_if_fail (KS_IS_RECORD (self));
   g_return_if_fail (field < KS_N_FIELDS);
 
-  if (value == NULL)
-    value = "";
-  if (g_strcmp0 (self->values[field], value) == 0)
-    return;
-  g_free (self->values[field]);
-  self->values[field] = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[field + 1]);
+  set_value (self, field, value, FALSE);
+}
+
+/**
+ * ks_record_set_typed:
+ *
+ * Sets @field to @value as a person typed it into the wizard, so it is checked as such:
+ * a date of birth typed year first is refused (ks_validate_typed_date_of_birth()), while the
+ * same text written back by ks_record_validate(), or read from the store, is the stored form.
+ * The mark is not saved with a draft: a reloaded draft shows the date day first again.
+ */
+void
+ks_record_set_typed (KsRecord   *self,
+                     KsField     field,
+                     const char *value)
+{
+  g_return_if_fail (KS_IS_RECORD (self));
+  g_return_if_fail (field < KS_N_FIELDS);
+
+  set_value (self, field, value, TRUE);
+}
+
+/**
+ * ks_record_is_typed:
+ *
+ * Returns: whether @field was last set by ks_record_set_typed()
+ */
+gboolean
+ks_record_is_typed (KsRecord *self,
+                    KsField   field)
+{
+  g_return_val_if_fail (KS_IS_RECORD (self), FALSE);
+  g_return_val_if_fail (field < KS_N_FIELDS, FALSE);
+
+  return (self->typed & (1u << field)) != 0;
 }
 
 /**
@@ -225,6 +276,7 @@ ks_record_copy (KsRecord *self)
 
   for (guint i = 0; i < KS_N_FIELDS; i++)
     ks_record_set (copy, i, self->values[i]);
+  copy->typed = self->typed;
   return copy;
 }
 

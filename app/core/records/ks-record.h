@@ -68,6 +68,11 @@ const char   *ks_record_get (KsRecord *self,
 void          ks_record_set (KsRecord   *self,
                              KsField     field,
                              const char *value);
+void          ks_record_set_typed (KsRecord   *self,
+                                   KsField     field,
+                                   const char *value);
+gboolean      ks_record_is_typed (KsRecord *self,
+                                  KsField   field);
 char         *ks_record_to_json (KsRecord *self);
 KsRecord     *ks_record_new_from_json (const char *json,
                                        GError    **error);

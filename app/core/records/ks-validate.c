@@ -729,26 +729,32 @@ ks_age_requires_guardian (int age_years)
   return age_years < KS_AGE_OF_MAJORITY;
 }
 
+/* A date of birth typed in a shape of @order that is not in the calendar ("31-02-1990"). */
 static gboolean
-parse_uint_part (const char *s,
-                 guint       min_len,
-                 guint       max_len,
-                 guint      *value)
+not_in_calendar (const char *text,
+                 KsDateOrder order,
+                 GError    **error)
 {
-  gsize len = strlen (s);
-  guint v = 0;
+  guint y, m, d;
+  g_autofree char *typed = NULL;
+  g_autofree char *typed_shown = NULL;
 
-  if (len < min_len || len > max_len)
+  if (!ks_split_date (text, order, &d, &m, &y))
     return FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      if (!g_ascii_isdigit (s[i]))
-        return FALSE;
-      v = v * 10 + (guint)(s[i] - '0');
-    }
-  *value = v;
+  typed = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
+  typed_shown = ks_bidi_isolate_ltr (typed);
+  g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_DATE,
+               _("%s does not exist in the calendar. Check the day and the month."),
+               typed_shown);
   return TRUE;
 }
+
+static KsValidateResult validate_date_of_birth (const char  *input,
+                                                gboolean     typed,
+                                                const GDate *today,
+                                                char       **normalized,
+                                                int         *age_years,
+                                                GError     **error);
 
 /**
  * ks_validate_date_of_birth:
@@ -759,6 +765,7 @@ parse_uint_part (const char *s,
  * @age_years: (out) (optional): completed years on @today
  *
  * The date must exist in the calendar, not be after @today, and give an age of at most 120.
+ * For a date a person has just typed, ks_validate_typed_date_of_birth().
  */
 KsValidateResult
 ks_validate_date_of_birth (const char  *input,
@@ -767,12 +774,41 @@ ks_validate_date_of_birth (const char  *input,
                            int         *age_years,
                            GError     **error)
 {
+  return validate_date_of_birth (input, FALSE, today, normalized, age_years, error);
+}
+
+/**
+ * ks_validate_typed_date_of_birth:
+ * @input: the date of birth as a person typed it
+ *
+ * As ks_validate_date_of_birth(), but people type the day first: a year-first `1990-07-25`
+ * (the storage form) is refused, with the day-first example.
+ */
+KsValidateResult
+ks_validate_typed_date_of_birth (const char  *input,
+                                 const GDate *today,
+                                 char       **normalized,
+                                 int         *age_years,
+                                 GError     **error)
+{
+  return validate_date_of_birth (input, TRUE, today, normalized, age_years, error);
+}
+
+static KsValidateResult
+validate_date_of_birth (const char  *input,
+                        gboolean     typed,
+                        const GDate *today,
+                        char       **normalized,
+                        int         *age_years,
+                        GError     **error)
+{
   g_autofree char *folded = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_autoptr(GDate) example = g_date_new_dmy (25, G_DATE_JULY, 1990);
+  g_autofree char *example_text = ks_format_date (example);
+  g_autofree char *example_shown = ks_bidi_isolate_ltr (example_text);
   GDate birth;
   GDate now;
   guint y = 0, m = 0, d = 0;
-  gboolean parsed = FALSE;
   int age;
 
   g_return_val_if_fail (today == NULL || g_date_valid (today), KS_VALIDATE_INVALID);
@@ -784,10 +820,6 @@ ks_validate_date_of_birth (const char  *input,
   g_strstrip (folded);
   if (*folded == '\0')
     {
-      g_autoptr(GDate) example = g_date_new_dmy (25, G_DATE_JULY, 1990);
-      g_autofree char *example_text = ks_format_date (example);
-      g_autofree char *example_shown = ks_bidi_isolate_ltr (example_text);
-
       g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_EMPTY,
                    _("Type the date of birth as on the CNIC or B-form, day first, for example "
                      "%s."), example_shown);
@@ -795,60 +827,34 @@ ks_validate_date_of_birth (const char  *input,
     }
 
   /* People type the day first (ks_parse_date()); the record keeps the date as YYYY-MM-DD
-   * once checked and is checked again in that form on submit and sync, so that form passes too.
-   * Nothing a person reads ever shows it. */
-  if (ks_parse_date (folded, &birth))
-    parsed = TRUE;
-  else
+   * once checked and is checked again in that form on submit and sync, so that form passes
+   * unless a person typed it. Nothing a person reads ever shows it. */
+  if (!ks_parse_date (folded, &birth))
     {
-      parts = g_strsplit (folded, "-", -1);
-      if (g_strv_length (parts) == 3 && strlen (parts[0]) == 4)
-        parsed = parse_uint_part (parts[0], 4, 4, &y) && parse_uint_part (parts[1], 1, 2, &m)
-                 && parse_uint_part (parts[2], 1, 2, &d);
-      if (parsed)
+      g_date_clear (&birth, 1);
+      /* Not echoed: people never read a date year first. */
+      if (ks_split_date (folded, KS_DATE_YEAR_FIRST, &d, &m, &y) && typed)
         {
-          if (y < 1 || !g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-            {
-              g_autofree char *typed = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
-              g_autofree char *typed_shown = ks_bidi_isolate_ltr (typed);
-
-              g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_DATE,
-                           _("%s does not exist in the calendar. Check the day and the month."),
-                           typed_shown);
-              return KS_VALIDATE_INVALID;
-            }
-          g_date_clear (&birth, 1);
-          g_date_set_dmy (&birth, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
-        }
-    }
-  if (!parsed)
-    {
-      g_autoptr(GDate) example = g_date_new_dmy (25, G_DATE_JULY, 1990);
-      g_autofree char *shown = ks_bidi_isolate_ltr (folded);
-      g_autofree char *example_text = ks_format_date (example);
-      g_autofree char *example_shown = ks_bidi_isolate_ltr (example_text);
-
-      g_clear_pointer (&parts, g_strfreev);
-      /* A day first whose day or month is out of range ("31-02-1990") exists as a shape. */
-      for (char *p = folded; *p; p++)
-        if (*p == '/' || *p == '.')
-          *p = '-';
-      parts = g_strsplit (folded, "-", -1);
-      if (g_strv_length (parts) == 3 && parse_uint_part (parts[0], 1, 2, &d) &&
-          parse_uint_part (parts[1], 1, 2, &m) && parse_uint_part (parts[2], 4, 4, &y))
-        {
-          g_autofree char *typed = g_strdup_printf ("%02u-%02u-%04u", d, m, y);
-          g_autofree char *typed_shown = ks_bidi_isolate_ltr (typed);
-
-          g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_DATE,
-                       _("%s does not exist in the calendar. Check the day and the month."),
-                       typed_shown);
+          g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
+                       _("The year goes last: type the date of birth day first, DD-MM-YYYY, "
+                         "for example %s."), example_shown);
           return KS_VALIDATE_INVALID;
         }
-      g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
-                   _("“%s” is not a date. Type the date of birth day first, DD-MM-YYYY, for "
-                     "example %s."), shown, example_shown);
-      return KS_VALIDATE_INVALID;
+      if (ks_split_date (folded, KS_DATE_YEAR_FIRST, &d, &m, &y) && y >= 1 &&
+          g_date_valid_dmy ((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+        g_date_set_dmy (&birth, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+      else if (not_in_calendar (folded, KS_DATE_YEAR_FIRST, error) ||
+               not_in_calendar (folded, KS_DATE_DAY_FIRST, error))
+        return KS_VALIDATE_INVALID;
+      else
+        {
+          g_autofree char *shown = ks_bidi_isolate_ltr (folded);
+
+          g_set_error (error, KS_VALIDATE_ERROR, KS_VALIDATE_ERROR_INVALID_FORMAT,
+                       _("“%s” is not a date. Type the date of birth day first, DD-MM-YYYY, for "
+                         "example %s."), shown, example_shown);
+          return KS_VALIDATE_INVALID;
+        }
     }
   y = g_date_get_year (&birth);
   m = g_date_get_month (&birth);

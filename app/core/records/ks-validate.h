@@ -112,6 +112,11 @@ KsValidateResult  ks_validate_date_of_birth (const char  *input,
                                              char       **normalized,
                                              int         *age_years,
                                              GError     **error);
+KsValidateResult  ks_validate_typed_date_of_birth (const char  *input,
+                                                   const GDate *today,
+                                                   char       **normalized,
+                                                   int         *age_years,
+                                                   GError     **error);
 int               ks_age_on (const GDate *birth,
                              const GDate *today);
 gboolean          ks_age_requires_guardian (int age_years);

@@ -21,6 +21,7 @@
 
 #include "ks-audit.h"
 #include "ks-consent.h"
+#include "ks-l10n.h"
 #include "ks-store-private.h"
 #include "ks-training.h"
 
@@ -214,6 +215,16 @@ sample_cnic (GRand            *rand,
                           (division_index % 9) + 1, place, person, last);
 }
 
+/* A name in Arabic script: its Pashto spelling on a station that speaks Pashto (the class
+ * reads it there as it reads the Urdu one on an Urdu station), else the Urdu one. */
+static const char *
+arabic_script_name (JsonObject *name)
+{
+  if (g_str_equal (ks_ui_language (), "ps") && json_object_has_member (name, "ps"))
+    return json_object_get_string_member (name, "ps");
+  return json_object_get_string_member (name, "ur");
+}
+
 static KsRecord *
 sample_record (GRand       *rand,
                Names       *names,
@@ -255,15 +266,14 @@ sample_record (GRand       *rand,
       JsonObject *o = json_array_get_object_element (names->male, i);
 
       father = json_object_get_string_member (o, "en");
-      father_ur = json_object_get_string_member (o, "ur");
+      father_ur = arabic_script_name (o);
     }
 
   full = g_strdup_printf ("%s %s", json_object_get_string_member (g, "en"),
                           json_object_get_string_member (f, "en"));
-  full_ur = g_strdup_printf ("%s %s", json_object_get_string_member (g, "ur"),
-                             json_object_get_string_member (f, "ur"));
+  full_ur = g_strdup_printf ("%s %s", arabic_script_name (g), arabic_script_name (f));
   father_full = g_strdup_printf ("%s %s", father, json_object_get_string_member (f, "en"));
-  father_full_ur = g_strdup_printf ("%s %s", father_ur, json_object_get_string_member (f, "ur"));
+  father_full_ur = g_strdup_printf ("%s %s", father_ur, arabic_script_name (f));
 
   /* Adults only (18 to 75): minors would need a guardian, which the samples do not invent. */
   g_date_subtract_years (birth, g_rand_int_range (rand, 18, 76));
