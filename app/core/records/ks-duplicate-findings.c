@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ks-audit.h"
 #include "ks-duplicate-findings.h"
 #include "ks-records.h"
 #include "ks-store-private.h"
@@ -246,4 +247,111 @@ ks_duplicate_finding_describe (const KsDuplicateFinding *finding)
                             "Possible duplicate enrolment of %s (%u fingers match)",
                             g_hash_table_size (fingers)),
                           finding->other_kp_id, g_hash_table_size (fingers));
+}
+
+/**
+ * ks_duplicate_findings_save_draft:
+ * @findings: (element-type KsDuplicateFinding): what the search found for the draft's fingers
+ *   (other_record_id and pairs are read)
+ *
+ * Replaces the draft's findings, in one transaction; submit moves them to the record.
+ */
+gboolean
+ks_duplicate_findings_save_draft (KsStore   *store,
+                                  gint64     draft_id,
+                                  GPtrArray *findings,
+                                  GError   **error)
+{
+  g_autoptr(sqlite3_stmt) clear = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  gint64 now;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (findings != NULL, FALSE);
+
+  if (!ks_store_begin (store, error))
+    return FALSE;
+  now = ks_store_now (store);
+  clear = _ks_store_prepare (store, "DELETE FROM draft_duplicates WHERE draft_id = ?", error);
+  if (clear == NULL)
+    goto fail;
+  sqlite3_bind_int64 (clear, 1, draft_id);
+  if (!_ks_store_step_done (store, clear, error))
+    goto fail;
+  insert = _ks_store_prepare (store,
+                              "INSERT OR REPLACE INTO draft_duplicates (draft_id, "
+                              "other_record_id, finger, other_finger, score, fmr, found_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              error);
+  if (insert == NULL)
+    goto fail;
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const KsDuplicateFinding *finding = findings->pdata[i];
+
+      for (guint j = 0; j < finding->pairs->len; j++)
+        {
+          const KsDuplicatePair *pair = &g_array_index (finding->pairs, KsDuplicatePair, j);
+
+          sqlite3_reset (insert);
+          sqlite3_bind_int64 (insert, 1, draft_id);
+          sqlite3_bind_int64 (insert, 2, finding->other_record_id);
+          sqlite3_bind_int (insert, 3, pair->finger);
+          sqlite3_bind_int (insert, 4, pair->other_finger);
+          sqlite3_bind_double (insert, 5, pair->score);
+          sqlite3_bind_double (insert, 6, pair->fmr);
+          sqlite3_bind_int64 (insert, 7, finding->found_at ? finding->found_at : now);
+          if (!_ks_store_step_done (store, insert, error))
+            goto fail;
+        }
+    }
+  return ks_store_commit (store, error);
+
+fail:
+  ks_store_rollback (store);
+  return FALSE;
+}
+
+/**
+ * ks_duplicate_findings_audit:
+ * @actor: who submitted the record
+ *
+ * Inside ks_records_submit()'s transaction, after the draft's findings moved to the record:
+ * one audit entry "possible-duplicate-enrolment" naming every other record and the matching
+ * finger pairs with their scores, when there are findings; nothing otherwise.
+ */
+gboolean
+ks_duplicate_findings_audit (KsStore    *store,
+                             const char *actor,
+                             const char *kp_id,
+                             gint64      record_id,
+                             GError    **error)
+{
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GString) detail = g_string_new (NULL);
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+
+  findings = load_findings (store, record_id, error);
+  if (findings == NULL)
+    return FALSE;
+  if (findings->len == 0)
+    return TRUE;
+  /* For the audit trail, not the screen: plain English, figures as stored. */
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const KsDuplicateFinding *finding = findings->pdata[i];
+
+      g_string_append_printf (detail, "%s%s:", i ? "; " : "", finding->other_kp_id);
+      for (guint j = 0; j < finding->pairs->len; j++)
+        {
+          const KsDuplicatePair *pair = &g_array_index (finding->pairs, KsDuplicatePair, j);
+
+          g_string_append_printf (detail, "%s finger %d = finger %d (score %.1f, FMR %.1e)",
+                                  j ? "," : "", pair->finger, pair->other_finger, pair->score,
+                                  pair->fmr);
+        }
+    }
+  return ks_audit_append (store, actor, "possible-duplicate-enrolment", kp_id, detail->str,
+                          error);
 }

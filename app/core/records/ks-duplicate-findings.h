@@ -71,6 +71,18 @@ GPtrArray *ks_duplicate_findings_load_finish (GAsyncResult *result,
  * fingers match)". */
 char      *ks_duplicate_finding_describe (const KsDuplicateFinding *finding);
 
+/* Core only: the duplicate search keeps a draft's findings (replacing what it found before),
+ * and ks_records_submit() audits the record's in its transaction. */
+gboolean   ks_duplicate_findings_save_draft (KsStore   *store,
+                                             gint64     draft_id,
+                                             GPtrArray *findings,
+                                             GError   **error);
+gboolean   ks_duplicate_findings_audit (KsStore    *store,
+                                        const char *actor,
+                                        const char *kp_id,
+                                        gint64      record_id,
+                                        GError    **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsDuplicateFinding, ks_duplicate_finding_free)
 
 G_END_DECLS
