@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include "ks-duplicate-findings.h"
+#include "ks-duplicate-store.h"
 #include "ks-fingers.h"
 #include "ks-session.h"
 

@@ -15,7 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
-#include "ks-duplicate-findings.h"
+#include "ks-duplicate-store.h"
 #include "ks-fingers.h"
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
