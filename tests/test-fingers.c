@@ -803,6 +803,36 @@ test_capture_template (Fixture      *f,
       /* With its own template, a finger's image is not opened for matching. */
       g_assert_null (c->image);
     }
+
+  /* What sync sends the registry (sealed to its key by the engine): the ISO template beside
+   * libfprint's, with its quality score. */
+  {
+    g_autoptr(GBytes) blob = ks_fingers_export_for_registry (f->store, f->vault, kp_id, &error);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *list;
+
+    g_assert_no_error (error);
+    g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (blob, NULL),
+                                               g_bytes_get_size (blob), &error));
+    list = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "fingers");
+    g_assert_cmpuint (json_array_get_length (list), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *o = json_array_get_object_element (list, i);
+        gsize len = 0;
+        g_autofree guchar *iso = g_base64_decode (json_object_get_string_member (o,
+                                                                                 "iso_template"),
+                                                  &len);
+        g_autofree KsMinutiaeTemplate *tmpl = ks_minutiae_template_from_iso (iso, len, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (json_object_get_int_member (o, "quality_score"), ==, tmpl->quality);
+        if (json_object_get_int_member (o, "finger") == FP_FINGER_RIGHT_THUMB)
+          g_assert_cmpmem (iso, len, g_bytes_get_data (capture->iso_template, NULL),
+                           g_bytes_get_size (capture->iso_template));
+      }
+  }
 }
 
 int

@@ -140,8 +140,10 @@ ks_fingers_load_for_review_finish (GAsyncResult *result,
  * @kp_id: a submitted record
  *
  * The record's biometrics as the registry takes them: JSON `{"fingers": [{"finger": 1..10,
- * "status": …, "reason": …, "template": base64 of fp_print_serialize()}], "photo": base64 of
- * the PNG}` ("photo" only when the record has one). Plain text: the sync engine seals it to the
+ * "status": …, "reason": …, "template": base64 of fp_print_serialize(), "iso_template": base64
+ * of the station's ISO/IEC 19794-2:2005 record, "quality_score": 0-100}], "photo": base64 of
+ * the PNG}` ("photo" only when the record has one; "iso_template" and "quality_score" only for
+ * a finger whose image shows a readable print). Plain text: the sync engine seals it to the
  * registry's key at once and never stores it (ks-sync.c); the record's own photo field, sealed
  * to this station's key, which the registry could not open, travels empty
  * (ks_sync_payload_new()).
@@ -207,6 +209,21 @@ ks_fingers_export_for_registry (KsStore    *store,
                                                   g_bytes_get_size (c->template_blob));
           json_builder_set_member_name (builder, "template");
           json_builder_add_string_value (builder, b64);
+        }
+      /* A finger stored before the station had its own templates gets one here if the index
+       * has not made it yet (this runs in the sync worker), and keeps it. */
+      if (c->iso_template == NULL && c->image != NULL && c->status != KS_FINGER_MISSING &&
+          ks_finger_capture_extract (c) &&
+          !ks_fingers_store_template (store, vault, info->id, c, NULL))
+        g_debug ("Template of %s finger %d not kept", kp_id, c->finger);
+      if (c->iso_template != NULL)
+        {
+          g_autofree char *b64 = g_base64_encode (g_bytes_get_data (c->iso_template, NULL),
+                                                  g_bytes_get_size (c->iso_template));
+          json_builder_set_member_name (builder, "iso_template");
+          json_builder_add_string_value (builder, b64);
+          json_builder_set_member_name (builder, "quality_score");
+          json_builder_add_int_value (builder, c->quality_score);
         }
       json_builder_end_object (builder);
     }
