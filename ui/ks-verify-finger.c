@@ -36,6 +36,8 @@ struct _KsVerifyFinger
   GCancellable *cancellable;
   gboolean busy;        /* loading or scanning */
   gboolean other_asked; /* "Another Finger" while scanning: ask for it once the scan stopped */
+  guint scroll_tick;    /* brings the prompt or verdict into view once it is laid out */
+  guint scroll_frames;
 };
 
 G_DEFINE_FINAL_TYPE (KsVerifyFinger, ks_verify_finger, ADW_TYPE_BIN)
@@ -53,6 +55,54 @@ update_actions (KsVerifyFinger *self)
   gtk_widget_set_visible (self->other_button, more);
 }
 
+/* The prompt and the verdict are at the bottom of the page, under the fold of a laptop screen:
+ * scrolled into view on the frame that lays them out. */
+static gboolean
+scroll_into_view (GtkWidget     *label,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  KsVerifyFinger *self = user_data;
+  GtkWidget *scroller = gtk_widget_get_ancestor (label, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  GtkWidget *viewport;
+  graphene_rect_t bounds;
+  double page, value;
+  int natural = 0;
+
+  if (scroller == NULL || !gtk_widget_get_visible (label) || ++self->scroll_frames > 30)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
+  /* Not laid out with its new text yet (a longer verdict wraps to more lines): next frame. */
+  gtk_widget_measure (label, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (label), NULL,
+                      &natural, NULL, NULL);
+  if (gtk_widget_get_height (label) <= 0 || gtk_widget_get_height (label) < natural
+      || !gtk_widget_compute_bounds (label, viewport, &bounds))
+    return G_SOURCE_CONTINUE;
+  page = gtk_adjustment_get_page_size (adjustment);
+  value = gtk_adjustment_get_value (adjustment);
+  /* In the viewport's coordinates: 0 is the top of what shows. */
+  if (bounds.origin.y + bounds.size.height > page)
+    gtk_adjustment_set_value (adjustment,
+                              value + bounds.origin.y + bounds.size.height - page + 12);
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reveal_label (KsVerifyFinger *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+  self->scroll_frames = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->result_label),
+                                                      scroll_into_view, self, NULL);
+}
+
 static void
 show_result (KsVerifyFinger *self,
              const char     *text,
@@ -60,7 +110,7 @@ show_result (KsVerifyFinger *self,
 {
   /* Words first; the style only repeats them. */
   gtk_label_set_label (self->result_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), text != NULL);
+  reveal_label (self);
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), good ? "error" : "success");
   gtk_widget_add_css_class (GTK_WIDGET (self->result_label), good ? "success" : "error");
 }
@@ -76,7 +126,7 @@ show_prompt (KsVerifyFinger *self)
   gtk_label_set_label (self->result_label, prompt);
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+  reveal_label (self);
 }
 
 static void
@@ -281,6 +331,9 @@ ks_verify_finger_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->result_label), self->scroll_tick);
+  self->scroll_tick = 0;
   g_clear_object (&self->check);
   g_clear_object (&self->station);
   g_clear_object (&self->session);

@@ -105,6 +105,31 @@ capture_template (const KsFingerCapture *capture)
   return tmpl;
 }
 
+/* The order fingers are asked for: those the station's matcher can compare first, then capture
+ * order (thumbs first: ks_fingers_get_required()); the store keeps them by finger number. */
+static guint
+finger_rank (const HolderFinger *f)
+{
+  guint n;
+  const FpFinger *order = ks_fingers_get_required (KS_CAPTURE_SET_ALL_TEN, &n);
+  guint rank = n;
+
+  for (guint i = 0; i < n; i++)
+    if (order[i] == f->finger)
+      rank = i;
+  return (f->matchers->len > 0 ? 0 : n + 1) + rank;
+}
+
+static int
+compare_fingers (gconstpointer a,
+                 gconstpointer b)
+{
+  guint ra = finger_rank (*(HolderFinger * const *)a);
+  guint rb = finger_rank (*(HolderFinger * const *)b);
+
+  return (ra > rb) - (ra < rb);
+}
+
 /**
  * ks_holder_check_load:
  * @kp_id: the Khyber Pass ID on a card this station issued
@@ -144,7 +169,6 @@ ks_holder_check_load (KsStore      *store,
 
   self = g_object_new (KS_TYPE_HOLDER_CHECK, NULL);
   self->kp_id = g_strdup (kp_id);
-  /* Stored in capture order (thumbs first): the order fingers are asked for. */
   for (guint i = 0; i < captures->len; i++)
     {
       const KsFingerCapture *c = captures->pdata[i];
@@ -183,6 +207,7 @@ ks_holder_check_load (KsStore      *store,
                            _("No fingerprint was enrolled for this holder."));
       return NULL;
     }
+  g_ptr_array_sort (self->fingers, compare_fingers);
   return g_steal_pointer (&self);
 }
 
