@@ -382,6 +382,38 @@ static const char *const migrations[] = {
   "CREATE INDEX records_cnic_submitted ON records (cnic, submitted_at);"
   "CREATE INDEX records_name_submitted ON records (full_name COLLATE NOCASE, submitted_at);"
   "CREATE INDEX records_name_ur_submitted ON records (full_name_ur, submitted_at);",
+
+  /* 10: the station's own fingerprint templates (ISO/IEC 19794-2:2005, sealed like the
+   * libfprint template and the image, ks-fingers.c) and an NFIQ-like image quality 0-100 per
+   * capture; NULL and 0 for captures stored before, whose template is extracted from their
+   * image later (ks-duplicate-search.c). Then what the station-wide duplicate search found:
+   * pairs of fingers of a draft or record matching a finger of ANOTHER record, with the
+   * comparison score and its estimated false-match rate (ks-duplicate-findings.c). A draft's
+   * findings move to its record on submit, as its fingers do. */
+  "ALTER TABLE draft_fingers ADD COLUMN iso_enc BLOB;"
+  "ALTER TABLE draft_fingers ADD COLUMN quality_score INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE record_fingers ADD COLUMN iso_enc BLOB;"
+  "ALTER TABLE record_fingers ADD COLUMN quality_score INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE draft_duplicates ("
+  "  draft_id INTEGER NOT NULL REFERENCES drafts (id) ON DELETE CASCADE,"
+  "  other_record_id INTEGER NOT NULL REFERENCES records (id),"
+  "  finger INTEGER NOT NULL CHECK (finger BETWEEN 1 AND 10),"
+  "  other_finger INTEGER NOT NULL CHECK (other_finger BETWEEN 1 AND 10),"
+  "  score REAL NOT NULL,"
+  "  fmr REAL NOT NULL,"
+  "  found_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (draft_id, other_record_id, finger, other_finger)"
+  ");"
+  "CREATE TABLE record_duplicates ("
+  "  record_id INTEGER NOT NULL REFERENCES records (id),"
+  "  other_record_id INTEGER NOT NULL REFERENCES records (id),"
+  "  finger INTEGER NOT NULL CHECK (finger BETWEEN 1 AND 10),"
+  "  other_finger INTEGER NOT NULL CHECK (other_finger BETWEEN 1 AND 10),"
+  "  score REAL NOT NULL,"
+  "  fmr REAL NOT NULL,"
+  "  found_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (record_id, other_record_id, finger, other_finger)"
+  ");",
 };
 
 /* Version 7. Before payloads carried each identifier in one documented form, the registry

@@ -11,12 +11,17 @@
 G_BEGIN_DECLS
 
 /* records.flags: what a supervisor must look at before deciding. Shown as words, never only as
- * a colour. Forced and missing fingers need an explicit second confirmation to approve. */
-#define KS_RECORD_FLAG_FORCED_FINGER     (1 << 0)
-#define KS_RECORD_FLAG_MISSING_FINGER    (1 << 1)
-#define KS_RECORD_FLAG_DUPLICATE_WARNING (1 << 2)
-#define KS_RECORD_FLAGS_EXCEPTIONS       (KS_RECORD_FLAG_FORCED_FINGER | \
-                                          KS_RECORD_FLAG_MISSING_FINGER)
+ * a colour. Forced and missing fingers, and a possible duplicate enrolment, need an explicit
+ * second confirmation to approve. DUPLICATE_WARNING: a new finger equals ANOTHER finger on
+ * record for the same CNIC (swapped fingers); DUPLICATE_ENROLMENT: the fingers match another
+ * record of this station, another CNIC or name (ks-duplicate-findings.h). */
+#define KS_RECORD_FLAG_FORCED_FINGER       (1 << 0)
+#define KS_RECORD_FLAG_MISSING_FINGER      (1 << 1)
+#define KS_RECORD_FLAG_DUPLICATE_WARNING   (1 << 2)
+#define KS_RECORD_FLAG_DUPLICATE_ENROLMENT (1 << 3)
+#define KS_RECORD_FLAGS_EXCEPTIONS         (KS_RECORD_FLAG_FORCED_FINGER | \
+                                            KS_RECORD_FLAG_MISSING_FINGER | \
+                                            KS_RECORD_FLAG_DUPLICATE_ENROLMENT)
 
 typedef enum
 {
