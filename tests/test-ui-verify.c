@@ -19,7 +19,6 @@
 #include "ks-card-face.h"
 #include "ks-card-print.h"
 #include "ks-card-view.h"
-#include "ks-minutiae-image.h"
 #include "ks-records.h"
 #include "ks-test-enroll.h"
 #include "ks-test-ui.h"
@@ -540,73 +539,6 @@ test_verify_face (Fixture      *f,
  * impression the station never saw. Synthetic prints prove nothing about accuracy, so this
  * skips, saying so, without the real ones. */
 
-static char *
-fvc2000_dir (void)
-{
-  const char *root = g_getenv ("KS_SOURCE_ROOT");
-
-  /* ../shared next to the repository; a git worktree in a sub-folder looks one level up too */
-  for (guint up = 1; up <= 2; up++)
-    {
-      g_autofree char *candidate = g_build_filename (root ? root : ".", up == 2 ? ".." : ".",
-                                                     "..", "shared", "reference", "fingerprints",
-                                                     "fvc2000", "db1_b", NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_DIR))
-        return g_steal_pointer (&candidate);
-    }
-  return NULL;
-}
-
-/* Impression @impression of FVC finger @finger, pressed on the simulated reader next time it
- * waits for a finger. */
-static void
-queue_real (Fixture    *f,
-            const char *dir,
-            guint       finger,
-            guint       impression)
-{
-  g_autofree char *name = g_strdup_printf ("%u_%u.png", finger, impression);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KsGreyImage) image = ks_grey_image_load (path, &error);
-  g_autoptr(GBytes) grey = NULL;
-
-  g_assert_no_error (error);
-  grey = g_bytes_new (image->pixels, (gsize)image->width * image->height);
-  ks_virtual_scanner_queue_image (ks_station_get_virtual_scanner (f->station), grey,
-                                  image->width, image->height);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-/* One finger captured as the fingerprint step captures it: impressions 1-5 of a real finger. */
-static KsFingerCapture *
-capture_real (Fixture    *f,
-              const char *dir,
-              guint       fvc_finger,
-              FpFinger    finger)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  KsFingerCapture *capture;
-
-  for (guint i = 1; i <= 5; i++)
-    queue_real (f, dir, fvc_finger, i);
-  ks_fingers_capture_async (ks_station_get_fingerprint_service (f->station), finger, NULL, NULL,
-                            NULL, store_result, &result);
-  KS_TEST_WAIT_UNTIL (result != NULL, 60000);
-  capture = ks_fingers_capture_finish (result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (capture->image);
-  return capture;
-}
-
 static guint
 count_finger_checks (KsStation  *station,
                      const char *kp_id,
@@ -637,7 +569,8 @@ static void
 test_fingerprint_real (Fixture      *f,
                        gconstpointer data)
 {
-  g_autofree char *dir = fvc2000_dir ();
+  static const guint first_five[] = { 1, 2, 3, 4, 5 };
+  g_autofree char *dir = ks_test_fvc2000_dir ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) fingers = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
@@ -657,16 +590,14 @@ test_fingerprint_real (Fixture      *f,
       return;
     }
 
-  /* The training profile's reader: libfprint's virtual image device, fed real images. */
-  KS_TEST_WAIT_UNTIL (ks_fingerprint_service_has_reader (
-                        ks_station_get_fingerprint_service (f->station)), 10000);
-
   /* The operator captures two thumbs of FVC finger 101 and 103, and submits; the supervisor
    * approves; the card is issued. */
   staff = ks_test_staff_get (store);
   fingers = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_finger_capture_free);
-  g_ptr_array_add (fingers, capture_real (f, dir, 101, FP_FINGER_RIGHT_THUMB));
-  g_ptr_array_add (fingers, capture_real (f, dir, 103, FP_FINGER_LEFT_THUMB));
+  g_ptr_array_add (fingers, ks_test_capture_real (f->station, dir, FP_FINGER_RIGHT_THUMB, 101,
+                                                  first_five));
+  g_ptr_array_add (fingers, ks_test_capture_real (f->station, dir, FP_FINGER_LEFT_THUMB, 103,
+                                                  first_five));
   kp_id = ks_test_enroll (store, staff->operator, ks_station_get_reference (f->station),
                           ks_station_get_biometrics_vault (f->station, NULL), fingers, "A01", 7);
   g_ptr_array_add (ids, kp_id);
@@ -683,7 +614,7 @@ test_fingerprint_real (Fixture      *f,
   g_assert_nonnull (check);
 
   /* The genuine holder: an impression of the right thumb never seen at enrolment. */
-  queue_real (f, dir, 101, 7);
+  ks_test_queue_real (f->station, dir, 101, 7);
   gtk_widget_activate_action (GTK_WIDGET (page), "verify.check-finger", NULL);
   g_assert_true (shows_text_part (root, "place their Right thumb on the reader")
                  || ks_verify_finger_is_busy (KS_VERIFY_FINGER (check)));
@@ -692,7 +623,7 @@ test_fingerprint_real (Fixture      *f,
   g_free (ks_test_screenshot (root, "verify-fingerprint-real-match"));
 
   /* Someone else's finger, presented for the same card: refused. */
-  queue_real (f, dir, 102, 7);
+  ks_test_queue_real (f->station, dir, 102, 7);
   gtk_widget_activate_action (GTK_WIDGET (page), "verify.check-finger", NULL);
   KS_TEST_WAIT_UNTIL (!ks_verify_finger_is_busy (KS_VERIFY_FINGER (check)), 30000);
   g_assert_true (shows_text_part (root, "does not match the one enrolled"));
@@ -700,12 +631,12 @@ test_fingerprint_real (Fixture      *f,
 
   /* The holder's right thumb impression shown against the LEFT thumb's template: refused too
    * (the check compares with the finger asked for, not with any finger). Then the left thumb. */
-  queue_real (f, dir, 101, 8);
+  ks_test_queue_real (f->station, dir, 101, 8);
   gtk_widget_activate_action (check, "verify-finger.other", NULL);
   g_assert_true (shows_text_part (root, "place their Left thumb on the reader"));
   KS_TEST_WAIT_UNTIL (!ks_verify_finger_is_busy (KS_VERIFY_FINGER (check)), 30000);
   g_assert_true (shows_text_part (root, "does not match the one enrolled"));
-  queue_real (f, dir, 103, 8);
+  ks_test_queue_real (f->station, dir, 103, 8);
   gtk_widget_activate_action (GTK_WIDGET (page), "verify.check-finger", NULL);
   KS_TEST_WAIT_UNTIL (!ks_verify_finger_is_busy (KS_VERIFY_FINGER (check)), 30000);
   g_assert_true (shows_text (root, "The fingerprint matches the one enrolled for this card."));
