@@ -128,10 +128,14 @@ person (KsDuplicateView        *self,
   g_autofree char *name = side->full_name_ur && *side->full_name_ur
                           ? g_strdup_printf ("%s · %s", side->full_name, side->full_name_ur)
                           : g_strdup (side->full_name);
+  GtkWidget *title = gtk_label_new (heading);
   GtkWidget *photo;
 
   gtk_widget_set_hexpand (box, TRUE);
-  adw_preferences_group_set_title (group, heading);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+  /* The photo above the details, the same height on both sides so the rows line up. */
   if (side->photo_rgba != NULL)
     {
       g_autoptr(GdkTexture) texture
@@ -140,7 +144,6 @@ person (KsDuplicateView        *self,
       g_autofree char *label = g_strdup_printf (_("Photo of %s"), side->full_name);
 
       photo = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-      gtk_widget_set_size_request (photo, 96, 128);
       gtk_accessible_update_property (GTK_ACCESSIBLE (photo), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       label, -1);
     }
@@ -149,8 +152,9 @@ person (KsDuplicateView        *self,
       photo = gtk_label_new (_("No photo"));
       gtk_widget_add_css_class (photo, "dim-label");
     }
+  gtk_widget_set_size_request (photo, 96, 128);
   gtk_widget_set_halign (photo, GTK_ALIGN_CENTER);
-  adw_preferences_group_add (group, photo);
+  gtk_box_append (GTK_BOX (box), photo);
   ks_review_add_field_row (group, _("Khyber Pass ID"), side->kp_id);
   ks_review_add_field_row (group, _("Name"), name);
   ks_review_add_field_row (group, _("CNIC"), cnic);

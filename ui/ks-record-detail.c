@@ -718,6 +718,18 @@ ks_record_detail_get_fingerprint_slot (KsRecordDetail *self)
 }
 
 /**
+ * ks_record_detail_get_duplicate_view:
+ *
+ * Returns: (transfer none): the side-by-side view of the record's possible duplicates
+ */
+KsDuplicateView *
+ks_record_detail_get_duplicate_view (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), NULL);
+  return self->duplicate_view;
+}
+
+/**
  * ks_record_detail_set_station:
  * @reference: (nullable): for district names, services and reasons
  */
