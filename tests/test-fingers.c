@@ -13,10 +13,12 @@
 #include "ks-consent.h"
 #include "ks-duplicate-search.h"
 #include "ks-fingers.h"
+#include "ks-minutiae-template.h"
 #include "ks-record-fingers.h"
 #include "ks-records.h"
 #include "ks-session.h"
 #include "ks-test-util.h"
+#include "ks-virtual-scanner-testing.h"
 
 /* One real enrolled template (virtual_image + synthetic prints), shared by every test. */
 static GBytes *real_template;
@@ -693,6 +695,103 @@ test_duplicate_search (Fixture      *f,
   fpt_finalize_service (g_steal_pointer (&service));
 }
 
+/* A capture through the reader as the wizard takes it: the station's ISO template and quality
+ * score come with it (extracted in a worker), grade the try, are sealed with it, come back
+ * loaded, and go with the draft to the record. A finger stored before the station had its own
+ * templates gets one from its stored image. */
+static void
+test_capture_template (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr(FptRig) rig = fpt_rig_new_virtual_image ();
+  g_autoptr(KsFpSynthFinger) finger = ks_fpsynth_finger_new (778, 2);
+  g_autoptr(KsFingerCapture) capture = NULL;
+  g_autoptr(GPtrArray) fingers = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsRecordInfo) info = NULL;
+  g_autofree char *kp_id = NULL;
+  GAsyncResult *result = NULL;
+  gint64 draft = new_draft (f, "17301-1234567-1", 0);
+  KsFingerCapture *c;
+
+  for (guint i = 0; i < ks_fingerprint_service_get_n_enroll_stages (rig->service); i++)
+    ks_virtual_scanner_queue_synthetic (rig->scanner, finger, i, KS_FPSYNTH_NORMAL);
+  ks_fingers_capture_async (rig->service, FP_FINGER_RIGHT_THUMB, NULL, NULL, NULL,
+                            fpt_store_result, &result);
+  capture = ks_fingers_capture_finish (fpt_wait (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_nonnull (capture->iso_template);
+  g_assert_cmpuint (capture->quality_score, >, 0);
+  g_assert_cmpuint (capture->quality_score, <=, 100);
+  g_assert_cmpint (capture->quality.grade, ==,
+                   ks_fp_quality_grade_score (capture->quality_score, capture->quality.contact));
+  /* A clear synthetic print placed flat: good by its score. */
+  g_assert_cmpint (capture->quality.grade, ==, KS_FP_GRADE_GOOD);
+  {
+    g_autofree KsMinutiaeTemplate *tmpl = ks_minutiae_template_from_iso (
+      g_bytes_get_data (capture->iso_template, NULL), g_bytes_get_size (capture->iso_template),
+      &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (tmpl->quality, ==, capture->quality_score);
+    g_assert_cmpuint (tmpl->width, ==, capture->width);
+  }
+
+  save (f, draft, ks_finger_capture_copy (capture));
+  fingers = ks_fingers_load_draft (f->store, f->vault, draft, &error);
+  g_assert_no_error (error);
+  c = fingers->pdata[0];
+  g_assert_true (g_bytes_equal (c->iso_template, capture->iso_template));
+  g_assert_cmpuint (c->quality_score, ==, capture->quality_score);
+  g_clear_pointer (&fingers, g_ptr_array_unref);
+
+  /* A finger stored before: no template, only its image. */
+  {
+    g_autoptr(KsFingerCapture) old = captured (FP_FINGER_LEFT_THUMB, KS_FINGER_CAPTURED);
+
+    g_assert_null (old->iso_template);
+    save (f, draft, g_steal_pointer (&old));
+  }
+  kp_id = submit (f, draft, "17301-1234567-1", &error);
+  g_assert_no_error (error);
+  info = ks_records_get_info (f->store, kp_id, &error);
+  fingers = ks_fingers_load_record (f->store, f->vault, info->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fingers->len, ==, 2);
+  /* In finger order: the left thumb (1) stored without, the right thumb (6) with. */
+  c = fingers->pdata[1];
+  g_assert_cmpint (c->finger, ==, FP_FINGER_RIGHT_THUMB);
+  g_assert_true (g_bytes_equal (c->iso_template, capture->iso_template));
+  g_assert_cmpuint (c->quality_score, ==, capture->quality_score);
+  c = fingers->pdata[0];
+  g_assert_null (c->iso_template);
+  g_clear_pointer (&fingers, g_ptr_array_unref);
+
+  /* Sealed at rest like the other blobs: the template's bytes are nowhere in the file. */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM record_fingers WHERE iso_enc IS NOT NULL "
+                              "AND instr (iso_enc, X'464D5200') > 0"), ==, 0);
+
+  fingers = ks_fingers_load_record_templates (f->store, f->vault, info->id, &error);
+  g_assert_no_error (error);
+  c = fingers->pdata[0];
+  g_assert_null (c->template_blob);
+  g_assert_nonnull (c->image);
+  g_assert_true (ks_finger_capture_extract (c));
+  g_assert_true (ks_fingers_store_template (f->store, f->vault, info->id, c, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&fingers, g_ptr_array_unref);
+  fingers = ks_fingers_load_record_templates (f->store, f->vault, info->id, &error);
+  for (guint i = 0; i < fingers->len; i++)
+    {
+      c = fingers->pdata[i];
+      g_assert_nonnull (c->iso_template);
+      g_assert_cmpuint (c->quality_score, >, 0);
+      /* With its own template, a finger's image is not opened for matching. */
+      g_assert_null (c->image);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -711,6 +810,7 @@ main (int argc, char *argv[])
   ADD ("/fingers/edit-replaces-or-keeps", test_edit_replaces_or_keeps);
   ADD ("/fingers/encrypted-at-rest", test_encrypted_at_rest);
   ADD ("/fingers/duplicate-search", test_duplicate_search);
+  ADD ("/fingers/capture-template", test_capture_template);
 #undef ADD
   rc = g_test_run ();
   g_bytes_unref (real_template);

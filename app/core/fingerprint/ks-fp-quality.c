@@ -11,6 +11,12 @@
  *    noise, smudges and blotches of a wet finger stay below it). Under 30%
  *    the finger only touched with its tip or side: POOR. 55% and more is a well placed finger:
  *    GOOD, the rest FAIR.
+ *  - score: the station's own NFIQ-like image quality, 0-100, from its minutiae extractor
+ *    (ks-minutiae-extract.c: ridge area x ridge clarity x reliable minutiae; 0 when no print
+ *    could be read). A capture's grade comes from it since the station matches with its own
+ *    templates: under 20 the extractor finds too little clear ridge detail for a reliable
+ *    comparison (POOR), from 50 a well placed, clear impression (GOOD). Contact still caps the
+ *    grade, as above: a finger tipped sideways can show clear ridges over too small an area.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +30,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-fp-quality.h"
+#include "ks-minutiae-extract.h"
 
 #define BLOCK 16
 #define BLOCK_MIN_STDDEV 12.0
@@ -59,6 +66,62 @@ ks_fp_quality_grade (guint n_minutiae, double contact)
   if (n_minutiae >= KS_FP_QUALITY_GOOD_MINUTIAE && contact >= KS_FP_QUALITY_GOOD_CONTACT)
     return KS_FP_GRADE_GOOD;
   return KS_FP_GRADE_FAIR;
+}
+
+/**
+ * ks_fp_quality_grade_score:
+ * @score: the impression's quality score, 0-100 (ks_fp_quality_extract())
+ * @contact: its contact area, 0-1 (ks_fp_quality_measure())
+ *
+ * The grade the capture step shows and keeps, by the station's own quality score.
+ */
+KsFpGrade
+ks_fp_quality_grade_score (guint score, double contact)
+{
+  if (score < KS_FP_QUALITY_FAIR_SCORE || contact < KS_FP_QUALITY_FAIR_CONTACT)
+    return KS_FP_GRADE_POOR;
+  if (score >= KS_FP_QUALITY_GOOD_SCORE && contact >= KS_FP_QUALITY_GOOD_CONTACT)
+    return KS_FP_GRADE_GOOD;
+  return KS_FP_GRADE_FAIR;
+}
+
+/**
+ * ks_fp_quality_extract:
+ * @grey: 8-bit grey image, row-major, 500 dpi
+ * @score: (out): the image quality score 0-100; 0 when no print could be read
+ * @n_minutiae: (out) (optional): the minutiae found
+ *
+ * The station's template of an impression. CPU work (about 0.1 s): call it in a worker thread.
+ *
+ * Returns: (transfer full) (nullable): the ISO/IEC 19794-2:2005 record, or %NULL when the image
+ *   shows no usable print
+ */
+GBytes *
+ks_fp_quality_extract (const guint8 *grey, guint width, guint height, guint *score,
+                       guint *n_minutiae)
+{
+  g_autoptr(KsGreyImage) image = NULL;
+  g_autofree KsMinutiaeTemplate *tmpl = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (score != NULL, NULL);
+
+  *score = 0;
+  if (n_minutiae != NULL)
+    *n_minutiae = 0;
+  if (grey == NULL || width == 0 || height == 0)
+    return NULL;
+  image = ks_grey_image_new_from_data (grey, width, height, width);
+  tmpl = ks_minutiae_extract (image, &error);
+  if (tmpl == NULL)
+    {
+      g_debug ("No template: %s", error->message);
+      return NULL;
+    }
+  *score = tmpl->quality;
+  if (n_minutiae != NULL)
+    *n_minutiae = tmpl->n_minutiae;
+  return ks_minutiae_template_to_iso (tmpl);
 }
 
 /**

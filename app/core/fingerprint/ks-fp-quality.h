@@ -21,6 +21,8 @@ typedef enum
 #define KS_FP_QUALITY_FAIR_MINUTIAE 15
 #define KS_FP_QUALITY_GOOD_CONTACT 0.55
 #define KS_FP_QUALITY_FAIR_CONTACT 0.30
+#define KS_FP_QUALITY_GOOD_SCORE 50
+#define KS_FP_QUALITY_FAIR_SCORE 20
 
 typedef struct
 {
@@ -33,6 +35,9 @@ void ks_fp_quality_measure (const guint8 *grey, guint width, guint height, guint
                             KsFpQuality *quality);
 void ks_fp_quality_from_image (FpImage *image, KsFpQuality *quality);
 KsFpGrade ks_fp_quality_grade (guint n_minutiae, double contact);
+KsFpGrade ks_fp_quality_grade_score (guint score, double contact);
+GBytes *ks_fp_quality_extract (const guint8 *grey, guint width, guint height, guint *score,
+                               guint *n_minutiae);
 int ks_fp_quality_compare (const KsFpQuality *a, const KsFpQuality *b);
 guint ks_fp_quality_pick_best (const KsFpQuality *tries, guint n_tries);
 const char *ks_fp_grade_to_string (KsFpGrade grade);

@@ -24,7 +24,7 @@
 
 #define FINGER_COLUMNS \
   "finger, status, reason, n_minutiae, contact, grade, tries, duplicate, capture_id, " \
-  "template_enc, image_enc, width, height, captured_at"
+  "template_enc, image_enc, width, height, captured_at, iso_enc, quality_score"
 
 KsFingerCapture *
 ks_finger_capture_new (FpFinger finger)
@@ -44,6 +44,7 @@ ks_finger_capture_free (KsFingerCapture *capture)
   g_free (capture->capture_id);
   g_clear_pointer (&capture->template_blob, g_bytes_unref);
   g_clear_pointer (&capture->image, g_bytes_unref);
+  g_clear_pointer (&capture->iso_template, g_bytes_unref);
   g_free (capture);
 }
 
@@ -155,6 +156,7 @@ ks_fingers_save_draft (KsStore               *store,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GBytes) template_enc = NULL;
   g_autoptr(GBytes) image_enc = NULL;
+  g_autoptr(GBytes) iso_enc = NULL;
   g_autofree char *capture_id = g_uuid_string_random ();
   gboolean ok;
 
@@ -175,12 +177,17 @@ ks_fingers_save_draft (KsStore               *store,
           g_autofree char *image_ad = associated_data (capture_id, capture->finger, "image");
           image_enc = ks_vault_encrypt (vault, capture->image, image_ad);
         }
+      if (capture->iso_template != NULL)
+        {
+          g_autofree char *iso_ad = associated_data (capture_id, capture->finger, "iso");
+          iso_enc = ks_vault_encrypt (vault, capture->iso_template, iso_ad);
+        }
     }
 
   _ks_store_lock (store);
   stmt = _ks_store_prepare (store,
                             "INSERT OR REPLACE INTO draft_fingers (draft_id, " FINGER_COLUMNS ") "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
                             error);
   ok = stmt != NULL;
   if (ok)
@@ -204,6 +211,10 @@ ks_fingers_save_draft (KsStore               *store,
       sqlite3_bind_int (stmt, 12, image_enc ? capture->width : 0);
       sqlite3_bind_int (stmt, 13, image_enc ? capture->height : 0);
       sqlite3_bind_int64 (stmt, 14, ks_store_now (store));
+      if (iso_enc)
+        sqlite3_bind_blob (stmt, 15, g_bytes_get_data (iso_enc, NULL),
+                           g_bytes_get_size (iso_enc), SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 16, capture->quality_score);
       ok = _ks_store_step_done (store, stmt, error);
     }
   _ks_store_unlock (store);
@@ -344,6 +355,10 @@ load_fingers (KsStore    *store,
       if (local_error == NULL)
         capture->image = open_blob (vault, stmt, 10, capture_id, capture->finger, "image",
                                     &local_error);
+      if (local_error == NULL)
+        capture->iso_template = open_blob (vault, stmt, 14, capture_id, capture->finger, "iso",
+                                           &local_error);
+      capture->quality_score = sqlite3_column_int (stmt, 15);
       capture->capture_id = g_strdup (capture_id);
       capture->width = sqlite3_column_int (stmt, 11);
       capture->height = sqlite3_column_int (stmt, 12);
@@ -410,6 +425,33 @@ ks_fingers_load_record (KsStore *store,
                        record_id, error);
 }
 
+/**
+ * ks_fingers_load_record_templates:
+ *
+ * The record's fingers for matching: each capture's ISO template and quality score, without
+ * the libfprint template, and with the image only when the capture has no ISO template yet
+ * (stored before the station had its own: ks_finger_capture_extract() makes it from the image).
+ * Opens far less than ks_fingers_load_record(), for the station-wide index.
+ *
+ * Returns: (transfer full) (element-type KsFingerCapture): the record's fingers
+ */
+GPtrArray *
+ks_fingers_load_record_templates (KsStore *store,
+                                  KsVault *vault,
+                                  gint64   record_id,
+                                  GError **error)
+{
+  g_return_val_if_fail (KS_IS_STORE (store), NULL);
+  g_return_val_if_fail (KS_IS_VAULT (vault), NULL);
+
+  return load_fingers (store, vault,
+                       "SELECT finger, status, reason, n_minutiae, contact, grade, tries, "
+                       "duplicate, capture_id, NULL, CASE WHEN iso_enc IS NULL THEN image_enc END, "
+                       "width, height, captured_at, iso_enc, quality_score FROM record_fingers "
+                       "WHERE record_id = ? ORDER BY finger",
+                       record_id, error);
+}
+
 static gboolean
 exec_ids (KsStore    *store,
           const char *sql,
@@ -452,8 +494,8 @@ ks_fingers_copy_record_to_draft (KsStore *store,
   return exec_ids (store,
                    "INSERT INTO draft_fingers (draft_id, " FINGER_COLUMNS ") "
                    "SELECT ?1, finger, status, reason, n_minutiae, contact, grade, tries, 0, "
-                   "capture_id, template_enc, image_enc, width, height, captured_at "
-                   "FROM record_fingers WHERE record_id = ?2 "
+                   "capture_id, template_enc, image_enc, width, height, captured_at, iso_enc, "
+                   "quality_score FROM record_fingers WHERE record_id = ?2 "
                    "AND NOT EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
                    draft_id, record_id, error);
 }
@@ -474,6 +516,24 @@ ks_fingers_move_to_record (KsStore *store,
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
   g_return_val_if_fail (_ks_store_in_transaction (store), FALSE);
 
+  /* What the station-wide search found for the draft's fingers goes with them (before they
+   * move: whether the draft has fingers decides); a draft without fingers, an edit that kept
+   * the record's, keeps the record's findings too. */
+  if (draft_id > 0 &&
+      (!exec_ids (store,
+                  "DELETE FROM record_duplicates WHERE record_id = ?2 "
+                  "AND EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
+                  draft_id, record_id, error) ||
+       !exec_ids (store,
+                  "INSERT INTO record_duplicates (record_id, other_record_id, finger, "
+                  "other_finger, score, fmr, found_at) SELECT ?2, other_record_id, finger, "
+                  "other_finger, score, fmr, found_at FROM draft_duplicates "
+                  "WHERE draft_id = ?1 AND other_record_id <> ?2 "
+                  "AND EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
+                  draft_id, record_id, error) ||
+       !exec_ids (store, "DELETE FROM draft_duplicates WHERE draft_id = ?1 AND ?2 = ?2",
+                  draft_id, record_id, error)))
+    return FALSE;
   if (draft_id > 0 &&
       (!exec_ids (store,
                   "DELETE FROM record_fingers WHERE record_id = ?2 "
@@ -492,7 +552,9 @@ ks_fingers_move_to_record (KsStore *store,
 #error "KS_RECORD_FLAG_* come from ks-record.h"
 #endif
   return exec_ids (store,
-                   "UPDATE records SET flags = (flags & ~7) | "
+                   "UPDATE records SET flags = (flags & ~15) | "
+                   "coalesce ((SELECT 1 FROM record_duplicates WHERE record_id = ?2 LIMIT 1), 0) * "
+                   G_STRINGIFY (KS_RECORD_FLAG_DUPLICATE_ENROLMENT) " | "
                    "(SELECT coalesce (max (status = 'forced'), 0) * "
                    G_STRINGIFY (KS_RECORD_FLAG_FORCED_FINGER)
                    " | coalesce (max (status = 'missing'), 0) * "
@@ -524,7 +586,83 @@ ks_finger_capture_copy (const KsFingerCapture *capture)
   copy->capture_id = g_strdup (capture->capture_id);
   copy->template_blob = capture->template_blob ? g_bytes_ref (capture->template_blob) : NULL;
   copy->image = capture->image ? g_bytes_ref (capture->image) : NULL;
+  copy->iso_template = capture->iso_template ? g_bytes_ref (capture->iso_template) : NULL;
   return copy;
+}
+
+/**
+ * ks_finger_capture_extract:
+ *
+ * Worker thread only (about 0.1 s of CPU): the station's template and quality score of the
+ * capture's kept image, and the grade they give. A capture without an image, or whose image
+ * shows no readable print, gets no template and score 0 (a poor grade when it was captured:
+ * its tries say why).
+ *
+ * Returns: whether @capture now has a template
+ */
+gboolean
+ks_finger_capture_extract (KsFingerCapture *capture)
+{
+  guint n_minutiae = 0;
+
+  g_return_val_if_fail (capture != NULL, FALSE);
+
+  g_clear_pointer (&capture->iso_template, g_bytes_unref);
+  capture->quality_score = 0;
+  if (capture->status == KS_FINGER_MISSING || capture->image == NULL ||
+      g_bytes_get_size (capture->image) < (gsize)capture->width * capture->height)
+    return FALSE;
+  capture->iso_template = ks_fp_quality_extract (g_bytes_get_data (capture->image, NULL),
+                                                 capture->width, capture->height,
+                                                 &capture->quality_score, &n_minutiae);
+  return capture->iso_template != NULL;
+}
+
+/**
+ * ks_fingers_store_template:
+ * @record_id: the submitted record @capture (loaded with ks_fingers_load_record()) belongs to
+ *
+ * Keeps the template ks_finger_capture_extract() made for a finger stored before the station
+ * had its own templates, sealed as the other blobs of its row. Nothing changes when the row
+ * was replaced meanwhile (an edit with new fingers): its capture id no longer matches.
+ */
+gboolean
+ks_fingers_store_template (KsStore               *store,
+                           KsVault               *vault,
+                           gint64                 record_id,
+                           const KsFingerCapture *capture,
+                           GError               **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GBytes) iso_enc = NULL;
+  g_autofree char *ad = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (KS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (KS_IS_VAULT (vault), FALSE);
+  g_return_val_if_fail (capture != NULL && capture->capture_id != NULL, FALSE);
+  g_return_val_if_fail (capture->iso_template != NULL, FALSE);
+
+  ad = associated_data (capture->capture_id, capture->finger, "iso");
+  iso_enc = ks_vault_encrypt (vault, capture->iso_template, ad);
+  _ks_store_lock (store);
+  stmt = _ks_store_prepare (store,
+                            "UPDATE record_fingers SET iso_enc = ?, quality_score = ? "
+                            "WHERE record_id = ? AND finger = ? AND capture_id = ?",
+                            error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_blob (stmt, 1, g_bytes_get_data (iso_enc, NULL), g_bytes_get_size (iso_enc),
+                         SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 2, capture->quality_score);
+      sqlite3_bind_int64 (stmt, 3, record_id);
+      sqlite3_bind_int (stmt, 4, capture->finger);
+      sqlite3_bind_text (stmt, 5, capture->capture_id, -1, SQLITE_STATIC);
+      ok = _ks_store_step_done (store, stmt, error);
+    }
+  _ks_store_unlock (store);
+  return ok;
 }
 
 /* Capture: one try of one finger ----------------------------------------------------------- */
@@ -602,6 +740,26 @@ capture_progress (KsFingerprintService        *service,
     job->progress (service, progress, job->progress_data);
 }
 
+/* Worker thread: the station's template and quality score of the kept impression, which grade
+ * the try (ks_fp_quality_grade_score()). A reader that delivers no image keeps the grade of
+ * libfprint's minutiae. */
+static void
+capture_extract_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  KsFingerCapture *capture = ks_finger_capture_copy (task_data);
+
+  if (capture->image != NULL)
+    {
+      ks_finger_capture_extract (capture);
+      capture->quality.grade = ks_fp_quality_grade_score (capture->quality_score,
+                                                          capture->quality.contact);
+    }
+  g_task_return_pointer (task, capture, (GDestroyNotify)ks_finger_capture_free);
+}
+
 static void
 capture_enrolled (GObject      *object,
                   GAsyncResult *result,
@@ -642,7 +800,8 @@ capture_enrolled (GObject      *object,
   capture->template_blob = g_bytes_new_take (g_steal_pointer (&blob), blob_len);
   capture->tries = 1;
   capture->status = KS_FINGER_CAPTURED;
-  g_task_return_pointer (task, capture, (GDestroyNotify)ks_finger_capture_free);
+  g_task_set_task_data (task, capture, (GDestroyNotify)ks_finger_capture_free);
+  g_task_run_in_thread (task, capture_extract_thread);
 }
 
 /**

@@ -42,6 +42,10 @@ typedef struct
   guint width;
   guint height;
   char *capture_id;        /* the stored row's, when loaded; NULL for a capture not yet saved */
+  GBytes *iso_template;    /* the station's ISO/IEC 19794-2:2005 template of the kept image;
+                            * NULL when missing, when no print could be read in it, and for
+                            * captures stored before the station had its own templates */
+  guint quality_score;     /* NFIQ-like 0-100 of the kept image (ks_fp_quality_extract()) */
 } KsFingerCapture;
 
 KsFingerCapture *ks_finger_capture_new (FpFinger finger);
@@ -74,6 +78,10 @@ GPtrArray       *ks_fingers_load_record (KsStore *store,
                                          KsVault *vault,
                                          gint64   record_id,
                                          GError **error);
+GPtrArray       *ks_fingers_load_record_templates (KsStore *store,
+                                                   KsVault *vault,
+                                                   gint64   record_id,
+                                                   GError **error);
 gboolean         ks_fingers_copy_record_to_draft (KsStore *store,
                                                   gint64   record_id,
                                                   gint64   draft_id,
@@ -84,6 +92,12 @@ gboolean         ks_fingers_move_to_record (KsStore *store,
                                             GError **error);
 
 KsFingerCapture *ks_finger_capture_copy (const KsFingerCapture *capture);
+gboolean         ks_finger_capture_extract (KsFingerCapture *capture);
+gboolean         ks_fingers_store_template (KsStore               *store,
+                                            KsVault               *vault,
+                                            gint64                 record_id,
+                                            const KsFingerCapture *capture,
+                                            GError               **error);
 void             ks_fingers_capture_async (KsFingerprintService     *service,
                                            FpFinger                  finger,
                                            GCancellable             *cancellable,
