@@ -7,8 +7,9 @@
  * to send the holder away): the check starts with the first in capture order (thumbs first) and
  * ks_holder_check_next_finger() moves on to the next.
  *
- * Templates: the stored image of each finger's kept impression (sealed at rest) is opened and
- * extracted once, in the worker that loads the check.
+ * Templates: each finger's ISO 19794-2 template stored with its capture; for a capture stored
+ * before the station had its own templates, the stored image of its kept impression. Both are
+ * sealed at rest, opened (and the image extracted) once, in the worker that loads the check.
  *
  * Readers that give no image (match-on-chip sensors: libfprint has no capture for them, the
  * template lives on the sensor) cannot be compared by the station: for them, and for a finger
@@ -81,8 +82,9 @@ ks_holder_check_init (KsHolderCheck *self)
   self->fingers = g_ptr_array_new_with_free_func (holder_finger_free);
 }
 
-/* The capture's minutiae template, extracted from the stored image of its kept impression.
- * NULL when it gives none. */
+/* The capture's minutiae template: the ISO record stored with it, else extracted from the
+ * stored image of its kept impression (captures stored before the station had templates).
+ * NULL when neither gives one. */
 static KsMinutiaeTemplate *
 capture_template (const KsFingerCapture *capture)
 {
@@ -91,6 +93,16 @@ capture_template (const KsFingerCapture *capture)
   KsMinutiaeTemplate *tmpl;
   gsize size;
 
+  if (capture->iso_template != NULL)
+    {
+      tmpl = ks_minutiae_template_from_iso (g_bytes_get_data (capture->iso_template, NULL),
+                                            g_bytes_get_size (capture->iso_template), &error);
+      if (tmpl != NULL)
+        return tmpl;
+      g_warning ("The stored template of a %s cannot be read (%s): extracting it again",
+                 ks_finger_get_label (capture->finger), error->message);
+      g_clear_error (&error);
+    }
   if (capture->image == NULL || capture->width == 0 || capture->height == 0)
     return NULL;
   size = g_bytes_get_size (capture->image);
