@@ -609,6 +609,21 @@ save_async (Fixture         *f,
   g_object_unref (result);
 }
 
+/* A finished check's GTask holds the search until its worker thread has dropped it. */
+static void
+finalize_search (KsDuplicateSearch *search)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (G_OBJECT (search)->ref_count > 1 && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+  g_assert_finalize_object (search);
+}
+
 static KsFingerCheck *
 check_draft (KsDuplicateSearch *search,
              gint64             draft,
@@ -632,8 +647,7 @@ test_duplicate_search (Fixture      *f,
                        gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KsFingerprintService) service = ks_fingerprint_service_new ();
-  g_autoptr(KsDuplicateSearch) search = ks_duplicate_search_new (service, f->store);
+  g_autoptr(KsDuplicateSearch) search = ks_duplicate_search_new (f->store);
   g_autoptr(KsRecordInfo) info = NULL;
   g_autofree char *kp_id = NULL;
   gint64 draft = new_draft (f, "17301-1234567-1", 0);
@@ -691,8 +705,7 @@ test_duplicate_search (Fixture      *f,
         g_assert_cmpint (c->duplicate, ==, c->finger == FP_FINGER_LEFT_INDEX);
       }
   }
-  g_clear_object (&search);
-  fpt_finalize_service (g_steal_pointer (&service));
+  finalize_search (g_steal_pointer (&search));
 }
 
 /* A capture through the reader as the wizard takes it: the station's ISO template and quality
@@ -790,6 +803,36 @@ test_capture_template (Fixture      *f,
       /* With its own template, a finger's image is not opened for matching. */
       g_assert_null (c->image);
     }
+
+  /* What sync sends the registry (sealed to its key by the engine): the ISO template beside
+   * libfprint's, with its quality score. */
+  {
+    g_autoptr(GBytes) blob = ks_fingers_export_for_registry (f->store, f->vault, kp_id, &error);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *list;
+
+    g_assert_no_error (error);
+    g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (blob, NULL),
+                                               g_bytes_get_size (blob), &error));
+    list = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "fingers");
+    g_assert_cmpuint (json_array_get_length (list), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *o = json_array_get_object_element (list, i);
+        gsize len = 0;
+        g_autofree guchar *iso = g_base64_decode (json_object_get_string_member (o,
+                                                                                 "iso_template"),
+                                                  &len);
+        g_autofree KsMinutiaeTemplate *tmpl = ks_minutiae_template_from_iso (iso, len, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (json_object_get_int_member (o, "quality_score"), ==, tmpl->quality);
+        if (json_object_get_int_member (o, "finger") == FP_FINGER_RIGHT_THUMB)
+          g_assert_cmpmem (iso, len, g_bytes_get_data (capture->iso_template, NULL),
+                           g_bytes_get_size (capture->iso_template));
+      }
+  }
 }
 
 int

@@ -16,103 +16,6 @@
 
 #include "ks-duplicate-findings.h"
 #include "ks-records.h"
-#include "ks-store-private.h"
-
-void
-ks_duplicate_finding_free (KsDuplicateFinding *finding)
-{
-  if (finding == NULL)
-    return;
-  g_free (finding->other_kp_id);
-  g_free (finding->other_cnic);
-  g_free (finding->other_full_name);
-  g_clear_pointer (&finding->pairs, g_array_unref);
-  g_free (finding);
-}
-
-static int
-compare_findings (gconstpointer a,
-                  gconstpointer b)
-{
-  const KsDuplicateFinding *fa = *(KsDuplicateFinding * const *)a;
-  const KsDuplicateFinding *fb = *(KsDuplicateFinding * const *)b;
-  double sa = g_array_index (fa->pairs, KsDuplicatePair, 0).score;
-  double sb = g_array_index (fb->pairs, KsDuplicatePair, 0).score;
-
-  if (fa->pairs->len != fb->pairs->len)
-    return fa->pairs->len > fb->pairs->len ? -1 : 1;
-  return (sa < sb) - (sa > sb);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-}
-
-/* The findings of record @record_id, strongest first. */
-static GPtrArray *
-load_findings (KsStore *store,
-               gint64   record_id,
-               GError **error)
-{
-  g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func (
-    (GDestroyNotify)ks_duplicate_finding_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  KsDuplicateFinding *current = NULL;
-  int rc;
-
-  _ks_store_lock (store);
-  stmt = _ks_store_prepare (store,
-                            "SELECT d.other_record_id, r.kp_id, r.cnic, r.full_name, r.state, "
-                            "r.decision, d.found_at, d.finger, d.other_finger, d.score, d.fmr "
-                            "FROM record_duplicates d JOIN records r ON r.id = d.other_record_id "
-                            "WHERE d.record_id = ? ORDER BY d.other_record_id, d.score DESC",
-                            error);
-  if (stmt == NULL)
-    {
-      _ks_store_unlock (store);
-      return NULL;
-    }
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 other = sqlite3_column_int64 (stmt, 0);
-      KsDuplicatePair pair;
-
-      if (current == NULL || current->other_record_id != other)
-        {
-          current = g_new0 (KsDuplicateFinding, 1);
-          current->other_record_id = other;
-          current->other_kp_id = column_dup (stmt, 1);
-          current->other_cnic = column_dup (stmt, 2);
-          current->other_full_name = column_dup (stmt, 3);
-          ks_record_state_from_string ((const char *)sqlite3_column_text (stmt, 4),
-                                       &current->other_state);
-          if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
-            ks_record_state_from_string ((const char *)sqlite3_column_text (stmt, 5),
-                                         &current->other_decision);
-          current->found_at = sqlite3_column_int64 (stmt, 6);
-          current->pairs = g_array_new (FALSE, FALSE, sizeof (KsDuplicatePair));
-          g_ptr_array_add (findings, current);
-        }
-      pair.finger = sqlite3_column_int (stmt, 7);
-      pair.other_finger = sqlite3_column_int (stmt, 8);
-      pair.score = sqlite3_column_double (stmt, 9);
-      pair.fmr = sqlite3_column_double (stmt, 10);
-      g_array_append_val (current->pairs, pair);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      _ks_store_set_error (store, rc, error);
-      _ks_store_unlock (store);
-      return NULL;
-    }
-  _ks_store_unlock (store);
-  g_ptr_array_sort (findings, compare_findings);
-  return g_steal_pointer (&findings);
-}
 
 /**
  * ks_duplicate_findings_load:
@@ -141,7 +44,7 @@ ks_duplicate_findings_load (KsStore    *store,
       ? !ks_session_require_active (session, error)
       : !ks_session_require (session, KS_PERMISSION_REVIEW, error))
     return NULL;
-  return load_findings (store, info->id, error);
+  return ks_duplicate_findings_load_by_id (store, info->id, error);
 }
 
 typedef struct

@@ -18,38 +18,10 @@
 
 #pragma once
 
-#include <fprint.h>
-
-#include "ks-record.h"
+#include "ks-duplicate-store.h"
 #include "ks-session.h"
-#include "ks-store.h"
 
 G_BEGIN_DECLS
-
-/* One pair of matching fingers: this record's finger and the other record's. */
-typedef struct
-{
-  FpFinger finger;       /* of the record the findings belong to */
-  FpFinger other_finger; /* of the other record */
-  double score;          /* ks_minutiae_compare(), 0-100, higher is more similar */
-  double fmr;            /* ks_minutiae_score_to_fmr (score): the estimated chance that two
-                          * different fingers score this high in one comparison */
-} KsDuplicatePair;
-
-/* Another record whose fingers match this record's. */
-typedef struct
-{
-  gint64 other_record_id;       /* for ks_fingers_load_record() */
-  char *other_kp_id;            /* "PEW-A01-0000001-X": for ks_fingers_load_for_review() */
-  char *other_cnic;             /* as stored: digits only */
-  char *other_full_name;
-  KsRecordState other_state;
-  KsRecordState other_decision; /* approved or rejected once decided, 0 before */
-  gint64 found_at;              /* unix seconds (the store's clock) */
-  GArray *pairs;                /* KsDuplicatePair, highest score first; never empty */
-} KsDuplicateFinding;
-
-void       ks_duplicate_finding_free (KsDuplicateFinding *finding);
 
 /* The findings of the record @kp_id, strongest first (the most matching fingers, then the
  * highest score); an empty array when there are none. Who may see them: as for the record's
@@ -70,7 +42,5 @@ GPtrArray *ks_duplicate_findings_load_finish (GAsyncResult *result,
 /* One line for a list or a banner: "Possible duplicate enrolment of PEW-A01-0000001-X (2
  * fingers match)". */
 char      *ks_duplicate_finding_describe (const KsDuplicateFinding *finding);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsDuplicateFinding, ks_duplicate_finding_free)
 
 G_END_DECLS

@@ -140,8 +140,10 @@ ks_fingers_load_for_review_finish (GAsyncResult *result,
  * @kp_id: a submitted record
  *
  * The record's biometrics as the registry takes them: JSON `{"fingers": [{"finger": 1..10,
- * "status": …, "reason": …, "template": base64 of fp_print_serialize()}], "photo": base64 of
- * the PNG}` ("photo" only when the record has one). Plain text: the sync engine seals it to the
+ * "status": …, "reason": …, "template": base64 of fp_print_serialize(), "iso_template": base64
+ * of the station's ISO/IEC 19794-2:2005 record, "quality_score": 0-100}], "photo": base64 of
+ * the PNG}` ("photo" only when the record has one; "iso_template" and "quality_score" only for
+ * a finger whose image shows a readable print). Plain text: the sync engine seals it to the
  * registry's key at once and never stores it (ks-sync.c); the record's own photo field, sealed
  * to this station's key, which the registry could not open, travels empty
  * (ks_sync_payload_new()).
@@ -207,6 +209,21 @@ ks_fingers_export_for_registry (KsStore    *store,
                                                   g_bytes_get_size (c->template_blob));
           json_builder_set_member_name (builder, "template");
           json_builder_add_string_value (builder, b64);
+        }
+      /* A finger stored before the station had its own templates gets one here if the index
+       * has not made it yet (this runs in the sync worker), and keeps it. */
+      if (c->iso_template == NULL && c->image != NULL && c->status != KS_FINGER_MISSING &&
+          ks_finger_capture_extract (c) &&
+          !ks_fingers_store_template (store, vault, info->id, c, NULL))
+        g_debug ("Template of %s finger %d not kept", kp_id, c->finger);
+      if (c->iso_template != NULL)
+        {
+          g_autofree char *b64 = g_base64_encode (g_bytes_get_data (c->iso_template, NULL),
+                                                  g_bytes_get_size (c->iso_template));
+          json_builder_set_member_name (builder, "iso_template");
+          json_builder_add_string_value (builder, b64);
+          json_builder_set_member_name (builder, "quality_score");
+          json_builder_add_int_value (builder, c->quality_score);
         }
       json_builder_end_object (builder);
     }
@@ -342,281 +359,6 @@ ks_finger_check_free (KsFingerCheck *check)
   if (check == NULL)
     return;
   g_clear_pointer (&check->on_record, g_array_unref);
+  g_clear_pointer (&check->findings, g_ptr_array_unref);
   g_free (check);
-}
-
-typedef struct
-{
-  KsFingerprintService *service;
-  KsStore *store;
-  KsVault *vault;             /* nullable: then only the new fingers are compared */
-  gint64 draft_id;
-  GPtrArray *captures;        /* KsFingerCapture, the draft's fingers as the wizard holds them */
-  GPtrArray *new_prints;      /* FpPrint */
-  GArray *new_fingers;        /* FpFinger per new print */
-  GPtrArray *existing_prints; /* FpPrint on record for the draft's CNIC */
-  GArray *existing_fingers;   /* FpFinger per print on record */
-  KsFingerCheck *check;
-} CheckJob;
-
-static void
-check_job_free (CheckJob *job)
-{
-  g_clear_object (&job->service);
-  g_clear_object (&job->store);
-  g_clear_object (&job->vault);
-  g_clear_pointer (&job->captures, g_ptr_array_unref);
-  g_clear_pointer (&job->new_prints, g_ptr_array_unref);
-  g_clear_pointer (&job->new_fingers, g_array_unref);
-  g_clear_pointer (&job->existing_prints, g_ptr_array_unref);
-  g_clear_pointer (&job->existing_fingers, g_array_unref);
-  g_clear_pointer (&job->check, ks_finger_check_free);
-  g_free (job);
-}
-
-static FpPrint *
-print_from_capture (const KsFingerCapture *c)
-{
-  g_autoptr(GError) error = NULL;
-  FpPrint *print;
-
-  /* fp_print_deserialize() aborts on an empty blob. */
-  if (c == NULL || c->template_blob == NULL || g_bytes_get_size (c->template_blob) == 0)
-    return NULL;
-  print = fp_print_deserialize (g_bytes_get_data (c->template_blob, NULL),
-                                g_bytes_get_size (c->template_blob), &error);
-  if (print == NULL)
-    g_debug ("Template of finger %d unreadable: %s", c->finger, error->message);
-  return print;
-}
-
-/* Worker thread: the new prints, and those already on record for the draft's CNIC (an edit, or
- * a citizen enrolled before), opened with the biometrics key. */
-static void
-check_prepare_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
-{
-  CheckJob *job = task_data;
-  g_autoptr(KsDraftInfo) info = NULL;
-  g_autoptr(KsRecord) record = NULL;
-  g_autoptr(KsRecordInfo) enrolled = NULL;
-  g_autoptr(GPtrArray) fingers = NULL;
-
-  for (guint i = 0; i < job->captures->len; i++)
-    {
-      const KsFingerCapture *c = job->captures->pdata[i];
-      FpPrint *print = print_from_capture (c);
-
-      if (print != NULL)
-        {
-          g_ptr_array_add (job->new_prints, print);
-          g_array_append_val (job->new_fingers, c->finger);
-        }
-    }
-
-  if (job->draft_id > 0)
-    record = ks_drafts_load (job->store, job->draft_id, &info, NULL);
-  if (record != NULL && job->vault != NULL && info->cnic != NULL && *info->cnic != '\0')
-    enrolled = ks_records_find_by_cnic (job->store, info->cnic, NULL);
-  if (enrolled != NULL)
-    fingers = ks_fingers_load_record (job->store, job->vault, enrolled->id, NULL);
-  for (guint i = 0; fingers && i < fingers->len; i++)
-    {
-      KsFingerCapture *c = fingers->pdata[i];
-      FpPrint *print = print_from_capture (c);
-
-      if (print != NULL)
-        {
-          g_ptr_array_add (job->existing_prints, print);
-          g_array_append_val (job->existing_fingers, c->finger);
-        }
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Worker thread: the draft keeps the record matches for submit to flag, and loses both fingers
- * of a pair that is one finger. */
-static void
-check_store_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  CheckJob *job = task_data;
-  KsFingerCheck *check = job->check;
-  g_autoptr(GError) error = NULL;
-
-  if (!ks_fingers_set_duplicates (job->store, job->draft_id,
-                                  (const FpFinger *)(gpointer)check->on_record->data,
-                                  check->on_record->len, &error))
-    g_debug ("Duplicate flags not stored: %s", error->message);
-  if (check->same_a != 0)
-    {
-      FpFinger pair[2] = { check->same_a, check->same_b };
-
-      for (guint i = 0; i < 2; i++)
-        if (!ks_fingers_remove_draft_finger (job->store, job->draft_id, pair[i], NULL))
-          g_debug ("Finger %d of draft %" G_GINT64_FORMAT " not removed", pair[i], job->draft_id);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-check_stored (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CheckJob *job = g_task_get_task_data (task);
-
-  g_task_propagate_boolean (G_TASK (result), NULL);
-  g_task_return_pointer (task, g_steal_pointer (&job->check), (GDestroyNotify)ks_finger_check_free);
-}
-
-static void
-check_compared (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CheckJob *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) found = NULL;
-  g_autoptr(GTask) store_task = NULL;
-  KsFingerCheck *check;
-
-  found = ks_fingerprint_service_check_duplicates_finish (KS_FINGERPRINT_SERVICE (object), result,
-                                                          &error);
-  if (found == NULL || g_task_return_error_if_cancelled (task))
-    {
-      if (found == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  check = job->check = g_new0 (KsFingerCheck, 1);
-  check->on_record = g_array_new (FALSE, FALSE, sizeof (FpFinger));
-  for (guint i = 0; i < found->len; i++)
-    {
-      const KsFpDuplicate *d = &g_array_index (found, KsFpDuplicate, i);
-      FpFinger finger = g_array_index (job->new_fingers, FpFinger, d->new_index);
-
-      if (d->kind == KS_FP_DUPLICATE_NEW && check->same_a == 0)
-        {
-          check->same_a = finger;
-          check->same_b = g_array_index (job->new_fingers, FpFinger, d->other_index);
-        }
-      /* The record on file is this citizen's: its right thumb matching the new right thumb
-       * confirms the edit. A new finger equal to ANOTHER finger on record means fingers were
-       * swapped or one was placed twice: that is flagged for the supervisor. */
-      else if (d->kind == KS_FP_DUPLICATE_EXISTING &&
-               g_array_index (job->existing_fingers, FpFinger, d->other_index) != finger)
-        {
-          g_array_append_val (check->on_record, finger);
-          check->record_new = finger;
-          check->record_old = g_array_index (job->existing_fingers, FpFinger, d->other_index);
-        }
-    }
-
-  if (job->draft_id <= 0)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&job->check),
-                             (GDestroyNotify)ks_finger_check_free);
-      return;
-    }
-  store_task = g_task_new (NULL, NULL, check_stored, g_object_ref (task));
-  g_task_set_source_tag (store_task, check_store_thread);
-  g_task_set_task_data (store_task, job, NULL);
-  g_task_run_in_thread (store_task, check_store_thread);
-}
-
-static void
-check_prepared (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  CheckJob *job = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  ks_fingerprint_service_check_duplicates_async (job->service, job->new_prints,
-                                                 job->existing_prints,
-                                                 g_task_get_cancellable (task), check_compared,
-                                                 g_object_ref (task));
-}
-
-/**
- * ks_fingers_check_draft_async:
- * @vault: (nullable): the biometrics key; without it only the new fingers are compared
- * @draft_id: the draft the fingers belong to, or 0 for none
- * @captures: (element-type KsFingerCapture): the draft's fingers as the wizard holds them
- *
- * Compares each new finger with the others (the same finger placed twice) and with the fingers
- * already on record for the draft's CNIC. The templates are opened in a worker thread and
- * compared on @service's thread (bozorth3 keeps global state: one comparison at a time). The
- * draft then keeps the matches with the record for submit to flag, and loses both fingers of a
- * pair that is one finger, for recapture. Nothing is written once @cancellable is cancelled.
- */
-void
-ks_fingers_check_draft_async (KsFingerprintService *service,
-                              KsStore              *store,
-                              KsVault              *vault,
-                              gint64                draft_id,
-                              GPtrArray            *captures,
-                              GCancellable         *cancellable,
-                              GAsyncReadyCallback   callback,
-                              gpointer              user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) prepare = NULL;
-  CheckJob *job;
-
-  g_return_if_fail (KS_IS_FINGERPRINT_SERVICE (service));
-  g_return_if_fail (KS_IS_STORE (store));
-  g_return_if_fail (vault == NULL || KS_IS_VAULT (vault));
-  g_return_if_fail (captures != NULL);
-
-  job = g_new0 (CheckJob, 1);
-  job->service = g_object_ref (service);
-  job->store = g_object_ref (store);
-  job->vault = vault ? g_object_ref (vault) : NULL;
-  job->draft_id = draft_id;
-  job->captures = g_ptr_array_new_with_free_func ((GDestroyNotify)ks_finger_capture_free);
-  for (guint i = 0; i < captures->len; i++)
-    g_ptr_array_add (job->captures, ks_finger_capture_copy (captures->pdata[i]));
-  job->new_prints = g_ptr_array_new_with_free_func (g_object_unref);
-  job->new_fingers = g_array_new (FALSE, FALSE, sizeof (FpFinger));
-  job->existing_prints = g_ptr_array_new_with_free_func (g_object_unref);
-  job->existing_fingers = g_array_new (FALSE, FALSE, sizeof (FpFinger));
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ks_fingers_check_draft_async);
-  g_task_set_task_data (task, job, (GDestroyNotify)check_job_free);
-
-  prepare = g_task_new (NULL, NULL, check_prepared, g_object_ref (task));
-  g_task_set_source_tag (prepare, check_prepare_thread);
-  g_task_set_task_data (prepare, job, NULL);
-  g_task_run_in_thread (prepare, check_prepare_thread);
-}
-
-/**
- * ks_fingers_check_draft_finish:
- *
- * Returns: (transfer full): what the comparison found, or %NULL with @error
- */
-KsFingerCheck *
-ks_fingers_check_draft_finish (GAsyncResult *result,
-                               GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "ks-duplicate-store.h"
 #include "ks-fingers.h"
 #include "ks-session.h"
 
@@ -29,14 +30,17 @@ GBytes          *ks_fingers_export_for_registry (KsStore    *store,
                                                  const char *kp_id,
                                                  GError    **error);
 
-/* What the duplicate check found among a draft's fingers (ks_fingers_check_draft_async()). */
+/* What the duplicate check found for a draft's fingers (ks_duplicate_search_check_draft_async()). */
 typedef struct
 {
   FpFinger same_a;      /* two new fingers that are one finger (both dropped), or 0 */
   FpFinger same_b;
   GArray *on_record;    /* FpFinger: new fingers equal to ANOTHER finger on record (flagged) */
-  FpFinger record_new;  /* the last of those, and the finger on record it equals; or 0 */
+  FpFinger record_new;  /* the strongest of those, and the finger on record it equals; or 0 */
   FpFinger record_old;
+  GPtrArray *findings;  /* KsDuplicateFinding: other records of this station whose fingers
+                         * match (a possible duplicate enrolment), strongest first; kept with
+                         * the draft for submit to flag the record */
 } KsFingerCheck;
 
 void             ks_finger_check_free (KsFingerCheck *check);
@@ -53,17 +57,6 @@ void             ks_fingers_open_draft_async (KsStore            *store,
                                               gpointer            user_data);
 GPtrArray       *ks_fingers_open_draft_finish (GAsyncResult *result,
                                                GError      **error);
-void             ks_fingers_check_draft_async (KsFingerprintService *service,
-                                               KsStore              *store,
-                                               KsVault              *vault,
-                                               gint64                draft_id,
-                                               GPtrArray            *captures,
-                                               GCancellable         *cancellable,
-                                               GAsyncReadyCallback   callback,
-                                               gpointer              user_data);
-KsFingerCheck   *ks_fingers_check_draft_finish (GAsyncResult *result,
-                                                GError      **error);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsFingerCheck, ks_finger_check_free)
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "ks-audit.h"
+#include "ks-duplicate-store.h"
 #include "ks-fingers.h"
 #include "ks-kpid.h"
 #include "ks-record-validate.h"
@@ -989,7 +990,9 @@ ks_records_submit (KsStore               *store,
   {
     g_autoptr(KsRecordInfo) stored = lookup_record (store, "kp_id", kp_id, error);
 
-    if (stored == NULL || !ks_fingers_move_to_record (store, draft_id, stored->id, error))
+    if (stored == NULL || !ks_fingers_move_to_record (store, draft_id, stored->id, error) ||
+        !ks_duplicate_findings_audit (store, ks_session_get_username (session), kp_id,
+                                      stored->id, error))
       goto fail;
   }
   if (!delete_draft (store, draft_id, error))
@@ -1092,6 +1095,16 @@ check_decision (KsStore      *store,
       g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_WRONG_STATE,
                    _("Record %s was already decided (%s). Refresh the list and choose again."),
                    info->kp_id, ks_record_outcome_label (info->state, info->decision));
+      return FALSE;
+    }
+  if (to == KS_RECORD_STATE_APPROVED && (info->flags & KS_RECORD_FLAG_DUPLICATE_ENROLMENT) != 0 &&
+      !confirmed_exceptions)
+    {
+      g_set_error (error, KS_RECORDS_ERROR, KS_RECORDS_ERROR_NEEDS_CONFIRMATION,
+                   _("The fingerprints of record %s match another record at this station: it "
+                     "may be a second enrolment of the same citizen. Compare both records, then "
+                     "confirm explicitly to approve it."),
+                   info->kp_id);
       return FALSE;
     }
   if (to == KS_RECORD_STATE_APPROVED && (info->flags & KS_RECORD_FLAGS_EXCEPTIONS) != 0 &&
@@ -1218,6 +1231,9 @@ ks_record_flags_to_string (guint flags)
     g_string_append_printf (text, "%s%s", text->len ? ", " : "", _("Missing finger"));
   if (flags & KS_RECORD_FLAG_DUPLICATE_WARNING)
     g_string_append_printf (text, "%s%s", text->len ? ", " : "", _("Possible duplicate"));
+  if (flags & KS_RECORD_FLAG_DUPLICATE_ENROLMENT)
+    g_string_append_printf (text, "%s%s", text->len ? ", " : "",
+                            _("Possible duplicate enrolment"));
   return g_string_free (text, FALSE);
 }
 
@@ -1240,6 +1256,11 @@ ks_record_flags_describe (guint flags)
   if (flags & KS_RECORD_FLAG_DUPLICATE_WARNING)
     g_string_append_printf (text, "%s\n", _("The fingerprints resemble another record at this "
                                             "station. Compare both before deciding."));
+  if (flags & KS_RECORD_FLAG_DUPLICATE_ENROLMENT)
+    g_string_append_printf (text, "%s\n", _("The fingerprints match a record of another citizen "
+                                            "at this station: the same person may have enrolled "
+                                            "twice. Compare both records; approving needs an "
+                                            "explicit confirmation."));
   if (text->len > 0)
     g_string_truncate (text, text->len - 1);
   return g_string_free (text, FALSE);

@@ -82,6 +82,9 @@ ks_station_dispose (GObject *object)
     ks_sync_engine_cancel (self->sync_engine);
   g_clear_object (&self->sync_engine);
   g_clear_object (&self->session);
+  /* Its index thread reads the store: stopped before the store goes. */
+  if (self->duplicate_search != NULL)
+    ks_duplicate_search_stop (self->duplicate_search);
   g_clear_object (&self->duplicate_search);
   g_clear_object (&self->virtual_scanner);
   g_clear_object (&self->fingerprint_service);
@@ -237,6 +240,10 @@ ks_station_open (const char *profile_name,
    * station: in a worker thread. Widgets that need it later get it at once. When it cannot be
    * read now, ks_station_get_biometrics_vault() says why each time it is asked. */
   ks_station_get_biometrics_vault (self, NULL);
+
+  /* The station-wide de-duplication index is built in its own thread from here on: the window
+   * does not wait for it, and a duplicate check waits only for what it still lacks. */
+  ks_duplicate_search_update (ks_station_get_duplicate_search (self));
 
   return g_steal_pointer (&self);
 }
@@ -1110,6 +1117,9 @@ submit_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  /* The new fingers join the de-duplication index in the background. */
+  if (self->duplicate_search != NULL)
+    ks_duplicate_search_update (self->duplicate_search);
   /* The record is stored; the slip and (when approval is off, so the record is approved
    * already) the card are separate steps: if either fails, the record stays and they can be
    * made later from Review. */
@@ -2261,9 +2271,9 @@ ks_station_get_online (KsStation *self)
 /**
  * ks_station_get_duplicate_search:
  *
- * The station's search for a finger captured twice or already on record, made on first call
- * with the fingerprint service (call it on the main thread). It opens the fingers on record with
- * the biometrics key once the station has one.
+ * The station's search for a finger captured twice, already on record or enrolled under
+ * another identity (its index is built when the station opens). It opens the fingers on record
+ * with the biometrics key once the station has one.
  *
  * Returns: (transfer none): the search
  */
@@ -2273,8 +2283,7 @@ ks_station_get_duplicate_search (KsStation *self)
   g_return_val_if_fail (KS_IS_STATION (self), NULL);
 
   if (self->duplicate_search == NULL)
-    self->duplicate_search = ks_duplicate_search_new (ks_station_get_fingerprint_service (self),
-                                                      self->store);
+    self->duplicate_search = ks_duplicate_search_new (self->store);
   if (ks_duplicate_search_get_vault (self->duplicate_search) == NULL)
     ks_duplicate_search_set_vault (self->duplicate_search,
                                    ks_station_get_biometrics_vault (self, NULL));
