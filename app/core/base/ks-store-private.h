@@ -22,6 +22,8 @@ void          _ks_store_set_error (KsStore *self,
                                    int      rc,
                                    GError **error);
 gboolean      _ks_store_in_transaction (KsStore *self);
+/* The schema version the store is at: an upgrade test enrolls with today's code on an older one. */
+int           _ks_store_get_version (KsStore *self);
 void          _ks_store_lock (KsStore *self);
 void          _ks_store_unlock (KsStore *self);
 

@@ -961,6 +961,12 @@ ks_store_get_version (KsStore *self)
   return self->version;
 }
 
+int
+_ks_store_get_version (KsStore *self)
+{
+  return ks_store_get_version (self);
+}
+
 gint64
 ks_store_now (KsStore *self)
 {

@@ -85,7 +85,6 @@ struct _KsDuplicateSearch
   GHashTable *entries;      /* capture id -> Entry: every capture the index has seen */
   GHashTable *current;      /* capture id -> record id (gint64 *), as the store holds them */
   GHashTable *kp_ids;       /* record id -> Khyber Pass ID */
-  GHashTable *sizes;        /* record id -> fingers of it in the index (GUINT_TO_POINTER) */
   guint n_indexed;
 
   GRWLock index_lock;       /* searches read, refreshes add */
@@ -115,7 +114,6 @@ ks_duplicate_search_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->current, g_hash_table_unref);
   g_clear_pointer (&self->kp_ids, g_hash_table_unref);
-  g_clear_pointer (&self->sizes, g_hash_table_unref);
   g_clear_pointer (&self->index, ks_minutiae_index_free);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
@@ -147,7 +145,6 @@ ks_duplicate_search_init (KsDuplicateSearch *self)
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->kp_ids = new_record_table (g_free);
-  self->sizes = new_record_table (NULL);
   self->index = ks_minutiae_index_new ();
 }
 
@@ -335,27 +332,6 @@ index_record (KsDuplicateSearch *self,
     }
 }
 
-/* How many fingers of each record are in the index. Called with the lock held. */
-static void
-count_sizes (KsDuplicateSearch *self)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_remove_all (self->sizes);
-  g_hash_table_iter_init (&iter, self->current);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Entry *entry = g_hash_table_lookup (self->entries, key);
-      guint n;
-
-      if (entry == NULL || !entry->indexed)
-        continue;
-      n = GPOINTER_TO_UINT (g_hash_table_lookup (self->sizes, value));
-      g_hash_table_replace (self->sizes, int64_dup (*(gint64 *)value), GUINT_TO_POINTER (n + 1));
-    }
-}
-
 /* Worker thread: brings the index up to the store. Without a key there is nothing to open. */
 static gboolean
 refresh (KsDuplicateSearch *self,
@@ -405,7 +381,6 @@ refresh (KsDuplicateSearch *self,
   self->current = g_steal_pointer (&current);
   g_hash_table_unref (self->kp_ids);
   self->kp_ids = g_steal_pointer (&kp_ids);
-  count_sizes (self);
   g_mutex_unlock (&self->lock);
   end_refresh (self);
   return ok;

@@ -201,6 +201,9 @@ ks_duplicate_findings_audit (KsStore    *store,
 
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
 
+  /* A store from before the findings (migration 10): nothing was found. */
+  if (_ks_store_get_version (store) < 10)
+    return TRUE;
   findings = ks_duplicate_findings_load_by_id (store, record_id, error);
   if (findings == NULL)
     return FALSE;

@@ -22,9 +22,15 @@
 #include "ks-record.h"
 #include "ks-store-private.h"
 
-#define FINGER_COLUMNS \
+#define FINGER_COLUMNS_V5 \
   "finger, status, reason, n_minutiae, contact, grade, tries, duplicate, capture_id, " \
-  "template_enc, image_enc, width, height, captured_at, iso_enc, quality_score"
+  "template_enc, image_enc, width, height, captured_at"
+#define FINGER_COLUMNS FINGER_COLUMNS_V5 ", iso_enc, quality_score"
+
+/* The schema version with ISO templates and duplicate findings (ks-store.c, migration 10).
+ * Submit still works on an older one: the upgrade tests enroll with today's code on a store
+ * of an earlier version, then upgrade it. */
+#define SCHEMA_WITH_TEMPLATES 10
 
 KsFingerCapture *
 ks_finger_capture_new (FpFinger finger)
@@ -500,6 +506,38 @@ ks_fingers_copy_record_to_draft (KsStore *store,
                    draft_id, record_id, error);
 }
 
+/* ks_fingers_move_to_record() on a store from before ISO templates and duplicate findings. */
+static gboolean
+move_to_record_v5 (KsStore *store,
+                   gint64   draft_id,
+                   gint64   record_id,
+                   GError **error)
+{
+  if (draft_id > 0 &&
+      (!exec_ids (store,
+                  "DELETE FROM record_fingers WHERE record_id = ?2 "
+                  "AND EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
+                  draft_id, record_id, error) ||
+       !exec_ids (store,
+                  "INSERT INTO record_fingers (record_id, " FINGER_COLUMNS_V5 ") "
+                  "SELECT ?2, " FINGER_COLUMNS_V5 " FROM draft_fingers WHERE draft_id = ?1",
+                  draft_id, record_id, error) ||
+       !exec_ids (store, "DELETE FROM draft_fingers WHERE draft_id = ?1 AND ?2 = ?2",
+                  draft_id, record_id, error)))
+    return FALSE;
+  return exec_ids (store,
+                   "UPDATE records SET flags = (flags & ~7) | "
+                   "(SELECT coalesce (max (status = 'forced'), 0) * "
+                   G_STRINGIFY (KS_RECORD_FLAG_FORCED_FINGER)
+                   " | coalesce (max (status = 'missing'), 0) * "
+                   G_STRINGIFY (KS_RECORD_FLAG_MISSING_FINGER)
+                   " | coalesce (max (duplicate), 0) * "
+                   G_STRINGIFY (KS_RECORD_FLAG_DUPLICATE_WARNING)
+                   " FROM record_fingers WHERE record_id = ?2) "
+                   "WHERE id = ?2 AND ?1 = ?1",
+                   draft_id, record_id, error);
+}
+
 /**
  * ks_fingers_move_to_record:
  *
@@ -515,6 +553,9 @@ ks_fingers_move_to_record (KsStore *store,
 {
   g_return_val_if_fail (KS_IS_STORE (store), FALSE);
   g_return_val_if_fail (_ks_store_in_transaction (store), FALSE);
+
+  if (_ks_store_get_version (store) < SCHEMA_WITH_TEMPLATES)
+    return move_to_record_v5 (store, draft_id, record_id, error);
 
   /* What the station-wide search found for the draft's fingers goes with them (before they
    * move: whether the draft has fingers decides); a draft without fingers, an edit that kept
