@@ -16,6 +16,7 @@
 #include "ks-account-admin.h"
 #include "ks-accounts.h"
 #include "ks-consent.h"
+#include "ks-minutiae-image.h"
 #include "ks-station-config.h"
 #include "ks-test-enroll.h"
 
@@ -268,4 +269,101 @@ ks_test_enroll_many (KsStore      *store,
   if (state != KS_RECORD_STATE_SUBMITTED)
     ks_test_decide (store, staff->supervisor, kp_ids, state);
   return kp_ids;
+}
+
+/**
+ * ks_test_fvc2000_dir:
+ *
+ * Returns: (transfer full) (nullable): the folder of FVC2000 DB1_B's images, or %NULL when the
+ *   real prints are not next to the repository (the caller skips, saying so)
+ */
+char *
+ks_test_fvc2000_dir (void)
+{
+  const char *root = g_getenv ("KS_SOURCE_ROOT");
+
+  /* ../shared next to the repository; a git worktree in a sub-folder looks one level up too */
+  for (guint up = 1; up <= 2; up++)
+    {
+      g_autofree char *candidate = g_build_filename (root ? root : ".", up == 2 ? ".." : ".",
+                                                     "..", "shared", "reference", "fingerprints",
+                                                     "fvc2000", "db1_b", NULL);
+      if (g_file_test (candidate, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/* Impression @impression of FVC finger @fvc_finger, pressed on the simulated reader the next
+ * time it waits for a finger. */
+void
+ks_test_queue_real (KsStation  *station,
+                    const char *dir,
+                    guint       fvc_finger,
+                    guint       impression)
+{
+  g_autofree char *name = g_strdup_printf ("%u_%u.png", fvc_finger, impression);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KsGreyImage) image = ks_grey_image_load (path, &error);
+  g_autoptr(GBytes) grey = NULL;
+  KsFingerprintService *service = ks_station_get_fingerprint_service (station);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_no_error (error);
+  /* The simulated reader shows up once libfprint found it. */
+  while (!ks_fingerprint_service_has_reader (service))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  grey = g_bytes_new (image->pixels, (gsize)image->width * image->height);
+  ks_virtual_scanner_queue_image (ks_station_get_virtual_scanner (station), grey, image->width,
+                                  image->height);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/**
+ * ks_test_capture_real:
+ * @impressions: the 5 impressions of @fvc_finger pressed for the reader's 5 enrolment stages
+ *
+ * One finger captured as the fingerprint step captures it (ks_fingers_capture_async()), from
+ * real images on the training profile's simulated reader.
+ *
+ * Returns: (transfer full): the capture, with the kept impression's image
+ */
+KsFingerCapture *
+ks_test_capture_real (KsStation   *station,
+                      const char  *dir,
+                      FpFinger     finger,
+                      guint        fvc_finger,
+                      const guint *impressions)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  KsFingerCapture *capture;
+
+  for (guint i = 0; i < 5; i++)
+    ks_test_queue_real (station, dir, fvc_finger, impressions[i]);
+  ks_fingers_capture_async (ks_station_get_fingerprint_service (station), finger, NULL, NULL,
+                            NULL, store_result, &result);
+  while (result == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  capture = ks_fingers_capture_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (capture->image);
+  return capture;
 }

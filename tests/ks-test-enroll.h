@@ -8,6 +8,7 @@
 #include "ks-fingers.h"
 #include "ks-records.h"
 #include "ks-session.h"
+#include "ks-station.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +53,19 @@ GPtrArray   *ks_test_enroll_many (KsStore      *store,
                                   guint         first,
                                   guint         n,
                                   KsRecordState state);
+
+/* Real fingerprints (FVC2000 DB1_B, ../shared next to the repository), pressed on the training
+ * profile's simulated reader. */
+char            *ks_test_fvc2000_dir (void);
+void             ks_test_queue_real (KsStation  *station,
+                                     const char *dir,
+                                     guint       fvc_finger,
+                                     guint       impression);
+KsFingerCapture *ks_test_capture_real (KsStation   *station,
+                                       const char  *dir,
+                                       FpFinger     finger,
+                                       guint        fvc_finger,
+                                       const guint *impressions);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KsTestStaff, ks_test_staff_free)
 

@@ -21,6 +21,7 @@
 #include "ks-fingers.h"
 #include "ks-record-fingers.h"
 #include "ks-l10n.h"
+#include "ks-duplicate-view.h"
 #include "ks-record-detail.h"
 #include "ks-record-review.h"
 #include "ks-review-util.h"
@@ -42,6 +43,7 @@ struct _KsRecordDetail
   GtkBox *audit_box;
   AdwBin *card_slot;
   AdwBin *fingerprint_slot;
+  KsDuplicateView *duplicate_view;
 
   /* Owned */
   KsStation *station;
@@ -321,12 +323,8 @@ show_card (KsRecordDetail *self,
 static GtkWidget *
 finger_picture (const KsFingerCapture *c)
 {
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) rgb = NULL;
+  g_autoptr(GdkTexture) texture = ks_review_finger_texture (c->image, c->width, c->height);
   GtkWidget *picture = gtk_picture_new ();
-  const guint8 *src;
-  guint8 *dst;
-  gsize n;
 
   gtk_widget_set_size_request (picture, 72, 72);
   gtk_widget_set_valign (picture, GTK_ALIGN_CENTER);
@@ -334,17 +332,8 @@ finger_picture (const KsFingerCapture *c)
   gtk_widget_set_margin_bottom (picture, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Fingerprint impression"), -1);
-  n = (gsize)c->width * c->height;
-  if (c->image == NULL || n == 0 || g_bytes_get_size (c->image) < n)
-    return picture;
-  /* GTK 4.8 has no 8-bit grey texture format: spread each grey byte over R, G and B. */
-  src = g_bytes_get_data (c->image, NULL);
-  dst = g_malloc (n * 3);
-  for (gsize i = 0; i < n; i++)
-    dst[3 * i] = dst[3 * i + 1] = dst[3 * i + 2] = src[i];
-  rgb = g_bytes_new_take (dst, n * 3);
-  texture = gdk_memory_texture_new (c->width, c->height, GDK_MEMORY_R8G8B8, rgb, c->width * 3);
-  gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+  if (texture != NULL)
+    gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
   return picture;
 }
 
@@ -583,6 +572,7 @@ fill (KsRecordDetail *self,
   update_buttons (self);
   show_card (self, kp_id);
   show_fingers (self, kp_id);
+  ks_duplicate_view_show (self->duplicate_view, kp_id);
 }
 
 static void
@@ -614,6 +604,14 @@ record_opened (GObject      *object,
   fill (self, record);
   gtk_stack_set_visible_child_name (self->detail_stack, "record");
   set_loading (self, FALSE);
+}
+
+/* The side-by-side view's "Open …": the other record, in this detail. */
+static void
+open_other_record (KsRecordDetail *self,
+                   const char     *kp_id)
+{
+  ks_record_detail_show (self, kp_id);
 }
 
 /**
@@ -649,6 +647,7 @@ ks_record_detail_show (KsRecordDetail *self,
   ks_review_remove_children (self->audit_box);
   adw_bin_set_child (self->card_slot, NULL);
   adw_bin_set_child (self->fingerprint_slot, NULL);
+  ks_duplicate_view_show (self->duplicate_view, NULL);
   gtk_stack_set_visible_child_name (self->detail_stack, "loading");
   set_loading (self, TRUE);
 
@@ -718,6 +717,18 @@ ks_record_detail_get_fingerprint_slot (KsRecordDetail *self)
 }
 
 /**
+ * ks_record_detail_get_duplicate_view:
+ *
+ * Returns: (transfer none): the side-by-side view of the record's possible duplicates
+ */
+KsDuplicateView *
+ks_record_detail_get_duplicate_view (KsRecordDetail *self)
+{
+  g_return_val_if_fail (KS_IS_RECORD_DETAIL (self), NULL);
+  return self->duplicate_view;
+}
+
+/**
  * ks_record_detail_set_station:
  * @reference: (nullable): for district names, services and reasons
  */
@@ -732,6 +743,7 @@ ks_record_detail_set_station (KsRecordDetail *self,
   g_set_object (&self->station, station);
   g_clear_pointer (&self->reference, ks_reference_unref);
   self->reference = reference ? ks_reference_ref (reference) : NULL;
+  ks_duplicate_view_set_station (self->duplicate_view, station, reference);
 }
 
 /**
@@ -746,6 +758,8 @@ ks_record_detail_set_session (KsRecordDetail *self,
   g_return_if_fail (KS_IS_RECORD_DETAIL (self));
 
   g_set_object (&self->session, session);
+  ks_duplicate_view_set_session (self->duplicate_view, session);
+  ks_duplicate_view_show (self->duplicate_view, NULL);
   g_cancellable_cancel (self->opening);
   g_clear_object (&self->opening);
   g_clear_pointer (&self->info, ks_record_info_free);
@@ -818,6 +832,7 @@ ks_record_detail_class_init (KsRecordDetailClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (KS_TYPE_DUPLICATE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-record-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, detail_title);
@@ -831,6 +846,8 @@ ks_record_detail_class_init (KsRecordDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, audit_box);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, card_slot);
   gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, fingerprint_slot);
+  gtk_widget_class_bind_template_child (widget_class, KsRecordDetail, duplicate_view);
+  gtk_widget_class_bind_template_callback (widget_class, open_other_record);
 }
 
 static void

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "ks-duplicate-view.h"
 #include "ks-records.h"
 #include "ks-station.h"
 
@@ -29,5 +30,6 @@ const char         *ks_record_detail_get_kp_id (KsRecordDetail *self);
 const KsRecordInfo *ks_record_detail_get_info (KsRecordDetail *self);
 AdwBin             *ks_record_detail_get_card_slot (KsRecordDetail *self);
 AdwBin             *ks_record_detail_get_fingerprint_slot (KsRecordDetail *self);
+KsDuplicateView    *ks_record_detail_get_duplicate_view (KsRecordDetail *self);
 
 G_END_DECLS

@@ -63,6 +63,33 @@ ks_review_add_field_row (AdwPreferencesGroup *group,
   adw_preferences_group_add (group, row);
 }
 
+/**
+ * ks_review_finger_texture:
+ * @grey: (nullable): a fingerprint impression, 8-bit grey rows as the reader gave them
+ *
+ * Returns: (transfer full) (nullable): the impression as a texture, or %NULL without one
+ */
+GdkTexture *
+ks_review_finger_texture (GBytes *grey,
+                          guint   width,
+                          guint   height)
+{
+  g_autoptr(GBytes) rgb = NULL;
+  gsize n = (gsize)width * height;
+  const guint8 *src;
+  guint8 *dst;
+
+  if (grey == NULL || n == 0 || g_bytes_get_size (grey) < n)
+    return NULL;
+  /* GTK 4.8 has no 8-bit grey texture format: spread each grey byte over R, G and B. */
+  src = g_bytes_get_data (grey, NULL);
+  dst = g_malloc (n * 3);
+  for (gsize i = 0; i < n; i++)
+    dst[3 * i] = dst[3 * i + 1] = dst[3 * i + 2] = src[i];
+  rgb = g_bytes_new_take (dst, n * 3);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8, rgb, (gsize)width * 3);
+}
+
 void
 ks_review_remove_children (GtkBox *box)
 {

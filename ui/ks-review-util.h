@@ -18,6 +18,9 @@ void                 ks_review_add_field_row (AdwPreferencesGroup *group,
                                               const char          *title,
                                               const char          *value);
 void                 ks_review_remove_children (GtkBox *box);
+GdkTexture          *ks_review_finger_texture (GBytes *grey,
+                                               guint   width,
+                                               guint   height);
 char                *ks_review_format_time (gint64 usec);
 char                *ks_review_format_cnic (const char *cnic);
 const char          *ks_review_reason_label (KsReference *reference,

@@ -21,12 +21,10 @@
 
 #include <glib/gi18n.h>
 
-#include "ks-audit.h"
 #include "ks-camera-window.h"
-#include "ks-fingers.h"
-#include "ks-records.h"
 #include "ks-reference.h"
 #include "ks-station-camera.h"
+#include "ks-verify-finger.h"
 #include "ks-verify-page.h"
 #include "ks-ui-util.h"
 
@@ -62,13 +60,12 @@ struct _KsVerifyPage
   GtkLabel *file_label;
   AdwPreferencesGroup *holder_group;
   AdwPreferencesGroup *issuer_group;
-  GtkWidget *fingerprint_button;
+  KsVerifyFinger *finger_check;
   GtkWidget *face_box;
   GtkPicture *face_picture;
   GtkLabel *face_label;
 
   /* Built in init */
-  GtkLabel *finger_label;
   AdwActionRow *rows[N_ROWS];
   GtkLabel *values[N_ROWS];
 
@@ -78,8 +75,6 @@ struct _KsVerifyPage
   KsReference *reference;
   GCancellable *cancellable;
   GtkNativeDialog *dialog;
-  GCancellable *finger_cancellable;
-  char *finger_kp_id;
   GFile *file;                /* the last file checked, re-checked after a trust import */
   gboolean issued_here;       /* the card on screen was issued by this station */
   GCancellable *page_cancellable; /* imports and audit entries; cancelled on dispose */
@@ -265,8 +260,10 @@ show_result (KsVerifyPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), cred != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_group), cred != NULL);
-  gtk_widget_set_visible (self->fingerprint_button, cred != NULL && self->issued_here);
-  gtk_widget_set_visible (GTK_WIDGET (self->finger_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_check), cred != NULL && self->issued_here);
+  ks_verify_finger_set_holder (self->finger_check,
+                               cred != NULL && self->issued_here && cred->claim != NULL
+                               ? cred->claim->id : NULL);
   show_face (self, result);
 
   if (cred != NULL)
@@ -323,7 +320,8 @@ show_read_error (KsVerifyPage *self,
   show_source (self);
   gtk_widget_set_visible (GTK_WIDGET (self->holder_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->issuer_group), FALSE);
-  gtk_widget_set_visible (self->fingerprint_button, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->finger_check), FALSE);
+  ks_verify_finger_set_holder (self->finger_check, NULL);
   show_face (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, "result");
 }
@@ -710,11 +708,8 @@ ks_verify_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->finger_cancellable);
-  g_clear_object (&self->finger_cancellable);
   g_cancellable_cancel (self->page_cancellable);
   g_clear_object (&self->page_cancellable);
-  g_clear_pointer (&self->finger_kp_id, g_free);
   if (self->dialog != NULL)
     gtk_native_dialog_destroy (self->dialog);
   g_clear_object (&self->dialog);
@@ -737,119 +732,16 @@ ks_verify_page_finalize (GObject *object)
   G_OBJECT_CLASS (ks_verify_page_parent_class)->finalize (object);
 }
 
-/* 1:1 fingerprint check ******************************************************************/
-
-static void
-show_finger_result (KsVerifyPage *self,
-                    const char   *text,
-                    gboolean      good)
-{
-  /* Words first; the style only repeats them. */
-  gtk_label_set_label (self->finger_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->finger_label), text != NULL);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), good ? "error" : "success");
-  gtk_widget_add_css_class (GTK_WIDGET (self->finger_label), good ? "success" : "error");
-}
-
-static void
-finger_check_audited (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ks_audit_append_finish (KS_STORE (source), result, &error))
-    g_debug ("Fingerprint check not audited: %s", error->message);
-}
-
-static void
-finger_verified (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(KsVerifyPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpPrint) scan = NULL;
-  gboolean matched = FALSE;
-  const char *actor;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", TRUE);
-  if (!ks_fingerprint_service_verify_finish (KS_FINGERPRINT_SERVICE (object), result, &matched,
-                                             &scan, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_finger_result (self, error->message, FALSE);
-      return;
-    }
-
-  actor = self->session ? ks_session_get_username (self->session) : "station";
-  ks_audit_append_async (ks_station_get_store (self->station), actor, "fingerprint-checked",
-                         self->finger_kp_id, matched ? "match" : "no match", NULL,
-                         finger_check_audited, NULL);
-
-  show_finger_result (self,
-                      matched ? _("The fingerprint matches the one enrolled for this card.")
-                              : _("The fingerprint does not match the one enrolled for this "
-                                  "card. Ask the holder to try again with the same finger, or "
-                                  "check their identity another way."),
-                      matched);
-}
-
-static void
-template_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(KsVerifyPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FpPrint) template = NULL;
-  FpFinger finger = FP_FINGER_UNKNOWN;
-
-  template = ks_station_load_card_template_finish (KS_STATION (source), result, &finger,
-                                                   &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (template == NULL)
-    {
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", TRUE);
-      show_finger_result (self, error->message, FALSE);
-      return;
-    }
-  {
-    /* Translators: %s names a finger, e.g. "right thumb" */
-    g_autofree char *prompt = g_strdup_printf (_("Ask the holder to place their %s on the "
-                                                 "reader."),
-                                               ks_finger_get_label (finger));
-    gtk_label_set_label (self->finger_label, prompt);
-    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "error");
-    gtk_widget_remove_css_class (GTK_WIDGET (self->finger_label), "success");
-    gtk_widget_set_visible (GTK_WIDGET (self->finger_label), TRUE);
-  }
-  ks_fingerprint_service_verify_async (ks_station_get_fingerprint_service (self->station),
-                                       template, self->finger_cancellable, NULL, NULL,
-                                       finger_verified, g_object_ref (self));
-}
-
+/* The 1:1 fingerprint check is its own widget (ks-verify-finger.c); the page's action stays. */
 static void
 check_finger_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *param)
 {
   KsVerifyPage *self = KS_VERIFY_PAGE (widget);
-  const KsCredential *cred = self->result ? self->result->credential : NULL;
 
-  if (self->station == NULL || cred == NULL || cred->claim == NULL || cred->claim->id == NULL)
-    return;
-
-  g_free (self->finger_kp_id);
-  self->finger_kp_id = g_strdup (cred->claim->id);
-  g_cancellable_cancel (self->finger_cancellable);
-  g_clear_object (&self->finger_cancellable);
-  self->finger_cancellable = g_cancellable_new ();
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.check-finger", FALSE);
-  /* The holder's template is read and decrypted by the station, off the UI thread. */
-  ks_station_load_card_template_async (self->station, cred->claim->id, self->finger_cancellable,
-                                       template_loaded, g_object_ref (self));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->finger_check)))
+    ks_verify_finger_check (self->finger_check);
 }
 
 static void
@@ -861,6 +753,7 @@ ks_verify_page_class_init (KsVerifyPageClass *klass)
   object_class->dispose = ks_verify_page_dispose;
   object_class->finalize = ks_verify_page_finalize;
 
+  g_type_ensure (KS_TYPE_VERIFY_FINGER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/pk/gov/kp/KhyberPassStation/ks-verify-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, stack);
@@ -874,7 +767,7 @@ ks_verify_page_class_init (KsVerifyPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, file_label);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, holder_group);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, issuer_group);
-  gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, fingerprint_button);
+  gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, finger_check);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, face_box);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, face_picture);
   gtk_widget_class_bind_template_child (widget_class, KsVerifyPage, face_label);
@@ -940,14 +833,6 @@ ks_verify_page_init (KsVerifyPage *self)
 
   gtk_widget_set_visible (self->camera_button, has_camera ());
 
-  /* The 1:1 check's prompt and verdict, under its button. */
-  self->finger_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->finger_label, TRUE);
-  gtk_label_set_justify (self->finger_label, GTK_JUSTIFY_CENTER);
-  gtk_widget_set_visible (GTK_WIDGET (self->finger_label), FALSE);
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->fingerprint_button)),
-                              GTK_WIDGET (self->finger_label), self->fingerprint_button);
-
   self->page_cancellable = g_cancellable_new ();
 
   update_import_action (self);
@@ -961,6 +846,7 @@ ks_verify_page_set_station (KsVerifyPage *self,
   g_return_if_fail (!station || KS_IS_STATION (station));
 
   g_set_object (&self->station, station);
+  ks_verify_finger_set_station (self->finger_check, station);
   /* Names instead of bare district codes: the station's reference data, already loaded. */
   g_clear_pointer (&self->reference, ks_reference_unref);
   if (station != NULL)
@@ -982,5 +868,6 @@ ks_verify_page_set_session (KsVerifyPage *self,
   g_return_if_fail (!session || KS_IS_SESSION (session));
 
   g_set_object (&self->session, session);
+  ks_verify_finger_set_session (self->finger_check, session);
   update_import_action (self);
 }

@@ -958,6 +958,20 @@ ks_fingerprint_service_has_reader (KsFingerprintService *self)
   return self->device != NULL;
 }
 
+/**
+ * ks_fingerprint_service_can_capture:
+ *
+ * Returns: whether the reader delivers fingerprint images (image readers, the virtual image
+ *   device); %FALSE for match-on-chip readers, which keep their templates to themselves, and
+ *   without a reader
+ */
+gboolean
+ks_fingerprint_service_can_capture (KsFingerprintService *self)
+{
+  g_return_val_if_fail (KS_IS_FINGERPRINT_SERVICE (self), FALSE);
+  return self->device != NULL && fp_device_has_feature (self->device, FP_DEVICE_FEATURE_CAPTURE);
+}
+
 const char *
 ks_fingerprint_service_get_reader_name (KsFingerprintService *self)
 {

@@ -62,6 +62,7 @@ GQuark ks_fingerprint_error_quark (void);
 
 KsFingerprintService *ks_fingerprint_service_new (void);
 gboolean ks_fingerprint_service_has_reader (KsFingerprintService *self);
+gboolean ks_fingerprint_service_can_capture (KsFingerprintService *self);
 const char *ks_fingerprint_service_get_reader_name (KsFingerprintService *self);
 guint ks_fingerprint_service_get_n_enroll_stages (KsFingerprintService *self);
 guint ks_fingerprint_service_get_timeout (KsFingerprintService *self);

@@ -2008,90 +2008,40 @@ ks_station_needs_setup_finish (KsStation    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-typedef struct
-{
-  FpPrint *print;
-  FpFinger finger;
-} CardTemplate;
-
 static void
-card_template_free (CardTemplate *t)
-{
-  g_clear_object (&t->print);
-  g_free (t);
-}
-
-static void
-card_template_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+holder_check_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
   KsStation *self = source_object;
   const char *kp_id = task_data;
-  g_autoptr(KsRecordInfo) info = NULL;
-  g_autoptr(GPtrArray) fingers = NULL;
-  KsFingerCapture *chosen = NULL;
-  CardTemplate *t;
   GError *error = NULL;
+  KsHolderCheck *check = NULL;
   KsVault *vault;
 
-  info = ks_records_get_info (self->store, kp_id, NULL);
-  if (info == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
-                               _("This card’s holder is not enrolled at this station, so there "
-                                 "are no fingerprints to compare."));
-      return;
-    }
   vault = ks_station_get_biometrics_vault (self, &error);
   if (vault != NULL)
-    fingers = ks_fingers_load_record (self->store, vault, info->id, &error);
-  if (fingers == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The first finger with a template, in the order of the capture set (thumbs first). */
-  for (guint i = 0; i < fingers->len && chosen == NULL; i++)
-    {
-      KsFingerCapture *c = fingers->pdata[i];
-      if (c->template_blob != NULL && g_bytes_get_size (c->template_blob) > 0)
-        chosen = c;
-    }
-  if (chosen == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
-                               _("No fingerprint was enrolled for this holder."));
-      return;
-    }
-  t = g_new0 (CardTemplate, 1);
-  t->finger = chosen->finger;
-  /* fp_print_deserialize() aborts on an empty blob: checked above. */
-  t->print = fp_print_deserialize (g_bytes_get_data (chosen->template_blob, NULL),
-                                   g_bytes_get_size (chosen->template_blob), &error);
-  if (t->print == NULL)
-    {
-      card_template_free (t);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, t, (GDestroyNotify)card_template_free);
+    check = ks_holder_check_load (self->store, vault, kp_id, cancellable, &error);
+  if (check == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, check, g_object_unref);
 }
 
 /**
- * ks_station_load_card_template_async:
+ * ks_station_load_holder_check_async:
  * @kp_id: the Khyber Pass ID on a card this station issued
  *
- * The holder's first enrolled fingerprint template (thumbs first), decrypted in a worker
- * thread, for a 1:1 check of the person holding the card.
+ * The holder's enrolled fingers, decrypted and their templates prepared in a worker thread,
+ * for a 1:1 check of the person holding the card (ks-holder-check.h).
  */
 void
-ks_station_load_card_template_async (KsStation          *self,
-                                     const char         *kp_id,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data)
+ks_station_load_holder_check_async (KsStation          *self,
+                                    const char         *kp_id,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -2099,37 +2049,24 @@ ks_station_load_card_template_async (KsStation          *self,
   g_return_if_fail (kp_id != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ks_station_load_card_template_async);
+  g_task_set_source_tag (task, ks_station_load_holder_check_async);
   g_task_set_task_data (task, g_strdup (kp_id), g_free);
-  g_task_run_in_thread (task, card_template_thread);
+  g_task_run_in_thread (task, holder_check_thread);
 }
 
 /**
- * ks_station_load_card_template_finish:
- * @finger: (out): which finger the template is of
+ * ks_station_load_holder_check_finish:
  *
- * Returns: (transfer full): the template, or %NULL with @error set: the holder is not enrolled
+ * Returns: (transfer full): the check, or %NULL with @error set: the holder is not enrolled
  *   here, or has no fingerprint, or the biometrics key is missing
  */
-FpPrint *
-ks_station_load_card_template_finish (KsStation    *self,
-                                      GAsyncResult *result,
-                                      FpFinger     *finger,
-                                      GError      **error)
+KsHolderCheck *
+ks_station_load_holder_check_finish (KsStation    *self,
+                                     GAsyncResult *result,
+                                     GError      **error)
 {
-  CardTemplate *t;
-  FpPrint *print;
-
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  t = g_task_propagate_pointer (G_TASK (result), error);
-  if (t == NULL)
-    return NULL;
-  if (finger != NULL)
-    *finger = t->finger;
-  print = g_steal_pointer (&t->print);
-  card_template_free (t);
-  return print;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* The sync engine ******************************************************************/

@@ -12,6 +12,7 @@
 #include "ks-card.h"
 #include "ks-duplicate-search.h"
 #include "ks-fingerprint-service.h"
+#include "ks-holder-check.h"
 #include "ks-profile.h"
 #include "ks-record.h"
 #include "ks-records.h"
@@ -291,15 +292,14 @@ gboolean              ks_station_needs_setup_finish (KsStation    *self,
                                                      GAsyncResult *result,
                                                      GError      **error);
 
-void                  ks_station_load_card_template_async (KsStation          *self,
-                                                           const char         *kp_id,
-                                                           GCancellable       *cancellable,
-                                                           GAsyncReadyCallback callback,
-                                                           gpointer            user_data);
-FpPrint              *ks_station_load_card_template_finish (KsStation    *self,
-                                                            GAsyncResult *result,
-                                                            FpFinger     *finger,
-                                                            GError      **error);
+void                  ks_station_load_holder_check_async (KsStation          *self,
+                                                          const char         *kp_id,
+                                                          GCancellable       *cancellable,
+                                                          GAsyncReadyCallback callback,
+                                                          gpointer            user_data);
+KsHolderCheck        *ks_station_load_holder_check_finish (KsStation    *self,
+                                                           GAsyncResult *result,
+                                                           GError      **error);
 
 KsSyncEngine         *ks_station_get_sync_engine (KsStation *self);
 void                  ks_station_load_sync_engine_async (KsStation          *self,
