@@ -506,6 +506,29 @@ ks_fingers_copy_record_to_draft (KsStore *store,
                    draft_id, record_id, error);
 }
 
+/* The draft's finger rows become the record's (@columns: the columns of the store's schema),
+ * replacing the record's only when the draft has any. */
+static gboolean
+move_finger_rows (KsStore    *store,
+                  gint64      draft_id,
+                  gint64      record_id,
+                  const char *columns,
+                  GError    **error)
+{
+  g_autofree char *insert = g_strdup_printf ("INSERT INTO record_fingers (record_id, %s) "
+                                             "SELECT ?2, %s FROM draft_fingers "
+                                             "WHERE draft_id = ?1", columns, columns);
+
+  return draft_id <= 0 ||
+         (exec_ids (store,
+                    "DELETE FROM record_fingers WHERE record_id = ?2 "
+                    "AND EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
+                    draft_id, record_id, error) &&
+          exec_ids (store, insert, draft_id, record_id, error) &&
+          exec_ids (store, "DELETE FROM draft_fingers WHERE draft_id = ?1 AND ?2 = ?2",
+                    draft_id, record_id, error));
+}
+
 /* ks_fingers_move_to_record() on a store from before ISO templates and duplicate findings. */
 static gboolean
 move_to_record_v5 (KsStore *store,
@@ -513,17 +536,7 @@ move_to_record_v5 (KsStore *store,
                    gint64   record_id,
                    GError **error)
 {
-  if (draft_id > 0 &&
-      (!exec_ids (store,
-                  "DELETE FROM record_fingers WHERE record_id = ?2 "
-                  "AND EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
-                  draft_id, record_id, error) ||
-       !exec_ids (store,
-                  "INSERT INTO record_fingers (record_id, " FINGER_COLUMNS_V5 ") "
-                  "SELECT ?2, " FINGER_COLUMNS_V5 " FROM draft_fingers WHERE draft_id = ?1",
-                  draft_id, record_id, error) ||
-       !exec_ids (store, "DELETE FROM draft_fingers WHERE draft_id = ?1 AND ?2 = ?2",
-                  draft_id, record_id, error)))
+  if (!move_finger_rows (store, draft_id, record_id, FINGER_COLUMNS_V5, error))
     return FALSE;
   return exec_ids (store,
                    "UPDATE records SET flags = (flags & ~7) | "
@@ -575,17 +588,7 @@ ks_fingers_move_to_record (KsStore *store,
        !exec_ids (store, "DELETE FROM draft_duplicates WHERE draft_id = ?1 AND ?2 = ?2",
                   draft_id, record_id, error)))
     return FALSE;
-  if (draft_id > 0 &&
-      (!exec_ids (store,
-                  "DELETE FROM record_fingers WHERE record_id = ?2 "
-                  "AND EXISTS (SELECT 1 FROM draft_fingers WHERE draft_id = ?1)",
-                  draft_id, record_id, error) ||
-       !exec_ids (store,
-                  "INSERT INTO record_fingers (record_id, " FINGER_COLUMNS ") "
-                  "SELECT ?2, " FINGER_COLUMNS " FROM draft_fingers WHERE draft_id = ?1",
-                  draft_id, record_id, error) ||
-       !exec_ids (store, "DELETE FROM draft_fingers WHERE draft_id = ?1 AND ?2 = ?2",
-                  draft_id, record_id, error)))
+  if (!move_finger_rows (store, draft_id, record_id, FINGER_COLUMNS, error))
     return FALSE;
 
   /* Spelled into the SQL: a missing definition must not become a column name. */
